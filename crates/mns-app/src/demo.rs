@@ -1,0 +1,298 @@
+//! The demo dataset: schools, users of every role, pupils and links, term calendars: enough
+//! to walk every page. Created once, on the first start of `mns demo` in a data directory.
+//! Every name here is invented.
+
+use crate::identity::users::NewUser;
+use crate::{App, AppError, AppResult, system_actor};
+use chrono::NaiveDate;
+use mns_domain::identifiers::Upn;
+use mns_store::{CredentialRecord, PupilRecord, SchoolRecord, new_id};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+/// The TOTP secret of every demo staff account (the demo's sign-in page shows the current code).
+pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// One demo sign-in, for printing.
+#[derive(Debug, Clone)]
+pub struct DemoSignIn {
+    /// The account's email.
+    pub email: String,
+    /// Its role's label.
+    pub role: &'static str,
+    /// Whether it needs a one-time code.
+    pub needs_code: bool,
+}
+
+/// (URN, name, type, phase, town, postcode)
+const SCHOOLS: [(&str, &str, &str, &str, &str, &str); 5] = [
+    (
+        "121001",
+        "Wensum Valley Primary School",
+        "Community school",
+        "Primary",
+        "Norwich",
+        "NR2 4AB",
+    ),
+    (
+        "121002",
+        "Yare Bank Academy",
+        "Academy converter",
+        "Secondary",
+        "Norwich",
+        "NR1 2CD",
+    ),
+    (
+        "121003",
+        "Broadland High School",
+        "Community school",
+        "Secondary",
+        "Wroxham",
+        "NR12 8EF",
+    ),
+    (
+        "121004",
+        "Fenland Edge Junior School",
+        "Foundation school",
+        "Primary",
+        "King's Lynn",
+        "PE30 1GH",
+    ),
+    (
+        "121005",
+        "Heathside Independent Special School",
+        "Other independent special school",
+        "Not applicable",
+        "Thetford",
+        "IP24 3JK",
+    ),
+];
+
+/// (email, name, role, school)
+const USERS: [(&str, &str, &str, Option<&str>); 11] = [
+    (
+        "coordinator@demo.invalid",
+        "Alex Morgan",
+        "coordinator",
+        None,
+    ),
+    ("caseworker@demo.invalid", "Sam Patel", "caseworker", None),
+    (
+        "school@demo.invalid",
+        "Jo Turner (Wensum Valley)",
+        "school",
+        Some("121001"),
+    ),
+    (
+        "school2@demo.invalid",
+        "Chris Lee (Yare Bank)",
+        "school",
+        Some("121002"),
+    ),
+    ("parent@demo.invalid", "Pat Green", "parent", None),
+    (
+        "provider@demo.invalid",
+        "Robin Hale (Home Learning)",
+        "provider",
+        None,
+    ),
+    (
+        "health@demo.invalid",
+        "Dr Kim Shaw (CAMHS)",
+        "health_professional",
+        None,
+    ),
+    (
+        "viewer@demo.invalid",
+        "Lee Carter (EHCP coordinator)",
+        "case_viewer",
+        None,
+    ),
+    ("finance@demo.invalid", "Morgan Price", "finance", None),
+    ("auditor@demo.invalid", "Jamie Wood", "auditor", None),
+    (
+        "school3@demo.invalid",
+        "Taylor Brooks (Broadland)",
+        "school",
+        Some("121003"),
+    ),
+];
+
+/// A demo pupil: given name, family name, date of birth, school URN, and the 12 characters of
+/// the UPN after its check letter.
+type DemoPupil = (
+    &'static str,
+    &'static str,
+    (i32, u32, u32),
+    &'static str,
+    &'static str,
+);
+
+const PUPILS: [DemoPupil; 12] = [
+    ("Amelia", "Barnes", (2016, 3, 14), "121001", "926200125001"),
+    ("Oliver", "Chapman", (2015, 11, 2), "121001", "926200125002"),
+    ("Isla", "Dawson", (2017, 6, 21), "121001", "926200125003"),
+    ("Noah", "Ellis", (2012, 1, 9), "121002", "926400121004"),
+    ("Freya", "Fletcher", (2011, 5, 30), "121002", "926400120005"),
+    ("Leo", "Grant", (2013, 9, 17), "121002", "926400122006"),
+    ("Ava", "Harding", (2010, 12, 3), "121002", "926400119007"),
+    ("Theo", "Irving", (2012, 7, 25), "121003", "926400321008"),
+    ("Mia", "Jennings", (2011, 2, 11), "121003", "926400320009"),
+    ("Arlo", "Kemp", (2014, 4, 4), "121004", "926300123010"),
+    ("Ivy", "Lambert", (2015, 8, 19), "121004", "926300124011"),
+    ("Finley", "Marsh", (2010, 10, 28), "121005", "926600119012"),
+];
+
+/// A valid UPN for a 12-character stem: the check letter that makes it valid.
+fn upn_for(stem: &str) -> Option<String> {
+    "ABCDEFGHJKLMNPQRTUVWXYZ"
+        .chars()
+        .map(|letter| format!("{letter}{stem}"))
+        .find(|candidate| Upn::parse(candidate).is_ok())
+}
+
+impl App {
+    /// Creates the demo dataset unless the database already has schools. Returns the demo
+    /// sign-ins either way.
+    pub async fn load_demo(&self) -> AppResult<Vec<DemoSignIn>> {
+        let sign_ins = USERS
+            .iter()
+            .map(|(email, _, role, _)| {
+                let role = mns_domain::identity::Role::parse(role)
+                    .unwrap_or(mns_domain::identity::Role::Parent);
+                DemoSignIn {
+                    email: (*email).to_string(),
+                    role: role.label(),
+                    needs_code: role.is_staff(),
+                }
+            })
+            .collect();
+        if self.store.count_schools().await? > 0 {
+            return Ok(sign_ins);
+        }
+        let actor = system_actor("demo");
+        let now = self.now();
+        self.load_standard_calendars(&actor).await?;
+
+        let mut tx = self.store.begin().await?;
+        for (urn, name, kind, phase, town, postcode) in SCHOOLS {
+            tx.upsert_school(
+                &SchoolRecord {
+                    urn: urn.into(),
+                    name: name.into(),
+                    la_code: Some("926".into()),
+                    la_name: Some("Norfolk".into()),
+                    establishment_number: Some(format!("2{}", &urn[3..])),
+                    type_of_establishment: Some(kind.into()),
+                    status: Some("Open".into()),
+                    phase: Some(phase.into()),
+                    town: Some(town.into()),
+                    postcode: Some(postcode.into()),
+                    ..SchoolRecord::default()
+                },
+                now,
+            )
+            .await?;
+        }
+        let mut pupil_ids = Vec::new();
+        for (given, family, (y, m, d), urn, stem) in PUPILS {
+            let id = new_id();
+            tx.insert_pupil(&PupilRecord {
+                id: id.clone(),
+                upn: upn_for(stem),
+                given_name: given.into(),
+                family_name: family.into(),
+                date_of_birth: NaiveDate::from_ymd_opt(y, m, d)
+                    .ok_or_else(|| AppError::Internal("bad demo date".into()))?,
+                school_urn: Some(urn.into()),
+                created_at: now,
+                updated_at: now,
+            })
+            .await?;
+            pupil_ids.push(id);
+        }
+        self.audit(
+            &mut tx,
+            &actor,
+            "demo.load",
+            "demo",
+            "demo",
+            "schools and pupils",
+        )
+        .await?;
+        tx.commit().await?;
+
+        let mut users = Vec::new();
+        for (email, name, role, school) in USERS {
+            let added = self
+                .add_user(
+                    &actor,
+                    NewUser {
+                        email: email.into(),
+                        display_name: name.into(),
+                        role: role.into(),
+                        school_urn: school.map(str::to_string),
+                        password: Some(DEMO_PASSWORD.into()),
+                    },
+                )
+                .await?;
+            users.push(added);
+        }
+        let mut tx = self.store.begin().await?;
+        for added in &users {
+            if added.user.role.is_staff() {
+                let credentials = self
+                    .store
+                    .get_credentials(&added.user.id)
+                    .await?
+                    .ok_or_else(|| AppError::Internal("demo user has no credentials".into()))?;
+                tx.set_credentials(
+                    &added.user.id,
+                    &CredentialRecord {
+                        totp_secret: Some(DEMO_TOTP_SECRET.into()),
+                        totp_confirmed_at: Some(now),
+                        ..credentials
+                    },
+                    now,
+                )
+                .await?;
+            }
+        }
+        let by_email = |email: &str| {
+            users
+                .iter()
+                .find(|u| u.user.email == email)
+                .map(|u| u.user.id.clone())
+        };
+        let links = [
+            ("parent@demo.invalid", 0, "parent"),
+            ("parent@demo.invalid", 1, "parent"),
+            ("provider@demo.invalid", 0, "provider"),
+            ("provider@demo.invalid", 3, "provider"),
+            ("provider@demo.invalid", 7, "provider"),
+            ("health@demo.invalid", 3, "health_professional"),
+            ("viewer@demo.invalid", 4, "case_viewer"),
+        ];
+        for (email, pupil, relation) in links {
+            let user_id =
+                by_email(email).ok_or_else(|| AppError::Internal("demo user missing".into()))?;
+            tx.link_pupil(&user_id, &pupil_ids[pupil], relation, now)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(sign_ins)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_pupil_has_a_valid_upn() {
+        for (.., stem) in PUPILS {
+            assert!(upn_for(stem).is_some(), "{stem}");
+        }
+    }
+}

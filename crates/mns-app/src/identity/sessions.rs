@@ -1,0 +1,266 @@
+//! Signing in and out, and finding who a request is from.
+//!
+//! A session is created after the password; staff must then give a one-time code before the
+//! session lets them do anything else. Sessions end on sign-out, after the idle time-out,
+//! at the absolute time-out, and at once when the user is disabled.
+
+use super::{email_key, new_token, passwords, token_hash, totp};
+use crate::{Actor, App, AppError, AppResult, system_actor};
+use chrono::{DateTime, Utc};
+use mns_store::{SessionRecord, UserRecord};
+
+/// A new session's secret parts, for the cookie and the forms.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// The token for the cookie (only its hash is stored).
+    pub token: String,
+    /// Whether a one-time code is still needed before the session can be used.
+    pub needs_code: bool,
+}
+
+/// What a session cookie resolves to.
+#[derive(Debug, Clone)]
+pub struct ResolvedSession {
+    /// The acting user.
+    pub actor: Actor,
+    /// The CSRF token forms in this session must carry.
+    pub csrf_token: String,
+    /// The stored session key.
+    pub token_hash: String,
+    /// A staff user who has not yet given their one-time code.
+    pub needs_code: bool,
+    /// A staff user who has no confirmed one-time code set up yet.
+    pub needs_code_setup: bool,
+    /// The TOTP secret being set up (shown once on the set-up page).
+    pub pending_totp_secret: Option<String>,
+}
+
+impl App {
+    /// Checks an email and password and starts a session. Failed attempts are counted per
+    /// account; past the limit, even a right password is refused until the window passes.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        source: &str,
+    ) -> AppResult<NewSession> {
+        let key = email_key(email);
+        let now = self.now();
+        let failures = self
+            .store
+            .failed_sign_ins_since(&key, now - self.settings.throttle_window)
+            .await?;
+        if failures >= self.settings.throttle_attempts {
+            self.store
+                .record_sign_in_attempt(&key, source, now, false)
+                .await?;
+            return Err(AppError::Throttled);
+        }
+        let user = self.store.find_user_by_email(&key).await?;
+        let credentials = match &user {
+            Some(u) => self.store.get_credentials(&u.id).await?,
+            None => None,
+        };
+        let phc = credentials
+            .as_ref()
+            .map_or(passwords::decoy_hash(), |c| c.password_hash.as_str());
+        let password_ok = passwords::verify_password(password, phc);
+        let user = match user {
+            Some(u) if password_ok && credentials.is_some() && u.disabled_at.is_none() => u,
+            _ => {
+                self.store
+                    .record_sign_in_attempt(&key, source, now, false)
+                    .await?;
+                return Err(AppError::SignInFailed);
+            }
+        };
+        self.store
+            .record_sign_in_attempt(&key, source, now, true)
+            .await?;
+        let needs_code = user.role.is_staff();
+        let token = self.start_session(&user, !needs_code, source).await?;
+        Ok(NewSession { token, needs_code })
+    }
+
+    /// Starts a session for a user who has proved who they are (a password, or in future an
+    /// OpenID Connect callback). `second_factor_done` is true when no code is needed.
+    pub async fn start_session(
+        &self,
+        user: &UserRecord,
+        second_factor_done: bool,
+        source: &str,
+    ) -> AppResult<String> {
+        let now = self.now();
+        let token = new_token();
+        self.store
+            .insert_session(&SessionRecord {
+                token_hash: token_hash(&token),
+                user_id: user.id.clone(),
+                csrf_token: new_token(),
+                second_factor_at: second_factor_done.then_some(now),
+                created_at: now,
+                last_seen_at: now,
+                expires_at: now + self.settings.session_absolute,
+            })
+            .await?;
+        let mut tx = self.store.begin().await?;
+        let actor = Actor {
+            user: user.clone(),
+            source: source.to_string(),
+        };
+        self.audit(&mut tx, &actor, "session.start", "user", &user.id, "")
+            .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// Finds the session a cookie token belongs to, ending it if it has timed out or its user
+    /// is disabled. Activity moves the idle time-out on.
+    pub async fn resolve_session(
+        &self,
+        token: &str,
+        source: &str,
+    ) -> AppResult<Option<ResolvedSession>> {
+        let hash = token_hash(token);
+        let Some(session) = self.store.find_session(&hash).await? else {
+            return Ok(None);
+        };
+        let now = self.now();
+        if self.session_expired(&session, now) {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        let Some(user) = self.store.get_user(&session.user_id).await? else {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        };
+        if user.disabled_at.is_some() {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        self.store.touch_session(&hash, now).await?;
+        let staff = user.role.is_staff();
+        let credentials = if staff {
+            self.store.get_credentials(&user.id).await?
+        } else {
+            None
+        };
+        let confirmed = credentials
+            .as_ref()
+            .is_some_and(|c| c.totp_confirmed_at.is_some());
+        let needs_code = staff && session.second_factor_at.is_none();
+        Ok(Some(ResolvedSession {
+            needs_code_setup: needs_code && !confirmed,
+            pending_totp_secret: credentials
+                .filter(|_| needs_code && !confirmed)
+                .and_then(|c| c.totp_secret),
+            needs_code,
+            csrf_token: session.csrf_token,
+            token_hash: hash,
+            actor: Actor {
+                user,
+                source: source.to_string(),
+            },
+        }))
+    }
+
+    fn session_expired(&self, session: &SessionRecord, now: DateTime<Utc>) -> bool {
+        now >= session.expires_at || now - session.last_seen_at >= self.settings.session_idle
+    }
+
+    /// Checks a staff user's one-time code and completes the sign-in. The first good code
+    /// also confirms a newly set-up authenticator.
+    pub async fn verify_code(&self, session: &ResolvedSession, code: &str) -> AppResult<()> {
+        let now = self.now();
+        let key = format!("totp:{}", session.actor.user.id);
+        let failures = self
+            .store
+            .failed_sign_ins_since(&key, now - self.settings.throttle_window)
+            .await?;
+        if failures >= self.settings.throttle_attempts {
+            return Err(AppError::Throttled);
+        }
+        let mut credentials = self
+            .store
+            .get_credentials(&session.actor.user.id)
+            .await?
+            .ok_or(AppError::SignInFailed)?;
+        let secret = credentials.totp_secret.clone().unwrap_or_default();
+        if !totp::check_code(&secret, code, now) {
+            self.store
+                .record_sign_in_attempt(&key, &session.actor.source, now, false)
+                .await?;
+            return Err(AppError::invalid(
+                "code",
+                "The code is not right: enter the 6-digit code your authenticator app shows now",
+            ));
+        }
+        self.store
+            .record_sign_in_attempt(&key, &session.actor.source, now, true)
+            .await?;
+        if credentials.totp_confirmed_at.is_none() {
+            credentials.totp_confirmed_at = Some(now);
+            let mut tx = self.store.begin().await?;
+            tx.set_credentials(&session.actor.user.id, &credentials, now)
+                .await?;
+            self.audit(
+                &mut tx,
+                &session.actor,
+                "user.totp_confirmed",
+                "user",
+                &session.actor.user.id,
+                "",
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        self.store
+            .set_session_second_factor(&session.token_hash, now)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends a session.
+    pub async fn sign_out(&self, session: &ResolvedSession) -> AppResult<()> {
+        self.store.delete_session(&session.token_hash).await?;
+        let mut tx = self.store.begin().await?;
+        self.audit(
+            &mut tx,
+            &session.actor,
+            "session.end",
+            "user",
+            &session.actor.user.id,
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Finds the user an API bearer token belongs to.
+    pub async fn resolve_api_token(&self, token: &str, source: &str) -> AppResult<Option<Actor>> {
+        Ok(self
+            .store
+            .find_user_by_token_hash(&token_hash(token))
+            .await?
+            .filter(|u| u.disabled_at.is_none())
+            .map(|user| Actor {
+                user,
+                source: source.to_string(),
+            }))
+    }
+
+    /// Removes timed-out sessions (run by the background worker).
+    pub async fn sweep_sessions(&self) -> AppResult<u64> {
+        let now = self.now();
+        Ok(self
+            .store
+            .delete_expired_sessions(now, now - self.settings.session_idle)
+            .await?)
+    }
+}
+
+/// The system actor, for audit entries written by background work.
+pub fn worker_actor() -> Actor {
+    system_actor("worker")
+}

@@ -1,0 +1,237 @@
+//! Application operations for mns: everything a page, an API call or a command asks the
+//! service to do.
+//!
+//! Each operation takes the acting user ([`Actor`]), checks that they may do it, does it
+//! through the store in one transaction, and writes the audit entry in that same transaction.
+//! A record outside the actor's scope and a missing record look the same ([`AppError::NotFound`]),
+//! so the web layer cannot leak which records exist. Handlers in `mns-web` and the commands in
+//! the `mns` binary call these operations and nothing below them.
+
+pub mod audit;
+pub mod calendars;
+pub mod demo;
+pub mod identity;
+pub mod outbox;
+pub mod pupils;
+pub mod schools;
+
+use chrono::{DateTime, Duration, Utc};
+use mns_domain::identity::Role;
+use mns_store::{NewAuditEntry, Store, StoreError, UserRecord, WriteTx};
+use std::sync::{Arc, Mutex};
+
+pub use mns_store::Backend;
+
+/// Settings the operations need (the binary builds them from flags and environment).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The council's name, shown on every page and in emails.
+    pub council_name: String,
+    /// The address people reach the service at, for links in emails (no trailing slash).
+    pub public_url: String,
+    /// The address emails come from.
+    pub mail_from: String,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, however active.
+    pub session_absolute: Duration,
+    /// Failed sign-ins allowed per account in [`Settings::throttle_window`].
+    pub throttle_attempts: i64,
+    /// The window failed sign-ins are counted over.
+    pub throttle_window: Duration,
+    /// Running `mns demo`: the sign-in page may show demo help.
+    pub demo: bool,
+}
+
+impl Settings {
+    /// Sensible defaults for a service at `public_url`.
+    pub fn new(public_url: &str) -> Settings {
+        Settings {
+            council_name: "Norfolk County Council".into(),
+            public_url: public_url.trim_end_matches('/').to_string(),
+            mail_from: "Medical Needs Service <no-reply@mns.invalid>".into(),
+            session_idle: Duration::minutes(30),
+            session_absolute: Duration::hours(12),
+            throttle_attempts: 5,
+            throttle_window: Duration::minutes(15),
+            demo: false,
+        }
+    }
+}
+
+/// Where "now" comes from: the system clock, or a clock tests move by hand.
+#[derive(Clone, Debug)]
+pub enum Clock {
+    /// The system's clock.
+    System,
+    /// A fixed instant that tests can advance.
+    Fixed(Arc<Mutex<DateTime<Utc>>>),
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(at) => *at.lock().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+
+    /// Moves a fixed clock on (no effect on the system clock).
+    pub fn advance(&self, by: Duration) {
+        if let Clock::Fixed(at) = self {
+            let mut at = at.lock().unwrap_or_else(|e| e.into_inner());
+            *at += by;
+        }
+    }
+}
+
+/// The application: the store, the settings and the clock. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct App {
+    /// The storage behind every operation.
+    pub store: Store,
+    /// The service's settings.
+    pub settings: Arc<Settings>,
+    /// Where "now" comes from.
+    pub clock: Clock,
+}
+
+/// Who is acting, and from where.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The signed-in user.
+    pub user: UserRecord,
+    /// Where the request came from (an IP address), or `cli`.
+    pub source: String,
+}
+
+impl Actor {
+    /// The actor's role.
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+}
+
+/// One problem with one field of a form or request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// The field's name (as in the form).
+    pub field: String,
+    /// What is wrong, in plain English.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A problem with `field`.
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Why an operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such record, or not one the actor may see: the two are deliberately the same.
+    #[error("not found")]
+    NotFound,
+    /// The input has problems; every one is listed.
+    #[error("the request has {} problem(s)", .0.len())]
+    Invalid(Vec<FieldError>),
+    /// Sign-in failed (wrong email or password: never says which).
+    #[error("sign-in failed")]
+    SignInFailed,
+    /// Too many failed sign-ins; try later.
+    #[error("too many attempts")]
+    Throttled,
+    /// A storage failure: logged with its cause, shown as a reference.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Anything else unexpected (delivery, files): logged with its cause.
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The result of an operation.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// An invalid-input error with one field problem.
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+impl App {
+    /// An application over `store` with `settings` and the system clock.
+    pub fn new(store: Store, settings: Settings) -> App {
+        App {
+            store,
+            settings: Arc::new(settings),
+            clock: Clock::System,
+        }
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Appends an audit entry about `record_type`/`record_id` by `actor` to the transaction.
+    pub(crate) async fn audit(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        action: &str,
+        record_type: &str,
+        record_id: &str,
+        detail: &str,
+    ) -> AppResult<()> {
+        tx.audit(NewAuditEntry {
+            at: self.now(),
+            actor_id: actor.user.id.clone(),
+            actor_role: actor.role().as_str().to_string(),
+            action: action.to_string(),
+            record_type: record_type.to_string(),
+            record_id: record_id.to_string(),
+            source: actor.source.clone(),
+            detail: detail.to_string(),
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Records, in its own transaction, that `actor` viewed a record.
+    pub(crate) async fn audit_view(
+        &self,
+        actor: &Actor,
+        action: &str,
+        record_type: &str,
+        record_id: &str,
+    ) -> AppResult<()> {
+        let mut tx = self.store.begin().await?;
+        self.audit(&mut tx, actor, action, record_type, record_id, "")
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The actor for commands run on the server (`mns user add`, imports, the demo loader).
+pub fn system_actor(source: &str) -> Actor {
+    Actor {
+        user: UserRecord {
+            id: "system".into(),
+            email: "system".into(),
+            display_name: "System".into(),
+            role: Role::Coordinator,
+            school_urn: None,
+            disabled_at: None,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+        },
+        source: source.to_string(),
+    }
+}

@@ -1,0 +1,134 @@
+//! Delivering the outbox: a worker claims due messages and sends them by SMTP, or in the demo
+//! and tests writes them as `.eml` files in the data directory. Failures are retried with a
+//! growing delay and given up after [`MAX_ATTEMPTS`].
+
+use crate::{App, AppResult};
+use chrono::Duration;
+use lettre::message::{Mailbox, Message, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use mns_store::OutboxMessage;
+use std::path::PathBuf;
+
+/// Attempts before a message is marked failed.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// How messages leave the service.
+#[derive(Clone)]
+pub enum Delivery {
+    /// Write each message as `<id>.eml` in a folder (demo and tests).
+    Files(PathBuf),
+    /// Send through an SMTP server.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+impl std::fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Delivery::Files(dir) => write!(f, "files in {}", dir.display()),
+            Delivery::Smtp(_) => f.write_str("smtp"),
+        }
+    }
+}
+
+impl Delivery {
+    /// SMTP from a URL such as `smtps://user:password@smtp.example.org` or
+    /// `smtp://localhost:2525` (lettre's URL form).
+    pub fn smtp(url: &str) -> Result<Delivery, String> {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map(|b| Delivery::Smtp(b.build()))
+            .map_err(|e| format!("the SMTP URL is not valid: {e}"))
+    }
+
+    async fn send(&self, from: &str, message: &OutboxMessage) -> Result<(), String> {
+        let from: Mailbox = from.parse().map_err(|e| format!("bad from address: {e}"))?;
+        let to: Mailbox = message
+            .recipient
+            .parse()
+            .map_err(|e| format!("bad recipient address: {e}"))?;
+        let email = Message::builder()
+            .from(from)
+            .to(to)
+            .subject(&message.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.body.clone())
+            .map_err(|e| e.to_string())?;
+        match self {
+            Delivery::Files(dir) => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let path = dir.join(format!("{}.eml", message.id));
+                tokio::fs::write(&path, email.formatted())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            Delivery::Smtp(transport) => transport
+                .send(email)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+impl App {
+    /// Claims and delivers the messages that are due, as `worker`; returns how many were sent.
+    pub async fn deliver_due_messages(
+        &self,
+        delivery: &Delivery,
+        worker: &str,
+    ) -> AppResult<usize> {
+        let now = self.now();
+        let claimed = self
+            .store
+            .claim_messages(worker, now, now + Duration::minutes(5), 20)
+            .await?;
+        let mut sent = 0;
+        for message in &claimed {
+            match delivery.send(&self.settings.mail_from, message).await {
+                Ok(()) => {
+                    self.store
+                        .mark_message_sent(&message.id, worker, self.now())
+                        .await?;
+                    sent += 1;
+                }
+                Err(error) => {
+                    // The error names the transport's problem, never the message's content.
+                    tracing::warn!(message_id = %message.id, attempts = message.attempts, %error, "delivery failed");
+                    let retry_at = (message.attempts < MAX_ATTEMPTS).then(|| {
+                        self.now() + Duration::minutes(2_i64.pow(message.attempts as u32))
+                    });
+                    self.store
+                        .mark_message_failed(&message.id, worker, &error, self.now(), retry_at)
+                        .await?;
+                }
+            }
+        }
+        Ok(sent)
+    }
+
+    /// The background worker: delivers the outbox and sweeps timed-out sessions until
+    /// `shutdown` resolves.
+    pub async fn run_worker(
+        &self,
+        delivery: Delivery,
+        worker: String,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tokio::select! {
+                () = &mut shutdown => return,
+                _ = tick.tick() => {
+                    if let Err(e) = self.deliver_due_messages(&delivery, &worker).await {
+                        tracing::error!(error = %e, "outbox delivery round failed");
+                    }
+                    if let Err(e) = self.sweep_sessions().await {
+                        tracing::error!(error = %e, "session sweep failed");
+                    }
+                }
+            }
+        }
+    }
+}

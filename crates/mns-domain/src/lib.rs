@@ -1,0 +1,10 @@
+//! The domain of the Medical Needs Service: identifiers that parse at the edge, the school
+//! calendar, roles, and the rules of the council's policy as plain functions.
+//!
+//! This crate does no I/O and depends on no framework, so every rule can be tested in
+//! microseconds and read without knowing how the service is deployed.
+
+pub mod audit;
+pub mod calendar;
+pub mod identifiers;
+pub mod identity;

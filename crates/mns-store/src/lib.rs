@@ -1,0 +1,235 @@
+//! Storage for mns: the only crate that speaks SQL.
+//!
+//! One query code path serves both databases through sqlx's `Any` driver: SQLite (WAL, foreign
+//! keys on) as the embedded default, PostgreSQL in production. Every query is written once with
+//! `$1` placeholders, which both accept; the few dialect differences live in [`Backend`].
+//! Schema migrations are portable SQL embedded in the binary.
+//!
+//! Reads are methods on [`Store`]; changes are methods on [`WriteTx`], a transaction that first
+//! claims the audit trail's head row. That claim is a write, so on SQLite the transaction holds
+//! the write lock from its first statement (no upgrade deadlock) and on PostgreSQL audited
+//! transactions are serialised across instances, which the hash chain needs.
+
+mod audit;
+mod calendars;
+mod outbox;
+mod pupils;
+mod schools;
+mod sessions;
+mod users;
+
+pub use audit::NewAuditEntry;
+pub use calendars::CalendarRecord;
+pub use outbox::{OutboxMessage, OutboxStatus};
+pub use pupils::PupilRecord;
+pub use schools::SchoolRecord;
+pub use sessions::SessionRecord;
+pub use users::{CredentialRecord, UserRecord};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use std::sync::Once;
+use std::time::Duration;
+
+/// Which database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, embedded: one file in the data directory.
+    Sqlite,
+    /// PostgreSQL: one or more instances share it.
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a database URL; anything but `sqlite:` and `postgres:` is refused.
+    pub fn from_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+
+    /// The row-locking clause for claiming queued work. PostgreSQL skips rows another instance
+    /// holds; SQLite has one writer at a time, so the statement is already exclusive.
+    fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    /// A short name for logs and `check-config`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        }
+    }
+}
+
+/// What can go wrong in storage. The database's own message is kept for the log, never shown
+/// to users.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL names neither SQLite nor PostgreSQL.
+    #[error("the database URL must start with sqlite: or postgres://")]
+    UnsupportedUrl,
+    /// The database refused or failed a statement.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Applying migrations failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A unique key already exists (e.g. an email address).
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+    /// A stored value could not be read back as its type.
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+/// The result of a storage call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The storage handle: a connection pool and the backend it talks to. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static DRIVERS: Once = Once::new();
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl Store {
+    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`).
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        let backend = Backend::from_url(url)?;
+        DRIVERS.call_once(install_default_drivers);
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 10,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = match backend {
+            Backend::Sqlite => options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                         PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options,
+        };
+        let pool = options.connect(url).await?;
+        if backend == Backend::Sqlite {
+            // WAL is a property of the database file: set once, kept by every connection.
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        Ok(Store { pool, backend })
+    }
+
+    /// Applies the embedded migrations that have not been applied yet.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks the database answers (for `/readyz`).
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts a write transaction. See the crate documentation for why it claims the audit
+    /// head first.
+    pub async fn begin(&self) -> StoreResult<WriteTx> {
+        let mut tx = self.pool.begin().await?;
+        let (seq, hash): (i64, String) =
+            sqlx::query_as("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+                .fetch_one(&mut *tx)
+                .await?;
+        Ok(WriteTx {
+            tx,
+            head_seq: seq,
+            head_hash: hash,
+            head_moved: false,
+        })
+    }
+}
+
+/// A transaction for changes that belong together; dropped without [`WriteTx::commit`], it
+/// rolls back and nothing is half-written.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    head_seq: i64,
+    head_hash: String,
+    head_moved: bool,
+}
+
+impl WriteTx {
+    /// Commits every change and audit entry of the transaction at once.
+    pub async fn commit(mut self) -> StoreResult<()> {
+        if self.head_moved {
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(self.head_seq)
+                .bind(&self.head_hash)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Formats an instant the way the schema stores it: fixed-width UTC, so text order is time order.
+pub fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Reads an instant stored by [`ts`].
+pub fn parse_ts(text: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("'{text}' is not an instant")))
+}
+
+/// A new random id.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// `columns` ("a, b") qualified by a table alias ("p.a, p.b"), for joins.
+fn qualified(columns: &str, alias: &str) -> String {
+    columns
+        .split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Turns a unique-key violation into [`StoreError::Duplicate`] naming `what`.
+fn duplicate_as(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |err| match err.as_database_error() {
+        Some(db) if db.is_unique_violation() => StoreError::Duplicate(what),
+        _ => StoreError::Database(err),
+    }
+}

@@ -1,0 +1,166 @@
+//! Server-side sessions and sign-in attempts. Sessions live in the database so that any
+//! instance can serve any user; the cookie carries a random token whose SHA-256 is the key.
+
+use crate::{Store, StoreResult, new_id, parse_ts, ts};
+use chrono::{DateTime, Utc};
+
+/// A stored session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the cookie's token, hex.
+    pub token_hash: String,
+    /// Whose session it is.
+    pub user_id: String,
+    /// The token forms must carry (synchroniser-token CSRF protection).
+    pub csrf_token: String,
+    /// When the second factor was given, if it was.
+    pub second_factor_at: Option<DateTime<Utc>>,
+    /// When the session began.
+    pub created_at: DateTime<Utc>,
+    /// The last request (for the idle time-out).
+    pub last_seen_at: DateTime<Utc>,
+    /// The absolute end of the session.
+    pub expires_at: DateTime<Utc>,
+}
+
+type SessionRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+impl Store {
+    /// Starts a session.
+    pub async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_at, created_at, \
+             last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&session.token_hash)
+        .bind(&session.user_id)
+        .bind(&session.csrf_token)
+        .bind(session.second_factor_at.map(ts))
+        .bind(ts(session.created_at))
+        .bind(ts(session.last_seen_at))
+        .bind(ts(session.expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The session with this token hash, if it exists.
+    pub async fn find_session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT token_hash, user_id, csrf_token, second_factor_at, created_at, last_seen_at, \
+             expires_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(
+            |(token_hash, user_id, csrf_token, second, created, seen, expires)| {
+                Ok(SessionRecord {
+                    token_hash,
+                    user_id,
+                    csrf_token,
+                    second_factor_at: second.as_deref().map(parse_ts).transpose()?,
+                    created_at: parse_ts(&created)?,
+                    last_seen_at: parse_ts(&seen)?,
+                    expires_at: parse_ts(&expires)?,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    /// Records activity on a session (for the idle time-out).
+    pub async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(ts(now))
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the second factor was given in this session.
+    pub async fn set_session_second_factor(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET second_factor_at = $1 WHERE token_hash = $2")
+            .bind(ts(now))
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes sessions past their absolute or idle end.
+    pub async fn delete_expired_sessions(
+        &self,
+        now: DateTime<Utc>,
+        idle_since: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
+            .bind(ts(now))
+            .bind(ts(idle_since))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Records a sign-in attempt for throttling.
+    pub async fn record_sign_in_attempt(
+        &self,
+        email_key: &str,
+        source: &str,
+        at: DateTime<Utc>,
+        succeeded: bool,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sign_in_attempts (id, email_key, source, at, succeeded_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(new_id())
+        .bind(email_key)
+        .bind(source)
+        .bind(ts(at))
+        .bind(succeeded.then(|| ts(at)))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Failed sign-ins for this account since `since` (and since its last success).
+    pub async fn failed_sign_ins_since(
+        &self,
+        email_key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM sign_in_attempts WHERE email_key = $1 AND at >= $2 \
+             AND succeeded_at IS NULL AND at > COALESCE((SELECT MAX(succeeded_at) \
+             FROM sign_in_attempts WHERE email_key = $1), '')",
+        )
+        .bind(email_key)
+        .bind(ts(since))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(count)
+    }
+}

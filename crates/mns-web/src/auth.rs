@@ -1,0 +1,193 @@
+//! Who a request is from: a session cookie (pages, and the API from a browser) or an
+//! `Authorization: Bearer` personal API token. Resolved once per request by [`authenticate`];
+//! handlers ask for it with the [`SignedIn`] and [`ApiCaller`] extractors.
+
+use crate::AppState;
+use crate::errors::{ApiError, PageError};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use mns_app::identity::sessions::ResolvedSession;
+use mns_app::{Actor, AppError};
+use std::net::SocketAddr;
+
+/// How the request proved who it is from.
+#[derive(Clone, Debug)]
+pub enum Authenticated {
+    /// A browser session (possibly still waiting for a one-time code).
+    Session(Box<ResolvedSession>),
+    /// A personal API token.
+    Token(Box<Actor>),
+}
+
+/// Where the request came from (the peer's IP address), for the audit trail.
+#[derive(Clone, Debug)]
+pub struct Source(pub String);
+
+/// The session cookie's name: `__Host-` prefixed when served over HTTPS (the prefix requires
+/// `Secure`, which browsers refuse on plain HTTP).
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-mns-session"
+    } else {
+        "mns-session"
+    }
+}
+
+/// The pre-sign-in CSRF cookie's name (double-submit for the sign-in form).
+pub fn presession_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-mns-presession"
+    } else {
+        "mns-presession"
+    }
+}
+
+/// A `Set-Cookie` value with the service's attributes.
+pub fn cookie(https: bool, name: &str, value: &str, max_age_seconds: Option<i64>) -> HeaderValue {
+    let mut text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if https {
+        text.push_str("; Secure");
+    }
+    if let Some(age) = max_age_seconds {
+        text.push_str(&format!("; Max-Age={age}"));
+    }
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The value of the cookie called `name`.
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// Middleware: resolves the session or token and puts [`Authenticated`] and [`Source`] in the
+/// request's extensions. A bad token is refused at once; a stale cookie is simply ignored.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let source = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let headers = request.headers().clone();
+    if let Some(token) = bearer(&headers) {
+        match state.app.resolve_api_token(token, &source).await {
+            Ok(Some(actor)) => {
+                request
+                    .extensions_mut()
+                    .insert(Authenticated::Token(Box::new(actor)));
+            }
+            Ok(None) => return ApiError(AppError::SignInFailed).into_response(),
+            Err(e) => return ApiError(e).into_response(),
+        }
+    } else if let Some(token) = read_cookie(&headers, session_cookie_name(state.https)) {
+        match state.app.resolve_session(&token, &source).await {
+            Ok(Some(session)) => {
+                request
+                    .extensions_mut()
+                    .insert(Authenticated::Session(Box::new(session)));
+            }
+            Ok(None) => {}
+            Err(e) => return PageError(e).into_response(),
+        }
+    }
+    request.extensions_mut().insert(Source(source));
+    next.run(request).await
+}
+
+/// A signed-in user on a page: a session with any one-time code given. Without one, the
+/// browser is sent to sign in.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// Who is acting.
+    pub actor: Actor,
+    /// The session's CSRF token, for forms.
+    pub csrf_token: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Authenticated>() {
+            Some(Authenticated::Session(s)) if s.needs_code => {
+                Err(Redirect::to("/sign-in/code").into_response())
+            }
+            Some(Authenticated::Session(s)) => Ok(SignedIn {
+                actor: s.actor.clone(),
+                csrf_token: s.csrf_token.clone(),
+            }),
+            Some(Authenticated::Token(actor)) => Ok(SignedIn {
+                actor: (**actor).clone(),
+                csrf_token: String::new(),
+            }),
+            None => Err(Redirect::to("/sign-in").into_response()),
+        }
+    }
+}
+
+/// A caller of the JSON API: a token, or a fully signed-in browser session. Anyone else gets
+/// `401` with a JSON error.
+#[derive(Clone, Debug)]
+pub struct ApiCaller(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Authenticated>() {
+            Some(Authenticated::Session(s)) if !s.needs_code => Ok(ApiCaller(s.actor.clone())),
+            Some(Authenticated::Token(actor)) => Ok(ApiCaller((**actor).clone())),
+            _ => Err(ApiError(AppError::SignInFailed).into_response()),
+        }
+    }
+}
+
+/// The session, if there is one, whatever its state (for the sign-in pages).
+#[derive(Clone, Debug)]
+pub struct MaybeSession(pub Option<ResolvedSession>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeSession {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeSession(
+            match parts.extensions.get::<Authenticated>() {
+                Some(Authenticated::Session(s)) => Some((**s).clone()),
+                _ => None,
+            },
+        ))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Source {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Source>()
+            .cloned()
+            .unwrap_or_else(|| Source("unknown".into())))
+    }
+}

@@ -1,0 +1,138 @@
+//! The web layer of mns: server-rendered pages in the GOV.UK Design System's patterns and the
+//! JSON API under `/api/v1`.
+//!
+//! Handlers are thin: extract, convert to domain types, call one operation of `mns-app`,
+//! render. Who the request is from is worked out once, by [`auth::authenticate`]; CSRF is
+//! checked once, by [`csrf::protect`]; errors become pages or JSON in one place each
+//! ([`errors`]). Every route is listed in [`routes`], which the authorisation test walks.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod csrf;
+pub mod errors;
+pub mod pages;
+pub mod security;
+
+use axum::Router;
+use axum::http::{HeaderName, Method};
+use axum::routing::{MethodRouter, get, post};
+use mns_app::App;
+use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The application operations.
+    pub app: App,
+    /// Served over HTTPS: cookies are `Secure` and `__Host-` prefixed, and HSTS is sent.
+    pub https: bool,
+    /// The council's logo, if configured (served at `/assets/council-logo`).
+    pub logo: Option<Arc<(String, Vec<u8>)>>,
+    /// The demo's sign-ins, shown on the sign-in page in demo mode.
+    pub demo_sign_ins: Arc<Vec<mns_app::demo::DemoSignIn>>,
+}
+
+impl AppState {
+    /// State for `app`, with no logo and no demo help.
+    pub fn new(app: App, https: bool) -> AppState {
+        AppState {
+            app,
+            https,
+            logo: None,
+            demo_sign_ins: Arc::new(Vec::new()),
+        }
+    }
+}
+
+/// One route: method, path, handler.
+pub struct Route {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path pattern, with `{name}` parameters.
+    pub path: &'static str,
+    /// The handler.
+    pub handler: MethodRouter<AppState>,
+}
+
+fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
+    Route {
+        method,
+        path,
+        handler,
+    }
+}
+
+/// Every route of the service. The router is built from this list, and the authorisation test
+/// fails for a route it has no expectation for.
+pub fn routes() -> Vec<Route> {
+    use pages::*;
+    vec![
+        route(Method::GET, "/", get(start::show)),
+        route(Method::GET, "/accessibility", get(start::accessibility)),
+        route(Method::GET, "/privacy", get(start::privacy)),
+        route(Method::GET, "/sign-in", get(sign_in::show)),
+        route(Method::POST, "/sign-in", post(sign_in::submit)),
+        route(Method::GET, "/sign-in/code", get(sign_in::show_code)),
+        route(Method::POST, "/sign-in/code", post(sign_in::submit_code)),
+        route(Method::POST, "/sign-out", post(sign_in::sign_out)),
+        route(Method::GET, "/home", get(home::show)),
+        route(Method::GET, "/pupils", get(pupils::list)),
+        route(Method::GET, "/pupils/{id}", get(pupils::show)),
+        route(
+            Method::GET,
+            "/pupils/{id}/access-history",
+            get(pupils::access_history),
+        ),
+        route(Method::GET, "/users", get(users::list)),
+        route(Method::GET, "/users/new", get(users::new)),
+        route(Method::POST, "/users", post(users::create)),
+        route(Method::POST, "/users/{id}/disable", post(users::disable)),
+        route(Method::GET, "/schools", get(reference::schools)),
+        route(Method::GET, "/calendars", get(reference::calendars)),
+        route(Method::GET, "/audit", get(reference::audit)),
+        route(Method::GET, "/healthz", get(health::healthz)),
+        route(Method::GET, "/readyz", get(health::readyz)),
+        route(Method::GET, "/assets/{file}", get(assets::serve)),
+        route(Method::GET, "/api/v1/openapi.json", get(api::openapi)),
+        route(Method::GET, "/api/v1/me", get(api::me)),
+        route(Method::GET, "/api/v1/pupils", get(api::pupils)),
+        route(Method::GET, "/api/v1/pupils/{id}", get(api::pupil)),
+        route(Method::GET, "/api/v1/schools", get(api::schools)),
+    ]
+}
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// The whole service: routes, then (innermost first) CSRF, error pages, authentication,
+/// security headers, tracing and request ids.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for r in routes() {
+        router = router.route(r.path, r.handler);
+    }
+    router
+        .fallback(errors::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::new(HeaderName::from_static(REQUEST_ID)))
+        .layer(SetRequestIdLayer::new(HeaderName::from_static(REQUEST_ID), MakeRequestUuid))
+        .with_state(state)
+}

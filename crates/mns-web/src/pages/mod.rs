@@ -1,0 +1,166 @@
+//! Page handlers, one module per area, each page a template struct. [`Chrome`] is what the
+//! layout needs (council name, the signed-in user, navigation); [`FormState`] carries a form's
+//! errors so every page shows them the GOV.UK way (summary at the top, message at the field).
+
+pub mod health;
+pub mod home;
+pub mod pupils;
+pub mod reference;
+pub mod sign_in;
+pub mod start;
+pub mod users;
+
+use crate::AppState;
+use crate::auth::{Authenticated, SignedIn};
+use crate::errors::PageError;
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use mns_app::{AppError, FieldError};
+use mns_domain::identity::Role;
+
+/// A navigation link.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Where it goes.
+    pub href: &'static str,
+    /// What it says.
+    pub label: &'static str,
+    /// Whether it is the current section.
+    pub current: bool,
+}
+
+/// What the layout needs on every page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// The council's name.
+    pub council_name: String,
+    /// Whether a logo image is configured.
+    pub has_logo: bool,
+    /// Whether someone is signed in (fully).
+    pub signed_in: bool,
+    /// Their name.
+    pub user_name: String,
+    /// Their role's label.
+    pub role_label: String,
+    /// The session's CSRF token (for the sign-out form).
+    pub csrf_token: String,
+    /// The navigation for their role.
+    pub nav: Vec<NavItem>,
+    /// Whether the page shows form errors (the title then starts "Error:").
+    pub has_errors: bool,
+}
+
+fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
+    let mut items = vec![("/home", "Home")];
+    if role != Role::Finance {
+        items.push(("/pupils", "Pupils"));
+    }
+    if role == Role::Coordinator {
+        items.push(("/users", "Users"));
+    }
+    if role.is_staff() {
+        items.push(("/schools", "Schools"));
+        items.push(("/calendars", "Term dates"));
+    }
+    if matches!(role, Role::Coordinator | Role::Auditor) {
+        items.push(("/audit", "Audit trail"));
+    }
+    items
+        .into_iter()
+        .map(|(href, label)| NavItem {
+            href,
+            label,
+            current: path == href || (href != "/home" && path.starts_with(&format!("{href}/"))),
+        })
+        .collect()
+}
+
+impl Chrome {
+    /// The chrome for a request from `auth` (if anyone) at `path`.
+    pub fn new(state: &AppState, auth: Option<&Authenticated>, path: &str) -> Chrome {
+        let mut chrome = Chrome {
+            council_name: state.app.settings.council_name.clone(),
+            has_logo: state.logo.is_some(),
+            signed_in: false,
+            user_name: String::new(),
+            role_label: String::new(),
+            csrf_token: String::new(),
+            nav: Vec::new(),
+            has_errors: false,
+        };
+        if let Some(Authenticated::Session(s)) = auth {
+            chrome.csrf_token.clone_from(&s.csrf_token);
+            if !s.needs_code {
+                chrome.signed_in = true;
+                chrome.user_name.clone_from(&s.actor.user.display_name);
+                chrome.role_label = s.actor.role().label().to_string();
+                chrome.nav = nav_for(s.actor.role(), path);
+            }
+        }
+        chrome
+    }
+
+    /// The chrome for a signed-in user at `path`.
+    pub fn signed_in(state: &AppState, user: &SignedIn, path: &str) -> Chrome {
+        Chrome {
+            council_name: state.app.settings.council_name.clone(),
+            has_logo: state.logo.is_some(),
+            signed_in: !user.csrf_token.is_empty(),
+            user_name: user.actor.user.display_name.clone(),
+            role_label: user.actor.role().label().to_string(),
+            csrf_token: user.csrf_token.clone(),
+            nav: nav_for(user.actor.role(), path),
+            has_errors: false,
+        }
+    }
+
+    /// Marks the page as showing errors.
+    pub fn with_errors(mut self, form: &FormState) -> Chrome {
+        self.has_errors = !form.errors.is_empty();
+        self
+    }
+}
+
+/// A form's problems.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    /// Every problem, in the order of the fields.
+    pub errors: Vec<FieldError>,
+}
+
+impl FormState {
+    /// A form with these problems.
+    pub fn with(errors: Vec<FieldError>) -> FormState {
+        FormState { errors }
+    }
+
+    /// The message for `field`, if it has a problem.
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Whether `field` has a problem.
+    pub fn has(&self, field: &str) -> bool {
+        self.error(field).is_some()
+    }
+}
+
+/// Renders a template as an HTML response (a render failure is a logged server error).
+pub fn render<T: Template>(template: &T) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => PageError(AppError::Internal(format!("template: {e}"))).into_response(),
+    }
+}
+
+/// The result of a page handler.
+pub type PageResult = Result<Response, PageError>;
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> PageError {
+        PageError(e)
+    }
+}

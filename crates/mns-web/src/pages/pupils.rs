@@ -1,0 +1,137 @@
+//! Pupils: the list in the user's scope, one pupil's record, and its access history.
+
+use super::{Chrome, PageResult, render};
+use crate::AppState;
+use crate::auth::SignedIn;
+use askama::Template;
+use axum::extract::{Path, State};
+use mns_domain::calendar::{SchoolYear, year_group};
+use mns_store::PupilRecord;
+
+/// A pupil as pages show them.
+pub struct PupilView {
+    id: String,
+    name: String,
+    date_of_birth: String,
+    upn: String,
+    school: String,
+    school_year: String,
+    year_group: String,
+}
+
+async fn view(state: &AppState, p: PupilRecord) -> PupilView {
+    let school = match &p.school_urn {
+        Some(urn) => match state.app.store.get_school(urn).await {
+            Ok(Some(s)) => s.name,
+            _ => urn.clone(),
+        },
+        None => "Not on a school roll".into(),
+    };
+    let this_year = SchoolYear::containing(state.app.now().date_naive());
+    let group = year_group(p.date_of_birth, this_year);
+    PupilView {
+        id: p.id,
+        name: format!("{} {}", p.given_name, p.family_name),
+        date_of_birth: p.date_of_birth.format("%-d %B %Y").to_string(),
+        upn: p.upn.unwrap_or_else(|| "Not known".into()),
+        school,
+        school_year: this_year.to_string(),
+        year_group: match group {
+            0 => "Reception".into(),
+            n if n < 0 => "Below school age".into(),
+            n => format!("Year {n}"),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pupils.html")]
+struct PupilsPage {
+    chrome: Chrome,
+    pupils: Vec<PupilView>,
+}
+
+/// `GET /pupils`.
+pub async fn list(State(state): State<AppState>, user: SignedIn) -> PageResult {
+    let records = state.app.list_pupils(&user.actor).await?;
+    let mut pupils = Vec::with_capacity(records.len());
+    for p in records {
+        pupils.push(view(&state, p).await);
+    }
+    Ok(render(&PupilsPage {
+        chrome: Chrome::signed_in(&state, &user, "/pupils"),
+        pupils,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "pupil.html")]
+struct PupilPage {
+    chrome: Chrome,
+    pupil: PupilView,
+    show_history: bool,
+}
+
+/// `GET /pupils/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let pupil = state.app.view_pupil(&user.actor, &id).await?;
+    Ok(render(&PupilPage {
+        chrome: Chrome::signed_in(&state, &user, "/pupils/"),
+        show_history: matches!(
+            user.actor.role(),
+            mns_domain::identity::Role::Coordinator | mns_domain::identity::Role::Auditor
+        ),
+        pupil: view(&state, pupil).await,
+    }))
+}
+
+/// One line of an access history.
+pub struct AccessLine {
+    at: String,
+    who: String,
+    role: String,
+    action: String,
+    source: String,
+}
+
+#[derive(Template)]
+#[template(path = "access_history.html")]
+struct AccessHistoryPage {
+    chrome: Chrome,
+    pupil_id: String,
+    pupil_name: String,
+    entries: Vec<AccessLine>,
+}
+
+/// `GET /pupils/{id}/access-history` (coordinator and auditor).
+pub async fn access_history(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let (pupil, entries) = state.app.pupil_access_history(&user.actor, &id).await?;
+    let mut lines = Vec::with_capacity(entries.len());
+    for e in entries {
+        let who = match state.app.store.get_user(&e.actor_id).await {
+            Ok(Some(u)) => format!("{} ({})", u.display_name, u.email),
+            _ => e.actor_id.clone(),
+        };
+        lines.push(AccessLine {
+            at: e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
+            who,
+            role: e.actor_role,
+            action: e.action,
+            source: e.source,
+        });
+    }
+    Ok(render(&AccessHistoryPage {
+        chrome: Chrome::signed_in(&state, &user, "/pupils/"),
+        pupil_id: pupil.id,
+        pupil_name: format!("{} {}", pupil.given_name, pupil.family_name),
+        entries: lines,
+    }))
+}

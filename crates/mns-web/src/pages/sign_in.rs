@@ -1,0 +1,259 @@
+//! Signing in (email and password, then a one-time code for council staff) and out.
+
+use super::{Chrome, FormState, PageResult, render};
+use crate::AppState;
+use crate::auth::{
+    MaybeSession, Source, cookie, presession_cookie_name, read_cookie, session_cookie_name,
+};
+use crate::errors::PageError;
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use mns_app::identity::{new_token, totp};
+use mns_app::{AppError, FieldError};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage<'a> {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    csrf_token: String,
+    email: String,
+    demo: bool,
+    demo_password: &'static str,
+    demo_sign_ins: &'a [mns_app::demo::DemoSignIn],
+}
+
+fn sign_in_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    email: String,
+    errors: Vec<FieldError>,
+) -> Response {
+    let name = presession_cookie_name(state.https);
+    let existing = read_cookie(headers, name);
+    let csrf_token = existing.clone().unwrap_or_else(new_token);
+    let form = FormState::with(errors.clone());
+    let mut response = render(&SignInPage {
+        chrome: Chrome::new(state, None, "/sign-in").with_errors(&form),
+        form,
+        errors,
+        csrf_token: csrf_token.clone(),
+        email,
+        demo: state.app.settings.demo,
+        demo_password: mns_app::demo::DEMO_PASSWORD,
+        demo_sign_ins: &state.demo_sign_ins,
+    });
+    if existing.is_none() {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookie(state.https, name, &csrf_token, None),
+        );
+    }
+    response
+}
+
+/// `GET /sign-in`.
+pub async fn show(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    headers: HeaderMap,
+) -> Response {
+    match session {
+        Some(s) if s.needs_code => Redirect::to("/sign-in/code").into_response(),
+        Some(_) => Redirect::to("/home").into_response(),
+        None => sign_in_page(&state, &headers, String::new(), Vec::new()),
+    }
+}
+
+/// The sign-in form.
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /sign-in`: checks the password; staff go on to the code page.
+pub async fn submit(
+    State(state): State<AppState>,
+    Source(source): Source,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let mut errors = Vec::new();
+    if form.email.trim().is_empty() {
+        errors.push(FieldError::new("email", "Enter your email address"));
+    }
+    if form.password.is_empty() {
+        errors.push(FieldError::new("password", "Enter your password"));
+    }
+    if !errors.is_empty() {
+        let mut r = sign_in_page(&state, &headers, form.email, errors);
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return r;
+    }
+    match state
+        .app
+        .sign_in(&form.email, &form.password, &source)
+        .await
+    {
+        Ok(session) => {
+            let next = if session.needs_code {
+                "/sign-in/code"
+            } else {
+                "/home"
+            };
+            (
+                AppendHeaders([
+                    (
+                        header::SET_COOKIE,
+                        cookie(
+                            state.https,
+                            session_cookie_name(state.https),
+                            &session.token,
+                            None,
+                        ),
+                    ),
+                    (
+                        header::SET_COOKIE,
+                        cookie(
+                            state.https,
+                            presession_cookie_name(state.https),
+                            "",
+                            Some(0),
+                        ),
+                    ),
+                ]),
+                Redirect::to(next),
+            )
+                .into_response()
+        }
+        Err(AppError::SignInFailed) => {
+            let mut r = sign_in_page(
+                &state,
+                &headers,
+                form.email,
+                vec![FieldError::new(
+                    "email",
+                    "Enter a correct email address and password",
+                )],
+            );
+            *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+            r
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "code.html")]
+struct CodePage {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    setup: bool,
+    setup_key: String,
+    setup_uri: String,
+    demo_code: Option<String>,
+}
+
+fn code_page(
+    state: &AppState,
+    session: &mns_app::identity::sessions::ResolvedSession,
+    errors: Vec<FieldError>,
+) -> Response {
+    let secret = session.pending_totp_secret.clone().unwrap_or_default();
+    let form = FormState::with(errors.clone());
+    let demo_code = state
+        .app
+        .settings
+        .demo
+        .then(|| totp::current_code(mns_app::demo::DEMO_TOTP_SECRET, state.app.now()))
+        .flatten();
+    let mut chrome = Chrome::new(state, None, "/sign-in/code").with_errors(&form);
+    chrome.csrf_token.clone_from(&session.csrf_token);
+    render(&CodePage {
+        chrome,
+        form,
+        errors,
+        setup: session.needs_code_setup,
+        setup_uri: totp::setup_uri(
+            &secret,
+            &format!("{} Medical Needs", state.app.settings.council_name),
+            &session.actor.user.email,
+        )
+        .unwrap_or_default(),
+        setup_key: secret,
+        demo_code,
+    })
+}
+
+/// `GET /sign-in/code`: the one-time code (and, the first time, setting up the app).
+pub async fn show_code(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+) -> Response {
+    match session {
+        Some(s) if s.needs_code => code_page(&state, &s, Vec::new()),
+        Some(_) => Redirect::to("/home").into_response(),
+        None => Redirect::to("/sign-in").into_response(),
+    }
+}
+
+/// The one-time code form.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /sign-in/code`.
+pub async fn submit_code(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+    Form(form): Form<CodeForm>,
+) -> PageResult {
+    let Some(session) = session.filter(|s| s.needs_code) else {
+        return Ok(Redirect::to("/sign-in").into_response());
+    };
+    if form.code.trim().is_empty() {
+        return Ok(code_page(
+            &state,
+            &session,
+            vec![FieldError::new("code", "Enter the 6-digit code")],
+        ));
+    }
+    match state.app.verify_code(&session, &form.code).await {
+        Ok(()) => Ok(Redirect::to("/home").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut r = code_page(&state, &session, errors);
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /sign-out`.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    MaybeSession(session): MaybeSession,
+) -> PageResult {
+    if let Some(session) = session {
+        state.app.sign_out(&session).await?;
+    }
+    Ok((
+        [(
+            header::SET_COOKIE,
+            cookie(state.https, session_cookie_name(state.https), "", Some(0)),
+        )],
+        Redirect::to("/"),
+    )
+        .into_response())
+}

@@ -1,0 +1,278 @@
+//! Configuration: flags, then environment variables, then defaults. Secrets (the database
+//! URL's password, the SMTP URL) are wrapped so they never print.
+
+use anyhow::{Result, bail};
+use clap::Args as ClapArgs;
+use std::fmt;
+use std::path::PathBuf;
+
+/// The configuration flags, each with its environment variable.
+#[derive(ClapArgs, Debug)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "MNS_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    bind: String,
+    /// Where the SQLite database, emails written as files and other data live.
+    #[arg(
+        long,
+        env = "MNS_DATA_DIR",
+        default_value = "./mns-data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL, `sqlite://PATH` for SQLite; default: a SQLite file in the
+    /// data directory.
+    #[arg(long, env = "MNS_DATABASE_URL", hide_env_values = true, global = true)]
+    database_url: Option<String>,
+    /// The address people reach the service at (for links in emails); `https://…` turns on
+    /// secure cookies and HSTS. Default: `http://` and the bind address.
+    #[arg(long, env = "MNS_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
+    /// The council's name, shown on every page.
+    #[arg(
+        long,
+        env = "MNS_COUNCIL_NAME",
+        default_value = "Norfolk County Council",
+        global = true
+    )]
+    council_name: String,
+    /// An image file (PNG or SVG) with the council's logo, shown in the header.
+    #[arg(long, env = "MNS_COUNCIL_LOGO", global = true)]
+    council_logo: Option<PathBuf>,
+    /// SMTP server for email, e.g. `smtps://user:password@smtp.example.org`; without it, emails
+    /// are written as files to the data directory's `outbox` folder.
+    #[arg(long, env = "MNS_SMTP_URL", hide_env_values = true, global = true)]
+    smtp_url: Option<String>,
+    /// The address emails come from.
+    #[arg(
+        long,
+        env = "MNS_MAIL_FROM",
+        default_value = "Medical Needs Service <no-reply@mns.invalid>",
+        global = true
+    )]
+    mail_from: String,
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "MNS_LOG_FORMAT", default_value = "text", global = true)]
+    log_format: String,
+}
+
+/// A secret value: shown as `***` in logs and output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Secret {
+    /// Shows a URL with its password replaced by `***`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_url(&self.0))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({self})")
+    }
+}
+
+/// `scheme://user:password@host/…` → `scheme://user:***@host/…`; anything else unchanged.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, None), |(a, p)| (a, Some(p)));
+    let authority = match authority.rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{credentials}@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    // Query parameters can carry passwords too (`?password=`): hide the whole query.
+    let path = path.map(|p| match p.split_once('?') {
+        Some((p, _)) => format!("/{p}?***"),
+        None => format!("/{p}"),
+    });
+    format!("{scheme}://{authority}{}", path.unwrap_or_default())
+}
+
+/// The configuration in force.
+pub struct Config {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: Secret,
+    pub public_url: String,
+    pub council_name: String,
+    pub council_logo: Option<PathBuf>,
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    pub log_format: String,
+    pub demo: bool,
+}
+
+impl Config {
+    /// Resolves defaults and checks the values.
+    pub fn from_args(args: Args, demo: bool) -> Result<Config> {
+        let database_url = match args.database_url {
+            Some(url)
+                if url.starts_with("postgres://")
+                    || url.starts_with("postgresql://")
+                    || url.starts_with("sqlite:") =>
+            {
+                url
+            }
+            Some(url) => bail!(
+                "MNS_DATABASE_URL must start with postgres:// (PostgreSQL) or sqlite:// (SQLite); got '{}'",
+                redact_url(&url)
+            ),
+            None => {
+                let file = if demo {
+                    "mns-demo.sqlite"
+                } else {
+                    "mns.sqlite"
+                };
+                format!("sqlite://{}?mode=rwc", args.data_dir.join(file).display())
+            }
+        };
+        if !matches!(args.log_format.as_str(), "text" | "json") {
+            bail!(
+                "MNS_LOG_FORMAT must be text or json; got '{}'",
+                args.log_format
+            );
+        }
+        let public_url = args
+            .public_url
+            .unwrap_or_else(|| format!("http://{}", args.bind))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("MNS_PUBLIC_URL must start with http:// or https://; got '{public_url}'");
+        }
+        Ok(Config {
+            bind: args.bind,
+            data_dir: args.data_dir,
+            database_url: Secret(database_url),
+            public_url,
+            council_name: args.council_name,
+            council_logo: args.council_logo,
+            smtp_url: args.smtp_url.map(Secret),
+            mail_from: args.mail_from,
+            log_format: args.log_format,
+            demo,
+        })
+    }
+
+    /// Served over HTTPS (behind a TLS-terminating proxy): secure cookies and HSTS.
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The application's settings.
+    pub fn settings(&self) -> mns_app::Settings {
+        let mut settings = mns_app::Settings::new(&self.public_url);
+        settings.council_name.clone_from(&self.council_name);
+        settings.mail_from.clone_from(&self.mail_from);
+        settings.demo = self.demo;
+        settings
+    }
+
+    /// The council logo's content type and bytes, if one is configured.
+    pub fn logo(&self) -> Result<Option<(String, Vec<u8>)>> {
+        let Some(path) = &self.council_logo else {
+            return Ok(None);
+        };
+        let content_type = match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_lowercase)
+            .as_deref()
+        {
+            Some("svg") => "image/svg+xml",
+            Some("png") => "image/png",
+            _ => bail!(
+                "MNS_COUNCIL_LOGO must be a .png or .svg file; got {}",
+                path.display()
+            ),
+        };
+        let bytes = std::fs::read(path).map_err(|e| {
+            anyhow::anyhow!("could not read the council logo {}: {e}", path.display())
+        })?;
+        Ok(Some((content_type.to_string(), bytes)))
+    }
+
+    /// The configuration as `check-config` prints it: secrets hidden.
+    pub fn describe(&self) -> String {
+        format!(
+            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\nlog format: {}\n",
+            self.bind,
+            self.data_dir.display(),
+            self.database_url,
+            self.public_url,
+            self.council_name,
+            self.council_logo
+                .as_ref()
+                .map_or("none".into(), |p| p.display().to_string()),
+            self.smtp_url.as_ref().map_or_else(
+                || format!(
+                    "written as files to {}",
+                    self.data_dir.join("outbox").display()
+                ),
+                |s| format!("SMTP {s}")
+            ),
+            self.mail_from,
+            self.log_format,
+        )
+    }
+}
+
+/// Structured logs to standard error: text for people, JSON for log collectors. `RUST_LOG`
+/// sets the level (default `info`).
+pub fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_in_urls_are_hidden() {
+        assert_eq!(
+            redact_url("postgres://mns:s3cret@db.example.org:5432/mns"),
+            "postgres://mns:***@db.example.org:5432/mns"
+        );
+        assert_eq!(
+            redact_url("smtps://user:pw@smtp.example.org"),
+            "smtps://user:***@smtp.example.org"
+        );
+        assert_eq!(
+            redact_url("postgres://db/mns?password=x"),
+            "postgres://db/mns?***"
+        );
+        assert_eq!(
+            redact_url("sqlite://./mns-data/mns.sqlite?mode=rwc"),
+            "sqlite://./mns-data/mns.sqlite?***"
+        );
+    }
+}

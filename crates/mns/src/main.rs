@@ -1,0 +1,313 @@
+//! `mns`: the one binary of the Medical Needs Service. `serve` runs a deployment, `demo` runs
+//! one with a demo dataset, and the other subcommands are the council's administration tasks.
+//! Configuration comes from flags, then environment variables, then defaults.
+
+mod config;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use config::Config;
+use mns_app::outbox::Delivery;
+use mns_app::{App, system_actor};
+use mns_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "mns",
+    version,
+    about = "The Medical Needs Service and SEND Local Offer"
+)]
+struct Cli {
+    #[command(flatten)]
+    config: config::Args,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve a deployment (migrations run on start).
+    Serve,
+    /// Serve with a demo dataset, created on first start in the data directory.
+    Demo,
+    /// Apply database migrations and stop.
+    Migrate,
+    /// Print the configuration in force (secrets hidden) and check the database answers.
+    CheckConfig,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Import reference data.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user and print their first password (and, for staff, the one-time code key).
+    Add {
+        /// Their email address.
+        email: String,
+        /// Their role: coordinator, caseworker, school, parent, provider, health_professional,
+        /// case_viewer, finance or auditor.
+        #[arg(long)]
+        role: String,
+        /// For a school user, their school's URN.
+        #[arg(long)]
+        school: Option<String>,
+        /// Their name as others see it (defaults to the email address).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Issue a personal API token for a user and print it (it is shown only once).
+    Token {
+        /// The user's email address.
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import schools from a GIAS establishments CSV (edubasealldata).
+    Schools {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every entry's hash and link; exits non-zero if the trail was altered.
+    Verify,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let config = Config::from_args(cli.config, matches!(cli.command, Command::Demo))?;
+    config::init_logging(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    runtime.block_on(run(cli.command, config))
+}
+
+async fn open(config: &Config) -> Result<App> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "could not create the data directory {}",
+            config.data_dir.display()
+        )
+    })?;
+    let store = Store::connect(config.database_url.expose())
+        .await
+        .with_context(|| format!("could not open the database {}", config.database_url))?;
+    store
+        .migrate()
+        .await
+        .context("could not apply migrations")?;
+    Ok(App::new(store, config.settings()))
+}
+
+async fn run(command: Command, config: Config) -> Result<()> {
+    match command {
+        Command::Serve => {
+            let app = open(&config).await?;
+            serve(app, &config, Vec::new()).await
+        }
+        Command::Demo => {
+            let app = open(&config).await?;
+            let sign_ins = app
+                .load_demo()
+                .await
+                .context("could not create the demo data")?;
+            serve(app, &config, sign_ins).await
+        }
+        Command::Migrate => {
+            open(&config).await?;
+            println!("Migrations applied to {}", config.database_url);
+            Ok(())
+        }
+        Command::CheckConfig => {
+            print!("{}", config.describe());
+            let app = open(&config).await?;
+            app.store
+                .ping()
+                .await
+                .context("the database does not answer")?;
+            println!("database: answers ({})", app.store.backend().name());
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            school,
+            name,
+        }) => {
+            let app = open(&config).await?;
+            let added = app
+                .add_user(
+                    &system_actor("cli"),
+                    mns_app::identity::users::NewUser {
+                        display_name: name.unwrap_or_else(|| email.clone()),
+                        email,
+                        role,
+                        school_urn: school,
+                        password: None,
+                    },
+                )
+                .await
+                .map_err(describe)?;
+            println!("Added {} ({}).", added.user.email, added.user.role.label());
+            println!(
+                "First password (give it to them in person or by phone): {}",
+                added.password
+            );
+            if let Some(secret) = added.totp_secret {
+                println!("One-time code key for their authenticator app: {secret}");
+            }
+            Ok(())
+        }
+        Command::User(UserCommand::Token { email }) => {
+            let app = open(&config).await?;
+            let token = app
+                .issue_api_token(&system_actor("cli"), &email)
+                .await
+                .map_err(describe)?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Import(ImportCommand::Schools { file }) => {
+            let app = open(&config).await?;
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("could not read {}", file.display()))?;
+            let count = app
+                .import_schools(&system_actor("cli"), &bytes)
+                .await
+                .map_err(describe)?;
+            println!("Imported {count} schools from {}", file.display());
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let app = open(&config).await?;
+            let report = app.verify_audit_trail().await.map_err(describe)?;
+            match report.problem {
+                None => {
+                    println!(
+                        "The audit trail is intact: {} entries checked.",
+                        report.entries
+                    );
+                    Ok(())
+                }
+                Some(problem) => bail!("the audit trail has been tampered with: {problem}"),
+            }
+        }
+    }
+}
+
+/// Turns an operation's error into a message that names every problem.
+fn describe(error: mns_app::AppError) -> anyhow::Error {
+    match error {
+        mns_app::AppError::Invalid(fields) => anyhow::anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => anyhow::Error::new(other),
+    }
+}
+
+async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignIn>) -> Result<()> {
+    let delivery = match &config.smtp_url {
+        Some(url) => Delivery::smtp(url.expose()).map_err(anyhow::Error::msg)?,
+        None => Delivery::Files(config.data_dir.join("outbox")),
+    };
+    let listener = tokio::net::TcpListener::bind(&config.bind)
+        .await
+        .with_context(|| format!("could not listen on {}", config.bind))?;
+    let address = listener.local_addr()?;
+    let mut state = mns_web::AppState::new(app.clone(), config.https());
+    state.logo = config.logo()?.map(Arc::new);
+    if !sign_ins.is_empty() {
+        println!("Demo data is in {}.", config.data_dir.display());
+        println!(
+            "Sign in with any of these; the password is {}:",
+            mns_app::demo::DEMO_PASSWORD
+        );
+        for s in &sign_ins {
+            println!(
+                "  {:<28} {}{}",
+                s.email,
+                s.role,
+                if s.needs_code {
+                    " (the sign-in page shows the one-time code)"
+                } else {
+                    ""
+                }
+            );
+        }
+        println!(
+            "Emails are written to {}.",
+            config.data_dir.join("outbox").display()
+        );
+    }
+    state.demo_sign_ins = Arc::new(sign_ins);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker_app = app.clone();
+    let worker_name = format!("{}-{}", hostname(), std::process::id());
+    let worker = tokio::spawn(async move {
+        let mut stop = stop_rx;
+        worker_app
+            .run_worker(delivery, worker_name, async move {
+                let _ = stop.changed().await;
+            })
+            .await;
+    });
+    println!("Serving the Medical Needs Service at http://{address}/ (Ctrl+C stops it)");
+    tracing::info!(%address, database = app.store.backend().name(), "serving");
+    axum::serve(
+        listener,
+        mns_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped with an error")?;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    app.store.close().await;
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").unwrap_or_else(|_| "mns".into())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping");
+}
