@@ -18,6 +18,9 @@ mod schools;
 mod sessions;
 mod users;
 
+#[doc(hidden)]
+pub mod testing;
+
 pub use audit::NewAuditEntry;
 pub use calendars::CalendarRecord;
 pub use outbox::{OutboxMessage, OutboxStatus};

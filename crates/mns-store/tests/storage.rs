@@ -1,0 +1,574 @@
+//! The storage suite: every test runs on SQLite, and on PostgreSQL when
+//! `MNS_TEST_POSTGRES_URL` is set (CI sets it and fails if PostgreSQL is unreachable).
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use mns_domain::audit::{GENESIS_HASH, verify_run};
+use mns_domain::identity::Role;
+use mns_store::testing::{backends, fresh_store};
+use mns_store::{
+    Backend, CalendarRecord, CredentialRecord, NewAuditEntry, OutboxStatus, PupilRecord,
+    SchoolRecord, SessionRecord, Store, StoreError, UserRecord,
+};
+
+fn at(minute: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap() + Duration::minutes(minute)
+}
+
+fn school(urn: &str) -> SchoolRecord {
+    SchoolRecord {
+        urn: urn.into(),
+        name: format!("School {urn}"),
+        town: Some("Norwich".into()),
+        ..SchoolRecord::default()
+    }
+}
+
+fn user(id: &str, email: &str, role: Role, school: Option<&str>) -> UserRecord {
+    UserRecord {
+        id: id.into(),
+        email: email.into(),
+        display_name: id.into(),
+        role,
+        school_urn: school.map(str::to_string),
+        disabled_at: None,
+        created_at: at(0),
+    }
+}
+
+fn pupil(id: &str, upn: &str, school: &str) -> PupilRecord {
+    PupilRecord {
+        id: id.into(),
+        upn: Some(upn.into()),
+        given_name: "Given".into(),
+        family_name: format!("Family {id}"),
+        date_of_birth: NaiveDate::from_ymd_opt(2014, 2, 3).unwrap(),
+        school_urn: Some(school.into()),
+        created_at: at(0),
+        updated_at: at(0),
+    }
+}
+
+fn audit_entry(action: &str, record: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        at: at(1),
+        actor_id: "u1".into(),
+        actor_role: "coordinator".into(),
+        action: action.into(),
+        record_type: "pupil".into(),
+        record_id: record.into(),
+        source: "127.0.0.1".into(),
+        detail: String::new(),
+    }
+}
+
+async fn seeded(backend: Backend) -> (Store, mns_store::testing::TestDb) {
+    let (store, db) = fresh_store(backend).await;
+    let mut tx = store.begin().await.unwrap();
+    tx.upsert_school(&school("100001"), at(0)).await.unwrap();
+    tx.upsert_school(&school("100002"), at(0)).await.unwrap();
+    tx.insert_user(&user("u1", "one@example.org", Role::School, Some("100001")))
+        .await
+        .unwrap();
+    tx.insert_user(&user("u2", "two@example.org", Role::Parent, None))
+        .await
+        .unwrap();
+    tx.insert_pupil(&pupil("p1", "A926200125001", "100001"))
+        .await
+        .unwrap();
+    tx.insert_pupil(&pupil("p2", "A926200125002", "100002"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (store, db)
+}
+
+#[tokio::test]
+async fn migrations_apply_once_and_again_without_harm() {
+    for backend in backends() {
+        let (store, _db) = fresh_store(backend).await;
+        store.migrate().await.unwrap();
+        assert_eq!(store.backend(), backend);
+        store.ping().await.unwrap();
+        assert_eq!(
+            store.audit_head().await.unwrap(),
+            (0, GENESIS_HASH.to_string())
+        );
+    }
+}
+
+#[tokio::test]
+async fn users_round_trip_and_a_second_user_with_the_same_email_is_refused() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let found = store
+            .find_user_by_email("one@example.org")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            found,
+            user("u1", "one@example.org", Role::School, Some("100001")),
+            "{backend:?}"
+        );
+        let mut tx = store.begin().await.unwrap();
+        let err = tx
+            .insert_user(&user("u3", "one@example.org", Role::Parent, None))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Duplicate(_)),
+            "{backend:?}: {err}"
+        );
+        drop(tx);
+        assert_eq!(store.list_users().await.unwrap().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn a_school_user_must_name_a_known_school() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        let err = tx
+            .insert_user(&user(
+                "u9",
+                "nine@example.org",
+                Role::School,
+                Some("999999"),
+            ))
+            .await;
+        assert!(err.is_err(), "{backend:?}: foreign keys must be enforced");
+    }
+}
+
+#[tokio::test]
+async fn credentials_and_identities_round_trip() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let credentials = CredentialRecord {
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$abc$def".into(),
+            totp_secret: Some("JBSWY3DPEHPK3PXP".into()),
+            totp_confirmed_at: Some(at(3)),
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.set_credentials("u1", &credentials, at(3)).await.unwrap();
+        tx.set_credentials("u1", &credentials, at(4)).await.unwrap();
+        tx.link_identity(
+            "https://login.microsoftonline.com/tenant/v2.0",
+            "sub-1",
+            "u1",
+            at(3),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            store.get_credentials("u1").await.unwrap(),
+            Some(credentials)
+        );
+        assert_eq!(
+            store
+                .find_user_by_identity("https://login.microsoftonline.com/tenant/v2.0", "sub-1")
+                .await
+                .unwrap(),
+            Some("u1".into())
+        );
+    }
+}
+
+fn session(hash: &str, user: &str) -> SessionRecord {
+    SessionRecord {
+        token_hash: hash.into(),
+        user_id: user.into(),
+        csrf_token: "csrf".into(),
+        second_factor_at: None,
+        created_at: at(0),
+        last_seen_at: at(0),
+        expires_at: at(720),
+    }
+}
+
+#[tokio::test]
+async fn sessions_are_found_touched_and_swept() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        store.insert_session(&session("h1", "u1")).await.unwrap();
+        store.insert_session(&session("h2", "u2")).await.unwrap();
+        store.touch_session("h1", at(20)).await.unwrap();
+        store.set_session_second_factor("h1", at(20)).await.unwrap();
+        let found = store.find_session("h1").await.unwrap().unwrap();
+        assert_eq!(found.last_seen_at, at(20));
+        assert_eq!(found.second_factor_at, Some(at(20)));
+        // Idle since minute 10: h2 (last seen at 0) goes, h1 (seen at 20) stays.
+        assert_eq!(
+            store.delete_expired_sessions(at(25), at(10)).await.unwrap(),
+            1
+        );
+        assert!(store.find_session("h2").await.unwrap().is_none());
+        store.delete_session("h1").await.unwrap();
+        assert!(store.find_session("h1").await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn disabling_a_user_ends_their_sessions_and_tokens_in_one_transaction() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        store.insert_session(&session("h1", "u1")).await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_api_token("u1", "tokenhash", at(0)).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            store
+                .find_user_by_token_hash("tokenhash")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let mut tx = store.begin().await.unwrap();
+        assert!(tx.disable_user("u1", at(5)).await.unwrap());
+        tx.commit().await.unwrap();
+        assert!(
+            store.find_session("h1").await.unwrap().is_none(),
+            "{backend:?}"
+        );
+        assert!(
+            store
+                .find_user_by_token_hash("tokenhash")
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend:?}"
+        );
+        assert_eq!(
+            store.get_user("u1").await.unwrap().unwrap().disabled_at,
+            Some(at(5))
+        );
+    }
+}
+
+#[tokio::test]
+async fn sign_in_failures_are_counted_since_the_last_success() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        for minute in 0..3 {
+            store
+                .record_sign_in_attempt("a@example.org", "ip", at(minute), false)
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            store
+                .failed_sign_ins_since("a@example.org", at(-10))
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            store
+                .failed_sign_ins_since("a@example.org", at(1))
+                .await
+                .unwrap(),
+            2
+        );
+        store
+            .record_sign_in_attempt("a@example.org", "ip", at(4), true)
+            .await
+            .unwrap();
+        store
+            .record_sign_in_attempt("a@example.org", "ip", at(5), false)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .failed_sign_ins_since("a@example.org", at(-10))
+                .await
+                .unwrap(),
+            1,
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pupils_are_listed_by_school_and_by_link_and_keep_one_record_when_moving() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        tx.link_pupil("u2", "p2", "parent", at(0)).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let err = tx
+            .insert_pupil(&pupil("p3", "A926200125001", "100001"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Duplicate(_)), "{backend:?}");
+        drop(tx);
+        let ids = |v: Vec<PupilRecord>| v.into_iter().map(|p| p.id).collect::<Vec<_>>();
+        assert_eq!(ids(store.pupils_at_school("100001").await.unwrap()), ["p1"]);
+        assert_eq!(
+            ids(store.pupils_linked_to("u2").await.unwrap()),
+            ["p2"],
+            "{backend:?}"
+        );
+        assert_eq!(
+            store.pupil_link("u2", "p2").await.unwrap(),
+            Some("parent".into())
+        );
+        assert_eq!(store.pupil_link("u2", "p1").await.unwrap(), None);
+        let mut tx = store.begin().await.unwrap();
+        assert!(tx.move_pupil("p1", "100002", at(9)).await.unwrap());
+        tx.commit().await.unwrap();
+        assert_eq!(
+            ids(store.pupils_at_school("100002").await.unwrap()),
+            ["p1", "p2"]
+        );
+        assert_eq!(
+            store.get_pupil("p1").await.unwrap().unwrap().updated_at,
+            at(9)
+        );
+        assert_eq!(store.all_pupils(10).await.unwrap().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn schools_upsert_by_urn_and_search_ignores_case() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut renamed = school("100001");
+        renamed.name = "Riverside Academy".into();
+        let mut tx = store.begin().await.unwrap();
+        tx.upsert_school(&renamed, at(2)).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(store.count_schools().await.unwrap(), 2);
+        assert_eq!(
+            store.get_school("100001").await.unwrap().unwrap().name,
+            "Riverside Academy"
+        );
+        let found = store.search_schools("riverSIDE", 10).await.unwrap();
+        assert_eq!(found.len(), 1, "{backend:?}");
+        assert_eq!(store.search_schools("norwich", 10).await.unwrap().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn mn_rec_1_audit_entries_chain_and_commit_with_their_change() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        tx.audit(audit_entry("pupil.view", "p1")).await.unwrap();
+        tx.audit(audit_entry("pupil.update", "p1")).await.unwrap();
+        tx.commit().await.unwrap();
+        // A rolled-back transaction leaves neither its change nor its audit entry.
+        let mut tx = store.begin().await.unwrap();
+        tx.audit(audit_entry("pupil.view", "p2")).await.unwrap();
+        tx.insert_pupil(&pupil("p9", "A926200125009", "100001"))
+            .await
+            .unwrap();
+        drop(tx);
+        assert!(store.get_pupil("p9").await.unwrap().is_none());
+        let entries = store.audit_page(0, 100).await.unwrap();
+        assert_eq!(entries.len(), 2, "{backend:?}");
+        let (seq, hash) = verify_run((0, GENESIS_HASH), &entries).unwrap();
+        assert_eq!(store.audit_head().await.unwrap(), (seq, hash));
+        let history = store.audit_for_record("pupil", "p1", 10).await.unwrap();
+        assert_eq!(
+            history
+                .iter()
+                .map(|e| e.action.as_str())
+                .collect::<Vec<_>>(),
+            ["pupil.update", "pupil.view"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn mn_rec_1_a_tampered_audit_entry_no_longer_verifies() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        for _ in 0..3 {
+            tx.audit(audit_entry("pupil.view", "p1")).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        store
+            .tamper_with_audit_entry_for_test(2, "nothing.to.see")
+            .await
+            .unwrap();
+        let entries = store.audit_page(0, 100).await.unwrap();
+        assert!(
+            verify_run((0, GENESIS_HASH), &entries).is_err(),
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_audited_transactions_keep_one_unbroken_chain() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tasks = Vec::new();
+        for n in 0..8 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..5 {
+                    let mut tx = store.begin().await.unwrap();
+                    tx.audit(audit_entry("pupil.view", &format!("p{n}")))
+                        .await
+                        .unwrap();
+                    tx.commit().await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let entries = store.audit_page(0, 1000).await.unwrap();
+        assert_eq!(entries.len(), 40, "{backend:?}");
+        verify_run((0, GENESIS_HASH), &entries).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn outbox_messages_exist_only_if_their_transaction_commits() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        tx.enqueue_message("a@example.org", "Subject", "Body", at(0))
+            .await
+            .unwrap();
+        drop(tx);
+        assert_eq!(
+            store.pending_message_count().await.unwrap(),
+            0,
+            "{backend:?}"
+        );
+        let mut tx = store.begin().await.unwrap();
+        let id = tx
+            .enqueue_message("a@example.org", "Subject", "Body", at(0))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            store.message_status(&id).await.unwrap(),
+            Some(OutboxStatus::Pending)
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_outbox_claim_is_exclusive_until_its_lease_runs_out() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        let id = tx
+            .enqueue_message("a@example.org", "Subject", "Body", at(0))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let first = store.claim_messages("w1", at(1), at(6), 10).await.unwrap();
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].attempts, 1);
+        assert!(
+            store
+                .claim_messages("w2", at(2), at(7), 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend:?}"
+        );
+        // w1 vanished: after its lease, w2 may take the message.
+        let again = store.claim_messages("w2", at(7), at(12), 10).await.unwrap();
+        assert_eq!(again.len(), 1);
+        // w1's late report is ignored: only the claim holder can mark it.
+        store.mark_message_sent(&id, "w1", at(8)).await.unwrap();
+        assert_eq!(
+            store.message_status(&id).await.unwrap(),
+            Some(OutboxStatus::Pending)
+        );
+        store.mark_message_sent(&id, "w2", at(8)).await.unwrap();
+        assert_eq!(
+            store.message_status(&id).await.unwrap(),
+            Some(OutboxStatus::Sent { by: "w2".into() })
+        );
+        assert!(
+            store
+                .claim_messages("w3", at(20), at(25), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_retried_later_or_given_up() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        let id = tx
+            .enqueue_message("a@example.org", "Subject", "Body", at(0))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        store.claim_messages("w1", at(1), at(6), 10).await.unwrap();
+        store
+            .mark_message_failed(&id, "w1", "connection refused", at(1), Some(at(3)))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .claim_messages("w1", at(2), at(7), 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend:?}"
+        );
+        assert_eq!(
+            store.claim_messages("w1", at(3), at(8), 10).await.unwrap()[0].attempts,
+            2
+        );
+        store
+            .mark_message_failed(&id, "w1", "connection refused", at(3), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.message_status(&id).await.unwrap(),
+            Some(OutboxStatus::Failed)
+        );
+        assert_eq!(store.pending_message_count().await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn calendars_and_bank_holidays_round_trip() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let calendar = CalendarRecord {
+            id: "norfolk-2025-26".into(),
+            name: "Norfolk 2025/26".into(),
+            school_year: 2025,
+            provisional: true,
+            terms_json: "[]".into(),
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.upsert_calendar(&calendar, at(0)).await.unwrap();
+        tx.upsert_calendar(&calendar, at(1)).await.unwrap();
+        tx.upsert_bank_holiday(
+            NaiveDate::from_ymd_opt(2025, 12, 25).unwrap(),
+            "Christmas Day",
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            store.list_calendars().await.unwrap(),
+            vec![calendar],
+            "{backend:?}"
+        );
+        assert_eq!(
+            store.list_bank_holidays().await.unwrap(),
+            vec![("2025-12-25".into(), "Christmas Day".into())]
+        );
+    }
+}
