@@ -83,9 +83,14 @@ pub struct SignInForm {
 pub async fn submit(
     State(state): State<AppState>,
     Source(source): Source,
+    MaybeSession(session): MaybeSession,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Response {
+    if session.is_some() {
+        // Already signed in (or half-way): carry on from where the session is.
+        return Redirect::to("/sign-in/code").into_response();
+    }
     let mut errors = Vec::new();
     if form.email.trim().is_empty() {
         errors.push(FieldError::new("email", "Enter your email address"));
@@ -219,8 +224,10 @@ pub async fn submit_code(
     MaybeSession(session): MaybeSession,
     Form(form): Form<CodeForm>,
 ) -> PageResult {
-    let Some(session) = session.filter(|s| s.needs_code) else {
-        return Ok(Redirect::to("/sign-in").into_response());
+    let session = match session {
+        Some(s) if s.needs_code => s,
+        Some(_) => return Ok(Redirect::to("/home").into_response()),
+        None => return Ok(Redirect::to("/sign-in").into_response()),
     };
     if form.code.trim().is_empty() {
         return Ok(code_page(

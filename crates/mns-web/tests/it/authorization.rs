@@ -1,0 +1,230 @@
+//! The authorisation matrix: every route of the router × every role (and nobody) × a record in
+//! the user's scope and one outside it. A route added to `mns_web::routes()` without an entry
+//! here fails this test.
+
+use crate::support::{Client, TestApp, TestResponse};
+use axum::http::{Method, StatusCode};
+use mns_domain::identity::Role;
+use mns_store::Backend;
+
+/// What a caller should get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// The operation runs (any 2xx, a redirect that is not to sign-in, or 422 for a bad form).
+    Allow,
+    /// 404: outside the caller's scope, or not for their role.
+    Deny,
+    /// Sent to sign in (pages) or 401 (API).
+    SignIn,
+}
+
+use Expect::*;
+
+/// Whose record the `{id}` in the path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Object {
+    Own,
+    Other,
+}
+
+const STAFF_ALL: [Role; 3] = [Role::Coordinator, Role::Caseworker, Role::Auditor];
+
+/// The expectation for a route, or `None` if the matrix has no entry for it.
+fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) -> Option<Expect> {
+    let signed_in = |allowed: bool| match role {
+        None => SignIn,
+        Some(_) if allowed => Allow,
+        Some(_) => Deny,
+    };
+    let is = |roles: &[Role]| role.is_some_and(|r| roles.contains(&r));
+    let pupil_in_scope = match role {
+        None => false,
+        Some(Role::Finance) => false,
+        Some(r) if STAFF_ALL.contains(&r) => true,
+        Some(_) => object == Object::Own,
+    };
+    Some(match (method.as_str(), path) {
+        ("GET", "/" | "/accessibility" | "/privacy" | "/sign-in" | "/healthz" | "/readyz")
+        | ("GET", "/assets/{file}" | "/api/v1/openapi.json")
+        | ("POST", "/sign-in" | "/sign-out") => Allow,
+        ("GET" | "POST", "/sign-in/code") => signed_in(true),
+        ("GET", "/home" | "/api/v1/me" | "/api/v1/schools") => signed_in(true),
+        ("GET", "/pupils" | "/api/v1/pupils") => signed_in(role != Some(Role::Finance)),
+        ("GET", "/pupils/{id}" | "/api/v1/pupils/{id}") => signed_in(pupil_in_scope),
+        ("GET", "/pupils/{id}/access-history") => {
+            signed_in(is(&[Role::Coordinator, Role::Auditor]) && pupil_in_scope)
+        }
+        ("GET", "/users" | "/users/new") | ("POST", "/users") => {
+            signed_in(is(&[Role::Coordinator]))
+        }
+        ("POST", "/users/{id}/disable") => {
+            signed_in(is(&[Role::Coordinator]) && object == Object::Own)
+        }
+        ("GET", "/schools" | "/calendars") => signed_in(role.is_some_and(Role::is_staff)),
+        ("GET", "/audit") => signed_in(is(&[Role::Coordinator, Role::Auditor])),
+        _ => return None,
+    })
+}
+
+/// The demo account of each role, and the pupil in its scope.
+fn account(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Coordinator => ("coordinator@demo.invalid", "Amelia"),
+        Role::Caseworker => ("caseworker@demo.invalid", "Amelia"),
+        Role::School => ("school@demo.invalid", "Amelia"),
+        Role::Parent => ("parent@demo.invalid", "Amelia"),
+        Role::Provider => ("provider@demo.invalid", "Amelia"),
+        Role::HealthProfessional => ("health@demo.invalid", "Noah"),
+        Role::CaseViewer => ("viewer@demo.invalid", "Freya"),
+        Role::Finance => ("finance@demo.invalid", "Amelia"),
+        Role::Auditor => ("auditor@demo.invalid", "Amelia"),
+    }
+}
+
+fn outcome(path: &str, response: &TestResponse) -> Expect {
+    let api = path.starts_with("/api/");
+    match response.status {
+        StatusCode::NOT_FOUND => Deny,
+        StatusCode::UNAUTHORIZED if api => SignIn,
+        StatusCode::SEE_OTHER if response.location() == "/sign-in" => SignIn,
+        s if s.is_server_error() || s == StatusCode::FORBIDDEN => {
+            panic!("{path} answered {s}: {}", response.body)
+        }
+        _ => Allow,
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_matrix_says() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    // A user the coordinator may disable without breaking the other cells.
+    let leaver = app
+        .app
+        .add_user(
+            &mns_app::system_actor("test"),
+            mns_app::identity::users::NewUser {
+                email: "leaver@example.org".into(),
+                display_name: "Leaver".into(),
+                role: "parent".into(),
+                school_urn: None,
+                password: None,
+            },
+        )
+        .await
+        .unwrap()
+        .user
+        .id;
+    let other_pupil = app.pupil("Finley").await.id;
+    let routes = mns_web::routes();
+    let missing: Vec<String> = routes
+        .iter()
+        .filter(|r| expectation(&r.method, r.path, None, Object::Own).is_none())
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes with no entry in the authorisation matrix: {missing:?}"
+    );
+
+    let mut roles: Vec<Option<Role>> = vec![None];
+    roles.extend(Role::ALL.into_iter().map(Some));
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for role in roles {
+        let new_client = || async {
+            match role {
+                Some(role) => app.signed_in(account(role).0).await,
+                None => {
+                    let mut c = app.client();
+                    c.get("/sign-in").await;
+                    c
+                }
+            }
+        };
+        let mut client: Client<'_> = new_client().await;
+        for object in [Object::Own, Object::Other] {
+            let pupil_id = match (role, object) {
+                (Some(role), Object::Own) => app.pupil(account(role).1).await.id,
+                (None, Object::Own) => app.pupil("Amelia").await.id,
+                (_, Object::Other) => other_pupil.clone(),
+            };
+            for r in &routes {
+                let id = if r.path.starts_with("/users/") {
+                    if object == Object::Own {
+                        leaver.clone()
+                    } else {
+                        "00000000-0000-4000-8000-000000000000".into()
+                    }
+                } else {
+                    pupil_id.clone()
+                };
+                let path = r
+                    .path
+                    .replace("{id}", &id)
+                    .replace("{file}", "govuk-frontend.min.css");
+                let response = if r.method == Method::POST {
+                    client.post(&path, &[]).await
+                } else {
+                    client.get(&path).await
+                };
+                let expected = expectation(&r.method, r.path, role, object).unwrap();
+                let got = outcome(&path, &response);
+                checked += 1;
+                if got != expected {
+                    failures.push(format!(
+                        "{} {} as {:?} ({object:?}): expected {expected:?}, got {got:?} ({})",
+                        r.method, r.path, role, response.status
+                    ));
+                }
+                if path == "/sign-out" {
+                    client = new_client().await;
+                }
+                // Re-enable the leaver so every role's cell sees the same world.
+                if path.ends_with("/disable") && got == Allow {
+                    let mut tx = app.app.store.begin().await.unwrap();
+                    tx.enable_user(&leaver).await.unwrap();
+                    tx.commit().await.unwrap();
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(checked, routes.len() * 10 * 2);
+}
+
+#[tokio::test]
+async fn a_school_user_cannot_see_or_change_another_schools_pupil() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut school = app.signed_in("school@demo.invalid").await;
+    let own = app.pupil("Amelia").await;
+    let other = app.pupil("Noah").await; // Yare Bank Academy
+    assert_eq!(
+        school.get(&format!("/pupils/{}", own.id)).await.status,
+        StatusCode::OK
+    );
+    let response = school.get(&format!("/pupils/{}", other.id)).await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    assert!(
+        !response.body.contains("Noah"),
+        "a 404 must not leak the pupil's name"
+    );
+    assert_eq!(
+        school
+            .get(&format!("/api/v1/pupils/{}", other.id))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // The answer for another school's pupil is the same as for a pupil that does not exist.
+    let missing = school
+        .get("/pupils/00000000-0000-4000-8000-000000000000")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let list = school.get("/pupils").await;
+    assert!(list.body.contains("Amelia") && !list.body.contains("Noah"));
+}

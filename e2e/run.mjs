@@ -1,0 +1,582 @@
+// End-to-end browser journeys for the Medical Needs Service.
+//
+// Starts `mns demo` on a free loopback port with a fresh data directory, drives
+// Debian's chromium (/usr/bin/chromium) through playwright-core, and on every page
+// visited runs axe-core (WCAG 2.0/2.1 A+AA, 2.2 AA), checks the <title>, checks
+// 320px reflow (WCAG 1.4.10) and saves screenshots to e2e/screenshots/.
+//
+//   cd e2e && npm ci && npm test
+//
+// Env: MNS_BIN      the mns binary (default ../target/debug/mns, relative to this folder)
+//      CHROMIUM     the browser (default /usr/bin/chromium)
+//      E2E_KEEP=1   keep the temporary data directory and browser profile
+//
+// Exits non-zero when a journey step fails, a page check fails (axe violation,
+// missing or duplicate title, horizontal scroll at 320px, console or asset error)
+// or the server dies.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.join(HERE, 'screenshots');
+const BIN = process.env.MNS_BIN ? path.resolve(process.env.MNS_BIN) : path.resolve(HERE, '../target/debug/mns');
+const BROWSER = process.env.CHROMIUM || '/usr/bin/chromium';
+const KEEP = process.env.E2E_KEEP === '1';
+const PASSWORD = 'demo-password-2026';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const DESKTOP = { width: 1280, height: 800 };
+const NARROW = { width: 320, height: 640 };
+
+const started = Date.now();
+const results = { passed: 0, failed: 0 };
+const failures = []; // { journey, step, message }
+const violations = []; // { page, id, impact, help, helpUrl, targets }
+const warnings = []; // { page, message }
+const incompleteRules = new Map(); // axe "needs review" rule id -> count of pages
+const titles = new Map(); // title -> pathname
+let server;
+let serverLog = '';
+const tmpDirs = [];
+
+function log(msg) {
+  process.stdout.write(`${msg}\n`);
+}
+
+function pass() {
+  results.passed++;
+}
+
+function fail(journey, step, message) {
+  results.failed++;
+  failures.push({ journey, step, message });
+  log(`  FAIL ${step}: ${message}`);
+}
+
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function stopServer() {
+  if (server && server.exitCode === null && server.signalCode === null) {
+    server.kill('SIGTERM');
+  }
+}
+
+async function startServer() {
+  if (!fs.existsSync(BIN)) throw new Error(`mns binary not found at ${BIN} (set MNS_BIN or build it first)`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-data-'));
+  tmpDirs.push(dataDir);
+  const port = await freePort();
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MNS_')));
+  Object.assign(env, { MNS_DATA_DIR: dataDir, MNS_BIND: `127.0.0.1:${port}`, NO_COLOR: '1' });
+  server = spawn(BIN, ['demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk) => {
+    serverLog += chunk.toString();
+    if (serverLog.length > 200_000) serverLog = serverLog.slice(-100_000);
+  };
+  server.stdout.on('data', keep);
+  server.stderr.on('data', keep);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`mns demo exited early (code ${server.exitCode}, signal ${server.signalCode})`);
+    }
+    try {
+      const res = await fetch(`${base}/readyz`);
+      if (res.ok) return { base, dataDir };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error('mns demo did not answer /readyz within 30 s');
+}
+
+function slugify(s) {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'page';
+}
+
+// One journey: a fresh cookie jar and page, a step counter for screenshots, and
+// per-page collection of console errors and failed asset requests.
+class Journey {
+  constructor(context, name, base) {
+    this.context = context;
+    this.name = name;
+    this.base = base;
+    this.n = 0;
+    this.problems = [];
+  }
+
+  async open() {
+    await this.context.clearCookies();
+    this.page = await this.context.newPage();
+    await this.page.setViewportSize(DESKTOP);
+    this.page.on('console', (msg) => {
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
+        this.problems.push(`console error: ${msg.text()}`);
+      }
+    });
+    this.page.on('pageerror', (err) => this.problems.push(`script error: ${err.message}`));
+    this.page.on('response', (res) => {
+      const req = res.request();
+      if (res.status() >= 400 && !(req.isNavigationRequest() && req.frame() === this.page.mainFrame())) {
+        this.problems.push(`${res.status()} for ${req.resourceType()} ${res.url()}`);
+      }
+    });
+    this.page.on('requestfailed', (req) => this.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  }
+
+  async close() {
+    await this.page?.close().catch(() => {});
+  }
+
+  url(p) {
+    return new URL(p, this.base).toString();
+  }
+
+  pathname() {
+    return new URL(this.page.url()).pathname;
+  }
+
+  async goto(p, expectStatus = 200) {
+    const res = await this.page.goto(this.url(p), { waitUntil: 'load' });
+    check(res, `no response for ${p}`);
+    check(res.status() === expectStatus, `GET ${p} answered ${res.status()}, expected ${expectStatus}`);
+    return res;
+  }
+
+  // Submit a form by clicking its button and wait for the next page.
+  async submit(buttonLocator) {
+    await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), buttonLocator.click()]);
+  }
+
+  async h1() {
+    return (await this.page.locator('h1').first().textContent({ timeout: 2000 }).catch(() => '')).trim();
+  }
+
+  // The per-page checks: title, axe, 320px reflow, console/asset problems, screenshots.
+  async audit(slug) {
+    this.n++;
+    const label = `${this.name}-${String(this.n).padStart(2, '0')}-${slugify(slug)}`;
+    const where = `${label} (${this.pathname()})`;
+    const page = this.page;
+    const problems = this.problems.splice(0);
+    let ok = true;
+    const bad = (m) => {
+      ok = false;
+      problems.push(m);
+    };
+
+    await page.evaluate(() => document.fonts?.ready);
+
+    const title = (await page.title()).trim();
+    if (!title) bad('empty <title>');
+    else if (/^[–-]/.test(title)) bad(`<title> has no page name: "${title}"`);
+    else {
+      const seen = titles.get(title);
+      const here = this.pathname();
+      if (seen && seen !== here) bad(`<title> "${title}" is also the title of ${seen}`);
+      else titles.set(title, here);
+    }
+    const h1s = await page.locator('h1').allTextContents();
+    if (h1s.length !== 1) warnings.push({ page: where, message: `${h1s.length} <h1> elements` });
+    else if (title && !title.replace(/^Error: /, '').startsWith(h1s[0].trim())) {
+      warnings.push({ page: where, message: `<title> "${title}" does not start with the <h1> "${h1s[0].trim()}"` });
+    }
+
+    const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+    for (const v of axe.violations) {
+      ok = false;
+      violations.push({
+        page: where,
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        targets: v.nodes.map((nd) => nd.target.join(' ')),
+      });
+      problems.push(`axe ${v.id} (${v.impact}): ${v.nodes.length} element(s)`);
+    }
+    for (const v of axe.incomplete) incompleteRules.set(v.id, (incompleteRules.get(v.id) || 0) + 1);
+
+    await page.screenshot({ path: path.join(SHOTS, `${label}.png`), fullPage: true });
+
+    await page.setViewportSize(NARROW);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (scrollWidth > NARROW.width) {
+      const culprits = await page.evaluate((w) => {
+        const out = [];
+        for (const el of document.body.querySelectorAll('*')) {
+          const r = el.getBoundingClientRect();
+          if (r.right > w + 1 && r.width > 0) {
+            const parentOverflows = el.parentElement && el.parentElement.getBoundingClientRect().right > w + 1;
+            if (!parentOverflows || out.length === 0) {
+              out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} (right ${Math.round(r.right)}px)`);
+            }
+          }
+          if (out.length >= 5) break;
+        }
+        return out;
+      }, NARROW.width);
+      bad(`horizontal scroll at 320px: scrollWidth ${scrollWidth}; widest: ${culprits.join(', ')}`);
+    }
+    await page.screenshot({ path: path.join(SHOTS, `${label}-320.png`), fullPage: true });
+    await page.setViewportSize(DESKTOP);
+
+    if (problems.length) ok = false;
+    if (ok) {
+      pass();
+      log(`  ok   ${label}  "${title}"`);
+    } else {
+      fail(this.name, `${label} page checks`, problems.join('; '));
+    }
+  }
+
+  // GOV.UK error summary: present, every link's #fragment names an element.
+  async checkErrorSummary(expectedFields) {
+    const summary = this.page.locator('.govuk-error-summary');
+    check((await summary.count()) === 1, 'no error summary on the page');
+    const hrefs = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(hrefs.length > 0, 'error summary has no links');
+    for (const href of hrefs) {
+      check(href && href.startsWith('#') && href.length > 1, `error summary link href "${href}" is not a #fragment`);
+      const id = decodeURIComponent(href.slice(1));
+      const n = await this.page.evaluate((i) => (document.getElementById(i) ? 1 : 0), id);
+      check(n === 1, `error summary link ${href} points at no element with id "${id}"`);
+    }
+    if (expectedFields) {
+      for (const f of expectedFields) check(hrefs.includes(`#${f}`), `error summary has no link to #${f} (links: ${hrefs.join(', ')})`);
+    }
+    // govuk-frontend moves focus to the summary on load, and a link click focuses its field.
+    const focused = await this.page.evaluate(() => !!document.activeElement?.closest('.govuk-error-summary'));
+    if (!focused) warnings.push({ page: this.pathname(), message: 'error summary not focused on page load (govuk-frontend JS not initialised?)' });
+    const first = hrefs[0].slice(1);
+    await summary.locator('a').first().click();
+    const active = await this.page.evaluate(() => document.activeElement?.id || '');
+    if (active !== first) warnings.push({ page: this.pathname(), message: `clicking error link #${first} focused "${active || 'nothing'}"` });
+    return hrefs;
+  }
+
+  async signIn(email, { expectCode = false } = {}) {
+    await this.goto('/sign-in');
+    await this.page.fill('#email', email);
+    await this.page.fill('#password', PASSWORD);
+    await this.submit(this.page.locator('main button[type=submit]'));
+    if (expectCode) {
+      check(this.pathname() === '/sign-in/code', `after password expected /sign-in/code, got ${this.pathname()}`);
+      await this.audit('one-time-code');
+      for (let attempt = 1; ; attempt++) {
+        const text = await this.page.locator('main').innerText();
+        const m = text.match(/the code now is\s*(\d{6})/i);
+        check(m, 'the demo one-time code is not shown on /sign-in/code');
+        await this.page.fill('#code', m[1]);
+        await this.submit(this.page.locator('main button[type=submit]'));
+        if (this.pathname() !== '/sign-in/code' || attempt >= 2) break; // code may roll over once
+      }
+    }
+    check(this.pathname() === '/home', `after signing in as ${email} expected /home, got ${this.pathname()}`);
+    await this.audit('home');
+  }
+
+  async signOut() {
+    await this.submit(this.page.locator('form[action="/sign-out"] button'));
+    const after = this.pathname();
+    const res = await this.page.goto(this.url('/home'));
+    const landed = this.pathname();
+    check(landed !== '/home' || res.status() >= 400, `after signing out /home still shows (status ${res.status()})`);
+    return after;
+  }
+
+  async pupilRows() {
+    return this.page.locator('main table tbody tr').evaluateAll((rows) =>
+      rows.map((tr) => {
+        const a = tr.querySelector('a');
+        const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent.trim());
+        return { name: a?.textContent.trim(), href: a?.getAttribute('href'), school: cells[3] };
+      }),
+    );
+  }
+}
+
+async function runJourney(context, base, name, body) {
+  log(`\n${name}`);
+  const j = new Journey(context, name, base);
+  let step = 'start';
+  const stepFn = async (label, fn) => {
+    step = label;
+    await fn();
+    pass();
+  };
+  try {
+    await j.open();
+    await body(j, stepFn);
+  } catch (err) {
+    fail(name, step, err.message.split('\n')[0]);
+    if (j.page) {
+      await j.page
+        .screenshot({ path: path.join(SHOTS, `${name}-FAILED-${slugify(step)}.png`), fullPage: true })
+        .catch(() => {});
+    }
+  } finally {
+    await j.close();
+  }
+}
+
+const shared = { allPupils: [] };
+
+async function anonymous(j, step) {
+  await step('start page', async () => {
+    await j.goto('/');
+    check((await j.h1()) !== '', 'start page has no h1');
+    await j.audit('start');
+  });
+  await step('start button leads to sign in', async () => {
+    await Promise.all([j.page.waitForNavigation(), j.page.locator('main a.govuk-button--start').click()]);
+    check(j.pathname() === '/sign-in', `start button went to ${j.pathname()}`);
+    await j.audit('sign-in');
+  });
+  await step('sign in with empty form shows errors', async () => {
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check(j.pathname() === '/sign-in', `empty sign-in went to ${j.pathname()}`);
+    await j.checkErrorSummary(['email']);
+    check((await j.page.title()).startsWith('Error: '), 'title does not start with "Error: "');
+    await j.audit('sign-in-empty-errors');
+  });
+  await step('sign in with wrong password shows an error', async () => {
+    await j.goto('/sign-in');
+    await j.page.fill('#email', 'school@demo.invalid');
+    await j.page.fill('#password', 'not-the-password');
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check(j.pathname() === '/sign-in', `wrong password went to ${j.pathname()}`);
+    await j.checkErrorSummary();
+    await j.audit('sign-in-wrong-password');
+  });
+  await step('accessibility statement', async () => {
+    await j.goto('/accessibility');
+    await j.audit('accessibility');
+  });
+  await step('privacy notice', async () => {
+    await j.goto('/privacy');
+    await j.audit('privacy');
+  });
+}
+
+async function coordinator(j, step) {
+  await step('sign in with one-time code', () => j.signIn('coordinator@demo.invalid', { expectCode: true }));
+  await step('pupils list', async () => {
+    await j.goto('/pupils');
+    shared.allPupils = await j.pupilRows();
+    check(shared.allPupils.length > 0, 'coordinator sees no pupils');
+    await j.audit('pupils');
+  });
+  let pupilPath;
+  await step('pupil page', async () => {
+    const link = j.page.locator('main table a').first();
+    await Promise.all([j.page.waitForNavigation(), link.click()]);
+    pupilPath = j.pathname();
+    check(/^\/pupils\/[^/]+$/.test(pupilPath), `pupil link went to ${pupilPath}`);
+    await j.audit('pupil');
+  });
+  await step('access history', async () => {
+    const link = j.page.getByRole('link', { name: 'Who has seen or changed this record' });
+    check((await link.count()) === 1, 'no "Who has seen or changed this record" link');
+    await Promise.all([j.page.waitForNavigation(), link.click()]);
+    check(j.pathname() === `${pupilPath}/access-history`, `access history went to ${j.pathname()}`);
+    check((await j.page.locator('main table tbody tr').count()) > 0, 'access history has no rows');
+    await j.audit('access-history');
+  });
+  await step('users list', async () => {
+    await j.goto('/users');
+    await j.audit('users');
+  });
+  await step('add a user: empty form shows errors', async () => {
+    await j.goto('/users/new');
+    await j.audit('users-new');
+    await j.submit(j.page.locator('main button[type=submit]'));
+    await j.checkErrorSummary(['display_name', 'email', 'role']);
+    await j.audit('users-new-errors');
+  });
+  await step('add a user: parent or carer', async () => {
+    await j.goto('/users/new');
+    await j.page.fill('#display_name', 'Sam Example');
+    await j.page.fill('#email', 'sam.example@demo.invalid');
+    await j.page.getByLabel('Parent or carer', { exact: true }).check();
+    await j.submit(j.page.locator('main button[type=submit]'));
+    const panel = j.page.locator('.govuk-panel--confirmation');
+    if ((await panel.count()) !== 1) {
+      const errors = await j.page.locator('.govuk-error-summary').innerText({ timeout: 1000 }).catch(() => 'none');
+      throw new Error(`no confirmation panel (error summary: ${errors.replace(/\s+/g, ' ')})`);
+    }
+    check((await panel.innerText()).includes('sam.example@demo.invalid'), 'confirmation panel does not show the email');
+    await j.audit('users-added');
+  });
+  await step('users list shows the new user', async () => {
+    await j.goto('/users');
+    check((await j.page.locator('main').innerText()).includes('sam.example@demo.invalid'), 'new user not listed');
+  });
+  await step('schools', async () => {
+    await j.goto('/schools');
+    await j.audit('schools');
+  });
+  await step('term dates', async () => {
+    await j.goto('/calendars');
+    await j.audit('calendars');
+  });
+  await step('audit trail', async () => {
+    await j.goto('/audit');
+    check((await j.page.locator('.govuk-panel--confirmation').count()) === 1, 'audit trail not shown as intact');
+    await j.audit('audit');
+  });
+  await step('sign out', async () => {
+    const landed = await j.signOut();
+    log(`       (sign-out landed on ${landed})`);
+  });
+}
+
+async function school(j, step) {
+  await step('sign in', () => j.signIn('school@demo.invalid'));
+  let own = [];
+  await step('pupils list shows 3 pupils', async () => {
+    await j.goto('/pupils');
+    own = await j.pupilRows();
+    check(own.length === 3, `expected 3 pupils, saw ${own.length}`);
+    await j.audit('pupils');
+  });
+  await step('pupil page', async () => {
+    await Promise.all([j.page.waitForNavigation(), j.page.locator('main table a').first().click()]);
+    check(/^\/pupils\/[^/]+$/.test(j.pathname()), `pupil link went to ${j.pathname()}`);
+    await j.audit('pupil');
+  });
+  await step("another school's pupil is not found", async () => {
+    const ownHrefs = new Set(own.map((p) => p.href));
+    const other = shared.allPupils.find((p) => p.href && !ownHrefs.has(p.href));
+    check(other, "no other school's pupil in the coordinator's list to try");
+    await j.goto(other.href, 404);
+    const text = await j.page.locator('main').innerText();
+    check(!text.includes(other.name), `404 page shows the other pupil's name "${other.name}"`);
+    await j.audit('other-school-pupil-404');
+  });
+}
+
+async function parent(j, step) {
+  await step('sign in', () => j.signIn('parent@demo.invalid'));
+  await step('pupils list shows 2 children', async () => {
+    await j.goto('/pupils');
+    const rows = await j.pupilRows();
+    check(rows.length === 2, `expected 2 children, saw ${rows.length}`);
+    await j.audit('pupils');
+  });
+  await step('child page', async () => {
+    await Promise.all([j.page.waitForNavigation(), j.page.locator('main table a').first().click()]);
+    await j.audit('pupil');
+  });
+}
+
+function summary() {
+  log('\n──────── summary ────────');
+  if (violations.length) {
+    log(`\naxe violations (${violations.length}):`);
+    for (const v of violations) {
+      log(`  ${v.page}\n    ${v.id} [${v.impact}] ${v.help}\n    ${v.helpUrl}`);
+      for (const t of v.targets) log(`      → ${t}`);
+    }
+  }
+  if (failures.length) {
+    log(`\nfailures (${failures.length}):`);
+    for (const f of failures) log(`  ${f.journey} › ${f.step}: ${f.message}`);
+  }
+  if (warnings.length) {
+    log(`\nwarnings (${warnings.length}, not failing):`);
+    for (const w of warnings) log(`  ${w.page}: ${w.message}`);
+  }
+  if (incompleteRules.size) {
+    log(`\naxe "needs review" (not failing): ${[...incompleteRules].map(([id, n]) => `${id}×${n}`).join(', ')}`);
+  }
+  log(`\nscreenshots: ${SHOTS}`);
+  log(`time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`e2e: ${results.passed} passed, ${results.failed} failed`);
+}
+
+async function main() {
+  fs.rmSync(SHOTS, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  let context;
+  try {
+    const { base } = await startServer();
+    log(`mns demo at ${base} (${BIN})`);
+    server.on('exit', (code, sig) => {
+      if (!stopping) fail('server', 'server', `mns exited during the run (code ${code}, signal ${sig})`);
+    });
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-chromium-'));
+    tmpDirs.push(profile);
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: BROWSER,
+      headless: true,
+      viewport: DESKTOP,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    for (const p of context.pages()) await p.close();
+    await runJourney(context, base, 'anonymous', anonymous);
+    await runJourney(context, base, 'coordinator', coordinator);
+    await runJourney(context, base, 'school', school);
+    await runJourney(context, base, 'parent', parent);
+  } catch (err) {
+    fail('setup', 'setup', err.message);
+  } finally {
+    if (context) await context.close().catch(() => {});
+    stopping = true;
+    stopServer();
+  }
+  if (results.failed) {
+    const tail = serverLog.split('\n').slice(-30).join('\n');
+    log(`\nlast lines of the server log:\n${tail}`);
+  }
+  summary();
+  if (!KEEP) for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+  else log(`kept: ${tmpDirs.join(' ')}`);
+  process.exitCode = results.failed ? 1 : 0;
+}
+
+let stopping = false;
+process.on('exit', stopServer);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    stopping = true;
+    stopServer();
+    process.exit(130);
+  });
+}
+
+await main();
