@@ -272,14 +272,19 @@ class Journey {
     if (expectedFields) {
       for (const f of expectedFields) check(hrefs.includes(`#${f}`), `error summary has no link to #${f} (links: ${hrefs.join(', ')})`);
     }
-    // govuk-frontend moves focus to the summary on load, and a link click focuses its field.
+    // govuk-frontend moves focus to the summary on load.
     const focused = await this.page.evaluate(() => !!document.activeElement?.closest('.govuk-error-summary'));
     if (!focused) warnings.push({ page: this.pathname(), message: 'error summary not focused on page load (govuk-frontend JS not initialised?)' });
-    const first = hrefs[0].slice(1);
-    await summary.locator('a').first().click();
+    return hrefs;
+  }
+
+  // Run after audit() so the screenshot shows the page as it loaded.
+  async checkErrorLinkFocus() {
+    const link = this.page.locator('.govuk-error-summary a').first();
+    const first = (await link.getAttribute('href')).slice(1);
+    await link.click();
     const active = await this.page.evaluate(() => document.activeElement?.id || '');
     if (active !== first) warnings.push({ page: this.pathname(), message: `clicking error link #${first} focused "${active || 'nothing'}"` });
-    return hrefs;
   }
 
   async signIn(email, { expectCode = false } = {}) {
@@ -366,6 +371,7 @@ async function anonymous(j, step) {
     await j.checkErrorSummary(['email']);
     check((await j.page.title()).startsWith('Error: '), 'title does not start with "Error: "');
     await j.audit('sign-in-empty-errors');
+    await j.checkErrorLinkFocus();
   });
   await step('sign in with wrong password shows an error', async () => {
     await j.goto('/sign-in');
@@ -375,6 +381,7 @@ async function anonymous(j, step) {
     check(j.pathname() === '/sign-in', `wrong password went to ${j.pathname()}`);
     await j.checkErrorSummary();
     await j.audit('sign-in-wrong-password');
+    await j.checkErrorLinkFocus();
   });
   await step('accessibility statement', async () => {
     await j.goto('/accessibility');
@@ -420,6 +427,7 @@ async function coordinator(j, step) {
     await j.submit(j.page.locator('main button[type=submit]'));
     await j.checkErrorSummary(['display_name', 'email', 'role']);
     await j.audit('users-new-errors');
+    await j.checkErrorLinkFocus();
   });
   await step('add a user: parent or carer', async () => {
     await j.goto('/users/new');

@@ -154,6 +154,11 @@ impl App {
         Ok(schools.len())
     }
 
+    /// The school with this URN (schools are public information).
+    pub async fn school(&self, urn: &str) -> AppResult<Option<SchoolRecord>> {
+        Ok(self.store.get_school(urn).await?)
+    }
+
     /// Schools matching `search` (name, town or URN), for any signed-in user: schools are
     /// public information.
     pub async fn search_schools(&self, search: &str) -> AppResult<Vec<SchoolRecord>> {

@@ -90,6 +90,11 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/users", get(users::list)),
         route(Method::GET, "/users/new", get(users::new)),
         route(Method::POST, "/users", post(users::create)),
+        route(
+            Method::GET,
+            "/users/{id}/disable",
+            get(users::confirm_disable),
+        ),
         route(Method::POST, "/users/{id}/disable", post(users::disable)),
         route(Method::GET, "/schools", get(reference::schools)),
         route(Method::GET, "/calendars", get(reference::calendars)),

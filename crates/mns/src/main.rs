@@ -78,6 +78,19 @@ enum ImportCommand {
         /// The CSV file.
         file: std::path::PathBuf,
     },
+    /// Import (or replace) a term calendar from JSON:
+    /// `{"name": "Norfolk 2027/28", "provisional": false, "terms": [{"name": "Autumn",
+    /// "start": "2027-09-02", "end": "2027-12-17", "half_term_start": "2027-10-25",
+    /// "half_term_end": "2027-10-29"}, …]}`.
+    Calendar {
+        /// The JSON file.
+        file: std::path::PathBuf,
+    },
+    /// Import bank holidays from JSON: `["2028-01-03", "2028-04-14", …]`.
+    BankHolidays {
+        /// The JSON file.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -191,6 +204,40 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .await
                 .map_err(describe)?;
             println!("Imported {count} schools from {}", file.display());
+            Ok(())
+        }
+        Command::Import(ImportCommand::Calendar { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("could not read {}", file.display()))?;
+            let calendar: mns_domain::calendar::TermCalendar = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a valid term calendar", file.display()))?;
+            let app = open(&config).await?;
+            app.save_calendars(
+                &system_actor("cli"),
+                std::slice::from_ref(&calendar),
+                &Default::default(),
+            )
+            .await
+            .map_err(describe)?;
+            println!(
+                "Saved the term calendar '{}' ({} terms)",
+                calendar.name(),
+                calendar.terms().len()
+            );
+            Ok(())
+        }
+        Command::Import(ImportCommand::BankHolidays { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("could not read {}", file.display()))?;
+            let days: mns_domain::calendar::BankHolidays = serde_json::from_str(&text)
+                .with_context(|| {
+                    format!("{} is not a list of dates (YYYY-MM-DD)", file.display())
+                })?;
+            let app = open(&config).await?;
+            app.save_calendars(&system_actor("cli"), &[], &days)
+                .await
+                .map_err(describe)?;
+            println!("Saved {} bank holidays", days.len());
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

@@ -45,19 +45,25 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut problems = Vec::new();
+        let display_name = new.display_name.trim().to_string();
+        if display_name.is_empty() {
+            problems.push(FieldError::new("display_name", "Enter the user's name"));
+        }
         let email = email_key(&new.email);
-        if !looks_like_email(&email) {
+        if email.is_empty() {
+            problems.push(FieldError::new("email", "Enter the user's email address"));
+        } else if !looks_like_email(&email) {
             problems.push(FieldError::new(
                 "email",
                 "Enter an email address in the correct format, like name@example.org",
             ));
         }
-        let display_name = new.display_name.trim().to_string();
-        if display_name.is_empty() {
-            problems.push(FieldError::new("display_name", "Enter the user's name"));
-        }
         let role = match Role::parse(&new.role) {
             Ok(role) => Some(role),
+            Err(_) if new.role.trim().is_empty() => {
+                problems.push(FieldError::new("role", "Select the user's role"));
+                None
+            }
             Err(e) => {
                 problems.push(FieldError::new("role", e.to_string()));
                 None
@@ -106,7 +112,7 @@ impl App {
             }
             None => new_token()[..20].to_string(),
         };
-        if self.store.find_user_by_email(&email).await?.is_some() {
+        if !email.is_empty() && self.store.find_user_by_email(&email).await?.is_some() {
             problems.push(FieldError::new(
                 "email",
                 "A user with that email address already exists",
@@ -175,6 +181,26 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// One user, for the coordinator's pages.
+    pub async fn user_for_admin(&self, actor: &Actor, user_id: &str) -> AppResult<UserRecord> {
+        if !may_manage_users(actor) {
+            return Err(AppError::NotFound);
+        }
+        self.store
+            .get_user(user_id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The name and email of a user, for showing who did something in an access history.
+    pub async fn user_label(&self, user_id: &str) -> AppResult<Option<String>> {
+        Ok(self
+            .store
+            .get_user(user_id)
+            .await?
+            .map(|u| format!("{} ({})", u.display_name, u.email)))
     }
 
     /// Every user (coordinator only).

@@ -26,6 +26,7 @@ mod school_calendar;
 mod school_weeks;
 mod school_year;
 mod term;
+mod uk_time;
 mod year_group;
 
 pub use bank_holidays::{BankHolidays, england_bank_holidays_2025_2027};
@@ -37,4 +38,5 @@ pub use school_calendar::SchoolCalendar;
 pub use school_weeks::OutsideCalendarError;
 pub use school_year::{SchoolYear, SchoolYearError};
 pub use term::{Term, TermCalendar, TermCalendarError};
+pub use uk_time::{format_uk_datetime, is_british_summer_time, uk_local_time};
 pub use year_group::year_group;

@@ -34,7 +34,7 @@ pub fn norfolk_2025_26() -> TermCalendar {
 /// days once the May bank holiday is taken out.
 pub fn norfolk_2026_27_provisional() -> TermCalendar {
     TermCalendar::from_checked_parts(
-        "Norfolk 2026/27 (provisional)",
+        "Norfolk 2026/27",
         true,
         vec![
             Term::new("Autumn 2026", date!(2026, 9, 3), date!(2026, 12, 18))

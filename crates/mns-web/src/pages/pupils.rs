@@ -5,7 +5,8 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use askama::Template;
 use axum::extract::{Path, State};
-use mns_domain::calendar::{SchoolYear, year_group};
+use mns_domain::calendar::{SchoolYear, format_uk_datetime, year_group};
+use mns_domain::identity::Role;
 use mns_store::PupilRecord;
 
 /// A pupil as pages show them.
@@ -21,7 +22,7 @@ pub struct PupilView {
 
 async fn view(state: &AppState, p: PupilRecord) -> PupilView {
     let school = match &p.school_urn {
-        Some(urn) => match state.app.store.get_school(urn).await {
+        Some(urn) => match state.app.school(urn).await {
             Ok(Some(s)) => s.name,
             _ => urn.clone(),
         },
@@ -81,12 +82,19 @@ pub async fn show(
     let pupil = state.app.view_pupil(&user.actor, &id).await?;
     Ok(render(&PupilPage {
         chrome: Chrome::signed_in(&state, &user, "/pupils/"),
-        show_history: matches!(
-            user.actor.role(),
-            mns_domain::identity::Role::Coordinator | mns_domain::identity::Role::Auditor
-        ),
+        show_history: matches!(user.actor.role(), Role::Coordinator | Role::Auditor),
         pupil: view(&state, pupil).await,
     }))
+}
+
+/// What an audit action means, in words.
+fn describe_action(action: &str) -> &str {
+    match action {
+        "pupil.view" => "Viewed the record",
+        "pupil.access_history" => "Viewed who has seen the record",
+        "pupil.update" => "Changed the record",
+        other => other,
+    }
 }
 
 /// One line of an access history.
@@ -116,15 +124,19 @@ pub async fn access_history(
     let (pupil, entries) = state.app.pupil_access_history(&user.actor, &id).await?;
     let mut lines = Vec::with_capacity(entries.len());
     for e in entries {
-        let who = match state.app.store.get_user(&e.actor_id).await {
-            Ok(Some(u)) => format!("{} ({})", u.display_name, u.email),
-            _ => e.actor_id.clone(),
-        };
+        let who = state
+            .app
+            .user_label(&e.actor_id)
+            .await?
+            .unwrap_or_else(|| e.actor_id.clone());
         lines.push(AccessLine {
-            at: e.at.get(..19).unwrap_or(&e.at).replace('T', " "),
+            at: chrono::DateTime::parse_from_rfc3339(&e.at)
+                .map(|t| format_uk_datetime(t.with_timezone(&chrono::Utc)))
+                .unwrap_or_else(|_| e.at.clone()),
             who,
-            role: e.actor_role,
-            action: e.action,
+            role: Role::parse(&e.actor_role)
+                .map_or(e.actor_role.clone(), |r| r.label().to_string()),
+            action: describe_action(&e.action).to_string(),
             source: e.source,
         });
     }

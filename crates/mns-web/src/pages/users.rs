@@ -161,6 +161,30 @@ pub async fn create(
     }
 }
 
+#[derive(Template)]
+#[template(path = "user_disable.html")]
+struct DisablePage {
+    chrome: Chrome,
+    id: String,
+    name: String,
+    email: String,
+}
+
+/// `GET /users/{id}/disable`: "are you sure?".
+pub async fn confirm_disable(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let target = state.app.user_for_admin(&user.actor, &id).await?;
+    Ok(render(&DisablePage {
+        chrome: Chrome::signed_in(&state, &user, "/users/"),
+        id: target.id,
+        name: target.display_name,
+        email: target.email,
+    }))
+}
+
 /// `POST /users/{id}/disable`.
 pub async fn disable(
     State(state): State<AppState>,

@@ -57,7 +57,7 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET", "/users" | "/users/new") | ("POST", "/users") => {
             signed_in(is(&[Role::Coordinator]))
         }
-        ("POST", "/users/{id}/disable") => {
+        ("GET" | "POST", "/users/{id}/disable") => {
             signed_in(is(&[Role::Coordinator]) && object == Object::Own)
         }
         ("GET", "/schools" | "/calendars") => signed_in(role.is_some_and(Role::is_staff)),

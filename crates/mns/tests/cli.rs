@@ -1,0 +1,232 @@
+//! The `mns` commands, run as a council's administrator would run them.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn mns(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mns"));
+    command
+        .args(args)
+        .env_remove("MNS_DATABASE_URL")
+        .env("MNS_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("mns runs")
+}
+
+fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const GIAS: &str = "URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),PhaseOfEducation (name),Town,Postcode\n\
+121234,926,Norfolk,2001,Riverside Primary School,Community school,Open,Primary,Norwich,NR1 1AA\n\
+121235,926,Norfolk,4001,Heath High School,Academy converter,Open,Secondary,Thetford,IP24 1AA\n";
+
+#[test]
+fn a_deployment_is_set_up_from_the_command_line_and_its_audit_trail_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let csv = data.join("gias.csv");
+    std::fs::write(&csv, GIAS).unwrap();
+
+    let out = mns(data, &["migrate"], &[]);
+    assert!(out.status.success(), "{:?}", text(&out));
+
+    let out = mns(data, &["import", "schools", csv.to_str().unwrap()], &[]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Imported 2 schools"), "{stdout}");
+
+    let out = mns(
+        data,
+        &[
+            "user",
+            "add",
+            "head@riverside.example",
+            "--role",
+            "school",
+            "--school",
+            "121234",
+        ],
+        &[],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("First password"), "{stdout}");
+
+    let out = mns(
+        data,
+        &[
+            "user",
+            "add",
+            "boss@council.example",
+            "--role",
+            "coordinator",
+        ],
+        &[],
+    );
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains("One-time code key"),
+        "staff get a TOTP key: {stdout}"
+    );
+
+    let out = mns(
+        data,
+        &["user", "add", "not-an-email", "--role", "headteacher"],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("email: Enter an email address"), "{stderr}");
+    assert!(
+        stderr.contains("role: 'headteacher' is not a role"),
+        "{stderr}"
+    );
+
+    let out = mns(data, &["user", "token", "head@riverside.example"], &[]);
+    let (stdout, _) = text(&out);
+    assert!(stdout.trim().starts_with("mns_"), "{stdout}");
+
+    let out = mns(data, &["audit", "verify"], &[]);
+    let (stdout, _) = text(&out);
+    assert!(out.status.success());
+    assert!(stdout.contains("The audit trail is intact"), "{stdout}");
+
+    // Someone edits an entry directly in the database file.
+    let url = format!("sqlite://{}?mode=rw", data.join("mns.sqlite").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = mns_store::Store::connect(&url).await.unwrap();
+        store
+            .tamper_with_audit_entry_for_test(2, "nothing.happened")
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let out = mns(data, &["audit", "verify"], &[]);
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success(), "a tampered trail fails the command");
+    assert!(
+        stderr.contains("audit entry 2 has been altered"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_schools_file_names_the_line_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("gias.csv");
+    std::fs::write(&csv, format!("{GIAS}12X,926,Norfolk,1,Bad,,Open,,,\n")).unwrap();
+    let out = mns(
+        dir.path(),
+        &["import", "schools", csv.to_str().unwrap()],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("Line 4, column URN"), "{stderr}");
+    let out = mns(dir.path(), &["check-config"], &[]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    // Nothing was half-imported: a follow-up good import reports only its own schools.
+    std::fs::write(&csv, GIAS).unwrap();
+    let out = mns(
+        dir.path(),
+        &["import", "schools", csv.to_str().unwrap()],
+        &[],
+    );
+    assert!(text(&out).0.contains("Imported 2 schools"));
+}
+
+#[test]
+fn check_config_never_prints_the_database_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mns(
+        dir.path(),
+        &["check-config"],
+        &[(
+            "MNS_DATABASE_URL",
+            "postgres://mns:hunter2-secret@127.0.0.1:1/mns",
+        )],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(!out.status.success(), "nothing listens on port 1");
+    assert!(
+        stdout.contains("postgres://mns:***@127.0.0.1:1/mns"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("hunter2") && !stderr.contains("hunter2"),
+        "{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn an_unsupported_database_url_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mns(
+        dir.path(),
+        &["migrate"],
+        &[("MNS_DATABASE_URL", "mysql://root@localhost/mns")],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("MNS_DATABASE_URL must start with postgres://"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn term_dates_and_bank_holidays_are_data_the_council_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("calendar.json");
+    std::fs::write(
+        &file,
+        r#"{"name": "Norfolk 2027/28", "provisional": true, "terms": [
+            {"name": "Autumn", "start": "2027-09-02", "end": "2027-12-17", "half_term_start": "2027-10-25", "half_term_end": "2027-10-29"},
+            {"name": "Spring", "start": "2028-01-04", "end": "2028-03-31"}]}"#,
+    )
+    .unwrap();
+    let out = mns(
+        dir.path(),
+        &["import", "calendar", file.to_str().unwrap()],
+        &[],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Saved the term calendar 'Norfolk 2027/28' (2 terms)"),
+        "{stdout}"
+    );
+
+    std::fs::write(&file, r#"{"name": "Bad", "terms": [{"name": "Autumn", "start": "2027-12-17", "end": "2027-09-02"}]}"#).unwrap();
+    let out = mns(
+        dir.path(),
+        &["import", "calendar", file.to_str().unwrap()],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("Term 'Autumn' ends before it starts"),
+        "{stderr}"
+    );
+
+    let holidays = dir.path().join("holidays.json");
+    std::fs::write(&holidays, r#"["2028-01-03", "2028-04-14"]"#).unwrap();
+    let out = mns(
+        dir.path(),
+        &["import", "bank-holidays", holidays.to_str().unwrap()],
+        &[],
+    );
+    assert!(
+        text(&out).0.contains("Saved 2 bank holidays"),
+        "{:?}",
+        text(&out)
+    );
+}
