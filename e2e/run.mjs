@@ -223,6 +223,25 @@ class Journey {
     }
     for (const v of axe.incomplete) incompleteRules.set(v.id, (incompleteRules.get(v.id) || 0) + 1);
 
+    // Focus is visible: tab through the first few controls; each must show the GOV.UK focus
+    // style (a yellow highlight or an outline/box-shadow), never nothing.
+    const unfocusable = [];
+    await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      const focus = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const s = getComputedStyle(el);
+        const visible = (s.outlineStyle !== 'none' && s.outlineWidth !== '0px' && s.outlineColor !== 'rgba(0, 0, 0, 0)')
+          || (s.boxShadow && s.boxShadow !== 'none')
+          || s.backgroundColor === 'rgb(255, 221, 0)';
+        return { visible, name: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent || el.value || '').trim().slice(0, 30)}"` };
+      });
+      if (focus && !focus.visible) unfocusable.push(focus.name);
+    }
+    if (unfocusable.length) bad(`focus not visible on: ${unfocusable.join(', ')}`);
+
     await page.screenshot({ path: path.join(SHOTS, `${label}.png`), fullPage: true });
 
     await page.setViewportSize(NARROW);
