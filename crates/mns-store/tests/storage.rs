@@ -572,3 +572,144 @@ async fn calendars_and_bank_holidays_round_trip() {
         );
     }
 }
+
+fn referral(
+    id: &str,
+    pupil: &str,
+    school: &str,
+    status: &str,
+    day: u32,
+) -> mns_store::ReferralRecord {
+    mns_store::ReferralRecord {
+        id: id.into(),
+        pupil_id: Some(pupil.into()),
+        school_urn: Some(school.into()),
+        status: status.into(),
+        form_json: "{}".into(),
+        created_by: "u1".into(),
+        created_at: at(0),
+        updated_at: at(0),
+        submitted_at: (status != "draft").then(|| at(1)),
+        referral_date: NaiveDate::from_ymd_opt(2026, 11, day),
+        waiting_for_evidence_since: (status == "waiting_for_evidence")
+            .then(|| NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()),
+        decided_at: None,
+        policy_version: None,
+    }
+}
+
+#[tokio::test]
+async fn the_referral_queue_filters_sorts_and_counts() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        tx.save_referral(&referral("r1", "p1", "100001", "submitted", 3))
+            .await
+            .unwrap();
+        tx.save_referral(&referral("r2", "p2", "100002", "waiting_for_evidence", 1))
+            .await
+            .unwrap();
+        tx.save_referral(&referral("r3", "p1", "100001", "draft", 5))
+            .await
+            .unwrap();
+        let mut changed = referral("r1", "p1", "100001", "accepted", 3);
+        changed.policy_version = Some("norfolk-2024-12".into());
+        tx.save_referral(&changed).await.unwrap();
+        tx.commit().await.unwrap();
+        let all = store
+            .referral_queue(&mns_store::QueueFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            all.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+            ["r2", "r1"],
+            "{backend:?}: drafts are not in the queue, oldest first"
+        );
+        assert_eq!(all[1].pupil_name, "Given Family p1");
+        assert_eq!(all[1].school_name, "School 100001");
+        assert_eq!(
+            all[0].waiting_for_evidence_since,
+            NaiveDate::from_ymd_opt(2026, 11, 2)
+        );
+        let waiting = store
+            .referral_queue(&mns_store::QueueFilter {
+                statuses: vec!["waiting_for_evidence".into(), "submitted".into()],
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(waiting.len(), 1);
+        let newest = store
+            .referral_queue(&mns_store::QueueFilter {
+                newest_first: true,
+                limit: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(newest[0].id, "r1");
+        assert_eq!(
+            store.referral_counts(None).await.unwrap(),
+            vec![
+                ("accepted".to_string(), 1),
+                ("waiting_for_evidence".to_string(), 1)
+            ]
+        );
+        assert_eq!(
+            store.referral_counts(Some("100001")).await.unwrap(),
+            vec![("accepted".to_string(), 1)]
+        );
+        assert_eq!(
+            store
+                .referrals_for_school("100001", 10)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            store
+                .get_referral("r1")
+                .await
+                .unwrap()
+                .unwrap()
+                .policy_version
+                .as_deref(),
+            Some("norfolk-2024-12")
+        );
+    }
+}
+
+#[tokio::test]
+async fn decisions_are_kept_with_their_policy_version_and_checks() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let decision = mns_store::DecisionRecord {
+            id: "d1".into(),
+            referral_id: "r1".into(),
+            decision: "accept".into(),
+            reasons_json: "[]".into(),
+            note: String::new(),
+            decided_by: "u1".into(),
+            decided_at: at(30),
+            policy_version: "norfolk-2024-12".into(),
+            checks_json: r#"[{"rule":"MN-ABS-1","outcome":"pass"}]"#.into(),
+            days_from_referral: 4,
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.save_referral(&referral("r1", "p1", "100001", "submitted", 3))
+            .await
+            .unwrap();
+        tx.insert_decision(&decision).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            store.decisions_for("r1").await.unwrap(),
+            vec![decision],
+            "{backend:?}"
+        );
+    }
+}

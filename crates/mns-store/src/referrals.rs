@@ -1,0 +1,370 @@
+//! Referrals, their decisions, and parent enquiries. The coordinator's queue is one indexed
+//! query: it must answer quickly with 100,000 referrals in the database.
+
+use crate::{Store, StoreResult, WriteTx, parse_ts, ts};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A stored referral.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralRecord {
+    /// The referral's id.
+    pub id: String,
+    /// The pupil, once matched or created on submission.
+    pub pupil_id: Option<String>,
+    /// The referring school.
+    pub school_urn: Option<String>,
+    /// Where it is: `draft`, `submitted`, `information_requested`, `waiting_for_evidence`,
+    /// `accepted`, `declined`.
+    pub status: String,
+    /// The form as entered (the domain's `Referral`, as JSON).
+    pub form_json: String,
+    /// The user who started it.
+    pub created_by: String,
+    /// When it was started.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When the school submitted it.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The referral date the clock runs from (MN-DEC-2).
+    pub referral_date: Option<NaiveDate>,
+    /// Since when the case has waited for medical evidence (MN-EV-8).
+    pub waiting_for_evidence_since: Option<NaiveDate>,
+    /// When it was decided.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The policy version it was decided under.
+    pub policy_version: Option<String>,
+}
+
+/// One line of the coordinator's queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueLine {
+    /// The referral's id.
+    pub id: String,
+    /// Its status.
+    pub status: String,
+    /// The pupil's given and family name.
+    pub pupil_name: String,
+    /// The school's name.
+    pub school_name: String,
+    /// The referral date.
+    pub referral_date: Option<NaiveDate>,
+    /// Waiting for evidence since.
+    pub waiting_for_evidence_since: Option<NaiveDate>,
+}
+
+/// Which referrals the queue shows, and in what order.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    /// Only these statuses (empty: every status but `draft`).
+    pub statuses: Vec<String>,
+    /// Only this school.
+    pub school_urn: Option<String>,
+    /// Oldest referral first (the default) or newest first.
+    pub newest_first: bool,
+    /// How many lines.
+    pub limit: i64,
+    /// How many lines to skip.
+    pub offset: i64,
+}
+
+/// A decision as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionRecord {
+    /// The decision's id.
+    pub id: String,
+    /// The referral decided.
+    pub referral_id: String,
+    /// `accept`, `decline` or `ask_for_information`.
+    pub decision: String,
+    /// Reasons (JSON list) for a decline, questions for a request for information.
+    pub reasons_json: String,
+    /// Free text.
+    pub note: String,
+    /// Who decided.
+    pub decided_by: String,
+    /// When.
+    pub decided_at: DateTime<Utc>,
+    /// Under which policy version.
+    pub policy_version: String,
+    /// The checks shown to the coordinator (JSON).
+    pub checks_json: String,
+    /// Days from the referral date to the decision (MN-DEC-2).
+    pub days_from_referral: i64,
+}
+
+const COLUMNS: &str = "id, pupil_id, school_urn, status, form_json, created_by, created_at, \
+    updated_at, submitted_at, referral_date, waiting_for_evidence_since, decided_at, policy_version";
+
+type ReferralRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn date(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
+    text.map(|t| {
+        NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+            .map_err(|_| crate::StoreError::Corrupt(format!("'{t}' is not a date")))
+    })
+    .transpose()
+}
+
+fn day(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn referral(row: ReferralRow) -> StoreResult<ReferralRecord> {
+    let (
+        id,
+        pupil_id,
+        school_urn,
+        status,
+        form_json,
+        created_by,
+        created,
+        updated,
+        submitted,
+        referral_date,
+        waiting,
+        decided,
+        policy_version,
+    ) = row;
+    Ok(ReferralRecord {
+        id,
+        pupil_id,
+        school_urn,
+        status,
+        form_json,
+        created_by,
+        created_at: parse_ts(&created)?,
+        updated_at: parse_ts(&updated)?,
+        submitted_at: submitted.as_deref().map(parse_ts).transpose()?,
+        referral_date: date(referral_date)?,
+        waiting_for_evidence_since: date(waiting)?,
+        decided_at: decided.as_deref().map(parse_ts).transpose()?,
+        policy_version,
+    })
+}
+
+impl WriteTx {
+    /// Saves a referral: inserts it, or replaces every field of the stored one.
+    pub async fn save_referral(&mut self, r: &ReferralRecord) -> StoreResult<()> {
+        sqlx::query(&format!(
+            "INSERT INTO referrals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             ON CONFLICT (id) DO UPDATE SET pupil_id = excluded.pupil_id, school_urn = excluded.school_urn, \
+             status = excluded.status, form_json = excluded.form_json, updated_at = excluded.updated_at, \
+             submitted_at = excluded.submitted_at, referral_date = excluded.referral_date, \
+             waiting_for_evidence_since = excluded.waiting_for_evidence_since, \
+             decided_at = excluded.decided_at, policy_version = excluded.policy_version"
+        ))
+        .bind(&r.id)
+        .bind(&r.pupil_id)
+        .bind(&r.school_urn)
+        .bind(&r.status)
+        .bind(&r.form_json)
+        .bind(&r.created_by)
+        .bind(ts(r.created_at))
+        .bind(ts(r.updated_at))
+        .bind(r.submitted_at.map(ts))
+        .bind(day(r.referral_date))
+        .bind(day(r.waiting_for_evidence_since))
+        .bind(r.decided_at.map(ts))
+        .bind(&r.policy_version)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a decision.
+    pub async fn insert_decision(&mut self, d: &DecisionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO referral_decisions (id, referral_id, decision, reasons_json, note, decided_by, \
+             decided_at, policy_version, checks_json, days_from_referral) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&d.id)
+        .bind(&d.referral_id)
+        .bind(&d.decision)
+        .bind(&d.reasons_json)
+        .bind(&d.note)
+        .bind(&d.decided_by)
+        .bind(ts(d.decided_at))
+        .bind(&d.policy_version)
+        .bind(&d.checks_json)
+        .bind(d.days_from_referral)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The referral with this id.
+    pub async fn get_referral(&self, id: &str) -> StoreResult<Option<ReferralRecord>> {
+        let row: Option<ReferralRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM referrals WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(referral).transpose()
+    }
+
+    /// The decisions on a referral, oldest first.
+    pub async fn decisions_for(&self, referral_id: &str) -> StoreResult<Vec<DecisionRecord>> {
+        let rows: Vec<(String, String, String, String, String, String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, referral_id, decision, reasons_json, note, decided_by, decided_at, policy_version, \
+             checks_json, days_from_referral FROM referral_decisions WHERE referral_id = $1 ORDER BY decided_at, id",
+        )
+        .bind(referral_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    referral_id,
+                    decision,
+                    reasons_json,
+                    note,
+                    decided_by,
+                    at,
+                    policy_version,
+                    checks_json,
+                    days,
+                )| {
+                    Ok(DecisionRecord {
+                        id,
+                        referral_id,
+                        decision,
+                        reasons_json,
+                        note,
+                        decided_by,
+                        decided_at: parse_ts(&at)?,
+                        policy_version,
+                        checks_json,
+                        days_from_referral: days,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// The coordinator's queue: one page of referrals, with the pupil's and school's names.
+    pub async fn referral_queue(&self, filter: &QueueFilter) -> StoreResult<Vec<QueueLine>> {
+        let (where_sql, binds) = queue_where(filter);
+        let order = if filter.newest_first { "DESC" } else { "ASC" };
+        let sql = format!(
+            "SELECT r.id, r.status, p.given_name || ' ' || p.family_name, COALESCE(s.name, ''), \
+             r.referral_date, r.waiting_for_evidence_since \
+             FROM referrals r JOIN pupils p ON p.id = r.pupil_id LEFT JOIN schools s ON s.urn = r.school_urn \
+             {where_sql} ORDER BY r.referral_date {order}, r.id {order} LIMIT ${} OFFSET ${}",
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        let mut query = sqlx::query_as::<
+            _,
+            (
+                String,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+            ),
+        >(&sql);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        let rows = query
+            .bind(filter.limit)
+            .bind(filter.offset)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(
+                |(id, status, pupil_name, school_name, referral_date, waiting)| {
+                    Ok(QueueLine {
+                        id,
+                        status,
+                        pupil_name,
+                        school_name,
+                        referral_date: date(referral_date)?,
+                        waiting_for_evidence_since: date(waiting)?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// How many referrals are in each status (drafts excluded), for the queue's filters.
+    pub async fn referral_counts(
+        &self,
+        school_urn: Option<&str>,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        let filter = QueueFilter {
+            school_urn: school_urn.map(str::to_string),
+            ..QueueFilter::default()
+        };
+        let (where_sql, binds) = queue_where(&filter);
+        let sql = format!(
+            "SELECT r.status, COUNT(*) FROM referrals r {where_sql} GROUP BY r.status ORDER BY r.status"
+        );
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// A school's referrals, newest first (drafts included): the school's own list.
+    pub async fn referrals_for_school(
+        &self,
+        urn: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<ReferralRecord>> {
+        let rows: Vec<ReferralRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM referrals WHERE school_urn = $1 ORDER BY updated_at DESC, id LIMIT $2"
+        ))
+        .bind(urn)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(referral).collect()
+    }
+}
+
+/// The WHERE clause and its bound values for a queue filter. Placeholders are numbered here,
+/// so the same text runs on both databases.
+fn queue_where(filter: &QueueFilter) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut binds = Vec::new();
+    if filter.statuses.is_empty() {
+        clauses.push("r.status <> 'draft'".to_string());
+    } else {
+        let marks: Vec<String> = filter
+            .statuses
+            .iter()
+            .map(|s| {
+                binds.push(s.clone());
+                format!("${}", binds.len())
+            })
+            .collect();
+        clauses.push(format!("r.status IN ({})", marks.join(", ")));
+    }
+    if let Some(urn) = &filter.school_urn {
+        binds.push(urn.clone());
+        clauses.push(format!("r.school_urn = ${}", binds.len()));
+    }
+    (format!("WHERE {}", clauses.join(" AND ")), binds)
+}
