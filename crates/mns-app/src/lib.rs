@@ -11,6 +11,7 @@ pub mod audit;
 pub mod calendars;
 pub mod demo;
 pub mod identity;
+pub mod letters;
 pub mod outbox;
 pub mod pupils;
 pub mod schools;
