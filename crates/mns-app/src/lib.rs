@@ -10,10 +10,12 @@
 pub mod audit;
 pub mod calendars;
 pub mod demo;
+pub mod documents;
 pub mod identity;
 pub mod letters;
 pub mod outbox;
 pub mod pupils;
+pub mod referrals;
 pub mod schools;
 
 use chrono::{DateTime, Duration, Utc};
@@ -42,6 +44,10 @@ pub struct Settings {
     pub throttle_window: Duration,
     /// Running `mns demo`: the sign-in page may show demo help.
     pub demo: bool,
+    /// The Medical Needs Coordinator's mailbox (MN-ROLE-1): new referrals are announced there.
+    pub coordinator_email: String,
+    /// The policy parameters in force; every decision records their version.
+    pub policy: mns_domain::referral::PolicyParameters,
 }
 
 impl Settings {
@@ -56,6 +62,8 @@ impl Settings {
             throttle_attempts: 5,
             throttle_window: Duration::minutes(15),
             demo: false,
+            coordinator_email: "medical.needs@council.invalid".into(),
+            policy: mns_domain::referral::PolicyParameters::norfolk_2024(),
         }
     }
 }

@@ -4,7 +4,10 @@
 //! This crate does no I/O and depends on no framework, so every rule can be tested in
 //! microseconds and read without knowing how the service is deployed.
 
+pub mod attendance;
 pub mod audit;
 pub mod calendar;
+pub mod documents;
 pub mod identifiers;
 pub mod identity;
+pub mod referral;

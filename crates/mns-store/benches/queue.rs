@@ -116,6 +116,7 @@ async fn main() {
         let (store, _db) = fresh_store(backend).await;
         let start = Instant::now();
         fill(&store, referrals).await;
+        store.analyze().await.unwrap();
         println!(
             "{backend:?}: {referrals} referrals loaded in {:.1} s",
             start.elapsed().as_secs_f64()

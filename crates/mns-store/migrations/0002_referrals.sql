@@ -17,6 +17,9 @@ CREATE TABLE referrals (
     decided_at TEXT,
     policy_version TEXT
 );
+-- The queue walks referrals in date order (filtering status as it goes) or, for one status,
+-- jumps to it.
+CREATE INDEX referrals_by_date ON referrals (referral_date, id);
 CREATE INDEX referrals_queue ON referrals (status, referral_date, id);
 CREATE INDEX referrals_school ON referrals (school_urn, status);
 
@@ -35,14 +38,12 @@ CREATE TABLE referral_decisions (
 );
 CREATE INDEX referral_decisions_referral ON referral_decisions (referral_id, decided_at);
 
--- Parent and carer enquiries (MN-ENQ-1); deliberately no column for a threshold opinion
--- (MN-ENQ-2).
+-- Parent and carer enquiries (MN-ENQ-1), as the domain's Enquiry in JSON; deliberately no
+-- field for a threshold opinion (MN-ENQ-2).
 CREATE TABLE enquiries (
     id TEXT PRIMARY KEY,
     logged_by TEXT NOT NULL REFERENCES users (id),
     logged_at TEXT NOT NULL,
-    pupil_id TEXT REFERENCES pupils (id),
-    caller TEXT NOT NULL,
-    consent_to_discuss_with_school BIGINT NOT NULL,
-    summary TEXT NOT NULL
+    enquiry_json TEXT NOT NULL
 );
+CREATE INDEX enquiries_logged ON enquiries (logged_at);

@@ -12,6 +12,7 @@
 
 mod audit;
 mod calendars;
+mod documents;
 mod outbox;
 mod pupils;
 mod referrals;
@@ -24,6 +25,7 @@ pub mod testing;
 
 pub use audit::NewAuditEntry;
 pub use calendars::CalendarRecord;
+pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::PupilRecord;
 pub use referrals::{DecisionRecord, QueueFilter, QueueLine, ReferralRecord};
@@ -156,6 +158,22 @@ impl Store {
     /// Checks the database answers (for `/readyz`).
     pub async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Refreshes the query planner's statistics: SQLite's `PRAGMA optimize` (cheap, and what its
+    /// documentation asks long-running applications to run now and then); PostgreSQL's
+    /// autovacuum does this itself.
+    pub async fn optimize(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA optimize").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    /// Gathers planner statistics now (`ANALYZE`, on both databases): after a bulk load.
+    pub async fn analyze(&self) -> StoreResult<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
         Ok(())
     }
 

@@ -93,6 +93,28 @@ pub struct DecisionRecord {
     pub days_from_referral: i64,
 }
 
+type DecisionRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+
+type QueueRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 const COLUMNS: &str = "id, pupil_id, school_urn, status, form_json, created_by, created_at, \
     updated_at, submitted_at, referral_date, waiting_for_evidence_since, decided_at, policy_version";
 
@@ -222,7 +244,7 @@ impl Store {
 
     /// The decisions on a referral, oldest first.
     pub async fn decisions_for(&self, referral_id: &str) -> StoreResult<Vec<DecisionRecord>> {
-        let rows: Vec<(String, String, String, String, String, String, String, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<DecisionRow> = sqlx::query_as(
             "SELECT id, referral_id, decision, reasons_json, note, decided_by, decided_at, policy_version, \
              checks_json, days_from_referral FROM referral_decisions WHERE referral_id = $1 ORDER BY decided_at, id",
         )
@@ -261,36 +283,60 @@ impl Store {
     }
 
     /// The coordinator's queue: one page of referrals, with the pupil's and school's names.
+    ///
+    /// With several statuses chosen, each status is read in date order from its own index and
+    /// the runs merged (`UNION ALL`), rather than sorting every matching referral: the first
+    /// page stays fast with 100,000 referrals on both databases.
     pub async fn referral_queue(&self, filter: &QueueFilter) -> StoreResult<Vec<QueueLine>> {
-        let (where_sql, binds) = queue_where(filter);
         let order = if filter.newest_first { "DESC" } else { "ASC" };
+        let mut binds: Vec<String> = Vec::new();
+        let mut bind = |value: &str| {
+            binds.push(value.to_string());
+            format!("${}", binds.len())
+        };
+        let school = filter
+            .school_urn
+            .as_deref()
+            .map(|urn| format!(" AND school_urn = {}", bind(urn)))
+            .unwrap_or_default();
+        let window = filter.offset + filter.limit;
+        let source = if filter.statuses.len() > 1 {
+            let runs: Vec<String> = filter
+                .statuses
+                .iter()
+                .enumerate()
+                .map(|(i, status)| {
+                    format!(
+                        "SELECT * FROM (SELECT id, referral_date FROM referrals WHERE status = {}{school} \
+                         ORDER BY referral_date {order}, id {order} LIMIT {window}) AS run{i}",
+                        bind(status)
+                    )
+                })
+                .collect();
+            format!("({})", runs.join(" UNION ALL "))
+        } else {
+            let status = match filter.statuses.first() {
+                Some(status) => format!("status = {}", bind(status)),
+                None => "status <> 'draft'".to_string(),
+            };
+            format!("(SELECT id, referral_date FROM referrals WHERE {status}{school})")
+        };
         let sql = format!(
             "SELECT r.id, r.status, p.given_name || ' ' || p.family_name, COALESCE(s.name, ''), \
              r.referral_date, r.waiting_for_evidence_since \
-             FROM referrals r JOIN pupils p ON p.id = r.pupil_id LEFT JOIN schools s ON s.urn = r.school_urn \
-             {where_sql} ORDER BY r.referral_date {order}, r.id {order} LIMIT ${} OFFSET ${}",
-            binds.len() + 1,
-            binds.len() + 2
+             FROM (SELECT id FROM {source} AS chosen ORDER BY referral_date {order}, id {order} \
+             LIMIT {} OFFSET {}) AS page \
+             JOIN referrals r ON r.id = page.id JOIN pupils p ON p.id = r.pupil_id \
+             LEFT JOIN schools s ON s.urn = r.school_urn \
+             ORDER BY r.referral_date {order}, r.id {order}",
+            filter.limit.max(0),
+            filter.offset.max(0)
         );
-        let mut query = sqlx::query_as::<
-            _,
-            (
-                String,
-                String,
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-            ),
-        >(&sql);
+        let mut query = sqlx::query_as::<_, QueueRow>(&sql);
         for b in &binds {
             query = query.bind(b);
         }
-        let rows = query
-            .bind(filter.limit)
-            .bind(filter.offset)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = query.fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(
                 |(id, status, pupil_name, school_name, referral_date, waiting)| {
@@ -341,6 +387,81 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(referral).collect()
+    }
+}
+
+impl WriteTx {
+    /// Logs a parent's or carer's enquiry (stored as the domain's `Enquiry` in JSON).
+    pub async fn insert_enquiry(
+        &mut self,
+        id: &str,
+        logged_by: &str,
+        at: DateTime<Utc>,
+        enquiry_json: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO enquiries (id, logged_by, logged_at, enquiry_json) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(logged_by)
+            .bind(ts(at))
+            .bind(enquiry_json)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The most recent enquiries, newest first: (id, when, enquiry JSON).
+    pub async fn recent_enquiries(
+        &self,
+        limit: i64,
+    ) -> StoreResult<Vec<(String, DateTime<Utc>, String)>> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT id, logged_at, enquiry_json FROM enquiries ORDER BY logged_at DESC, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, at, json)| Ok((id, parse_ts(&at)?, json)))
+            .collect()
+    }
+
+    /// Users of a school (for telling the school about a decision).
+    pub async fn school_user_emails(&self, urn: &str) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT email FROM users WHERE school_urn = $1 AND disabled_at IS NULL ORDER BY email",
+        )
+        .bind(urn)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(e,)| e).collect())
+    }
+
+    /// Users linked to a pupil with `relation` (e.g. parents), for telling them about a decision.
+    pub async fn linked_user_emails(
+        &self,
+        pupil_id: &str,
+        relation: &str,
+    ) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT u.email FROM users u JOIN pupil_links l ON l.user_id = u.id \
+             WHERE l.pupil_id = $1 AND l.relation = $2 AND u.disabled_at IS NULL ORDER BY u.email",
+        )
+        .bind(pupil_id)
+        .bind(relation)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(e,)| e).collect())
+    }
+
+    /// The pupil with this UPN, if any (a pupil keeps one record across schools).
+    pub async fn pupil_by_upn(&self, upn: &str) -> StoreResult<Option<String>> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT id FROM pupils WHERE upn = $1")
+            .bind(upn)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(id,)| id))
     }
 }
 

@@ -713,3 +713,111 @@ async fn decisions_are_kept_with_their_policy_version_and_checks() {
         );
     }
 }
+
+fn document(id: &str, record_id: &str, minute: i64) -> mns_store::DocumentRecord {
+    mns_store::DocumentRecord {
+        meta: mns_store::DocumentMeta {
+            id: id.into(),
+            record_type: "pupil".into(),
+            record_id: record_id.into(),
+            filename: format!("Zoë's letter {id}.pdf"),
+            kind: mns_domain::documents::DocumentKind::Pdf,
+            size: 5,
+            key_id: "k1".into(),
+            uploaded_by: "u1".into(),
+            uploaded_at: at(minute),
+        },
+        // Every byte value, NUL and invalid UTF-8 included, must survive both databases.
+        wrapped_key: (0..=255u8).collect(),
+        nonce: vec![0; 24],
+        ciphertext: vec![0xFF, 0x00, 0xC3, 0x28, b'\'', 0x00, 0x7F],
+    }
+}
+
+#[tokio::test]
+async fn documents_keep_their_bytes_exactly_and_list_without_content() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let first = document("d1", "p1", 5);
+        let second = document("d2", "p1", 3);
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_document(&first).await.unwrap();
+        tx.insert_document(&second).await.unwrap();
+        tx.insert_document(&document("d3", "p2", 1)).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            store.get_document("d1").await.unwrap(),
+            Some(first.clone()),
+            "{backend:?}"
+        );
+        assert_eq!(store.get_document("nope").await.unwrap(), None);
+        assert_eq!(
+            store.documents_for("pupil", "p1").await.unwrap(),
+            vec![second.meta.clone(), first.meta.clone()],
+            "{backend:?}: oldest first"
+        );
+        assert!(
+            store
+                .documents_for("referral", "p1")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_document_must_name_a_known_uploader() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut orphan = document("d1", "p1", 0);
+        orphan.meta.uploaded_by = "nobody".into();
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            tx.insert_document(&orphan).await.is_err(),
+            "{backend:?}: foreign keys must be enforced"
+        );
+    }
+}
+
+#[tokio::test]
+async fn document_keys_page_in_id_order_and_rewrap_leaves_the_content_alone() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        for id in ["d3", "d1", "d2"] {
+            tx.insert_document(&document(id, "p1", 0)).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let first = store.document_keys_page(None, 2).await.unwrap();
+        assert_eq!(
+            first.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+            ["d1", "d2"],
+            "{backend:?}"
+        );
+        assert_eq!(first[0].key_id, "k1");
+        assert_eq!(first[0].wrapped_key, (0..=255u8).collect::<Vec<_>>());
+        let rest = store.document_keys_page(Some("d2"), 2).await.unwrap();
+        assert_eq!(
+            rest.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+            ["d3"]
+        );
+        assert!(
+            store
+                .document_keys_page(Some("d3"), 2)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        let mut tx = store.begin().await.unwrap();
+        assert!(tx.rewrap_document("d2", "k2", &[9, 0, 9]).await.unwrap());
+        assert!(!tx.rewrap_document("nope", "k2", &[9]).await.unwrap());
+        tx.commit().await.unwrap();
+        let rewrapped = store.get_document("d2").await.unwrap().unwrap();
+        let mut expected = document("d2", "p1", 0);
+        expected.meta.key_id = "k2".into();
+        expected.wrapped_key = vec![9, 0, 9];
+        assert_eq!(rewrapped, expected, "{backend:?}");
+    }
+}

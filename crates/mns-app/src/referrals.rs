@@ -1,0 +1,566 @@
+//! Referrals: a school drafts and submits one; the coordinator sees the queue, the checks
+//! against every numbered rule, and decides (MN-REF, MN-DEC). Enquiries from parents are logged
+//! (MN-ENQ).
+//!
+//! Who may do what (MN-ROLE-1, MN-ROLE-2): only a school user starts, edits and submits a
+//! referral, and only for their own school; the coordinator decides; council staff read the
+//! queue and every submitted referral. A school sees its own referrals, drafts included.
+
+use crate::{Actor, App, AppError, AppResult, FieldError};
+use chrono::{NaiveDate, Utc};
+use mns_domain::identity::Role;
+use mns_domain::referral::{
+    AttendanceEvidence, Check, Decision, DecisionOutcome, Enquiry, Entered, PolicyParameters,
+    Referral, days_from_referral_to_decision, evaluate,
+};
+use mns_store::{DecisionRecord, PupilRecord, QueueFilter, QueueLine, ReferralRecord, new_id};
+
+/// Where a referral is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The school is still writing it.
+    Draft,
+    /// Submitted, waiting for the coordinator.
+    Submitted,
+    /// Sent back to the school with questions (the clock keeps running).
+    InformationRequested,
+    /// Waiting for medical evidence (MN-EV-8: days waited are shown).
+    WaitingForEvidence,
+    /// Accepted.
+    Accepted,
+    /// Declined.
+    Declined,
+}
+
+impl Status {
+    /// Every status, in the order the queue lists them.
+    pub const ALL: [Status; 6] = [
+        Status::Submitted,
+        Status::InformationRequested,
+        Status::WaitingForEvidence,
+        Status::Accepted,
+        Status::Declined,
+        Status::Draft,
+    ];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::InformationRequested => "information_requested",
+            Status::WaitingForEvidence => "waiting_for_evidence",
+            Status::Accepted => "accepted",
+            Status::Declined => "declined",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// How people see it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::Submitted => "New",
+            Status::InformationRequested => "Waiting for information",
+            Status::WaitingForEvidence => "Waiting for evidence",
+            Status::Accepted => "Accepted",
+            Status::Declined => "Declined",
+        }
+    }
+
+    /// Whether the school may still change the form.
+    pub fn school_may_edit(self) -> bool {
+        matches!(self, Status::Draft | Status::InformationRequested)
+    }
+}
+
+/// A referral with its form read back.
+#[derive(Debug, Clone)]
+pub struct ReferralView {
+    /// The stored record.
+    pub record: ReferralRecord,
+    /// Its status.
+    pub status: Status,
+    /// The form.
+    pub form: Referral,
+}
+
+fn is_council_reader(role: Role) -> bool {
+    matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor)
+}
+
+impl App {
+    fn view_of(record: ReferralRecord) -> AppResult<ReferralView> {
+        let status = Status::parse(&record.status).ok_or_else(|| {
+            AppError::Internal(format!("unknown referral status {}", record.status))
+        })?;
+        let form: Referral = serde_json::from_str(&record.form_json)
+            .map_err(|e| AppError::Internal(format!("referral {} form: {e}", record.id)))?;
+        Ok(ReferralView {
+            record,
+            status,
+            form,
+        })
+    }
+
+    /// The referral if `actor` may see it: a school user sees their school's; council staff see
+    /// every submitted one. Anyone else, or a draft of another school, is `NotFound`.
+    async fn referral_in_scope(&self, actor: &Actor, id: &str) -> AppResult<ReferralView> {
+        let record = self
+            .store
+            .get_referral(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let allowed = match actor.role() {
+            Role::School => {
+                actor.user.school_urn.is_some() && record.school_urn == actor.user.school_urn
+            }
+            role if is_council_reader(role) => record.status != Status::Draft.as_str(),
+            _ => false,
+        };
+        if !allowed {
+            return Err(AppError::NotFound);
+        }
+        App::view_of(record)
+    }
+
+    /// Starts a draft referral for the acting school user's school (MN-ROLE-2).
+    pub async fn start_referral(&self, actor: &Actor) -> AppResult<ReferralView> {
+        let (Role::School, Some(urn)) = (actor.role(), &actor.user.school_urn) else {
+            return Err(AppError::NotFound);
+        };
+        let now = self.now();
+        let mut form = Referral::default();
+        if let Some(school) = self.store.get_school(urn).await? {
+            form.school.urn = Some(Entered::new(urn.as_str()));
+            form.school.name = school.name;
+        }
+        let record = ReferralRecord {
+            id: new_id(),
+            pupil_id: None,
+            school_urn: Some(urn.clone()),
+            status: Status::Draft.as_str().into(),
+            form_json: to_json(&form)?,
+            created_by: actor.user.id.clone(),
+            created_at: now,
+            updated_at: now,
+            submitted_at: None,
+            referral_date: None,
+            waiting_for_evidence_since: None,
+            decided_at: None,
+            policy_version: None,
+        };
+        let mut tx = self.store.begin().await?;
+        tx.save_referral(&record).await?;
+        self.audit(&mut tx, actor, "referral.start", "referral", &record.id, "")
+            .await?;
+        tx.commit().await?;
+        App::view_of(record)
+    }
+
+    /// One referral, audited as a view of the child's record.
+    pub async fn view_referral(&self, actor: &Actor, id: &str) -> AppResult<ReferralView> {
+        let view = self.referral_in_scope(actor, id).await?;
+        self.audit_view(actor, "referral.view", "referral", id)
+            .await?;
+        Ok(view)
+    }
+
+    /// Saves the school's changes to a draft (or a referral sent back with questions). The form
+    /// may be incomplete: a draft keeps what was entered (MN-REF-1).
+    pub async fn save_referral(
+        &self,
+        actor: &Actor,
+        id: &str,
+        form: Referral,
+    ) -> AppResult<ReferralView> {
+        let view = self.referral_in_scope(actor, id).await?;
+        if actor.role() != Role::School || !view.status.school_may_edit() {
+            return Err(AppError::NotFound);
+        }
+        let mut record = view.record;
+        // The school cannot move a referral to another school by editing the form.
+        let mut form = form;
+        form.school.urn = record.school_urn.as_deref().map(Entered::new);
+        form.referral_date = view.form.referral_date;
+        form.waiting_on_evidence_since = view.form.waiting_on_evidence_since;
+        record.form_json = to_json(&form)?;
+        record.updated_at = self.now();
+        let mut tx = self.store.begin().await?;
+        tx.save_referral(&record).await?;
+        self.audit(&mut tx, actor, "referral.update", "referral", id, "")
+            .await?;
+        tx.commit().await?;
+        App::view_of(record)
+    }
+
+    /// Submits a referral. Every problem is returned at once and nothing changes unless the form
+    /// is complete (MN-REF-1). The pupil's record is found by UPN, or made, so a pupil who moves
+    /// school keeps one record. A resubmission after questions keeps the first referral date:
+    /// the clock keeps running (MN-DEC-1, MN-DEC-2).
+    pub async fn submit_referral(&self, actor: &Actor, id: &str) -> AppResult<ReferralView> {
+        let view = self.referral_in_scope(actor, id).await?;
+        if actor.role() != Role::School || !view.status.school_may_edit() {
+            return Err(AppError::NotFound);
+        }
+        let now = self.now();
+        let today = self.today();
+        let mut form = view.form;
+        form.referral_date = Some(form.referral_date.unwrap_or(today));
+        let problems = form.missing_fields();
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError::new(&p.field, p.message))
+                    .collect(),
+            ));
+        }
+        let mut record = view.record;
+        let mut tx = self.store.begin().await?;
+        let pupil_id = self
+            .match_or_create_pupil(&mut tx, &form, record.school_urn.as_deref())
+            .await?;
+        record.pupil_id = Some(pupil_id.clone());
+        record.status = Status::Submitted.as_str().into();
+        record.form_json = to_json(&form)?;
+        record.updated_at = now;
+        record.submitted_at = Some(now);
+        record.referral_date = form.referral_date;
+        tx.save_referral(&record).await?;
+        self.audit(&mut tx, actor, "referral.submit", "referral", id, "")
+            .await?;
+        self.audit(&mut tx, actor, "pupil.referred", "pupil", &pupil_id, id)
+            .await?;
+        tx.enqueue_message(
+            &self.settings.coordinator_email,
+            "A referral has been submitted",
+            &format!(
+                "A school has submitted a referral to the Medical Needs Service.\n\nSign in to see it:\n{}/referrals/{id}\n",
+                self.settings.public_url
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        App::view_of(record)
+    }
+
+    async fn match_or_create_pupil(
+        &self,
+        tx: &mut mns_store::WriteTx,
+        form: &Referral,
+        school_urn: Option<&str>,
+    ) -> AppResult<String> {
+        let now = self.now();
+        let upn = form
+            .pupil
+            .upn
+            .as_ref()
+            .and_then(|u| u.value())
+            .map(|u| u.as_str().to_string());
+        let existing = match &upn {
+            Some(upn) => self.store.pupil_by_upn(upn).await?,
+            None => None,
+        };
+        if let Some(existing) = existing {
+            if let Some(urn) = school_urn {
+                tx.move_pupil(&existing, urn, now).await?;
+            }
+            return Ok(existing);
+        }
+        let date_of_birth = form.pupil.date_of_birth.ok_or_else(|| {
+            AppError::invalid("pupil.date_of_birth", "Enter the pupil's date of birth")
+        })?;
+        let pupil = PupilRecord {
+            id: new_id(),
+            upn,
+            given_name: form.pupil.first_name.trim().to_string(),
+            family_name: form.pupil.last_name.trim().to_string(),
+            date_of_birth,
+            school_urn: school_urn.map(str::to_string),
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_pupil(&pupil).await?;
+        Ok(pupil.id)
+    }
+
+    /// Today's date in the UK (the day the service's clocks say).
+    pub fn today(&self) -> NaiveDate {
+        mns_domain::calendar::uk_local_time(self.now()).date()
+    }
+
+    /// The policy parameters in force.
+    pub fn policy(&self) -> &PolicyParameters {
+        &self.settings.policy
+    }
+
+    /// Evaluates every rule against a referral (decision support: shown, never enforced).
+    pub async fn checks_for(
+        &self,
+        view: &ReferralView,
+        attendance: Option<&AttendanceEvidence>,
+    ) -> AppResult<Vec<Check>> {
+        let calendar = self.school_calendar().await?;
+        let mut form = view.form.clone();
+        form.waiting_on_evidence_since = view
+            .record
+            .waiting_for_evidence_since
+            .or(form.waiting_on_evidence_since);
+        Ok(evaluate(
+            &form,
+            attendance,
+            calendar.as_ref(),
+            self.policy(),
+            self.today(),
+        ))
+    }
+
+    /// The coordinator's queue (council staff only).
+    pub async fn referral_queue(
+        &self,
+        actor: &Actor,
+        filter: &QueueFilter,
+    ) -> AppResult<Vec<QueueLine>> {
+        if !is_council_reader(actor.role()) {
+            return Err(AppError::NotFound);
+        }
+        Ok(self.store.referral_queue(filter).await?)
+    }
+
+    /// How many referrals are in each status (council staff only).
+    pub async fn referral_counts(&self, actor: &Actor) -> AppResult<Vec<(Status, i64)>> {
+        if !is_council_reader(actor.role()) {
+            return Err(AppError::NotFound);
+        }
+        Ok(self
+            .store
+            .referral_counts(None)
+            .await?
+            .into_iter()
+            .filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n)))
+            .collect())
+    }
+
+    /// A school's own referrals, drafts included, newest first.
+    pub async fn school_referrals(&self, actor: &Actor) -> AppResult<Vec<ReferralView>> {
+        let (Role::School, Some(urn)) = (actor.role(), &actor.user.school_urn) else {
+            return Err(AppError::NotFound);
+        };
+        self.store
+            .referrals_for_school(urn, 200)
+            .await?
+            .into_iter()
+            .map(App::view_of)
+            .collect()
+    }
+
+    /// Records the coordinator's decision (MN-DEC-1) with the checks shown and the policy
+    /// version, moves the referral on, and tells the school (and the parents, where consent
+    /// allows) through the outbox in the same transaction. Days from referral to decision are
+    /// recorded (MN-DEC-2).
+    pub async fn decide_referral(
+        &self,
+        actor: &Actor,
+        id: &str,
+        outcome: DecisionOutcome,
+        attendance: Option<&AttendanceEvidence>,
+    ) -> AppResult<DecisionRecord> {
+        if actor.role() != Role::Coordinator {
+            return Err(AppError::NotFound);
+        }
+        let view = self.referral_in_scope(actor, id).await?;
+        if !matches!(
+            view.status,
+            Status::Submitted | Status::WaitingForEvidence | Status::InformationRequested
+        ) {
+            return Err(AppError::invalid(
+                "decision",
+                "This referral has already been decided",
+            ));
+        }
+        let checks = self.checks_for(&view, attendance).await?;
+        let now = self.now();
+        let decision = Decision::record(outcome, actor.user.id.clone(), now, self.policy(), checks)
+            .map_err(|e| AppError::invalid("decision", e.to_string()))?;
+        let referral_date = view.record.referral_date.unwrap_or_else(|| self.today());
+        let (status, kind, reasons) = match &decision.outcome {
+            DecisionOutcome::Accept => (Status::Accepted, "accept", serde_json::json!([])),
+            DecisionOutcome::Decline { reasons, .. } => {
+                (Status::Declined, "decline", serde_json::json!(reasons))
+            }
+            DecisionOutcome::AskForInformation { questions } => (
+                Status::InformationRequested,
+                "ask_for_information",
+                serde_json::json!(questions),
+            ),
+        };
+        let note = match &decision.outcome {
+            DecisionOutcome::Decline { explanation, .. } => explanation.clone(),
+            _ => String::new(),
+        };
+        let record = DecisionRecord {
+            id: new_id(),
+            referral_id: id.to_string(),
+            decision: kind.into(),
+            reasons_json: reasons.to_string(),
+            note,
+            decided_by: actor.user.id.clone(),
+            decided_at: now,
+            policy_version: decision.policy_version.clone(),
+            checks_json: to_json(&decision.checks_shown)?,
+            days_from_referral: days_from_referral_to_decision(referral_date, self.today()),
+        };
+        let mut referral = view.record;
+        referral.status = status.as_str().into();
+        referral.updated_at = now;
+        if status != Status::InformationRequested {
+            referral.decided_at = Some(now);
+            referral.policy_version = Some(decision.policy_version.clone());
+        }
+        let mut tx = self.store.begin().await?;
+        tx.save_referral(&referral).await?;
+        tx.insert_decision(&record).await?;
+        self.audit(&mut tx, actor, "referral.decide", "referral", id, kind)
+            .await?;
+        let mut recipients = match &referral.school_urn {
+            Some(urn) => self.store.school_user_emails(urn).await?,
+            None => Vec::new(),
+        };
+        let consent = &view.form.consent;
+        if let (true, Some(pupil)) = (consent.allows_contact_on(self.today()), &referral.pupil_id) {
+            recipients.extend(self.store.linked_user_emails(pupil, "parent").await?);
+        }
+        for to in recipients {
+            tx.enqueue_message(
+                &to,
+                "There is an update on a Medical Needs referral",
+                &format!(
+                    "There is an update on a referral to the {} Medical Needs Service.\n\nSign in to see it:\n{}/referrals/{id}\n",
+                    self.settings.council_name, self.settings.public_url
+                ),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// The decisions on a referral the actor may see.
+    pub async fn referral_decisions(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Vec<DecisionRecord>> {
+        self.referral_in_scope(actor, id).await?;
+        Ok(self.store.decisions_for(id).await?)
+    }
+
+    /// Marks a referral as waiting for medical evidence since `since` (MN-EV-8), or clears it.
+    pub async fn set_waiting_for_evidence(
+        &self,
+        actor: &Actor,
+        id: &str,
+        since: Option<NaiveDate>,
+    ) -> AppResult<()> {
+        if !matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
+            return Err(AppError::NotFound);
+        }
+        let view = self.referral_in_scope(actor, id).await?;
+        if !matches!(view.status, Status::Submitted | Status::WaitingForEvidence) {
+            return Err(AppError::invalid(
+                "status",
+                "Only a referral waiting for a decision can wait for evidence",
+            ));
+        }
+        let mut record = view.record;
+        record.waiting_for_evidence_since = since;
+        record.status = if since.is_some() {
+            Status::WaitingForEvidence
+        } else {
+            Status::Submitted
+        }
+        .as_str()
+        .into();
+        record.updated_at = self.now();
+        let mut tx = self.store.begin().await?;
+        tx.save_referral(&record).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "referral.waiting_for_evidence",
+            "referral",
+            id,
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Logs a parent's or carer's enquiry (MN-ENQ-1). There is no threshold opinion to record
+    /// (MN-ENQ-2).
+    pub async fn log_enquiry(&self, actor: &Actor, mut enquiry: Enquiry) -> AppResult<String> {
+        if !matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
+            return Err(AppError::NotFound);
+        }
+        let mut problems = Vec::new();
+        if enquiry.enquirer_name.trim().is_empty() {
+            problems.push(FieldError::new(
+                "enquirer_name",
+                "Enter the name of the person who made the enquiry",
+            ));
+        }
+        if enquiry.child_name.trim().is_empty() {
+            problems.push(FieldError::new("child_name", "Enter the child's name"));
+        }
+        if enquiry.summary.trim().is_empty() {
+            problems.push(FieldError::new(
+                "summary",
+                "Enter what the enquiry was about",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        enquiry.recorded_by = actor.user.display_name.clone();
+        let id = new_id();
+        let mut tx = self.store.begin().await?;
+        tx.insert_enquiry(&id, &actor.user.id, self.now(), &to_json(&enquiry)?)
+            .await?;
+        self.audit(&mut tx, actor, "enquiry.log", "enquiry", &id, "")
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The most recent enquiries (coordinator and caseworker).
+    pub async fn recent_enquiries(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<Vec<(String, chrono::DateTime<Utc>, Enquiry)>> {
+        if !matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
+            return Err(AppError::NotFound);
+        }
+        self.store
+            .recent_enquiries(100)
+            .await?
+            .into_iter()
+            .map(|(id, at, json)| {
+                serde_json::from_str(&json)
+                    .map(|e| (id, at, e))
+                    .map_err(|e| AppError::Internal(format!("enquiry: {e}")))
+            })
+            .collect()
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
+    serde_json::to_string(value).map_err(|e| AppError::Internal(e.to_string()))
+}

@@ -1,0 +1,191 @@
+//! The numbers the policy sets, as versioned configuration: the council is redesigning the
+//! service, so thresholds are data, and every decision records the version it was taken under
+//! (MN-DEC-1).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The policy's parameters: the numbers in bold in the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyParameters {
+    /// The version's name, recorded with every decision, e.g. "norfolk-2024-12".
+    pub version: String,
+    /// The day this version took effect.
+    pub effective_from: NaiveDate,
+    /// School days of health absence, consecutive or cumulative, that make a pupil eligible
+    /// (MN-ABS-1, MN-ABS-2).
+    pub absence_threshold_days: u32,
+    /// Days of health absence at which a pupil is flagged for a Healthy Child Programme contact
+    /// (MN-ABS-3).
+    pub early_warning_days: u32,
+    /// How many weeks before the referral date the professional must have seen the young person
+    /// (MN-EV-2).
+    pub evidence_max_age_weeks: u32,
+    /// What to do with a fit note, or evidence that names SEND without an illness (MN-EV-4).
+    pub fit_note_policy: EvidenceHandling,
+    /// School weeks in the initial period of provision (MN-PLAN-5).
+    pub initial_period_weeks: u32,
+    /// The school week of the period by which the review meeting is due (MN-REV-1).
+    pub review_due_by_week: u32,
+    /// School weeks before the period ends that a continuation request is due (MN-CONT-2).
+    pub continuation_due_weeks_before_end: u32,
+    /// Cancellations or refusals that count as a lack of engagement (MN-PROV-3)...
+    pub non_engagement_count: u32,
+    /// ...within this many weeks (MN-PROV-3).
+    pub non_engagement_window_weeks: u32,
+    /// The birthday at which a child's records are destroyed or anonymised (MN-REC-2).
+    pub retention_age_years: u32,
+}
+
+/// How a kind of doubtful evidence is treated (MN-EV-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceHandling {
+    /// Accepted like any other evidence.
+    Accept,
+    /// Shown to the coordinator to decide.
+    Flag,
+    /// Not accepted for a referral.
+    Reject,
+}
+
+/// Why a set of policy parameters cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyParametersError {
+    /// The version has no name, so decisions could not record it.
+    #[error("Give the policy version a name")]
+    NoVersion,
+    /// A number that must be at least 1 is 0.
+    #[error("{parameter} should be at least 1")]
+    Zero {
+        /// The parameter's name.
+        parameter: &'static str,
+    },
+    /// A week counted inside the initial period falls outside it.
+    #[error(
+        "{parameter} ({weeks}) should be no more than the initial period ({initial_period_weeks} weeks)"
+    )]
+    BeyondInitialPeriod {
+        /// The parameter's name.
+        parameter: &'static str,
+        /// Its value.
+        weeks: u32,
+        /// The initial period.
+        initial_period_weeks: u32,
+    },
+}
+
+impl PolicyParameters {
+    /// The parameters of Norfolk County Council's *Medical Needs Service Policy*, December 2024.
+    pub fn norfolk_2024() -> Self {
+        Self {
+            version: "norfolk-2024-12".to_owned(),
+            effective_from: NaiveDate::from_ymd_opt(2024, 12, 1).unwrap_or_default(),
+            absence_threshold_days: 15,
+            early_warning_days: 5,
+            evidence_max_age_weeks: 12,
+            fit_note_policy: EvidenceHandling::Flag,
+            initial_period_weeks: 12,
+            review_due_by_week: 6,
+            continuation_due_weeks_before_end: 2,
+            non_engagement_count: 3,
+            non_engagement_window_weeks: 4,
+            retention_age_years: 25,
+        }
+    }
+
+    /// Checks that the parameters make sense together, for a version loaded from a file.
+    pub fn validate(&self) -> Result<(), PolicyParametersError> {
+        if self.version.trim().is_empty() {
+            return Err(PolicyParametersError::NoVersion);
+        }
+        let at_least_one = [
+            ("absence_threshold_days", self.absence_threshold_days),
+            ("evidence_max_age_weeks", self.evidence_max_age_weeks),
+            ("initial_period_weeks", self.initial_period_weeks),
+            ("review_due_by_week", self.review_due_by_week),
+            ("non_engagement_count", self.non_engagement_count),
+            (
+                "non_engagement_window_weeks",
+                self.non_engagement_window_weeks,
+            ),
+            ("retention_age_years", self.retention_age_years),
+        ];
+        if let Some((parameter, _)) = at_least_one.iter().find(|(_, value)| *value == 0) {
+            return Err(PolicyParametersError::Zero { parameter });
+        }
+        let within_period = [
+            ("review_due_by_week", self.review_due_by_week),
+            (
+                "continuation_due_weeks_before_end",
+                self.continuation_due_weeks_before_end,
+            ),
+        ];
+        if let Some((parameter, weeks)) = within_period
+            .iter()
+            .find(|(_, weeks)| *weeks > self.initial_period_weeks)
+        {
+            return Err(PolicyParametersError::BeyondInitialPeriod {
+                parameter,
+                weeks: *weeks,
+                initial_period_weeks: self.initial_period_weeks,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Default for PolicyParameters {
+    fn default() -> Self {
+        Self::norfolk_2024()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_december_2024_policy_has_the_numbers_in_the_rules() {
+        let policy = PolicyParameters::norfolk_2024();
+        assert_eq!(policy.version, "norfolk-2024-12");
+        assert_eq!(policy.effective_from.to_string(), "2024-12-01");
+        assert_eq!(policy.absence_threshold_days, 15);
+        assert_eq!(policy.early_warning_days, 5);
+        assert_eq!(policy.evidence_max_age_weeks, 12);
+        assert_eq!(policy.fit_note_policy, EvidenceHandling::Flag);
+        assert_eq!(policy.initial_period_weeks, 12);
+        assert_eq!(policy.review_due_by_week, 6);
+        assert_eq!(policy.continuation_due_weeks_before_end, 2);
+        assert_eq!(
+            (
+                policy.non_engagement_count,
+                policy.non_engagement_window_weeks
+            ),
+            (3, 4)
+        );
+        assert_eq!(policy.retention_age_years, 25);
+        assert_eq!(policy.validate(), Ok(()));
+    }
+
+    #[test]
+    fn parameters_that_contradict_each_other_are_refused() {
+        let mut policy = PolicyParameters::norfolk_2024();
+        policy.review_due_by_week = 13;
+        assert_eq!(
+            policy.validate().unwrap_err().to_string(),
+            "review_due_by_week (13) should be no more than the initial period (12 weeks)"
+        );
+        policy.review_due_by_week = 6;
+        policy.absence_threshold_days = 0;
+        assert_eq!(
+            policy.validate(),
+            Err(PolicyParametersError::Zero {
+                parameter: "absence_threshold_days"
+            })
+        );
+        policy.version = " ".to_owned();
+        assert_eq!(policy.validate(), Err(PolicyParametersError::NoVersion));
+    }
+}
