@@ -452,6 +452,16 @@ impl App {
         Ok(record)
     }
 
+    /// Whether `actor` may decide this referral: the coordinator, on a referral they can see.
+    /// Handlers ask before reading the decision form, so that a refusal looks the same however
+    /// the form was filled in.
+    pub async fn may_decide_referral(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        if actor.role() != Role::Coordinator {
+            return Err(AppError::NotFound);
+        }
+        self.referral_in_scope(actor, id).await.map(|_| ())
+    }
+
     /// The decisions on a referral the actor may see.
     pub async fn referral_decisions(
         &self,
@@ -563,4 +573,143 @@ impl App {
 
 fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
     serde_json::to_string(value).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Every reason a referral may be declined, with how people read it (MN-DEC-1). There is none
+/// about cost or resources (MN-DEC-3).
+pub const DECLINE_REASONS: [(mns_domain::referral::DeclineReason, &str); 11] = {
+    use mns_domain::referral::DeclineReason::*;
+    [
+        (
+            LivesOutsideTheArea,
+            "The child does not live in the council's area",
+        ),
+        (
+            IndependentSpecialSchoolContract,
+            "The independent special school provides this support under its contract",
+        ),
+        (
+            NotOfCompulsorySchoolAge,
+            "The child is not of compulsory school age",
+        ),
+        (
+            ElectivelyHomeEducated,
+            "The child is electively home educated",
+        ),
+        (
+            InterimMeasureForSpecialistPlace,
+            "The referral is an interim measure while a specialist place is found",
+        ),
+        (
+            PregnancyWithoutIllness,
+            "There is no evidence that the pregnant pupil is too unwell to attend",
+        ),
+        (
+            BelowAbsenceThreshold,
+            "The absence, recorded and expected, is below the threshold",
+        ),
+        (
+            EvidenceNotAccepted,
+            "The medical evidence is not of a kind the service accepts",
+        ),
+        (EvidenceOutOfDate, "The medical evidence is out of date"),
+        (
+            NeedMetBySchool,
+            "The school can meet the need with its own support",
+        ),
+        (Other, "Another reason (explained below)"),
+    ]
+};
+
+/// How people read a decline reason.
+pub fn decline_reason_label(reason: mns_domain::referral::DeclineReason) -> &'static str {
+    DECLINE_REASONS
+        .iter()
+        .find(|(r, _)| *r == reason)
+        .map_or("Another reason", |(_, label)| label)
+}
+
+impl App {
+    /// The decision letter for a referral's latest decision (accept or decline), as PDF. It
+    /// carries what the school and the parent may see: the pupil's name and date of birth, the
+    /// school, the dates and the decision with its reasons, and nothing of the medical evidence.
+    pub async fn decision_letter(&self, actor: &Actor, id: &str) -> AppResult<Vec<u8>> {
+        let view = self.referral_in_scope(actor, id).await?;
+        let decision = self
+            .store
+            .decisions_for(id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|d| d.decision != "ask_for_information")
+            .ok_or(AppError::NotFound)?;
+        self.audit_view(actor, "referral.letter", "referral", id)
+            .await?;
+        let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
+        let pupil = &view.form.pupil;
+        let mut blocks = vec![
+            crate::letters::Block::Field(
+                "Pupil".into(),
+                format!("{} {}", pupil.first_name, pupil.last_name),
+            ),
+            crate::letters::Block::Field(
+                "Date of birth".into(),
+                pupil.date_of_birth.map(day).unwrap_or_default(),
+            ),
+            crate::letters::Block::Field("School".into(), view.form.school.name.clone()),
+            crate::letters::Block::Field(
+                "Referral received".into(),
+                view.record.referral_date.map(day).unwrap_or_default(),
+            ),
+            crate::letters::Block::Field(
+                "Decided".into(),
+                mns_domain::calendar::format_uk_datetime(decision.decided_at),
+            ),
+            crate::letters::Block::Gap,
+            crate::letters::Block::Heading("Our decision".into()),
+        ];
+        if decision.decision == "accept" {
+            blocks.push(crate::letters::Block::Paragraph(
+                "We have accepted this referral. The school will now arrange an initial planning meeting with the family, the school, the Medical Needs Service and the health professional who gave the evidence, to agree a package of education.".into(),
+            ));
+            blocks.push(crate::letters::Block::Heading("What happens next".into()));
+            blocks.push(crate::letters::Block::Bullet(
+                "The school arranges the planning meeting and tells everyone the date and place."
+                    .into(),
+            ));
+            blocks.push(crate::letters::Block::Bullet("Until provision starts, the school keeps supporting the pupil's learning and doing welfare checks.".into()));
+            blocks.push(crate::letters::Block::Bullet(format!(
+                "Provision is arranged for an initial period of {} school weeks, with a review by school week {}.",
+                self.policy().initial_period_weeks, self.policy().review_due_by_week
+            )));
+        } else {
+            blocks.push(crate::letters::Block::Paragraph(
+                "We have not accepted this referral, for these reasons:".into(),
+            ));
+            let reasons: Vec<mns_domain::referral::DeclineReason> =
+                serde_json::from_str(&decision.reasons_json).unwrap_or_default();
+            for reason in reasons {
+                blocks.push(crate::letters::Block::Bullet(
+                    decline_reason_label(reason).into(),
+                ));
+            }
+            if !decision.note.trim().is_empty() {
+                blocks.push(crate::letters::Block::Paragraph(decision.note.clone()));
+            }
+            blocks.push(crate::letters::Block::Paragraph(
+                "The school can refer again if the pupil's health or absence changes. Parents and carers can ask the Medical Needs Coordinator to explain this decision.".into(),
+            ));
+        }
+        blocks.push(crate::letters::Block::Paragraph(format!(
+            "If you have questions, contact the Medical Needs Coordinator at {}.",
+            self.settings.coordinator_email
+        )));
+        Ok(crate::letters::render(&crate::letters::Letter {
+            council: self.settings.council_name.clone(),
+            service: "Medical Needs Service".into(),
+            date: day(mns_domain::calendar::uk_local_time(decision.decided_at).date()),
+            title: "Decision on a Medical Needs referral".into(),
+            blocks,
+        }))
+    }
 }

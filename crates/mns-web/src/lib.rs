@@ -70,7 +70,7 @@ fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) ->
 /// fails for a route it has no expectation for.
 pub fn routes() -> Vec<Route> {
     use pages::*;
-    vec![
+    let mut all = vec![
         route(Method::GET, "/", get(start::show)),
         route(Method::GET, "/accessibility", get(start::accessibility)),
         route(Method::GET, "/privacy", get(start::privacy)),
@@ -107,7 +107,29 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/api/v1/pupils", get(api::pupils)),
         route(Method::GET, "/api/v1/pupils/{id}", get(api::pupil)),
         route(Method::GET, "/api/v1/schools", get(api::schools)),
-    ]
+        route(Method::GET, "/referrals", get(referrals::list)),
+        route(Method::POST, "/referrals", post(referrals::start)),
+        route(Method::GET, "/referrals/{id}", get(referrals::show)),
+        route(
+            Method::POST,
+            "/referrals/{id}/decision",
+            post(referrals::decide),
+        ),
+        route(
+            Method::POST,
+            "/referrals/{id}/waiting-for-evidence",
+            post(referrals::waiting_for_evidence),
+        ),
+        route(
+            Method::GET,
+            "/referrals/{id}/letter.pdf",
+            get(referrals::letter),
+        ),
+        route(Method::GET, "/enquiries", get(referrals::enquiries)),
+        route(Method::POST, "/enquiries", post(referrals::log_enquiry)),
+    ];
+    all.extend(referral_form::routes());
+    all
 }
 
 const REQUEST_ID: &str = "x-request-id";

@@ -1,7 +1,7 @@
 //! A school year's school days worked out once from a calendar, so that summarising a whole
 //! export asks the calendar 365 questions rather than one per session of every pupil.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::{SchoolCalendar, SchoolYear};
 
@@ -33,7 +33,7 @@ impl<'a> SchoolDays<'a> {
     /// Whether the date is a school day (`None` where the calendar does not know); dates
     /// outside the year are asked of the calendar.
     pub(crate) fn school_day(&self, date: NaiveDate) -> Option<bool> {
-        let offset = usize::try_from(date.signed_duration_since(self.first_day).num_days());
+        let offset = usize::try_from(date.num_days_from_ce() - self.first_day.num_days_from_ce());
         match offset.ok().and_then(|offset| self.known.get(offset)) {
             Some(known) => *known,
             None => ask(self.calendar, date),

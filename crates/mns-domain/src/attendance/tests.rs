@@ -391,3 +391,35 @@ fn mn_ref_4_the_grid_of_a_read_herringbone_shows_each_code_in_its_cell() {
         serde_json::json!({"code": "M", "category": "authorised_absence"})
     );
 }
+
+#[test]
+fn mn_abs_1_a_summary_counts_runs_on_the_calendar_as_the_figures_do() {
+    let mut herringbone = Herringbone::new();
+    fill(
+        &mut herringbone,
+        date(2025, 10, 20),
+        date(2025, 10, 24),
+        "I",
+    );
+    mark(&mut herringbone, date(2025, 10, 29), HalfDay::Am, "N");
+    fill(&mut herringbone, date(2025, 11, 4), date(2025, 11, 5), "I");
+    // An unmarked school day on Thursday 6 November ends the run on the calendar.
+    fill(&mut herringbone, date(2025, 11, 7), date(2025, 11, 7), "I");
+    let export = AttendanceExport {
+        form: ExportForm::Long,
+        pupils: vec![PupilAttendance {
+            pupil: PupilId::AdmissionNumber(AdmissionNumber::parse("1").unwrap()),
+            herringbone: herringbone.clone(),
+        }],
+        unknown_codes: Vec::new(),
+        retired_codes: Vec::new(),
+    };
+    let calendar = norfolk();
+    let summary = AttendanceSummary::new(&export, YEAR, Some(&calendar));
+    let figures = figures(&herringbone, Some(&calendar));
+    assert_eq!(figures.longest_health_run_length(), DayCount::from_days(7));
+    assert_eq!(
+        summary.pupils[0],
+        PupilSummary::new(export.pupils[0].pupil.clone(), &figures)
+    );
+}

@@ -34,6 +34,27 @@ fn cards_for(role: Role) -> Vec<Card> {
         },
     };
     let mut cards = Vec::new();
+    if role == Role::School {
+        cards.push(Card {
+            href: "/referrals",
+            title: "Referrals",
+            text: "Refer a pupil who is too unwell to attend school, and follow your referrals.",
+        });
+    }
+    if matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor) {
+        cards.push(Card {
+            href: "/referrals",
+            title: "Referrals",
+            text: "The queue of referrals, with the days each has waited.",
+        });
+    }
+    if matches!(role, Role::Coordinator | Role::Caseworker) {
+        cards.push(Card {
+            href: "/enquiries",
+            title: "Enquiries",
+            text: "Log a call from a parent or carer.",
+        });
+    }
     if role != Role::Finance {
         cards.push(pupils);
     }

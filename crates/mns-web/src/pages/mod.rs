@@ -6,6 +6,8 @@ pub mod health;
 pub mod home;
 pub mod pupils;
 pub mod reference;
+pub mod referral_form;
+pub mod referrals;
 pub mod sign_in;
 pub mod start;
 pub mod users;
@@ -52,8 +54,17 @@ pub struct Chrome {
 
 fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
     let mut items = vec![("/home", "Home")];
+    if matches!(
+        role,
+        Role::School | Role::Coordinator | Role::Caseworker | Role::Auditor
+    ) {
+        items.push(("/referrals", "Referrals"));
+    }
     if role != Role::Finance {
         items.push(("/pupils", "Pupils"));
+    }
+    if matches!(role, Role::Coordinator | Role::Caseworker) {
+        items.push(("/enquiries", "Enquiries"));
     }
     if role == Role::Coordinator {
         items.push(("/users", "Users"));

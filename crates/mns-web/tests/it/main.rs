@@ -5,5 +5,6 @@ mod api;
 mod audit;
 mod authorization;
 mod outbox;
+mod referral_form_matrix;
 mod sessions;
 mod support;

@@ -12,24 +12,37 @@ async fn adding_a_user_queues_an_email_with_no_personal_details_and_the_worker_d
     let app = TestApp::spawn(Backend::Sqlite).await;
     let dir = tempfile::tempdir().unwrap();
     let delivery = Delivery::Files(dir.path().to_path_buf());
-    let sent = app.app.deliver_due_messages(&delivery, "w1").await.unwrap();
-    assert_eq!(sent, 11, "one welcome email per demo user");
-    let mut files = std::fs::read_dir(dir.path())
+    let mut sent = 0;
+    loop {
+        let n = app.app.deliver_due_messages(&delivery, "w1").await.unwrap();
+        if n == 0 {
+            break;
+        }
+        sent += n;
+    }
+    let texts: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect::<Vec<_>>();
-    files.sort();
-    let text = std::fs::read_to_string(&files[0]).unwrap();
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(texts.len(), sent);
+    let welcomes: Vec<&String> = texts
+        .iter()
+        .filter(|t| t.contains("Subject: Your Norfolk County Council account"))
+        .collect();
+    assert_eq!(welcomes.len(), 11, "one welcome email per demo user");
+    assert!(welcomes[0].contains("http://mns.test/sign-in"));
     assert!(
-        text.contains("Subject: Your Norfolk County Council account"),
-        "{text}"
+        texts
+            .iter()
+            .any(|t| t.contains("There is an update on a Medical Needs referral"))
     );
-    assert!(text.contains("http://mns.test/sign-in"));
     for pupil in app.pupils().await {
-        assert!(
-            !text.contains(&pupil.family_name),
-            "no child's name in an email"
-        );
+        for text in &texts {
+            assert!(
+                !text.contains(&pupil.family_name),
+                "no child's name in an email"
+            );
+        }
     }
     assert_eq!(
         app.app.deliver_due_messages(&delivery, "w1").await.unwrap(),

@@ -40,6 +40,9 @@ struct Progress {
     /// grouped by pupil.
     last_pupil: Option<(PupilColumnKind, usize)>,
     last_raw_id: Vec<u8>,
+    /// The last date read and its text: a long export gives each date twice running (AM, PM).
+    last_date: Option<NaiveDate>,
+    last_raw_date: Vec<u8>,
     codes_seen: CodesSeen,
     problems: Problems,
 }
@@ -224,8 +227,15 @@ impl Progress {
         line: u64,
     ) -> Option<NaiveDate> {
         let raw = cell(record, index);
+        if self.last_date.is_some() && self.last_raw_date == raw {
+            return self.last_date;
+        }
         let date = parse_date(raw);
-        if date.is_none() {
+        if date.is_some() {
+            self.last_date = date;
+            self.last_raw_date.clear();
+            self.last_raw_date.extend_from_slice(raw);
+        } else {
             let kind = if raw.is_empty() {
                 ProblemKind::Blank
             } else {

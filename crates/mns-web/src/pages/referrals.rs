@@ -1,0 +1,664 @@
+//! Referrals: the school's list and the coordinator's queue, a referral's page (the school's
+//! view, or the coordinator's desk with every check), the decision, the decision letter, and
+//! logging parent enquiries.
+
+use super::{Chrome, FormState, PageResult, render};
+use crate::AppState;
+use crate::auth::SignedIn;
+use askama::Template;
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use chrono::NaiveDate;
+use mns_app::referrals::{DECLINE_REASONS, ReferralView, Status, decline_reason_label};
+use mns_app::{AppError, FieldError};
+use mns_domain::identity::Role;
+use mns_domain::referral::{Check, DecisionOutcome, DeclineReason, Enquirer, Enquiry, Outcome};
+use mns_store::{QueueFilter, QueueLine};
+use serde::Deserialize;
+
+const PAGE_SIZE: i64 = 50;
+
+fn day(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// A line of the queue as the page shows it.
+pub struct QueueRow {
+    id: String,
+    pupil: String,
+    school: String,
+    status: &'static str,
+    tag: &'static str,
+    referred: String,
+    days: i64,
+    waiting: String,
+}
+
+fn tag_class(status: Status) -> &'static str {
+    match status {
+        Status::Submitted => "govuk-tag--blue",
+        Status::InformationRequested => "govuk-tag--yellow",
+        Status::WaitingForEvidence => "govuk-tag--orange",
+        Status::Accepted => "govuk-tag--green",
+        Status::Declined => "govuk-tag--red",
+        Status::Draft => "govuk-tag--grey",
+    }
+}
+
+/// A status filter link with its count.
+pub struct StatusLink {
+    value: &'static str,
+    label: &'static str,
+    count: i64,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "referral_queue.html")]
+struct QueuePage {
+    chrome: Chrome,
+    rows: Vec<QueueRow>,
+    statuses: Vec<StatusLink>,
+    status: String,
+    newest: bool,
+    page: i64,
+    has_next: bool,
+}
+
+/// A school's referral in its list.
+pub struct SchoolRow {
+    id: String,
+    pupil: String,
+    status: &'static str,
+    tag: &'static str,
+    updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "referral_school_list.html")]
+struct SchoolListPage {
+    chrome: Chrome,
+    rows: Vec<SchoolRow>,
+}
+
+/// The queue's filters.
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+fn pupil_name(view: &ReferralView) -> String {
+    let name = format!(
+        "{} {}",
+        view.form.pupil.first_name.trim(),
+        view.form.pupil.last_name.trim()
+    );
+    if name.trim().is_empty() {
+        "New referral (no name yet)".into()
+    } else {
+        name
+    }
+}
+
+/// `GET /referrals`: the school's own referrals, or the coordinator's queue.
+pub async fn list(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(q): Query<QueueQuery>,
+) -> PageResult {
+    if user.actor.role() == Role::School {
+        let rows = state
+            .app
+            .school_referrals(&user.actor)
+            .await?
+            .into_iter()
+            .map(|v| SchoolRow {
+                pupil: pupil_name(&v),
+                id: v.record.id.clone(),
+                status: v.status.label(),
+                tag: tag_class(v.status),
+                updated: mns_domain::calendar::format_uk_datetime(v.record.updated_at),
+            })
+            .collect();
+        return Ok(render(&SchoolListPage {
+            chrome: Chrome::signed_in(&state, &user, "/referrals"),
+            rows,
+        }));
+    }
+    let counts = state.app.referral_counts(&user.actor).await?;
+    let status = Status::parse(&q.status).filter(|s| *s != Status::Draft);
+    let page = q.page.unwrap_or(1).max(1);
+    let newest = q.sort == "newest";
+    let lines = state
+        .app
+        .referral_queue(
+            &user.actor,
+            &QueueFilter {
+                statuses: status
+                    .map(|s| vec![s.as_str().to_string()])
+                    .unwrap_or_default(),
+                school_urn: None,
+                newest_first: newest,
+                limit: PAGE_SIZE + 1,
+                offset: (page - 1) * PAGE_SIZE,
+            },
+        )
+        .await?;
+    let has_next = lines.len() as i64 > PAGE_SIZE;
+    let today = state.app.today();
+    let rows = lines
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|l: QueueLine| {
+            let s = Status::parse(&l.status).unwrap_or(Status::Submitted);
+            QueueRow {
+                id: l.id,
+                pupil: l.pupil_name,
+                school: l.school_name,
+                status: s.label(),
+                tag: tag_class(s),
+                referred: l.referral_date.map(day).unwrap_or_default(),
+                days: l.referral_date.map_or(0, |d| (today - d).num_days()),
+                waiting: l
+                    .waiting_for_evidence_since
+                    .map(|d| format!("{} days", (today - d).num_days()))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let statuses = Status::ALL
+        .into_iter()
+        .filter(|s| *s != Status::Draft)
+        .map(|s| StatusLink {
+            value: s.as_str(),
+            label: s.label(),
+            count: counts.iter().find(|(c, _)| *c == s).map_or(0, |(_, n)| *n),
+            current: status == Some(s),
+        })
+        .collect();
+    Ok(render(&QueuePage {
+        chrome: Chrome::signed_in(&state, &user, "/referrals"),
+        rows,
+        statuses,
+        status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        newest,
+        page,
+        has_next,
+    }))
+}
+
+/// `POST /referrals`: a school starts a referral.
+pub async fn start(State(state): State<AppState>, user: SignedIn) -> PageResult {
+    let view = state.app.start_referral(&user.actor).await?;
+    Ok(Redirect::to(&format!("/referrals/{}", view.record.id)).into_response())
+}
+
+/// A check as the desk shows it.
+pub struct CheckRow {
+    rule: &'static str,
+    outcome: &'static str,
+    tag: &'static str,
+    message: String,
+}
+
+fn check_row(c: Check) -> CheckRow {
+    let (outcome, tag) = match c.outcome {
+        Outcome::Pass => ("Pass", "govuk-tag--green"),
+        Outcome::Flag => ("Flag", "govuk-tag--yellow"),
+        Outcome::Fail => ("Fail", "govuk-tag--red"),
+        Outcome::NotApplicable => ("Not applicable", "govuk-tag--grey"),
+    };
+    CheckRow {
+        rule: c.rule,
+        outcome,
+        tag,
+        message: c.message,
+    }
+}
+
+/// A past decision as the page shows it.
+pub struct DecisionLine {
+    what: &'static str,
+    when: String,
+    details: Vec<String>,
+    policy_version: String,
+    days: i64,
+}
+
+/// A decline reason choice.
+pub struct ReasonChoice {
+    value: String,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+struct ReferralPage {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    id: String,
+    pupil: String,
+    facts: Vec<(&'static str, String)>,
+    status: &'static str,
+    tag: &'static str,
+    days_since_referral: Option<i64>,
+    waiting_days: Option<i64>,
+    checks: Vec<CheckRow>,
+    counts: (usize, usize, usize),
+    decisions: Vec<DecisionLine>,
+    has_letter: bool,
+    may_decide: bool,
+    may_mark_waiting: bool,
+    is_school: bool,
+    reasons: Vec<ReasonChoice>,
+    values: DecisionForm,
+}
+
+/// The decision form.
+#[derive(Deserialize, Default, Clone)]
+pub struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reasons: Vec<String>,
+    #[serde(default)]
+    explanation: String,
+    #[serde(default)]
+    questions: String,
+}
+
+impl DecisionForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> DecisionForm {
+        let mut form = DecisionForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "decision" => form.decision = v,
+                "reasons" => form.reasons.push(v),
+                "explanation" => form.explanation = v,
+                "questions" => form.questions = v,
+                _ => {}
+            }
+        }
+        form
+    }
+
+    /// Whether `value` is one of the chosen reasons (for re-showing the form).
+    pub fn has_reason(&self, value: &str) -> bool {
+        self.reasons.iter().any(|r| r == value)
+    }
+}
+
+async fn referral_page(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    values: DecisionForm,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let view = state.app.view_referral(&user.actor, id).await?;
+    let is_school = user.actor.role() == Role::School;
+    let checks = if is_school {
+        Vec::new()
+    } else {
+        state.app.checks_for(&view, None).await?
+    };
+    let counts = (
+        checks.iter().filter(|c| c.outcome == Outcome::Fail).count(),
+        checks.iter().filter(|c| c.outcome == Outcome::Flag).count(),
+        checks.iter().filter(|c| c.outcome == Outcome::Pass).count(),
+    );
+    let decisions = state.app.referral_decisions(&user.actor, id).await?;
+    let today = state.app.today();
+    let pupil = &view.form.pupil;
+    let mut facts = vec![
+        (
+            "Date of birth",
+            pupil.date_of_birth.map(day).unwrap_or_default(),
+        ),
+        (
+            "UPN",
+            pupil
+                .upn
+                .as_ref()
+                .map(|u| u.text().to_string())
+                .unwrap_or_default(),
+        ),
+        ("School", view.form.school.name.clone()),
+        (
+            "Year group",
+            pupil
+                .year_group
+                .map(|y| {
+                    if y == 0 {
+                        "Reception".into()
+                    } else {
+                        format!("Year {y}")
+                    }
+                })
+                .unwrap_or_default(),
+        ),
+    ];
+    if let Some(d) = view.record.referral_date {
+        facts.push(("Referred", day(d)));
+    }
+    let form = FormState::with(errors.clone());
+    Ok(render(&ReferralPage {
+        chrome: Chrome::signed_in(state, user, "/referrals/").with_errors(&form),
+        form,
+        errors,
+        id: id.to_string(),
+        pupil: pupil_name(&view),
+        facts,
+        status: view.status.label(),
+        tag: tag_class(view.status),
+        days_since_referral: view.record.referral_date.map(|d| (today - d).num_days()),
+        waiting_days: view
+            .record
+            .waiting_for_evidence_since
+            .map(|d| (today - d).num_days()),
+        counts,
+        checks: checks.into_iter().map(check_row).collect(),
+        has_letter: decisions
+            .iter()
+            .any(|d| d.decision != "ask_for_information"),
+        decisions: decisions
+            .into_iter()
+            .map(|d| DecisionLine {
+                what: match d.decision.as_str() {
+                    "accept" => "Accepted",
+                    "decline" => "Declined",
+                    _ => "Asked the school for more information",
+                },
+                when: mns_domain::calendar::format_uk_datetime(d.decided_at),
+                details: match d.decision.as_str() {
+                    "decline" => serde_json::from_str::<Vec<DeclineReason>>(&d.reasons_json)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|r| decline_reason_label(r).to_string())
+                        .chain((!d.note.is_empty()).then(|| d.note.clone()))
+                        .collect(),
+                    "ask_for_information" => {
+                        serde_json::from_str(&d.reasons_json).unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                },
+                policy_version: d.policy_version,
+                days: d.days_from_referral,
+            })
+            .collect(),
+        may_decide: user.actor.role() == Role::Coordinator
+            && matches!(view.status, Status::Submitted | Status::WaitingForEvidence),
+        may_mark_waiting: matches!(user.actor.role(), Role::Coordinator | Role::Caseworker)
+            && matches!(view.status, Status::Submitted | Status::WaitingForEvidence),
+        is_school,
+        reasons: DECLINE_REASONS
+            .iter()
+            .map(|(r, label)| ReasonChoice {
+                value: serde_json::to_value(r)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                label,
+            })
+            .collect(),
+        values,
+    }))
+}
+
+/// `GET /referrals/{id}`: a school's own referral (its form while it can still be changed), or
+/// the coordinator's desk.
+pub async fn show(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    if user.actor.role() == Role::School {
+        let view = state.app.view_referral(&user.actor, &id).await?;
+        if view.status.school_may_edit() {
+            return Ok(Redirect::to(&format!("/referrals/{id}/form")).into_response());
+        }
+    }
+    referral_page(&state, &user, &id, DecisionForm::default(), Vec::new()).await
+}
+
+/// `POST /referrals/{id}/decision` (the coordinator).
+pub async fn decide(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    state.app.may_decide_referral(&user.actor, &id).await?;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let values = DecisionForm::from_pairs(pairs);
+    let outcome = match values.decision.as_str() {
+        "accept" => Ok(DecisionOutcome::Accept),
+        "decline" => {
+            let reasons: Vec<DeclineReason> = values
+                .reasons
+                .iter()
+                .filter_map(|r| serde_json::from_value(serde_json::Value::String(r.clone())).ok())
+                .collect();
+            Ok(DecisionOutcome::Decline {
+                reasons,
+                explanation: values.explanation.trim().to_string(),
+            })
+        }
+        "ask_for_information" => Ok(DecisionOutcome::AskForInformation {
+            questions: values
+                .questions
+                .lines()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(str::to_string)
+                .collect(),
+        }),
+        _ => Err(AppError::invalid("decision", "Select a decision")),
+    };
+    let result = match outcome {
+        Ok(outcome) => state
+            .app
+            .decide_referral(&user.actor, &id, outcome, None)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut response = referral_page(&state, &user, &id, values, errors).await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The waiting-for-evidence form.
+#[derive(Deserialize)]
+pub struct WaitingForm {
+    #[serde(default)]
+    waiting: String,
+}
+
+/// `POST /referrals/{id}/waiting-for-evidence`: marks (or clears) waiting for evidence from today.
+pub async fn waiting_for_evidence(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<WaitingForm>,
+) -> PageResult {
+    let since = (form.waiting != "no").then(|| state.app.today());
+    match state
+        .app
+        .set_waiting_for_evidence(&user.actor, &id, since)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut response =
+                referral_page(&state, &user, &id, DecisionForm::default(), errors).await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /referrals/{id}/letter.pdf`: the decision letter.
+pub async fn letter(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let pdf = state.app.decision_letter(&user.actor, &id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                mns_domain::documents::content_disposition("decision-letter.pdf"),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// An enquiry as the list shows it.
+pub struct EnquiryLine {
+    when: String,
+    enquirer: String,
+    child: String,
+    consent: bool,
+    summary: String,
+}
+
+/// The enquiry form.
+#[derive(Deserialize, Default, Clone)]
+pub struct EnquiryForm {
+    #[serde(default)]
+    enquirer_name: String,
+    #[serde(default)]
+    enquirer: String,
+    #[serde(default)]
+    child_name: String,
+    #[serde(default)]
+    consent: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    guidance_given: String,
+}
+
+#[derive(Template)]
+#[template(path = "enquiries.html")]
+struct EnquiriesPage {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    values: EnquiryForm,
+    enquiries: Vec<EnquiryLine>,
+    threshold_note: &'static str,
+    logged: bool,
+}
+
+async fn enquiries_page(
+    state: &AppState,
+    user: &SignedIn,
+    values: EnquiryForm,
+    errors: Vec<FieldError>,
+    logged: bool,
+) -> PageResult {
+    let enquiries = state
+        .app
+        .recent_enquiries(&user.actor)
+        .await?
+        .into_iter()
+        .map(|(_, at, e)| EnquiryLine {
+            when: mns_domain::calendar::format_uk_datetime(at),
+            enquirer: e.enquirer_name,
+            child: e.child_name,
+            consent: e.consent_to_discuss_with_school,
+            summary: e.summary,
+        })
+        .collect();
+    let form = FormState::with(errors.clone());
+    Ok(render(&EnquiriesPage {
+        chrome: Chrome::signed_in(state, user, "/enquiries").with_errors(&form),
+        form,
+        errors,
+        values,
+        enquiries,
+        threshold_note: mns_domain::referral::NO_THRESHOLD_VIEW_WITHOUT_A_REFERRAL,
+        logged,
+    }))
+}
+
+/// `GET /enquiries`: log a parent's or carer's enquiry (MN-ENQ-1), and the recent ones.
+pub async fn enquiries(State(state): State<AppState>, user: SignedIn) -> PageResult {
+    enquiries_page(&state, &user, EnquiryForm::default(), Vec::new(), false).await
+}
+
+/// `POST /enquiries`.
+pub async fn log_enquiry(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Form(values): Form<EnquiryForm>,
+) -> PageResult {
+    let mut errors = Vec::new();
+    let enquirer = match values.enquirer.as_str() {
+        "parent" => Some(Enquirer::Parent),
+        "carer" => Some(Enquirer::Carer),
+        _ => {
+            errors.push(FieldError::new("enquirer", "Select who made the enquiry"));
+            None
+        }
+    };
+    let consent = match values.consent.as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => {
+            errors.push(FieldError::new(
+                "consent",
+                "Select whether they consent to us discussing the case with the school",
+            ));
+            None
+        }
+    };
+    let (Some(enquirer), Some(consent)) = (enquirer, consent) else {
+        let mut response = enquiries_page(&state, &user, values, errors, false).await?;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    };
+    let enquiry = Enquiry {
+        received_on: state.app.today(),
+        enquirer_name: values.enquirer_name.trim().to_string(),
+        enquirer,
+        child_name: values.child_name.trim().to_string(),
+        child_date_of_birth: None,
+        school: None,
+        consent_to_discuss_with_school: consent,
+        summary: values.summary.trim().to_string(),
+        guidance_given: values.guidance_given.trim().to_string(),
+        recorded_by: String::new(),
+    };
+    match state.app.log_enquiry(&user.actor, enquiry).await {
+        Ok(_) => enquiries_page(&state, &user, EnquiryForm::default(), Vec::new(), true).await,
+        Err(AppError::Invalid(errors)) => {
+            let mut response = enquiries_page(&state, &user, values, errors, false).await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
