@@ -140,7 +140,10 @@ fn upn_for(stem: &str) -> Option<String> {
 impl App {
     /// Creates the demo dataset unless the database already has schools. Returns the demo
     /// sign-ins either way.
-    pub async fn load_demo(&self) -> AppResult<Vec<DemoSignIn>> {
+    pub async fn load_demo(
+        &self,
+        keys: &crate::documents::DocumentKeys,
+    ) -> AppResult<Vec<DemoSignIn>> {
         let sign_ins = USERS
             .iter()
             .map(|(email, _, role, _)| {
@@ -283,6 +286,7 @@ impl App {
                 actor_for("school2@demo.invalid")?,
                 actor_for("school3@demo.invalid")?,
             ],
+            keys,
         )
         .await?;
         Ok(sign_ins)
@@ -290,7 +294,12 @@ impl App {
 
     /// Referrals in every state: new, draft, waiting for evidence, accepted, declined, waiting
     /// for information, each a few days old so the queue shows days waited.
-    async fn load_demo_referrals(&self, coordinator: &Actor, schools: &[Actor]) -> AppResult<()> {
+    async fn load_demo_referrals(
+        &self,
+        coordinator: &Actor,
+        schools: &[Actor],
+        keys: &crate::documents::DocumentKeys,
+    ) -> AppResult<()> {
         use mns_domain::referral::{
             DecisionOutcome, DeclineReason, EXAMPLE_REFERRAL_JSON, Entered, Referral,
         };
@@ -343,6 +352,25 @@ impl App {
                 self.save_referral(school, &id, partial).await?;
                 continue;
             }
+            let letter = crate::letters::render(&crate::letters::Letter {
+                council: "Norfolk and Waveney Children's Services (demo)".into(),
+                service: "Paediatric outpatients".into(),
+                date: referral_day.format("%-d %B %Y").to_string(),
+                title: format!("Clinic letter: {given} {family}"),
+                blocks: vec![
+                    crate::letters::Block::Paragraph("Invented demo evidence. I saw this young person in clinic today with their parent.".into()),
+                    crate::letters::Block::Paragraph("Diagnosis and treatment: Crohn's disease, severe flare, on steroids; surgery planned. They are not well enough to attend school for a full day.".into()),
+                ],
+            });
+            self.store_document(
+                school,
+                crate::referrals::REFERRAL,
+                &id,
+                "clinic-letter.pdf",
+                &letter,
+                keys,
+            )
+            .await?;
             self.save_referral(school, &id, form).await?;
             self.submit_referral(school, &id).await?;
             // Back-date the referral so the demo's queue shows days waited.

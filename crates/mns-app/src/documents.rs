@@ -424,6 +424,10 @@ impl App {
                 Some(pupil) => self.pupil_in_scope(actor, &pupil).await,
                 None => Ok(false),
             },
+            crate::referrals::REFERRAL | crate::referrals::REFERRAL_ATTENDANCE => {
+                self.may_use_referral_documents(actor, record_id, access)
+                    .await
+            }
             _ => Ok(false),
         }
     }

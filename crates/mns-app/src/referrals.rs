@@ -15,6 +15,12 @@ use mns_domain::referral::{
 };
 use mns_store::{DecisionRecord, PupilRecord, QueueFilter, QueueLine, ReferralRecord, new_id};
 
+/// The record type documents attached to a referral (medical evidence, healthcare plans) belong to.
+pub const REFERRAL: &str = "referral";
+
+/// The record type of a referral's attendance export (the herringbone, MN-REF-4).
+pub const REFERRAL_ATTENDANCE: &str = "referral_attendance";
+
 /// Where a referral is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -450,6 +456,49 @@ impl App {
         }
         tx.commit().await?;
         Ok(record)
+    }
+
+    /// Who may read and attach a referral's documents: whoever may see the referral reads them;
+    /// its school attaches them while it may still edit the referral, and council staff who
+    /// work cases (not read-only roles) at any time.
+    pub(crate) async fn may_use_referral_documents(
+        &self,
+        actor: &Actor,
+        id: &str,
+        access: crate::documents::DocumentAccess,
+    ) -> AppResult<bool> {
+        let view = match self.referral_in_scope(actor, id).await {
+            Ok(view) => view,
+            Err(AppError::NotFound) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        Ok(match access {
+            crate::documents::DocumentAccess::Read => true,
+            crate::documents::DocumentAccess::Upload => match actor.role() {
+                Role::School => view.status.school_may_edit(),
+                Role::Coordinator | Role::Caseworker => true,
+                _ => false,
+            },
+        })
+    }
+
+    /// Whether `actor` may start a referral: a school user bound to a school (MN-ROLE-2).
+    pub fn may_start_referral(&self, actor: &Actor) -> AppResult<()> {
+        match (actor.role(), &actor.user.school_urn) {
+            (Role::School, Some(_)) => Ok(()),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// Whether `actor` may change this referral's form: its school, while it is a draft or has
+    /// been sent back with questions.
+    pub async fn may_edit_referral(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        let view = self.referral_in_scope(actor, id).await?;
+        if actor.role() == Role::School && view.status.school_may_edit() {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 
     /// Whether `actor` may decide this referral: the coordinator, on a referral they can see.

@@ -54,7 +54,14 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
             let token = form_urlencoded_field(&bytes, FIELD);
             (token, Body::from(bytes))
         }
-        (None, false) => (None, body),
+        // A file upload (multipart) carries the token in the form's action URL instead.
+        (None, false) => (
+            parts
+                .uri
+                .query()
+                .and_then(|q| form_urlencoded_field(q.as_bytes(), FIELD)),
+            body,
+        ),
     };
     let ok = match (&expected, &given) {
         (Some(e), Some(g)) if !e.is_empty() => e.as_bytes().ct_eq(g.as_bytes()).into(),

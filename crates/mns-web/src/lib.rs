@@ -7,6 +7,7 @@
 //! ([`errors`]). Every route is listed in [`routes`], which the authorisation test walks.
 
 pub mod api;
+pub mod api_referrals;
 pub mod assets;
 pub mod auth;
 pub mod csrf;
@@ -15,8 +16,9 @@ pub mod pages;
 pub mod security;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Method};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use mns_app::App;
 use std::sync::Arc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -34,16 +36,23 @@ pub struct AppState {
     pub logo: Option<Arc<(String, Vec<u8>)>>,
     /// The demo's sign-ins, shown on the sign-in page in demo mode.
     pub demo_sign_ins: Arc<Vec<mns_app::demo::DemoSignIn>>,
+    /// The keys that encrypt documents at rest.
+    pub document_keys: Arc<mns_app::documents::DocumentKeys>,
 }
 
 impl AppState {
-    /// State for `app`, with no logo and no demo help.
+    /// State for `app`, with no logo, no demo help and a fresh document key (for tests; the
+    /// binary sets the configured keys).
     pub fn new(app: App, https: bool) -> AppState {
         AppState {
             app,
             https,
             logo: None,
             demo_sign_ins: Arc::new(Vec::new()),
+            document_keys: Arc::new(
+                mns_app::documents::DocumentKeys::generate("generated")
+                    .unwrap_or_else(|e| panic!("the system's random source failed: {e}")),
+            ),
         }
     }
 }
@@ -124,6 +133,54 @@ pub fn routes() -> Vec<Route> {
             Method::GET,
             "/referrals/{id}/letter.pdf",
             get(referrals::letter),
+        ),
+        route(
+            Method::POST,
+            "/referrals/{id}/documents",
+            post(documents::upload).layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
+        ),
+        route(Method::GET, "/documents/{id}", get(documents::download)),
+        route(Method::GET, "/api/v1/referrals", get(api_referrals::list)),
+        route(
+            Method::POST,
+            "/api/v1/referrals",
+            post(api_referrals::create),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/referrals/{id}",
+            get(api_referrals::show),
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/referrals/{id}",
+            put(api_referrals::update),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/referrals/{id}/submit",
+            post(api_referrals::submit),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/referrals/{id}/checks",
+            get(api_referrals::checks),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/referrals/{id}/decision",
+            post(api_referrals::decide),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/referrals/{id}/documents",
+            post(api_referrals::upload_document)
+                .layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/documents/{id}",
+            get(api_referrals::download_document),
         ),
         route(Method::GET, "/enquiries", get(referrals::enquiries)),
         route(Method::POST, "/enquiries", post(referrals::log_enquiry)),

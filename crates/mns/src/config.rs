@@ -56,6 +56,19 @@ pub struct Args {
         global = true
     )]
     mail_from: String,
+    /// Keys that encrypt documents at rest: `id:BASE64KEY[,id:BASE64KEY…]`, the first for new
+    /// documents. Without it, a key file `document-keys` in the data directory is used (and
+    /// made on first start): fine for one server; several instances must share this setting.
+    #[arg(long, env = "MNS_DOCUMENT_KEYS", hide_env_values = true, global = true)]
+    document_keys: Option<String>,
+    /// The Medical Needs Coordinator's mailbox, told of new referrals.
+    #[arg(
+        long,
+        env = "MNS_COORDINATOR_EMAIL",
+        default_value = "medical.needs@council.invalid",
+        global = true
+    )]
+    coordinator_email: String,
     /// Log format: `text` or `json`.
     #[arg(long, env = "MNS_LOG_FORMAT", default_value = "text", global = true)]
     log_format: String,
@@ -120,6 +133,8 @@ pub struct Config {
     pub mail_from: String,
     pub log_format: String,
     pub demo: bool,
+    pub document_keys: Option<Secret>,
+    pub coordinator_email: String,
 }
 
 impl Config {
@@ -171,6 +186,8 @@ impl Config {
             mail_from: args.mail_from,
             log_format: args.log_format,
             demo,
+            document_keys: args.document_keys.map(Secret),
+            coordinator_email: args.coordinator_email,
         })
     }
 
@@ -186,6 +203,25 @@ impl Config {
         settings.mail_from.clone_from(&self.mail_from);
         settings.demo = self.demo;
         settings
+            .coordinator_email
+            .clone_from(&self.coordinator_email);
+        settings
+    }
+
+    /// The keys that encrypt documents: from `MNS_DOCUMENT_KEYS`, or the data directory's key
+    /// file (made on first start).
+    pub fn document_keys(&self) -> Result<mns_app::documents::DocumentKeys> {
+        match &self.document_keys {
+            Some(text) => mns_app::documents::DocumentKeys::parse(text.expose())
+                .map_err(|e| anyhow::anyhow!("MNS_DOCUMENT_KEYS: {e}")),
+            None => {
+                std::fs::create_dir_all(&self.data_dir)?;
+                mns_app::documents::DocumentKeys::load_or_create(
+                    &self.data_dir.join("document-keys"),
+                )
+                .map_err(|e| anyhow::anyhow!("the document key file: {e}"))
+            }
+        }
     }
 
     /// The council logo's content type and bytes, if one is configured.
@@ -215,7 +251,7 @@ impl Config {
     /// The configuration as `check-config` prints it: secrets hidden.
     pub fn describe(&self) -> String {
         format!(
-            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\nlog format: {}\n",
+            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\ncoordinator mailbox: {}\ndocument keys: {}\nlog format: {}\n",
             self.bind,
             self.data_dir.display(),
             self.database_url,
@@ -232,6 +268,12 @@ impl Config {
                 |s| format!("SMTP {s}")
             ),
             self.mail_from,
+            self.coordinator_email,
+            if self.document_keys.is_some() {
+                "from MNS_DOCUMENT_KEYS (hidden)".to_string()
+            } else {
+                format!("key file {}", self.data_dir.join("document-keys").display())
+            },
             self.log_format,
         )
     }

@@ -135,8 +135,9 @@ async fn run(command: Command, config: Config) -> Result<()> {
         }
         Command::Demo => {
             let app = open(&config).await?;
+            let keys = config.document_keys()?;
             let sign_ins = app
-                .load_demo()
+                .load_demo(&keys)
                 .await
                 .context("could not create the demo data")?;
             serve(app, &config, sign_ins).await
@@ -283,6 +284,8 @@ async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignI
     let address = listener.local_addr()?;
     let mut state = mns_web::AppState::new(app.clone(), config.https());
     state.logo = config.logo()?.map(Arc::new);
+    state.document_keys = Arc::new(config.document_keys()?);
+    state.document_keys = Arc::new(config.document_keys()?);
     if !sign_ins.is_empty() {
         println!("Demo data is in {}.", config.data_dir.display());
         println!(

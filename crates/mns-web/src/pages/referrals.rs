@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
-use mns_app::referrals::{DECLINE_REASONS, ReferralView, Status, decline_reason_label};
+use mns_app::referrals::{DECLINE_REASONS, REFERRAL, ReferralView, Status, decline_reason_label};
 use mns_app::{AppError, FieldError};
 use mns_domain::identity::Role;
 use mns_domain::referral::{Check, DecisionOutcome, DeclineReason, Enquirer, Enquiry, Outcome};
@@ -261,6 +261,17 @@ struct ReferralPage {
     is_school: bool,
     reasons: Vec<ReasonChoice>,
     values: DecisionForm,
+    documents: Vec<DocumentLine>,
+    may_upload: bool,
+}
+
+/// A document as the referral page lists it.
+pub struct DocumentLine {
+    id: String,
+    name: String,
+    kind: &'static str,
+    size: String,
+    uploaded: String,
 }
 
 /// The decision form.
@@ -297,7 +308,7 @@ impl DecisionForm {
     }
 }
 
-async fn referral_page(
+pub(crate) async fn referral_page(
     state: &AppState,
     user: &SignedIn,
     id: &str,
@@ -350,8 +361,32 @@ async fn referral_page(
     if let Some(d) = view.record.referral_date {
         facts.push(("Referred", day(d)));
     }
+    let documents = state
+        .app
+        .list_documents(&user.actor, REFERRAL, id)
+        .await?
+        .into_iter()
+        .map(|d| DocumentLine {
+            id: d.id,
+            name: d.filename,
+            kind: d.kind.label(),
+            size: format!("{:.0} KB", (d.size as f64 / 1024.0).ceil()),
+            uploaded: mns_domain::calendar::format_uk_datetime(d.uploaded_at),
+        })
+        .collect();
+    let may_upload = state
+        .app
+        .may_use_documents(
+            &user.actor,
+            REFERRAL,
+            id,
+            mns_app::documents::DocumentAccess::Upload,
+        )
+        .await?;
     let form = FormState::with(errors.clone());
     Ok(render(&ReferralPage {
+        documents,
+        may_upload,
         chrome: Chrome::signed_in(state, user, "/referrals/").with_errors(&form),
         form,
         errors,

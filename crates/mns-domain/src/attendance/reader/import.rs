@@ -68,8 +68,8 @@ impl Import {
             return;
         }
         let expected = layout.names.len();
-        let extra = record.iter().skip(expected);
-        if record.len() > expected && extra.into_iter().any(|c| !c.trim_ascii().is_empty()) {
+        let mut extra = record.iter().skip(expected);
+        if extra.any(|cell| !cell.trim_ascii().is_empty()) {
             let found = record.len();
             let kind = ProblemKind::TooManyCells { found, expected };
             read.problems.add(line, None, kind);

@@ -1,0 +1,290 @@
+//! Referrals in the JSON API, so a council's forms platform or a school's MIS can submit them
+//! directly: the same operations, permissions and audit as the pages. The body of a referral is
+//! the domain's `Referral` JSON (documented in `mns_domain::referral::form`, with a complete
+//! example in the OpenAPI document).
+
+use crate::AppState;
+use crate::auth::ApiCaller;
+use crate::errors::ApiError;
+use crate::pages::documents::attachment;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use mns_app::referrals::{REFERRAL, ReferralView, Status};
+use mns_app::{AppError, FieldError};
+use mns_domain::referral::{Check, DecisionOutcome, Referral};
+use mns_store::QueueFilter;
+use serde::{Deserialize, Serialize};
+
+/// A referral in the API.
+#[derive(Serialize)]
+pub struct ReferralBody {
+    id: String,
+    status: &'static str,
+    school_urn: Option<String>,
+    pupil_id: Option<String>,
+    referral_date: Option<String>,
+    waiting_for_evidence_since: Option<String>,
+    /// What is still missing before it can be submitted (MN-REF-1).
+    problems: Vec<FieldError>,
+    referral: Referral,
+}
+
+impl From<ReferralView> for ReferralBody {
+    fn from(v: ReferralView) -> ReferralBody {
+        ReferralBody {
+            problems: if v.status.school_may_edit() {
+                v.form
+                    .missing_fields()
+                    .into_iter()
+                    .filter(|p| p.field != "referral_date")
+                    .map(|p| FieldError::new(&p.field, p.message))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            id: v.record.id,
+            status: v.status.as_str(),
+            school_urn: v.record.school_urn,
+            pupil_id: v.record.pupil_id,
+            referral_date: v.record.referral_date.map(|d| d.to_string()),
+            waiting_for_evidence_since: v.record.waiting_for_evidence_since.map(|d| d.to_string()),
+            referral: v.form,
+        }
+    }
+}
+
+fn parse_referral(body: &Bytes) -> Result<Referral, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError(AppError::Invalid(vec![FieldError::new(
+            "referral",
+            format!("The referral is not valid JSON of the documented shape: {e}"),
+        )]))
+    })
+}
+
+/// `POST /api/v1/referrals`: a school starts a referral with what it has (a draft).
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    state.app.may_start_referral(&actor)?;
+    let form = if body.is_empty() {
+        Referral::default()
+    } else {
+        parse_referral(&body)?
+    };
+    let draft = state.app.start_referral(&actor).await?;
+    let saved = state
+        .app
+        .save_referral(&actor, &draft.record.id, form)
+        .await?;
+    Ok((StatusCode::CREATED, Json(ReferralBody::from(saved))).into_response())
+}
+
+/// `GET /api/v1/referrals/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ReferralBody>, ApiError> {
+    Ok(Json(state.app.view_referral(&actor, &id).await?.into()))
+}
+
+/// `PUT /api/v1/referrals/{id}`: replaces the draft's form.
+pub async fn update(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<ReferralBody>, ApiError> {
+    // Refuse before reading the body, so that a caller outside scope learns nothing from it.
+    state.app.may_edit_referral(&actor, &id).await?;
+    let form = parse_referral(&body)?;
+    Ok(Json(
+        state.app.save_referral(&actor, &id, form).await?.into(),
+    ))
+}
+
+/// `POST /api/v1/referrals/{id}/submit`: 422 with every problem when it is incomplete.
+pub async fn submit(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ReferralBody>, ApiError> {
+    Ok(Json(state.app.submit_referral(&actor, &id).await?.into()))
+}
+
+/// The checks, as `mns referral check` prints them.
+#[derive(Serialize)]
+pub struct ChecksBody {
+    policy_version: String,
+    checks: Vec<Check>,
+}
+
+/// `GET /api/v1/referrals/{id}/checks` (council staff): every rule's outcome and why.
+pub async fn checks(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ChecksBody>, ApiError> {
+    if actor.role() == mns_domain::identity::Role::School {
+        return Err(ApiError(AppError::NotFound));
+    }
+    let view = state.app.view_referral(&actor, &id).await?;
+    Ok(Json(ChecksBody {
+        policy_version: state.app.policy().version.clone(),
+        checks: state.app.checks_for(&view, None).await?,
+    }))
+}
+
+/// `POST /api/v1/referrals/{id}/decision` (the coordinator): `{"decision": "accept"}`,
+/// `{"decision": "decline", "reasons": [...], "explanation": "..."}` or
+/// `{"decision": "ask_for_information", "questions": [...]}`.
+pub async fn decide(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    state.app.may_decide_referral(&actor, &id).await?;
+    let outcome: DecisionOutcome = serde_json::from_slice(&body).map_err(|e| {
+        ApiError(AppError::invalid(
+            "decision",
+            format!("The decision is not valid: {e}"),
+        ))
+    })?;
+    let record = state
+        .app
+        .decide_referral(&actor, &id, outcome, None)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({
+            "id": record.id,
+            "decision": record.decision,
+            "decided_at": mns_store::ts(record.decided_at),
+            "policy_version": record.policy_version,
+            "days_from_referral": record.days_from_referral,
+        })),
+    )
+        .into_response())
+}
+
+/// The list's parameters.
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+/// `GET /api/v1/referrals`: a school's own referrals, or the council's queue (50 a page).
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if actor.role() == mns_domain::identity::Role::School {
+        let items: Vec<serde_json::Value> = state
+            .app
+            .school_referrals(&actor)
+            .await?
+            .into_iter()
+            .map(|v| serde_json::json!({"id": v.record.id, "status": v.status.as_str(), "referral_date": v.record.referral_date}))
+            .collect();
+        return Ok(Json(serde_json::json!({"items": items})));
+    }
+    let page = q.page.unwrap_or(1).max(1);
+    let lines = state
+        .app
+        .referral_queue(
+            &actor,
+            &QueueFilter {
+                statuses: Status::parse(&q.status)
+                    .map(|s| vec![s.as_str().to_string()])
+                    .unwrap_or_default(),
+                limit: 50,
+                offset: (page - 1) * 50,
+                ..QueueFilter::default()
+            },
+        )
+        .await?;
+    let items: Vec<serde_json::Value> = lines
+        .into_iter()
+        .map(|l| {
+            serde_json::json!({
+                "id": l.id, "status": l.status, "pupil_name": l.pupil_name, "school_name": l.school_name,
+                "referral_date": l.referral_date, "waiting_for_evidence_since": l.waiting_for_evidence_since,
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({"items": items, "page": page})))
+}
+
+/// The upload's parameters.
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    filename: Option<String>,
+}
+
+/// `POST /api/v1/referrals/{id}/documents?filename=letter.pdf` with the file as the body.
+pub async fn upload_document(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    if !state
+        .app
+        .may_use_documents(
+            &actor,
+            REFERRAL,
+            &id,
+            mns_app::documents::DocumentAccess::Upload,
+        )
+        .await?
+    {
+        return Err(ApiError(AppError::NotFound));
+    }
+    let Some(filename) = q.filename.filter(|f| !f.trim().is_empty()) else {
+        return Err(ApiError(AppError::invalid(
+            "filename",
+            "Give the file's name as ?filename=letter.pdf",
+        )));
+    };
+    let meta = state
+        .app
+        .store_document(
+            &actor,
+            REFERRAL,
+            &id,
+            &filename,
+            &body,
+            &state.document_keys,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": meta.id, "filename": meta.filename, "kind": meta.kind.as_str(), "size": meta.size})),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/documents/{id}`: the document's bytes.
+pub async fn download_document(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (meta, bytes) = state
+        .app
+        .read_document(&actor, &id, &state.document_keys)
+        .await?;
+    Ok(attachment(&meta, bytes))
+}

@@ -1,0 +1,110 @@
+//! Uploading a document to a referral (a file upload form) and downloading one. Documents are
+//! encrypted at rest; a download names the file safely and is never shown inline.
+
+use super::PageResult;
+use crate::AppState;
+use crate::auth::SignedIn;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use mns_app::AppError;
+use mns_app::documents::DocumentAccess;
+use mns_app::referrals::REFERRAL;
+
+/// The largest request a file upload may be (the document limit is 20 MB; the rest is the
+/// form around it).
+pub const UPLOAD_LIMIT: usize = 21 * 1024 * 1024;
+
+/// `POST /referrals/{id}/documents`: attaches the uploaded file to the referral.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    request: Request,
+) -> PageResult {
+    // Refuse before reading the upload, so that a caller outside scope learns nothing.
+    if !state
+        .app
+        .may_use_documents(&user.actor, REFERRAL, &id, DocumentAccess::Upload)
+        .await?
+    {
+        return Err(AppError::NotFound.into());
+    }
+    match read_and_store(&state, &user, &id, request).await {
+        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}#documents")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut page =
+                super::referrals::referral_page(&state, &user, &id, Default::default(), errors)
+                    .await?;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn read_and_store(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    request: Request,
+) -> Result<(), AppError> {
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| AppError::invalid("document", format!("Choose a file to upload ({e})")))?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        AppError::invalid("document", format!("The upload did not arrive whole: {e}"))
+    })? {
+        if field.name() == Some("document") {
+            let name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(|e| {
+                AppError::invalid("document", format!("The upload did not arrive whole: {e}"))
+            })?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(name, _)| !name.is_empty()) else {
+        return Err(AppError::invalid("document", "Choose a file to upload"));
+    };
+    state
+        .app
+        .store_document(
+            &user.actor,
+            REFERRAL,
+            id,
+            &name,
+            &bytes,
+            &state.document_keys,
+        )
+        .await?;
+    Ok(())
+}
+
+/// The response for a decrypted document: its own type, a safe attachment name, no sniffing.
+pub fn attachment(meta: &mns_store::DocumentMeta, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, meta.kind.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                mns_domain::documents::content_disposition(&meta.filename),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /documents/{id}`: downloads a document the user may see.
+pub async fn download(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let (meta, bytes) = state
+        .app
+        .read_document(&user.actor, &id, &state.document_keys)
+        .await?;
+    Ok(attachment(&meta, bytes))
+}
