@@ -390,7 +390,7 @@ impl App {
                     .await?;
                 }
                 "accepted" => {
-                    self.decide_referral(coordinator, &id, DecisionOutcome::Accept, None)
+                    self.decide_referral(coordinator, &id, DecisionOutcome::Accept, keys)
                         .await?;
                 }
                 "declined" => {
@@ -398,7 +398,7 @@ impl App {
                         reasons: vec![DeclineReason::NeedMetBySchool],
                         explanation: "The school's reduced timetable and online work meet the need for now; refer again if absence continues.".into(),
                     };
-                    self.decide_referral(coordinator, &id, outcome, None)
+                    self.decide_referral(coordinator, &id, outcome, keys)
                         .await?;
                 }
                 "information_requested" => {
@@ -408,7 +408,7 @@ impl App {
                                 .into(),
                         ],
                     };
-                    self.decide_referral(coordinator, &id, outcome, None)
+                    self.decide_referral(coordinator, &id, outcome, keys)
                         .await?;
                 }
                 _ => {}

@@ -375,7 +375,7 @@ impl App {
         actor: &Actor,
         id: &str,
         outcome: DecisionOutcome,
-        attendance: Option<&AttendanceEvidence>,
+        keys: &crate::documents::DocumentKeys,
     ) -> AppResult<DecisionRecord> {
         if actor.role() != Role::Coordinator {
             return Err(AppError::NotFound);
@@ -390,7 +390,10 @@ impl App {
                 "This referral has already been decided",
             ));
         }
-        let checks = self.checks_for(&view, attendance).await?;
+        let attendance = self.referral_attendance(actor, &view, keys).await?;
+        let checks = self
+            .checks_for(&view, attendance.as_ref().map(|a| &a.evidence))
+            .await?;
         let now = self.now();
         let decision = Decision::record(outcome, actor.user.id.clone(), now, self.policy(), checks)
             .map_err(|e| AppError::invalid("decision", e.to_string()))?;

@@ -137,7 +137,16 @@ pub async fn checks(
     let view = state.app.view_referral(&actor, &id).await?;
     Ok(Json(ChecksBody {
         policy_version: state.app.policy().version.clone(),
-        checks: state.app.checks_for(&view, None).await?,
+        checks: {
+            let attendance = state
+                .app
+                .referral_attendance(&actor, &view, &state.document_keys)
+                .await?;
+            state
+                .app
+                .checks_for(&view, attendance.as_ref().map(|a| &a.evidence))
+                .await?
+        },
     }))
 }
 
@@ -159,7 +168,7 @@ pub async fn decide(
     })?;
     let record = state
         .app
-        .decide_referral(&actor, &id, outcome, None)
+        .decide_referral(&actor, &id, outcome, &state.document_keys)
         .await?;
     Ok((
         StatusCode::CREATED,

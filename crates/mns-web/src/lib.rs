@@ -140,6 +140,16 @@ pub fn routes() -> Vec<Route> {
             post(documents::upload).layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
         ),
         route(Method::GET, "/documents/{id}", get(documents::download)),
+        route(
+            Method::GET,
+            "/referrals/{id}/attendance",
+            get(attendance::show),
+        ),
+        route(
+            Method::POST,
+            "/referrals/{id}/attendance",
+            post(attendance::upload).layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
+        ),
         route(Method::GET, "/api/v1/referrals", get(api_referrals::list)),
         route(
             Method::POST,

@@ -45,6 +45,42 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Attendance exports (herringbones).
+    #[command(subcommand)]
+    Attendance(AttendanceCommand),
+    /// Referrals.
+    #[command(subcommand)]
+    Referral(ReferralCommand),
+}
+
+#[derive(Subcommand)]
+enum AttendanceCommand {
+    /// Read a school's attendance export (CSV, long or wide form) and print each pupil's figures
+    /// as JSON: sessions possible, present, authorised, unauthorised, health-absence days, the
+    /// longest run, medical appointments, and any unknown or retired codes. No database needed.
+    Summarise {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The school year to count (e.g. 2025/26); default: the latest in the file.
+        #[arg(long)]
+        school_year: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReferralCommand {
+    /// Evaluate a referral given as JSON (the API's schema) against every rule and print
+    /// `{"checks":[{"rule":"MN-EV-2","outcome":"flag","message":"…"}]}`. No database needed.
+    Check {
+        /// The referral as JSON.
+        file: std::path::PathBuf,
+        /// The pupil's attendance export, for the absence checks.
+        #[arg(long)]
+        attendance: Option<std::path::PathBuf>,
+        /// The day to check as of (default: today).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -99,8 +135,33 @@ enum AuditCommand {
     Verify,
 }
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
+    match run_cli() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // The chain of causes, one per line; never a backtrace for a user's mistake.
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_cli() -> Result<()> {
     let cli = Cli::parse();
+    // These read files and print; they need neither a database nor a runtime.
+    match &cli.command {
+        Command::Attendance(AttendanceCommand::Summarise { file, school_year }) => {
+            return attendance_summarise(file, school_year.as_deref());
+        }
+        Command::Referral(ReferralCommand::Check {
+            file,
+            attendance,
+            today,
+        }) => {
+            return referral_check(file, attendance.as_deref(), *today);
+        }
+        _ => {}
+    }
     let config = Config::from_args(cli.config, matches!(cli.command, Command::Demo))?;
     config::init_logging(&config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -241,6 +302,7 @@ async fn run(command: Command, config: Config) -> Result<()> {
             println!("Saved {} bank holidays", days.len());
             Ok(())
         }
+        Command::Attendance(_) | Command::Referral(_) => Ok(()),
         Command::Audit(AuditCommand::Verify) => {
             let app = open(&config).await?;
             let report = app.verify_audit_trail().await.map_err(describe)?;
@@ -256,6 +318,84 @@ async fn run(command: Command, config: Config) -> Result<()> {
             }
         }
     }
+}
+
+fn attendance_summarise(file: &std::path::Path, school_year: Option<&str>) -> Result<()> {
+    let bytes =
+        std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+    let year = school_year
+        .map(mns_domain::calendar::SchoolYear::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--school-year: {e}"))?;
+    let summary = mns_app::attendance::summarise(&bytes, year).map_err(describe)?;
+    println!("{}", serde_json::to_string_pretty(&summary)?);
+    Ok(())
+}
+
+fn referral_check(
+    file: &std::path::Path,
+    attendance: Option<&std::path::Path>,
+    today: Option<chrono::NaiveDate>,
+) -> Result<()> {
+    use mns_domain::calendar::{
+        SchoolCalendar, england_bank_holidays_2025_2027, norfolk_2025_26,
+        norfolk_2026_27_provisional,
+    };
+    use mns_domain::referral::{PolicyParameters, Referral, evaluate};
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("could not read {}", file.display()))?;
+    let referral: Referral = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not a referral in the documented JSON schema",
+            file.display()
+        )
+    })?;
+    let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let calendar = SchoolCalendar::new(norfolk_2025_26(), england_bank_holidays_2025_2027())
+        .with_term_calendar(norfolk_2026_27_provisional())
+        .map_err(|e| anyhow::anyhow!("the built-in calendar: {e}"))?;
+    let evidence = match attendance {
+        None => None,
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("could not read {}", path.display()))?;
+            let export = mns_domain::attendance::read_attendance_export(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let upn = referral
+                .pupil
+                .upn
+                .as_ref()
+                .and_then(|u| u.value())
+                .map(|u| u.as_str().to_string());
+            let year = mns_domain::calendar::SchoolYear::containing(
+                referral.referral_date.unwrap_or(today),
+            );
+            let found =
+                mns_app::attendance::pupil_figures(&export, upn.as_deref(), year, Some(&calendar))
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("{} has no rows for the referral's pupil", path.display())
+                    })?;
+            Some(found.evidence)
+        }
+    };
+    let checks = evaluate(
+        &referral,
+        evidence.as_ref(),
+        Some(&calendar),
+        &PolicyParameters::norfolk_2024(),
+        today,
+    );
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&ChecksOutput { checks: &checks })?
+    );
+    Ok(())
+}
+
+/// What `mns referral check` prints.
+#[derive(serde::Serialize)]
+struct ChecksOutput<'a> {
+    checks: &'a [mns_domain::referral::Check],
 }
 
 /// Turns an operation's error into a message that names every problem.

@@ -230,3 +230,90 @@ fn term_dates_and_bank_holidays_are_data_the_council_imports() {
         text(&out)
     );
 }
+
+#[test]
+fn mn_abs_1_attendance_summarise_prints_each_pupils_figures_and_the_codes_it_did_not_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/attendance-long.csv"
+    );
+    let out = mns(dir.path(), &["attendance", "summarise", fixture], &[]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let ill = &json["pupils"][0];
+    assert_eq!(ill["pupil"], "C926123426001");
+    // 13 October to 14 November 2025, across October half term: one run of 19 school days.
+    assert_eq!(ill["health_days"], 19.0);
+    assert_eq!(ill["longest_health_run_days"], 19.0);
+    assert_eq!(ill["medical_appointment_sessions"], 1);
+    assert_eq!(json["unknown_codes"][0]["code"], "ZZ");
+    assert_eq!(json["retired_codes"][0]["code"], "H");
+    assert_eq!(json["school_year"], "2025/26");
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "UPN,Date,Session,Mark\nC926123426001,31/02/2025,AM,I\n",
+    )
+    .unwrap();
+    let out = mns(
+        dir.path(),
+        &["attendance", "summarise", bad.to_str().unwrap()],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("line 2, column Date: '31/02/2025' is not a date"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("backtrace"), "{stderr}");
+}
+
+#[test]
+fn referral_check_evaluates_every_rule_without_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../mns-domain/src/referral/example.json"
+    );
+    let out = mns(
+        dir.path(),
+        &["referral", "check", example, "--today", "2026-11-22"],
+        &[],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout
+            .trim_start()
+            .starts_with("{\n  \"checks\": [\n    {\n      \"rule\""),
+        "{stdout}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let checks = json["checks"].as_array().unwrap();
+    assert_eq!(
+        checks.len(),
+        29,
+        "one check per applicable rule family member, always"
+    );
+    let ev2 = checks.iter().find(|c| c["rule"] == "MN-EV-2").unwrap();
+    assert_eq!(ev2["outcome"], "pass", "{ev2}");
+    assert!(
+        !dir.path().join("mns.sqlite").exists(),
+        "no database was made"
+    );
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"pupil": {"frist_name": "x"}}"#).unwrap();
+    let out = mns(
+        dir.path(),
+        &["referral", "check", bad.to_str().unwrap()],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("unknown field `frist_name`"), "{stderr}");
+}

@@ -2,6 +2,7 @@
 //! layout needs (council name, the signed-in user, navigation); [`FormState`] carries a form's
 //! errors so every page shows them the GOV.UK way (summary at the top, message at the field).
 
+pub mod attendance;
 pub mod documents;
 pub mod health;
 pub mod home;

@@ -317,10 +317,17 @@ pub(crate) async fn referral_page(
 ) -> PageResult {
     let view = state.app.view_referral(&user.actor, id).await?;
     let is_school = user.actor.role() == Role::School;
+    let attendance = state
+        .app
+        .referral_attendance(&user.actor, &view, &state.document_keys)
+        .await?;
     let checks = if is_school {
         Vec::new()
     } else {
-        state.app.checks_for(&view, None).await?
+        state
+            .app
+            .checks_for(&view, attendance.as_ref().map(|a| &a.evidence))
+            .await?
     };
     let counts = (
         checks.iter().filter(|c| c.outcome == Outcome::Fail).count(),
@@ -360,6 +367,18 @@ pub(crate) async fn referral_page(
     ];
     if let Some(d) = view.record.referral_date {
         facts.push(("Referred", day(d)));
+    }
+    match &attendance {
+        Some(a) => facts.push((
+            "Absence because of illness",
+            format!(
+                "{} days this school year; longest run {} school days; {} medical appointment sessions",
+                a.figures.health_absence,
+                a.figures.longest_health_run_length(),
+                a.figures.medical_appointment_sessions
+            ),
+        )),
+        None => facts.push(("Absence because of illness", "No attendance export attached".into())),
     }
     let documents = state
         .app
@@ -502,7 +521,7 @@ pub async fn decide(
     let result = match outcome {
         Ok(outcome) => state
             .app
-            .decide_referral(&user.actor, &id, outcome, None)
+            .decide_referral(&user.actor, &id, outcome, &state.document_keys)
             .await
             .map(|_| ()),
         Err(e) => Err(e),

@@ -89,6 +89,13 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             signed_in(is(&[Role::School]) && object == Object::Own)
         }
         ("GET", "/api/v1/referrals/{id}/checks") => signed_in(is(&STAFF_ALL)),
+        ("GET", "/referrals/{id}/attendance") => {
+            signed_in(is(&STAFF_ALL) || (is(&[Role::School]) && object == Object::Own))
+        }
+        ("POST", "/referrals/{id}/attendance") => signed_in(
+            (is(&[Role::Coordinator, Role::Caseworker]) && object == Object::Other)
+                || (is(&[Role::School]) && object == Object::Own),
+        ),
         ("POST", "/referrals/{id}/documents" | "/api/v1/referrals/{id}/documents") => signed_in(
             // Own is the school's draft, which council staff do not see; other was sent back to
             // Yare Bank with questions, and they may add to it.
@@ -128,6 +135,7 @@ fn referral_subjects(method: &Method, path: &str) -> (&'static str, &'static str
         || path.ends_with("/check-answers")
         || path.ends_with("/submit")
         || path.ends_with("/documents")
+        || (path.ends_with("/attendance") && *method == Method::POST)
         || *method == Method::PUT
     {
         ("Oliver", "Leo")

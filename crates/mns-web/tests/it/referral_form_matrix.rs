@@ -1,16 +1,34 @@
 //! Authorisation-matrix entries for the school's referral journey routes
-//! (`mns_web::pages::referral_form::routes()`).
+//! (`mns_web::pages::referral_form::routes()`): only a school user, and only on their own
+//! school's referral (Wensum Valley's draft for Oliver); another school's referral (Yare Bank's
+//! for Leo) and every other role get 404, as if it did not exist.
 
 use crate::authorization::{Expect, Object};
 use axum::http::Method;
 use mns_domain::identity::Role;
 
+/// Whether the route is one of the journey's.
+fn is_journey_route(method: &Method, path: &str) -> bool {
+    let section_page = path
+        .strip_prefix("/referrals/{id}/form/")
+        .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'));
+    match method.as_str() {
+        "GET" => {
+            section_page || path == "/referrals/{id}/form" || path == "/referrals/{id}/check-answers"
+        }
+        "POST" => section_page || path == "/referrals/{id}/submit",
+        _ => false,
+    }
+}
+
 /// The expectation for a referral-journey route, or `None` if it is not one.
-pub fn expectation(
-    _method: &Method,
-    _path: &str,
-    _role: Option<Role>,
-    _object: Object,
-) -> Option<Expect> {
-    None
+pub fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) -> Option<Expect> {
+    if !is_journey_route(method, path) {
+        return None;
+    }
+    Some(match role {
+        None => Expect::SignIn,
+        Some(Role::School) if object == Object::Own => Expect::Allow,
+        Some(_) => Expect::Deny,
+    })
 }

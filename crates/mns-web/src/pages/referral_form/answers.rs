@@ -63,7 +63,11 @@ impl<'a> Rows<'a> {
 
     /// A row with a date.
     pub fn date(&mut self, key: &str, field: &str, value: Option<NaiveDate>) {
-        self.text(key, field, &value.map(super::questions::long_date).unwrap_or_default());
+        self.text(
+            key,
+            field,
+            &value.map(super::questions::long_date).unwrap_or_default(),
+        );
     }
 
     /// A row the school cannot change here.

@@ -175,11 +175,7 @@ pub fn identifier_problems(form: &Referral) -> Vec<FieldError> {
         ),
         (
             "pupil.home_address.postcode",
-            pupil
-                .home_address
-                .postcode
-                .as_ref()
-                .and_then(|e| e.error()),
+            pupil.home_address.postcode.as_ref().and_then(|e| e.error()),
         ),
     ]
     .into_iter()

@@ -296,11 +296,6 @@ impl Question {
         self
     }
 
-    /// Whether it is a text input (for the template).
-    pub fn is_text(&self) -> bool {
-        self.kind == Kind::Text
-    }
-
     /// Whether it is a textarea (for the template).
     pub fn is_textarea(&self) -> bool {
         self.kind == Kind::Textarea
@@ -483,7 +478,12 @@ impl Fields {
 
 /// Reads a GOV.UK date input: `Ok(None)` when nothing was entered; otherwise the date, or what
 /// is wrong with it in the Design System's words.
-pub fn parse_date(day: &str, month: &str, year: &str, label: &str) -> Result<Option<NaiveDate>, String> {
+pub fn parse_date(
+    day: &str,
+    month: &str,
+    year: &str,
+    label: &str,
+) -> Result<Option<NaiveDate>, String> {
     let (day, month, year) = (day.trim(), month.trim(), year.trim());
     let missing: Vec<&str> = [("day", day), ("month", month), ("year", year)]
         .into_iter()
@@ -494,10 +494,7 @@ pub fn parse_date(day: &str, month: &str, year: &str, label: &str) -> Result<Opt
         0 => {}
         3 => return Ok(None),
         _ => {
-            return Err(format!(
-                "{label} must include a {}",
-                missing.join(" and ")
-            ));
+            return Err(format!("{label} must include a {}", missing.join(" and ")));
         }
     }
     if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {

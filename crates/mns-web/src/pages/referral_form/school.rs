@@ -24,7 +24,10 @@ const SCHOOL_TYPES: [SchoolType; 9] = [
 ];
 
 /// Fails to compile when a type of school is added, so the list above is kept up to date.
-#[expect(dead_code, reason = "a compile-time check that SCHOOL_TYPES lists every variant")]
+#[expect(
+    dead_code,
+    reason = "a compile-time check that SCHOOL_TYPES lists every variant"
+)]
 fn every_school_type_is_listed(school_type: SchoolType) {
     match school_type {
         SchoolType::Maintained
@@ -67,7 +70,10 @@ pub fn groups(form: &Referral, council_name: &str) -> Vec<Group> {
             ehcp_coordinator,
             last_reviewed,
             summary,
-        }) => ("", Some((ehcp_coordinator.as_str(), *last_reviewed, summary.as_str()))),
+        }) => (
+            "",
+            Some((ehcp_coordinator.as_str(), *last_reviewed, summary.as_str())),
+        ),
         _ => ("", None),
     };
     let placing_authority = match &pupil.looked_after {
@@ -261,7 +267,10 @@ pub fn apply(fields: &Fields, form: &mut Referral) -> Vec<FieldError> {
                 }
                 _ => String::new(),
             };
-            fields.set_text("pupil.looked_after.placing_authority", &mut placing_authority);
+            fields.set_text(
+                "pupil.looked_after.placing_authority",
+                &mut placing_authority,
+            );
             pupil.looked_after = Some(LookedAfter::PlacedByAnotherAuthority { placing_authority });
         }
         _ => {}

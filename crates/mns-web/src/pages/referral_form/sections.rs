@@ -109,7 +109,9 @@ impl Section {
 
     /// Whether the field path belongs to this section.
     pub fn owns(self, field: &str) -> bool {
-        self.prefixes().iter().any(|prefix| field.starts_with(prefix))
+        self.prefixes()
+            .iter()
+            .any(|prefix| field.starts_with(prefix))
     }
 
     /// The section a field path belongs to.
@@ -130,7 +132,7 @@ impl Section {
 
 /// Where a problem with `field` is fixed: the section's page and the field's element, e.g.
 /// `/referrals/ID/form/pupil#pupil.date_of_birth`. A piece of evidence opens in the evidence
-/// page's change form (`?change=0#date_seen`).
+/// section's change page (`?change=0#date_seen`), no evidence at all in its add page.
 pub fn problem_href(referral_id: &str, field: &str) -> String {
     let base = format!("/referrals/{referral_id}/form");
     let Some(section) = Section::of(field) else {
@@ -142,7 +144,7 @@ pub fn problem_href(referral_id: &str, field: &str) -> String {
     }
     match evidence_field(field) {
         Some((index, name)) => format!("{page}?change={index}#{}", evidence_anchor(name)),
-        None if field == "evidence" => format!("{page}#professional"),
+        None if field == "evidence" => format!("{page}?add=1#professional"),
         None => format!("{page}#{field}"),
     }
 }
@@ -157,7 +159,11 @@ pub fn evidence_field(field: &str) -> Option<(usize, &str)> {
 /// The element on the evidence form for a field of one piece of evidence: the whole verbal
 /// record missing lands on its first question.
 pub fn evidence_anchor(name: &str) -> &str {
-    if name == "verbal" { "verbal.setting" } else { name }
+    if name == "verbal" {
+        "verbal.setting"
+    } else {
+        name
+    }
 }
 
 #[cfg(test)]
@@ -199,14 +205,18 @@ mod tests {
         );
         assert_eq!(
             problem_href("R", "evidence"),
-            "/referrals/R/form/evidence#professional"
+            "/referrals/R/form/evidence?add=1#professional"
         );
     }
 
     #[test]
     fn slugs_and_route_paths_agree() {
         for section in Section::ALL {
-            assert!(section.route_path().ends_with(&format!("/{}", section.slug())));
+            assert!(
+                section
+                    .route_path()
+                    .ends_with(&format!("/{}", section.slug()))
+            );
             assert_eq!(Section::from_slug(section.slug()), Some(section));
         }
     }
