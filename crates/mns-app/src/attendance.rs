@@ -64,19 +64,19 @@ impl App {
         }
         let export = read(bytes)?;
         let view = self.view_referral(actor, referral_id).await?;
-        if let Some(upn) = view.form.pupil.upn.as_ref().and_then(|u| u.value()) {
-            if !export
+        let upn = view.form.pupil.upn.as_ref().and_then(|u| u.value());
+        if let Some(upn) = upn.filter(|upn| {
+            !export
                 .pupils
                 .iter()
                 .any(|p| p.pupil.as_str() == upn.as_str())
-            {
-                return Err(AppError::invalid(
-                    "attendance",
-                    format!(
-                        "The attendance file has no rows for the pupil's UPN {upn}: export the pupil's own attendance"
-                    ),
-                ));
-            }
+        }) {
+            return Err(AppError::invalid(
+                "attendance",
+                format!(
+                    "The attendance file has no rows for the pupil's UPN {upn}: export the pupil's own attendance"
+                ),
+            ));
         }
         self.store_document(
             actor,

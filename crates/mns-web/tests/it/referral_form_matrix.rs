@@ -14,7 +14,9 @@ fn is_journey_route(method: &Method, path: &str) -> bool {
         .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'));
     match method.as_str() {
         "GET" => {
-            section_page || path == "/referrals/{id}/form" || path == "/referrals/{id}/check-answers"
+            section_page
+                || path == "/referrals/{id}/form"
+                || path == "/referrals/{id}/check-answers"
         }
         "POST" => section_page || path == "/referrals/{id}/submit",
         _ => false,
@@ -22,7 +24,12 @@ fn is_journey_route(method: &Method, path: &str) -> bool {
 }
 
 /// The expectation for a referral-journey route, or `None` if it is not one.
-pub fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) -> Option<Expect> {
+pub fn expectation(
+    method: &Method,
+    path: &str,
+    role: Option<Role>,
+    object: Object,
+) -> Option<Expect> {
     if !is_journey_route(method, path) {
         return None;
     }
