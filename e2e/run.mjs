@@ -549,6 +549,79 @@ function summary() {
   log(`e2e: ${results.passed} passed, ${results.failed} failed`);
 }
 
+
+// The coordinator's desk: the queue, a new referral with its checks, the attendance export and
+// herringbone, a decision (with its error first), the decision letter, and a parent's enquiry.
+async function desk(j, step) {
+  await step('sign in with one-time code', () => j.signIn('coordinator@demo.invalid', { expectCode: true }));
+  await step('referral queue', async () => {
+    await j.goto('/referrals');
+    check((await j.page.locator('main table tbody tr').count()) >= 5, 'the queue shows fewer than 5 referrals');
+    check((await j.page.getByText('Days since referral').count()) === 1, 'the queue has no days-since-referral column');
+    await j.audit('queue');
+  });
+  await step('queue filtered to new referrals', async () => {
+    await j.goto('/referrals?status=submitted');
+    check((await j.page.locator('main table tbody tr').count()) >= 1, 'no new referrals');
+    await j.audit('queue-new');
+  });
+  await step('a new referral with its checks', async () => {
+    const link = j.page.getByRole('link', { name: 'Amelia Barnes' });
+    await Promise.all([j.page.waitForNavigation(), link.click()]);
+    check(/^\/referrals\/[^/]+$/.test(j.pathname()), `the referral link went to ${j.pathname()}`);
+    check((await j.page.getByRole('heading', { name: 'Checks against the policy' }).count()) === 1, 'no checks on the referral page');
+    check((await j.page.locator('main table').filter({ hasText: 'MN-EV-2' }).count()) === 1, 'the checks do not include MN-EV-2');
+    await j.audit('referral');
+  });
+  const referralPath = j.pathname();
+  await step('attach the attendance export and see the herringbone', async () => {
+    await j.goto(`${referralPath}/attendance`);
+    await j.audit('attendance-empty');
+    await j.page.setInputFiles('#attendance', path.join(HERE, '../crates/mns/tests/fixtures/attendance-long.csv'));
+    await j.submit(j.page.locator('main form[enctype] button[type=submit]'));
+    check(j.pathname() === `${referralPath}/attendance`, `after upload: ${j.pathname()}`);
+    check((await j.page.locator('table.app-herringbone tbody tr').count()) > 10, 'no herringbone weeks shown');
+    await j.audit('attendance-herringbone');
+  });
+  await step('deciding without choosing shows an error', async () => {
+    await j.goto(referralPath);
+    await j.submit(j.page.getByRole('button', { name: 'Record decision' }));
+    check((await j.page.locator('.govuk-error-summary').count()) === 1, 'no error summary for an empty decision');
+    await j.audit('decision-error');
+    await j.checkErrorLinkFocus();
+  });
+  await step('accept the referral', async () => {
+    await j.page.check('#decision');
+    await j.submit(j.page.getByRole('button', { name: 'Record decision' }));
+    check(j.pathname() === referralPath, `after deciding: ${j.pathname()}`);
+    check((await j.page.getByText('Accepted', { exact: true }).count()) >= 1, 'the decision is not shown');
+    await j.audit('accepted');
+  });
+  await step('the decision letter is a PDF', async () => {
+    const res = await j.page.request.get(j.url(`${referralPath}/letter.pdf`));
+    check(res.status() === 200, `letter status ${res.status()}`);
+    check(res.headers()['content-type'] === 'application/pdf', `letter type ${res.headers()['content-type']}`);
+    const body = await res.body();
+    check(body.subarray(0, 5).toString() === '%PDF-', 'the letter is not a PDF');
+  });
+  await step('log a parent enquiry (errors first)', async () => {
+    await j.goto('/enquiries');
+    await j.audit('enquiries');
+    await j.submit(j.page.getByRole('button', { name: 'Log enquiry' }));
+    check((await j.page.locator('.govuk-error-summary li').count()) >= 3, 'an empty enquiry does not list its problems');
+    await j.audit('enquiries-errors');
+    await j.page.fill('#enquirer_name', 'Sam Example');
+    await j.page.check('#enquirer');
+    await j.page.fill('#child_name', 'Alex Example');
+    await j.page.check('#consent');
+    await j.page.fill('#summary', 'Asked how the school makes a referral.');
+    await j.submit(j.page.getByRole('button', { name: 'Log enquiry' }));
+    check((await j.page.getByText('Enquiry logged').count()) === 1, 'no confirmation after logging');
+    await j.audit('enquiry-logged');
+  });
+  await step('sign out', () => j.signOut());
+}
+
 async function main() {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -579,6 +652,7 @@ async function main() {
     await runJourney(context, base, 'coordinator', coordinator);
     await runJourney(context, base, 'school', school);
     await runJourney(context, base, 'parent', parent);
+    await runJourney(context, base, 'desk', desk);
   } catch (err) {
     fail('setup', 'setup', err.message);
   } finally {

@@ -572,22 +572,7 @@ impl App {
         if !matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
             return Err(AppError::NotFound);
         }
-        let mut problems = Vec::new();
-        if enquiry.enquirer_name.trim().is_empty() {
-            problems.push(FieldError::new(
-                "enquirer_name",
-                "Enter the name of the person who made the enquiry",
-            ));
-        }
-        if enquiry.child_name.trim().is_empty() {
-            problems.push(FieldError::new("child_name", "Enter the child's name"));
-        }
-        if enquiry.summary.trim().is_empty() {
-            problems.push(FieldError::new(
-                "summary",
-                "Enter what the enquiry was about",
-            ));
-        }
+        let problems = enquiry_problems(&enquiry);
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
@@ -621,6 +606,27 @@ impl App {
             })
             .collect()
     }
+}
+
+/// What is missing from an enquiry, every problem at once.
+pub fn enquiry_problems(enquiry: &Enquiry) -> Vec<FieldError> {
+    let mut problems = Vec::new();
+    if enquiry.enquirer_name.trim().is_empty() {
+        problems.push(FieldError::new(
+            "enquirer_name",
+            "Enter the name of the person who made the enquiry",
+        ));
+    }
+    if enquiry.child_name.trim().is_empty() {
+        problems.push(FieldError::new("child_name", "Enter the child's name"));
+    }
+    if enquiry.summary.trim().is_empty() {
+        problems.push(FieldError::new(
+            "summary",
+            "Enter what the enquiry was about",
+        ));
+    }
+    problems
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {

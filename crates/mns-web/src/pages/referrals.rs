@@ -689,23 +689,38 @@ pub async fn log_enquiry(
             None
         }
     };
-    let (Some(enquirer), Some(consent)) = (enquirer, consent) else {
-        let mut response = enquiries_page(&state, &user, values, errors, false).await?;
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
-    };
     let enquiry = Enquiry {
         received_on: state.app.today(),
         enquirer_name: values.enquirer_name.trim().to_string(),
-        enquirer,
+        enquirer: enquirer.unwrap_or(Enquirer::Parent),
         child_name: values.child_name.trim().to_string(),
         child_date_of_birth: None,
         school: None,
-        consent_to_discuss_with_school: consent,
+        consent_to_discuss_with_school: consent.unwrap_or(false),
         summary: values.summary.trim().to_string(),
         guidance_given: values.guidance_given.trim().to_string(),
         recorded_by: String::new(),
     };
+    if !errors.is_empty() {
+        // Every problem at once, in the order of the form.
+        errors.extend(mns_app::referrals::enquiry_problems(&enquiry));
+        let order = [
+            "enquirer_name",
+            "enquirer",
+            "child_name",
+            "consent",
+            "summary",
+        ];
+        errors.sort_by_key(|e| {
+            order
+                .iter()
+                .position(|f| *f == e.field)
+                .unwrap_or(order.len())
+        });
+        let mut response = enquiries_page(&state, &user, values, errors, false).await?;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    }
     match state.app.log_enquiry(&user.actor, enquiry).await {
         Ok(_) => enquiries_page(&state, &user, EnquiryForm::default(), Vec::new(), true).await,
         Err(AppError::Invalid(errors)) => {

@@ -135,6 +135,7 @@ fn referral_subjects(method: &Method, path: &str) -> (&'static str, &'static str
         || path.ends_with("/check-answers")
         || path.ends_with("/submit")
         || path.ends_with("/documents")
+        || path.ends_with("/form")
         || (path.ends_with("/attendance") && *method == Method::POST)
         || *method == Method::PUT
     {

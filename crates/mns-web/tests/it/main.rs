@@ -5,6 +5,7 @@ mod api;
 mod audit;
 mod authorization;
 mod outbox;
+mod referral_form;
 mod referral_form_matrix;
 mod sessions;
 mod support;
