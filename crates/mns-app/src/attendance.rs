@@ -141,18 +141,20 @@ impl App {
             .iter()
             .map(|u| {
                 format!(
-                    "Unknown code '{}' appears {} times (first on line {})",
+                    "Unknown code '{}' appears {} {} (first on line {})",
                     u.code,
                     u.count,
+                    times(u.count),
                     u.lines.first().copied().unwrap_or(0)
                 )
             })
             .collect();
         notes.extend(export.retired_codes.iter().map(|r| {
             format!(
-                "Retired code '{}' appears {} times and was read as '{}'",
+                "Retired code '{}' appears {} {} and was read as '{}'",
                 r.code.as_str(),
                 r.count,
+                times(r.count),
                 r.read_as.as_str()
             )
         }));
@@ -164,6 +166,10 @@ impl App {
             notes,
         }))
     }
+}
+
+fn times(count: u64) -> &'static str {
+    if count == 1 { "time" } else { "times" }
 }
 
 /// One pupil's figures, grid and the evidence the checks need.

@@ -493,6 +493,21 @@ impl App {
         }
     }
 
+    /// The referral for its school's form pages: `NotFound` for anyone but its school (council
+    /// staff may read a referral sent back with questions, but only the school edits it), and
+    /// `None` once the school can no longer change it. Viewing is audited.
+    pub async fn referral_for_editing(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Option<ReferralView>> {
+        if actor.role() != Role::School {
+            return Err(AppError::NotFound);
+        }
+        let view = self.view_referral(actor, id).await?;
+        Ok(view.status.school_may_edit().then_some(view))
+    }
+
     /// Whether `actor` may change this referral's form: its school, while it is a draft or has
     /// been sent back with questions.
     pub async fn may_edit_referral(&self, actor: &Actor, id: &str) -> AppResult<()> {

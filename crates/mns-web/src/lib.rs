@@ -142,6 +142,11 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/documents/{id}", get(documents::download)),
         route(
             Method::GET,
+            "/referrals/{id}/documents",
+            get(documents::show),
+        ),
+        route(
+            Method::GET,
             "/referrals/{id}/attendance",
             get(attendance::show),
         ),

@@ -1,13 +1,15 @@
 //! Uploading a document to a referral (a file upload form) and downloading one. Documents are
 //! encrypted at rest; a download names the file safely and is never shown inline.
 
-use super::PageResult;
+use super::{Chrome, FormState, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
+use askama::Template;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mns_app::AppError;
+use mns_app::FieldError;
 use mns_app::documents::DocumentAccess;
 use mns_app::referrals::REFERRAL;
 
@@ -79,6 +81,82 @@ async fn read_and_store(
         )
         .await?;
     Ok(())
+}
+
+/// A document as the lists show it.
+pub struct DocumentLine {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) kind: &'static str,
+    pub(crate) size: String,
+    pub(crate) uploaded: String,
+}
+
+/// The documents of a referral, as lines for a page.
+pub async fn document_lines(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+) -> Result<Vec<DocumentLine>, AppError> {
+    Ok(state
+        .app
+        .list_documents(&user.actor, REFERRAL, id)
+        .await?
+        .into_iter()
+        .map(|d| DocumentLine {
+            id: d.id,
+            name: d.filename,
+            kind: d.kind.label(),
+            size: format!("{:.0} KB", (d.size as f64 / 1024.0).ceil()),
+            uploaded: mns_domain::calendar::format_uk_datetime(d.uploaded_at),
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "referral_documents.html")]
+struct DocumentsPage {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    id: String,
+    pupil: String,
+    documents: Vec<DocumentLine>,
+    may_upload: bool,
+}
+
+async fn documents_page(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let view = state.app.view_referral(&user.actor, id).await?;
+    let form = FormState::with(errors.clone());
+    Ok(render(&DocumentsPage {
+        chrome: Chrome::signed_in(state, user, "/referrals/").with_errors(&form),
+        form,
+        errors,
+        id: id.to_string(),
+        pupil: format!(
+            "{} {}",
+            view.form.pupil.first_name, view.form.pupil.last_name
+        ),
+        documents: document_lines(state, user, id).await?,
+        may_upload: state
+            .app
+            .may_use_documents(&user.actor, REFERRAL, id, DocumentAccess::Upload)
+            .await?,
+    }))
+}
+
+/// `GET /referrals/{id}/documents`: a referral's documents, and adding one.
+pub async fn show(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    documents_page(&state, &user, &id, Vec::new()).await
 }
 
 /// The response for a decrypted document: its own type, a safe attachment name, no sniffing.

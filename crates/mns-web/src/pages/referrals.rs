@@ -261,17 +261,8 @@ struct ReferralPage {
     is_school: bool,
     reasons: Vec<ReasonChoice>,
     values: DecisionForm,
-    documents: Vec<DocumentLine>,
+    documents: Vec<super::documents::DocumentLine>,
     may_upload: bool,
-}
-
-/// A document as the referral page lists it.
-pub struct DocumentLine {
-    id: String,
-    name: String,
-    kind: &'static str,
-    size: String,
-    uploaded: String,
 }
 
 /// The decision form.
@@ -380,19 +371,7 @@ pub(crate) async fn referral_page(
         )),
         None => facts.push(("Absence because of illness", "No attendance export attached".into())),
     }
-    let documents = state
-        .app
-        .list_documents(&user.actor, REFERRAL, id)
-        .await?
-        .into_iter()
-        .map(|d| DocumentLine {
-            id: d.id,
-            name: d.filename,
-            kind: d.kind.label(),
-            size: format!("{:.0} KB", (d.size as f64 / 1024.0).ceil()),
-            uploaded: mns_domain::calendar::format_uk_datetime(d.uploaded_at),
-        })
-        .collect();
+    let documents = super::documents::document_lines(state, user, id).await?;
     let may_upload = state
         .app
         .may_use_documents(

@@ -89,7 +89,7 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             signed_in(is(&[Role::School]) && object == Object::Own)
         }
         ("GET", "/api/v1/referrals/{id}/checks") => signed_in(is(&STAFF_ALL)),
-        ("GET", "/referrals/{id}/attendance") => {
+        ("GET", "/referrals/{id}/attendance" | "/referrals/{id}/documents") => {
             signed_in(is(&STAFF_ALL) || (is(&[Role::School]) && object == Object::Own))
         }
         ("POST", "/referrals/{id}/attendance") => signed_in(
@@ -134,7 +134,7 @@ fn referral_subjects(method: &Method, path: &str) -> (&'static str, &'static str
     } else if path.contains("/form/")
         || path.ends_with("/check-answers")
         || path.ends_with("/submit")
-        || path.ends_with("/documents")
+        || (path.ends_with("/documents") && *method == Method::POST)
         || path.ends_with("/form")
         || (path.ends_with("/attendance") && *method == Method::POST)
         || *method == Method::PUT

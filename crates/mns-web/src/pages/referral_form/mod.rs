@@ -40,7 +40,6 @@ use axum::routing::{get, post};
 use evidence::{Action, EvidenceCard};
 use mns_app::referrals::{ReferralView, Status};
 use mns_app::{AppError, FieldError};
-use mns_domain::identity::Role;
 use mns_domain::referral::{FieldProblem, Referral};
 use questions::{Fields, Group, Question, keep_all};
 use std::collections::HashMap;
@@ -100,13 +99,7 @@ async fn editable(
     user: &SignedIn,
     id: &str,
 ) -> Result<Option<ReferralView>, PageError> {
-    // Council staff may read a referral sent back with questions, but only the school edits
-    // it: for them the form does not exist, as for anyone outside the referral's scope.
-    if user.actor.role() != Role::School {
-        return Err(AppError::NotFound.into());
-    }
-    let view = state.app.view_referral(&user.actor, id).await?;
-    Ok(view.status.school_may_edit().then_some(view))
+    Ok(state.app.referral_for_editing(&user.actor, id).await?)
 }
 
 /// Where a referral the school can no longer change opens.
