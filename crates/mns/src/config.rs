@@ -69,6 +69,10 @@ pub struct Args {
         global = true
     )]
     coordinator_email: String,
+    /// The policy parameters in force, as JSON (thresholds such as the 15-day absence threshold
+    /// and the 12-week evidence age, with a `version`); default: Norfolk's December 2024 policy.
+    #[arg(long, env = "MNS_POLICY_FILE", global = true)]
+    policy_file: Option<PathBuf>,
     /// Log format: `text` or `json`.
     #[arg(long, env = "MNS_LOG_FORMAT", default_value = "text", global = true)]
     log_format: String,
@@ -135,6 +139,7 @@ pub struct Config {
     pub demo: bool,
     pub document_keys: Option<Secret>,
     pub coordinator_email: String,
+    pub policy: mns_domain::referral::PolicyParameters,
 }
 
 impl Config {
@@ -188,6 +193,22 @@ impl Config {
             demo,
             document_keys: args.document_keys.map(Secret),
             coordinator_email: args.coordinator_email,
+            policy: match &args.policy_file {
+                None => mns_domain::referral::PolicyParameters::norfolk_2024(),
+                Some(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|e| {
+                        anyhow::anyhow!("could not read the policy file {}: {e}", path.display())
+                    })?;
+                    let policy: mns_domain::referral::PolicyParameters =
+                        serde_json::from_str(&text).map_err(|e| {
+                            anyhow::anyhow!("the policy file {} is not valid: {e}", path.display())
+                        })?;
+                    policy
+                        .validate()
+                        .map_err(|e| anyhow::anyhow!("the policy file {}: {e}", path.display()))?;
+                    policy
+                }
+            },
         })
     }
 
@@ -251,7 +272,7 @@ impl Config {
     /// The configuration as `check-config` prints it: secrets hidden.
     pub fn describe(&self) -> String {
         format!(
-            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\ncoordinator mailbox: {}\ndocument keys: {}\nlog format: {}\n",
+            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\ncoordinator mailbox: {}\ndocument keys: {}\npolicy: version {}\nlog format: {}\n",
             self.bind,
             self.data_dir.display(),
             self.database_url,
@@ -274,6 +295,7 @@ impl Config {
             } else {
                 format!("key file {}", self.data_dir.join("document-keys").display())
             },
+            self.policy.version,
             self.log_format,
         )
     }

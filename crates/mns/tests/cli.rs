@@ -317,3 +317,35 @@ fn referral_check_evaluates_every_rule_without_a_database() {
     assert!(!out.status.success());
     assert!(stderr.contains("unknown field `frist_name`"), "{stderr}");
 }
+
+#[test]
+fn policy_parameters_are_versioned_configuration_read_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("policy.json");
+    let mut policy =
+        serde_json::to_value(mns_domain::referral::PolicyParameters::norfolk_2024()).unwrap();
+    policy["version"] = "norfolk-2027-redesign".into();
+    policy["absence_threshold_days"] = 10.into();
+    std::fs::write(&file, policy.to_string()).unwrap();
+    let out = mns(
+        dir.path(),
+        &["check-config", "--policy-file", file.to_str().unwrap()],
+        &[],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("policy: version norfolk-2027-redesign"),
+        "{stdout}"
+    );
+
+    std::fs::write(&file, r#"{"version": "x"}"#).unwrap();
+    let out = mns(
+        dir.path(),
+        &["check-config", "--policy-file", file.to_str().unwrap()],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("is not valid: missing field"), "{stderr}");
+}

@@ -332,3 +332,43 @@ async fn a_school_user_cannot_see_or_change_another_schools_pupil() {
     let list = school.get("/pupils").await;
     assert!(list.body.contains("Amelia") && !list.body.contains("Noah"));
 }
+
+async fn pupils_seen_by(app: &TestApp, email: &str) -> Vec<String> {
+    let mut client = app.signed_in(email).await;
+    let json = client.get("/api/v1/pupils").await.json();
+    json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["given_name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn mn_role_3_a_parent_sees_only_their_own_children_and_cannot_refer() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    assert_eq!(
+        pupils_seen_by(&app, "parent@demo.invalid").await,
+        ["Amelia", "Oliver"]
+    );
+    let mut parent = app.signed_in("parent@demo.invalid").await;
+    assert_eq!(
+        parent.post("/referrals", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn mn_role_4_a_provider_sees_only_the_pupils_assigned_to_them() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    assert_eq!(
+        pupils_seen_by(&app, "provider@demo.invalid").await,
+        ["Amelia", "Noah", "Theo"]
+    );
+}
+
+#[tokio::test]
+async fn mn_role_5_a_health_professional_sees_only_named_pupils() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    assert_eq!(pupils_seen_by(&app, "health@demo.invalid").await, ["Noah"]);
+}
