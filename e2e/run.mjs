@@ -622,6 +622,254 @@ async function desk(j, step) {
   await step('sign out', () => j.signOut());
 }
 
+// --- A school's referral, from a new draft to the coordinator's queue ------------------------
+
+// A valid UPN for 12 digits: DfE check letter (weights 2..13, mod 23; no I, O, S).
+function upnWithCheckLetter(stem) {
+  const letters = 'ABCDEFGHJKLMNPQRTUVWXYZ';
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(stem[i]) * (i + 2);
+  return `${letters[sum % 23]}${stem}`;
+}
+
+// A date `days` before today (UTC), as the three parts of a GOV.UK date input.
+function daysAgo(days) {
+  const t = new Date(Date.now() - days * 86_400_000);
+  return { d: t.getUTCDate(), m: t.getUTCMonth() + 1, y: t.getUTCFullYear() };
+}
+
+// The year group a date of birth puts a child in this school year (from 1 September):
+// Reception (0) is the school year starting five years after the school year of birth.
+function yearGroupByAge(born, today = new Date()) {
+  const schoolYear = today.getUTCMonth() >= 8 ? today.getUTCFullYear() : today.getUTCFullYear() - 1;
+  const bornIn = born.m >= 9 ? born.y : born.y - 1;
+  return schoolYear - bornIn - 5;
+}
+
+// A school starts a referral, meets every problem of the empty form at once, fills each section
+// on its own page (with one date error on the way), submits, and the coordinator sees it.
+async function schoolReferral(j, step) {
+  const page = j.page;
+  const byId = (id) => page.locator(`[id="${id}"]`);
+  const radio = (name, value) => page.locator(`input[type=radio][name="${name}"][value="${value}"]`);
+  const fillDate = async (id, { d, m, y }) => {
+    await byId(id).fill(String(d));
+    await byId(`${id}-month`).fill(String(m));
+    await byId(`${id}-year`).fill(String(y));
+  };
+  const errorText = () =>
+    page.locator('.govuk-error-summary').innerText({ timeout: 1000 }).then((t) => t.replace(/\s+/g, ' ')).catch(() => 'none');
+
+  const upn = upnWithCheckLetter('926200126014');
+  check(upnWithCheckLetter('801200005001') === 'B801200005001', 'the UPN check letter helper is wrong');
+  const born = { d: 14, m: 5, y: 2014 };
+  const yearGroup = yearGroupByAge(born);
+  const pupilName = 'Robin Example';
+  let id;
+  let formPath;
+
+  // Follow the task list's link to a section.
+  const openSection = async (slug) => {
+    check(j.pathname() === formPath, `expected the task list, on ${j.pathname()}`);
+    await Promise.all([page.waitForNavigation(), page.locator(`main a[href="${formPath}/${slug}"]`).click()]);
+    check(j.pathname() === `${formPath}/${slug}`, `the ${slug} task went to ${j.pathname()}`);
+  };
+  // "Save and continue", back on the task list with the section complete.
+  const saveSection = async (slug) => {
+    await j.submit(page.getByRole('button', { name: 'Save and continue' }));
+    if (j.pathname() !== formPath) throw new Error(`saving ${slug} stayed on ${j.pathname()} (errors: ${await errorText()})`);
+    const status = (await page.locator(`[id="task-${slug}-status"]`).innerText()).trim();
+    check(status === 'Completed', `the ${slug} task is "${status}" after saving it`);
+  };
+
+  await step('sign in', () => j.signIn('school@demo.invalid'));
+  await step('referrals, start a new one', async () => {
+    await j.goto('/referrals');
+    await j.audit('referrals');
+    await j.submit(page.getByRole('button', { name: 'Start a new referral' }));
+    const m = j.pathname().match(/^\/referrals\/([^/]+)\/form$/);
+    check(m, `"Start a new referral" went to ${j.pathname()}`);
+    id = m[1];
+    formPath = j.pathname();
+    check((await page.locator('.govuk-task-list__item').count()) === 7, 'the task list does not show 7 sections');
+    check((await page.getByText('You have completed 0 of 7 sections').count()) === 1, 'a new referral is not 0 of 7 complete');
+    await j.audit('task-list');
+  });
+
+  await step('submitting the empty referral lists every problem', async () => {
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Check your answers' }).click()]);
+    check(j.pathname() === `/referrals/${id}/check-answers`, `"Check your answers" went to ${j.pathname()}`);
+    await j.submit(page.getByRole('button', { name: 'Submit referral' }));
+    check((await page.title()).startsWith('Error: '), `title "${await page.title()}" does not start with "Error: "`);
+    const hrefs = await page.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(hrefs.length >= 30, `the error summary lists ${hrefs.length} problems, expected the empty form's 30 or more`);
+    const shape = new RegExp(`^/referrals/${id}/form/[a-z-]+(\\?[^#]*)?#[a-z_.\\[\\]0-9-]+$`);
+    check(shape.test(hrefs[0]), `the first error link "${hrefs[0]}" is not /referrals/${id}/form/…#field`);
+    check(hrefs[0] === `/referrals/${id}/form/pupil#pupil.first_name`, `the first error link is ${hrefs[0]}, expected the pupil's first name`);
+    await j.audit('submit-empty-errors');
+    // Every link lands on an element of its section's page.
+    const pages = new Map();
+    for (const href of hrefs) {
+      check(shape.test(href), `error link "${href}" is not /referrals/${id}/form/…#field`);
+      const [p, fragment] = href.split('#');
+      if (!pages.has(p)) pages.set(p, []);
+      pages.get(p).push(decodeURIComponent(fragment));
+    }
+    for (const [p, ids] of pages) {
+      const res = await page.request.get(j.url(p));
+      check(res.status() === 200, `GET ${p} (an error link's page) answered ${res.status()}`);
+      const html = await res.text();
+      const lost = ids.filter((i) => !html.includes(`id="${i}"`));
+      check(lost.length === 0, `error links to ${p} name no element: #${lost.join(', #')}`);
+    }
+    await j.goto(formPath);
+  });
+
+  await step('about the pupil: an impossible date of birth is refused', async () => {
+    await openSection('pupil');
+    await byId('pupil.first_name').fill('Robin');
+    await byId('pupil.last_name').fill('Example');
+    await fillDate('pupil.date_of_birth', { d: 31, m: 2, y: 2014 });
+    await byId('pupil.upn').fill(upn);
+    await byId('pupil.home_address.line_1').fill('12 Example Road');
+    await byId('pupil.home_address.town').fill('Norwich');
+    await byId('pupil.home_address.postcode').fill('NR3 1AB');
+    await byId('pupil.ordinarily_resident').check();
+    await radio('pupil.year_group', String(yearGroup)).check();
+    await byId('pupil.repeating_year_11_for_medical_reasons-no').check();
+    await byId('pupil.pregnant-no').check();
+    await j.submit(page.getByRole('button', { name: 'Save and continue' }));
+    check(j.pathname() === `${formPath}/pupil`, `a date of birth of 31 2 2014 went to ${j.pathname()}`);
+    await j.checkErrorSummary(['pupil.date_of_birth']);
+    check((await byId('pupil.date_of_birth-error').innerText()).includes('must be a real date'), 'the date of birth error does not say it must be a real date');
+    check((await byId('pupil.first_name').inputValue()) === 'Robin', 'what was typed is not kept');
+    await j.audit('pupil-date-error');
+    await j.checkErrorLinkFocus();
+  });
+  await step('about the pupil: corrected and saved', async () => {
+    await fillDate('pupil.date_of_birth', born);
+    await saveSection('pupil');
+  });
+
+  await step('school, SEND and looked-after status', async () => {
+    await openSection('school');
+    check((await byId('school.urn').innerText()).includes('121001'), "the school's URN is not shown");
+    await j.audit('school');
+    await byId('pupil.enrolment').check();
+    await radio('school.school_type', 'maintained').check();
+    await byId('pupil.send-sen_support').check();
+    await byId('pupil.send.sen_support_summary').fill('SEN support plan for anxiety: a key adult, a quiet space and a reduced timetable.');
+    await byId('pupil.looked_after').check();
+    await saveSection('school');
+  });
+
+  await step("schools' checklist: all 18 items", async () => {
+    await openSection('checklist');
+    await j.audit('checklist');
+    const names = await page
+      .locator('main input[type=radio][name^="checklist."]')
+      .evaluateAll((inputs) => [...new Set(inputs.map((i) => i.name))]);
+    check(names.length === 18, `the checklist has ${names.length} items, expected 18`);
+    for (const [n, name] of names.entries()) {
+      const answer = n === names.length - 1 ? 'not_applicable' : 'done';
+      await radio(name, answer).check();
+      const note = name.replace(/\.answer$/, '.note');
+      await byId(note).fill(answer === 'done' ? `Done this term (item ${n + 1}).` : 'Does not apply to this pupil.');
+    }
+    await saveSection('checklist');
+  });
+
+  await step('Healthy Child Programme and consent', async () => {
+    await openSection('consent');
+    await j.audit('consent');
+    await byId('healthy_child_programme.contacted').check();
+    await fillDate('healthy_child_programme.contacted_on', daysAgo(42));
+    await byId('healthy_child_programme.parental_consent_before_contact').check();
+    await byId('healthy_child_programme.outcome').fill('Advised a referral to the paediatrician and to this service.');
+    await byId('consent.given').check();
+    await fillDate('consent.given_on', daysAgo(45));
+    await byId('consent.withdrawal-no').check();
+    await saveSection('consent');
+  });
+
+  await step('health need and expected absence', async () => {
+    await openSection('health-need');
+    await j.audit('health-need');
+    await byId('health_need.description').fill('Chronic fatigue since the spring; cannot manage a full school day.');
+    await byId('health_need.expected_absence').check();
+    await byId('health_need.expected_absence.further_school_days').fill('20');
+    await radio('health_need.expected_absence.reason', 'ongoing_condition').check();
+    await byId('health_need.expected_absence.details').fill('The paediatrician expects at least four more weeks.');
+    await byId('awaiting_specialist_place-no').check();
+    await saveSection('health-need');
+  });
+
+  await step('medical evidence: one letter from a paediatrician', async () => {
+    await openSection('evidence');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add evidence' }).click()]);
+    check(j.pathname() === `${formPath}/evidence` && new URL(page.url()).search === '?add=1', `"Add evidence" went to ${page.url()}`);
+    await j.audit('evidence-add');
+    await byId('professional-paediatrician').check();
+    await byId('professional_name').fill("Dr A Patel, Jenny Lind Children's Hospital");
+    await radio('document', 'letter').check();
+    await fillDate('date_seen', daysAgo(21));
+    await byId('seen_in_person').check();
+    await byId('content.condition_and_treatment').fill('Chronic fatigue syndrome, diagnosed at clinic; graded activity. Cannot attend full days.');
+    await byId('content.referrals_to_other_services').fill('Referred to the Norfolk and Suffolk ME/CFS service.');
+    await byId('content.reintegration').fill('A phased return, starting with two mornings a week.');
+    await j.submit(page.getByRole('button', { name: 'Add this evidence' }));
+    if (j.pathname() !== `${formPath}/evidence` || new URL(page.url()).search !== '') {
+      throw new Error(`adding evidence went to ${page.url()} (errors: ${await errorText()})`);
+    }
+    check((await page.locator('main .govuk-summary-card').count()) === 1, 'the evidence list does not show one piece');
+    check((await page.locator('main .govuk-summary-card__title').innerText()).includes('paediatrician'), 'the evidence is not shown as from a paediatrician');
+    await j.audit('evidence-list');
+    await byId('repeat_referral-no').check();
+    await saveSection('evidence');
+  });
+
+  await step('attendance and support meanwhile', async () => {
+    await openSection('support');
+    await j.audit('support');
+    await byId('herringbone_attached').check();
+    await byId('support_meanwhile.learning_supported_by').fill('Ms J Turner, class teacher');
+    await byId('support_meanwhile.welfare_checks_by').fill('Mr P Green, designated safeguarding lead');
+    await saveSection('support');
+  });
+
+  const referralPath = () => `/referrals/${id}`;
+  await step('check your answers, then submit', async () => {
+    check((await page.getByText('You have completed 7 of 7 sections').count()) === 1, 'the task list is not 7 of 7 complete');
+    check((await page.getByText('Referral ready to check').count()) === 1, 'the task list does not say the referral is ready to check');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Check your answers' }).click()]);
+    check((await page.locator('.govuk-error-summary').count()) === 0, `a complete referral still has problems: ${await errorText()}`);
+    check((await j.h1()).includes(pupilName), `the check-answers heading is "${await j.h1()}"`);
+    await j.audit('check-answers');
+    await j.submit(page.getByRole('button', { name: 'Submit referral' }));
+    if (j.pathname() !== referralPath()) throw new Error(`submitting went to ${j.pathname()} (errors: ${await errorText()})`);
+    check((await j.h1()) === `Referral for ${pupilName}`, `the referral page heading is "${await j.h1()}"`);
+    check((await page.locator('main .govuk-tag').first().innerText()).trim() === 'New', 'the referral is not shown as New');
+    await j.audit('submitted');
+    // A submitted referral is no longer the school's to change.
+    await j.goto(formPath);
+    check(j.pathname() === referralPath(), `the form of a submitted referral opened at ${j.pathname()}`);
+  });
+
+  await step('sign out', () => j.signOut());
+  await step('the coordinator sees it in the queue', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    await j.goto('/referrals?status=submitted');
+    const link = page.locator('main table a', { hasText: pupilName });
+    check((await link.count()) === 1, `"${pupilName}" is not in the queue of new referrals`);
+    check((await link.getAttribute('href')) === referralPath(), `the queue links ${pupilName} to ${await link.getAttribute('href')}`);
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    const main = await page.locator('main').innerText();
+    check(main.includes('Checks against the policy'), 'no checks on the new referral');
+    check(!/The school records .*, but the date of birth puts the pupil in/.test(main), `the year group entered (${yearGroup}) does not match the date of birth`);
+  });
+  await step('coordinator signs out', () => j.signOut());
+}
+
 async function main() {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -653,6 +901,7 @@ async function main() {
     await runJourney(context, base, 'school', school);
     await runJourney(context, base, 'parent', parent);
     await runJourney(context, base, 'desk', desk);
+    await runJourney(context, base, 'school-referral', schoolReferral);
   } catch (err) {
     fail('setup', 'setup', err.message);
   } finally {

@@ -45,12 +45,22 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Encrypted documents.
+    #[command(subcommand)]
+    Documents(DocumentsCommand),
     /// Attendance exports (herringbones).
     #[command(subcommand)]
     Attendance(AttendanceCommand),
     /// Referrals.
     #[command(subcommand)]
     Referral(ReferralCommand),
+}
+
+#[derive(Subcommand)]
+enum DocumentsCommand {
+    /// Re-wrap every document's key under the current (first) key of MNS_DOCUMENT_KEYS, after
+    /// adding a new key; the old key can then be removed.
+    Rewrap,
 }
 
 #[derive(Subcommand)]
@@ -300,6 +310,16 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .await
                 .map_err(describe)?;
             println!("Saved {} bank holidays", days.len());
+            Ok(())
+        }
+        Command::Documents(DocumentsCommand::Rewrap) => {
+            let app = open(&config).await?;
+            let keys = config.document_keys()?;
+            let count = app.rewrap_documents(&keys).await.map_err(describe)?;
+            println!(
+                "Re-wrapped {count} documents under key '{}'",
+                keys.current_id()
+            );
             Ok(())
         }
         Command::Attendance(_) | Command::Referral(_) => Ok(()),
