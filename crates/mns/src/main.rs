@@ -226,6 +226,12 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .await
                 .context("the database does not answer")?;
             println!("database: answers ({})", app.store.backend().name());
+            let keys = config.document_keys()?;
+            println!(
+                "document keys: {} (new documents use '{}')",
+                keys.ids().len(),
+                keys.current_id()
+            );
             Ok(())
         }
         Command::User(UserCommand::Add {
