@@ -77,3 +77,117 @@ async fn health_and_readiness_answer() {
     assert_eq!(ready["status"], "ready");
     assert_eq!(ready["database"], "sqlite");
 }
+
+/// The whole referral, through the API, on every database: a school's MIS submits a referral
+/// with its evidence; the coordinator reads the checks and decides; the school gets the letter.
+#[tokio::test]
+async fn a_referral_goes_from_submission_to_decision_through_the_api_on_every_database() {
+    for backend in mns_store::testing::backends() {
+        let app = TestApp::spawn(backend).await;
+        let system = mns_app::system_actor("test");
+        let school_token = app
+            .app
+            .issue_api_token(&system, "school@demo.invalid")
+            .await
+            .unwrap();
+        let coordinator_token = app
+            .app
+            .issue_api_token(&system, "coordinator@demo.invalid")
+            .await
+            .unwrap();
+        let mut school = app.client();
+        school.bearer = Some(school_token);
+        let mut referral: serde_json::Value =
+            serde_json::from_str(mns_domain::referral::EXAMPLE_REFERRAL_JSON).unwrap();
+        referral["pupil"]["first_name"] = "Morgan".into();
+        referral["evidence"][0]["date_seen"] = "2026-11-01".into();
+        referral["consent"]["given_on"] = "2026-11-10".into();
+        let created = school
+            .send_json(
+                axum::http::Method::POST,
+                "/api/v1/referrals",
+                &referral.to_string(),
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            StatusCode::CREATED,
+            "{backend:?}: {}",
+            created.body
+        );
+        let id = created.json()["id"].as_str().unwrap().to_string();
+        assert_eq!(created.json()["status"], "draft");
+
+        let pdf = mns_app::letters::render(&mns_app::letters::Letter {
+            council: "Hospital".into(),
+            service: "Clinic".into(),
+            date: "1 November 2026".into(),
+            title: "Clinic letter".into(),
+            blocks: vec![],
+        });
+        let uploaded = school
+            .send_bytes(
+                &format!("/api/v1/referrals/{id}/documents?filename=clinic.pdf"),
+                pdf.clone(),
+            )
+            .await;
+        assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.body);
+        let wrong = school
+            .send_bytes(
+                &format!("/api/v1/referrals/{id}/documents?filename=clinic.docx"),
+                pdf,
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(wrong.body.contains("clinic.docx"), "{}", wrong.body);
+
+        let submitted = school
+            .send_json(
+                axum::http::Method::POST,
+                &format!("/api/v1/referrals/{id}/submit"),
+                "",
+            )
+            .await;
+        assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
+        assert_eq!(submitted.json()["status"], "submitted");
+
+        let mut coordinator = app.client();
+        coordinator.bearer = Some(coordinator_token);
+        let checks = coordinator
+            .get(&format!("/api/v1/referrals/{id}/checks"))
+            .await
+            .json();
+        assert_eq!(checks["policy_version"], app.app.policy().version.as_str());
+        assert!(
+            checks["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["rule"] == "MN-EV-2")
+        );
+        let decided = coordinator
+            .send_json(
+                axum::http::Method::POST,
+                &format!("/api/v1/referrals/{id}/decision"),
+                r#"{"decision":"accept"}"#,
+            )
+            .await;
+        assert_eq!(decided.status, StatusCode::CREATED, "{}", decided.body);
+        assert_eq!(
+            decided.json()["policy_version"],
+            app.app.policy().version.as_str()
+        );
+
+        school.bearer = None;
+        let mut school_browser = app.signed_in("school@demo.invalid").await;
+        let letter = school_browser
+            .get(&format!("/referrals/{id}/letter.pdf"))
+            .await;
+        assert_eq!(letter.status, StatusCode::OK, "{backend:?}");
+        assert!(letter.body.starts_with("%PDF-"));
+        assert!(
+            letter.body.contains("Morgan"),
+            "the letter names the pupil for the school"
+        );
+    }
+}

@@ -176,6 +176,35 @@ impl Client<'_> {
         response
     }
 
+    /// Sends a JSON body (API calls; a bearer token needs no CSRF token).
+    pub async fn send_json(&mut self, method: Method, path: &str, body: &str) -> TestResponse {
+        self.send_body(method, path, "application/json", body.as_bytes().to_vec())
+            .await
+    }
+
+    /// Sends raw bytes (a file upload through the API).
+    pub async fn send_bytes(&mut self, path: &str, body: Vec<u8>) -> TestResponse {
+        self.send_body(Method::POST, path, "application/octet-stream", body)
+            .await
+    }
+
+    async fn send_body(
+        &mut self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> TestResponse {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type);
+        if let Some(token) = &self.bearer {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        self.app.send(builder.body(Body::from(body)).unwrap()).await
+    }
+
     pub async fn get(&mut self, path: &str) -> TestResponse {
         self.request(Method::GET, path, None).await
     }
