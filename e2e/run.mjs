@@ -116,6 +116,21 @@ async function startServer() {
   throw new Error('mns demo did not answer /readyz within 30 s');
 }
 
+// GOV.UK Frontend's radios and checkboxes set aria-expanded on an input that reveals a
+// conditional question. ARIA 1.2 does not allow aria-expanded on role radio or checkbox, so axe
+// reports aria-allowed-attr; the Design System keeps it on purpose (screen readers announce it)
+// and lists it as a known issue. Only that is let through, as a warning: any other attribute, or
+// aria-expanded anywhere else, still fails.
+const GOVUK_REVEAL_ISSUE = 'https://github.com/alphagov/govuk-frontend/issues/979';
+function isGovukRevealExpanded(ruleId, node) {
+  if (ruleId !== 'aria-allowed-attr') return false;
+  if (!/^<input\b[^>]*\btype="(radio|checkbox)"/.test(node.html) || !/\baria-controls="conditional-/.test(node.html)) return false;
+  const attrs = [...node.any, ...node.all, ...node.none]
+    .filter((c) => c.id === 'aria-allowed-attr')
+    .flatMap((c) => (Array.isArray(c.data) ? c.data : []));
+  return attrs.length > 0 && attrs.every((a) => /^aria-expanded="(true|false)"$/.test(a));
+}
+
 function slugify(s) {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'page';
 }
@@ -181,6 +196,7 @@ class Journey {
   // The per-page checks: title, axe, 320px reflow, console/asset problems, screenshots.
   async audit(slug) {
     this.n++;
+    const tA = Date.now();
     const label = `${this.name}-${String(this.n).padStart(2, '0')}-${slugify(slug)}`;
     const where = `${label} (${this.pathname()})`;
     const page = this.page;
@@ -210,6 +226,14 @@ class Journey {
 
     const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
     for (const v of axe.violations) {
+      const nodes = v.nodes.filter((nd) => !isGovukRevealExpanded(v.id, nd));
+      if (nodes.length < v.nodes.length) {
+        warnings.push({
+          page: where,
+          message: `axe ${v.id}: aria-expanded on ${v.nodes.length - nodes.length} radio(s) or checkbox(es) revealing a question (GOV.UK Frontend known issue, ${GOVUK_REVEAL_ISSUE})`,
+        });
+      }
+      if (!nodes.length) continue;
       ok = false;
       violations.push({
         page: where,
@@ -217,9 +241,9 @@ class Journey {
         impact: v.impact,
         help: v.help,
         helpUrl: v.helpUrl,
-        targets: v.nodes.map((nd) => nd.target.join(' ')),
+        targets: nodes.map((nd) => nd.target.join(' ')),
       });
-      problems.push(`axe ${v.id} (${v.impact}): ${v.nodes.length} element(s)`);
+      problems.push(`axe ${v.id} (${v.impact}): ${nodes.length} element(s)`);
     }
     for (const v of axe.incomplete) incompleteRules.set(v.id, (incompleteRules.get(v.id) || 0) + 1);
 
@@ -270,7 +294,7 @@ class Journey {
     if (problems.length) ok = false;
     if (ok) {
       pass();
-      log(`  ok   ${label}  "${title}"`);
+      log(`  ok   ${label}  "${title}" (${Date.now() - tA} ms)`);
     } else {
       fail(this.name, `${label} page checks`, problems.join('; '));
     }
@@ -353,7 +377,9 @@ async function runJourney(context, base, name, body) {
   let step = 'start';
   const stepFn = async (label, fn) => {
     step = label;
+    const t0 = Date.now();
     await fn();
+    log(`       [${label}: ${Date.now() - t0} ms]`);
     pass();
   };
   try {

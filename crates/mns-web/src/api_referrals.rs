@@ -297,3 +297,70 @@ pub async fn download_document(
         .await?;
     Ok(attachment(&meta, bytes))
 }
+
+/// `POST /api/v1/referrals/{id}/attendance?filename=attendance.csv` with the school's export as
+/// the body: read first (a problem names its line and column and nothing is stored), then kept
+/// encrypted with the referral.
+pub async fn upload_attendance(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    if !state
+        .app
+        .may_use_documents(
+            &actor,
+            mns_app::referrals::REFERRAL_ATTENDANCE,
+            &id,
+            mns_app::documents::DocumentAccess::Upload,
+        )
+        .await?
+    {
+        return Err(ApiError(AppError::NotFound));
+    }
+    let filename = q
+        .filename
+        .filter(|f| !f.trim().is_empty())
+        .unwrap_or_else(|| "attendance.csv".into());
+    let meta = state
+        .app
+        .attach_attendance(&actor, &id, &filename, &body, &state.document_keys)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": meta.id, "filename": meta.filename, "size": meta.size})),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/referrals/{id}/attendance`: the MN-ABS-1 figures from the attached export
+/// (`{"attached": false}` until there is one).
+pub async fn attendance(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let view = state.app.view_referral(&actor, &id).await?;
+    let Some(a) = state
+        .app
+        .referral_attendance(&actor, &view, &state.document_keys)
+        .await?
+    else {
+        return Ok(Json(serde_json::json!({"attached": false})));
+    };
+    Ok(Json(serde_json::json!({
+        "attached": true,
+        "file": a.document.filename,
+        "school_year": a.figures.school_year.to_string(),
+        "sessions_possible": a.figures.sessions_possible,
+        "present": a.figures.present,
+        "authorised": a.figures.authorised,
+        "unauthorised": a.figures.unauthorised,
+        "health_days": a.figures.health_absence.days(),
+        "longest_health_run_days": a.figures.longest_health_run_length().days(),
+        "medical_appointment_sessions": a.figures.medical_appointment_sessions,
+        "notes": a.notes,
+    })))
+}

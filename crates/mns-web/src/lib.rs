@@ -197,6 +197,17 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/documents/{id}",
             get(api_referrals::download_document),
         ),
+        route(
+            Method::GET,
+            "/api/v1/referrals/{id}/attendance",
+            get(api_referrals::attendance),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/referrals/{id}/attendance",
+            post(api_referrals::upload_attendance)
+                .layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
+        ),
         route(Method::GET, "/enquiries", get(referrals::enquiries)),
         route(Method::POST, "/enquiries", post(referrals::log_enquiry)),
     ];

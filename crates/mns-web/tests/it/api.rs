@@ -141,6 +141,33 @@ async fn a_referral_goes_from_submission_to_decision_through_the_api_on_every_da
         assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(wrong.body.contains("clinic.docx"), "{}", wrong.body);
 
+        let csv = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../mns/tests/fixtures/attendance-long.csv"
+        ))
+        .unwrap();
+        let attached = school
+            .send_bytes(
+                &format!("/api/v1/referrals/{id}/attendance?filename=attendance.csv"),
+                csv,
+            )
+            .await;
+        assert_eq!(attached.status, StatusCode::CREATED, "{}", attached.body);
+        let bad = school
+            .send_bytes(
+                &format!("/api/v1/referrals/{id}/attendance"),
+                b"UPN,Date,Session,Mark\nC926123426001,2025-13-01,AM,I\n".to_vec(),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("line 2, column Date"), "{}", bad.body);
+        let figures = school
+            .get(&format!("/api/v1/referrals/{id}/attendance"))
+            .await
+            .json();
+        assert_eq!(figures["attached"], true);
+        assert_eq!(figures["health_days"], 19.0, "{figures}");
+
         let submitted = school
             .send_json(
                 axum::http::Method::POST,

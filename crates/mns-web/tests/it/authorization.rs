@@ -89,10 +89,13 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             signed_in(is(&[Role::School]) && object == Object::Own)
         }
         ("GET", "/api/v1/referrals/{id}/checks") => signed_in(is(&STAFF_ALL)),
-        ("GET", "/referrals/{id}/attendance" | "/referrals/{id}/documents") => {
-            signed_in(is(&STAFF_ALL) || (is(&[Role::School]) && object == Object::Own))
-        }
-        ("POST", "/referrals/{id}/attendance") => signed_in(
+        (
+            "GET",
+            "/referrals/{id}/attendance"
+            | "/referrals/{id}/documents"
+            | "/api/v1/referrals/{id}/attendance",
+        ) => signed_in(is(&STAFF_ALL) || (is(&[Role::School]) && object == Object::Own)),
+        ("POST", "/referrals/{id}/attendance" | "/api/v1/referrals/{id}/attendance") => signed_in(
             (is(&[Role::Coordinator, Role::Caseworker]) && object == Object::Other)
                 || (is(&[Role::School]) && object == Object::Own),
         ),
