@@ -33,11 +33,9 @@ pub async fn upload(
         return Err(AppError::NotFound.into());
     }
     match read_and_store(&state, &user, &id, request).await {
-        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}#documents")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}/documents")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let mut page =
-                super::referrals::referral_page(&state, &user, &id, Default::default(), errors)
-                    .await?;
+            let mut page = documents_page(&state, &user, &id, errors).await?;
             *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(page)
         }

@@ -299,7 +299,7 @@ impl DecisionForm {
     }
 }
 
-pub(crate) async fn referral_page(
+async fn referral_page(
     state: &AppState,
     user: &SignedIn,
     id: &str,
