@@ -5,7 +5,7 @@ use super::{Chrome, FormState, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use mns_app::documents::DocumentAccess;
@@ -177,38 +177,16 @@ async fn read_and_attach(
     id: &str,
     request: Request,
 ) -> Result<(), AppError> {
-    let mut multipart = Multipart::from_request(request, state).await.map_err(|e| {
-        AppError::invalid(
-            "attendance",
-            format!("Choose the attendance file to upload ({e})"),
-        )
-    })?;
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        AppError::invalid(
-            "attendance",
-            format!("The upload did not arrive whole: {e}"),
-        )
-    })? {
-        if field.name() == Some("attendance") {
-            let name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|e| {
-                AppError::invalid(
-                    "attendance",
-                    format!("The upload did not arrive whole: {e}"),
-                )
-            })?;
-            if name.is_empty() {
-                break;
-            }
-            state
-                .app
-                .attach_attendance(&user.actor, id, &name, &bytes, &state.document_keys)
-                .await?;
-            return Ok(());
-        }
-    }
-    Err(AppError::invalid(
+    let (name, bytes) = super::documents::uploaded_file(
+        state,
+        request,
         "attendance",
         "Choose the attendance file to upload",
-    ))
+    )
+    .await?;
+    state
+        .app
+        .attach_attendance(&user.actor, id, &name, &bytes, &state.document_keys)
+        .await?;
+    Ok(())
 }

@@ -49,24 +49,8 @@ async fn read_and_store(
     id: &str,
     request: Request,
 ) -> Result<(), AppError> {
-    let mut multipart = Multipart::from_request(request, state)
-        .await
-        .map_err(|e| AppError::invalid("document", format!("Choose a file to upload ({e})")))?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| {
-        AppError::invalid("document", format!("The upload did not arrive whole: {e}"))
-    })? {
-        if field.name() == Some("document") {
-            let name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|e| {
-                AppError::invalid("document", format!("The upload did not arrive whole: {e}"))
-            })?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    let Some((name, bytes)) = file.filter(|(name, _)| !name.is_empty()) else {
-        return Err(AppError::invalid("document", "Choose a file to upload"));
-    };
+    let (name, bytes) =
+        uploaded_file(state, request, "document", "Choose a file to upload").await?;
     state
         .app
         .store_document(
@@ -79,6 +63,33 @@ async fn read_and_store(
         )
         .await?;
     Ok(())
+}
+
+/// The file sent in the form field `field` of a file upload form (multipart), as its name and
+/// bytes; `missing` is the message when no file was chosen.
+pub(crate) async fn uploaded_file(
+    state: &AppState,
+    request: Request,
+    field: &str,
+    missing: &str,
+) -> Result<(String, Vec<u8>), AppError> {
+    let incomplete = |e: &dyn std::fmt::Display| {
+        AppError::invalid(field, format!("The upload did not arrive whole: {e}"))
+    };
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| AppError::invalid(field, format!("{missing} ({e})")))?;
+    while let Some(part) = multipart.next_field().await.map_err(|e| incomplete(&e))? {
+        if part.name() == Some(field) {
+            let name = part.file_name().unwrap_or_default().to_string();
+            let bytes = part.bytes().await.map_err(|e| incomplete(&e))?;
+            if name.is_empty() {
+                break;
+            }
+            return Ok((name, bytes.to_vec()));
+        }
+    }
+    Err(AppError::invalid(field, missing))
 }
 
 /// A document as the lists show it.
