@@ -8,4 +8,5 @@ mod outbox;
 mod referral_form;
 mod referral_form_matrix;
 mod sessions;
+mod snapshots_test;
 mod support;
