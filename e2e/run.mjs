@@ -475,6 +475,29 @@ async function coordinator(j, step) {
     await j.goto('/calendars');
     await j.audit('calendars');
   });
+  await step('upload next year\'s term dates (a broken file first)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-calendar-'));
+    tmpDirs.push(dir);
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, '{"name": "Norfolk 2027/28", "terms": [{"name": "Autumn", "start": "2027-12-17", "end": "2027-09-02"}]}');
+    await j.page.setInputFiles('#calendar', bad);
+    await j.submit(j.page.getByRole('button', { name: 'Upload term dates' }));
+    check((await j.page.locator('.govuk-error-summary').innerText()).includes("Term 'Autumn' ends before it starts"), 'a broken calendar is not refused clearly');
+    await j.audit('calendars-error');
+    const good = path.join(dir, 'norfolk-2027-28.json');
+    fs.writeFileSync(good, JSON.stringify({
+      name: 'Norfolk 2027/28', provisional: true,
+      terms: [
+        { name: 'Autumn', start: '2027-09-02', end: '2027-12-17', half_term_start: '2027-10-25', half_term_end: '2027-10-29' },
+        { name: 'Spring', start: '2028-01-04', end: '2028-03-24', half_term_start: '2028-02-14', half_term_end: '2028-02-18' },
+        { name: 'Summer', start: '2028-04-10', end: '2028-07-21', half_term_start: '2028-05-29', half_term_end: '2028-06-02' },
+      ],
+    }));
+    await j.page.setInputFiles('#calendar', good);
+    await j.submit(j.page.getByRole('button', { name: 'Upload term dates' }));
+    check((await j.page.getByText('Term dates saved').count()) === 1, 'no confirmation after saving term dates');
+    check((await j.page.getByRole('heading', { name: /Norfolk 2027\/28/ }).count()) === 1, 'the new calendar is not listed');
+  });
   await step('audit trail', async () => {
     await j.goto('/audit');
     check((await j.page.locator('.govuk-panel--confirmation').count()) === 1, 'audit trail not shown as intact');

@@ -107,6 +107,7 @@ pub fn routes() -> Vec<Route> {
         route(Method::POST, "/users/{id}/disable", post(users::disable)),
         route(Method::GET, "/schools", get(reference::schools)),
         route(Method::GET, "/calendars", get(reference::calendars)),
+        route(Method::POST, "/calendars", post(reference::upload_calendar)),
         route(Method::GET, "/audit", get(reference::audit)),
         route(Method::GET, "/healthz", get(health::healthz)),
         route(Method::GET, "/readyz", get(health::readyz)),

@@ -82,6 +82,10 @@ pub struct CalendarView {
 #[template(path = "calendars.html")]
 struct CalendarsPage {
     chrome: Chrome,
+    form: super::FormState,
+    errors: Vec<mns_app::FieldError>,
+    may_edit: bool,
+    saved: bool,
     calendars: Vec<CalendarView>,
     bank_holidays: Vec<String>,
 }
@@ -90,11 +94,25 @@ const DAY: &str = "%a %-d %b %Y";
 
 /// `GET /calendars`.
 pub async fn calendars(State(state): State<AppState>, user: SignedIn) -> PageResult {
-    staff_only(&user)?;
+    calendars_page(&state, &user, Vec::new(), false).await
+}
+
+async fn calendars_page(
+    state: &AppState,
+    user: &SignedIn,
+    errors: Vec<mns_app::FieldError>,
+    saved: bool,
+) -> PageResult {
+    staff_only(user)?;
     let calendars = state.app.list_calendars().await?;
     let school = state.app.school_calendar().await?;
+    let form = super::FormState::with(errors.clone());
     Ok(render(&CalendarsPage {
-        chrome: Chrome::signed_in(&state, &user, "/calendars"),
+        chrome: Chrome::signed_in(state, user, "/calendars").with_errors(&form),
+        form,
+        errors,
+        may_edit: user.actor.role() == Role::Coordinator,
+        saved,
         calendars: calendars
             .into_iter()
             .map(|c| CalendarView {
@@ -125,6 +143,49 @@ pub async fn calendars(State(state): State<AppState>, user: SignedIn) -> PageRes
             })
             .unwrap_or_default(),
     }))
+}
+
+/// `POST /calendars`: the coordinator uploads a term calendar as JSON (the same file
+/// `mns import calendar` reads); a calendar with the same name is replaced.
+pub async fn upload_calendar(
+    State(state): State<AppState>,
+    user: SignedIn,
+    request: axum::extract::Request,
+) -> PageResult {
+    if user.actor.role() != Role::Coordinator {
+        return Err(AppError::NotFound.into());
+    }
+    let result = async {
+        let (name, bytes) = super::documents::uploaded_file(
+            &state,
+            request,
+            "calendar",
+            "Choose the term dates file to upload",
+        )
+        .await?;
+        let calendar: mns_domain::calendar::TermCalendar =
+            serde_json::from_slice(&bytes).map_err(|e| {
+                AppError::invalid("calendar", format!("{name} is not a term calendar: {e}"))
+            })?;
+        state
+            .app
+            .save_calendars(
+                &user.actor,
+                std::slice::from_ref(&calendar),
+                &Default::default(),
+            )
+            .await
+    }
+    .await;
+    match result {
+        Ok(()) => calendars_page(&state, &user, Vec::new(), true).await,
+        Err(AppError::Invalid(errors)) => {
+            let mut page = calendars_page(&state, &user, errors, false).await?;
+            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]

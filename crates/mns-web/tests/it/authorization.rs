@@ -61,6 +61,7 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             signed_in(is(&[Role::Coordinator]) && object == Object::Own)
         }
         ("GET", "/schools" | "/calendars") => signed_in(role.is_some_and(Role::is_staff)),
+        ("POST", "/calendars") => signed_in(is(&[Role::Coordinator])),
         ("GET", "/audit") => signed_in(is(&[Role::Coordinator, Role::Auditor])),
         ("GET", "/referrals") => signed_in(is(&[
             Role::School,
