@@ -7,6 +7,7 @@
 pub mod attendance;
 pub mod audit;
 pub mod calendar;
+pub mod directory;
 pub mod documents;
 pub mod identifiers;
 pub mod identity;
