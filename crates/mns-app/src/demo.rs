@@ -69,8 +69,13 @@ const SCHOOLS: [(&str, &str, &str, &str, &str, &str); 5] = [
     ),
 ];
 
+/// Postcode districts with their centroids, for the demo's distance search.
+const DEMO_OUTCODES: &str = include_str!("../data/uk-outcodes.csv");
+/// How many Local Offer services the demo generates.
+pub const DEMO_SERVICES: usize = 300;
+
 /// (email, name, role, school)
-const USERS: [(&str, &str, &str, Option<&str>); 11] = [
+const USERS: [(&str, &str, &str, Option<&str>); 12] = [
     (
         "coordinator@demo.invalid",
         "Alex Morgan",
@@ -101,6 +106,12 @@ const USERS: [(&str, &str, &str, Option<&str>); 11] = [
         "Taylor Brooks",
         "school",
         Some("121003"),
+    ),
+    (
+        "localoffer@demo.invalid",
+        "Dana Whitfield",
+        "local_offer_officer",
+        None,
     ),
 ];
 
@@ -289,7 +300,63 @@ impl App {
             keys,
         )
         .await?;
+        self.load_demo_directory(
+            &actor_for("provider@demo.invalid")?,
+            &actor_for("localoffer@demo.invalid")?,
+        )
+        .await?;
         Ok(sign_ins)
+    }
+
+    /// The Local Offer directory: postcode districts, a few hundred generated Norfolk services,
+    /// the demo provider looking after one organisation's entries with a change waiting for
+    /// approval, and a piece of family feedback.
+    async fn load_demo_directory(&self, provider: &Actor, officer: &Actor) -> AppResult<()> {
+        let system = system_actor("demo");
+        self.ensure_directory_taxonomies().await?;
+        self.import_postcodes(&system, DEMO_OUTCODES.as_bytes())
+            .await?;
+        let generated =
+            mns_domain::directory::generate::generate_directory(DEMO_SERVICES, 2026, self.today());
+        self.import_directory(
+            &system,
+            &generated.organizations,
+            &[],
+            &generated.services,
+            "demo data",
+        )
+        .await?;
+        // The provider looks after the organisation with the most services.
+        let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+        for s in &generated.services {
+            *counts.entry(s.organization_id.as_str()).or_default() += 1;
+        }
+        let Some((org_id, _)) = counts.into_iter().max_by_key(|(id, n)| (*n, *id)) else {
+            return Ok(());
+        };
+        self.link_provider_to_organization(&system, &provider.user.id, org_id)
+            .await?;
+        let entries = self.store.services_of_organization(org_id).await?;
+        if let Some(entry) = entries.first() {
+            let mut changed = entry.service.clone();
+            changed.description = format!(
+                "{} Now also running in the school holidays.",
+                changed.description
+            );
+            changed.alert = Some("New holiday sessions from April.".into());
+            self.propose_service_change(provider, changed, entry.version)
+                .await?;
+        }
+        if let Some(entry) = entries.get(1) {
+            self.leave_directory_feedback(
+                &entry.service.id,
+                "The phone number on this page did not work when we rang on Tuesday.",
+                None,
+            )
+            .await?;
+        }
+        let _ = officer;
+        Ok(())
     }
 
     /// Referrals in every state: new, draft, waiting for evidence, accepted, declined, waiting

@@ -11,6 +11,7 @@ pub mod attendance;
 pub mod audit;
 pub mod calendars;
 pub mod demo;
+pub mod directory;
 pub mod documents;
 pub mod identity;
 pub mod letters;
@@ -49,6 +50,8 @@ pub struct Settings {
     pub coordinator_email: String,
     /// The policy parameters in force; every decision records their version.
     pub policy: mns_domain::referral::PolicyParameters,
+    /// The SEND Local Offer team's mailbox: proposed changes and feedback are announced there.
+    pub local_offer_email: String,
 }
 
 impl Settings {
@@ -65,6 +68,7 @@ impl Settings {
             demo: false,
             coordinator_email: "medical.needs@council.invalid".into(),
             policy: mns_domain::referral::PolicyParameters::norfolk_2024(),
+            local_offer_email: "local.offer@council.invalid".into(),
         }
     }
 }

@@ -23,7 +23,7 @@ impl App {
                 .pupil_link(&actor.user.id, &pupil.id)
                 .await?
                 .is_some(),
-            Role::Finance => false,
+            Role::Finance | Role::LocalOfferOfficer => false,
         })
     }
 
@@ -44,7 +44,7 @@ impl App {
                 self.store.pupils_linked_to(&actor.user.id).await?,
                 "linked".to_string(),
             ),
-            Role::Finance => return Err(AppError::NotFound),
+            Role::Finance | Role::LocalOfferOfficer => return Err(AppError::NotFound),
         };
         self.audit_view(actor, "pupil.list", "pupil_list", &scope)
             .await?;

@@ -30,6 +30,9 @@ pub enum Role {
     Finance,
     /// MN-ROLE-6: read-only auditor (the audit trail and records, for assurance).
     Auditor,
+    /// The council's SEND Local Offer officer: approves providers' changes to directory
+    /// entries, restores versions and reads families' feedback. Sees no child's record.
+    LocalOfferOfficer,
 }
 
 /// The text did not name a role.
@@ -39,7 +42,7 @@ pub struct UnknownRole(pub String);
 
 impl Role {
     /// Every role, in the order they are listed to people.
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::Coordinator,
         Role::Caseworker,
         Role::School,
@@ -49,6 +52,7 @@ impl Role {
         Role::CaseViewer,
         Role::Finance,
         Role::Auditor,
+        Role::LocalOfferOfficer,
     ];
 
     /// Parses the stored form (`coordinator`, `school`, …); case and `-`/`_` are forgiven.
@@ -72,6 +76,7 @@ impl Role {
             Role::CaseViewer => "case_viewer",
             Role::Finance => "finance",
             Role::Auditor => "auditor",
+            Role::LocalOfferOfficer => "local_offer_officer",
         }
     }
 
@@ -87,6 +92,7 @@ impl Role {
             Role::CaseViewer => "Case viewer (EHCP coordinator or social worker)",
             Role::Finance => "Finance (read only)",
             Role::Auditor => "Auditor (read only)",
+            Role::LocalOfferOfficer => "Local Offer officer",
         }
     }
 
@@ -95,7 +101,11 @@ impl Role {
     pub fn is_staff(self) -> bool {
         matches!(
             self,
-            Role::Coordinator | Role::Caseworker | Role::Finance | Role::Auditor
+            Role::Coordinator
+                | Role::Caseworker
+                | Role::Finance
+                | Role::Auditor
+                | Role::LocalOfferOfficer
         )
     }
 

@@ -12,6 +12,7 @@
 
 mod audit;
 mod calendars;
+mod directory;
 mod documents;
 mod outbox;
 mod pupils;
@@ -25,6 +26,10 @@ pub mod testing;
 
 pub use audit::NewAuditEntry;
 pub use calendars::CalendarRecord;
+pub use directory::{
+    ChangeRecord, FeedbackRecord, SearchHit, SearchPage, SearchUnit, ServiceEntry, ServiceIndex,
+    ServiceVersion,
+};
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::PupilRecord;

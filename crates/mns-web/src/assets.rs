@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use mns_app::AppError;
 
-const FILES: [(&str, &str, &[u8]); 5] = [
+const FILES: [(&str, &str, &[u8]); 6] = [
     (
         "govuk-frontend.min.css",
         "text/css; charset=utf-8",
@@ -34,6 +34,11 @@ const FILES: [(&str, &str, &[u8]); 5] = [
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../assets/favicon.svg"),
+    ),
+    (
+        "local-offer-mark.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/local-offer-mark.svg"),
     ),
 ];
 

@@ -69,6 +69,14 @@ pub struct Args {
         global = true
     )]
     coordinator_email: String,
+    /// The SEND Local Offer team's mailbox, told of providers' changes and families' feedback.
+    #[arg(
+        long,
+        env = "MNS_LOCAL_OFFER_EMAIL",
+        default_value = "local.offer@council.invalid",
+        global = true
+    )]
+    local_offer_email: String,
     /// The policy parameters in force, as JSON (thresholds such as the 15-day absence threshold
     /// and the 12-week evidence age, with a `version`); default: Norfolk's December 2024 policy.
     #[arg(long, env = "MNS_POLICY_FILE", global = true)]
@@ -139,6 +147,7 @@ pub struct Config {
     pub demo: bool,
     pub document_keys: Option<Secret>,
     pub coordinator_email: String,
+    pub local_offer_email: String,
     pub policy: mns_domain::referral::PolicyParameters,
 }
 
@@ -193,6 +202,7 @@ impl Config {
             demo,
             document_keys: args.document_keys.map(Secret),
             coordinator_email: args.coordinator_email,
+            local_offer_email: args.local_offer_email,
             policy: match &args.policy_file {
                 None => mns_domain::referral::PolicyParameters::norfolk_2024(),
                 Some(path) => {
@@ -226,6 +236,9 @@ impl Config {
         settings
             .coordinator_email
             .clone_from(&self.coordinator_email);
+        settings
+            .local_offer_email
+            .clone_from(&self.local_offer_email);
         settings
     }
 

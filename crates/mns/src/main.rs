@@ -45,6 +45,9 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The SEND Local Offer directory.
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
     /// Encrypted documents.
     #[command(subcommand)]
     Documents(DocumentsCommand),
@@ -100,7 +103,7 @@ enum UserCommand {
         /// Their email address.
         email: String,
         /// Their role: coordinator, caseworker, school, parent, provider, health_professional,
-        /// case_viewer, finance or auditor.
+        /// case_viewer, finance, auditor or local_offer_officer.
         #[arg(long)]
         role: String,
         /// For a school user, their school's URN.
@@ -119,6 +122,19 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
+    /// Import postcode centroids for distance search from a CSV with a header: the ONS
+    /// Postcode Directory (`pcds`, `lat`, `long`), Code-Point Open converted to latitude and
+    /// longitude, or a districts file (`postcode`, `latitude`, `longitude`, `city`).
+    Postcodes {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
+    /// Import Local Offer services: an Open Referral UK 3.0 JSON file (one service, a list of
+    /// services, or a `/services` page) or the CSV layout described in the README.
+    Directory {
+        /// The JSON or CSV file.
+        file: std::path::PathBuf,
+    },
     /// Import schools from a GIAS establishments CSV (edubasealldata).
     Schools {
         /// The CSV file.
@@ -137,6 +153,13 @@ enum ImportCommand {
         /// The JSON file.
         file: std::path::PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Email the owners of Local Offer entries not checked for 12 months (at most every 28
+    /// days per entry); the server's worker also does this daily.
+    Remind,
 }
 
 #[derive(Subcommand)]
@@ -195,7 +218,11 @@ async fn open(config: &Config) -> Result<App> {
         .migrate()
         .await
         .context("could not apply migrations")?;
-    Ok(App::new(store, config.settings()))
+    let app = App::new(store, config.settings());
+    app.ensure_directory_taxonomies()
+        .await
+        .context("could not load the Local Offer's taxonomies")?;
+    Ok(app)
 }
 
 async fn run(command: Command, config: Config) -> Result<()> {
@@ -271,6 +298,37 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .await
                 .map_err(describe)?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Import(ImportCommand::Postcodes { file }) => {
+            let app = open(&config).await?;
+            let f = std::fs::File::open(&file)
+                .with_context(|| format!("could not read {}", file.display()))?;
+            let count = app
+                .import_postcodes(&system_actor("cli"), std::io::BufReader::new(f))
+                .await
+                .map_err(describe)?;
+            println!("Imported {count} postcodes from {}", file.display());
+            Ok(())
+        }
+        Command::Import(ImportCommand::Directory { file }) => {
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("could not read {}", file.display()))?;
+            let app = open(&config).await?;
+            let count = app
+                .import_directory_file(&system_actor("cli"), &file.to_string_lossy(), &bytes)
+                .await
+                .map_err(describe)?;
+            println!("Imported {count} services from {}", file.display());
+            Ok(())
+        }
+        Command::Directory(DirectoryCommand::Remind) => {
+            let app = open(&config).await?;
+            let count = app
+                .send_review_reminders(&system_actor("cli"))
+                .await
+                .map_err(describe)?;
+            println!("Reminded the owners of {count} entries");
             Ok(())
         }
         Command::Import(ImportCommand::Schools { file }) => {

@@ -4,7 +4,7 @@
 //! The public pages and the ORUK API build the same [`SearchQuery`] and call the same search,
 //! so they answer alike.
 
-use chrono::{NaiveTime, Weekday};
+use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use std::collections::BTreeSet;
 
 /// The most results one page may hold.
@@ -45,6 +45,8 @@ pub struct SearchQuery {
     pub local_offer_only: bool,
     /// Only this organisation's services.
     pub organization_id: Option<String>,
+    /// Only services changed at or after this instant (ORUK `modified_after`).
+    pub modified_after: Option<DateTime<Utc>>,
     /// Page number, from 1.
     pub page: u32,
     /// Results per page.
@@ -158,7 +160,7 @@ pub fn stem(word: &str) -> String {
         "deafness" => return "deaf".into(),
         "dyslexic" => return "dyslexia".into(),
         "therapies" => return "therapy".into(),
-        "children" | "kids" | "child's" => return "child".into(),
+        "children" | "kids" => return "child".into(),
         _ => {}
     }
     for (suffix, keep) in [("ies", "y"), ("sses", "ss"), ("ing", ""), ("s", "")] {
@@ -175,8 +177,10 @@ pub fn stem(word: &str) -> String {
 /// The searchable stems of a text: split on anything not a letter or digit, lower-cased, stop
 /// words dropped, stemmed.
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .map(|w| w.trim_matches('\'').to_lowercase())
+    // Apostrophes split words too ("child's" → "child"), so that every stored word is letters
+    // and digits only and sorts the same under any collation.
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
         .filter(|w| w.chars().count() >= 2 && !STOP_WORDS.contains(&w.as_str()))
         .map(|w| stem(&w))
         .collect()
@@ -187,10 +191,20 @@ pub fn index_words<'a>(texts: impl IntoIterator<Item = &'a str>) -> BTreeSet<Str
     texts.into_iter().flat_map(words).collect()
 }
 
-/// The smallest string greater than every string that starts with `prefix`, for a range scan
-/// (`word >= prefix AND word < upper`) that an ordinary index answers on both databases.
-pub fn prefix_upper_bound(prefix: &str) -> String {
-    format!("{prefix}\u{10FFFF}")
+/// The smallest string greater than every word that starts with `prefix`, for a range scan
+/// (`word >= prefix AND word < upper`) that an ordinary index answers on both databases. The
+/// last character is stepped up ("swim" → "swin"), which orders the same under a byte-wise and
+/// a linguistic collation because stored words are lower-case letters and digits. `None` when
+/// the last character cannot be stepped; then match the word exactly.
+pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    let last = chars.pop()?;
+    let next = match last {
+        '0'..='8' | 'a'..='y' => char::from_u32(last as u32 + 1)?,
+        _ => return None,
+    };
+    chars.push(next);
+    Some(chars.into_iter().collect())
 }
 
 /// A point on the earth (WGS84 degrees).
@@ -280,9 +294,12 @@ mod tests {
 
     #[test]
     fn a_prefix_range_contains_longer_words_only() {
-        let upper = prefix_upper_bound("swim");
-        assert!("swimm".to_string() < upper && "swimm" >= "swim");
-        assert!("swin".to_string() > upper);
+        let upper = prefix_upper_bound("swim").expect("steppable");
+        assert_eq!(upper, "swin");
+        assert!("swimm" < upper.as_str() && "swimm" >= "swim");
+        assert!("swin" >= upper.as_str());
+        assert_eq!(prefix_upper_bound("fizz"), None);
+        assert_eq!(prefix_upper_bound("café"), None);
     }
 
     #[test]

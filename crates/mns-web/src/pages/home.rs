@@ -65,7 +65,14 @@ fn cards_for(role: Role) -> Vec<Card> {
             text: "Add users, and disable those who have left.",
         });
     }
-    if role.is_staff() {
+    if matches!(role, Role::Provider | Role::LocalOfferOfficer) {
+        cards.push(Card {
+            href: "/local-offer/manage",
+            title: "Local Offer entries",
+            text: "Keep the SEND Local Offer's entries for your services up to date.",
+        });
+    }
+    if role.is_staff() && role != Role::LocalOfferOfficer {
         cards.push(Card {
             href: "/schools",
             title: "Schools",

@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod documents;
 pub mod health;
 pub mod home;
+pub mod local_offer;
 pub mod pupils;
 pub mod reference;
 pub mod referral_form;
@@ -21,6 +22,11 @@ use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 use mns_app::{AppError, FieldError};
 use mns_domain::identity::Role;
+
+/// The Medical Needs Service's name.
+pub const MEDICAL_NEEDS: &str = "Medical Needs Service";
+/// The Local Offer directory's name.
+pub const LOCAL_OFFER: &str = "SEND Local Offer";
 
 /// A navigation link.
 #[derive(Debug, Clone)]
@@ -52,6 +58,10 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     /// Whether the page shows form errors (the title then starts "Error:").
     pub has_errors: bool,
+    /// The service the page belongs to ("Medical Needs Service" or "SEND Local Offer").
+    pub service_name: &'static str,
+    /// Where the service's name links to.
+    pub service_href: &'static str,
 }
 
 fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
@@ -62,7 +72,7 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
     ) {
         items.push(("/referrals", "Referrals"));
     }
-    if role != Role::Finance {
+    if !matches!(role, Role::Finance | Role::LocalOfferOfficer) {
         items.push(("/pupils", "Pupils"));
     }
     if matches!(role, Role::Coordinator | Role::Caseworker) {
@@ -71,12 +81,15 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
     if role == Role::Coordinator {
         items.push(("/users", "Users"));
     }
-    if role.is_staff() {
+    if role.is_staff() && role != Role::LocalOfferOfficer {
         items.push(("/schools", "Schools"));
         items.push(("/calendars", "Term dates"));
     }
     if matches!(role, Role::Coordinator | Role::Auditor) {
         items.push(("/audit", "Audit trail"));
+    }
+    if matches!(role, Role::Provider | Role::LocalOfferOfficer) {
+        items.push(("/local-offer/manage", "Local Offer entries"));
     }
     items
         .into_iter()
@@ -100,6 +113,8 @@ impl Chrome {
             csrf_token: String::new(),
             nav: Vec::new(),
             has_errors: false,
+            service_name: MEDICAL_NEEDS,
+            service_href: "/",
         };
         if let Some(Authenticated::Session(s)) = auth {
             chrome.csrf_token.clone_from(&s.csrf_token);
@@ -124,7 +139,39 @@ impl Chrome {
             csrf_token: user.csrf_token.clone(),
             nav: nav_for(user.actor.role(), path),
             has_errors: false,
+            service_name: MEDICAL_NEEDS,
+            service_href: "/",
         }
+    }
+
+    /// The chrome of the public SEND Local Offer pages: the Local Offer's name and its own
+    /// navigation, whoever is signed in.
+    pub fn local_offer(state: &AppState, auth: Option<&Authenticated>, path: &str) -> Chrome {
+        let mut chrome = Chrome::new(state, auth, path);
+        chrome.service_name = LOCAL_OFFER;
+        chrome.service_href = "/local-offer";
+        let mut items = vec![
+            ("/local-offer", "Search"),
+            ("/local-offer/guided", "Help me choose"),
+            ("/local-offer/shortlist", "Your shortlist"),
+            ("/local-offer/glossary", "Words we use"),
+        ];
+        if let Some(Authenticated::Session(s)) = auth
+            && !s.needs_code
+            && matches!(s.actor.role(), Role::Provider | Role::LocalOfferOfficer)
+        {
+            items.push(("/local-offer/manage", "Manage entries"));
+        }
+        chrome.nav = items
+            .into_iter()
+            .map(|(href, label)| NavItem {
+                href,
+                label,
+                current: path == href
+                    || (href != "/local-offer" && path.starts_with(&format!("{href}/"))),
+            })
+            .collect();
+        chrome
     }
 
     /// Marks the page as showing errors.

@@ -10,7 +10,8 @@ use mns_domain::identity::Role;
 use serde::Deserialize;
 
 fn staff_only(user: &SignedIn) -> Result<(), AppError> {
-    if user.actor.role().is_staff() {
+    // The Local Offer officer works on the directory only, not the Medical Needs Service.
+    if user.actor.role().is_staff() && user.actor.role() != Role::LocalOfferOfficer {
         Ok(())
     } else {
         Err(AppError::NotFound)

@@ -39,7 +39,7 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
     let is = |roles: &[Role]| role.is_some_and(|r| roles.contains(&r));
     let pupil_in_scope = match role {
         None => false,
-        Some(Role::Finance) => false,
+        Some(Role::Finance | Role::LocalOfferOfficer) => false,
         Some(r) if STAFF_ALL.contains(&r) => true,
         Some(_) => object == Object::Own,
     };
@@ -49,7 +49,9 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         | ("POST", "/sign-in" | "/sign-out") => Allow,
         ("GET" | "POST", "/sign-in/code") => signed_in(true),
         ("GET", "/home" | "/api/v1/me" | "/api/v1/schools") => signed_in(true),
-        ("GET", "/pupils" | "/api/v1/pupils") => signed_in(role != Some(Role::Finance)),
+        ("GET", "/pupils" | "/api/v1/pupils") => {
+            signed_in(!is(&[Role::Finance, Role::LocalOfferOfficer]))
+        }
         ("GET", "/pupils/{id}" | "/api/v1/pupils/{id}") => signed_in(pupil_in_scope),
         ("GET", "/pupils/{id}/access-history") => {
             signed_in(is(&[Role::Coordinator, Role::Auditor]) && pupil_in_scope)
@@ -60,7 +62,9 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET" | "POST", "/users/{id}/disable") => {
             signed_in(is(&[Role::Coordinator]) && object == Object::Own)
         }
-        ("GET", "/schools" | "/calendars") => signed_in(role.is_some_and(Role::is_staff)),
+        ("GET", "/schools" | "/calendars") => {
+            signed_in(role.is_some_and(Role::is_staff) && !is(&[Role::LocalOfferOfficer]))
+        }
         ("POST", "/calendars") => signed_in(is(&[Role::Coordinator])),
         ("GET", "/audit") => signed_in(is(&[Role::Coordinator, Role::Auditor])),
         ("GET", "/referrals") => signed_in(is(&[
@@ -110,8 +114,125 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             signed_in(is(&[Role::Coordinator, Role::Caseworker]))
         }
         ("GET" | "POST", "/enquiries") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
+        // The Local Offer is public; its API is open to every origin.
+        ("GET", "/local-offer" | "/local-offer/guided" | "/local-offer/glossary")
+        | ("GET", "/local-offer/shortlist" | "/local-offer/services/{id}")
+        | ("POST", "/local-offer/services/{id}/feedback" | "/local-offer/shortlist")
+        | ("POST", "/local-offer/shortlist/remove" | "/local-offer/shortlist/email") => Allow,
+        ("GET", p) if p.starts_with("/api/oruk") => Allow,
+        ("GET", "/local-offer/manage") => signed_in(is(&[Role::Provider, Role::LocalOfferOfficer])),
+        ("GET" | "POST", "/local-offer/manage/services/{id}")
+        | ("POST", "/local-offer/manage/services/{id}/confirm")
+        | ("GET", "/local-offer/manage/services/{id}/history")
+        | ("GET", "/local-offer/manage/changes/{id}") => signed_in(
+            is(&[Role::LocalOfferOfficer])
+                && (object == Object::Own || !path.contains("/changes/"))
+                || (is(&[Role::Provider]) && object == Object::Own),
+        ),
+        ("POST", "/local-offer/manage/services/{id}/restore") => {
+            signed_in(is(&[Role::LocalOfferOfficer]))
+        }
+        ("POST", "/local-offer/manage/changes/{id}" | "/local-offer/manage/feedback/{id}/read") => {
+            signed_in(is(&[Role::LocalOfferOfficer]) && object == Object::Own)
+        }
+        ("GET", "/local-offer/manage/feedback") => signed_in(is(&[Role::LocalOfferOfficer])),
         _ => return crate::referral_form_matrix::expectation(method, path, role, object),
     })
+}
+
+/// The demo directory's records that stand for "own" (the demo provider's) and "other" on the
+/// Local Offer's routes.
+struct DirectoryIds {
+    own_service: String,
+    other_service: String,
+    own_location: String,
+    other_location: String,
+    change: String,
+    feedback: String,
+    taxonomy: String,
+    term: String,
+    own_organization: String,
+    other_organization: String,
+}
+
+const NO_SUCH_RECORD: &str = "00000000-0000-4000-8000-000000000000";
+
+impl DirectoryIds {
+    async fn of(app: &TestApp) -> DirectoryIds {
+        let store = &app.app.store;
+        let provider = store
+            .find_user_by_email("provider@demo.invalid")
+            .await
+            .unwrap()
+            .expect("demo provider");
+        let own_org = store.organizations_of_user(&provider.id).await.unwrap()[0]
+            .id
+            .clone();
+        let active = |entries: Vec<mns_store::ServiceEntry>| {
+            entries
+                .into_iter()
+                .find(|e| {
+                    e.service.status == mns_domain::directory::ServiceStatus::Active
+                        && !e.service.locations.is_empty()
+                })
+                .expect("an active service with a location")
+                .service
+        };
+        let own = active(store.services_of_organization(&own_org).await.unwrap());
+        let (_, orgs) = store.directory_organizations(None, 1, 500).await.unwrap();
+        let mut other = None;
+        for org in orgs.iter().filter(|o| o.id != own_org) {
+            let entries = store.services_of_organization(&org.id).await.unwrap();
+            if entries.iter().any(|e| {
+                e.service.status == mns_domain::directory::ServiceStatus::Active
+                    && !e.service.locations.is_empty()
+            }) {
+                other = Some(active(entries));
+                break;
+            }
+        }
+        let other = other.expect("another organisation's service");
+        let change = store
+            .directory_changes_with_status("pending")
+            .await
+            .unwrap()[0]
+            .id
+            .clone();
+        let feedback = store.directory_feedback(None).await.unwrap()[0].id.clone();
+        let term = store.directory_terms(None).await.unwrap()[0].clone();
+        DirectoryIds {
+            own_location: own.locations[0].id.clone(),
+            other_location: other.locations[0].id.clone(),
+            own_service: own.id,
+            other_service: other.id.clone(),
+            change,
+            feedback,
+            taxonomy: term.taxonomy_id.clone(),
+            term: term.id,
+            own_organization: own_org,
+            other_organization: other.organization_id,
+        }
+    }
+
+    fn id_for(&self, path: &str, object: Object) -> String {
+        let own = object == Object::Own;
+        let pick = |a: &String, b: &String| if own { a.clone() } else { b.clone() };
+        if path.contains("/changes/") {
+            pick(&self.change, &NO_SUCH_RECORD.to_string())
+        } else if path.contains("/feedback/") {
+            pick(&self.feedback, &NO_SUCH_RECORD.to_string())
+        } else if path.contains("/service_at_locations/") {
+            pick(&self.own_location, &self.other_location)
+        } else if path.contains("/taxonomies/") {
+            self.taxonomy.clone()
+        } else if path.contains("/taxonomy_terms/") {
+            self.term.clone()
+        } else if path.contains("/organizations/") {
+            pick(&self.own_organization, &self.other_organization)
+        } else {
+            pick(&self.own_service, &self.other_service)
+        }
+    }
 }
 
 /// The demo account of each role, and the pupil in its scope.
@@ -126,6 +247,7 @@ fn account(role: Role) -> (&'static str, &'static str) {
         Role::CaseViewer => ("viewer@demo.invalid", "Freya"),
         Role::Finance => ("finance@demo.invalid", "Amelia"),
         Role::Auditor => ("auditor@demo.invalid", "Amelia"),
+        Role::LocalOfferOfficer => ("localoffer@demo.invalid", "Amelia"),
     }
 }
 
@@ -196,6 +318,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .user
         .id;
     let other_pupil = app.pupil("Finley").await.id;
+    let directory = DirectoryIds::of(&app).await;
     let routes = mns_web::routes();
     let missing: Vec<String> = routes
         .iter()
@@ -236,6 +359,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                     } else {
                         "00000000-0000-4000-8000-000000000000".into()
                     }
+                } else if r.path.starts_with("/local-offer/") || r.path.starts_with("/api/oruk/") {
+                    directory.id_for(r.path, object)
                 } else if r.path.contains("/documents/{id}") {
                     let referral = referral_of(
                         &app,
@@ -302,7 +427,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(checked, routes.len() * 10 * 2);
+    assert_eq!(checked, routes.len() * (Role::ALL.len() + 1) * 2);
 }
 
 #[tokio::test]

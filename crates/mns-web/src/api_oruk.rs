@@ -1,0 +1,430 @@
+//! The Open Referral UK 3.0 API under `/api/oruk`: the directory as other directories read
+//! it. Every list uses the ORUK paging envelope; every id is a UUID; empty optional fields are
+//! left out; every response carries `Access-Control-Allow-Origin: *`. The lists of services
+//! and of services at locations run the same search as the public pages.
+
+use crate::AppState;
+use crate::errors::ApiError;
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use mns_app::AppError;
+use mns_app::directory::parse_search;
+use mns_domain::directory::oruk;
+use mns_domain::directory::search::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use mns_domain::directory::{ServiceStatus, Taxonomy, TaxonomyTerm};
+use mns_store::SearchUnit;
+use serde_json::Value;
+
+type ApiResult = Result<Response, ApiError>;
+
+/// A JSON response anyone may read from any origin.
+fn open(value: Value) -> Response {
+    let mut response = Json(value).into_response();
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+/// An error that other origins can read too.
+fn open_error(error: AppError) -> ApiError {
+    ApiError(error)
+}
+
+fn with_cors(result: ApiResult) -> Response {
+    let mut response = match result {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    };
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+fn pairs_of(raw: Option<&str>) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn flag(pairs: &[(String, String)], key: &str) -> bool {
+    pairs
+        .iter()
+        .any(|(k, v)| k == key && matches!(v.as_str(), "true" | "1" | "yes"))
+}
+
+/// `page` and `per_page` for lists that are not searches.
+fn paging(pairs: &[(String, String)]) -> Result<(u32, u32), AppError> {
+    use mns_domain::directory::search::parse_number;
+    let mut page = 1;
+    let mut per_page = DEFAULT_PER_PAGE;
+    let mut errors = Vec::new();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "page" => match parse_number("page", v, 1, 1_000_000) {
+                Ok(p) => page = p,
+                Err(e) => errors.push(mns_app::FieldError::new(
+                    "page",
+                    format!("page {}", e.message),
+                )),
+            },
+            "per_page" => match parse_number("per_page", v, 1, MAX_PER_PAGE) {
+                Ok(p) => per_page = p,
+                Err(e) => errors.push(mns_app::FieldError::new(
+                    "per_page",
+                    format!("per_page {}", e.message),
+                )),
+            },
+            _ => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok((page, per_page))
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
+fn base_url(state: &AppState) -> String {
+    format!("{}/api/oruk", state.app.settings.public_url)
+}
+
+/// `GET /api/oruk/`: which version of ORUK this is and where its OpenAPI document is.
+pub async fn details(State(state): State<AppState>) -> Response {
+    open(oruk::api_details(&base_url(&state)))
+}
+
+/// `GET /api/oruk/openapi.json`: the ORUK 3.0 OpenAPI document this API follows.
+pub async fn openapi() -> Response {
+    let value: Value =
+        serde_json::from_str(include_str!("oruk_openapi.json")).unwrap_or(Value::Null);
+    open(value)
+}
+
+async fn vocabulary(state: &AppState) -> Result<(Vec<Taxonomy>, Vec<TaxonomyTerm>), AppError> {
+    state.app.directory_vocabulary().await
+}
+
+/// `GET /api/oruk/services`: a page of services, searched and filtered as the public page.
+pub async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    with_cors(services_inner(&state, raw.as_deref()).await)
+}
+
+async fn services_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
+    let pairs = pairs_of(raw);
+    let (taxonomies, terms) = vocabulary(state).await.map_err(open_error)?;
+    let query = parse_search(&pairs, &terms).map_err(|e| open_error(AppError::Invalid(e)))?;
+    let found = state
+        .app
+        .search_directory(&query, SearchUnit::Service)
+        .await
+        .map_err(open_error)?;
+    let full = flag(&pairs, "full");
+    let mut contents = Vec::new();
+    for hit in &found.page.hits {
+        let org = state
+            .app
+            .store
+            .directory_organization(&hit.service.organization_id)
+            .await
+            .map_err(|e| open_error(e.into()))?;
+        contents.push(if full {
+            oruk::service_full(&hit.service, org.as_ref(), &terms, &taxonomies)
+        } else {
+            oruk::service_list_item(&hit.service, org.as_ref())
+        });
+    }
+    Ok(open(oruk::page(
+        contents,
+        found.page.total,
+        query.page,
+        query.per_page,
+    )))
+}
+
+/// `GET /api/oruk/services/{id}`: one service in full.
+pub async fn service(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    with_cors(service_inner(&state, &id).await)
+}
+
+async fn service_inner(state: &AppState, id: &str) -> ApiResult {
+    let view = state
+        .app
+        .directory_service(None, id)
+        .await
+        .map_err(open_error)?;
+    let (taxonomies, terms) = vocabulary(state).await.map_err(open_error)?;
+    Ok(open(oruk::service_full(
+        &view.entry.service,
+        view.organization.as_ref(),
+        &terms,
+        &taxonomies,
+    )))
+}
+
+/// `GET /api/oruk/service_at_locations`: a page of services at their locations, nearest first
+/// when a postcode is given.
+pub async fn service_at_locations(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    with_cors(service_at_locations_inner(&state, raw.as_deref()).await)
+}
+
+async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
+    let pairs = pairs_of(raw);
+    let (taxonomies, terms) = vocabulary(state).await.map_err(open_error)?;
+    let query = parse_search(&pairs, &terms).map_err(|e| open_error(AppError::Invalid(e)))?;
+    let found = state
+        .app
+        .search_directory(&query, SearchUnit::ServiceAtLocation)
+        .await
+        .map_err(open_error)?;
+    let full = flag(&pairs, "full");
+    let mut contents = Vec::new();
+    for hit in &found.page.hits {
+        let Some(sal) = hit
+            .service
+            .locations
+            .iter()
+            .find(|l| Some(&l.id) == hit.service_at_location_id.as_ref())
+        else {
+            continue;
+        };
+        let org = state
+            .app
+            .store
+            .directory_organization(&hit.service.organization_id)
+            .await
+            .map_err(|e| open_error(e.into()))?;
+        contents.push(if full {
+            oruk::service_at_location(sal, &hit.service, org.as_ref(), &terms, &taxonomies)
+        } else {
+            oruk::service_at_location_list_item(sal, &hit.service, org.as_ref())
+        });
+    }
+    Ok(open(oruk::page(
+        contents,
+        found.page.total,
+        query.page,
+        query.per_page,
+    )))
+}
+
+/// `GET /api/oruk/service_at_locations/{id}`: one service at one location.
+pub async fn service_at_location(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Response {
+    with_cors(service_at_location_inner(&state, &id).await)
+}
+
+async fn service_at_location_inner(state: &AppState, id: &str) -> ApiResult {
+    let entry = state
+        .app
+        .store
+        .service_of_location_link(id)
+        .await
+        .map_err(|e| open_error(e.into()))?
+        .ok_or(ApiError(AppError::NotFound))?;
+    if entry.service.status != ServiceStatus::Active {
+        return Err(ApiError(AppError::NotFound));
+    }
+    let sal = entry
+        .service
+        .locations
+        .iter()
+        .find(|l| l.id == id)
+        .ok_or(ApiError(AppError::NotFound))?;
+    let org = state
+        .app
+        .store
+        .directory_organization(&entry.service.organization_id)
+        .await
+        .map_err(|e| open_error(e.into()))?;
+    let (taxonomies, terms) = vocabulary(state).await.map_err(open_error)?;
+    Ok(open(oruk::service_at_location(
+        sal,
+        &entry.service,
+        org.as_ref(),
+        &terms,
+        &taxonomies,
+    )))
+}
+
+fn slice<T: Clone>(items: &[T], page: u32, per_page: u32) -> Vec<T> {
+    let start = (page as usize - 1).saturating_mul(per_page as usize);
+    items
+        .iter()
+        .skip(start)
+        .take(per_page as usize)
+        .cloned()
+        .collect()
+}
+
+/// `GET /api/oruk/taxonomies`: a page of taxonomies.
+pub async fn taxonomies(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    with_cors(
+        async {
+            let pairs = pairs_of(raw.as_deref());
+            let (page, per_page) = paging(&pairs).map_err(open_error)?;
+            let (taxonomies, _) = vocabulary(&state).await.map_err(open_error)?;
+            let contents = slice(&taxonomies, page, per_page)
+                .iter()
+                .map(oruk::taxonomy_list_item)
+                .collect();
+            Ok(open(oruk::page(
+                contents,
+                taxonomies.len() as u64,
+                page,
+                per_page,
+            )))
+        }
+        .await,
+    )
+}
+
+/// `GET /api/oruk/taxonomies/{id}`: one taxonomy with its terms.
+pub async fn taxonomy(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    with_cors(
+        async {
+            let (taxonomies, terms) = vocabulary(&state).await.map_err(open_error)?;
+            let t = taxonomies
+                .iter()
+                .find(|t| t.id == id)
+                .ok_or(ApiError(AppError::NotFound))?;
+            let own: Vec<TaxonomyTerm> =
+                terms.into_iter().filter(|x| x.taxonomy_id == id).collect();
+            Ok(open(oruk::taxonomy(t, &own)))
+        }
+        .await,
+    )
+}
+
+/// `GET /api/oruk/taxonomy_terms`: a page of terms, optionally of one taxonomy
+/// (`taxonomy_id`), under one parent (`parent_id`) or top-level only (`top_only`).
+pub async fn taxonomy_terms(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    with_cors(
+        async {
+            let pairs = pairs_of(raw.as_deref());
+            let (page, per_page) = paging(&pairs).map_err(open_error)?;
+            let (taxonomies, terms) = vocabulary(&state).await.map_err(open_error)?;
+            let get = |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, v)| v.clone())
+            };
+            let search = get("search").map(|s| s.to_lowercase());
+            let list: Vec<TaxonomyTerm> = terms
+                .into_iter()
+                .filter(|t| get("taxonomy_id").is_none_or(|id| t.taxonomy_id == id))
+                .filter(|t| {
+                    get("parent_id").is_none_or(|id| t.parent_id.as_deref() == Some(id.as_str()))
+                })
+                .filter(|t| !flag(&pairs, "top_only") || t.parent_id.is_none())
+                .filter(|t| {
+                    search
+                        .as_ref()
+                        .is_none_or(|s| t.name.to_lowercase().contains(s))
+                })
+                .collect();
+            let contents = slice(&list, page, per_page)
+                .iter()
+                .map(|t| oruk::taxonomy_term(t, taxonomies.iter().find(|x| x.id == t.taxonomy_id)))
+                .collect();
+            Ok(open(oruk::page(
+                contents,
+                list.len() as u64,
+                page,
+                per_page,
+            )))
+        }
+        .await,
+    )
+}
+
+/// `GET /api/oruk/taxonomy_terms/{id}`: one term.
+pub async fn taxonomy_term(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    with_cors(
+        async {
+            let (taxonomies, terms) = vocabulary(&state).await.map_err(open_error)?;
+            let t = terms
+                .iter()
+                .find(|t| t.id == id)
+                .ok_or(ApiError(AppError::NotFound))?;
+            Ok(open(oruk::taxonomy_term(
+                t,
+                taxonomies.iter().find(|x| x.id == t.taxonomy_id),
+            )))
+        }
+        .await,
+    )
+}
+
+/// `GET /api/oruk/organizations`: a page of organisations by name (`search` narrows it).
+pub async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    with_cors(
+        async {
+            let pairs = pairs_of(raw.as_deref());
+            let (page, per_page) = paging(&pairs).map_err(open_error)?;
+            let search = pairs
+                .iter()
+                .find(|(k, _)| k == "search")
+                .map(|(_, v)| v.clone())
+                .filter(|s| !s.trim().is_empty());
+            let (total, orgs) = state
+                .app
+                .store
+                .directory_organizations(search.as_deref(), page, per_page)
+                .await
+                .map_err(|e| open_error(e.into()))?;
+            let contents = orgs.iter().map(oruk::organization_list_item).collect();
+            Ok(open(oruk::page(contents, total, page, per_page)))
+        }
+        .await,
+    )
+}
+
+/// `GET /api/oruk/organizations/{id}`: one organisation; with `full_service=true`, its
+/// services in full.
+pub async fn organization(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    with_cors(
+        async {
+            let pairs = pairs_of(raw.as_deref());
+            let org = state
+                .app
+                .store
+                .directory_organization(&id)
+                .await
+                .map_err(|e| open_error(e.into()))?
+                .ok_or(ApiError(AppError::NotFound))?;
+            if flag(&pairs, "full_service") {
+                let (taxonomies, terms) = vocabulary(&state).await.map_err(open_error)?;
+                let services: Vec<Value> = state
+                    .app
+                    .store
+                    .services_of_organization(&id)
+                    .await
+                    .map_err(|e| open_error(e.into()))?
+                    .iter()
+                    .filter(|e| e.service.status == ServiceStatus::Active)
+                    .map(|e| oruk::service_full(&e.service, Some(&org), &terms, &taxonomies))
+                    .collect();
+                Ok(open(oruk::organization(&org, Some(&services))))
+            } else {
+                Ok(open(oruk::organization(&org, None)))
+            }
+        }
+        .await,
+    )
+}
