@@ -372,7 +372,7 @@ async function runJourney(context, base, name, body) {
   }
 }
 
-const shared = { allPupils: [] };
+const shared = { allPupils: [], shortlisted: null, feedback: null };
 
 async function anonymous(j, step) {
   await step('start page', async () => {
@@ -932,6 +932,314 @@ async function schoolReferral(j, step) {
   await step('coordinator signs out', () => j.signOut());
 }
 
+// --- The SEND Local Offer directory ----------------------------------------------------------
+
+// A family, not signed in: a filtered search, the shortlist, feedback on a service (its error
+// first), the guided questions (with their errors), the printable and emailed shortlist, and the
+// glossary. Leaves feedback that the Local Offer officer reads in localOfferEditAndApprove.
+async function localOfferFamily(j, step) {
+  const page = j.page;
+  const main = page.locator('main');
+  const results = main.locator('ul.app-results > li.app-result');
+  const errorText = () =>
+    page.locator('.govuk-error-summary').innerText({ timeout: 1000 }).then((t) => t.replace(/\s+/g, ' ')).catch(() => 'none');
+  const banner = () => main.locator('.govuk-notification-banner--success');
+  let service; // { name, href }
+
+  await step('search page', async () => {
+    await j.goto('/local-offer');
+    check((await j.h1()).includes('Find support'), `the search page heading is "${await j.h1()}"`);
+    await j.audit('search');
+  });
+  await step('search near NR2 within 5 miles for a 9-year-old with autism', async () => {
+    await page.fill('#postcode', 'NR2');
+    await page.selectOption('#distance', { label: '5 miles' });
+    await page.fill('#age', '9');
+    await main.getByLabel('Autism', { exact: true }).check();
+    await j.submit(main.getByRole('button', { name: 'Search', exact: true }));
+    check(j.pathname() === '/local-offer', `searching went to ${j.pathname()}`);
+    const q = new URL(page.url()).searchParams;
+    check(q.get('postcode') === 'NR2' && q.get('distance') === '5' && q.get('age') === '9' && q.getAll('need').includes('autism'),
+      `the search URL does not carry the filters: ${page.url()}`);
+    check((await page.locator('.govuk-error-summary').count()) === 0, `the search has errors: ${await errorText()}`);
+    const heading = (await page.locator('#results').innerText()).trim();
+    check(heading.includes('services found near NR2'), `the results heading is "${heading}"`);
+    const n = await results.count();
+    check(n >= 1, 'no results');
+    const facts = await results.evaluateAll((lis) => lis.map((li) => li.innerText));
+    const without = facts.findIndex((t) => !t.includes('Distance:'));
+    check(without === -1, `result ${without + 1} of ${n} shows no "Distance:"`);
+    await j.audit('results-nr2');
+  });
+  await step('add the first result to the shortlist', async () => {
+    const first = results.first();
+    const link = first.locator('h3 a');
+    service = { name: (await link.innerText()).trim(), href: await link.getAttribute('href') };
+    check(/^\/local-offer\/services\/[^/]+$/.test(service.href), `the first result links to ${service.href}`);
+    // Back to the same results: the same path and filters (empty ones may be dropped).
+    const filters = (u) => [...new URL(u).searchParams].filter(([, v]) => v !== '').map(([k, v]) => `${k}=${v}`).sort().join('&');
+    const before = page.url();
+    await j.submit(first.getByRole('button', { name: /^Add to shortlist/ }));
+    check(j.pathname() === '/local-offer' && filters(page.url()) === filters(before), `adding to the shortlist went to ${page.url()}, not back to ${before}`);
+    check((await results.first().innerText()).includes('In your shortlist'), 'the first result does not say it is in the shortlist');
+    shared.shortlisted = service;
+  });
+  await step('the service page', async () => {
+    await Promise.all([page.waitForNavigation(), results.first().locator('h3 a').click()]);
+    check(j.pathname() === service.href, `the result link went to ${j.pathname()}`);
+    check((await j.h1()) === service.name, `the service page heading is "${await j.h1()}", expected "${service.name}"`);
+    check((await main.getByRole('link', { name: 'your shortlist' }).count()) === 1, 'the service page does not say it is in the shortlist');
+    await j.audit('service');
+  });
+  await step('empty feedback is refused', async () => {
+    await j.submit(main.getByRole('button', { name: 'Send feedback' }));
+    await j.checkErrorSummary(['comment']);
+    check((await page.title()).startsWith('Error: '), `title "${await page.title()}" does not start with "Error: "`);
+    await j.audit('feedback-empty-error');
+    await j.checkErrorLinkFocus();
+  });
+  const comment = `Browser suite feedback ${Date.now()}: the Saturday session times look out of date.`;
+  await step('feedback is sent', async () => {
+    await page.fill('#comment', comment);
+    await page.fill('#email', 'family@example.com');
+    await j.submit(main.getByRole('button', { name: 'Send feedback' }));
+    if (j.pathname() !== service.href) throw new Error(`sending feedback went to ${j.pathname()} (errors: ${await errorText()})`);
+    check((await banner().count()) === 1, 'no success banner after sending feedback');
+    check((await banner().innerText()).includes('Thank you'), 'the success banner does not thank the family');
+    shared.feedback = { comment, service };
+    await j.audit('feedback-sent');
+  });
+
+  await step('guided: Continue with no age is refused', async () => {
+    await j.goto('/local-offer/guided');
+    check((await main.innerText()).includes('Question 1 of 4'), 'the guided search does not start at question 1 of 4');
+    await j.audit('guided-age');
+    await j.submit(main.getByRole('button', { name: 'Continue' }));
+    check(j.pathname() === '/local-offer/guided', `Continue with no age went to ${j.pathname()}`);
+    await j.checkErrorSummary(['age']);
+    await j.audit('guided-age-error');
+    await j.checkErrorLinkFocus();
+  });
+  await step('guided: age 9, autism, activities', async () => {
+    await page.fill('#age', '9');
+    await j.submit(main.getByRole('button', { name: 'Continue' }));
+    check((await main.innerText()).includes('Question 2 of 4'), `after the age: ${await j.h1()}`);
+    await j.audit('guided-need');
+    await main.getByLabel('Autism', { exact: true }).check();
+    await j.submit(main.getByRole('button', { name: 'Continue' }));
+    check((await main.innerText()).includes('Question 3 of 4'), `after the need: ${await j.h1()}`);
+    await j.audit('guided-category');
+    await main.getByLabel('Activities, clubs and holidays', { exact: true }).check();
+    await j.submit(main.getByRole('button', { name: 'Continue' }));
+    check((await main.innerText()).includes('Question 4 of 4'), `after the kind of help: ${await j.h1()}`);
+    await j.audit('guided-postcode');
+  });
+  await step('guided: an unknown postcode is refused', async () => {
+    await page.fill('#postcode', 'ZZ9');
+    await j.submit(main.getByRole('button', { name: 'Continue' }));
+    check(j.pathname() === '/local-offer/guided', `postcode ZZ9 went to ${j.pathname()}`);
+    await j.checkErrorSummary(['postcode']);
+    check((await errorText()).includes('We do not know that postcode'), `the postcode error is "${await errorText()}"`);
+    check((await page.inputValue('#postcode')) === 'ZZ9', 'what was typed is not kept');
+    await j.audit('guided-postcode-error');
+    await j.checkErrorLinkFocus();
+  });
+  await step('guided: NR2 lands on results', async () => {
+    await page.fill('#postcode', 'NR2');
+    await j.submit(main.getByRole('button', { name: 'Continue' }));
+    check(j.pathname() === '/local-offer', `postcode NR2 went to ${j.pathname()}`);
+    const q = new URL(page.url()).searchParams;
+    check(q.get('age') === '9' && q.getAll('need').includes('autism') && q.getAll('category').includes('activities') && q.get('postcode') === 'NR2',
+      `the guided answers are not all in the results URL: ${page.url()}`);
+    check((await results.count()) >= 1, `the guided search found nothing: ${(await page.locator('#results').innerText().catch(() => 'no results heading')).trim()}`);
+    // The same /local-offer as the search above, with other filters; a look, not another audit.
+  });
+
+  await step('the shortlist shows the service', async () => {
+    await j.goto('/local-offer/shortlist');
+    const link = main.getByRole('link', { name: service.name, exact: true });
+    check((await link.count()) === 1, `"${service.name}" is not in the shortlist`);
+    check((await link.getAttribute('href')) === service.href, `the shortlist links "${service.name}" to ${await link.getAttribute('href')}`);
+    await j.audit('shortlist');
+  });
+  await step('the version to print', async () => {
+    await Promise.all([page.waitForNavigation(), main.getByRole('link', { name: 'Show a version to print' }).click()]);
+    check(new URL(page.url()).search === '?print=yes', `"Show a version to print" went to ${page.url()}`);
+    check((await main.getByRole('link', { name: service.name, exact: true }).count()) === 1, 'the print version does not list the service');
+    check((await main.getByRole('button').count()) === 0, 'the print version still has buttons');
+    await j.audit('shortlist-print');
+  });
+  await step('emailing the shortlist to a bad address is refused', async () => {
+    await j.goto('/local-offer/shortlist');
+    await page.fill('#email', 'not-an-email-address');
+    await j.submit(main.getByRole('button', { name: 'Send', exact: true }));
+    await j.checkErrorSummary(['email']);
+    await j.audit('shortlist-email-error');
+    await j.checkErrorLinkFocus();
+  });
+  await step('the shortlist is emailed', async () => {
+    await page.fill('#email', 'family@example.com');
+    await j.submit(main.getByRole('button', { name: 'Send', exact: true }));
+    if (j.pathname() !== '/local-offer/shortlist') throw new Error(`emailing went to ${j.pathname()} (errors: ${await errorText()})`);
+    check((await banner().count()) === 1, `no success banner after emailing (errors: ${await errorText()})`);
+    check((await banner().innerText()).includes('We have emailed your shortlist of 1 service'), `the banner says "${(await banner().innerText()).trim()}"`);
+    await j.audit('shortlist-emailed');
+  });
+  await step('glossary', async () => {
+    await j.goto('/local-offer/glossary');
+    check((await main.innerText()).includes('SENDIASS'), 'the glossary does not explain SENDIASS');
+    await j.audit('glossary');
+  });
+}
+
+// A provider sends a change to one of their services (an age error first); the Local Offer
+// officer sees it waiting, refuses to send it back without a reason, approves it, sees it
+// published, restores the version before it, and reads the family's feedback.
+async function localOfferEditAndApprove(j, step) {
+  const page = j.page;
+  const main = page.locator('main');
+  const errorText = () =>
+    page.locator('.govuk-error-summary').innerText({ timeout: 1000 }).then((t) => t.replace(/\s+/g, ' ')).catch(() => 'none');
+  const banner = () => main.locator('.govuk-notification-banner--success');
+  const appended = ' Test change from the browser suite.';
+  let svc; // { id, name, editPath, publicPath }
+  let before; // the published description
+  let proposed; // the description sent for approval
+
+  await step('provider signs in', () => j.signIn('provider@demo.invalid'));
+  await step("provider's Local Offer entries", async () => {
+    await j.goto('/local-offer/manage');
+    check((await page.getByRole('heading', { name: 'Your services' }).count()) === 1, 'no "Your services" heading');
+    check((await page.getByRole('heading', { name: 'Changes you have sent' }).count()) === 1, 'no "Changes you have sent" heading');
+    const link = main.locator('table a').first();
+    check((await link.count()) === 1, 'the provider has no services');
+    const href = await link.getAttribute('href');
+    const m = href.match(/^\/local-offer\/manage\/services\/([^/]+)$/);
+    check(m, `the first service links to ${href}`);
+    svc = { id: m[1], name: (await link.innerText()).trim(), editPath: href, publicPath: `/local-offer/services/${m[1]}` };
+    await j.audit('manage-provider');
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    check(j.pathname() === svc.editPath, `the service link went to ${j.pathname()}`);
+    check((await j.h1()) === `Edit ${svc.name}`, `the edit page heading is "${await j.h1()}"`);
+    await j.audit('edit');
+  });
+  let oldest;
+  await step('an oldest age of 40 is refused', async () => {
+    before = await page.inputValue('#description');
+    proposed = `${before}${appended}`;
+    oldest = await page.inputValue('#maximum_age');
+    await page.fill('#description', proposed);
+    await page.fill('#maximum_age', '40');
+    await j.submit(main.getByRole('button', { name: 'Send changes for approval' }));
+    check(j.pathname() === svc.editPath, `sending an oldest age of 40 went to ${j.pathname()}`);
+    await j.checkErrorSummary(['maximum_age']);
+    check((await page.inputValue('#description')) === proposed, 'the changed description is not kept after the error');
+    await j.audit('edit-age-error');
+    await j.checkErrorLinkFocus();
+  });
+  await step('the change is sent for approval', async () => {
+    await page.fill('#maximum_age', oldest);
+    await j.submit(main.getByRole('button', { name: 'Send changes for approval' }));
+    if (j.pathname() !== '/local-offer/manage') throw new Error(`sending went to ${j.pathname()} (errors: ${await errorText()})`);
+    check(new URL(page.url()).search === '?submitted=yes', `sending went to ${page.url()}`);
+    check((await banner().count()) === 1, 'no success banner after sending the change');
+    check((await main.locator('ul.govuk-list a', { hasText: svc.name }).count()) >= 1, `"Changes you have sent" does not list ${svc.name}`);
+    await j.audit('manage-submitted');
+    // Not published yet.
+    const res = await page.request.get(j.url(svc.publicPath));
+    check(!(await res.text()).includes('Test change from the browser suite'), 'the change is published before it is approved');
+  });
+  await step('provider signs out', () => j.signOut());
+
+  await step('the Local Offer officer signs in with a one-time code', () => j.signIn('localoffer@demo.invalid', { expectCode: true }));
+  let changePath;
+  await step('changes waiting for approval', async () => {
+    await j.goto('/local-offer/manage');
+    check((await page.getByRole('heading', { name: 'Changes waiting for approval' }).count()) === 1, 'no "Changes waiting for approval" heading');
+    const rows = main.locator('table tbody tr');
+    check((await rows.count()) >= 2, `${await rows.count()} change(s) waiting, expected the demo's and the provider's`);
+    await j.audit('manage-officer');
+    // The edited service may have more than one change waiting: take the one with our text.
+    const hrefs = await main.locator('table tbody tr a', { hasText: svc.name }).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(hrefs.length >= 1, `no change waiting for ${svc.name}`);
+    for (const href of hrefs.reverse()) {
+      const res = await page.request.get(j.url(href));
+      if ((await res.text()).includes('Test change from the browser suite')) {
+        changePath = href;
+        break;
+      }
+    }
+    check(changePath, `none of the ${hrefs.length} change(s) to ${svc.name} has the browser suite's text`);
+  });
+  await step('the change shows what differs', async () => {
+    await j.goto(changePath);
+    const table = main.locator('table');
+    check((await table.count()) === 1, 'no table of differences');
+    const description = table.locator('tbody tr', { has: page.locator('th', { hasText: 'Description' }) });
+    check((await description.count()) === 1, `the differences have no Description row: ${(await table.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+    check((await description.innerText()).includes('Test change from the browser suite'), 'the Description row does not show the appended text');
+    await j.audit('change');
+  });
+  await step('sending it back without a reason is refused', async () => {
+    await main.getByLabel('No, send it back').check();
+    await j.submit(main.getByRole('button', { name: 'Save decision' }));
+    check(j.pathname() === changePath, `sending back without a reason went to ${j.pathname()}`);
+    await j.checkErrorSummary(['reason']);
+    await j.audit('change-reason-error');
+    await j.checkErrorLinkFocus();
+  });
+  await step('approve and publish', async () => {
+    await main.getByLabel('Yes, approve and publish it').check();
+    await j.submit(main.getByRole('button', { name: 'Save decision' }));
+    if (j.pathname() !== '/local-offer/manage') throw new Error(`approving went to ${j.pathname()} (errors: ${await errorText()})`);
+    check((await main.locator(`table a[href="${changePath}"]`).count()) === 0, 'the approved change is still waiting');
+  });
+  await step('the public page shows the new description', async () => {
+    await j.goto(svc.publicPath);
+    check((await j.h1()) === svc.name, `the service page heading is "${await j.h1()}"`);
+    check((await main.innerText()).includes(proposed.trim()), 'the public page does not show the approved description');
+    await j.audit('service-approved');
+  });
+  await step('history shows the new version; restore the one before', async () => {
+    await j.goto(`${svc.editPath}/history`);
+    const current = main.locator('h2', { hasText: '(published now)' });
+    check((await current.count()) === 1, 'the history does not mark one version as published now');
+    const n = Number((await current.innerText()).match(/Version (\d+)/)?.[1]);
+    check(n >= 2, `the published version is "${(await current.innerText()).trim()}"`);
+    check((await main.innerText()).includes('Test change from the browser suite'), 'the history does not show the approved change');
+    await j.audit('history');
+    const restore = main.getByRole('button', { name: `Restore version ${n - 1}`, exact: true });
+    check((await restore.count()) === 1, `no "Restore version ${n - 1}" button`);
+    await j.submit(restore);
+    check(j.pathname() === `${svc.editPath}/history`, `restoring went to ${j.pathname()}`);
+    const now = (await main.locator('h2', { hasText: '(published now)' }).innerText()).trim();
+    check(now.startsWith(`Version ${n + 1}`), `after restoring, the published version is "${now}", expected version ${n + 1}`);
+    await j.audit('history-restored');
+  });
+  await step('the public page shows the old description again', async () => {
+    await j.goto(svc.publicPath);
+    const text = await main.innerText();
+    check(!text.includes('Test change from the browser suite'), 'the public page still shows the change after restoring');
+    check(text.includes(before.trim()), 'the public page does not show the old description');
+  });
+  await step("the family's feedback, marked as read", async () => {
+    check(shared.feedback, 'no feedback was left by localOfferFamily');
+    await j.goto('/local-offer/manage/feedback');
+    const item = main.locator('.app-result', { hasText: shared.feedback.comment });
+    check((await item.count()) === 1, "the family's feedback is not listed");
+    check((await item.getByRole('link', { name: shared.feedback.service.name }).count()) === 1, 'the feedback does not name its service');
+    check((await item.locator('.govuk-tag', { hasText: 'New' }).count()) === 1, 'the feedback is not marked New');
+    await j.audit('feedback');
+    await j.submit(item.getByRole('button', { name: /^Mark as read/ }));
+    check(j.pathname() === '/local-offer/manage/feedback', `"Mark as read" went to ${j.pathname()}`);
+    const after = main.locator('.app-result', { hasText: shared.feedback.comment });
+    check((await after.count()) === 1, 'the feedback is gone after marking it read');
+    check((await after.locator('.govuk-tag', { hasText: 'New' }).count()) === 0, 'the feedback is still New after marking it read');
+    check((await after.getByRole('button', { name: /^Mark as read/ }).count()) === 0, 'the feedback still has "Mark as read"');
+  });
+  await step('officer signs out', () => j.signOut());
+}
+
 async function main() {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -964,6 +1272,8 @@ async function main() {
     await runJourney(context, base, 'parent', parent);
     await runJourney(context, base, 'desk', desk);
     await runJourney(context, base, 'school-referral', schoolReferral);
+    await runJourney(context, base, 'local-offer-family', localOfferFamily);
+    await runJourney(context, base, 'local-offer-edit', localOfferEditAndApprove);
   } catch (err) {
     fail('setup', 'setup', err.message);
   } finally {

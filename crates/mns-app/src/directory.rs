@@ -175,7 +175,11 @@ impl App {
     }
 
     /// Whether the actor may propose changes to (provider) or publish (officer) a service.
-    async fn may_edit_service(&self, actor: Option<&Actor>, service: &Service) -> AppResult<bool> {
+    pub async fn may_edit_service(
+        &self,
+        actor: Option<&Actor>,
+        service: &Service,
+    ) -> AppResult<bool> {
         let Some(actor) = actor else { return Ok(false) };
         if is_local_offer_officer(actor) {
             return Ok(true);

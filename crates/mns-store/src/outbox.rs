@@ -157,6 +157,29 @@ impl Store {
         }))
     }
 
+    /// Every message to one address, oldest first (for tests and support).
+    pub async fn outbox_messages_to(&self, recipient: &str) -> StoreResult<Vec<OutboxMessage>> {
+        let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
+            "SELECT id, recipient, subject, body, attempts, created_at FROM outbox \
+             WHERE recipient = $1 ORDER BY created_at, id",
+        )
+        .bind(recipient)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, recipient, subject, body, attempts, created)| {
+                Ok(OutboxMessage {
+                    id,
+                    recipient,
+                    subject,
+                    body,
+                    attempts,
+                    created_at: parse_ts(&created)?,
+                })
+            })
+            .collect()
+    }
+
     /// How many messages wait to be delivered (for `/readyz` and the admin page).
     pub async fn pending_message_count(&self) -> StoreResult<i64> {
         let (n,): (i64,) = sqlx::query_as(

@@ -821,3 +821,340 @@ async fn document_keys_page_in_id_order_and_rewrap_leaves_the_content_alone() {
         assert_eq!(rewrapped, expected, "{backend:?}");
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// The Local Offer directory.
+
+mod directory {
+    use super::*;
+    use mns_domain::directory::search::{Point, SearchQuery, words};
+    use mns_domain::directory::taxonomy::{
+        NEEDS_TAXONOMY, builtin_taxonomies, builtin_terms, term_id,
+    };
+    use mns_domain::directory::{Organization, Service, ServiceStatus, example_service};
+    use mns_store::{SearchUnit, ServiceIndex};
+
+    fn org(id: &str) -> Organization {
+        Organization {
+            id: id.into(),
+            name: "Broadland Family Group".into(),
+            description: "A charity.".into(),
+            email: None,
+            website: None,
+            logo: None,
+            uri: None,
+            parent_organization_id: None,
+        }
+    }
+
+    /// Three services: a Saturday swim club in Norwich (autism, free, Local Offer), a paid
+    /// speech therapy clinic in Great Yarmouth for ages 0–5, and an online advice line with no
+    /// location.
+    fn services() -> Vec<Service> {
+        let base = example_service();
+        let mut swim = base.clone();
+        swim.id = "11111111-1111-4111-8111-111111111111".into();
+        let mut therapy = base.clone();
+        therapy.id = "22222222-2222-4222-8222-222222222222".into();
+        therapy.name = "Speech Therapy Drop-in".into();
+        therapy.description = "Speech and language therapy for young children.".into();
+        therapy.minimum_age = Some(0);
+        therapy.maximum_age = Some(5);
+        therapy.local_offer = None;
+        therapy.cost_options[0].amount = Some(12.0);
+        therapy.terms = vec![term_id(NEEDS_TAXONOMY, "speech-language").unwrap()];
+        therapy.schedules[0].days = vec![chrono::Weekday::Tue];
+        therapy.locations[0].id = "22222222-2222-4222-8222-000000000009".into();
+        therapy.locations[0].location.latitude = 52.6083;
+        therapy.locations[0].location.longitude = 1.7305;
+        let mut advice = base;
+        advice.id = "33333333-3333-4333-8333-333333333333".into();
+        advice.name = "Advice Line".into();
+        advice.description = "Phone advice about SEND for parents.".into();
+        advice.locations.clear();
+        advice.minimum_age = None;
+        advice.maximum_age = None;
+        vec![swim, therapy, advice]
+    }
+
+    async fn loaded(backend: Backend) -> (Store, mns_store::testing::TestDb) {
+        let (store, db) = fresh_store(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        for t in builtin_taxonomies() {
+            let terms: Vec<_> = builtin_terms()
+                .into_iter()
+                .filter(|x| x.taxonomy_id == t.id)
+                .collect();
+            tx.put_taxonomy(&t, &terms).await.unwrap();
+        }
+        tx.put_organization(&org(&example_service().organization_id), at(0))
+            .await
+            .unwrap();
+        for s in services() {
+            let index = ServiceIndex {
+                words: words(&format!("{} {}", s.name, s.description)),
+            };
+            tx.put_service(&s, &index, None, "test", at(0))
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        (store, db)
+    }
+
+    fn names(page: &mns_store::SearchPage) -> Vec<String> {
+        page.hits.iter().map(|h| h.service.name.clone()).collect()
+    }
+
+    #[tokio::test]
+    async fn search_filters_agree_on_both_databases() {
+        for backend in backends() {
+            let (store, _db) = loaded(backend).await;
+            let search = |q: SearchQuery| {
+                let store = store.clone();
+                async move {
+                    store
+                        .search_directory(&q, None, SearchUnit::Service)
+                        .await
+                        .unwrap()
+                }
+            };
+            let all = search(SearchQuery::new()).await;
+            assert_eq!(all.total, 3, "{backend:?}");
+            assert_eq!(
+                names(&all),
+                ["Advice Line", "Speech Therapy Drop-in", "Splash Swim Club"]
+            );
+            let swim = search(SearchQuery {
+                words: words("swim"),
+                ..SearchQuery::new()
+            })
+            .await;
+            assert_eq!(
+                names(&swim),
+                ["Splash Swim Club"],
+                "{backend:?}: prefix of 'swimming'"
+            );
+            let two = search(SearchQuery {
+                words: words("speech therapy"),
+                ..SearchQuery::new()
+            })
+            .await;
+            assert_eq!(names(&two), ["Speech Therapy Drop-in"]);
+            let age = search(SearchQuery {
+                age: Some(9),
+                ..SearchQuery::new()
+            })
+            .await;
+            assert_eq!(
+                names(&age),
+                ["Advice Line", "Splash Swim Club"],
+                "no age limits means any age"
+            );
+            let free = search(SearchQuery {
+                free_only: true,
+                local_offer_only: true,
+                ..SearchQuery::new()
+            })
+            .await;
+            assert_eq!(names(&free), ["Advice Line", "Splash Swim Club"]);
+            let tuesday = search(SearchQuery {
+                days: vec![chrono::Weekday::Tue],
+                ..SearchQuery::new()
+            })
+            .await;
+            assert_eq!(names(&tuesday), ["Speech Therapy Drop-in"]);
+            let need = search(SearchQuery {
+                term_groups: vec![vec![term_id(NEEDS_TAXONOMY, "speech-language").unwrap()]],
+                ..SearchQuery::new()
+            })
+            .await;
+            assert_eq!(names(&need), ["Speech Therapy Drop-in"]);
+            let taxonomy = search(SearchQuery {
+                taxonomy_id: Some(NEEDS_TAXONOMY.into()),
+                ..SearchQuery::new()
+            })
+            .await;
+            assert_eq!(taxonomy.total, 3);
+            let paged = search(SearchQuery {
+                per_page: 2,
+                page: 2,
+                ..SearchQuery::new()
+            })
+            .await;
+            assert_eq!(
+                (paged.total, names(&paged)),
+                (3, vec!["Splash Swim Club".to_string()])
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn distance_orders_nearest_first_and_limits_by_radius() {
+        let norwich = Point {
+            latitude: 52.6309,
+            longitude: 1.2974,
+        };
+        for backend in backends() {
+            let (store, _db) = loaded(backend).await;
+            let near = store
+                .search_directory(&SearchQuery::new(), Some(norwich), SearchUnit::Service)
+                .await
+                .unwrap();
+            assert_eq!(
+                names(&near),
+                ["Splash Swim Club", "Speech Therapy Drop-in", "Advice Line"],
+                "{backend:?}: nearest first, no location last"
+            );
+            let within = store
+                .search_directory(
+                    &SearchQuery {
+                        within_metres: Some(10_000),
+                        ..SearchQuery::new()
+                    },
+                    Some(norwich),
+                    SearchUnit::Service,
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                names(&within),
+                ["Splash Swim Club"],
+                "Great Yarmouth is 29 km away"
+            );
+            let d = norwich.distance_metres(within.hits[0].nearest.unwrap());
+            assert!(d < 2_000.0, "{d}");
+            let sal = store
+                .search_directory(
+                    &SearchQuery::new(),
+                    Some(norwich),
+                    SearchUnit::ServiceAtLocation,
+                )
+                .await
+                .unwrap();
+            assert_eq!(sal.total, 2, "one row per service at a location");
+            assert_eq!(
+                sal.hits[0].service_at_location_id.as_deref(),
+                Some("0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0009")
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn versions_changes_feedback_and_postcodes_round_trip() {
+        for backend in backends() {
+            let (store, _db) = loaded(backend).await;
+            store_users(&store).await;
+            let mut s = services().remove(0);
+            s.status = ServiceStatus::Inactive;
+            let mut tx = store.begin().await.unwrap();
+            let v = tx
+                .put_service(&s, &ServiceIndex::default(), Some("u1"), "second", at(5))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(v, 2);
+            let versions = store.service_versions(&s.id).await.unwrap();
+            assert_eq!(
+                versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+                [2, 1]
+            );
+            assert_eq!(versions[0].changed_by.as_deref(), Some("u1"));
+            let active = store
+                .search_directory(&SearchQuery::new(), None, SearchUnit::Service)
+                .await
+                .unwrap();
+            assert_eq!(
+                active.total, 2,
+                "{backend:?}: an inactive service is not searched"
+            );
+            let stale = store
+                .services_due_review(
+                    NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+                    NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(stale.len(), 2);
+
+            let change = mns_store::ChangeRecord {
+                id: "c1".into(),
+                service_id: s.id.clone(),
+                organization_id: s.organization_id.clone(),
+                base_version: 2,
+                proposed: s.clone(),
+                status: "pending".into(),
+                submitted_by: "u1".into(),
+                submitted_at: at(6),
+                decided_by: None,
+                decided_at: None,
+                reason: None,
+            };
+            let mut tx = store.begin().await.unwrap();
+            tx.insert_change(&change).await.unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(
+                store
+                    .directory_changes_with_status("pending")
+                    .await
+                    .unwrap(),
+                vec![change.clone()]
+            );
+            let mut tx = store.begin().await.unwrap();
+            assert!(
+                tx.decide_change("c1", "approved", "u1", None, at(7))
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                !tx.decide_change("c1", "rejected", "u1", None, at(8))
+                    .await
+                    .unwrap(),
+                "decided once"
+            );
+            tx.commit().await.unwrap();
+            assert_eq!(
+                store.directory_change("c1").await.unwrap().unwrap().status,
+                "approved"
+            );
+
+            let mut tx = store.begin().await.unwrap();
+            tx.put_postcodes(&[(
+                "NR2".into(),
+                Point {
+                    latitude: 52.63,
+                    longitude: 1.28,
+                },
+                Some("Norwich".into()),
+            )])
+            .await
+            .unwrap();
+            tx.put_postcodes(&[(
+                "NR2".into(),
+                Point {
+                    latitude: 52.64,
+                    longitude: 1.28,
+                },
+                None,
+            )])
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            let (p, place) = store.postcode_point("NR2").await.unwrap().unwrap();
+            assert_eq!(
+                (p.latitude, place),
+                (52.64, None),
+                "a second load replaces the first"
+            );
+            assert!(store.postcode_point("ZZ9").await.unwrap().is_none());
+        }
+    }
+
+    async fn store_users(store: &Store) {
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_user(&user("u1", "u1@example.org", Role::Provider, None))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+}

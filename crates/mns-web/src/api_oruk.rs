@@ -99,10 +99,28 @@ pub async fn details(State(state): State<AppState>) -> Response {
     open(oruk::api_details(&base_url(&state)))
 }
 
-/// `GET /api/oruk/openapi.json`: the ORUK 3.0 OpenAPI document this API follows.
-pub async fn openapi() -> Response {
-    let value: Value =
+/// `GET /api/oruk/openapi.json`: the ORUK 3.0 OpenAPI document this API follows, with this
+/// council's name, contact and address filled in where the standard's template leaves blanks.
+pub async fn openapi(State(state): State<AppState>) -> Response {
+    let mut value: Value =
         serde_json::from_str(include_str!("oruk_openapi.json")).unwrap_or(Value::Null);
+    if let Some(doc) = value.as_object_mut() {
+        doc.insert("openapi".into(), Value::from("3.0.3"));
+        doc.insert(
+            "servers".into(),
+            serde_json::json!([{ "url": base_url(&state), "description": "This directory" }]),
+        );
+        doc.insert(
+            "info".into(),
+            serde_json::json!({
+                "title": format!("{} SEND Local Offer: Open Referral UK API", state.app.settings.council_name),
+                "description": "The council's SEND Local Offer directory, published in the Open Referral UK 3.0 profile of HSDS.",
+                "version": oruk::API_VERSION,
+                "contact": { "name": "SEND Local Offer team", "email": state.app.settings.local_offer_email },
+                "license": { "name": "Open Government Licence v3.0", "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/" }
+            }),
+        );
+    }
     open(value)
 }
 
@@ -188,14 +206,18 @@ async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiR
     let full = flag(&pairs, "full");
     let mut contents = Vec::new();
     for hit in &found.page.hits {
-        let Some(sal) = hit
+        // The row came from this service's own locations, so a miss means the stored search
+        // columns disagree with the document: an error, not a silently short page.
+        let sal = hit
             .service
             .locations
             .iter()
             .find(|l| Some(&l.id) == hit.service_at_location_id.as_ref())
-        else {
-            continue;
-        };
+            .ok_or_else(|| {
+                open_error(AppError::Internal(
+                    "a service at location is missing from its service".into(),
+                ))
+            })?;
         let org = state
             .app
             .store

@@ -132,7 +132,15 @@ pub async fn render_error_pages(
 /// The fallback for paths that match no route: JSON under `/api/`, a page elsewhere.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        ApiError(AppError::NotFound).into_response()
+        let mut response = ApiError(AppError::NotFound).into_response();
+        // The ORUK API is read from other sites' pages: its errors must be readable there too.
+        if uri.path().starts_with("/api/oruk") {
+            response.headers_mut().insert(
+                axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                axum::http::HeaderValue::from_static("*"),
+            );
+        }
+        response
     } else {
         PageError(AppError::NotFound).into_response()
     }

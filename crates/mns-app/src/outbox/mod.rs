@@ -117,6 +117,9 @@ impl App {
     ) {
         let mut shutdown = std::pin::pin!(shutdown);
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        // Review reminders for stale Local Offer entries go out once a day per instance; the
+        // store remembers who was reminded, so several instances do not repeat each other.
+        let mut reminded_on: Option<chrono::NaiveDate> = None;
         loop {
             tokio::select! {
                 () = &mut shutdown => return,
@@ -126,6 +129,18 @@ impl App {
                     }
                     if let Err(e) = self.sweep_sessions().await {
                         tracing::error!(error = %e, "session sweep failed");
+                    }
+                    let today = self.today();
+                    if reminded_on != Some(today) {
+                        match self.send_review_reminders(&crate::system_actor("worker")).await {
+                            Ok(n) => {
+                                reminded_on = Some(today);
+                                if n > 0 {
+                                    tracing::info!(entries = n, "Local Offer review reminders queued");
+                                }
+                            }
+                            Err(e) => tracing::error!(error = %e, "review reminders failed"),
+                        }
                     }
                 }
             }

@@ -4,6 +4,8 @@
 mod api;
 mod audit;
 mod authorization;
+mod local_offer;
+mod oruk;
 mod outbox;
 mod referral_form;
 mod referral_form_matrix;

@@ -581,6 +581,7 @@ struct ServicePage {
     kinds: String,
     times: Vec<String>,
     in_shortlist: bool,
+    can_edit: bool,
     comment: String,
     email: String,
     thanks: bool,
@@ -614,6 +615,10 @@ async fn service_page(
         _ => None,
     };
     let view = state.app.directory_service(actor, id).await?;
+    let can_edit = state
+        .app
+        .may_edit_service(actor, &view.entry.service)
+        .await?;
     let s = &view.entry.service;
     let all_terms = view.terms.clone();
     let mut facts = vec![
@@ -817,6 +822,7 @@ async fn service_page(
         kinds: term_names(s, &all_terms, CATEGORY_TAXONOMY),
         times,
         in_shortlist: shortlist(headers).contains(&s.id),
+        can_edit,
         comment,
         email,
         thanks,

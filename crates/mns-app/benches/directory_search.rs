@@ -1,0 +1,248 @@
+//! The Local Offer directory with 50,000 generated services: how long the searches families
+//! and other directories actually make take, end to end through `App::search_directory`
+//! (postcode lookup, count and page). Runs on SQLite, and on PostgreSQL at
+//! `MNS_TEST_POSTGRES_URL` (or `postgres://postgres@127.0.0.1:5432/postgres`) when that server
+//! answers, in a database of its own dropped afterwards. Prints p50/p95/p99 per query and the
+//! number of matches; asserts nothing.
+//!
+//! `cargo bench -p mns-app --bench directory_search` (set `MNS_BENCH_SERVICES` to change the
+//! size, `MNS_BENCH_RUNS` the number of timed runs per query).
+
+use mns_app::directory::parse_search;
+use mns_app::{App, Backend, Settings, system_actor};
+use mns_domain::directory::generate::generate_directory;
+use mns_domain::directory::search::SearchQuery;
+use mns_domain::directory::taxonomy::builtin_terms;
+use mns_domain::directory::{Organization, Service};
+use mns_store::testing::fresh_store;
+use mns_store::{SearchUnit, Store};
+use sqlx::{Connection, Executor};
+use std::collections::{BTreeSet, HashMap};
+use std::time::Instant;
+
+/// The searches measured: a label and the query string the page or the ORUK API would send.
+const SEARCHES: [(&str, &str); 11] = [
+    ("no filters, first page", ""),
+    ("keyword", "q=swim"),
+    ("two keywords", "q=speech therapy"),
+    ("need + age", "need=autism&age=9"),
+    ("postcode, 5 miles", "postcode=NR2&distance=5"),
+    (
+        "guided: postcode 10 mi + need + category + age",
+        "postcode=NR2&distance=10&need=autism&category=activities&age=9",
+    ),
+    (
+        "free + Saturday + Local Offer",
+        "free=yes&day=saturday&local_offer=yes",
+    ),
+    ("online advice", "delivery=online&category=advice"),
+    ("deep page (50)", "page=50"),
+    (
+        "postcode 25 mi + keyword",
+        "postcode=PE30&distance=25&q=club",
+    ),
+    (
+        "ORUK ages + start time",
+        "minimum_age=5&maximum_age=18&start_time=09:00",
+    ),
+];
+
+/// Services loaded per transaction.
+const CHUNK: usize = 5_000;
+
+const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// One query's timings on one database.
+#[derive(Clone, Copy)]
+struct Timing {
+    p50: f64,
+    p95: f64,
+    p99: f64,
+    total: u64,
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// A fresh PostgreSQL database for this run, or `None` when the server does not answer. Not
+/// `mns_test_…`: the test helpers drop those, and a test run may be going on beside us.
+async fn fresh_postgres() -> Option<(Store, String, String)> {
+    let server = std::env::var("MNS_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| DEFAULT_POSTGRES.to_string());
+    let mut admin = match sqlx::PgConnection::connect(&server).await {
+        Ok(c) => c,
+        Err(e) => {
+            println!("PostgreSQL at {server} does not answer ({e}); measuring SQLite only");
+            return None;
+        }
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let name = format!("mns_bench_{}_{nanos}", std::process::id());
+    admin
+        .execute(format!("CREATE DATABASE \"{name}\"").as_str())
+        .await
+        .expect("create the benchmark database");
+    let store = Store::connect(&with_database(&server, &name))
+        .await
+        .expect("connect to the benchmark database");
+    store.migrate().await.expect("migrate");
+    Some((store, server, name))
+}
+
+/// Loads the taxonomies, postcode districts and the generated directory; returns the app.
+async fn load(store: Store, services: usize) -> App {
+    let app = App::new(store, Settings::new("http://localhost"));
+    let actor = system_actor("bench");
+    let start = Instant::now();
+    app.ensure_directory_taxonomies().await.unwrap();
+    let postcodes = app
+        .import_postcodes(&actor, include_str!("../data/uk-outcodes.csv").as_bytes())
+        .await
+        .unwrap();
+    let generated = generate_directory(services, 7, app.today());
+    let organizations: HashMap<&str, &Organization> = generated
+        .organizations
+        .iter()
+        .map(|o| (o.id.as_str(), o))
+        .collect();
+    for chunk in generated.services.chunks(CHUNK) {
+        // Each chunk carries the organisations its services belong to, as an import file would.
+        let ids: BTreeSet<&str> = chunk.iter().map(|s| s.organization_id.as_str()).collect();
+        let orgs: Vec<Organization> = ids.iter().map(|id| organizations[id].clone()).collect();
+        app.import_directory(&actor, &orgs, &[], chunk as &[Service], "benchmark")
+            .await
+            .unwrap();
+    }
+    app.store.analyze().await.unwrap();
+    println!(
+        "{:?}: {postcodes} postcode districts, {} organisations and {services} services loaded in {:.1} s",
+        app.store.backend(),
+        generated.organizations.len(),
+        start.elapsed().as_secs_f64()
+    );
+    app
+}
+
+async fn measure(app: &App, query: &SearchQuery, runs: usize) -> Timing {
+    let search = || async {
+        app.search_directory(query, SearchUnit::Service)
+            .await
+            .unwrap()
+            .page
+            .total
+    };
+    let mut total = 0;
+    for _ in 0..runs.div_ceil(10).max(5) {
+        total = search().await;
+    }
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        total = search().await;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let p = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    Timing {
+        p50: p(0.5),
+        p95: p(0.95),
+        p99: p(0.99),
+        total,
+    }
+}
+
+async fn run(app: &App, queries: &[SearchQuery], runs: usize) -> Vec<Timing> {
+    let mut out = Vec::new();
+    for ((label, _), query) in SEARCHES.iter().zip(queries) {
+        let t = measure(app, query, runs).await;
+        println!(
+            "  {label:<48} matches {:>6}  p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms",
+            t.total, t.p50, t.p95, t.p99
+        );
+        out.push(t);
+    }
+    out
+}
+
+#[tokio::main]
+async fn main() {
+    let services = env_number("MNS_BENCH_SERVICES", 50_000);
+    let runs = env_number("MNS_BENCH_RUNS", 200).max(1);
+    let terms = builtin_terms();
+    let queries: Vec<SearchQuery> = SEARCHES
+        .iter()
+        .map(|(label, text)| {
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes())
+                .into_owned()
+                .collect();
+            parse_search(&pairs, &terms)
+                .unwrap_or_else(|e| panic!("the search '{label}' does not parse: {e:?}"))
+        })
+        .collect();
+
+    let mut results: Vec<(Backend, Vec<Timing>)> = Vec::new();
+
+    let (sqlite, _db) = fresh_store(Backend::Sqlite).await;
+    let app = load(sqlite, services).await;
+    results.push((Backend::Sqlite, run(&app, &queries, runs).await));
+    app.store.close().await;
+
+    if let Some((store, server, name)) = fresh_postgres().await {
+        let app = load(store, services).await;
+        results.push((Backend::Postgres, run(&app, &queries, runs).await));
+        app.store.close().await;
+        let mut admin = sqlx::PgConnection::connect(&server)
+            .await
+            .expect("reconnect to drop the benchmark database");
+        admin
+            .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
+            .await
+            .expect("drop the benchmark database");
+    }
+
+    println!();
+    println!("{services} services, {runs} runs per query after a warm-up; times in ms");
+    let mut header = format!("{:<48} {:>7}", "query", "matches");
+    for (backend, _) in &results {
+        for pct in ["p50", "p95", "p99"] {
+            header.push_str(&format!(" {:>15}", format!("{backend:?} {pct}")));
+        }
+    }
+    println!("{header}");
+    for (i, (label, _)) in SEARCHES.iter().enumerate() {
+        let mut line = format!("{label:<48} {:>7}", results[0].1[i].total);
+        for (_, timings) in &results {
+            let t = timings[i];
+            line.push_str(&format!(" {:>15.2} {:>15.2} {:>15.2}", t.p50, t.p95, t.p99));
+        }
+        let totals: BTreeSet<u64> = results.iter().map(|(_, t)| t[i].total).collect();
+        if totals.len() > 1 {
+            line.push_str("  (databases disagree on matches!)");
+        }
+        println!("{line}");
+    }
+}

@@ -1,0 +1,372 @@
+//! The Local Offer through the HTTP layer: a provider's change waits for the council, the
+//! council approves, rejects with a reason, and restores; families search, use the guided
+//! search, keep a shortlist and leave feedback; stale entries' owners are reminded once.
+
+use crate::support::{TestApp, TestResponse};
+use axum::http::StatusCode;
+use mns_store::Backend;
+
+async fn provider_service(app: &TestApp) -> (String, String) {
+    let store = &app.app.store;
+    let provider = store
+        .find_user_by_email("provider@demo.invalid")
+        .await
+        .unwrap()
+        .unwrap();
+    let org = store.organizations_of_user(&provider.id).await.unwrap()[0]
+        .id
+        .clone();
+    let entries = store.services_of_organization(&org).await.unwrap();
+    let entry = entries
+        .iter()
+        .find(|e| e.service.status == mns_domain::directory::ServiceStatus::Active)
+        .unwrap();
+    (entry.service.id.clone(), org)
+}
+
+/// The edit form as the page shows it, with `changes` applied.
+fn form_of(page: &TestResponse, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let marker = format!(" {name}=\"");
+        let start = tag.find(&marker)? + marker.len();
+        let end = tag[start..].find('"')? + start;
+        Some(tag[start..end].to_string())
+    }
+    let body = &page.body;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for part in body.split("<input").skip(1) {
+        let tag = &part[..part.find('>').unwrap_or(part.len())];
+        let Some(name) = attr(tag, "name") else {
+            continue;
+        };
+        let kind = attr(tag, "type").unwrap_or_default();
+        if name == "csrf_token"
+            || ((kind == "checkbox" || kind == "radio") && !tag.contains(" checked"))
+        {
+            continue;
+        }
+        fields.push((name, html_unescape(&attr(tag, "value").unwrap_or_default())));
+    }
+    for part in body.split("<textarea").skip(1) {
+        let tag_end = part.find('>').unwrap_or(0);
+        let Some(name) = attr(&part[..tag_end], "name") else {
+            continue;
+        };
+        let text_end = part.find("</textarea>").unwrap_or(tag_end + 1);
+        fields.push((name, html_unescape(&part[tag_end + 1..text_end])));
+    }
+    for (k, v) in changes {
+        fields.retain(|(name, _)| name != k);
+        fields.push(((*k).to_string(), (*v).to_string()));
+    }
+    fields
+}
+
+fn html_unescape(text: &str) -> String {
+    text.replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn a_providers_change_waits_for_the_council_then_is_published_and_can_be_restored() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (service_id, _) = provider_service(&app).await;
+    let before = app
+        .app
+        .store
+        .directory_service(&service_id)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let mut provider = app.signed_in("provider@demo.invalid").await;
+    let edit = provider
+        .get(&format!("/local-offer/manage/services/{service_id}"))
+        .await;
+    assert_eq!(edit.status, StatusCode::OK);
+    // A bad age is refused with the field named, and nothing is saved.
+    let fields = form_of(&edit, &[("maximum_age", "40")]);
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let bad = provider
+        .post(&format!("/local-offer/manage/services/{service_id}"), &refs)
+        .await;
+    assert!(bad.body.contains("href=\"#maximum_age\""), "{}", bad.body);
+    assert!(
+        app.app
+            .store
+            .directory_changes_of_service(&service_id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| !c.proposed.description.contains("Now with a sensory room"))
+    );
+
+    let description = format!("{} Now with a sensory room.", before.service.description);
+    let fields = form_of(&edit, &[("description", &description)]);
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let sent = provider
+        .post(&format!("/local-offer/manage/services/{service_id}"), &refs)
+        .await;
+    assert_eq!(
+        sent.location(),
+        "/local-offer/manage?submitted=yes",
+        "{}",
+        sent.body
+    );
+    // Not yet published.
+    let mut family = app.client();
+    let page = family
+        .get(&format!("/local-offer/services/{service_id}"))
+        .await;
+    assert!(!page.body.contains("Now with a sensory room"));
+
+    let change = app
+        .app
+        .store
+        .directory_changes_of_service(&service_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .rfind(|c| c.proposed.description.contains("sensory room"))
+        .unwrap();
+    // Another provider's service is out of reach (404), and so is deciding.
+    let denied = provider
+        .post(
+            &format!("/local-offer/manage/changes/{}", change.id),
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::NOT_FOUND);
+
+    let mut officer = app.signed_in("localoffer@demo.invalid").await;
+    let shown = officer
+        .get(&format!("/local-offer/manage/changes/{}", change.id))
+        .await;
+    assert!(
+        shown.body.contains("Now with a sensory room."),
+        "the difference is shown"
+    );
+    let no_reason = officer
+        .post(
+            &format!("/local-offer/manage/changes/{}", change.id),
+            &[("decision", "reject"), ("reason", "")],
+        )
+        .await;
+    assert!(
+        no_reason.body.contains("href=\"#reason\""),
+        "rejecting needs a reason"
+    );
+    let approved = officer
+        .post(
+            &format!("/local-offer/manage/changes/{}", change.id),
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+    let page = family
+        .get(&format!("/local-offer/services/{service_id}"))
+        .await;
+    assert!(page.body.contains("Now with a sensory room."));
+    let after = app
+        .app
+        .store
+        .directory_service(&service_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(
+        after.service.last_reviewed,
+        app.app.today(),
+        "approving counts as a review"
+    );
+
+    // The search index follows the published text.
+    let found = family.get("/local-offer?q=sensory+room").await;
+    assert!(found.body.contains(&service_id));
+
+    // Restore the version before: the old description is back, as a new version.
+    let restored = officer
+        .post(
+            &format!("/local-offer/manage/services/{service_id}/restore"),
+            &[("version", &before.version.to_string())],
+        )
+        .await;
+    assert_eq!(restored.status, StatusCode::SEE_OTHER);
+    let now = app
+        .app
+        .store
+        .directory_service(&service_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.version, before.version + 2);
+    assert_eq!(now.service.description, before.service.description);
+    let history = officer
+        .get(&format!(
+            "/local-offer/manage/services/{service_id}/history"
+        ))
+        .await;
+    assert!(
+        history
+            .body
+            .contains(&format!("restored version {}", before.version))
+    );
+    // The provider heard about the approval.
+    let outbox = app
+        .app
+        .store
+        .outbox_messages_to("provider@demo.invalid")
+        .await
+        .unwrap();
+    assert!(
+        outbox
+            .iter()
+            .any(|m| m.subject == "Your Local Offer change is published")
+    );
+}
+
+#[tokio::test]
+async fn families_search_use_the_guided_search_keep_a_shortlist_and_leave_feedback() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut family = app.client();
+    let results = family
+        .get("/local-offer?postcode=NR2&distance=10&need=autism&category=activities&age=9")
+        .await;
+    assert_eq!(results.status, StatusCode::OK);
+    assert!(results.body.contains("near NR2"), "{}", results.body);
+    assert!(results.body.contains("Distance: "));
+    let bad = family.get("/local-offer?postcode=ZZ99&age=40").await;
+    assert!(bad.body.contains("href=\"#postcode\"") || bad.body.contains("href=\"#age\""));
+    assert!(bad.body.contains("Enter an age from 0 to 25"));
+
+    // The guided search asks one question at a time and lands on the same results.
+    let first = family.get("/local-offer/guided").await;
+    assert!(first.body.contains("How old is your child"));
+    let redirect = family
+        .get("/local-offer/guided?age=9&need=autism&category=activities&postcode=NR2")
+        .await;
+    assert_eq!(redirect.status, StatusCode::SEE_OTHER);
+    assert!(redirect.location().starts_with("/local-offer?"));
+    assert!(redirect.location().contains("distance=10"));
+    let unknown = family
+        .get("/local-offer/guided?age=9&need=autism&category=activities&postcode=ZZ9")
+        .await;
+    assert!(unknown.body.contains("We do not know that postcode"));
+    let nothing = family.get("/local-offer/guided?age=9&asked=need").await;
+    assert!(nothing.body.contains("Select at least one"));
+
+    // Shortlist: add, see, email, remove.
+    let id = results.body.split("/local-offer/services/").nth(1).unwrap()[..36].to_string();
+    family.get("/local-offer").await;
+    let added = family
+        .post(
+            "/local-offer/shortlist",
+            &[("service_id", &id), ("back", "/local-offer")],
+        )
+        .await;
+    assert_eq!(added.location(), "/local-offer");
+    let list = family.get("/local-offer/shortlist").await;
+    assert!(list.body.contains(&id));
+    let bad_email = family
+        .post(
+            "/local-offer/shortlist/email",
+            &[("email", "not an address")],
+        )
+        .await;
+    assert!(bad_email.body.contains("href=\"#email\""));
+    let sent = family
+        .post(
+            "/local-offer/shortlist/email",
+            &[("email", "family@example.org")],
+        )
+        .await;
+    assert_eq!(sent.location(), "/local-offer/shortlist?sent=1");
+    let mail = app
+        .app
+        .store
+        .outbox_messages_to("family@example.org")
+        .await
+        .unwrap();
+    assert!(
+        mail[0]
+            .body
+            .contains(&format!("/local-offer/services/{id}"))
+    );
+    family.get("/local-offer/shortlist").await;
+    family
+        .post("/local-offer/shortlist/remove", &[("service_id", &id)])
+        .await;
+    assert!(
+        !family
+            .get("/local-offer/shortlist")
+            .await
+            .body
+            .contains(&format!("services/{id}"))
+    );
+
+    // Feedback: empty is refused; a comment reaches the council, not the email.
+    family.get(&format!("/local-offer/services/{id}")).await;
+    let empty = family
+        .post(
+            &format!("/local-offer/services/{id}/feedback"),
+            &[("comment", "")],
+        )
+        .await;
+    assert!(empty.body.contains("Enter your feedback"));
+    let left = family
+        .post(
+            &format!("/local-offer/services/{id}/feedback"),
+            &[("comment", "Lovely staff, my son Tom enjoyed it")],
+        )
+        .await;
+    assert!(left.location().ends_with("?feedback=sent#feedback"));
+    let notice = app
+        .app
+        .store
+        .outbox_messages_to("local.offer@council.invalid")
+        .await
+        .unwrap();
+    assert!(
+        notice.iter().all(|m| !m.body.contains("Tom")),
+        "no personal details in emails"
+    );
+    let mut officer = app.signed_in("localoffer@demo.invalid").await;
+    assert!(
+        officer
+            .get("/local-offer/manage/feedback")
+            .await
+            .body
+            .contains("my son Tom enjoyed it")
+    );
+}
+
+#[tokio::test]
+async fn owners_of_stale_entries_are_reminded_once() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let system = mns_app::system_actor("test");
+    let stale = app.app.stale_directory_entries().await.unwrap();
+    assert!(stale > 0, "the demo has entries not checked for a year");
+    let first = app.app.send_review_reminders(&system).await.unwrap();
+    assert_eq!(first as u64, stale);
+    assert_eq!(
+        app.app.send_review_reminders(&system).await.unwrap(),
+        0,
+        "not twice within 28 days"
+    );
+    app.app.clock.advance(chrono::Duration::days(29));
+    assert_eq!(
+        app.app.send_review_reminders(&system).await.unwrap() as u64,
+        app.app.stale_directory_entries().await.unwrap()
+    );
+}
