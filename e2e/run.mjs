@@ -1010,21 +1010,35 @@ async function localOfferFamily(j, step) {
     await j.audit('feedback-sent');
   });
 
+  // A failure here is recorded without ending the journey: the rest of it starts afresh.
   await step('guided: Continue with no age is refused', async () => {
     await j.goto('/local-offer/guided');
     check((await main.innerText()).includes('Question 1 of 4'), 'the guided search does not start at question 1 of 4');
     await j.audit('guided-age');
     await j.submit(main.getByRole('button', { name: 'Continue' }));
-    check(j.pathname() === '/local-offer/guided', `Continue with no age went to ${j.pathname()}`);
+    const where = `${j.pathname()}${new URL(page.url()).search}`;
+    check((await main.innerText()).includes('Question 1 of 4'), `Continue with no age went on to "${await j.h1()}" (${where}) instead of asking again with an error`);
     await j.checkErrorSummary(['age']);
     await j.audit('guided-age-error');
     await j.checkErrorLinkFocus();
+  }).catch(async (err) => {
+    fail(j.name, 'guided: Continue with no age is refused', err.message.split('\n')[0]);
+    await page.screenshot({ path: path.join(SHOTS, `${j.name}-FAILED-guided-no-age.png`), fullPage: true }).catch(() => {});
   });
-  await step('guided: age 9, autism, activities', async () => {
+  await step('guided: Continue with no need chosen is refused', async () => {
+    await j.goto('/local-offer/guided');
     await page.fill('#age', '9');
     await j.submit(main.getByRole('button', { name: 'Continue' }));
     check((await main.innerText()).includes('Question 2 of 4'), `after the age: ${await j.h1()}`);
     await j.audit('guided-need');
+    await j.submit(main.getByRole('button', { name: 'Continue' }));
+    check((await main.innerText()).includes('Question 2 of 4'), `Continue with no need chosen went on to "${await j.h1()}"`);
+    await j.checkErrorSummary(['need']);
+    check((await errorText()).includes('Select at least one'), `the need error is "${await errorText()}"`);
+    await j.audit('guided-need-error');
+    await j.checkErrorLinkFocus();
+  });
+  await step('guided: autism, then activities', async () => {
     await main.getByLabel('Autism', { exact: true }).check();
     await j.submit(main.getByRole('button', { name: 'Continue' }));
     check((await main.innerText()).includes('Question 3 of 4'), `after the need: ${await j.h1()}`);

@@ -129,11 +129,13 @@ enum ImportCommand {
         /// The CSV file.
         file: std::path::PathBuf,
     },
-    /// Import Local Offer services: an Open Referral UK 3.0 JSON file (one service, a list of
-    /// services, or a `/services` page) or the CSV layout described in the README.
+    /// Import Local Offer services: Open Referral UK 3.0 JSON files (one service, a list of
+    /// services, or pages of another directory's `/services?full=true` feed) or the CSV layout
+    /// described in the README. Each file is imported whole or not at all.
     Directory {
-        /// The JSON or CSV file.
-        file: std::path::PathBuf,
+        /// The JSON or CSV files.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
     },
     /// Import schools from a GIAS establishments CSV (edubasealldata).
     Schools {
@@ -311,15 +313,18 @@ async fn run(command: Command, config: Config) -> Result<()> {
             println!("Imported {count} postcodes from {}", file.display());
             Ok(())
         }
-        Command::Import(ImportCommand::Directory { file }) => {
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("could not read {}", file.display()))?;
+        Command::Import(ImportCommand::Directory { files }) => {
             let app = open(&config).await?;
-            let count = app
-                .import_directory_file(&system_actor("cli"), &file.to_string_lossy(), &bytes)
-                .await
-                .map_err(describe)?;
-            println!("Imported {count} services from {}", file.display());
+            for file in files {
+                let bytes = std::fs::read(&file)
+                    .with_context(|| format!("could not read {}", file.display()))?;
+                let count = app
+                    .import_directory_file(&system_actor("cli"), &file.to_string_lossy(), &bytes)
+                    .await
+                    .map_err(describe)
+                    .with_context(|| format!("{} was not imported", file.display()))?;
+                println!("Imported {count} services from {}", file.display());
+            }
             Ok(())
         }
         Command::Directory(DirectoryCommand::Remind) => {

@@ -349,3 +349,67 @@ fn policy_parameters_are_versioned_configuration_read_from_a_file() {
     assert!(!out.status.success());
     assert!(stderr.contains("is not valid: missing field"), "{stderr}");
 }
+
+#[test]
+fn a_council_moves_its_directory_in_from_csv_and_oruk_json_and_loads_postcodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mns-domain/tests/fixtures");
+    let good = fixtures.join("directory_import_good.csv");
+    let bad = fixtures.join("directory_import_bad.csv");
+    // A bad file names each line and column and imports nothing.
+    let out = mns(
+        dir.path(),
+        &["import", "directory", bad.to_str().unwrap()],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("line "), "{stderr}");
+    let out = mns(
+        dir.path(),
+        &["import", "directory", good.to_str().unwrap()],
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(
+        text(&out).0.contains("Imported 3 services"),
+        "{:?}",
+        text(&out)
+    );
+    // The standard's own example service puts its location at latitude 100: refused, naming
+    // the service's field, and nothing of it stored.
+    let example = fixtures.join("oruk-3.0/example_service_full.json");
+    let out = mns(
+        dir.path(),
+        &["import", "directory", example.to_str().unwrap()],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("was not imported") && stderr.contains("locations"),
+        "{stderr}"
+    );
+    let postcodes = dir.path().join("onspd.csv");
+    std::fs::write(
+        &postcodes,
+        "pcd,pcds,lat,long\nNR2 1AA,NR2 1AA,52.6301,1.2901\nZZ99 9ZZ,ZZ99 9ZZ,99.999999,0.000000\n",
+    )
+    .unwrap();
+    let out = mns(
+        dir.path(),
+        &["import", "postcodes", postcodes.to_str().unwrap()],
+        &[],
+    );
+    assert!(
+        text(&out).0.contains("Imported 1 postcodes"),
+        "{:?}",
+        text(&out)
+    );
+    let out = mns(dir.path(), &["directory", "remind"], &[]);
+    assert!(
+        text(&out).0.contains("Reminded the owners of"),
+        "{:?}",
+        text(&out)
+    );
+}
