@@ -11,4 +11,5 @@ pub mod directory;
 pub mod documents;
 pub mod identifiers;
 pub mod identity;
+pub mod provision;
 pub mod referral;

@@ -467,7 +467,16 @@ pub async fn guided(
     let auth = auth.map(|Extension(a)| a);
     let pairs = pairs_of(raw.as_deref());
     let (_, terms) = state.app.directory_vocabulary().await?;
-    let answered = |name: &str| pairs.iter().any(|(k, _)| k == name);
+    let asked = first(&pairs, "asked");
+    let skipped = first(&pairs, "skip");
+    // A question is answered by a value, or by an empty one carried from an earlier skip; the
+    // question just asked counts only if it was given a value or skipped on purpose.
+    let answered = |name: &str| {
+        skipped == name
+            || pairs
+                .iter()
+                .any(|(k, v)| k == name && (!v.trim().is_empty() || asked != name))
+    };
     // Check what has been given so far, so a wrong answer is asked again with its error.
     let mut form = FormState::default();
     let checked = parse_search(
@@ -518,7 +527,7 @@ pub async fn guided(
                 .collect(),
         );
     }
-    if first(&pairs, "asked") == current.name && !answered(current.name) {
+    if asked == current.name && !answered(current.name) {
         let message = match current.name {
             "need" | "category" => "Select at least one, or choose Skip this question",
             "age" => "Enter an age from 0 to 25, or choose Skip this question",
@@ -541,11 +550,16 @@ pub async fn guided(
         "category" => choices(&terms, CATEGORY_TAXONOMY, &chosen),
         _ => Vec::new(),
     };
-    let carried = pairs
+    // Earlier answers ride along, empty ones too: an empty answer is a skipped question.
+    let mut carried: Vec<(String, String)> = pairs
         .iter()
-        .filter(|(k, v)| k != current.name && !v.is_empty() && k != "skip" && k != "asked")
+        .filter(|(k, _)| k != current.name && k != "skip" && k != "asked")
         .cloned()
         .collect();
+    if !skipped.is_empty() && skipped != current.name && !carried.iter().any(|(k, _)| *k == skipped)
+    {
+        carried.push((skipped.clone(), String::new()));
+    }
     Ok(render(&GuidedPage {
         chrome: Chrome::local_offer(&state, auth.as_ref(), "/local-offer/guided")
             .with_errors(&form),
