@@ -626,7 +626,7 @@ mod tests {
             due: None,
             ..done.clone()
         };
-        assert_eq!(check_actions(&[done.clone()]), Ok(()));
+        assert_eq!(check_actions(std::slice::from_ref(&done)), Ok(()));
         assert_eq!(check_actions(&[]), Ok(()));
         assert_eq!(
             check_actions(&[done, no_owner, neither]),
