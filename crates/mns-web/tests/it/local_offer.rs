@@ -370,3 +370,75 @@ async fn owners_of_stale_entries_are_reminded_once() {
         app.app.stale_directory_entries().await.unwrap()
     );
 }
+
+#[tokio::test]
+async fn the_council_moves_a_service_and_changes_its_days_and_search_follows() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (service_id, _) = provider_service(&app).await;
+    let mut officer = app.signed_in("localoffer@demo.invalid").await;
+    let edit = officer
+        .get(&format!("/local-offer/manage/services/{service_id}"))
+        .await;
+    assert!(edit.body.contains("Where and when"));
+    let path = format!("/local-offer/manage/services/{service_id}");
+    // An unknown postcode and a bad time are refused, naming the fields.
+    let fields = form_of(&edit, &[("postal_code", "ZZ9 9ZZ"), ("opens_at", "25:00")]);
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let bad = officer.post(&path, &refs).await;
+    assert!(bad.body.contains("href=\"#postal_code\""), "{}", bad.body);
+    assert!(bad.body.contains("href=\"#opens_at\""));
+    // Great Yarmouth on Sundays, 10:00 to 12:00.
+    let mut fields = form_of(
+        &edit,
+        &[
+            ("location_name", "Marina Centre"),
+            ("address_1", "Marine Parade"),
+            ("city", "Great Yarmouth"),
+            ("postal_code", "nr30 2er"),
+            ("opens_at", "10:00"),
+            ("closes_at", "12:00"),
+        ],
+    );
+    fields.retain(|(k, _)| k != "day");
+    fields.push(("day".into(), "sun".into()));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = officer.post(&path, &refs).await;
+    assert_eq!(
+        saved.location(),
+        format!("/local-offer/services/{service_id}"),
+        "{}",
+        saved.body
+    );
+    let entry = app
+        .app
+        .store
+        .directory_service(&service_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let place = &entry.service.locations[0].location;
+    assert_eq!(place.address.postal_code, "NR30 2ER");
+    assert!(
+        (place.latitude - 52.6).abs() < 0.1,
+        "geocoded to its district: {}",
+        place.latitude
+    );
+    let mut family = app.client();
+    let near = family
+        .get("/local-offer?postcode=NR30&distance=3&day=sunday")
+        .await;
+    assert!(
+        near.body.contains(&service_id),
+        "found near Great Yarmouth on a Sunday"
+    );
+    let norwich = family
+        .get("/local-offer?postcode=NR2&distance=3&day=sunday")
+        .await;
+    assert!(!norwich.body.contains(&service_id));
+}

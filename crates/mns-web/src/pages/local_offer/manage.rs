@@ -160,6 +160,14 @@ pub struct EditValues {
     send_support: String,
     funding: String,
     contact: String,
+    location_name: String,
+    address_1: String,
+    city: String,
+    postal_code: String,
+    accessibility: String,
+    opens_at: String,
+    closes_at: String,
+    days: Vec<String>,
 }
 
 #[derive(Template)]
@@ -175,7 +183,18 @@ struct EditPage {
     needs: Vec<Choice>,
     categories: Vec<Choice>,
     deliveries: Vec<Choice>,
+    days: Vec<Choice>,
 }
+
+const WEEKDAYS: [(chrono::Weekday, &str, &str); 7] = [
+    (chrono::Weekday::Mon, "mon", "Monday"),
+    (chrono::Weekday::Tue, "tue", "Tuesday"),
+    (chrono::Weekday::Wed, "wed", "Wednesday"),
+    (chrono::Weekday::Thu, "thu", "Thursday"),
+    (chrono::Weekday::Fri, "fri", "Friday"),
+    (chrono::Weekday::Sat, "sat", "Saturday"),
+    (chrono::Weekday::Sun, "sun", "Sunday"),
+];
 
 fn values_of(s: &Service) -> EditValues {
     let lo = s.local_offer.clone().unwrap_or_default();
@@ -219,6 +238,61 @@ fn values_of(s: &Service) -> EditValues {
         send_support: lo.send_support,
         funding: lo.funding,
         contact: lo.contact,
+        location_name: s
+            .locations
+            .first()
+            .map(|l| l.location.name.clone())
+            .unwrap_or_default(),
+        address_1: s
+            .locations
+            .first()
+            .map(|l| l.location.address.address_1.clone())
+            .unwrap_or_default(),
+        city: s
+            .locations
+            .first()
+            .map(|l| l.location.address.city.clone())
+            .unwrap_or_default(),
+        postal_code: s
+            .locations
+            .first()
+            .map(|l| l.location.address.postal_code.clone())
+            .unwrap_or_default(),
+        accessibility: s
+            .locations
+            .first()
+            .map(|l| {
+                l.location
+                    .accessibility
+                    .iter()
+                    .map(|a| a.description.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default(),
+        opens_at: s
+            .schedules
+            .first()
+            .and_then(|x| x.opens_at)
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default(),
+        closes_at: s
+            .schedules
+            .first()
+            .and_then(|x| x.closes_at)
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default(),
+        days: s
+            .schedules
+            .first()
+            .map(|x| {
+                WEEKDAYS
+                    .iter()
+                    .filter(|(d, _, _)| x.days.contains(d))
+                    .map(|(_, code, _)| (*code).to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -272,6 +346,15 @@ async fn edit_page(
         checked: values.status == s.as_str(),
     })
     .collect();
+    let days = WEEKDAYS
+        .iter()
+        .map(|(_, code, label)| Choice {
+            value: (*code).into(),
+            label: (*label).into(),
+            hint: String::new(),
+            checked: values.days.iter().any(|d| d == code),
+        })
+        .collect();
     Ok(render(&EditPage {
         chrome: chrome(state, user, "/local-offer/manage/services").with_errors(&form),
         form,
@@ -290,6 +373,7 @@ async fn edit_page(
             CATEGORY_TAXONOMY,
             &c.iter().map(String::as_str).collect::<Vec<_>>(),
         ),
+        days,
         deliveries: choices(
             &terms,
             DELIVERY_TAXONOMY,
@@ -346,6 +430,17 @@ pub async fn save(
         send_support: get("send_support"),
         funding: get("funding"),
         contact: get("contact"),
+        location_name: get("location_name"),
+        address_1: get("address_1"),
+        city: get("city"),
+        postal_code: get("postal_code"),
+        accessibility: get("accessibility"),
+        opens_at: get("opens_at"),
+        closes_at: get("closes_at"),
+        days: values(&pairs, "day")
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
     };
     let (_, terms) = state.app.directory_vocabulary().await?;
     let mut codes = Vec::new();
@@ -512,6 +607,7 @@ pub async fn save(
         }
     };
     s.terms = term_ids;
+    apply_where_and_when(&state, &mut s, &v, &mut errors).await?;
     let base_version: i64 = get("version").parse().unwrap_or(-1);
     if errors.is_empty() {
         match state
@@ -536,6 +632,137 @@ pub async fn save(
         FormState::with(errors),
     )
     .await
+}
+
+/// Applies the form's place and opening times to the service: the first location and the first
+/// schedule are edited in place (their ids kept), a blank place makes the service one without a
+/// location (online or by phone), and no days means no regular opening times.
+async fn apply_where_and_when(
+    state: &AppState,
+    s: &mut Service,
+    v: &EditValues,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), AppError> {
+    use mns_domain::directory::{Accessibility, Address, Location, Schedule, ServiceAtLocation};
+    let place_given = [&v.location_name, &v.address_1, &v.city, &v.postal_code]
+        .iter()
+        .any(|t| !t.trim().is_empty());
+    if !place_given {
+        s.locations.clear();
+    } else {
+        let mut missing = false;
+        for (field, text, label) in [
+            ("location_name", &v.location_name, "the place's name"),
+            ("address_1", &v.address_1, "the first line of the address"),
+            ("city", &v.city, "the town"),
+            ("postal_code", &v.postal_code, "the postcode"),
+        ] {
+            if text.trim().is_empty() {
+                errors.push(FieldError::new(field, format!("Enter {label}, or leave every part of the place blank for a service with no venue")));
+                missing = true;
+            }
+        }
+        if !missing {
+            let postcode = match mns_domain::identifiers::Postcode::parse(&v.postal_code) {
+                Ok(p) => Some(p.as_str().to_string()),
+                Err(_) => {
+                    errors.push(FieldError::new(
+                        "postal_code",
+                        "Enter a full postcode, like NR2 1AB",
+                    ));
+                    None
+                }
+            };
+            if let Some(postcode) = postcode {
+                match state.app.locate_postcode(&postcode).await? {
+                    None => errors.push(FieldError::new("postal_code", "We do not know that postcode: check it, or ask the council to load the latest postcode file")),
+                    Some((point, _)) => {
+                        let moved = s.locations.first().is_none_or(|l| l.location.address.postal_code != postcode);
+                        let accessibility = v
+                            .accessibility
+                            .split([',', ';', '\n'])
+                            .map(str::trim)
+                            .filter(|a| !a.is_empty())
+                            .map(|a| Accessibility { id: mns_store::new_id(), description: a.to_string(), details: None })
+                            .collect();
+                        match s.locations.first_mut() {
+                            Some(sal) => {
+                                let l = &mut sal.location;
+                                l.name = v.location_name.trim().into();
+                                l.address.address_1 = v.address_1.trim().into();
+                                l.address.city = v.city.trim().into();
+                                l.address.postal_code = postcode;
+                                l.accessibility = accessibility;
+                                // A new postcode moves the place to its centroid; an unchanged
+                                // one keeps the more exact position already known.
+                                if moved {
+                                    l.latitude = point.latitude;
+                                    l.longitude = point.longitude;
+                                }
+                            }
+                            None => s.locations.push(ServiceAtLocation {
+                                id: mns_store::new_id(),
+                                location: Location {
+                                    id: mns_store::new_id(),
+                                    name: v.location_name.trim().into(),
+                                    description: None,
+                                    latitude: point.latitude,
+                                    longitude: point.longitude,
+                                    address: Address {
+                                        id: mns_store::new_id(),
+                                        address_1: v.address_1.trim().into(),
+                                        address_2: None,
+                                        city: v.city.trim().into(),
+                                        region: None,
+                                        postal_code: postcode,
+                                    },
+                                    accessibility,
+                                },
+                            }),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let days: Vec<chrono::Weekday> = WEEKDAYS
+        .iter()
+        .filter(|(_, code, _)| v.days.iter().any(|d| d == code))
+        .map(|(d, _, _)| *d)
+        .collect();
+    let time = |field: &str, text: &str, errors: &mut Vec<FieldError>| {
+        let t = text.trim();
+        if t.is_empty() {
+            return None;
+        }
+        let parsed = mns_domain::directory::search::parse_time(t);
+        if parsed.is_none() {
+            errors.push(FieldError::new(field, "Enter a time like 09:30 or 17:00"));
+        }
+        parsed
+    };
+    let opens_at = time("opens_at", &v.opens_at, errors);
+    let closes_at = time("closes_at", &v.closes_at, errors);
+    if days.is_empty() {
+        s.schedules.clear();
+    } else {
+        match s.schedules.first_mut() {
+            Some(schedule) => {
+                schedule.days = days;
+                schedule.opens_at = opens_at;
+                schedule.closes_at = closes_at;
+            }
+            None => s.schedules.push(Schedule {
+                id: mns_store::new_id(),
+                days,
+                opens_at,
+                closes_at,
+                description: None,
+            }),
+        }
+        // Further schedules (holiday sessions, say) are kept as they were.
+    }
+    Ok(())
 }
 
 /// `POST /local-offer/manage/services/{id}/confirm`: "this entry is still correct".
