@@ -2,11 +2,13 @@
 //! and other directories actually make take, end to end through `App::search_directory`
 //! (postcode lookup, count and page). Runs on SQLite, and on PostgreSQL at
 //! `MNS_TEST_POSTGRES_URL` (or `postgres://postgres@127.0.0.1:5432/postgres`) when that server
-//! answers, in a database of its own dropped afterwards. Prints p50/p95/p99 per query and the
-//! number of matches; asserts nothing.
+//! answers, in a database of its own dropped afterwards. Each database is loaded in chunks of
+//! 5,000 services, analysed (and PostgreSQL vacuumed), then every search runs a warm-up and
+//! 200 timed runs. Prints p50/p95/p99 per query and the number of matches; asserts nothing.
 //!
 //! `cargo bench -p mns-app --bench directory_search` (set `MNS_BENCH_SERVICES` to change the
-//! size, `MNS_BENCH_RUNS` the number of timed runs per query).
+//! size, `MNS_BENCH_RUNS` the number of timed runs per query, and `MNS_BENCH_KEEP=1` to keep
+//! both databases afterwards, printing where they are, for `EXPLAIN`).
 
 use mns_app::directory::parse_search;
 use mns_app::{App, Backend, Settings, system_actor};
@@ -113,7 +115,8 @@ async fn fresh_postgres() -> Option<(Store, String, String)> {
     Some((store, server, name))
 }
 
-/// Loads the taxonomies, postcode districts and the generated directory; returns the app.
+/// Loads the taxonomies, postcode districts and the generated directory, then analyses the
+/// tables; returns the app.
 async fn load(store: Store, services: usize) -> App {
     let app = App::new(store, Settings::new("http://localhost"));
     let actor = system_actor("bench");
@@ -206,15 +209,32 @@ async fn main() {
 
     let mut results: Vec<(Backend, Vec<Timing>)> = Vec::new();
 
-    let (sqlite, _db) = fresh_store(Backend::Sqlite).await;
+    let keep = std::env::var_os("MNS_BENCH_KEEP").is_some_and(|v| v == "1");
+    let (sqlite, db) = fresh_store(Backend::Sqlite).await;
     let app = load(sqlite, services).await;
     results.push((Backend::Sqlite, run(&app, &queries, runs).await));
     app.store.close().await;
+    if keep {
+        println!("kept {}", db.url);
+        // Leaks the temporary folder so that it is not removed.
+        std::mem::forget(db);
+    }
 
     if let Some((store, server, name)) = fresh_postgres().await {
         let app = load(store, services).await;
+        // Autovacuum would soon do this after a bulk load; doing it now keeps it from running
+        // during the measurements and lets index-only scans skip the heap from the first run.
+        let mut conn = sqlx::PgConnection::connect(&with_database(&server, &name))
+            .await
+            .expect("connect to vacuum");
+        conn.execute("VACUUM").await.expect("vacuum");
+        conn.close().await.expect("disconnect");
         results.push((Backend::Postgres, run(&app, &queries, runs).await));
         app.store.close().await;
+        if keep {
+            println!("kept {}", with_database(&server, &name));
+            return print_table(services, runs, &results);
+        }
         let mut admin = sqlx::PgConnection::connect(&server)
             .await
             .expect("reconnect to drop the benchmark database");
@@ -223,11 +243,14 @@ async fn main() {
             .await
             .expect("drop the benchmark database");
     }
+    print_table(services, runs, &results);
+}
 
+fn print_table(services: usize, runs: usize, results: &[(Backend, Vec<Timing>)]) {
     println!();
     println!("{services} services, {runs} runs per query after a warm-up; times in ms");
     let mut header = format!("{:<48} {:>7}", "query", "matches");
-    for (backend, _) in &results {
+    for (backend, _) in results {
         for pct in ["p50", "p95", "p99"] {
             header.push_str(&format!(" {:>15}", format!("{backend:?} {pct}")));
         }
@@ -235,7 +258,7 @@ async fn main() {
     println!("{header}");
     for (i, (label, _)) in SEARCHES.iter().enumerate() {
         let mut line = format!("{label:<48} {:>7}", results[0].1[i].total);
-        for (_, timings) in &results {
+        for (_, timings) in results {
             let t = timings[i];
             line.push_str(&format!(" {:>15.2} {:>15.2} {:>15.2}", t.p50, t.p95, t.p99));
         }

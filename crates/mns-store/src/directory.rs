@@ -575,11 +575,26 @@ impl Store {
     ) -> StoreResult<SearchPage> {
         let mut params = Vec::new();
         let filters = search_filters(query, &mut params);
+        let filter_params = params.len();
         let limit = i64::from(query.per_page.max(1));
         let offset = query.offset() as i64;
-        // The distance expression: squared degrees, longitude scaled to latitude's units.
-        let (from, dist_select, order) = match near {
+        // Each shape gives: the rows searched (`from`), the count's own statement when it can
+        // skip work the page needs, the page's sort keys beside `s.id` (`keys`, named for the
+        // outer query), the order over them inside (`order`) and outside (`outer_order`), and
+        // what the outer query returns as distance and service-at-location.
+        struct Shape {
+            from: String,
+            count: Option<(String, usize)>,
+            keys: &'static str,
+            order: &'static str,
+            outer_order: &'static str,
+            dist: &'static str,
+            sal: &'static str,
+        }
+        let shape = match near {
             Some(point) => {
+                // The distance expression: squared degrees, longitude scaled to latitude's
+                // units.
                 let lat = params.len() + 1;
                 params.push(Param::Float(point.latitude));
                 params.push(Param::Float(point.longitude));
@@ -610,51 +625,113 @@ impl Store {
                         n + 5
                     );
                 }
-                let join = if query.within_metres.is_some() { "JOIN" } else { "LEFT JOIN" };
                 match unit {
-                    SearchUnit::Service => (
-                        format!(
-                            "directory_services s {join} (SELECT l.service_id, MIN({expr}) AS dist \
-                             FROM directory_service_at_locations l{within} GROUP BY l.service_id) d \
-                             ON d.service_id = s.id"
-                        ),
-                        "d.dist, NULL".to_string(),
-                        "(CASE WHEN d.dist IS NULL THEN 1 ELSE 0 END), d.dist, s.name_key, s.id".to_string(),
-                    ),
-                    SearchUnit::ServiceAtLocation => (
-                        format!(
+                    SearchUnit::Service => {
+                        let join = if query.within_metres.is_some() {
+                            "JOIN"
+                        } else {
+                            "LEFT JOIN"
+                        };
+                        // Counting needs no nearest distance: with a radius, a service counts
+                        // if any of its locations is inside it; without, every service that
+                        // passes the filters counts (the outer join keeps them all).
+                        let count = if query.within_metres.is_some() {
+                            (
+                                format!(
+                                    "SELECT COUNT(*) FROM directory_services s WHERE {filters} \
+                                     AND s.id IN (SELECT l.service_id FROM \
+                                     directory_service_at_locations l{within})"
+                                ),
+                                params.len(),
+                            )
+                        } else {
+                            (
+                                format!("SELECT COUNT(*) FROM directory_services s WHERE {filters}"),
+                                filter_params,
+                            )
+                        };
+                        Shape {
+                            from: format!(
+                                "directory_services s {join} (SELECT l.service_id, MIN({expr}) AS dist \
+                                 FROM directory_service_at_locations l{within} GROUP BY l.service_id) d \
+                                 ON d.service_id = s.id"
+                            ),
+                            count: Some(count),
+                            keys: "d.dist AS dist, s.name_key AS name_key",
+                            order: "(CASE WHEN d.dist IS NULL THEN 1 ELSE 0 END), d.dist, s.name_key, s.id",
+                            outer_order: "(CASE WHEN p.dist IS NULL THEN 1 ELSE 0 END), p.dist, p.name_key, p.id",
+                            dist: "p.dist",
+                            sal: "NULL",
+                        }
+                    }
+                    SearchUnit::ServiceAtLocation => Shape {
+                        from: format!(
                             "directory_services s JOIN (SELECT l.id, l.service_id, {expr} AS dist \
                              FROM directory_service_at_locations l{within}) d ON d.service_id = s.id"
                         ),
-                        "d.dist, d.id".to_string(),
-                        "d.dist, s.name_key, d.id".to_string(),
-                    ),
+                        count: None,
+                        keys: "d.dist AS dist, s.name_key AS name_key, d.id AS sal",
+                        order: "d.dist, s.name_key, d.id",
+                        outer_order: "p.dist, p.name_key, p.sal",
+                        dist: "p.dist",
+                        sal: "p.sal",
+                    },
                 }
             }
             None => match unit {
-                SearchUnit::Service => (
-                    "directory_services s".to_string(),
-                    "NULL, NULL".to_string(),
-                    "s.name_key, s.id".to_string(),
-                ),
-                SearchUnit::ServiceAtLocation => (
-                    "directory_services s JOIN directory_service_at_locations d ON d.service_id = s.id"
+                SearchUnit::Service => Shape {
+                    from: "directory_services s".to_string(),
+                    count: None,
+                    keys: "s.name_key AS name_key",
+                    order: "s.name_key, s.id",
+                    outer_order: "p.name_key, p.id",
+                    dist: "NULL",
+                    sal: "NULL",
+                },
+                SearchUnit::ServiceAtLocation => Shape {
+                    from: "directory_services s JOIN directory_service_at_locations d ON d.service_id = s.id"
                         .to_string(),
-                    "NULL, d.id".to_string(),
-                    "s.name_key, d.id".to_string(),
-                ),
+                    count: None,
+                    keys: "s.name_key AS name_key, d.id AS sal",
+                    order: "s.name_key, d.id",
+                    outer_order: "p.name_key, p.sal",
+                    dist: "NULL",
+                    sal: "p.sal",
+                },
             },
         };
-        let count_sql = format!("SELECT COUNT(*) FROM {from} WHERE {filters}");
-        let (total,): (i64,) = bind_all(sqlx::query_as(&count_sql), &params)
+        let Shape {
+            from,
+            count,
+            keys,
+            order,
+            outer_order,
+            dist,
+            sal,
+        } = shape;
+        let (count_sql, count_params) = count.unwrap_or_else(|| {
+            (
+                format!("SELECT COUNT(*) FROM {from} WHERE {filters}"),
+                params.len(),
+            )
+        });
+        // Neither statement is kept prepared: searches come in many shapes, and PostgreSQL
+        // would soon swap a kept statement's plan for a generic one that cannot see how many
+        // services a term or a radius holds (measured at twice as slow).
+        let (total,): (i64,) = bind_all(sqlx::query_as(&count_sql), &params[..count_params])
+            .persistent(false)
             .fetch_one(&self.pool)
             .await?;
+        // The page is chosen on the search columns alone and only its rows' documents are
+        // read: sorting every match with its document would carry kilobytes per row.
         let page_sql = format!(
-            "SELECT s.document, {dist_select} FROM {from} WHERE {filters} ORDER BY {order} \
-             LIMIT {limit} OFFSET {offset}"
+            "SELECT s.document, {dist}, {sal} FROM (SELECT s.id AS id, {keys} FROM {from} \
+             WHERE {filters} ORDER BY {order} LIMIT {limit} OFFSET {offset}) p \
+             JOIN directory_services s ON s.id = p.id ORDER BY {outer_order}"
         );
         let rows: Vec<(String, Option<f64>, Option<String>)> =
             bind_all(sqlx::query_as(&page_sql), &params)
+                .persistent(false)
                 .fetch_all(&self.pool)
                 .await?;
         let mut hits = Vec::with_capacity(rows.len());

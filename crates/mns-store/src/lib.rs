@@ -133,7 +133,7 @@ impl Store {
                 Box::pin(async move {
                     conn.execute(
                         "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                         PRAGMA synchronous = NORMAL;",
+                         PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;",
                     )
                     .await?;
                     Ok(())
