@@ -19,30 +19,28 @@ use serde_json::Value;
 
 type ApiResult = Result<Response, ApiError>;
 
-/// A JSON response anyone may read from any origin.
-fn open(value: Value) -> Response {
-    let mut response = Json(value).into_response();
+/// Lets pages on any site read the response (ORUK directories are read across origins).
+pub fn allow_any_origin(response: &mut Response) {
     response.headers_mut().insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
     );
+}
+
+/// A JSON response anyone may read from any origin.
+fn open(value: Value) -> Response {
+    let mut response = Json(value).into_response();
+    allow_any_origin(&mut response);
     response
 }
 
-/// An error that other origins can read too.
-fn open_error(error: AppError) -> ApiError {
-    ApiError(error)
-}
-
+/// An answer or an error, readable from any origin.
 fn with_cors(result: ApiResult) -> Response {
     let mut response = match result {
         Ok(r) => r,
         Err(e) => e.into_response(),
     };
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
+    allow_any_origin(&mut response);
     response
 }
 
@@ -135,13 +133,12 @@ pub async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) ->
 
 async fn services_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
     let pairs = pairs_of(raw);
-    let (taxonomies, terms) = vocabulary(state).await.map_err(open_error)?;
-    let query = parse_search(&pairs, &terms).map_err(|e| open_error(AppError::Invalid(e)))?;
+    let (taxonomies, terms) = vocabulary(state).await?;
+    let query = parse_search(&pairs, &terms).map_err(|e| ApiError(AppError::Invalid(e)))?;
     let found = state
         .app
         .search_directory(&query, SearchUnit::Service)
-        .await
-        .map_err(open_error)?;
+        .await?;
     let full = flag(&pairs, "full");
     let mut contents = Vec::new();
     for hit in &found.page.hits {
@@ -150,7 +147,7 @@ async fn services_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
             .store
             .directory_organization(&hit.service.organization_id)
             .await
-            .map_err(|e| open_error(e.into()))?;
+            .map_err(AppError::from)?;
         contents.push(if full {
             oruk::service_full(&hit.service, org.as_ref(), &terms, &taxonomies)
         } else {
@@ -171,12 +168,8 @@ pub async fn service(State(state): State<AppState>, Path(id): Path<String>) -> R
 }
 
 async fn service_inner(state: &AppState, id: &str) -> ApiResult {
-    let view = state
-        .app
-        .directory_service(None, id)
-        .await
-        .map_err(open_error)?;
-    let (taxonomies, terms) = vocabulary(state).await.map_err(open_error)?;
+    let view = state.app.directory_service(None, id).await?;
+    let (taxonomies, terms) = vocabulary(state).await?;
     Ok(open(oruk::service_full(
         &view.entry.service,
         view.organization.as_ref(),
@@ -196,13 +189,12 @@ pub async fn service_at_locations(
 
 async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
     let pairs = pairs_of(raw);
-    let (taxonomies, terms) = vocabulary(state).await.map_err(open_error)?;
-    let query = parse_search(&pairs, &terms).map_err(|e| open_error(AppError::Invalid(e)))?;
+    let (taxonomies, terms) = vocabulary(state).await?;
+    let query = parse_search(&pairs, &terms).map_err(|e| ApiError(AppError::Invalid(e)))?;
     let found = state
         .app
         .search_directory(&query, SearchUnit::ServiceAtLocation)
-        .await
-        .map_err(open_error)?;
+        .await?;
     let full = flag(&pairs, "full");
     let mut contents = Vec::new();
     for hit in &found.page.hits {
@@ -214,7 +206,7 @@ async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiR
             .iter()
             .find(|l| Some(&l.id) == hit.service_at_location_id.as_ref())
             .ok_or_else(|| {
-                open_error(AppError::Internal(
+                ApiError(AppError::Internal(
                     "a service at location is missing from its service".into(),
                 ))
             })?;
@@ -223,7 +215,7 @@ async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiR
             .store
             .directory_organization(&hit.service.organization_id)
             .await
-            .map_err(|e| open_error(e.into()))?;
+            .map_err(AppError::from)?;
         contents.push(if full {
             oruk::service_at_location(sal, &hit.service, org.as_ref(), &terms, &taxonomies)
         } else {
@@ -252,7 +244,7 @@ async fn service_at_location_inner(state: &AppState, id: &str) -> ApiResult {
         .store
         .service_of_location_link(id)
         .await
-        .map_err(|e| open_error(e.into()))?
+        .map_err(AppError::from)?
         .ok_or(ApiError(AppError::NotFound))?;
     if entry.service.status != ServiceStatus::Active {
         return Err(ApiError(AppError::NotFound));
@@ -268,8 +260,8 @@ async fn service_at_location_inner(state: &AppState, id: &str) -> ApiResult {
         .store
         .directory_organization(&entry.service.organization_id)
         .await
-        .map_err(|e| open_error(e.into()))?;
-    let (taxonomies, terms) = vocabulary(state).await.map_err(open_error)?;
+        .map_err(AppError::from)?;
+    let (taxonomies, terms) = vocabulary(state).await?;
     Ok(open(oruk::service_at_location(
         sal,
         &entry.service,
@@ -294,8 +286,8 @@ pub async fn taxonomies(State(state): State<AppState>, RawQuery(raw): RawQuery) 
     with_cors(
         async {
             let pairs = pairs_of(raw.as_deref());
-            let (page, per_page) = paging(&pairs).map_err(open_error)?;
-            let (taxonomies, _) = vocabulary(&state).await.map_err(open_error)?;
+            let (page, per_page) = paging(&pairs)?;
+            let (taxonomies, _) = vocabulary(&state).await?;
             let contents = slice(&taxonomies, page, per_page)
                 .iter()
                 .map(oruk::taxonomy_list_item)
@@ -315,7 +307,7 @@ pub async fn taxonomies(State(state): State<AppState>, RawQuery(raw): RawQuery) 
 pub async fn taxonomy(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     with_cors(
         async {
-            let (taxonomies, terms) = vocabulary(&state).await.map_err(open_error)?;
+            let (taxonomies, terms) = vocabulary(&state).await?;
             let t = taxonomies
                 .iter()
                 .find(|t| t.id == id)
@@ -334,8 +326,8 @@ pub async fn taxonomy_terms(State(state): State<AppState>, RawQuery(raw): RawQue
     with_cors(
         async {
             let pairs = pairs_of(raw.as_deref());
-            let (page, per_page) = paging(&pairs).map_err(open_error)?;
-            let (taxonomies, terms) = vocabulary(&state).await.map_err(open_error)?;
+            let (page, per_page) = paging(&pairs)?;
+            let (taxonomies, terms) = vocabulary(&state).await?;
             let get = |k: &str| {
                 pairs
                     .iter()
@@ -375,7 +367,7 @@ pub async fn taxonomy_terms(State(state): State<AppState>, RawQuery(raw): RawQue
 pub async fn taxonomy_term(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     with_cors(
         async {
-            let (taxonomies, terms) = vocabulary(&state).await.map_err(open_error)?;
+            let (taxonomies, terms) = vocabulary(&state).await?;
             let t = terms
                 .iter()
                 .find(|t| t.id == id)
@@ -394,7 +386,7 @@ pub async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuer
     with_cors(
         async {
             let pairs = pairs_of(raw.as_deref());
-            let (page, per_page) = paging(&pairs).map_err(open_error)?;
+            let (page, per_page) = paging(&pairs)?;
             let search = pairs
                 .iter()
                 .find(|(k, _)| k == "search")
@@ -405,7 +397,7 @@ pub async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuer
                 .store
                 .directory_organizations(search.as_deref(), page, per_page)
                 .await
-                .map_err(|e| open_error(e.into()))?;
+                .map_err(AppError::from)?;
             let contents = orgs.iter().map(oruk::organization_list_item).collect();
             Ok(open(oruk::page(contents, total, page, per_page)))
         }
@@ -428,16 +420,16 @@ pub async fn organization(
                 .store
                 .directory_organization(&id)
                 .await
-                .map_err(|e| open_error(e.into()))?
+                .map_err(AppError::from)?
                 .ok_or(ApiError(AppError::NotFound))?;
             if flag(&pairs, "full_service") {
-                let (taxonomies, terms) = vocabulary(&state).await.map_err(open_error)?;
+                let (taxonomies, terms) = vocabulary(&state).await?;
                 let services: Vec<Value> = state
                     .app
                     .store
                     .services_of_organization(&id)
                     .await
-                    .map_err(|e| open_error(e.into()))?
+                    .map_err(AppError::from)?
                     .iter()
                     .filter(|e| e.service.status == ServiceStatus::Active)
                     .map(|e| oruk::service_full(&e.service, Some(&org), &terms, &taxonomies))

@@ -135,10 +135,7 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
         let mut response = ApiError(AppError::NotFound).into_response();
         // The ORUK API is read from other sites' pages: its errors must be readable there too.
         if uri.path().starts_with("/api/oruk") {
-            response.headers_mut().insert(
-                axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                axum::http::HeaderValue::from_static("*"),
-            );
+            crate::api_oruk::allow_any_origin(&mut response);
         }
         response
     } else {

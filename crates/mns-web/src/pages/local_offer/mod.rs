@@ -713,35 +713,20 @@ async fn service_page(
         if !l.accessibility.is_empty() {
             facts.push(Fact {
                 key: "Accessibility".into(),
-                value: l
-                    .accessibility
-                    .iter()
-                    .map(|x| x.description.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                value: joined(&l.accessibility, |x| &x.description),
             });
         }
     }
     if !s.languages.is_empty() {
         facts.push(Fact {
             key: "Languages".into(),
-            value: s
-                .languages
-                .iter()
-                .map(|l| l.name.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
+            value: joined(&s.languages, |l| &l.name),
         });
     }
     if !s.service_areas.is_empty() {
         facts.push(Fact {
             key: "Areas covered".into(),
-            value: s
-                .service_areas
-                .iter()
-                .map(|a| a.name.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
+            value: joined(&s.service_areas, |a| &a.name),
         });
     }
     if let Some(f) = &s.fees_description {
@@ -753,12 +738,7 @@ async fn service_page(
     if !s.funding.is_empty() {
         facts.push(Fact {
             key: "Funded by".into(),
-            value: s
-                .funding
-                .iter()
-                .map(|f| f.source.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
+            value: joined(&s.funding, |f| &f.source),
         });
     }
     let local_offer = s
@@ -845,6 +825,11 @@ async fn service_page(
         view,
     };
     Ok(with_cookie(render(&page), cookie))
+}
+
+/// The names of `items`, comma-separated, for a summary line.
+fn joined<T>(items: &[T], name: impl Fn(&T) -> &str) -> String {
+    items.iter().map(name).collect::<Vec<_>>().join(", ")
 }
 
 fn day_name(day: chrono::Weekday) -> &'static str {
