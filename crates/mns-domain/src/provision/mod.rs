@@ -43,9 +43,9 @@ pub use special::{
     SendDetails, authority_responsible_during_admission, discharge_opens_planning, invoice_payable,
 };
 pub use timeline::{
-    CaseState, PeriodError, ProvisionPeriod, TransitionError, UnknownCaseState,
-    days_from_referral_to_provision_start, due_this_week, flag_no_continuation, may_move,
-    may_request_end, moves_for, must_tell_coordinator_at_once, overdue, period,
+    CaseState, ContinuationRequest, PeriodError, ProvisionPeriod, TransitionError,
+    UnknownCaseState, days_from_referral_to_provision_start, due_this_week, flag_no_continuation,
+    may_move, may_request_end, moves_for, must_tell_coordinator_at_once, overdue, period,
 };
 
 #[cfg(test)]

@@ -322,6 +322,48 @@ fn school_weeks_before(
         .max(start)
 }
 
+/// What a school sends to ask for another period (MN-CONT-1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContinuationRequest {
+    /// The date of the newest medical evidence sent with the request.
+    pub evidence_dated: Option<NaiveDate>,
+    /// Whether the attendance herringbone for the period is attached.
+    pub has_attendance: bool,
+    /// Whether an updated individual healthcare plan is attached.
+    pub has_updated_healthcare_plan: bool,
+}
+
+impl ContinuationRequest {
+    /// What the request still lacks (MN-CONT-1): updated medical evidence no older than the
+    /// policy allows (the MN-EV age rule applies again), the attendance herringbone, and an
+    /// updated healthcare plan where the pupil has one. Empty when it is complete.
+    pub fn missing(
+        &self,
+        pupil_has_healthcare_plan: bool,
+        today: NaiveDate,
+        policy: &PolicyParameters,
+    ) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        let oldest = today
+            .checked_sub_days(Days::new(u64::from(policy.evidence_max_age_weeks) * 7))
+            .unwrap_or(NaiveDate::MIN);
+        match self.evidence_dated {
+            None => missing.push("updated medical evidence"),
+            Some(dated) if dated < oldest || dated > today => {
+                missing.push("medical evidence dated within the policy's evidence age")
+            }
+            Some(_) => {}
+        }
+        if !self.has_attendance {
+            missing.push("the attendance herringbone");
+        }
+        if pupil_has_healthcare_plan && !self.has_updated_healthcare_plan {
+            missing.push("the updated individual healthcare plan");
+        }
+        missing
+    }
+}
+
 /// Whether the case is flagged for ending (MN-CONT-3): the continuation request was due and
 /// none has come. The flag is shown to the coordinator, who decides (MN-END-1).
 pub fn flag_no_continuation(period: &ProvisionPeriod, today: NaiveDate, has_request: bool) -> bool {
@@ -337,6 +379,50 @@ pub fn due_this_week(date: NaiveDate, today: NaiveDate) -> bool {
 /// Whether a due date has passed, for the dashboard: the day itself is still on time.
 pub fn overdue(date: NaiveDate, today: NaiveDate) -> bool {
     date < today
+}
+
+#[cfg(test)]
+mod continuation_request_tests {
+    use super::*;
+
+    #[test]
+    fn mn_cont_1_a_continuation_request_needs_new_evidence_attendance_and_the_plan() {
+        let policy = PolicyParameters::norfolk_2024();
+        let today = NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
+        let complete = ContinuationRequest {
+            evidence_dated: NaiveDate::from_ymd_opt(2026, 2, 20),
+            has_attendance: true,
+            has_updated_healthcare_plan: true,
+        };
+        assert!(complete.missing(true, today, &policy).is_empty());
+        let stale = ContinuationRequest {
+            evidence_dated: NaiveDate::from_ymd_opt(2025, 9, 1),
+            has_attendance: false,
+            has_updated_healthcare_plan: false,
+        };
+        assert_eq!(
+            stale.missing(true, today, &policy),
+            vec![
+                "medical evidence dated within the policy's evidence age",
+                "the attendance herringbone",
+                "the updated individual healthcare plan",
+            ]
+        );
+        // No healthcare plan to update: not asked for.
+        let no_plan = ContinuationRequest {
+            has_updated_healthcare_plan: false,
+            ..complete
+        };
+        assert!(no_plan.missing(false, today, &policy).is_empty());
+        let none = ContinuationRequest {
+            evidence_dated: None,
+            ..no_plan
+        };
+        assert_eq!(
+            none.missing(false, today, &policy),
+            vec!["updated medical evidence"]
+        );
+    }
 }
 
 #[cfg(test)]
