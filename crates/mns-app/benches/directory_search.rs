@@ -1,6 +1,7 @@
 //! The Local Offer directory with 50,000 generated services: how long the searches families
 //! and other directories actually make take, end to end through `App::search_directory`
-//! (postcode lookup, count and page). Runs on SQLite, and on PostgreSQL at
+//! (postcode lookup, the generation check, the in-memory index, and reading the page's
+//! documents). Also prints how long the index takes to load. Runs on SQLite, and on PostgreSQL at
 //! `MNS_TEST_POSTGRES_URL` (or `postgres://postgres@127.0.0.1:5432/postgres`) when that server
 //! answers, in a database of its own dropped afterwards. Each database is loaded in chunks of
 //! 5,000 services, analysed (and PostgreSQL vacuumed), then every search runs a warm-up and
@@ -141,6 +142,13 @@ async fn load(store: Store, services: usize) -> App {
             .unwrap();
     }
     app.store.analyze().await.unwrap();
+    let warm = Instant::now();
+    let indexed = app.warm_directory_index().await.unwrap();
+    println!(
+        "{:?}: search index of {indexed} active services loaded in {:.2} s",
+        app.store.backend(),
+        warm.elapsed().as_secs_f64()
+    );
     println!(
         "{:?}: {postcodes} postcode districts, {} organisations and {services} services loaded in {:.1} s",
         app.store.backend(),

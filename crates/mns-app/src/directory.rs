@@ -121,8 +121,7 @@ impl App {
             None => None,
         };
         let page = self
-            .store
-            .search_directory(query, origin.as_ref().map(|(p, _)| *p), unit)
+            .search_index(query, origin.as_ref().map(|(p, _)| *p), unit)
             .await?;
         Ok(SearchResults { page, origin })
     }

@@ -10,8 +10,10 @@
 pub mod attendance;
 pub mod audit;
 pub mod calendars;
+pub mod cases;
 pub mod demo;
 pub mod directory;
+pub mod directory_index;
 pub mod documents;
 pub mod identity;
 pub mod letters;
@@ -109,6 +111,8 @@ pub struct App {
     pub settings: Arc<Settings>,
     /// Where "now" comes from.
     pub clock: Clock,
+    /// This instance's directory search index.
+    pub(crate) directory_index: Arc<directory_index::DirectoryIndex>,
 }
 
 /// Who is acting, and from where.
@@ -186,6 +190,7 @@ impl App {
             store,
             settings: Arc::new(settings),
             clock: Clock::System,
+            directory_index: Arc::default(),
         }
     }
 

@@ -437,6 +437,9 @@ impl App {
         tx.insert_decision(&record).await?;
         self.audit(&mut tx, actor, "referral.decide", "referral", id, kind)
             .await?;
+        if status == Status::Accepted {
+            self.open_case(&mut tx, actor, &referral).await?;
+        }
         let mut recipients = match &referral.school_urn {
             Some(urn) => self.store.school_user_emails(urn).await?,
             None => Vec::new(),

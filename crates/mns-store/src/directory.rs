@@ -7,6 +7,7 @@
 
 use crate::{Store, StoreError, StoreResult, WriteTx, parse_ts, ts};
 use chrono::{DateTime, NaiveDate, Utc};
+use mns_domain::directory::index::{DEGREES_PER_METRE, IndexedService};
 use mns_domain::directory::search::{Point, SearchQuery, prefix_upper_bound};
 use mns_domain::directory::{Organization, Service, Taxonomy, TaxonomyTerm};
 use sqlx::any::AnyArguments;
@@ -40,6 +41,33 @@ pub struct SearchHit {
     pub nearest: Option<Point>,
 }
 
+impl SearchHit {
+    /// A hit on `service` (at `service_at_location_id` when searching by location), with its
+    /// nearest place to `near` worked out.
+    pub fn new(
+        service: Service,
+        service_at_location_id: Option<String>,
+        near: Option<Point>,
+    ) -> SearchHit {
+        let nearest = near.and_then(|p| {
+            service
+                .locations
+                .iter()
+                .filter(|l| service_at_location_id.as_ref().is_none_or(|id| &l.id == id))
+                .map(|l| Point {
+                    latitude: l.location.latitude,
+                    longitude: l.location.longitude,
+                })
+                .min_by(|a, b| p.distance_metres(*a).total_cmp(&p.distance_metres(*b)))
+        });
+        SearchHit {
+            service,
+            service_at_location_id,
+            nearest,
+        }
+    }
+}
+
 /// A page of search results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchPage {
@@ -49,14 +77,7 @@ pub struct SearchPage {
     pub hits: Vec<SearchHit>,
 }
 
-/// What a search returns one row per.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SearchUnit {
-    /// One row per service (the public search and ORUK `/services`).
-    Service,
-    /// One row per service at a location (ORUK `/service_at_locations`).
-    ServiceAtLocation,
-}
+pub use mns_domain::directory::index::SearchUnit;
 
 /// A stored version of a service.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,7 +188,14 @@ impl WriteTx {
         .bind(to_json(taxonomy))
         .execute(&mut *self.tx)
         .await?;
+        let mut moved = false;
         for (position, term) in terms.iter().enumerate() {
+            let before: Option<(String,)> =
+                sqlx::query_as("SELECT taxonomy_id FROM directory_terms WHERE id = $1")
+                    .bind(&term.id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+            moved |= before.is_none_or(|(t,)| t != term.taxonomy_id);
             sqlx::query(
                 "INSERT INTO directory_terms (id, taxonomy_id, code, position, document) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
@@ -182,6 +210,28 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         }
+        // Search filters by taxonomy through its terms: a new term, or one that moved, changes
+        // what search indexes hold.
+        if moved {
+            self.bump_directory_generation(None).await?;
+        }
+        Ok(())
+    }
+
+    /// Records that search columns changed (a service's, or with `None` the taxonomies'), so
+    /// that every instance's search index catches up before its next search.
+    async fn bump_directory_generation(&mut self, service_id: Option<&str>) -> StoreResult<()> {
+        let (generation,): (i64,) = sqlx::query_as(
+            "UPDATE directory_generation SET generation = generation + 1 WHERE id = 1 \
+             RETURNING generation",
+        )
+        .fetch_one(&mut *self.tx)
+        .await?;
+        sqlx::query("INSERT INTO directory_index_log (generation, service_id) VALUES ($1, $2)")
+            .bind(generation)
+            .bind(service_id)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
@@ -270,6 +320,7 @@ impl WriteTx {
         words.sort();
         words.dedup();
         insert_keys(self, "directory_words", "word", &service.id, &words).await?;
+        self.bump_directory_generation(Some(&service.id)).await?;
         sqlx::query(
             "INSERT INTO directory_service_versions (service_id, version, document, changed_by, \
              changed_at, note) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -560,10 +611,6 @@ fn search_filters(query: &SearchQuery, params: &mut Vec<Param>) -> String {
     clauses.join(" AND ")
 }
 
-/// Degrees of latitude per metre, for turning a radius into the units the distance
-/// expression works in.
-const DEGREES_PER_METRE: f64 = 1.0 / 111_195.0;
-
 impl Store {
     /// Searches the directory. With `near`, results are ordered by distance to it (nearest
     /// location first) and `query.within_metres` limits how far; otherwise by name.
@@ -736,23 +783,7 @@ impl Store {
                 .await?;
         let mut hits = Vec::with_capacity(rows.len());
         for (document, _dist, sal) in rows {
-            let service: Service = from_json(&document)?;
-            let nearest = near.and_then(|p| {
-                service
-                    .locations
-                    .iter()
-                    .filter(|l| sal.as_ref().is_none_or(|id| &l.id == id))
-                    .map(|l| Point {
-                        latitude: l.location.latitude,
-                        longitude: l.location.longitude,
-                    })
-                    .min_by(|a, b| p.distance_metres(*a).total_cmp(&p.distance_metres(*b)))
-            });
-            hits.push(SearchHit {
-                service,
-                service_at_location_id: sal,
-                nearest,
-            });
+            hits.push(SearchHit::new(from_json(&document)?, sal, near));
         }
         Ok(SearchPage {
             total: total as u64,
@@ -774,6 +805,172 @@ impl Store {
             })
         })
         .transpose()
+    }
+
+    /// The directory's generation, bumped by every change to search columns.
+    pub async fn directory_generation(&self) -> StoreResult<i64> {
+        let (generation,): (i64,) =
+            sqlx::query_as("SELECT generation FROM directory_generation WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(generation)
+    }
+
+    /// What changed after `generation`, oldest first: each generation with the service that
+    /// changed, or `None` when the taxonomies did.
+    pub async fn directory_changes_since(
+        &self,
+        generation: i64,
+    ) -> StoreResult<Vec<(i64, Option<String>)>> {
+        Ok(sqlx::query_as(
+            "SELECT generation, service_id FROM directory_index_log WHERE generation > $1 \
+             ORDER BY generation",
+        )
+        .bind(generation)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Every taxonomy term's id with its taxonomy's id.
+    pub async fn directory_term_taxonomies(&self) -> StoreResult<Vec<(String, String)>> {
+        Ok(
+            sqlx::query_as("SELECT id, taxonomy_id FROM directory_terms")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The search columns of active services, for a search index: every one, or those of
+    /// `ids` (ids of services not running are left out).
+    pub async fn directory_index_entries(
+        &self,
+        ids: Option<&[String]>,
+    ) -> StoreResult<Vec<IndexedService>> {
+        type Columns = (
+            String,
+            String,
+            String,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            String,
+            String,
+            String,
+        );
+        let batches: Vec<Option<&[String]>> = match ids {
+            None => vec![None],
+            Some(ids) => ids.chunks(500).map(Some).collect(),
+        };
+        let mut out = Vec::new();
+        for batch in batches {
+            let (filter, service_filter, binds) = match batch {
+                None => (String::new(), String::new(), &[][..]),
+                Some(ids) => {
+                    let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+                    let list = list.join(", ");
+                    (
+                        format!(" AND id IN ({list})"),
+                        format!(" WHERE service_id IN ({list})"),
+                        ids,
+                    )
+                }
+            };
+            let sql = format!(
+                "SELECT id, organization_id, name_key, local_offer, minimum_age, maximum_age, \
+                 free, day_mask, opens_at, closes_at, last_modified FROM directory_services \
+                 WHERE status = 'active'{filter}"
+            );
+            let mut q = sqlx::query_as::<_, Columns>(&sql);
+            for id in binds {
+                q = q.bind(id);
+            }
+            let mut found: std::collections::HashMap<String, IndexedService> =
+                std::collections::HashMap::new();
+            for row in q.fetch_all(&self.pool).await? {
+                let (id, org, name_key, lo, min, max, free, days, opens, closes, modified) = row;
+                found.insert(
+                    id.clone(),
+                    IndexedService {
+                        id,
+                        organization_id: org,
+                        name_key,
+                        local_offer: lo != 0,
+                        free: free != 0,
+                        minimum_age: min,
+                        maximum_age: max,
+                        day_mask: days,
+                        opens_at: opens,
+                        closes_at: closes,
+                        last_modified: parse_ts(&modified)?,
+                        terms: Vec::new(),
+                        words: Vec::new(),
+                        locations: Vec::new(),
+                    },
+                );
+            }
+            for (table, column) in [
+                ("directory_service_terms", "term_id"),
+                ("directory_words", "word"),
+            ] {
+                let sql = format!("SELECT service_id, {column} FROM {table}{service_filter}");
+                let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+                for id in binds {
+                    q = q.bind(id);
+                }
+                for (service_id, key) in q.fetch_all(&self.pool).await? {
+                    if let Some(entry) = found.get_mut(&service_id) {
+                        if column == "term_id" {
+                            entry.terms.push(key);
+                        } else {
+                            entry.words.push(key);
+                        }
+                    }
+                }
+            }
+            let sql = format!(
+                "SELECT service_id, id, latitude, longitude FROM directory_service_at_locations\
+                 {service_filter}"
+            );
+            let mut q = sqlx::query_as::<_, (String, String, f64, f64)>(&sql);
+            for id in binds {
+                q = q.bind(id);
+            }
+            for (service_id, id, latitude, longitude) in q.fetch_all(&self.pool).await? {
+                if let Some(entry) = found.get_mut(&service_id) {
+                    entry.locations.push((
+                        id,
+                        Point {
+                            latitude,
+                            longitude,
+                        },
+                    ));
+                }
+            }
+            out.extend(found.into_values());
+        }
+        Ok(out)
+    }
+
+    /// Services by id, whatever their status, in the order given; unknown ids are skipped.
+    pub async fn directory_documents(&self, ids: &[String]) -> StoreResult<Vec<Service>> {
+        let mut by_id = std::collections::HashMap::new();
+        for batch in ids.chunks(500) {
+            let list: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, document FROM directory_services WHERE id IN ({})",
+                list.join(", ")
+            );
+            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+            for id in batch {
+                q = q.bind(id);
+            }
+            for (id, document) in q.fetch_all(&self.pool).await? {
+                by_id.insert(id, from_json::<Service>(&document)?);
+            }
+        }
+        Ok(ids.iter().filter_map(|id| by_id.get(id).cloned()).collect())
     }
 
     /// The service a service-at-location belongs to.

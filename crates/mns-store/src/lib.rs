@@ -12,6 +12,7 @@
 
 mod audit;
 mod calendars;
+mod cases;
 mod directory;
 mod documents;
 mod outbox;
@@ -26,6 +27,10 @@ pub mod testing;
 
 pub use audit::NewAuditEntry;
 pub use calendars::CalendarRecord;
+pub use cases::{
+    CaseEvent, CaseLine, CaseRecord, ContinuationRecord, EndRequestRecord, ReviewRecord,
+    SessionLogRecord, day,
+};
 pub use directory::{
     ChangeRecord, FeedbackRecord, SearchHit, SearchPage, SearchUnit, ServiceEntry, ServiceIndex,
     ServiceVersion,

@@ -215,7 +215,65 @@ pub fn routes() -> Vec<Route> {
     ];
     all.extend(referral_form::routes());
     all.extend(local_offer_routes());
+    all.extend(case_routes());
     all
+}
+
+/// Cases after acceptance: the list, the dashboard, a case and what each side does next.
+fn case_routes() -> Vec<Route> {
+    use pages::cases;
+    vec![
+        route(Method::GET, "/cases", get(cases::list)),
+        route(Method::GET, "/cases/dashboard", get(cases::dashboard)),
+        route(Method::GET, "/cases/{id}", get(cases::show)),
+        route(Method::GET, "/cases/{id}/plan", get(cases::plan_form)),
+        route(Method::POST, "/cases/{id}/plan", post(cases::save_plan)),
+        route(Method::POST, "/cases/{id}/start", post(cases::start)),
+        route(
+            Method::POST,
+            "/cases/{id}/sessions",
+            post(cases::log_session),
+        ),
+        route(
+            Method::POST,
+            "/cases/{id}/review/start",
+            post(cases::start_review),
+        ),
+        route(Method::GET, "/cases/{id}/review", get(cases::review_form)),
+        route(Method::POST, "/cases/{id}/review", post(cases::save_review)),
+        route(
+            Method::GET,
+            "/cases/{id}/continuation",
+            get(cases::continuation_form),
+        ),
+        route(
+            Method::POST,
+            "/cases/{id}/continuation",
+            post(cases::request_continuation),
+        ),
+        route(
+            Method::POST,
+            "/cases/{id}/continuation/agree",
+            post(cases::agree_continuation),
+        ),
+        route(Method::POST, "/cases/{id}/end", post(cases::end)),
+        route(
+            Method::POST,
+            "/cases/{id}/end-request",
+            post(cases::request_end),
+        ),
+        route(
+            Method::POST,
+            "/cases/{id}/life-limiting",
+            post(cases::life_limiting),
+        ),
+        route(Method::GET, "/cases/{id}/plan.pdf", get(cases::plan_pdf)),
+        route(
+            Method::GET,
+            "/cases/{id}/end-letter.pdf",
+            get(cases::end_letter),
+        ),
+    ]
 }
 
 /// The SEND Local Offer's routes: public pages, the providers' and council's pages, and the

@@ -514,7 +514,6 @@ async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignI
     let mut state = mns_web::AppState::new(app.clone(), config.https());
     state.logo = config.logo()?.map(Arc::new);
     state.document_keys = Arc::new(config.document_keys()?);
-    state.document_keys = Arc::new(config.document_keys()?);
     if !sign_ins.is_empty() {
         println!("Demo data is in {}.", config.data_dir.display());
         println!(
@@ -549,6 +548,14 @@ async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignI
                 let _ = stop.changed().await;
             })
             .await;
+    });
+    // The directory's search index loads while the server starts; a search that comes first
+    // waits for it.
+    let index_app = app.clone();
+    tokio::spawn(async move {
+        if let Err(error) = index_app.warm_directory_index().await {
+            tracing::error!(%error, "could not load the directory search index");
+        }
     });
     println!("Serving the Medical Needs Service at http://{address}/ (Ctrl+C stops it)");
     tracing::info!(%address, database = app.store.backend().name(), "serving");

@@ -141,6 +141,13 @@ impl App {
                             }
                             Err(e) => tracing::error!(error = %e, "review reminders failed"),
                         }
+                        // Schools are reminded of reviews and continuation requests due within
+                        // a school week (MN-REV-1, MN-CONT-2).
+                        match self.send_case_reminders(7).await {
+                            Ok(n) if n > 0 => tracing::info!(reminders = n, "case reminders queued"),
+                            Ok(_) => {}
+                            Err(e) => tracing::error!(error = %e, "case reminders failed"),
+                        }
                     }
                 }
             }

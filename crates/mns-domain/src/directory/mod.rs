@@ -12,6 +12,7 @@ pub mod diff;
 pub mod generate;
 pub mod glossary;
 pub mod import;
+pub mod index;
 pub mod model;
 pub mod oruk;
 pub mod search;

@@ -21,6 +21,7 @@
 pub mod delivery;
 pub mod end;
 pub mod package;
+pub mod record;
 pub mod retention;
 pub mod review;
 pub mod special;

@@ -3,6 +3,7 @@
 //! errors so every page shows them the GOV.UK way (summary at the top, message at the field).
 
 pub mod attendance;
+pub mod cases;
 pub mod documents;
 pub mod health;
 pub mod home;
@@ -71,6 +72,9 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
         Role::School | Role::Coordinator | Role::Caseworker | Role::Auditor
     ) {
         items.push(("/referrals", "Referrals"));
+    }
+    if !matches!(role, Role::Finance | Role::LocalOfferOfficer) {
+        items.push(("/cases", "Cases"));
     }
     if !matches!(role, Role::Finance | Role::LocalOfferOfficer) {
         items.push(("/pupils", "Pupils"));

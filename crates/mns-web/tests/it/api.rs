@@ -24,7 +24,7 @@ async fn a_personal_token_reads_the_api_in_the_users_scope() {
         .iter()
         .map(|p| p["given_name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Amelia", "Oliver", "Isla"]);
+    assert_eq!(names, ["Amelia", "Oliver", "Isla", "Harry", "Grace"]);
     let other = app.pupil("Noah").await;
     let denied = client.get(&format!("/api/v1/pupils/{}", other.id)).await;
     assert_eq!(denied.status, StatusCode::NOT_FOUND);

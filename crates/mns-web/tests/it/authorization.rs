@@ -136,6 +136,51 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             signed_in(is(&[Role::LocalOfferOfficer]) && object == Object::Own)
         }
         ("GET", "/local-offer/manage/feedback") => signed_in(is(&[Role::LocalOfferOfficer])),
+        // Cases: own is Isla's (Wensum Valley's, linked to the demo parent, provider, health
+        // professional and case viewer); other is Ava's at Yare Bank, linked to nobody. The
+        // End of Provision letter's own case is Grace's, which has ended.
+        ("GET", "/cases") => signed_in(!is(&[Role::Finance, Role::LocalOfferOfficer])),
+        ("GET", "/cases/dashboard") => signed_in(is(&STAFF_ALL)),
+        ("GET", "/cases/{id}") => signed_in(pupil_in_scope),
+        ("GET" | "POST", "/cases/{id}/plan" | "/cases/{id}/review")
+        | ("POST", "/cases/{id}/review/start") => {
+            signed_in(is(&[Role::Coordinator, Role::School]) && pupil_in_scope)
+        }
+        (
+            "POST",
+            "/cases/{id}/start"
+            | "/cases/{id}/continuation/agree"
+            | "/cases/{id}/end"
+            | "/cases/{id}/life-limiting",
+        ) => signed_in(is(&[Role::Coordinator])),
+        ("POST", "/cases/{id}/sessions") => {
+            signed_in(is(&[Role::Provider, Role::Coordinator]) && pupil_in_scope)
+        }
+        ("GET" | "POST", "/cases/{id}/continuation") => {
+            signed_in(is(&[Role::School]) && object == Object::Own)
+        }
+        ("POST", "/cases/{id}/end-request") => signed_in(
+            is(&[Role::School, Role::Provider, Role::HealthProfessional]) && pupil_in_scope,
+        ),
+        ("GET", "/cases/{id}/plan.pdf") => signed_in(
+            is(&[
+                Role::Coordinator,
+                Role::Caseworker,
+                Role::Auditor,
+                Role::School,
+                Role::Parent,
+                Role::HealthProfessional,
+            ]) && pupil_in_scope
+                && object == Object::Own,
+        ),
+        ("GET", "/cases/{id}/end-letter.pdf") => signed_in(
+            is(&[
+                Role::Coordinator,
+                Role::Caseworker,
+                Role::Auditor,
+                Role::School,
+            ]) && object == Object::Own,
+        ),
         _ => return crate::referral_form_matrix::expectation(method, path, role, object),
     })
 }
@@ -378,6 +423,13 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                         .unwrap()[0]
                         .id
                         .clone()
+                } else if r.path.starts_with("/cases/{id}") {
+                    let own = if r.path.ends_with("/end-letter.pdf") {
+                        "Grace"
+                    } else {
+                        "Isla"
+                    };
+                    referral_of(&app, if object == Object::Own { own } else { "Ava" }).await
                 } else if r.path.starts_with("/referrals/")
                     || r.path.starts_with("/api/v1/referrals/")
                 {
@@ -478,7 +530,7 @@ async fn mn_role_3_a_parent_sees_only_their_own_children_and_cannot_refer() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     assert_eq!(
         pupils_seen_by(&app, "parent@demo.invalid").await,
-        ["Amelia", "Oliver"]
+        ["Amelia", "Oliver", "Isla"]
     );
     let mut parent = app.signed_in("parent@demo.invalid").await;
     assert_eq!(
@@ -492,12 +544,15 @@ async fn mn_role_4_a_provider_sees_only_the_pupils_assigned_to_them() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     assert_eq!(
         pupils_seen_by(&app, "provider@demo.invalid").await,
-        ["Amelia", "Noah", "Theo"]
+        ["Amelia", "Isla", "Noah", "Theo"]
     );
 }
 
 #[tokio::test]
 async fn mn_role_5_a_health_professional_sees_only_named_pupils() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    assert_eq!(pupils_seen_by(&app, "health@demo.invalid").await, ["Noah"]);
+    assert_eq!(
+        pupils_seen_by(&app, "health@demo.invalid").await,
+        ["Isla", "Noah"]
+    );
 }

@@ -19,7 +19,7 @@ mod consent;
 mod evidence;
 mod health_need;
 mod pupil;
-mod questions;
+pub(crate) mod questions;
 mod school;
 mod sections;
 mod support;

@@ -1,0 +1,305 @@
+//! Each instance's directory search index, kept in step with the database.
+//!
+//! Search is answered from a [`SearchIndex`] in memory (filters, words, terms and places of
+//! every active service), and only the page's documents are read from the database. The
+//! database stays the truth: every write to a service's search columns bumps a generation
+//! number and logs the service under it, in the same transaction. Before each search the
+//! instance reads the generation (one row); if it has moved, it applies what the log says
+//! changed since, service by service, or reloads everything after a large import. Several
+//! instances on one PostgreSQL therefore each answer with every committed change, and a
+//! restart costs one load.
+
+use crate::{App, AppResult};
+use mns_domain::directory::index::{IndexPage, SearchIndex, SearchUnit};
+use mns_domain::directory::search::{Point, SearchQuery};
+use mns_store::{SearchHit, SearchPage};
+use std::collections::{BTreeSet, HashMap};
+use tokio::sync::RwLock;
+
+/// Past this many changed services, reloading everything is quicker than catching up.
+const RELOAD_AFTER_CHANGES: usize = 2_000;
+
+/// An instance's search index and the generation it reflects.
+#[derive(Default)]
+pub struct DirectoryIndex {
+    state: RwLock<Option<Loaded>>,
+}
+
+impl std::fmt::Debug for DirectoryIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DirectoryIndex")
+    }
+}
+
+struct Loaded {
+    generation: i64,
+    index: SearchIndex,
+}
+
+impl App {
+    /// Loads the search index now (at start-up), so the first family to search does not wait.
+    /// Returns how many services it holds.
+    pub async fn warm_directory_index(&self) -> AppResult<usize> {
+        let generation = self.store.directory_generation().await?;
+        let mut state = self.directory_index.state.write().await;
+        self.catch_up(&mut state, generation).await?;
+        Ok(state.as_ref().map_or(0, |l| l.index.len()))
+    }
+
+    /// Searches the in-memory index, caught up first, and reads the page's documents.
+    pub(crate) async fn search_index(
+        &self,
+        query: &SearchQuery,
+        near: Option<Point>,
+        unit: SearchUnit,
+    ) -> AppResult<SearchPage> {
+        let generation = self.store.directory_generation().await?;
+        let current = {
+            let state = self.directory_index.state.read().await;
+            match &*state {
+                Some(loaded) if loaded.generation >= generation => {
+                    Some(loaded.index.search(query, near, unit))
+                }
+                _ => None,
+            }
+        };
+        let page = match current {
+            Some(page) => page,
+            None => {
+                let mut state = self.directory_index.state.write().await;
+                self.catch_up(&mut state, generation).await?;
+                match &*state {
+                    Some(loaded) => loaded.index.search(query, near, unit),
+                    None => IndexPage {
+                        total: 0,
+                        rows: Vec::new(),
+                    },
+                }
+            }
+        };
+        let ids: Vec<String> = page.rows.iter().map(|r| r.service_id.clone()).collect();
+        let services: HashMap<String, _> = self
+            .store
+            .directory_documents(&ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        // A service changed between the index and the read is shown as it now is.
+        let hits = page
+            .rows
+            .into_iter()
+            .filter_map(|row| {
+                services
+                    .get(&row.service_id)
+                    .map(|s| SearchHit::new(s.clone(), row.service_at_location_id, near))
+            })
+            .collect();
+        Ok(SearchPage {
+            total: page.total,
+            hits,
+        })
+    }
+
+    /// Brings the index up to `generation` at least: applies the logged changes since the
+    /// index's own generation, or loads it whole the first time and after large changes.
+    async fn catch_up(&self, state: &mut Option<Loaded>, generation: i64) -> AppResult<()> {
+        if let Some(loaded) = state.as_mut() {
+            if loaded.generation >= generation {
+                return Ok(());
+            }
+            let changes = self
+                .store
+                .directory_changes_since(loaded.generation)
+                .await?;
+            let taxonomies = changes.iter().any(|(_, id)| id.is_none());
+            let ids: Vec<String> = changes
+                .iter()
+                .filter_map(|(_, id)| id.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if !taxonomies && ids.len() <= RELOAD_AFTER_CHANGES {
+                let entries = self.store.directory_index_entries(Some(&ids)).await?;
+                for id in &ids {
+                    loaded.index.remove(id);
+                }
+                for entry in entries {
+                    loaded.index.upsert(entry);
+                }
+                let last = changes.last().map_or(generation, |(g, _)| *g);
+                loaded.generation = loaded.generation.max(last).max(generation);
+                return Ok(());
+            }
+        }
+        // The generation is read before the rows, so anything committed meanwhile is applied
+        // (again, harmlessly) by the next catch-up.
+        let generation = self.store.directory_generation().await?;
+        let terms = self.store.directory_term_taxonomies().await?;
+        let entries = self.store.directory_index_entries(None).await?;
+        let started = std::time::Instant::now();
+        let index = SearchIndex::new(terms, entries);
+        tracing::info!(
+            services = index.len(),
+            generation,
+            build_ms = started.elapsed().as_millis() as u64,
+            "directory search index loaded"
+        );
+        *state = Some(Loaded { generation, index });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::directory::parse_search;
+    use crate::{App, Settings, system_actor};
+    use mns_domain::directory::ServiceStatus;
+    use mns_domain::directory::generate::generate_directory;
+    use mns_domain::directory::index::SearchUnit;
+    use mns_domain::directory::search::SearchQuery;
+    use mns_domain::directory::taxonomy::builtin_terms;
+    use mns_store::SearchPage;
+    use mns_store::testing::{backends, fresh_store};
+
+    /// Searches covering every filter, both orders, both units and deep pages.
+    const SEARCHES: [&str; 24] = [
+        "",
+        "page=3&per_page=7",
+        "q=swim",
+        "q=speech therapy",
+        "q=club&page=2&per_page=5",
+        "need=autism&age=9",
+        "need=autism&need=adhd&category=activities",
+        "postcode=NR2&distance=5",
+        "postcode=NR2",
+        "postcode=NR2&page=4&per_page=9",
+        "postcode=NR2&distance=10&need=autism&category=activities&age=9",
+        "postcode=PE30&distance=25&q=club",
+        "free=yes&day=saturday&local_offer=yes",
+        "delivery=online&category=advice",
+        "minimum_age=5&maximum_age=18&start_time=09:00",
+        "end_time=17:00&day=monday&day=friday",
+        "modified_after=2026-01-01T00:00:00Z",
+        "q=zzzz",
+        "q=a",
+        "age=0",
+        "age=25&local_offer=yes",
+        "page=40",
+        "postcode=NR30&proximity=20000&page=2&per_page=3",
+        "postcode=IP1&q=support",
+    ];
+
+    fn queries() -> Vec<(String, SearchQuery)> {
+        let terms = builtin_terms();
+        let mut out: Vec<(String, SearchQuery)> = SEARCHES
+            .iter()
+            .map(|text| {
+                let pairs: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes())
+                    .into_owned()
+                    .collect();
+                let query = parse_search(&pairs, &terms)
+                    .unwrap_or_else(|e| panic!("'{text}' does not parse: {e:?}"));
+                (text.to_string(), query)
+            })
+            .collect();
+        let mut by_taxonomy = SearchQuery::new();
+        by_taxonomy.taxonomy_id = terms.first().map(|t| t.taxonomy_id.clone());
+        out.push(("taxonomy_id".into(), by_taxonomy));
+        out
+    }
+
+    fn rows(page: &SearchPage) -> Vec<(String, Option<String>)> {
+        page.hits
+            .iter()
+            .map(|h| (h.service.id.clone(), h.service_at_location_id.clone()))
+            .collect()
+    }
+
+    /// The index answers every search exactly as the database's own search does.
+    async fn assert_same_as_database(app: &App, when: &str) {
+        for (text, query) in queries() {
+            for unit in [SearchUnit::Service, SearchUnit::ServiceAtLocation] {
+                let from_index = app.search_directory(&query, unit).await.unwrap();
+                let near = from_index.origin.as_ref().map(|(p, _)| *p);
+                let from_database = app
+                    .store
+                    .search_directory(&query, near, unit)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    (from_index.page.total, rows(&from_index.page)),
+                    (from_database.total, rows(&from_database)),
+                    "{when}: '{text}' by {unit:?}"
+                );
+                assert_eq!(from_index.page.hits, from_database.hits, "{when}: '{text}'");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_index_answers_like_the_database_and_follows_every_change() {
+        for backend in backends() {
+            let (store, _db) = fresh_store(backend).await;
+            let app = App::new(store.clone(), Settings::new("http://localhost"));
+            let other = App::new(store, Settings::new("http://localhost"));
+            let actor = system_actor("test");
+            app.ensure_directory_taxonomies().await.unwrap();
+            app.import_postcodes(&actor, include_str!("../data/uk-outcodes.csv").as_bytes())
+                .await
+                .unwrap();
+            let generated = generate_directory(400, 11, app.today());
+            app.import_directory(
+                &actor,
+                &generated.organizations,
+                &[],
+                &generated.services,
+                "t",
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                app.warm_directory_index().await.unwrap(),
+                400 - withdrawn(&generated.services)
+            );
+            assert_same_as_database(&app, "loaded").await;
+            // The other instance loads now, and must follow changes made through the first.
+            other.warm_directory_index().await.unwrap();
+
+            let mut changed = generated.services[..30].to_vec();
+            for (i, service) in changed.iter_mut().enumerate() {
+                match i % 3 {
+                    0 => service.name = format!("Aardvark swimming {i}"),
+                    1 => service.status = ServiceStatus::Inactive,
+                    _ => {
+                        service.minimum_age = Some(3);
+                        service.locations.truncate(0);
+                    }
+                }
+            }
+            app.import_directory(&actor, &[], &[], &changed, "t")
+                .await
+                .unwrap();
+            assert_same_as_database(&app, "after changes").await;
+            assert_same_as_database(&other, "on another instance").await;
+            let first = other
+                .search_directory(&SearchQuery::new(), SearchUnit::Service)
+                .await
+                .unwrap();
+            assert!(first.page.hits[0].service.name.starts_with("Aardvark"));
+
+            // Back again: running services return to the index.
+            app.import_directory(&actor, &[], &[], &generated.services[..30], "t")
+                .await
+                .unwrap();
+            assert_same_as_database(&other, "restored").await;
+        }
+    }
+
+    fn withdrawn(services: &[mns_domain::directory::Service]) -> usize {
+        services
+            .iter()
+            .filter(|s| s.status != ServiceStatus::Active)
+            .count()
+    }
+}

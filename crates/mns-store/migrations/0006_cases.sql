@@ -1,0 +1,108 @@
+-- Cases (issue: Medical Needs provision). A case is an accepted referral's life after the
+-- decision: the planning meeting and its record, the 12-school-week period with its review and
+-- continuation dates, sessions, reviews, continuation requests and the end. It shares the
+-- referral's id. The columns are what the coordinator's dashboard counts and sorts on; the
+-- records themselves (Part A, Part B) are kept whole as the domain's JSON.
+
+CREATE TABLE cases (
+    id TEXT PRIMARY KEY REFERENCES referrals (id),
+    pupil_id TEXT REFERENCES pupils (id),
+    school_urn TEXT REFERENCES schools (urn),
+    state TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    referral_date TEXT NOT NULL,
+    -- The first day of provision (MN-DEC-2), set when provision first starts.
+    provision_start TEXT,
+    -- The current period (MN-PLAN-5): its number from 1, dates, and when its review was held.
+    period_number BIGINT NOT NULL,
+    period_start TEXT,
+    period_end TEXT,
+    review_due TEXT,
+    continuation_due TEXT,
+    review_held_on TEXT,
+    -- Part A of the Planning and Review Record, as drafted and then finalised (MN-PLAN-2).
+    plan_json TEXT,
+    plan_finalised_at TEXT,
+    hours_per_week DOUBLE PRECISION,
+    full_time_hours DOUBLE PRECISION,
+    -- A life-limiting or terminal illness (MN-LIFE-1): provision continues while parents and
+    -- medical staff think it right.
+    life_limiting BIGINT NOT NULL,
+    end_reason TEXT,
+    ended_at TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX cases_state ON cases (state, period_end);
+CREATE INDEX cases_school ON cases (school_urn, state);
+CREATE INDEX cases_pupil ON cases (pupil_id);
+
+-- Everything that happened to a case, with who and why: the timeline everybody sees their part
+-- of.
+CREATE TABLE case_events (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    at TEXT NOT NULL,
+    actor_id TEXT REFERENCES users (id),
+    kind TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT,
+    note TEXT NOT NULL
+);
+CREATE INDEX case_events_case ON case_events (case_id, at);
+
+-- Part B of the record, one per review (MN-REV-1).
+CREATE TABLE case_reviews (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    period_number BIGINT NOT NULL,
+    record_json TEXT NOT NULL,
+    recorded_by TEXT NOT NULL REFERENCES users (id),
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX case_reviews_case ON case_reviews (case_id, recorded_at);
+
+-- Sessions the provider logs (MN-PROV-2).
+CREATE TABLE case_sessions (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    held_on TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    hours DOUBLE PRECISION NOT NULL,
+    note TEXT NOT NULL,
+    logged_by TEXT NOT NULL REFERENCES users (id),
+    logged_at TEXT NOT NULL
+);
+CREATE INDEX case_sessions_case ON case_sessions (case_id, held_on);
+
+-- Continuation requests (MN-CONT-1) and the coordinator's decision on each.
+CREATE TABLE case_continuations (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    period_number BIGINT NOT NULL,
+    submitted_by TEXT NOT NULL REFERENCES users (id),
+    submitted_at TEXT NOT NULL,
+    evidence_dated TEXT,
+    has_attendance BIGINT NOT NULL,
+    has_updated_plan BIGINT NOT NULL,
+    note TEXT NOT NULL,
+    decision TEXT,
+    decided_by TEXT REFERENCES users (id),
+    decided_at TEXT,
+    reason TEXT
+);
+CREATE INDEX case_continuations_case ON case_continuations (case_id, submitted_at);
+
+-- Requests to end provision from schools, providers and health professionals (MN-END-2,
+-- MN-END-3); only the coordinator ends it.
+CREATE TABLE case_end_requests (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    requested_by TEXT NOT NULL REFERENCES users (id),
+    requested_at TEXT NOT NULL,
+    stops_on TEXT,
+    reason TEXT NOT NULL,
+    early BIGINT NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE INDEX case_end_requests_case ON case_end_requests (case_id, requested_at);
+CREATE INDEX case_end_requests_status ON case_end_requests (status, requested_at);

@@ -1,0 +1,359 @@
+//! A case's whole journey through the pages, each step as the role that does it: Part A
+//! (with its problems named), the start of provision, sessions and the lack-of-engagement
+//! alert, the review, the continuation request (refused until complete) and its agreement, a
+//! request to end, the end, and the letters.
+
+use crate::authorization::referral_of;
+use crate::support::TestApp;
+use axum::http::StatusCode;
+use mns_store::testing::backends;
+
+fn date<'a>(name: &str, d: (&'a str, &'a str, &'a str)) -> Vec<(String, &'a str)> {
+    vec![
+        (format!("{name}-day"), d.0),
+        (format!("{name}-month"), d.1),
+        (format!("{name}-year"), d.2),
+    ]
+}
+
+fn fields<'a>(pairs: &'a [(String, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    pairs.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+}
+
+#[tokio::test]
+async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        // Mia's referral was accepted; her school is Broadland High (school3).
+        let id = referral_of(&app, "Mia").await;
+        let mia = app.pupil("Mia").await;
+        let parent_id = app
+            .app
+            .store
+            .find_user_by_email("parent@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let provider_id = app
+            .app
+            .store
+            .find_user_by_email("provider@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let mut tx = app.app.store.begin().await.unwrap();
+        let now = app.app.now();
+        tx.link_pupil(&parent_id, &mia.id, "parent", now)
+            .await
+            .unwrap();
+        tx.link_pupil(&provider_id, &mia.id, "provider", now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let case = format!("/cases/{id}");
+
+        // Part A: a part-time package without a medical reason, and no DSL, is refused with
+        // each problem named (MN-DEC-3, MN-PLAN-2, MN-PLAN-3).
+        let mut school = app.signed_in("school3@demo.invalid").await;
+        let page = school.get(&format!("{case}/plan")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let mut plan: Vec<(String, &str)> = date("meeting_date", ("16", "11", "2026"));
+        plan.extend([
+            ("place".to_string(), "home"),
+            ("attendee_1_kind".to_string(), "parent_carer"),
+            ("attendee_1_name".to_string(), "Pat Green"),
+            ("learning_needs".to_string(), "GCSE maths and English"),
+            ("hlsa_hours".to_string(), "6"),
+            ("full_time_hours".to_string(), "32.5"),
+            ("joint_approach".to_string(), "Weekly call"),
+            ("finalise".to_string(), "yes"),
+        ]);
+        let refused = school.post(&format!("{case}/plan"), &fields(&plan)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for expected in [
+            "the medical reason",
+            "ready to learn at the agreed time",
+            "Designated Safeguarding Lead",
+        ] {
+            assert!(
+                refused.body.contains(expected),
+                "{expected}: {}",
+                refused.body
+            );
+        }
+        // Nothing was finalised.
+        assert!(
+            app.app
+                .store
+                .get_case(&id)
+                .await
+                .unwrap()
+                .unwrap()
+                .plan_finalised_at
+                .is_none()
+        );
+        plan.extend([
+            (
+                "medical_reason".to_string(),
+                "Fatigue after chemotherapy limits learning to mornings",
+            ),
+            ("readiness".to_string(), "yes"),
+            ("dsl_name".to_string(), "Taylor Brooks"),
+        ]);
+        let saved = school.post(&format!("{case}/plan"), &fields(&plan)).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        assert!(
+            !app.app
+                .store
+                .outbox_messages_to("parent@demo.invalid")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // The coordinator starts provision; a half-typed date is named.
+        let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+        let bad = coordinator
+            .post(
+                &format!("{case}/start"),
+                &fields(&date("start", ("2", "11", ""))),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("must include a year"), "{}", bad.body);
+        let started = coordinator
+            .post(
+                &format!("{case}/start"),
+                &fields(&date("start", ("2", "11", "2026"))),
+            )
+            .await;
+        assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+        let record = app.app.store.get_case(&id).await.unwrap().unwrap();
+        assert_eq!(record.state, "in_provision");
+        assert_eq!(record.period_number, 1);
+        // 12 school weeks from 2 November 2026 skip the Christmas holiday (MN-PLAN-5).
+        assert!(record.period_end.unwrap() > chrono::NaiveDate::from_ymd_opt(2027, 1, 25).unwrap());
+
+        // The provider logs three refusals: the coordinator is told (MN-PROV-3).
+        let mut provider = app.signed_in("provider@demo.invalid").await;
+        let before = app
+            .app
+            .store
+            .outbox_messages_to("medical.needs@council.invalid")
+            .await
+            .unwrap()
+            .len();
+        for (day, outcome) in [
+            ("9", "refused"),
+            ("12", "cancelled_by_family"),
+            ("19", "refused"),
+        ] {
+            let mut s = date("held_on", (day, "11", "2026"));
+            s.extend([("outcome".to_string(), outcome), ("hours".to_string(), "2")]);
+            let r = provider
+                .post(&format!("{case}/sessions"), &fields(&s))
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        }
+        let mut future = date("held_on", ("30", "11", "2026"));
+        future.extend([
+            ("outcome".to_string(), "delivered"),
+            ("hours".to_string(), "two"),
+        ]);
+        let r = provider
+            .post(&format!("{case}/sessions"), &fields(&future))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("must be a number of hours"), "{}", r.body);
+        let alerts = app
+            .app
+            .store
+            .outbox_messages_to("medical.needs@council.invalid")
+            .await
+            .unwrap();
+        assert_eq!(alerts.len(), before + 1);
+        assert!(
+            !alerts.last().unwrap().body.contains("Mia"),
+            "no names in emails"
+        );
+        let dashboard = coordinator.get("/cases/dashboard").await;
+        assert!(
+            dashboard.body.contains("review proposed"),
+            "{}",
+            dashboard.body
+        );
+        // The provider sees the sessions but not the record's PDF.
+        assert_eq!(
+            provider.get(&format!("{case}/plan.pdf")).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // The school holds the review (MN-REV-1, MN-REV-2).
+        assert_eq!(
+            school
+                .post(&format!("{case}/review/start"), &[])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let mut review = date("held_on", ("20", "11", "2026"));
+        review.extend([
+            ("progress".to_string(), "Managing mornings"),
+            ("steps".to_string(), "break_or_lunch_times"),
+        ]);
+        let r = school
+            .post(&format!("{case}/review"), &fields(&review))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(
+            app.app.store.get_case(&id).await.unwrap().unwrap().state,
+            "in_provision"
+        );
+
+        // A continuation request without evidence or attendance is refused (MN-CONT-1).
+        let r = school
+            .post(
+                &format!("{case}/continuation"),
+                &[("has_healthcare_plan", "no")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("updated medical evidence"), "{}", r.body);
+        let mut request = date("evidence_dated", ("18", "11", "2026"));
+        request.extend([
+            ("has_attendance".to_string(), "yes"),
+            ("has_healthcare_plan".to_string(), "no"),
+        ]);
+        let r = school
+            .post(&format!("{case}/continuation"), &fields(&request))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        // Only the coordinator agrees it; the clock starts again (MN-CONT-2).
+        assert_eq!(
+            school
+                .post(&format!("{case}/continuation/agree"), &[])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let end_of_first = app
+            .app
+            .store
+            .get_case(&id)
+            .await
+            .unwrap()
+            .unwrap()
+            .period_end
+            .unwrap();
+        let r = coordinator
+            .post(&format!("{case}/continuation/agree"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let record = app.app.store.get_case(&id).await.unwrap().unwrap();
+        assert_eq!(
+            (record.state.as_str(), record.period_number),
+            ("continued", 2)
+        );
+        assert!(record.period_start.unwrap() > end_of_first);
+
+        // The provider may only ask to end (MN-END-2); stopping early is flagged (MN-END-3).
+        assert_eq!(
+            provider
+                .post(&format!("{case}/end"), &[("reason", "will_not_engage")])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let mut ask = date("stops_on", ("4", "12", "2026"));
+        ask.push(("end_reason".to_string(), "Refuses every session"));
+        let r = provider
+            .post(&format!("{case}/end-request"), &fields(&ask))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let dashboard = coordinator.get("/cases/dashboard").await;
+        assert!(dashboard.body.contains("Stops early"), "{}", dashboard.body);
+
+        // The coordinator ends it with a reason (MN-END-1); the letter is for the school and
+        // the parent, and says nothing medical.
+        let r = coordinator.post(&format!("{case}/end"), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let r = coordinator
+            .post(&format!("{case}/end"), &[("reason", "will_not_engage")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let mut parent = app.signed_in("parent@demo.invalid").await;
+        let letter = parent.get(&format!("{case}/end-letter.pdf")).await;
+        assert_eq!(letter.status, StatusCode::OK);
+        assert!(letter.body.starts_with("%PDF"));
+        assert!(letter.body.contains("End of Provision"));
+        assert!(!letter.body.contains("chemotherapy"));
+        let record = parent.get(&format!("{case}/plan.pdf")).await;
+        assert_eq!(record.status, StatusCode::OK);
+        assert!(record.body.contains("Planning and Review Record"));
+        assert_eq!(
+            provider.get(&format!("{case}/end-letter.pdf")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        // Nothing moves an ended case.
+        let r = coordinator.post(&format!("{case}/review/start"), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = parent.get(&case).await;
+        assert!(page.body.contains("Ended"), "{}", page.body);
+    }
+}
+
+#[tokio::test]
+async fn mn_cont_2_schools_are_reminded_once_before_the_review_and_continuation_fall_due() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    // Look a long way ahead so the demo's running cases all have something due.
+    let first = app.app.send_case_reminders(120).await.unwrap();
+    assert!(first > 0);
+    assert_eq!(
+        app.app.send_case_reminders(120).await.unwrap(),
+        0,
+        "once per period"
+    );
+    let to_school = app
+        .app
+        .store
+        .outbox_messages_to("school3@demo.invalid")
+        .await
+        .unwrap();
+    assert!(
+        to_school
+            .iter()
+            .any(|m| m.subject.contains("continuation request is due"))
+    );
+    assert!(
+        to_school
+            .iter()
+            .all(|m| !m.body.contains("Ruby") && !m.body.contains("Jack"))
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_every_state_of_the_demo() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let coordinator = mns_app::Actor {
+        user: app
+            .app
+            .store
+            .find_user_by_email("coordinator@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    let d = app.app.case_dashboard(&coordinator).await.unwrap();
+    for (state, n) in &d.by_state {
+        assert!(*n > 0, "no demo case is {state:?}");
+    }
+    assert!(!d.overdue.is_empty());
+    assert!(!d.no_continuation.is_empty());
+    assert!(!d.non_engagement.is_empty());
+    assert!(!d.end_requests.is_empty());
+    assert!(!d.waiting.is_empty());
+    assert!(d.median_days_to_start().is_some());
+}
