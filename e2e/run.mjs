@@ -512,10 +512,10 @@ async function coordinator(j, step) {
 async function school(j, step) {
   await step('sign in', () => j.signIn('school@demo.invalid'));
   let own = [];
-  await step('pupils list shows 3 pupils', async () => {
+  await step('pupils list shows 5 pupils', async () => {
     await j.goto('/pupils');
     own = await j.pupilRows();
-    check(own.length === 3, `expected 3 pupils, saw ${own.length}`);
+    check(own.length === 5, `expected 5 pupils, saw ${own.length}`);
     await j.audit('pupils');
   });
   await step('pupil page', async () => {
@@ -536,15 +536,65 @@ async function school(j, step) {
 
 async function parent(j, step) {
   await step('sign in', () => j.signIn('parent@demo.invalid'));
-  await step('pupils list shows 2 children', async () => {
+  await step('pupils list shows 3 children', async () => {
     await j.goto('/pupils');
     const rows = await j.pupilRows();
-    check(rows.length === 2, `expected 2 children, saw ${rows.length}`);
+    check(rows.length === 3, `expected 3 children, saw ${rows.length}`);
     await j.audit('pupils');
   });
   await step('child page', async () => {
     await Promise.all([j.page.waitForNavigation(), j.page.locator('main table a').first().click()]);
     await j.audit('pupil');
+  });
+}
+
+// Cases after acceptance: the coordinator's dashboard, a case, the end form refusing a missing
+// reason, the provider logging a session, and the parent's view with the record's PDF.
+async function cases(j, step) {
+  await step('coordinator dashboard', async () => {
+    await j.signIn('coordinator@demo.invalid');
+    await j.goto('/cases/dashboard');
+    check((await j.page.locator('#open-cases').innerText()).trim() !== '0', 'the dashboard shows no open cases');
+    check((await j.page.getByText('review proposed').count()) >= 1, 'no lack-of-engagement flag on the dashboard');
+    await j.audit('cases-dashboard');
+  });
+  await step('case page', async () => {
+    await j.goto('/cases');
+    await j.audit('cases');
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Isla Dawson' }).click()]);
+    check((await j.page.locator('#case-state').innerText()).trim() === 'In provision', 'Isla is not in provision');
+    await j.audit('case');
+  });
+  await step('ending needs a reason', async () => {
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('button', { name: 'End provision and issue the letter' }).click()]);
+    await j.checkErrorSummary(['reason']);
+    await j.audit('case-end-error');
+  });
+  await step('provider logs a session', async () => {
+    await j.signOut();
+    await j.signIn('provider@demo.invalid');
+    await j.goto('/cases');
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Isla Dawson' }).click()]);
+    const today = new Date();
+    await j.page.locator('#held_on-day').fill(String(today.getDate()));
+    await j.page.locator('#held_on-month').fill(String(today.getMonth() + 1));
+    await j.page.locator('#held_on-year').fill(String(today.getFullYear()));
+    await j.page.getByLabel('Delivered', { exact: true }).check();
+    await j.page.locator('#hours').fill('2');
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('button', { name: 'Log the session' }).click()]);
+    check((await j.page.locator('#sessions ~ table tbody tr').count()) > 0, 'the session is not listed');
+    await j.audit('case-provider');
+  });
+  await step('parent sees the plan', async () => {
+    await j.signOut();
+    await j.signIn('parent@demo.invalid');
+    await j.goto('/cases');
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Isla Dawson' }).click()]);
+    await j.audit('case-parent');
+    const href = await j.page.getByRole('link', { name: /Planning and Review Record/ }).getAttribute('href');
+    const res = await j.page.request.get(new URL(href, j.page.url()).toString());
+    check(res.status() === 200, `record PDF status ${res.status()}`);
+    check((await res.body()).subarray(0, 4).toString() === '%PDF', 'the record is not a PDF');
   });
 }
 
@@ -1288,6 +1338,7 @@ async function main() {
     await runJourney(context, base, 'school-referral', schoolReferral);
     await runJourney(context, base, 'local-offer-family', localOfferFamily);
     await runJourney(context, base, 'local-offer-edit', localOfferEditAndApprove);
+    await runJourney(context, base, 'cases', cases);
   } catch (err) {
     fail('setup', 'setup', err.message);
   } finally {
