@@ -552,7 +552,7 @@ async function parent(j, step) {
 // reason, the provider logging a session, and the parent's view with the record's PDF.
 async function cases(j, step) {
   await step('coordinator dashboard', async () => {
-    await j.signIn('coordinator@demo.invalid');
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
     await j.goto('/cases/dashboard');
     check((await j.page.locator('#open-cases').innerText()).trim() !== '0', 'the dashboard shows no open cases');
     check((await j.page.getByText('review proposed').count()) >= 1, 'no lack-of-engagement flag on the dashboard');
