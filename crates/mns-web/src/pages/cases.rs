@@ -744,7 +744,7 @@ pub async fn end(
         Ok(reason) => {
             state
                 .app
-                .end_case(&user.actor, &id, reason, values.v("note"))
+                .end_case(&user.actor, &id, reason, values.v("end_note"))
                 .await
         }
         Err(_) => {
