@@ -557,6 +557,9 @@ async function cases(j, step) {
     check((await j.page.locator('#open-cases').innerText()).trim() !== '0', 'the dashboard shows no open cases');
     check((await j.page.getByText('review proposed').count()) >= 1, 'no lack-of-engagement flag on the dashboard');
     await j.audit('cases-dashboard');
+    await j.goto('/resources');
+    check((await j.page.locator('#robots-waiting').innerText()).trim() !== '0', 'nobody waits for a robot in the demo');
+    await j.audit('resources');
   });
   await step('case page', async () => {
     await j.goto('/cases');

@@ -22,8 +22,8 @@ use mns_domain::provision::{
     must_tell_coordinator_at_once, non_engagement, overdue, period, record_recipients,
 };
 use mns_store::{
-    CaseEvent, CaseLine, CaseRecord, ContinuationRecord, EndRequestRecord, ReviewRecord,
-    SessionLogRecord, WriteTx, new_id, ts,
+    CaseEvent, CaseLine, CaseRecord, ConcernRecord, ContinuationRecord, EndRequestRecord,
+    ReviewRecord, SessionLogRecord, WelfareCheckRecord, WriteTx, new_id, ts,
 };
 
 /// A case as its reader may see it. Fields a role may not see are empty.
@@ -49,6 +49,10 @@ pub struct CaseView {
     pub non_engagement: bool,
     /// The continuation request was due and none has come (MN-CONT-3).
     pub no_continuation: bool,
+    /// Welfare checks (council staff and the school see them).
+    pub welfare_checks: Vec<WelfareCheckRecord>,
+    /// Safeguarding concerns the reader may see (MN-PROV-5).
+    pub concerns: Vec<ConcernRecord>,
 }
 
 impl CaseView {
@@ -88,6 +92,10 @@ pub struct Dashboard {
     pub days_to_start: Vec<i64>,
     /// Accepted cases still waiting for provision, with the days waited so far.
     pub waiting: Vec<(CaseLine, i64)>,
+    /// Pupils waiting for an AV1 robot (MN-PROV-1).
+    pub robots_waiting: usize,
+    /// HLSA hours a week needed and not available (MN-PROV-1, MN-DEC-3).
+    pub hlsa_hours_short: f64,
 }
 
 impl Dashboard {
@@ -322,8 +330,26 @@ impl App {
         let non_engagement =
             state != CaseState::Ended && self.shows_non_engagement(&sessions, today);
         let no_continuation = self.lacks_continuation(&case, state, today);
+        let welfare_checks = if is_council(role) || role == Role::School {
+            self.store.case_welfare_checks(id).await?
+        } else {
+            Vec::new()
+        };
+        let is_dsl = role == Role::School
+            && plan_dsl_email(&case).is_some_and(|e| e.eq_ignore_ascii_case(&actor.user.email));
+        let concerns = self
+            .store
+            .case_concerns(id)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                mns_domain::provision::may_see_concern(role, is_dsl, c.raised_by == actor.user.id)
+            })
+            .collect();
         let line = self.line_of(case).await?;
         Ok(CaseView {
+            welfare_checks,
+            concerns,
             line,
             state,
             plan,
@@ -335,6 +361,112 @@ impl App {
             non_engagement,
             no_continuation,
         })
+    }
+
+    /// Logs a welfare check (MN-PROV-4): the school's, with no fixed frequency.
+    pub async fn log_welfare_check(
+        &self,
+        actor: &Actor,
+        id: &str,
+        checked_on: NaiveDate,
+        notes: &str,
+    ) -> AppResult<()> {
+        if !mns_domain::provision::may_log_welfare_check(actor.role()) {
+            return Err(AppError::NotFound);
+        }
+        let case = self.case_in_scope(actor, id).await?;
+        let mut errors = Vec::new();
+        if state_of(&case)? == CaseState::Ended {
+            errors.push(FieldError::new("state", "This case has ended"));
+        }
+        if checked_on > self.today() {
+            errors.push(FieldError::new(
+                "checked_on",
+                "The date of the check must be today or in the past",
+            ));
+        }
+        if notes.trim().is_empty() {
+            errors.push(FieldError::new(
+                "welfare_notes",
+                "Enter what the check found",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let mut tx = self.store.begin().await?;
+        tx.insert_welfare_check(&WelfareCheckRecord {
+            id: new_id(),
+            case_id: id.to_string(),
+            checked_on: mns_store::day(checked_on),
+            notes: notes.trim().to_string(),
+            logged_by: actor.user.id.clone(),
+            logged_at: ts(self.now()),
+        })
+        .await?;
+        self.audit(&mut tx, actor, "case.welfare_check", "case", id, "")
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Raises a safeguarding concern (MN-PROV-5): a provider or the coordinator. It goes to the
+    /// school's Designated Safeguarding Lead named on the record (told by email to sign in; the
+    /// email carries nothing of the concern) and to the service mailbox, and only they and the
+    /// person who raised it see it.
+    pub async fn raise_concern(&self, actor: &Actor, id: &str, concern: &str) -> AppResult<()> {
+        if !mns_domain::provision::may_raise_concern(actor.role()) {
+            return Err(AppError::NotFound);
+        }
+        let case = self.case_in_scope(actor, id).await?;
+        let plan: Option<PartA> = case
+            .plan_json
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+            .filter(|_| case.plan_finalised_at.is_some());
+        let Some(plan) = plan else {
+            return Err(AppError::invalid(
+                "concern",
+                "The record names no Designated Safeguarding Lead yet: contact the school's DSL directly, as your own safeguarding procedure says",
+            ));
+        };
+        if concern.trim().is_empty() {
+            return Err(AppError::invalid("concern", "Enter the concern"));
+        }
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        tx.insert_concern(&ConcernRecord {
+            id: new_id(),
+            case_id: id.to_string(),
+            raised_by: actor.user.id.clone(),
+            raised_by_role: actor.role().as_str().to_string(),
+            raised_at: ts(now),
+            concern: concern.trim().to_string(),
+            sent_to_dsl: plan.dsl_name.clone(),
+            dsl_email: plan.dsl_email.clone(),
+        })
+        .await?;
+        // The audit names the concern, not its words.
+        self.audit(&mut tx, actor, "case.concern", "case", id, "raised")
+            .await?;
+        let mut to = vec![self.settings.coordinator_email.clone()];
+        if !plan.dsl_email.trim().is_empty() {
+            to.push(plan.dsl_email.trim().to_string());
+        }
+        for address in to {
+            tx.enqueue_message(
+                &address,
+                "A safeguarding concern has been raised",
+                &format!(
+                    "A safeguarding concern has been raised about a pupil receiving Medical Needs provision. Please act on it under your safeguarding procedure.\n\nSign in to read it:\n{}/cases/{id}\n",
+                    self.settings.public_url
+                ),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     fn shows_non_engagement(&self, sessions: &[SessionLogRecord], today: NaiveDate) -> bool {
@@ -1008,6 +1140,7 @@ impl App {
         }
         tx.save_case(&case).await?;
         tx.close_end_requests(id).await?;
+        tx.release_hlsa(id, &ts(now)).await?;
         let mut text = format!("Provision ended: {}", reason.label());
         if !note.trim().is_empty() {
             text.push_str(&format!(". {}", note.trim()));
@@ -1140,6 +1273,13 @@ impl App {
         dashboard
             .waiting
             .sort_by_key(|(_, days)| std::cmp::Reverse(*days));
+        for w in self.store.open_waiting().await? {
+            if w.resource == "av1_robot" {
+                dashboard.robots_waiting += 1;
+            } else {
+                dashboard.hlsa_hours_short += w.hours_needed;
+            }
+        }
         for request in self.store.open_end_requests().await? {
             let line = lines.iter().find(|l| l.case.id == request.case_id).cloned();
             dashboard.end_requests.push((request, line));
@@ -1437,6 +1577,13 @@ impl App {
             blocks,
         }))
     }
+}
+
+/// The DSL's email address on a case's finalised Part A.
+fn plan_dsl_email(case: &CaseRecord) -> Option<String> {
+    case.plan_finalised_at?;
+    let plan: PartA = serde_json::from_str(case.plan_json.as_deref()?).ok()?;
+    Some(plan.dsl_email).filter(|e| !e.trim().is_empty())
 }
 
 /// A session outcome from its stored kind and hours.

@@ -512,6 +512,76 @@ impl App {
     }
 }
 
+impl App {
+    /// The demo's HLSAs and robots (MN-PROV-1): Ruby needs more HLSA hours than are free, so
+    /// the gap waits; Harry waits for a robot while one is in repair.
+    async fn load_demo_resources(
+        &self,
+        coordinator: &Actor,
+        cases: &std::collections::HashMap<&str, String>,
+    ) -> AppResult<()> {
+        use mns_domain::provision::RobotState;
+        for (name, hours, areas) in [
+            ("Sam Reed", 20.0, "Norwich, Broadland"),
+            ("Lou Baker", 12.0, "King's Lynn and West Norfolk"),
+            ("Kit Moss", 6.0, "Great Yarmouth, North Norfolk"),
+        ] {
+            self.add_hlsa_worker(coordinator, name, Some(hours), areas)
+                .await?;
+        }
+        let workers = self.store.hlsa_workers().await?;
+        let worker = |name: &str| {
+            workers
+                .iter()
+                .find(|w| w.name == name)
+                .map(|w| w.id.clone())
+        };
+        for (pupil, who, hours) in [
+            ("Isla", "Sam Reed", 5.0),
+            ("Harry", "Sam Reed", 5.0),
+            ("Ruby", "Kit Moss", 8.0),
+        ] {
+            if let (Some(case), Some(worker)) = (cases.get(pupil), worker(who)) {
+                self.allocate_hlsa(coordinator, case, &worker, Some(hours))
+                    .await?;
+            }
+        }
+        for serial in ["AV1-1001", "AV1-1002", "AV1-1003"] {
+            self.add_robot(coordinator, serial).await?;
+        }
+        let moves: [(&str, &str, &[RobotState]); 3] = [
+            (
+                "AV1-1001",
+                "Jack",
+                &[RobotState::Allocated, RobotState::WithSchool],
+            ),
+            ("AV1-1002", "Ruby", &[RobotState::Allocated]),
+            (
+                "AV1-1003",
+                "Evie",
+                &[
+                    RobotState::Allocated,
+                    RobotState::WithSchool,
+                    RobotState::Repair,
+                ],
+            ),
+        ];
+        for (serial, pupil, path) in moves {
+            let Some(case) = cases.get(pupil) else {
+                continue;
+            };
+            for to in path {
+                self.move_robot(coordinator, serial, Some(*to), Some(case))
+                    .await?;
+            }
+        }
+        if let Some(case) = cases.get("Harry") {
+            self.wait_for_robot(coordinator, case).await?;
+        }
+        Ok(())
+    }
+}
+
 /// The Part A the demo's planning meetings agreed: part time for a medical reason, with an
 /// HLSA, online learning and actions.
 fn demo_plan(meeting: NaiveDate) -> mns_domain::provision::record::PartA {
@@ -616,13 +686,11 @@ impl App {
                     tx.commit().await?;
                 }
                 let school = school_for(given)?;
-                self.save_plan(
-                    school,
-                    &id,
-                    demo_plan(start - chrono::Duration::days(6)),
-                    true,
-                )
-                .await?;
+                // The school's demo user is its Designated Safeguarding Lead.
+                let mut plan = demo_plan(start - chrono::Duration::days(6));
+                plan.dsl_name = school.user.display_name.clone();
+                plan.dsl_email = school.user.email.clone();
+                self.save_plan(school, &id, plan, true).await?;
                 self.start_provision(coordinator, &id, start, None).await?;
                 AppResult::Ok(id)
             }
@@ -734,6 +802,7 @@ impl App {
             .await?;
             self.agree_continuation(coordinator, &id).await?;
         }
+        self.load_demo_resources(coordinator, &cases).await?;
         // Grace: provision ended and the letter issued.
         if let Some(start) = find_start(&|p| p.end < day_before(today, 20)) {
             let id = start_case("Grace", start).await?;

@@ -20,6 +20,7 @@ pub mod letters;
 pub mod outbox;
 pub mod pupils;
 pub mod referrals;
+pub mod resources;
 pub mod schools;
 
 use chrono::{DateTime, Duration, Utc};

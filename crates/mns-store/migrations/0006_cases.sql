@@ -106,3 +106,67 @@ CREATE TABLE case_end_requests (
 );
 CREATE INDEX case_end_requests_case ON case_end_requests (case_id, requested_at);
 CREATE INDEX case_end_requests_status ON case_end_requests (status, requested_at);
+
+-- Welfare checks the school logs (MN-PROV-4).
+CREATE TABLE case_welfare_checks (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    checked_on TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    logged_by TEXT NOT NULL REFERENCES users (id),
+    logged_at TEXT NOT NULL
+);
+CREATE INDEX case_welfare_checks_case ON case_welfare_checks (case_id, checked_on);
+
+-- Safeguarding concerns raised by a provider or the coordinator, sent to the school's DSL named
+-- on the record (MN-PROV-5). Only the coordinator, that DSL and the person who raised one see it.
+CREATE TABLE case_concerns (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    raised_by TEXT NOT NULL REFERENCES users (id),
+    raised_by_role TEXT NOT NULL,
+    raised_at TEXT NOT NULL,
+    concern TEXT NOT NULL,
+    sent_to_dsl TEXT NOT NULL,
+    dsl_email TEXT NOT NULL
+);
+CREATE INDEX case_concerns_case ON case_concerns (case_id, raised_at);
+
+-- The limited resources (MN-PROV-1): home learning support assistants with their weekly hours
+-- and areas, their allocations to cases, the AV1 robot pool, and who waits for either. A need
+-- that cannot be met is still recorded, on the waiting list, never cut (MN-DEC-3).
+CREATE TABLE hlsa_workers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    weekly_hours DOUBLE PRECISION NOT NULL,
+    areas TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE hlsa_allocations (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    worker_id TEXT NOT NULL REFERENCES hlsa_workers (id),
+    hours DOUBLE PRECISION NOT NULL,
+    allocated_at TEXT NOT NULL,
+    released_at TEXT
+);
+CREATE INDEX hlsa_allocations_worker ON hlsa_allocations (worker_id, released_at);
+CREATE INDEX hlsa_allocations_case ON hlsa_allocations (case_id);
+
+CREATE TABLE robots (
+    serial TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    case_id TEXT REFERENCES cases (id),
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE resource_waiting (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    resource TEXT NOT NULL,
+    hours_needed DOUBLE PRECISION NOT NULL,
+    requested_on TEXT NOT NULL,
+    resolved_at TEXT
+);
+CREATE INDEX resource_waiting_open ON resource_waiting (resolved_at, requested_on);

@@ -174,6 +174,44 @@ pub struct EndRequestRecord {
     pub status: String,
 }
 
+/// A welfare check the school logged (MN-PROV-4).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct WelfareCheckRecord {
+    /// Its id.
+    pub id: String,
+    /// The case.
+    pub case_id: String,
+    /// The day of the check (`YYYY-MM-DD`).
+    pub checked_on: String,
+    /// What was found.
+    pub notes: String,
+    /// Who logged it.
+    pub logged_by: String,
+    /// When (stored form).
+    pub logged_at: String,
+}
+
+/// A safeguarding concern (MN-PROV-5).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ConcernRecord {
+    /// Its id.
+    pub id: String,
+    /// The case.
+    pub case_id: String,
+    /// Who raised it.
+    pub raised_by: String,
+    /// Their role.
+    pub raised_by_role: String,
+    /// When (stored form).
+    pub raised_at: String,
+    /// The concern.
+    pub concern: String,
+    /// The DSL it went to, as named on the record.
+    pub sent_to_dsl: String,
+    /// The DSL's address on the record ("" when none).
+    pub dsl_email: String,
+}
+
 const COLUMNS: &str = "c.id, c.pupil_id, c.school_urn, c.state, c.opened_at, c.referral_date, \
     c.provision_start, c.period_number, c.period_start, c.period_end, c.review_due, \
     c.continuation_due, c.review_held_on, c.plan_json, c.plan_finalised_at, c.hours_per_week, \
@@ -410,6 +448,42 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Records a welfare check.
+    pub async fn insert_welfare_check(&mut self, w: &WelfareCheckRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO case_welfare_checks (id, case_id, checked_on, notes, logged_by, \
+             logged_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&w.id)
+        .bind(&w.case_id)
+        .bind(&w.checked_on)
+        .bind(&w.notes)
+        .bind(&w.logged_by)
+        .bind(&w.logged_at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a safeguarding concern.
+    pub async fn insert_concern(&mut self, c: &ConcernRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO case_concerns (id, case_id, raised_by, raised_by_role, raised_at, \
+             concern, sent_to_dsl, dsl_email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&c.id)
+        .bind(&c.case_id)
+        .bind(&c.raised_by)
+        .bind(&c.raised_by_role)
+        .bind(&c.raised_at)
+        .bind(&c.concern)
+        .bind(&c.sent_to_dsl)
+        .bind(&c.dsl_email)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
     /// Closes every open request to end a case (when it ends, or continues).
     pub async fn close_end_requests(&mut self, case_id: &str) -> StoreResult<()> {
         sqlx::query(
@@ -548,6 +622,28 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT id, case_id, requested_by, requested_at, stops_on, reason, early, status \
              FROM case_end_requests WHERE case_id = $1 ORDER BY requested_at, id",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A case's welfare checks, most recent first.
+    pub async fn case_welfare_checks(&self, case_id: &str) -> StoreResult<Vec<WelfareCheckRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, case_id, checked_on, notes, logged_by, logged_at FROM case_welfare_checks \
+             WHERE case_id = $1 ORDER BY checked_on DESC, logged_at DESC, id",
+        )
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A case's safeguarding concerns, most recent first (the caller filters who sees them).
+    pub async fn case_concerns(&self, case_id: &str) -> StoreResult<Vec<ConcernRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, case_id, raised_by, raised_by_role, raised_at, concern, sent_to_dsl, \
+             dsl_email FROM case_concerns WHERE case_id = $1 ORDER BY raised_at DESC, id",
         )
         .bind(case_id)
         .fetch_all(&self.pool)

@@ -18,6 +18,7 @@ mod documents;
 mod outbox;
 mod pupils;
 mod referrals;
+mod resources;
 mod schools;
 mod sessions;
 mod users;
@@ -28,8 +29,8 @@ pub mod testing;
 pub use audit::NewAuditEntry;
 pub use calendars::CalendarRecord;
 pub use cases::{
-    CaseEvent, CaseLine, CaseRecord, ContinuationRecord, EndRequestRecord, ReviewRecord,
-    SessionLogRecord, day,
+    CaseEvent, CaseLine, CaseRecord, ConcernRecord, ContinuationRecord, EndRequestRecord,
+    ReviewRecord, SessionLogRecord, WelfareCheckRecord, day,
 };
 pub use directory::{
     ChangeRecord, FeedbackRecord, SearchHit, SearchPage, SearchUnit, ServiceEntry, ServiceIndex,
@@ -39,6 +40,7 @@ pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::PupilRecord;
 pub use referrals::{DecisionRecord, QueueFilter, QueueLine, ReferralRecord};
+pub use resources::{HlsaAllocationRecord, HlsaWorkerRecord, RobotRecord, WaitingRecord};
 pub use schools::SchoolRecord;
 pub use sessions::SessionRecord;
 pub use users::{CredentialRecord, UserRecord};

@@ -221,7 +221,7 @@ pub fn routes() -> Vec<Route> {
 
 /// Cases after acceptance: the list, the dashboard, a case and what each side does next.
 fn case_routes() -> Vec<Route> {
-    use pages::cases;
+    use pages::{cases, resources};
     vec![
         route(Method::GET, "/cases", get(cases::list)),
         route(Method::GET, "/cases/dashboard", get(cases::dashboard)),
@@ -264,10 +264,42 @@ fn case_routes() -> Vec<Route> {
         ),
         route(
             Method::POST,
+            "/cases/{id}/welfare-checks",
+            post(cases::log_welfare_check),
+        ),
+        route(
+            Method::POST,
+            "/cases/{id}/concerns",
+            post(cases::raise_concern),
+        ),
+        route(
+            Method::POST,
             "/cases/{id}/life-limiting",
             post(cases::life_limiting),
         ),
         route(Method::GET, "/cases/{id}/plan.pdf", get(cases::plan_pdf)),
+        route(Method::GET, "/resources", get(resources::show)),
+        route(Method::POST, "/resources/hlsa", post(resources::add_hlsa)),
+        route(
+            Method::POST,
+            "/resources/hlsa/allocate",
+            post(resources::allocate_hlsa),
+        ),
+        route(
+            Method::POST,
+            "/resources/robots",
+            post(resources::add_robot),
+        ),
+        route(
+            Method::POST,
+            "/resources/robots/move",
+            post(resources::move_robot),
+        ),
+        route(
+            Method::POST,
+            "/resources/waiting",
+            post(resources::wait_for_robot),
+        ),
         route(
             Method::GET,
             "/cases/{id}/end-letter.pdf",

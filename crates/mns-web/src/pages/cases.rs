@@ -28,7 +28,8 @@ use std::collections::HashMap;
 pub struct Values(HashMap<String, Vec<String>>);
 
 impl Values {
-    fn parse(body: &[u8]) -> Values {
+    /// Parses a form body.
+    pub fn parse(body: &[u8]) -> Values {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for (k, v) in form_urlencoded::parse(body).into_owned() {
             map.entry(k).or_default().push(v);
@@ -178,6 +179,8 @@ struct DashboardPage {
     median_days: Option<i64>,
     started: usize,
     waiting: Vec<(CaseRow, i64)>,
+    robots_waiting: usize,
+    hlsa_hours_short: f64,
 }
 
 /// `GET /cases/dashboard`: the coordinator's dashboard.
@@ -221,6 +224,8 @@ pub async fn dashboard(State(state): State<AppState>, user: SignedIn) -> PageRes
             .iter()
             .map(|(l, days)| (case_row(l), *days))
             .collect(),
+        robots_waiting: d.robots_waiting,
+        hlsa_hours_short: d.hlsa_hours_short,
     }))
 }
 
@@ -294,6 +299,10 @@ struct CasePage {
     plan_pdf: bool,
     end_letter: bool,
     end_reasons: Vec<(&'static str, String)>,
+    welfare_checks: Vec<(String, String)>,
+    may_log_welfare: bool,
+    concerns: Vec<(String, String, String)>,
+    may_raise_concern: bool,
 }
 
 fn outcome_label(kind: &str) -> &'static str {
@@ -570,6 +579,35 @@ async fn case_page(
             .iter()
             .map(|r| (r.as_str(), capitalised(r.label())))
             .collect(),
+        welfare_checks: view
+            .welfare_checks
+            .iter()
+            .map(|w| {
+                (
+                    NaiveDate::parse_from_str(&w.checked_on, "%Y-%m-%d")
+                        .map(long_date)
+                        .unwrap_or_default(),
+                    w.notes.clone(),
+                )
+            })
+            .collect(),
+        may_log_welfare: role == Role::School && s != CaseState::Ended,
+        concerns: view
+            .concerns
+            .iter()
+            .map(|c| {
+                (
+                    chrono::DateTime::parse_from_rfc3339(&c.raised_at)
+                        .map(|t| {
+                            mns_domain::calendar::format_uk_datetime(t.with_timezone(&chrono::Utc))
+                        })
+                        .unwrap_or_default(),
+                    c.sent_to_dsl.clone(),
+                    c.concern.clone(),
+                )
+            })
+            .collect(),
+        may_raise_concern: mns_domain::provision::may_raise_concern(role) && s != CaseState::Ended,
     };
     Ok(render(&page))
 }
@@ -800,6 +838,64 @@ pub async fn request_end(
     done_or(
         result,
         format!("/cases/{id}"),
+        case_page(&state, &user, &id, values, errors),
+    )
+    .await
+}
+
+/// `POST /cases/{id}/welfare-checks`: the school logs a welfare check (MN-PROV-4).
+pub async fn log_welfare_check(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let values = Values::parse(&body);
+    let mut errors = Vec::new();
+    let checked_on = values.date("checked_on", "The date of the check", &mut errors);
+    let result = match (checked_on, errors.is_empty()) {
+        (Some(d), true) => {
+            state
+                .app
+                .log_welfare_check(&user.actor, &id, d, values.v("welfare_notes"))
+                .await
+        }
+        _ => {
+            if !mns_domain::provision::may_log_welfare_check(user.actor.role()) {
+                return Err(AppError::NotFound.into());
+            }
+            state.app.view_case(&user.actor, &id).await?;
+            if checked_on.is_none() && errors.is_empty() {
+                errors.push(FieldError::new("checked_on", "Enter the date of the check"));
+            }
+            Err(AppError::Invalid(errors))
+        }
+    };
+    let errors = errors_of(&result);
+    done_or(
+        result,
+        format!("/cases/{id}#welfare"),
+        case_page(&state, &user, &id, values, errors),
+    )
+    .await
+}
+
+/// `POST /cases/{id}/concerns`: a provider or the coordinator raises a safeguarding concern.
+pub async fn raise_concern(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let values = Values::parse(&body);
+    let result = state
+        .app
+        .raise_concern(&user.actor, &id, values.v("concern"))
+        .await;
+    let errors = errors_of(&result);
+    done_or(
+        result,
+        format!("/cases/{id}#concerns"),
         case_page(&state, &user, &id, values, errors),
     )
     .await

@@ -12,6 +12,7 @@ pub mod pupils;
 pub mod reference;
 pub mod referral_form;
 pub mod referrals;
+pub mod resources;
 pub mod sign_in;
 pub mod start;
 pub mod users;
@@ -81,6 +82,9 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
     }
     if matches!(role, Role::Coordinator | Role::Caseworker) {
         items.push(("/enquiries", "Enquiries"));
+    }
+    if matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor) {
+        items.push(("/resources", "Resources"));
     }
     if role == Role::Coordinator {
         items.push(("/users", "Users"));

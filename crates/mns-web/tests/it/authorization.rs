@@ -140,7 +140,10 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         // professional and case viewer); other is Ava's at Yare Bank, linked to nobody. The
         // End of Provision letter's own case is Grace's, which has ended.
         ("GET", "/cases") => signed_in(!is(&[Role::Finance, Role::LocalOfferOfficer])),
-        ("GET", "/cases/dashboard") => signed_in(is(&STAFF_ALL)),
+        ("GET", "/cases/dashboard" | "/resources") => signed_in(is(&STAFF_ALL)),
+        ("POST", p) if p.starts_with("/resources/") => {
+            signed_in(is(&[Role::Coordinator, Role::Caseworker]))
+        }
         ("GET", "/cases/{id}") => signed_in(pupil_in_scope),
         ("GET" | "POST", "/cases/{id}/plan" | "/cases/{id}/review")
         | ("POST", "/cases/{id}/review/start") => {
@@ -153,6 +156,12 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             | "/cases/{id}/end"
             | "/cases/{id}/life-limiting",
         ) => signed_in(is(&[Role::Coordinator])),
+        ("POST", "/cases/{id}/welfare-checks") => {
+            signed_in(is(&[Role::School]) && object == Object::Own)
+        }
+        ("POST", "/cases/{id}/concerns") => {
+            signed_in(is(&[Role::Provider, Role::Coordinator]) && pupil_in_scope)
+        }
         ("POST", "/cases/{id}/sessions") => {
             signed_in(is(&[Role::Provider, Role::Coordinator]) && pupil_in_scope)
         }

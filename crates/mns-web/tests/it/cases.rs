@@ -356,4 +356,208 @@ async fn the_dashboard_counts_every_state_of_the_demo() {
     assert!(!d.end_requests.is_empty());
     assert!(!d.waiting.is_empty());
     assert!(d.median_days_to_start().is_some());
+    assert!(d.robots_waiting > 0, "a robot waiting list");
+    assert!(d.hlsa_hours_short > 0.0, "an HLSA shortfall");
+}
+
+#[tokio::test]
+async fn mn_prov_4_the_school_logs_welfare_checks_and_mn_prov_5_concerns_reach_only_those_who_need_them()
+ {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let id = referral_of(&app, "Isla").await;
+    let case = format!("/cases/{id}");
+
+    // MN-PROV-4: the school logs a check; a missing finding is named; the parent does not see
+    // the school's notes.
+    let mut school = app.signed_in("school@demo.invalid").await;
+    let r = school
+        .post(
+            &format!("{case}/welfare-checks"),
+            &fields(&date("checked_on", ("20", "11", "2026"))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Enter what the check found"), "{}", r.body);
+    let mut check = date("checked_on", ("20", "11", "2026"));
+    check.push((
+        "welfare_notes".to_string(),
+        "Spoke with Isla and her dad; managing well",
+    ));
+    let r = school
+        .post(&format!("{case}/welfare-checks"), &fields(&check))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(school.get(&case).await.body.contains("managing well"));
+    let mut parent = app.signed_in("parent@demo.invalid").await;
+    assert!(!parent.get(&case).await.body.contains("managing well"));
+    let mut provider = app.signed_in("provider@demo.invalid").await;
+    assert_eq!(
+        provider
+            .post(&format!("{case}/welfare-checks"), &fields(&check))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // MN-PROV-5: the provider raises a concern; it goes to the DSL on the record (the demo
+    // school user) and the service mailbox, with nothing of it in the emails.
+    let r = provider
+        .post(&format!("{case}/concerns"), &[("concern", "  ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let words = "Bruising on the arm; said she fell";
+    let r = provider
+        .post(&format!("{case}/concerns"), &[("concern", words)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    for address in ["school@demo.invalid", "medical.needs@council.invalid"] {
+        let mails = app.app.store.outbox_messages_to(address).await.unwrap();
+        let mail = mails
+            .iter()
+            .find(|m| m.subject.contains("safeguarding concern"))
+            .unwrap_or_else(|| panic!("{address} was not told"));
+        assert!(!mail.body.contains("Bruising") && !mail.body.contains("Isla"));
+    }
+    assert!(
+        provider.get(&case).await.body.contains(words),
+        "the raiser sees it"
+    );
+    assert!(
+        school.get(&case).await.body.contains(words),
+        "the DSL sees it"
+    );
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    assert!(coordinator.get(&case).await.body.contains(words));
+    for who in [
+        "parent@demo.invalid",
+        "health@demo.invalid",
+        "viewer@demo.invalid",
+        "caseworker@demo.invalid",
+    ] {
+        let mut other = app.signed_in(who).await;
+        let page = other.get(&case).await;
+        assert_eq!(page.status, StatusCode::OK, "{who}");
+        assert!(!page.body.contains("Bruising"), "{who} sees the concern");
+    }
+    // A school colleague who is not the DSL does not see it either.
+    app.app
+        .add_user(
+            &mns_app::system_actor("test"),
+            mns_app::identity::users::NewUser {
+                email: "teacher@demo.invalid".into(),
+                display_name: "A Teacher".into(),
+                role: "school".into(),
+                school_urn: Some("121001".into()),
+                password: Some("demo-password-2026".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let mut teacher = app.signed_in("teacher@demo.invalid").await;
+    let page = teacher.get(&case).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Bruising"));
+}
+
+#[tokio::test]
+async fn mn_prov_1_resources_are_allocated_within_capacity_and_the_gap_waits() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let page = coordinator.get("/resources").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The demo: Ruby needs 8 hours of an HLSA with 6, so 2 wait; Harry waits for a robot.
+    assert!(page.body.contains("2 HLSA hours a week"), "{}", page.body);
+    assert!(page.body.contains("An AV1 robot"));
+
+    // Bad input is named, and nothing is written.
+    let r = coordinator
+        .post("/resources/hlsa/allocate", &[("hlsa_hours", "lots")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in [
+        "Select an assistant",
+        "Select a case",
+        "Enter the hours a week",
+    ] {
+        assert!(r.body.contains(field), "{field}");
+    }
+    // Lou Baker has 12 hours; Mia needs 15: 12 are given and 3 wait (MN-DEC-3).
+    let mia = referral_of(&app, "Mia").await;
+    let lou = app
+        .app
+        .store
+        .hlsa_workers()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.name == "Lou Baker")
+        .unwrap()
+        .id;
+    let r = coordinator
+        .post(
+            "/resources/hlsa/allocate",
+            &[("case", &mia), ("worker", &lou), ("hlsa_hours", "15")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let waiting = app.app.store.open_waiting().await.unwrap();
+    assert!(
+        waiting
+            .iter()
+            .any(|w| w.case_id == mia && w.hours_needed == 3.0)
+    );
+    let given: f64 = app
+        .app
+        .store
+        .current_hlsa_allocations()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|a| a.case_id == mia)
+        .map(|a| a.hours)
+        .sum();
+    assert_eq!(given, 12.0);
+
+    // A robot cannot skip from repair to a school; allocating one takes Harry off the list.
+    let r = coordinator
+        .post(
+            "/resources/robots/move",
+            &[("robot", "AV1-1003"), ("robot_state", "with_school")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("cannot go from being repaired"),
+        "{}",
+        r.body
+    );
+    let harry = referral_of(&app, "Harry").await;
+    for state in ["in_store", "allocated"] {
+        let r = coordinator
+            .post(
+                "/resources/robots/move",
+                &[
+                    ("robot", "AV1-1003"),
+                    ("robot_state", state),
+                    ("robot_case", &harry),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{state}: {}", r.body);
+    }
+    assert!(
+        !app.app
+            .store
+            .open_waiting()
+            .await
+            .unwrap()
+            .iter()
+            .any(|w| w.case_id == harry)
+    );
+    let robot = app.app.store.robot("AV1-1003").await.unwrap().unwrap();
+    assert_eq!(robot.case_id.as_deref(), Some(harry.as_str()));
+
+    // Schools and providers do not manage resources.
+    let mut school = app.signed_in("school@demo.invalid").await;
+    assert_eq!(school.get("/resources").await.status, StatusCode::NOT_FOUND);
 }

@@ -1,0 +1,170 @@
+//! The limited resources page (MN-PROV-1): HLSAs and their hours, the AV1 robot pool, and the
+//! waiting list, with the forms council staff use to allocate them.
+
+use super::cases::Values;
+use super::{Chrome, FormState, PageResult, render};
+use crate::AppState;
+use crate::auth::SignedIn;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use mns_app::resources::ResourcesView;
+use mns_app::{AppError, FieldError};
+use mns_domain::identity::Role;
+use mns_domain::provision::RobotState;
+
+#[derive(Template)]
+#[template(path = "resources.html")]
+struct ResourcesPage {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    values: Values,
+    view: ResourcesView,
+    may_manage: bool,
+    states: Vec<(&'static str, &'static str)>,
+    shortfall: f64,
+    robots_waiting: usize,
+    robots_free: usize,
+}
+
+impl ResourcesPage {
+    fn robot_state(&self, state: &str) -> &'static str {
+        RobotState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == state)
+            .map_or("Unknown", RobotState::label)
+    }
+}
+
+async fn page(
+    state: &AppState,
+    user: &SignedIn,
+    values: Values,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let view = state.app.resources(&user.actor).await?;
+    let form = FormState::with(errors.clone());
+    Ok(render(&ResourcesPage {
+        chrome: Chrome::signed_in(state, user, "/resources").with_errors(&form),
+        form,
+        errors,
+        values,
+        may_manage: matches!(user.actor.role(), Role::Coordinator | Role::Caseworker),
+        states: RobotState::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        shortfall: view.hlsa_shortfall(),
+        robots_waiting: view.robots_waiting(),
+        robots_free: view
+            .robots
+            .iter()
+            .filter(|(r, _)| r.state == RobotState::InStore.as_str())
+            .count(),
+        view,
+    }))
+}
+
+/// `GET /resources`.
+pub async fn show(State(state): State<AppState>, user: SignedIn) -> PageResult {
+    page(&state, &user, Values::default(), Vec::new()).await
+}
+
+async fn after(
+    state: &AppState,
+    user: &SignedIn,
+    values: Values,
+    result: Result<(), AppError>,
+) -> PageResult {
+    match result {
+        Ok(()) => Ok(Redirect::to("/resources").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut response = page(state, user, values, errors).await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn number(values: &Values, name: &str) -> Option<f64> {
+    values
+        .v(name)
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|h| h.is_finite())
+}
+
+/// `POST /resources/hlsa`: adds an HLSA.
+pub async fn add_hlsa(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
+    let values = Values::parse(&body);
+    let result = state
+        .app
+        .add_hlsa_worker(
+            &user.actor,
+            values.v("worker_name"),
+            number(&values, "weekly_hours"),
+            values.v("areas"),
+        )
+        .await;
+    after(&state, &user, values, result).await
+}
+
+/// `POST /resources/hlsa/allocate`: gives a case HLSA hours.
+pub async fn allocate_hlsa(
+    State(state): State<AppState>,
+    user: SignedIn,
+    body: Bytes,
+) -> PageResult {
+    let values = Values::parse(&body);
+    let result = state
+        .app
+        .allocate_hlsa(
+            &user.actor,
+            values.v("case"),
+            values.v("worker"),
+            number(&values, "hlsa_hours"),
+        )
+        .await
+        .map(|_| ());
+    after(&state, &user, values, result).await
+}
+
+/// `POST /resources/robots`: adds a robot to the pool.
+pub async fn add_robot(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
+    let values = Values::parse(&body);
+    let result = state.app.add_robot(&user.actor, values.v("serial")).await;
+    after(&state, &user, values, result).await
+}
+
+/// `POST /resources/robots/move`: moves a robot.
+pub async fn move_robot(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
+    let values = Values::parse(&body);
+    let to = RobotState::ALL
+        .into_iter()
+        .find(|s| s.as_str() == values.v("robot_state"));
+    let case = Some(values.v("robot_case")).filter(|c| !c.is_empty());
+    let result = state
+        .app
+        .move_robot(&user.actor, values.v("robot"), to, case)
+        .await;
+    after(&state, &user, values, result).await
+}
+
+/// `POST /resources/waiting`: puts a case on the waiting list for a robot.
+pub async fn wait_for_robot(
+    State(state): State<AppState>,
+    user: SignedIn,
+    body: Bytes,
+) -> PageResult {
+    let values = Values::parse(&body);
+    let result = state
+        .app
+        .wait_for_robot(&user.actor, values.v("waiting_case"))
+        .await;
+    after(&state, &user, values, result).await
+}
