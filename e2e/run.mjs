@@ -585,7 +585,7 @@ async function cases(j, step) {
     await j.page.getByLabel('Delivered', { exact: true }).check();
     await j.page.locator('#hours').fill('2');
     await Promise.all([j.page.waitForNavigation(), j.page.getByRole('button', { name: 'Log the session' }).click()]);
-    check((await j.page.locator('#sessions ~ table tbody tr').count()) > 0, 'the session is not listed');
+    check((await j.page.locator('#sessions ~ .app-table-scroll tbody tr').count()) > 0, 'the session is not listed');
     await j.audit('case-provider');
   });
   await step('parent sees the plan', async () => {

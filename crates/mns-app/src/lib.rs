@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod pupils;
 pub mod referrals;
 pub mod resources;
+pub mod retention;
 pub mod schools;
 
 use chrono::{DateTime, Duration, Utc};

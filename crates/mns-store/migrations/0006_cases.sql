@@ -170,3 +170,9 @@ CREATE TABLE resource_waiting (
     resolved_at TEXT
 );
 CREATE INDEX resource_waiting_open ON resource_waiting (resolved_at, requested_on);
+
+-- Retention (MN-REC-2): a legal hold keeps a child's records past the retention period; once
+-- anonymised, a pupil row says when.
+ALTER TABLE pupils ADD COLUMN legal_hold BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE pupils ADD COLUMN legal_hold_reason TEXT;
+ALTER TABLE pupils ADD COLUMN anonymised_at TEXT;

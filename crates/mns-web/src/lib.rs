@@ -93,6 +93,11 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/pupils", get(pupils::list)),
         route(Method::GET, "/pupils/{id}", get(pupils::show)),
         route(
+            Method::POST,
+            "/pupils/{id}/legal-hold",
+            post(pupils::legal_hold),
+        ),
+        route(
             Method::GET,
             "/pupils/{id}/access-history",
             get(pupils::access_history),

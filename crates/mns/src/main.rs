@@ -48,6 +48,9 @@ enum Command {
     /// The SEND Local Offer directory.
     #[command(subcommand)]
     Directory(DirectoryCommand),
+    /// Records past the retention period (MN-REC-2).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Encrypted documents.
     #[command(subcommand)]
     Documents(DocumentsCommand),
@@ -162,6 +165,14 @@ enum DirectoryCommand {
     /// Email the owners of Local Offer entries not checked for 12 months (at most every 28
     /// days per entry); the server's worker also does this daily.
     Remind,
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Anonymise the records of children past the retention period (their 25th birthday by
+    /// default) unless a legal hold keeps them; each is written to the audit trail. The
+    /// server's worker also does this daily.
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -334,6 +345,18 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .await
                 .map_err(describe)?;
             println!("Reminded the owners of {count} entries");
+            Ok(())
+        }
+        Command::Retention(RetentionCommand::Run) => {
+            let app = open(&config).await?;
+            let report = app
+                .run_retention(&system_actor("cli"))
+                .await
+                .map_err(describe)?;
+            println!(
+                "Anonymised the records of {} children ({} documents destroyed); {} kept by a legal hold",
+                report.anonymised, report.documents, report.held
+            );
             Ok(())
         }
         Command::Import(ImportCommand::Schools { file }) => {

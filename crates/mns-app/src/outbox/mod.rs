@@ -148,6 +148,16 @@ impl App {
                             Ok(_) => {}
                             Err(e) => tracing::error!(error = %e, "case reminders failed"),
                         }
+                        // Records past the retention period (MN-REC-2).
+                        match self.run_retention(&crate::system_actor("worker")).await {
+                            Ok(r) if r.anonymised > 0 => tracing::info!(
+                                anonymised = r.anonymised,
+                                held = r.held,
+                                "retention run"
+                            ),
+                            Ok(_) => {}
+                            Err(e) => tracing::error!(error = %e, "retention run failed"),
+                        }
                     }
                 }
             }

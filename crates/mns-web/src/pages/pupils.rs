@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::response::IntoResponse;
 use mns_domain::calendar::{SchoolYear, format_uk_datetime, year_group};
 use mns_domain::identity::Role;
 use mns_store::PupilRecord;
@@ -71,6 +72,10 @@ struct PupilPage {
     chrome: Chrome,
     pupil: PupilView,
     show_history: bool,
+    may_hold: bool,
+    legal_hold: bool,
+    hold_reason: String,
+    hold_error: Option<String>,
 }
 
 /// `GET /pupils/{id}`.
@@ -79,12 +84,75 @@ pub async fn show(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let pupil = state.app.view_pupil(&user.actor, &id).await?;
+    pupil_page(&state, &user, &id, None).await
+}
+
+async fn pupil_page(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    hold_error: Option<String>,
+) -> PageResult {
+    let pupil = state.app.view_pupil(&user.actor, id).await?;
+    let is_coordinator = user.actor.role() == Role::Coordinator;
+    let (legal_hold, hold_reason) = if is_coordinator {
+        match state
+            .app
+            .store
+            .legal_hold(id)
+            .await
+            .map_err(mns_app::AppError::from)?
+        {
+            Some((hold, reason, _)) => (hold, reason.unwrap_or_default()),
+            None => (false, String::new()),
+        }
+    } else {
+        (false, String::new())
+    };
     Ok(render(&PupilPage {
-        chrome: Chrome::signed_in(&state, &user, "/pupils/"),
+        chrome: Chrome::signed_in(state, user, "/pupils/"),
         show_history: matches!(user.actor.role(), Role::Coordinator | Role::Auditor),
-        pupil: view(&state, pupil).await,
+        pupil: view(state, pupil).await,
+        may_hold: is_coordinator,
+        legal_hold,
+        hold_reason,
+        hold_error,
     }))
+}
+
+/// `POST /pupils/{id}/legal-hold`: the coordinator sets (`hold=yes`, with a reason) or lifts a
+/// legal hold that keeps the child's records past the retention period (MN-REC-2).
+pub async fn legal_hold(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+) -> PageResult {
+    let value = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+            .to_string()
+    };
+    match state
+        .app
+        .set_legal_hold(
+            &user.actor,
+            &id,
+            value("hold") == "yes",
+            &value("hold_reason"),
+        )
+        .await
+    {
+        Ok(()) => Ok(axum::response::Redirect::to(&format!("/pupils/{id}")).into_response()),
+        Err(mns_app::AppError::Invalid(errors)) => {
+            let message = errors.into_iter().next().map(|e| e.message);
+            let mut response = pupil_page(&state, &user, &id, message).await?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// What an audit action means, in words.

@@ -53,6 +53,9 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             signed_in(!is(&[Role::Finance, Role::LocalOfferOfficer]))
         }
         ("GET", "/pupils/{id}" | "/api/v1/pupils/{id}") => signed_in(pupil_in_scope),
+        ("POST", "/pupils/{id}/legal-hold") => {
+            signed_in(is(&[Role::Coordinator]) && pupil_in_scope)
+        }
         ("GET", "/pupils/{id}/access-history") => {
             signed_in(is(&[Role::Coordinator, Role::Auditor]) && pupil_in_scope)
         }

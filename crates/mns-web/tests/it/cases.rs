@@ -561,3 +561,131 @@ async fn mn_prov_1_resources_are_allocated_within_capacity_and_the_gap_waits() {
     let mut school = app.signed_in("school@demo.invalid").await;
     assert_eq!(school.get("/resources").await.status, StatusCode::NOT_FOUND);
 }
+
+/// Writes the demo's Planning and Review Record (Isla) and End of Provision letter (Grace) to
+/// `target/letters/` for `scripts/check-letters.sh` to turn into PNG pages.
+#[tokio::test]
+#[ignore = "writes files for a person to look at"]
+async fn write_case_letters() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let coordinator = mns_app::Actor {
+        user: app
+            .app
+            .store
+            .find_user_by_email("coordinator@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/letters");
+    std::fs::create_dir_all(&dir).unwrap();
+    let isla = referral_of(&app, "Isla").await;
+    let plan = app.app.plan_record_pdf(&coordinator, &isla).await.unwrap();
+    std::fs::write(dir.join("planning-and-review-record.pdf"), plan).unwrap();
+    let grace = referral_of(&app, "Grace").await;
+    let letter = app.app.end_letter_pdf(&coordinator, &grace).await.unwrap();
+    std::fs::write(dir.join("end-of-provision.pdf"), letter).unwrap();
+}
+
+#[tokio::test]
+async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keeps_them() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let coordinator = mns_app::Actor {
+        user: app
+            .app
+            .store
+            .find_user_by_email("coordinator@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    let ava = app.pupil("Ava").await;
+    let evie = app.pupil("Evie").await;
+    let ava_referral = referral_of(&app, "Ava").await;
+    assert!(
+        !app.app
+            .store
+            .documents_for("referral", &ava_referral)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A hold needs a reason; Evie's records are kept for a complaint.
+    assert!(
+        app.app
+            .set_legal_hold(&coordinator, &evie.id, true, " ")
+            .await
+            .is_err()
+    );
+    app.app
+        .set_legal_hold(
+            &coordinator,
+            &evie.id,
+            true,
+            "Complaint to the Ombudsman open",
+        )
+        .await
+        .unwrap();
+    // Nothing is due in 2026.
+    let system = mns_app::system_actor("test");
+    assert_eq!(app.app.run_retention(&system).await.unwrap().anonymised, 0);
+
+    // On 1 January 2036 Ava (born December 2010), Finley (October 2010) and Evie (September
+    // 2010) are past their 25th birthdays.
+    if let mns_app::Clock::Fixed(now) = &app.app.clock {
+        *now.lock().unwrap() =
+            chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2036, 1, 1, 9, 0, 0).unwrap();
+    }
+    let report = app.app.run_retention(&system).await.unwrap();
+    assert_eq!((report.anonymised, report.held), (2, 1));
+    assert!(report.documents >= 1);
+    let gone = app.app.store.get_pupil(&ava.id).await.unwrap().unwrap();
+    assert_eq!(
+        (gone.given_name.as_str(), gone.upn.is_none()),
+        ("Removed", true)
+    );
+    assert!(
+        app.app
+            .store
+            .documents_for("referral", &ava_referral)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        app.app
+            .store
+            .get_case(&ava_referral)
+            .await
+            .unwrap()
+            .unwrap()
+            .plan_json
+            .is_none()
+    );
+    assert_eq!(
+        app.app
+            .store
+            .get_pupil(&evie.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .given_name,
+        "Evie"
+    );
+    // The case still opens, with no name and no plan.
+    let mut page = app.signed_in("coordinator@demo.invalid").await;
+    let case = page.get(&format!("/cases/{ava_referral}")).await;
+    assert_eq!(case.status, StatusCode::OK);
+    assert!(!case.body.contains("Harding"));
+    // Done once: a second run finds nothing new.
+    assert_eq!(
+        app.app.run_retention(&system).await.unwrap(),
+        mns_app::retention::RetentionReport {
+            anonymised: 0,
+            documents: 0,
+            held: 1
+        }
+    );
+}
