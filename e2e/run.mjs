@@ -599,6 +599,13 @@ async function cases(j, step) {
     check(res.status() === 200, `record PDF status ${res.status()}`);
     check((await res.body()).subarray(0, 4).toString() === '%PDF', 'the record is not a PDF');
   });
+  await step('finance sees hospital invoices', async () => {
+    await j.signOut();
+    await j.signIn('finance@demo.invalid', { expectCode: true });
+    await j.goto('/invoices');
+    check((await j.page.getByText('needs the timetable').count()) === 1, 'the held invoice does not say what it needs');
+    await j.audit('invoices');
+  });
 }
 
 function summary() {

@@ -578,6 +578,51 @@ impl App {
         if let Some(case) = cases.get("Harry") {
             self.wait_for_robot(coordinator, case).await?;
         }
+        // Ava is in hospital with discharge planned; a private hospital's invoices, one
+        // complete and one still missing the timetable (MN-HOSP-1, MN-HOSP-2). Jack has an EHCP
+        // (MN-SEND-1).
+        let today = self.today();
+        if let Some(case) = cases.get("Ava") {
+            self.record_admission(
+                coordinator,
+                case,
+                "Priory Hospital Norwich (Tier 4)",
+                "Norfolk Hospital School",
+                today.checked_sub_days(chrono::Days::new(12)),
+                today.checked_add_days(chrono::Days::new(9)),
+            )
+            .await?;
+            self.record_invoice(
+                coordinator,
+                case,
+                "Priory Hospital Norwich",
+                "PHN-4471",
+                "1,250.00",
+                (true, true, true),
+            )
+            .await?;
+            self.record_invoice(
+                coordinator,
+                case,
+                "Priory Hospital Norwich",
+                "PHN-4502",
+                "980.00",
+                (true, false, true),
+            )
+            .await?;
+        }
+        if let Some(case) = cases.get("Jack") {
+            self.set_send_details(
+                coordinator,
+                case,
+                mns_domain::provision::SendDetails {
+                    has_ehcp: true,
+                    ehcp_coordinator: Some("Morgan Hale".into()),
+                    designated_clinical_officer_raised: false,
+                },
+            )
+            .await?;
+        }
         Ok(())
     }
 }

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod directory;
 pub mod directory_index;
 pub mod documents;
+pub mod hospital;
 pub mod identity;
 pub mod letters;
 pub mod outbox;

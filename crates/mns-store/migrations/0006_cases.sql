@@ -176,3 +176,42 @@ CREATE INDEX resource_waiting_open ON resource_waiting (resolved_at, requested_o
 ALTER TABLE pupils ADD COLUMN legal_hold BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE pupils ADD COLUMN legal_hold_reason TEXT;
 ALTER TABLE pupils ADD COLUMN anonymised_at TEXT;
+
+-- SEND details on the case (MN-SEND-1), as the domain's `SendDetails` JSON.
+CREATE TABLE case_send_details (
+    case_id TEXT PRIMARY KEY REFERENCES cases (id),
+    details_json TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- In-patient episodes (MN-HOSP-1): the authority stays responsible during the admission, and a
+-- discharge date opens planning.
+CREATE TABLE hospital_episodes (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    hospital TEXT NOT NULL,
+    hospital_school TEXT NOT NULL,
+    admitted_on TEXT NOT NULL,
+    discharge_on TEXT,
+    recorded_by TEXT NOT NULL REFERENCES users (id),
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX hospital_episodes_case ON hospital_episodes (case_id, admitted_on);
+
+-- Invoices from privately funded hospitals (MN-HOSP-2): payable only with evidence of
+-- admission, the timetable and attendance records.
+CREATE TABLE hospital_invoices (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    hospital TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    amount_pence BIGINT NOT NULL,
+    has_admission_evidence BIGINT NOT NULL,
+    has_timetable BIGINT NOT NULL,
+    has_attendance BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    recorded_by TEXT NOT NULL REFERENCES users (id),
+    recorded_at TEXT NOT NULL,
+    paid_at TEXT
+);
+CREATE INDEX hospital_invoices_status ON hospital_invoices (status, recorded_at);

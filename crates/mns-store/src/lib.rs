@@ -15,6 +15,7 @@ mod calendars;
 mod cases;
 mod directory;
 mod documents;
+mod hospital;
 mod outbox;
 mod pupils;
 mod referrals;
@@ -38,6 +39,7 @@ pub use directory::{
     ServiceVersion,
 };
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
+pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::PupilRecord;
 pub use referrals::{DecisionRecord, QueueFilter, QueueLine, ReferralRecord};

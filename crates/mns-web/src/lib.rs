@@ -283,6 +283,23 @@ fn case_routes() -> Vec<Route> {
             post(cases::life_limiting),
         ),
         route(Method::GET, "/cases/{id}/plan.pdf", get(cases::plan_pdf)),
+        route(Method::POST, "/cases/{id}/send", post(cases::send_details)),
+        route(
+            Method::POST,
+            "/cases/{id}/admissions",
+            post(cases::record_admission),
+        ),
+        route(
+            Method::POST,
+            "/cases/{id}/invoices",
+            post(cases::record_invoice),
+        ),
+        route(Method::GET, "/invoices", get(resources::invoices)),
+        route(
+            Method::POST,
+            "/invoices/{id}/paid",
+            post(resources::pay_invoice),
+        ),
         route(Method::GET, "/resources", get(resources::show)),
         route(Method::POST, "/resources/hlsa", post(resources::add_hlsa)),
         route(

@@ -303,6 +303,35 @@ struct CasePage {
     may_log_welfare: bool,
     concerns: Vec<(String, String, String)>,
     may_raise_concern: bool,
+    show_special: bool,
+    may_work_case: bool,
+    send: Option<mns_domain::provision::SendDetails>,
+    episodes: Vec<(String, String, String, String)>,
+    invoices: Vec<(String, String, String, String, String)>,
+}
+
+/// Pence as pounds: `£1,250.00`.
+pub fn pounds(pence: i64) -> String {
+    let whole = (pence / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("£{grouped}.{:02}", pence % 100)
+}
+
+/// An invoice's status in words.
+pub fn invoice_status(status: &str) -> String {
+    match status {
+        "held" => "Held: evidence missing",
+        "payable" => "Ready to pay",
+        "paid" => "Paid",
+        other => other,
+    }
+    .to_string()
 }
 
 fn outcome_label(kind: &str) -> &'static str {
@@ -430,6 +459,55 @@ async fn case_page(
         .as_ref()
         .map(|p| p.package.components.iter().map(component_line).collect())
         .unwrap_or_default();
+    let show_special = matches!(
+        role,
+        Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School
+    );
+    let (send, episodes) = if show_special {
+        (
+            state.app.send_details(&case.id).await?,
+            state
+                .app
+                .episodes(&case.id)
+                .await?
+                .into_iter()
+                .map(|e| {
+                    let day = |d: &str| {
+                        NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                            .map(long_date)
+                            .unwrap_or_default()
+                    };
+                    (
+                        e.hospital,
+                        e.hospital_school,
+                        day(&e.admitted_on),
+                        e.discharge_on.as_deref().map(day).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        )
+    } else {
+        (None, Vec::new())
+    };
+    let invoices = if matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor) {
+        state
+            .app
+            .case_invoices(&case.id)
+            .await?
+            .into_iter()
+            .map(|l| {
+                (
+                    l.invoice.reference.clone(),
+                    l.invoice.hospital.clone(),
+                    pounds(l.invoice.amount_pence),
+                    invoice_status(&l.invoice.status),
+                    l.missing.join(", "),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let council_or_school = matches!(
         role,
         Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School
@@ -608,6 +686,12 @@ async fn case_page(
             })
             .collect(),
         may_raise_concern: mns_domain::provision::may_raise_concern(role) && s != CaseState::Ended,
+        show_special,
+        may_work_case: matches!(role, Role::Coordinator | Role::Caseworker)
+            && s != CaseState::Ended,
+        send,
+        episodes,
+        invoices,
     };
     Ok(render(&page))
 }
@@ -896,6 +980,103 @@ pub async fn raise_concern(
     done_or(
         result,
         format!("/cases/{id}#concerns"),
+        case_page(&state, &user, &id, values, errors),
+    )
+    .await
+}
+
+/// `POST /cases/{id}/send`: SEND details (MN-SEND-1).
+pub async fn send_details(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let values = Values::parse(&body);
+    let details = mns_domain::provision::SendDetails {
+        has_ehcp: values.has("has_ehcp", "yes"),
+        ehcp_coordinator: Some(values.v("ehcp_coordinator").trim().to_string())
+            .filter(|c| !c.is_empty()),
+        designated_clinical_officer_raised: values.has("dco_raised", "yes"),
+    };
+    let result = state.app.set_send_details(&user.actor, &id, details).await;
+    let errors = errors_of(&result);
+    done_or(
+        result,
+        format!("/cases/{id}#send"),
+        case_page(&state, &user, &id, values, errors),
+    )
+    .await
+}
+
+/// `POST /cases/{id}/admissions`: an in-patient episode (MN-HOSP-1).
+pub async fn record_admission(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let values = Values::parse(&body);
+    let mut errors = Vec::new();
+    let admitted = values.date("admitted_on", "The date of admission", &mut errors);
+    let discharge = values.date("discharge_on", "The discharge date", &mut errors);
+    let result = if errors.is_empty() {
+        state
+            .app
+            .record_admission(
+                &user.actor,
+                &id,
+                values.v("hospital"),
+                values.v("hospital_school"),
+                admitted,
+                discharge,
+            )
+            .await
+    } else {
+        if !matches!(user.actor.role(), Role::Coordinator | Role::Caseworker) {
+            return Err(AppError::NotFound.into());
+        }
+        state.app.view_case(&user.actor, &id).await?;
+        Err(AppError::Invalid(errors))
+    };
+    let errors = errors_of(&result);
+    done_or(
+        result,
+        format!("/cases/{id}#hospital"),
+        case_page(&state, &user, &id, values, errors),
+    )
+    .await
+}
+
+/// `POST /cases/{id}/invoices`: an invoice from a privately funded hospital (MN-HOSP-2).
+pub async fn record_invoice(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let values = Values::parse(&body);
+    let evidence = (
+        values.has("evidence", "admission"),
+        values.has("evidence", "timetable"),
+        values.has("evidence", "attendance"),
+    );
+    let result = state
+        .app
+        .record_invoice(
+            &user.actor,
+            &id,
+            values.v("invoice_hospital"),
+            values.v("reference"),
+            values.v("amount"),
+            evidence,
+        )
+        .await
+        .map(|_| ());
+    let errors = errors_of(&result);
+    done_or(
+        result,
+        format!("/cases/{id}#hospital"),
         case_page(&state, &user, &id, values, errors),
     )
     .await

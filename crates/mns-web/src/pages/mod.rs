@@ -86,6 +86,9 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
     if matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor) {
         items.push(("/resources", "Resources"));
     }
+    if matches!(role, Role::Finance | Role::Coordinator | Role::Auditor) {
+        items.push(("/invoices", "Invoices"));
+    }
     if role == Role::Coordinator {
         items.push(("/users", "Users"));
     }

@@ -168,3 +168,67 @@ pub async fn wait_for_robot(
         .await;
     after(&state, &user, values, result).await
 }
+
+/// An invoice as the finance list shows it (no child's name).
+pub struct InvoiceRow {
+    id: String,
+    reference: String,
+    hospital: String,
+    amount: String,
+    status: String,
+    missing: String,
+    payable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "invoices.html")]
+struct InvoicesPage {
+    chrome: Chrome,
+    errors: Vec<FieldError>,
+    rows: Vec<InvoiceRow>,
+    may_pay: bool,
+}
+
+async fn invoices_page(state: &AppState, user: &SignedIn, errors: Vec<FieldError>) -> PageResult {
+    let lines = state.app.invoice_list(&user.actor).await?;
+    let form = FormState::with(errors.clone());
+    Ok(render(&InvoicesPage {
+        chrome: Chrome::signed_in(state, user, "/invoices").with_errors(&form),
+        errors,
+        may_pay: user.actor.role() == Role::Finance,
+        rows: lines
+            .into_iter()
+            .map(|l| InvoiceRow {
+                payable: l.invoice.status == "payable",
+                id: l.invoice.id,
+                reference: l.invoice.reference,
+                hospital: l.invoice.hospital,
+                amount: super::cases::pounds(l.invoice.amount_pence),
+                status: super::cases::invoice_status(&l.invoice.status),
+                missing: l.missing.join(", "),
+            })
+            .collect(),
+    }))
+}
+
+/// `GET /invoices`: hospital invoices for finance (MN-HOSP-2).
+pub async fn invoices(State(state): State<AppState>, user: SignedIn) -> PageResult {
+    invoices_page(&state, &user, Vec::new()).await
+}
+
+/// `POST /invoices/{id}/paid`: finance marks a payable invoice paid.
+pub async fn pay_invoice(
+    State(state): State<AppState>,
+    user: SignedIn,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> PageResult {
+    match state.app.pay_invoice(&user.actor, &id).await {
+        Ok(()) => Ok(Redirect::to("/invoices").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut response = invoices_page(&state, &user, errors).await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -144,6 +144,12 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         // End of Provision letter's own case is Grace's, which has ended.
         ("GET", "/cases") => signed_in(!is(&[Role::Finance, Role::LocalOfferOfficer])),
         ("GET", "/cases/dashboard" | "/resources") => signed_in(is(&STAFF_ALL)),
+        ("POST", "/cases/{id}/send" | "/cases/{id}/admissions" | "/cases/{id}/invoices") => {
+            signed_in(is(&[Role::Coordinator, Role::Caseworker]))
+        }
+        ("GET", "/invoices") => signed_in(is(&[Role::Finance, Role::Coordinator, Role::Auditor])),
+        // Own is the demo's payable invoice; other names no invoice.
+        ("POST", "/invoices/{id}/paid") => signed_in(is(&[Role::Finance]) && object == Object::Own),
         ("POST", p) if p.starts_with("/resources/") => {
             signed_in(is(&[Role::Coordinator, Role::Caseworker]))
         }
@@ -376,6 +382,16 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .id;
     let other_pupil = app.pupil("Finley").await.id;
     let directory = DirectoryIds::of(&app).await;
+    let payable_invoice = app
+        .app
+        .store
+        .invoices(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.status == "payable")
+        .expect("a payable demo invoice")
+        .id;
     let routes = mns_web::routes();
     let missing: Vec<String> = routes
         .iter()
@@ -435,6 +451,12 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                         .unwrap()[0]
                         .id
                         .clone()
+                } else if r.path.starts_with("/invoices/") {
+                    if object == Object::Own {
+                        payable_invoice.clone()
+                    } else {
+                        NO_SUCH_RECORD.to_string()
+                    }
                 } else if r.path.starts_with("/cases/{id}") {
                     let own = if r.path.ends_with("/end-letter.pdf") {
                         "Grace"

@@ -689,3 +689,100 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
         }
     );
 }
+
+#[tokio::test]
+async fn mn_hosp_1_mn_hosp_2_and_mn_send_1_special_situations_on_a_case() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let ava = referral_of(&app, "Ava").await;
+    let case = format!("/cases/{ava}");
+    // MN-HOSP-1: the demo's admission with a discharge ahead told the school to plan, and the
+    // case stays open.
+    let to_school = app
+        .app
+        .store
+        .outbox_messages_to("school2@demo.invalid")
+        .await
+        .unwrap();
+    assert!(
+        to_school
+            .iter()
+            .any(|m| m.subject.contains("Discharge planning"))
+    );
+    assert!(to_school.iter().all(|m| !m.body.contains("Ava")));
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let page = coordinator.get(&case).await;
+    assert!(
+        page.body.contains("Norfolk Hospital School"),
+        "{}",
+        page.body
+    );
+    let mut bad = date("admitted_on", ("20", "11", "2026"));
+    bad.extend(date("discharge_on", ("1", "11", "2026")));
+    bad.extend([
+        ("hospital".to_string(), "NNUH"),
+        ("hospital_school".to_string(), "Norfolk Hospital School"),
+    ]);
+    let r = coordinator
+        .post(&format!("{case}/admissions"), &fields(&bad))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("on or after the admission"), "{}", r.body);
+
+    // MN-HOSP-2: finance pays the complete invoice, not the one missing the timetable, and
+    // sees no child's name.
+    let mut finance = app.signed_in("finance@demo.invalid").await;
+    let list = finance.get("/invoices").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("PHN-4471") && list.body.contains("needs the timetable"));
+    assert!(!list.body.contains("Ava") && !list.body.contains("Harding"));
+    assert_eq!(finance.get(&case).await.status, StatusCode::NOT_FOUND);
+    let invoices = app.app.store.invoices(None).await.unwrap();
+    let held = invoices.iter().find(|i| i.reference == "PHN-4502").unwrap();
+    let r = finance
+        .post(&format!("/invoices/{}/paid", held.id), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("cannot be paid until the hospital sends the timetable"),
+        "{}",
+        r.body
+    );
+    let payable = invoices.iter().find(|i| i.reference == "PHN-4471").unwrap();
+    let r = finance
+        .post(&format!("/invoices/{}/paid", payable.id), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = coordinator
+        .post(
+            &format!("{case}/invoices"),
+            &[
+                ("invoice_hospital", "Priory"),
+                ("reference", "X1"),
+                ("amount", "lots"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Enter the amount in pounds"));
+
+    // MN-SEND-1: an EHCP needs its coordinator named.
+    let r = coordinator
+        .post(&format!("{case}/send"), &[("has_ehcp", "yes")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = coordinator
+        .post(
+            &format!("{case}/send"),
+            &[("has_ehcp", "yes"), ("ehcp_coordinator", "Sam Ives")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        coordinator
+            .get(&case)
+            .await
+            .body
+            .contains("coordinated by Sam Ives")
+    );
+}

@@ -1,0 +1,371 @@
+//! Special situations on a case: SEND details (MN-SEND-1), in-patient episodes with discharge
+//! planning (MN-HOSP-1), and invoices from privately funded hospitals, payable only with
+//! evidence of admission, the timetable and attendance (MN-HOSP-2).
+
+use crate::{Actor, App, AppError, AppResult, FieldError};
+use chrono::NaiveDate;
+use mns_domain::identity::Role;
+use mns_domain::provision::{SendDetails, discharge_opens_planning, invoice_payable};
+use mns_store::{CaseEvent, EpisodeRecord, InvoiceRecord, new_id, ts};
+
+/// An invoice with what it still lacks, for the finance list (no child's name: finance sees
+/// no child's record).
+#[derive(Debug, Clone)]
+pub struct InvoiceLine {
+    /// The invoice.
+    pub invoice: InvoiceRecord,
+    /// What is missing before it may be paid (empty when payable or paid).
+    pub missing: Vec<&'static str>,
+}
+
+fn missing_of(i: &InvoiceRecord) -> Vec<&'static str> {
+    invoice_payable(
+        i.has_admission_evidence != 0,
+        i.has_timetable != 0,
+        i.has_attendance != 0,
+    )
+    .err()
+    .unwrap_or_default()
+}
+
+/// Reads an amount like `1,250.00` or `£980` into pence.
+pub fn parse_pounds(text: &str) -> Option<i64> {
+    let t: String = text
+        .trim()
+        .trim_start_matches('£')
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let (pounds, pence) = match t.split_once('.') {
+        Some((p, d)) if d.len() <= 2 && d.chars().all(|c| c.is_ascii_digit()) => {
+            (p, format!("{d:0<2}"))
+        }
+        Some(_) => return None,
+        None => (t.as_str(), "00".to_string()),
+    };
+    if pounds.is_empty() || !pounds.chars().all(|c| c.is_ascii_digit()) || pounds.len() > 9 {
+        return None;
+    }
+    Some(pounds.parse::<i64>().ok()? * 100 + pence.parse::<i64>().ok()?)
+}
+
+impl App {
+    fn may_work_cases(actor: &Actor) -> AppResult<()> {
+        if matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// A case's SEND details (MN-SEND-1), for council staff and the school.
+    pub async fn send_details(&self, case_id: &str) -> AppResult<Option<SendDetails>> {
+        Ok(match self.store.send_details(case_id).await? {
+            Some(json) => {
+                Some(serde_json::from_str(&json).map_err(|e| AppError::Internal(e.to_string()))?)
+            }
+            None => None,
+        })
+    }
+
+    /// Records the case's SEND details (MN-SEND-1): the coordinator or a caseworker.
+    pub async fn set_send_details(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        details: SendDetails,
+    ) -> AppResult<()> {
+        Self::may_work_cases(actor)?;
+        self.view_case(actor, case_id).await?;
+        if details.has_ehcp
+            && details
+                .ehcp_coordinator
+                .as_deref()
+                .is_none_or(|c| c.trim().is_empty())
+        {
+            return Err(AppError::invalid(
+                "ehcp_coordinator",
+                "Enter the name of the EHCP coordinator",
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        tx.save_send_details(
+            case_id,
+            &serde_json::to_string(&details).map_err(|e| AppError::Internal(e.to_string()))?,
+            &ts(self.now()),
+        )
+        .await?;
+        self.audit(&mut tx, actor, "case.send_details", "case", case_id, "")
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A case's in-patient episodes.
+    pub async fn episodes(&self, case_id: &str) -> AppResult<Vec<EpisodeRecord>> {
+        Ok(self.store.episodes(case_id).await?)
+    }
+
+    /// Records an admission (MN-HOSP-1). The authority stays responsible: the case is not
+    /// closed. A known discharge date that has not passed opens discharge planning: the school
+    /// is told to arrange the planning meeting.
+    pub async fn record_admission(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        hospital: &str,
+        hospital_school: &str,
+        admitted_on: Option<NaiveDate>,
+        discharge_on: Option<NaiveDate>,
+    ) -> AppResult<()> {
+        Self::may_work_cases(actor)?;
+        let view = self.view_case(actor, case_id).await?;
+        let mut errors = Vec::new();
+        if hospital.trim().is_empty() {
+            errors.push(FieldError::new("hospital", "Enter the hospital or unit"));
+        }
+        if hospital_school.trim().is_empty() {
+            errors.push(FieldError::new(
+                "hospital_school",
+                "Enter the hospital school",
+            ));
+        }
+        match (admitted_on, discharge_on) {
+            (None, _) => errors.push(FieldError::new(
+                "admitted_on",
+                "Enter the date of admission",
+            )),
+            (Some(a), Some(d)) if d < a => errors.push(FieldError::new(
+                "discharge_on",
+                "The discharge date must be on or after the admission",
+            )),
+            _ => {}
+        }
+        let (Some(admitted), true) = (admitted_on, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let now = self.now();
+        let planning = discharge_on.is_some_and(|d| discharge_opens_planning(d, self.today()));
+        let mut tx = self.store.begin().await?;
+        tx.insert_episode(&EpisodeRecord {
+            id: new_id(),
+            case_id: case_id.to_string(),
+            hospital: hospital.trim().to_string(),
+            hospital_school: hospital_school.trim().to_string(),
+            admitted_on: mns_store::day(admitted),
+            discharge_on: discharge_on.map(mns_store::day),
+            recorded_by: actor.user.id.clone(),
+            recorded_at: ts(now),
+        })
+        .await?;
+        let note = match discharge_on {
+            Some(d) if planning => format!(
+                "In-patient from {}; discharge planned for {}: planning for the return starts now",
+                crate::cases::long_date(admitted),
+                crate::cases::long_date(d)
+            ),
+            _ => format!("In-patient from {}", crate::cases::long_date(admitted)),
+        };
+        tx.insert_case_event(&CaseEvent {
+            id: new_id(),
+            case_id: case_id.to_string(),
+            at: ts(now),
+            actor_id: Some(actor.user.id.clone()),
+            kind: "hospital".into(),
+            from_state: None,
+            to_state: None,
+            note,
+        })
+        .await?;
+        self.audit(&mut tx, actor, "case.admission", "case", case_id, "")
+            .await?;
+        if planning && let Some(urn) = &view.case().school_urn {
+            for to in self.store.school_user_emails(urn).await? {
+                tx.enqueue_message(
+                    &to,
+                    "Discharge planning: a pupil is leaving hospital",
+                    &format!(
+                        "A pupil of your school is due to leave hospital. Please arrange the planning meeting so that provision is ready.\n\nSign in to see it:\n{}/cases/{case_id}\n",
+                        self.settings.public_url
+                    ),
+                    now,
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records an invoice from a privately funded hospital (MN-HOSP-2): held until evidence of
+    /// admission, the timetable and attendance records are supplied. Returns what is missing.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_invoice(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        hospital: &str,
+        reference: &str,
+        amount: &str,
+        evidence: (bool, bool, bool),
+    ) -> AppResult<Vec<&'static str>> {
+        Self::may_work_cases(actor)?;
+        self.view_case(actor, case_id).await?;
+        let mut errors = Vec::new();
+        if hospital.trim().is_empty() {
+            errors.push(FieldError::new(
+                "invoice_hospital",
+                "Enter the hospital that sent the invoice",
+            ));
+        }
+        if reference.trim().is_empty() {
+            errors.push(FieldError::new("reference", "Enter the invoice reference"));
+        }
+        let pence = parse_pounds(amount).filter(|p| *p > 0);
+        if pence.is_none() {
+            errors.push(FieldError::new(
+                "amount",
+                "Enter the amount in pounds, like 1250.00",
+            ));
+        }
+        let (Some(pence), true) = (pence, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let missing = invoice_payable(evidence.0, evidence.1, evidence.2)
+            .err()
+            .unwrap_or_default();
+        let mut tx = self.store.begin().await?;
+        tx.insert_invoice(&InvoiceRecord {
+            id: new_id(),
+            case_id: case_id.to_string(),
+            hospital: hospital.trim().to_string(),
+            reference: reference.trim().to_string(),
+            amount_pence: pence,
+            has_admission_evidence: i64::from(evidence.0),
+            has_timetable: i64::from(evidence.1),
+            has_attendance: i64::from(evidence.2),
+            status: if missing.is_empty() {
+                "payable"
+            } else {
+                "held"
+            }
+            .into(),
+            recorded_by: actor.user.id.clone(),
+            recorded_at: ts(self.now()),
+            paid_at: None,
+        })
+        .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "case.invoice",
+            "case",
+            case_id,
+            reference.trim(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(missing)
+    }
+
+    /// Invoices for finance, the coordinator and the auditor, with what each lacks.
+    pub async fn invoice_list(&self, actor: &Actor) -> AppResult<Vec<InvoiceLine>> {
+        if !matches!(
+            actor.role(),
+            Role::Finance | Role::Coordinator | Role::Auditor
+        ) {
+            return Err(AppError::NotFound);
+        }
+        self.audit_view(actor, "invoice.list", "invoice_list", "all")
+            .await?;
+        Ok(self
+            .store
+            .invoices(None)
+            .await?
+            .into_iter()
+            .map(|invoice| InvoiceLine {
+                missing: if invoice.status == "held" {
+                    missing_of(&invoice)
+                } else {
+                    Vec::new()
+                },
+                invoice,
+            })
+            .collect())
+    }
+
+    /// A case's invoices.
+    pub async fn case_invoices(&self, case_id: &str) -> AppResult<Vec<InvoiceLine>> {
+        Ok(self
+            .store
+            .invoices(Some(case_id))
+            .await?
+            .into_iter()
+            .map(|invoice| InvoiceLine {
+                missing: if invoice.status == "held" {
+                    missing_of(&invoice)
+                } else {
+                    Vec::new()
+                },
+                invoice,
+            })
+            .collect())
+    }
+
+    /// Finance marks a payable invoice paid (MN-HOSP-2); a held one cannot be.
+    pub async fn pay_invoice(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        if actor.role() != Role::Finance {
+            return Err(AppError::NotFound);
+        }
+        let invoice = self
+            .store
+            .invoices(None)
+            .await?
+            .into_iter()
+            .find(|i| i.id == id)
+            .ok_or(AppError::NotFound)?;
+        let missing = missing_of(&invoice);
+        if !missing.is_empty() {
+            return Err(AppError::invalid(
+                "invoice",
+                format!(
+                    "This invoice cannot be paid until the hospital sends {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        if !tx.mark_invoice_paid(id, &ts(self.now())).await? {
+            return Err(AppError::invalid(
+                "invoice",
+                "This invoice has already been paid",
+            ));
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            "invoice.paid",
+            "invoice",
+            id,
+            &invoice.reference,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_pounds;
+
+    #[test]
+    fn amounts_read_in_pounds_and_pence() {
+        assert_eq!(parse_pounds("1,250.00"), Some(125_000));
+        assert_eq!(parse_pounds("£980"), Some(98_000));
+        assert_eq!(parse_pounds("12.5"), Some(1_250));
+        for bad in ["", "ten", "1.234", "-5", "1.2.3"] {
+            assert_eq!(parse_pounds(bad), None, "{bad}");
+        }
+    }
+}
