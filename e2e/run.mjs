@@ -548,10 +548,50 @@ async function parent(j, step) {
   });
 }
 
-// Cases after acceptance: the coordinator's dashboard, a case, the end form refusing a missing
-// reason, the provider logging a session, and the parent's view with the record's PDF.
+// Cases after acceptance, the whole journey in the browser, each step as the role that does
+// it: the desk journey accepted Amelia's referral; her school writes Part A (errors first), the
+// coordinator starts provision, the provider logs a session, the school holds the review and
+// asks to continue, the coordinator agrees and then ends provision, and the parent reads the
+// record and the End of Provision letter. Also the dashboard, resources and finance's invoices.
 async function cases(j, step) {
-  await step('coordinator dashboard', async () => {
+  const fillDate = async (name, d) => {
+    await j.page.locator(`#${name}-day`).fill(String(d.getDate()));
+    await j.page.locator(`#${name}-month`).fill(String(d.getMonth() + 1));
+    await j.page.locator(`#${name}-year`).fill(String(d.getFullYear()));
+  };
+  const today = new Date();
+  const openAmelia = async () => {
+    await j.goto('/cases');
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Amelia Barnes' }).click()]);
+  };
+  const state = async () => (await j.page.locator('#case-state').innerText()).trim();
+  // A staff member signing in again within the same 30-second window would reuse the code.
+  const nextCodeWindow = () => j.page.waitForTimeout((31 - (Math.floor(Date.now() / 1000) % 30)) * 1000);
+
+  await step('school writes Part A (errors first)', async () => {
+    await j.signIn('school@demo.invalid');
+    await openAmelia();
+    check((await state()) === 'Accepted', `Amelia's case is ${await state()}`);
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: /Write Part A/ }).click()]);
+    await j.audit('case-plan');
+    await j.submit(j.page.getByRole('button', { name: 'Finalise and send the record' }));
+    await j.checkErrorSummary(['meeting_date', 'place', 'attendees', 'learning_needs', 'package', 'dsl_name', 'joint_approach']);
+    await j.audit('case-plan-errors');
+    await fillDate('meeting_date', today);
+    await j.page.check('#place-home');
+    await j.page.selectOption('#attendee_1_kind', 'parent_carer');
+    await j.page.fill('#attendee_1_name', 'Pat Green');
+    await j.page.fill('#learning_needs', 'Reading and number work, in short sessions');
+    await j.page.fill('#online_hours', '32.5');
+    await j.page.fill('#dsl_name', 'Jo Turner');
+    await j.page.fill('#joint_approach', 'A weekly call between the school and the family');
+    await j.submit(j.page.getByRole('button', { name: 'Finalise and send the record' }));
+    check((await state()) === 'Planning meeting', `after Part A the case is ${await state()}`);
+    await j.audit('case-planned');
+  });
+  await step('coordinator: dashboard, resources, and the start of provision', async () => {
+    await j.signOut();
+    await nextCodeWindow();
     await j.signIn('coordinator@demo.invalid', { expectCode: true });
     await j.goto('/cases/dashboard');
     check((await j.page.locator('#open-cases').innerText()).trim() !== '0', 'the dashboard shows no open cases');
@@ -560,44 +600,70 @@ async function cases(j, step) {
     await j.goto('/resources');
     check((await j.page.locator('#robots-waiting').innerText()).trim() !== '0', 'nobody waits for a robot in the demo');
     await j.audit('resources');
-  });
-  await step('case page', async () => {
-    await j.goto('/cases');
-    await j.audit('cases');
-    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Isla Dawson' }).click()]);
-    check((await j.page.locator('#case-state').innerText()).trim() === 'In provision', 'Isla is not in provision');
-    await j.audit('case');
-  });
-  await step('ending needs a reason', async () => {
-    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('button', { name: 'End provision and issue the letter' }).click()]);
+    await openAmelia();
+    await j.submit(j.page.getByRole('button', { name: 'End provision and issue the letter' }));
     await j.checkErrorSummary(['reason']);
     await j.audit('case-end-error');
+    await fillDate('start', today);
+    await j.submit(j.page.getByRole('button', { name: 'Start provision' }));
+    check((await state()) === 'In provision', `after starting the case is ${await state()}`);
+    await j.audit('case-started');
   });
   await step('provider logs a session', async () => {
     await j.signOut();
     await j.signIn('provider@demo.invalid');
-    await j.goto('/cases');
-    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Isla Dawson' }).click()]);
-    const today = new Date();
-    await j.page.locator('#held_on-day').fill(String(today.getDate()));
-    await j.page.locator('#held_on-month').fill(String(today.getMonth() + 1));
-    await j.page.locator('#held_on-year').fill(String(today.getFullYear()));
+    await openAmelia();
+    await fillDate('held_on', today);
     await j.page.getByLabel('Delivered', { exact: true }).check();
     await j.page.locator('#hours').fill('2');
-    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('button', { name: 'Log the session' }).click()]);
+    await j.submit(j.page.getByRole('button', { name: 'Log the session' }));
     check((await j.page.locator('#sessions ~ .app-table-scroll tbody tr').count()) > 0, 'the session is not listed');
     await j.audit('case-provider');
   });
-  await step('parent sees the plan', async () => {
+  await step('school holds the review and asks to continue', async () => {
+    await j.signOut();
+    await j.signIn('school@demo.invalid');
+    await openAmelia();
+    await j.submit(j.page.getByRole('button', { name: 'Arrange the review meeting' }));
+    check((await state()) === 'Review and reintegration', `after arranging the review: ${await state()}`);
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: /Record the review/ }).click()]);
+    await j.audit('case-review');
+    await fillDate('held_on', today);
+    await j.page.fill('#progress', 'Settled into online lessons');
+    await j.page.check('#steps-break_or_lunch_times');
+    await j.submit(j.page.getByRole('button', { name: 'Record the review' }));
+    check((await state()) === 'In provision', `after the review: ${await state()}`);
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Request continuation' }).click()]);
+    await j.audit('case-continuation');
+    await fillDate('evidence_dated', today);
+    await j.page.check('#has_attendance');
+    await j.page.check('#has_healthcare_plan-no');
+    await j.submit(j.page.getByRole('button', { name: 'Send the request' }));
+    check((await state()) === 'Continuation requested', `after the request: ${await state()}`);
+  });
+  await step('coordinator agrees, then ends provision', async () => {
+    await j.signOut();
+    await nextCodeWindow();
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    await openAmelia();
+    await j.submit(j.page.getByRole('button', { name: 'Agree the continuation' }));
+    check((await state()) === 'Continued', `after agreeing: ${await state()}`);
+    await j.page.check('#reason-well_enough_to_return');
+    await j.submit(j.page.getByRole('button', { name: 'End provision and issue the letter' }));
+    check((await state()) === 'Ended', `after ending: ${await state()}`);
+    await j.audit('case-ended');
+  });
+  await step('parent reads the record and the letter', async () => {
     await j.signOut();
     await j.signIn('parent@demo.invalid');
-    await j.goto('/cases');
-    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Isla Dawson' }).click()]);
+    await openAmelia();
     await j.audit('case-parent');
-    const href = await j.page.getByRole('link', { name: /Planning and Review Record/ }).getAttribute('href');
-    const res = await j.page.request.get(new URL(href, j.page.url()).toString());
-    check(res.status() === 200, `record PDF status ${res.status()}`);
-    check((await res.body()).subarray(0, 4).toString() === '%PDF', 'the record is not a PDF');
+    for (const name of [/Planning and Review Record/, /End of Provision letter/]) {
+      const href = await j.page.getByRole('link', { name }).getAttribute('href');
+      const res = await j.page.request.get(new URL(href, j.page.url()).toString());
+      check(res.status() === 200, `${name} status ${res.status()}`);
+      check((await res.body()).subarray(0, 4).toString() === '%PDF', `${name} is not a PDF`);
+    }
   });
   await step('finance sees hospital invoices', async () => {
     await j.signOut();
