@@ -168,6 +168,104 @@ impl App {
     }
 }
 
+/// The record type of a herringbone uploaded to a case during provision (MN-PROV-6).
+pub const CASE_ATTENDANCE: &str = "case_attendance";
+
+impl App {
+    /// Attaches a herringbone during provision (MN-PROV-6): the school, or council staff who
+    /// work cases. The file is read first and refused whole if it has a problem or no rows for
+    /// the pupil.
+    pub async fn attach_case_attendance(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        filename: &str,
+        bytes: &[u8],
+        keys: &DocumentKeys,
+    ) -> AppResult<DocumentMeta> {
+        if !self
+            .may_use_documents(actor, CASE_ATTENDANCE, case_id, DocumentAccess::Upload)
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        let export = read(bytes)?;
+        let upn = self.case_pupil_upn(case_id).await?;
+        if let Some(upn) = upn.filter(|upn| !export.pupils.iter().any(|p| p.pupil.as_str() == upn))
+        {
+            return Err(AppError::invalid(
+                "attendance",
+                format!(
+                    "The attendance file has no rows for the pupil's UPN {upn}: export the pupil's own attendance"
+                ),
+            ));
+        }
+        self.store_document(actor, CASE_ATTENDANCE, case_id, filename, bytes, keys)
+            .await
+    }
+
+    async fn case_pupil_upn(&self, case_id: &str) -> AppResult<Option<String>> {
+        let Some(case) = self.store.get_case(case_id).await? else {
+            return Ok(None);
+        };
+        Ok(match &case.pupil_id {
+            Some(pupil) => self.store.get_pupil(pupil).await?.and_then(|p| p.upn),
+            None => None,
+        })
+    }
+
+    /// The sessions during the authority's provision that the latest herringbone does not code
+    /// `K` (MN-PROV-6), with the file they came from; `None` when none has been uploaded or the
+    /// reader may not see it.
+    pub async fn case_coding_mismatches(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        keys: &DocumentKeys,
+    ) -> AppResult<
+        Option<(
+            DocumentMeta,
+            Vec<mns_domain::attendance::ProvisionCodingMismatch>,
+        )>,
+    > {
+        if !self
+            .may_use_documents(actor, CASE_ATTENDANCE, case_id, DocumentAccess::Read)
+            .await?
+        {
+            return Ok(None);
+        }
+        let Some(case) = self.store.get_case(case_id).await? else {
+            return Ok(None);
+        };
+        let Some(start) = case.provision_start else {
+            return Ok(None);
+        };
+        let documents = self.list_documents(actor, CASE_ATTENDANCE, case_id).await?;
+        let Some(latest) = documents.into_iter().max_by_key(|d| d.uploaded_at) else {
+            return Ok(None);
+        };
+        let (document, bytes) = self.read_document(actor, &latest.id, keys).await?;
+        let export = read(&bytes)?;
+        let upn = self.case_pupil_upn(case_id).await?;
+        let Some(pupil) = export
+            .pupils
+            .iter()
+            .find(|p| upn.as_deref() == Some(p.pupil.as_str()))
+            .or_else(|| (export.pupils.len() == 1).then(|| &export.pupils[0]))
+        else {
+            return Ok(Some((document, Vec::new())));
+        };
+        let last = case
+            .ended_at
+            .map(|t| mns_domain::calendar::uk_local_time(t).date())
+            .unwrap_or_else(|| self.today());
+        Ok(Some((
+            document,
+            mns_domain::attendance::provision_coding_mismatches(&pupil.herringbone, start, last),
+        )))
+    }
+}
+
 fn times(count: u64) -> &'static str {
     if count == 1 { "time" } else { "times" }
 }

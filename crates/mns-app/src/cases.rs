@@ -132,7 +132,7 @@ pub fn long_date(d: NaiveDate) -> String {
 impl App {
     /// The case if `actor` may see it: council staff see every case, a school its own pupils',
     /// parents, providers, health professionals and case viewers the children linked to them.
-    async fn case_in_scope(&self, actor: &Actor, id: &str) -> AppResult<CaseRecord> {
+    pub(crate) async fn case_in_scope(&self, actor: &Actor, id: &str) -> AppResult<CaseRecord> {
         let case = self.store.get_case(id).await?.ok_or(AppError::NotFound)?;
         let allowed = match actor.role() {
             Role::Coordinator | Role::Caseworker | Role::Auditor => true,
@@ -670,6 +670,23 @@ impl App {
             ),
         )
         .await?;
+        // The school codes the authority's provision `K` from its first day (MN-PROV-6, §11c).
+        if let Some(urn) = &case.school_urn {
+            for to in self.store.school_user_emails(urn).await? {
+                tx.enqueue_message(
+                    &to,
+                    "Medical Needs provision starts: code the sessions K",
+                    &format!(
+                        "Provision arranged by the {} Medical Needs Service for a pupil of your school starts on {}. From that day, code the sessions the pupil is receiving this provision as K in your register.\n\nSign in to see the case:\n{}/cases/{id}\n",
+                        self.settings.council_name,
+                        long_date(period.start),
+                        self.settings.public_url
+                    ),
+                    self.now(),
+                )
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -428,6 +428,31 @@ impl App {
                 self.may_use_referral_documents(actor, record_id, access)
                     .await
             }
+            // A herringbone during provision (MN-PROV-6): council staff and the school read it;
+            // the school and council staff who work cases add one once provision has started.
+            crate::attendance::CASE_ATTENDANCE => {
+                use mns_domain::identity::Role;
+                let role = actor.role();
+                let allowed = match access {
+                    DocumentAccess::Read => matches!(
+                        role,
+                        Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School
+                    ),
+                    DocumentAccess::Upload => {
+                        matches!(role, Role::Coordinator | Role::Caseworker | Role::School)
+                    }
+                };
+                if !allowed {
+                    return Ok(false);
+                }
+                match self.case_in_scope(actor, record_id).await {
+                    Ok(case) => {
+                        Ok(access == DocumentAccess::Read || case.provision_start.is_some())
+                    }
+                    Err(AppError::NotFound) => Ok(false),
+                    Err(e) => Err(e),
+                }
+            }
             _ => Ok(false),
         }
     }

@@ -286,6 +286,11 @@ fn case_routes() -> Vec<Route> {
         route(Method::POST, "/cases/{id}/send", post(cases::send_details)),
         route(
             Method::POST,
+            "/cases/{id}/attendance",
+            post(cases::upload_attendance),
+        ),
+        route(
+            Method::POST,
             "/cases/{id}/admissions",
             post(cases::record_admission),
         ),

@@ -308,6 +308,8 @@ struct CasePage {
     send: Option<mns_domain::provision::SendDetails>,
     episodes: Vec<(String, String, String, String)>,
     invoices: Vec<(String, String, String, String, String)>,
+    coding: Option<(String, Vec<String>)>,
+    may_upload_attendance: bool,
 }
 
 /// Pence as pounds: `£1,250.00`.
@@ -508,6 +510,31 @@ async fn case_page(
     } else {
         Vec::new()
     };
+    let coding = state
+        .app
+        .case_coding_mismatches(&user.actor, &case.id, &state.document_keys)
+        .await?
+        .map(|(document, mismatches)| {
+            (
+                document.filename,
+                mismatches
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{} {}: coded {} ({})",
+                            m.session.date.format("%a %-d %b %Y"),
+                            if m.session.half.as_str() == "AM" {
+                                "morning"
+                            } else {
+                                "afternoon"
+                            },
+                            m.code.as_str(),
+                            m.code.description()
+                        )
+                    })
+                    .collect(),
+            )
+        });
     let council_or_school = matches!(
         role,
         Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School
@@ -692,6 +719,9 @@ async fn case_page(
         send,
         episodes,
         invoices,
+        coding,
+        may_upload_attendance: matches!(role, Role::Coordinator | Role::Caseworker | Role::School)
+            && case.provision_start.is_some(),
     };
     Ok(render(&page))
 }
@@ -1078,6 +1108,50 @@ pub async fn record_invoice(
         result,
         format!("/cases/{id}#hospital"),
         case_page(&state, &user, &id, values, errors),
+    )
+    .await
+}
+
+/// `POST /cases/{id}/attendance`: a herringbone during provision, checked for `K` coding
+/// (MN-PROV-6).
+pub async fn upload_attendance(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> PageResult {
+    if !state
+        .app
+        .may_use_documents(
+            &user.actor,
+            mns_app::attendance::CASE_ATTENDANCE,
+            &id,
+            mns_app::documents::DocumentAccess::Upload,
+        )
+        .await?
+    {
+        return Err(AppError::NotFound.into());
+    }
+    let result = match super::documents::uploaded_file(
+        &state,
+        request,
+        "attendance",
+        "Choose the attendance file to upload",
+    )
+    .await
+    {
+        Ok((name, bytes)) => state
+            .app
+            .attach_case_attendance(&user.actor, &id, &name, &bytes, &state.document_keys)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    let errors = errors_of(&result);
+    done_or(
+        result,
+        format!("/cases/{id}#coding"),
+        case_page(&state, &user, &id, Values::default(), errors),
     )
     .await
 }

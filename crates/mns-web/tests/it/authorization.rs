@@ -165,6 +165,10 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             | "/cases/{id}/end"
             | "/cases/{id}/life-limiting",
         ) => signed_in(is(&[Role::Coordinator])),
+        // Only Isla's (own) case has started; a herringbone waits for provision.
+        ("POST", "/cases/{id}/attendance") => signed_in(
+            is(&[Role::Coordinator, Role::Caseworker, Role::School]) && object == Object::Own,
+        ),
         ("POST", "/cases/{id}/welfare-checks") => {
             signed_in(is(&[Role::School]) && object == Object::Own)
         }

@@ -786,3 +786,83 @@ async fn mn_hosp_1_mn_hosp_2_and_mn_send_1_special_situations_on_a_case() {
             .contains("coordinated by Sam Ives")
     );
 }
+
+#[tokio::test]
+async fn mn_prov_6_sessions_during_provision_not_coded_k_are_listed_from_the_schools_herringbone() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let id = referral_of(&app, "Isla").await;
+    let case = format!("/cases/{id}");
+    let record = app.app.store.get_case(&id).await.unwrap().unwrap();
+    let start = record.provision_start.unwrap();
+    let upn = app.pupil("Isla").await.upn.unwrap();
+    // The school was told to code the sessions K when provision started.
+    let to_school = app
+        .app
+        .store
+        .outbox_messages_to("school@demo.invalid")
+        .await
+        .unwrap();
+    assert!(
+        to_school
+            .iter()
+            .any(|m| m.subject.contains("code the sessions K"))
+    );
+    // Three school days from the start: K, K; present (/), K; ill (I), K.
+    let mut csv = String::from("UPN,Date,Session,Mark\n");
+    let mut day = start;
+    for (am, pm) in [("K", "K"), ("/", "K"), ("I", "K")] {
+        while chrono::Datelike::weekday(&day).num_days_from_monday() > 4 {
+            day = day.succ_opt().unwrap();
+        }
+        csv.push_str(&format!("{upn},{day},AM,{am}\n{upn},{day},PM,{pm}\n"));
+        day = day.succ_opt().unwrap();
+    }
+    let mut school = app.signed_in("school@demo.invalid").await;
+    school.get(&case).await;
+    // A file with nobody's rows for the pupil is refused, naming the UPN.
+    let other = csv.replace(&upn, "A123456789012");
+    let r = school
+        .upload(
+            &format!("{case}/attendance"),
+            "attendance",
+            "other.csv",
+            other.as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains(&upn), "{}", r.body);
+    let r = school
+        .upload(
+            &format!("{case}/attendance"),
+            "attendance",
+            "autumn.csv",
+            csv.as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = school.get(&case).await;
+    assert!(
+        page.body
+            .contains("2 sessions since provision started are not coded K"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("coded / ") && page.body.contains("coded I "),
+        "{}",
+        page.body
+    );
+    // The parent and the provider do not see the school's register.
+    let mut parent = app.signed_in("parent@demo.invalid").await;
+    assert!(!parent.get(&case).await.body.contains("not coded K"));
+    let mut provider = app.signed_in("provider@demo.invalid").await;
+    let r = provider
+        .upload(
+            &format!("{case}/attendance"),
+            "attendance",
+            "autumn.csv",
+            csv.as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

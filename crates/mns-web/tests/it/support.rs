@@ -205,6 +205,40 @@ impl Client<'_> {
         self.app.send(builder.body(Body::from(body)).unwrap()).await
     }
 
+    /// Uploads a file as a browser form does (multipart, the CSRF token in the query).
+    pub async fn upload(
+        &mut self,
+        path: &str,
+        field: &str,
+        filename: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
+        let boundary = "mns-test-boundary-7d0b";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let jar = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("{path}?csrf_token={}", self.csrf))
+            .header(header::COOKIE, jar)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.app.send(request).await
+    }
+
     pub async fn get(&mut self, path: &str) -> TestResponse {
         self.request(Method::GET, path, None).await
     }
