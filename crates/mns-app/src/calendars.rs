@@ -100,9 +100,79 @@ impl App {
             .collect()
     }
 
-    /// The council's school calendar: every stored term calendar and the bank holidays.
+    /// Saves a school's own term calendar (MN-PLAN-5): it replaces the council's for its
+    /// school year when that school's pupils' weeks are counted.
+    pub async fn save_school_calendar(
+        &self,
+        actor: &Actor,
+        school_urn: &str,
+        calendar: &TermCalendar,
+    ) -> AppResult<()> {
+        if self.store.get_school(school_urn).await?.is_none() {
+            return Err(AppError::invalid(
+                "school",
+                format!("No school has the URN {school_urn}"),
+            ));
+        }
+        self.save_calendars(
+            actor,
+            std::slice::from_ref(calendar),
+            &BankHolidays::default(),
+        )
+        .await?;
+        let mut tx = self.store.begin().await?;
+        tx.assign_calendar(&calendar_id(calendar), school_urn)
+            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "calendar.school",
+            "calendar",
+            &calendar_id(calendar),
+            school_urn,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The term calendar a school's pupils' weeks are counted on (MN-PLAN-5): the council's,
+    /// with the school's own calendar in place of the council's for any school year it has one
+    /// for.
+    pub async fn calendar_for_school(
+        &self,
+        school_urn: Option<&str>,
+    ) -> AppResult<Option<SchoolCalendar>> {
+        let owned = self.store.school_calendar_ids().await?;
+        let all = self.list_calendars().await?;
+        let own_years: Vec<i64> = all
+            .iter()
+            .filter(|c| {
+                owned
+                    .iter()
+                    .any(|(id, urn)| *id == c.id && Some(urn.as_str()) == school_urn)
+            })
+            .map(|c| c.school_year)
+            .collect();
+        let chosen: Vec<StoredCalendar> = all
+            .into_iter()
+            .filter(|c| match owned.iter().find(|(id, _)| *id == c.id) {
+                Some((_, urn)) => Some(urn.as_str()) == school_urn,
+                None => !own_years.contains(&c.school_year),
+            })
+            .collect();
+        self.calendar_of(chosen).await
+    }
+
+    /// The council's school calendar: every council term calendar and the bank holidays.
     pub async fn school_calendar(&self) -> AppResult<Option<SchoolCalendar>> {
-        let calendars = self.list_calendars().await?;
+        self.calendar_for_school(None).await
+    }
+
+    async fn calendar_of(
+        &self,
+        calendars: Vec<StoredCalendar>,
+    ) -> AppResult<Option<SchoolCalendar>> {
         let holidays: BankHolidays = self
             .store
             .list_bank_holidays()

@@ -634,7 +634,7 @@ impl App {
                 "Finalise Part A of the record before provision starts",
             ));
         }
-        let Some(calendar) = self.school_calendar().await? else {
+        let Some(calendar) = self.calendar_for_school(case.school_urn.as_deref()).await? else {
             return Err(AppError::invalid(
                 "start",
                 "Load the term calendar first: school weeks are counted on it",
@@ -959,7 +959,7 @@ impl App {
         }
         let mut case = self.case_in_scope(actor, id).await?;
         let from = Self::move_case(actor, &mut case, CaseState::Continued)?;
-        let Some(calendar) = self.school_calendar().await? else {
+        let Some(calendar) = self.calendar_for_school(case.school_urn.as_deref()).await? else {
             return Err(AppError::invalid(
                 "start",
                 "Load the term calendar first: school weeks are counted on it",

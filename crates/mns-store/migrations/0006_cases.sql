@@ -215,3 +215,10 @@ CREATE TABLE hospital_invoices (
     paid_at TEXT
 );
 CREATE INDEX hospital_invoices_status ON hospital_invoices (status, recorded_at);
+
+-- A school's own term calendar (MN-PLAN-5): a calendar listed here belongs to that school and
+-- replaces the council's for its school year when counting that school's pupils' weeks.
+CREATE TABLE school_calendars (
+    calendar_id TEXT PRIMARY KEY REFERENCES calendars (id),
+    school_urn TEXT NOT NULL REFERENCES schools (urn)
+);

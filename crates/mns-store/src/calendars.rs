@@ -60,7 +60,35 @@ impl WriteTx {
     }
 }
 
+impl WriteTx {
+    /// Makes a calendar a school's own (MN-PLAN-5).
+    pub async fn assign_calendar(
+        &mut self,
+        calendar_id: &str,
+        school_urn: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO school_calendars (calendar_id, school_urn) VALUES ($1, $2) \
+             ON CONFLICT (calendar_id) DO UPDATE SET school_urn = excluded.school_urn",
+        )
+        .bind(calendar_id)
+        .bind(school_urn)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
 impl Store {
+    /// Which calendars are schools' own: (calendar id, school URN).
+    pub async fn school_calendar_ids(&self) -> StoreResult<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT calendar_id, school_urn FROM school_calendars ORDER BY calendar_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Every calendar, by school year then name.
     pub async fn list_calendars(&self) -> StoreResult<Vec<CalendarRecord>> {
         let rows: Vec<(String, String, i64, i64, String)> = sqlx::query_as(

@@ -152,6 +152,10 @@ enum ImportCommand {
     Calendar {
         /// The JSON file.
         file: std::path::PathBuf,
+        /// Make it this school's own calendar (by URN): it replaces the council's for its
+        /// school year when that school's pupils' weeks are counted.
+        #[arg(long)]
+        school: Option<String>,
     },
     /// Import bank holidays from JSON: `["2028-01-03", "2028-04-14", …]`.
     BankHolidays {
@@ -370,19 +374,26 @@ async fn run(command: Command, config: Config) -> Result<()> {
             println!("Imported {count} schools from {}", file.display());
             Ok(())
         }
-        Command::Import(ImportCommand::Calendar { file }) => {
+        Command::Import(ImportCommand::Calendar { file, school }) => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("could not read {}", file.display()))?;
             let calendar: mns_domain::calendar::TermCalendar = serde_json::from_str(&text)
                 .with_context(|| format!("{} is not a valid term calendar", file.display()))?;
             let app = open(&config).await?;
-            app.save_calendars(
-                &system_actor("cli"),
-                std::slice::from_ref(&calendar),
-                &Default::default(),
-            )
-            .await
-            .map_err(describe)?;
+            match &school {
+                Some(urn) => app
+                    .save_school_calendar(&system_actor("cli"), urn, &calendar)
+                    .await
+                    .map_err(describe)?,
+                None => app
+                    .save_calendars(
+                        &system_actor("cli"),
+                        std::slice::from_ref(&calendar),
+                        &Default::default(),
+                    )
+                    .await
+                    .map_err(describe)?,
+            }
             println!(
                 "Saved the term calendar '{}' ({} terms)",
                 calendar.name(),

@@ -866,3 +866,95 @@ async fn mn_prov_6_sessions_during_provision_not_coded_k_are_listed_from_the_sch
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn mn_plan_5_a_schools_own_calendar_sets_its_pupils_school_weeks() {
+    use mns_domain::calendar::{SchoolCalendar, TermCalendar, norfolk_2026_27_provisional};
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    // Broadland High (121003) closes a week earlier for Christmas than the council's calendar.
+    let mut json = serde_json::to_value(norfolk_2026_27_provisional()).unwrap();
+    json["name"] = "Broadland High 2026/27".into();
+    let council_autumn_end = json["terms"][0]["end"].as_str().unwrap().to_string();
+    let end = chrono::NaiveDate::parse_from_str(&council_autumn_end, "%Y-%m-%d").unwrap()
+        - chrono::Duration::days(7);
+    json["terms"][0]["end"] = end.to_string().into();
+    let own: TermCalendar = serde_json::from_value(json).unwrap();
+    let system = mns_app::system_actor("test");
+    app.app
+        .save_school_calendar(&system, "121003", &own)
+        .await
+        .unwrap();
+    assert!(
+        app.app
+            .save_school_calendar(&system, "999999", &own)
+            .await
+            .is_err()
+    );
+
+    let council = app.app.calendar_for_school(None).await.unwrap().unwrap();
+    let school: SchoolCalendar = app
+        .app
+        .calendar_for_school(Some("121003"))
+        .await
+        .unwrap()
+        .unwrap();
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let policy = app.app.policy().clone();
+    let by_council = mns_domain::provision::period(&council, start, &policy, None).unwrap();
+    let by_school = mns_domain::provision::period(&school, start, &policy, None).unwrap();
+    assert!(
+        by_school.end > by_council.end,
+        "a week less of term pushes the end later"
+    );
+
+    // Mia is at Broadland High: her period is counted on the school's calendar.
+    let id = referral_of(&app, "Mia").await;
+    let coordinator = mns_app::Actor {
+        user: app
+            .app
+            .store
+            .find_user_by_email("coordinator@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    let school_user = mns_app::Actor {
+        user: app
+            .app
+            .store
+            .find_user_by_email("school3@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    use mns_domain::provision::record::{Attendee, PartA};
+    use mns_domain::provision::{AttendeeKind, Component, MeetingPlace, Package};
+    let plan = PartA {
+        meeting_date: Some(start),
+        place: Some(MeetingPlace::School),
+        attendees: vec![Attendee {
+            kind: AttendeeKind::ParentCarer,
+            name: "A Parent".into(),
+        }],
+        learning_needs: "Maths".into(),
+        package: Package::new(vec![Component::OnlineLearning {
+            provider: "Home school".into(),
+            hours_per_week: 32.5,
+        }]),
+        dsl_name: "Taylor Brooks".into(),
+        joint_approach: "Weekly call".into(),
+        ..PartA::default()
+    };
+    app.app
+        .save_plan(&school_user, &id, plan, true)
+        .await
+        .unwrap();
+    app.app
+        .start_provision(&coordinator, &id, start, None)
+        .await
+        .unwrap();
+    let case = app.app.store.get_case(&id).await.unwrap().unwrap();
+    assert_eq!(case.period_end, Some(by_school.end));
+}
