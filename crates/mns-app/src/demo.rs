@@ -578,6 +578,17 @@ impl App {
         if let Some(case) = cases.get("Harry") {
             self.wait_for_robot(coordinator, case).await?;
         }
+        // Norfolk Online Academy has two places: Jack and Evie have them, Ruby waits.
+        self.add_online_provider(coordinator, "Norfolk Online Academy", Some(2))
+            .await?;
+        if let Some(provider) = self.store.online_providers().await?.first() {
+            for pupil in ["Jack", "Evie", "Ruby"] {
+                if let Some(case) = cases.get(pupil) {
+                    self.allocate_online_place(coordinator, case, &provider.id)
+                        .await?;
+                }
+            }
+        }
         // Ava is in hospital with discharge planned; a private hospital's invoices, one
         // complete and one still missing the timetable (MN-HOSP-1, MN-HOSP-2). Jack has an EHCP
         // (MN-SEND-1).

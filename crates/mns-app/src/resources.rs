@@ -7,7 +7,8 @@ use crate::{Actor, App, AppError, AppResult, FieldError};
 use mns_domain::identity::Role;
 use mns_domain::provision::{CaseState, RobotState, hlsa_capacity_left};
 use mns_store::{
-    CaseEvent, HlsaAllocationRecord, HlsaWorkerRecord, RobotRecord, WaitingRecord, new_id, ts,
+    CaseEvent, HlsaAllocationRecord, HlsaWorkerRecord, OnlineAllocationRecord,
+    OnlineProviderRecord, RobotRecord, WaitingRecord, new_id, ts,
 };
 use std::collections::HashMap;
 
@@ -35,7 +36,12 @@ pub struct ResourcesView {
     pub waiting: Vec<(WaitingRecord, String, i64)>,
     /// Open cases that may be given a resource: id and pupil's name.
     pub open_cases: Vec<(String, String)>,
+    /// Online-learning providers: the provider, places in use, and the pupils (case id, name).
+    pub online: Vec<OnlineLine>,
 }
+
+/// An online-learning provider with its places in use and the pupils (case id, name).
+pub type OnlineLine = (OnlineProviderRecord, i64, Vec<(String, String)>);
 
 impl ResourcesView {
     /// HLSA hours a week needed and not available.
@@ -149,11 +155,36 @@ impl App {
             .filter(|l| l.case.state != CaseState::Ended.as_str())
             .map(|l| (l.case.id.clone(), l.pupil_name.clone()))
             .collect();
+        let places = self.store.current_online_allocations().await?;
+        let online = self
+            .store
+            .online_providers()
+            .await?
+            .into_iter()
+            .map(|p| {
+                let pupils: Vec<(String, String)> = places
+                    .iter()
+                    .filter(|a| a.provider_id == p.id)
+                    .map(|a| {
+                        (
+                            a.case_id.clone(),
+                            names
+                                .get(a.case_id.as_str())
+                                .copied()
+                                .unwrap_or("")
+                                .to_string(),
+                        )
+                    })
+                    .collect();
+                (p, pupils.len() as i64, pupils)
+            })
+            .collect();
         Ok(ResourcesView {
             hlsa,
             robots,
             waiting,
             open_cases,
+            online,
         })
     }
 
@@ -317,6 +348,144 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(short)
+    }
+
+    /// Adds a commissioned online-learning provider with its places.
+    pub async fn add_online_provider(
+        &self,
+        actor: &Actor,
+        name: &str,
+        places: Option<i64>,
+    ) -> AppResult<()> {
+        may_manage(actor)?;
+        let mut errors = Vec::new();
+        if name.trim().is_empty() {
+            errors.push(FieldError::new(
+                "provider_name",
+                "Enter the provider's name",
+            ));
+        }
+        let places = places.filter(|p| (1..=1000).contains(p));
+        if places.is_none() {
+            errors.push(FieldError::new(
+                "places",
+                "Enter the places commissioned, a whole number from 1 to 1000",
+            ));
+        }
+        let (Some(places), true) = (places, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let id = new_id();
+        let mut tx = self.store.begin().await?;
+        tx.insert_online_provider(&OnlineProviderRecord {
+            id: id.clone(),
+            name: name.trim().to_string(),
+            places,
+            created_at: ts(self.now()),
+        })
+        .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "resources.online_added",
+            "online_provider",
+            &id,
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives a case a place with an online-learning provider (MN-PROV-1); when the provider is
+    /// full, the case goes on the waiting list instead, so the need is recorded (MN-DEC-3).
+    /// Returns whether a place was given.
+    pub async fn allocate_online_place(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        provider_id: &str,
+    ) -> AppResult<bool> {
+        may_manage(actor)?;
+        let providers = self.store.online_providers().await?;
+        let provider = providers.iter().find(|p| p.id == provider_id);
+        let mut errors = Vec::new();
+        if provider.is_none() {
+            errors.push(FieldError::new("online_provider", "Select a provider"));
+        }
+        let case = match self.open_case_for_resource(actor, case_id).await {
+            Ok(case) => Some(case),
+            Err(AppError::Invalid(mut e)) => {
+                errors.append(&mut e);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let (Some(provider), Some(case), true) = (provider, case, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let used = self
+            .store
+            .current_online_allocations()
+            .await?
+            .iter()
+            .filter(|a| a.provider_id == provider.id)
+            .count() as i64;
+        let now = self.now();
+        let placed = used < provider.places;
+        let mut tx = self.store.begin().await?;
+        if placed {
+            tx.insert_online_allocation(&OnlineAllocationRecord {
+                id: new_id(),
+                case_id: case.id.clone(),
+                provider_id: provider.id.clone(),
+                allocated_at: ts(now),
+                released_at: None,
+            })
+            .await?;
+            tx.resolve_waiting(&case.id, "online_learning", &ts(now))
+                .await?;
+        } else {
+            tx.insert_waiting(&WaitingRecord {
+                id: new_id(),
+                case_id: case.id.clone(),
+                resource: "online_learning".into(),
+                hours_needed: 0.0,
+                requested_on: mns_store::day(self.today()),
+                resolved_at: None,
+            })
+            .await?;
+        }
+        let note = if placed {
+            format!("Online learning: a place with {}", provider.name)
+        } else {
+            format!(
+                "Online learning: {} is full; on the waiting list",
+                provider.name
+            )
+        };
+        tx.insert_case_event(&CaseEvent {
+            id: new_id(),
+            case_id: case.id.clone(),
+            at: ts(now),
+            actor_id: Some(actor.user.id.clone()),
+            kind: "resource".into(),
+            from_state: None,
+            to_state: None,
+            note: note.clone(),
+        })
+        .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "resources.online_allocated",
+            "case",
+            &case.id,
+            &note,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(placed)
     }
 
     /// Adds a robot to the pool, in store.

@@ -222,3 +222,21 @@ CREATE TABLE school_calendars (
     calendar_id TEXT PRIMARY KEY REFERENCES calendars (id),
     school_urn TEXT NOT NULL REFERENCES schools (urn)
 );
+
+-- Commissioned online-learning providers and their places (MN-PROV-1): a full provider puts the
+-- child on the waiting list rather than going without.
+CREATE TABLE online_providers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    places BIGINT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE online_allocations (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    provider_id TEXT NOT NULL REFERENCES online_providers (id),
+    allocated_at TEXT NOT NULL,
+    released_at TEXT
+);
+CREATE INDEX online_allocations_provider ON online_allocations (provider_id, released_at);

@@ -43,7 +43,10 @@ pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::PupilRecord;
 pub use referrals::{DecisionRecord, QueueFilter, QueueLine, ReferralRecord};
-pub use resources::{HlsaAllocationRecord, HlsaWorkerRecord, RobotRecord, WaitingRecord};
+pub use resources::{
+    HlsaAllocationRecord, HlsaWorkerRecord, OnlineAllocationRecord, OnlineProviderRecord,
+    RobotRecord, WaitingRecord,
+};
 pub use retention::RetentionCandidate;
 pub use schools::SchoolRecord;
 pub use sessions::SessionRecord;

@@ -66,7 +66,67 @@ pub struct WaitingRecord {
     pub resolved_at: Option<String>,
 }
 
+/// A commissioned online-learning provider and its places.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct OnlineProviderRecord {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Places commissioned.
+    pub places: i64,
+    /// When added (stored form).
+    pub created_at: String,
+}
+
+/// A case's place with an online-learning provider.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct OnlineAllocationRecord {
+    /// Its id.
+    pub id: String,
+    /// The case.
+    pub case_id: String,
+    /// The provider.
+    pub provider_id: String,
+    /// When (stored form).
+    pub allocated_at: String,
+    /// When released.
+    pub released_at: Option<String>,
+}
+
 impl WriteTx {
+    /// Adds an online-learning provider.
+    pub async fn insert_online_provider(&mut self, p: &OnlineProviderRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO online_providers (id, name, places, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&p.id)
+        .bind(&p.name)
+        .bind(p.places)
+        .bind(&p.created_at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Gives a case a place with an online-learning provider.
+    pub async fn insert_online_allocation(
+        &mut self,
+        a: &OnlineAllocationRecord,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO online_allocations (id, case_id, provider_id, allocated_at, released_at) \
+             VALUES ($1, $2, $3, $4, NULL)",
+        )
+        .bind(&a.id)
+        .bind(&a.case_id)
+        .bind(&a.provider_id)
+        .bind(&a.allocated_at)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
     /// Adds an HLSA worker.
     pub async fn insert_hlsa_worker(&mut self, w: &HlsaWorkerRecord) -> StoreResult<()> {
         sqlx::query(
@@ -99,15 +159,17 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Releases a case's HLSA hours (when it ends).
+    /// Releases a case's HLSA hours and online-learning place (when it ends).
     pub async fn release_hlsa(&mut self, case_id: &str, at: &str) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE hlsa_allocations SET released_at = $1 WHERE case_id = $2 AND released_at IS NULL",
-        )
-        .bind(at)
-        .bind(case_id)
-        .execute(&mut *self.tx)
-        .await?;
+        for table in ["hlsa_allocations", "online_allocations"] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET released_at = $1 WHERE case_id = $2 AND released_at IS NULL"
+            ))
+            .bind(at)
+            .bind(case_id)
+            .execute(&mut *self.tx)
+            .await?;
+        }
         Ok(())
     }
 
@@ -177,6 +239,25 @@ impl Store {
     pub async fn current_hlsa_allocations(&self) -> StoreResult<Vec<HlsaAllocationRecord>> {
         Ok(sqlx::query_as(
             "SELECT id, case_id, worker_id, hours, allocated_at, released_at FROM hlsa_allocations \
+             WHERE released_at IS NULL ORDER BY allocated_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Every online-learning provider, by name.
+    pub async fn online_providers(&self) -> StoreResult<Vec<OnlineProviderRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, name, places, created_at FROM online_providers ORDER BY name, id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Online-learning places in use.
+    pub async fn current_online_allocations(&self) -> StoreResult<Vec<OnlineAllocationRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, case_id, provider_id, allocated_at, released_at FROM online_allocations \
              WHERE released_at IS NULL ORDER BY allocated_at, id",
         )
         .fetch_all(&self.pool)

@@ -314,6 +314,16 @@ fn case_routes() -> Vec<Route> {
         ),
         route(
             Method::POST,
+            "/resources/online",
+            post(resources::add_online),
+        ),
+        route(
+            Method::POST,
+            "/resources/online/allocate",
+            post(resources::allocate_online),
+        ),
+        route(
+            Method::POST,
             "/resources/robots",
             post(resources::add_robot),
         ),

@@ -134,6 +134,36 @@ pub async fn allocate_hlsa(
     after(&state, &user, values, result).await
 }
 
+/// `POST /resources/online`: adds an online-learning provider.
+pub async fn add_online(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
+    let values = Values::parse(&body);
+    let places = values.v("places").trim().parse::<i64>().ok();
+    let result = state
+        .app
+        .add_online_provider(&user.actor, values.v("provider_name"), places)
+        .await;
+    after(&state, &user, values, result).await
+}
+
+/// `POST /resources/online/allocate`: gives a case an online-learning place.
+pub async fn allocate_online(
+    State(state): State<AppState>,
+    user: SignedIn,
+    body: Bytes,
+) -> PageResult {
+    let values = Values::parse(&body);
+    let result = state
+        .app
+        .allocate_online_place(
+            &user.actor,
+            values.v("online_case"),
+            values.v("online_provider"),
+        )
+        .await
+        .map(|_| ());
+    after(&state, &user, values, result).await
+}
+
 /// `POST /resources/robots`: adds a robot to the pool.
 pub async fn add_robot(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
     let values = Values::parse(&body);

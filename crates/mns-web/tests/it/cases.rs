@@ -557,6 +557,41 @@ async fn mn_prov_1_resources_are_allocated_within_capacity_and_the_gap_waits() {
     let robot = app.app.store.robot("AV1-1003").await.unwrap().unwrap();
     assert_eq!(robot.case_id.as_deref(), Some(harry.as_str()));
 
+    // Online learning: the demo provider's 2 places are taken and Ruby waits; Mia waits too.
+    let page = coordinator.get("/resources").await;
+    assert!(
+        page.body.contains("An online-learning place"),
+        "{}",
+        page.body
+    );
+    let academy = app.app.store.online_providers().await.unwrap()[0]
+        .id
+        .clone();
+    let r = coordinator
+        .post(
+            "/resources/online/allocate",
+            &[("online_case", &mia), ("online_provider", &academy)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        app.app
+            .store
+            .open_waiting()
+            .await
+            .unwrap()
+            .iter()
+            .any(|w| w.case_id == mia && w.resource == "online_learning")
+    );
+    let r = coordinator
+        .post(
+            "/resources/online",
+            &[("provider_name", "Tutors Direct"), ("places", "none")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Enter the places commissioned"));
+
     // Schools and providers do not manage resources.
     let mut school = app.signed_in("school@demo.invalid").await;
     assert_eq!(school.get("/resources").await.status, StatusCode::NOT_FOUND);
