@@ -186,7 +186,23 @@ impl App {
         to: Option<CaseState>,
         note: &str,
     ) -> AppResult<()> {
-        tx.insert_case_event(&CaseEvent {
+        tx.insert_case_event(&self.new_event(actor, case_id, kind, from, to, note))
+            .await?;
+        self.audit(tx, actor, &format!("case.{kind}"), "case", case_id, note)
+            .await
+    }
+
+    /// A timeline entry by `actor` now (none for the system).
+    pub(crate) fn new_event(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        kind: &str,
+        from: Option<CaseState>,
+        to: Option<CaseState>,
+        note: &str,
+    ) -> CaseEvent {
+        CaseEvent {
             id: new_id(),
             case_id: case_id.to_string(),
             at: ts(self.now()),
@@ -195,10 +211,7 @@ impl App {
             from_state: from.map(|s| s.as_str().to_string()),
             to_state: to.map(|s| s.as_str().to_string()),
             note: note.to_string(),
-        })
-        .await?;
-        self.audit(tx, actor, &format!("case.{kind}"), "case", case_id, note)
-            .await
+        }
     }
 
     /// Moves the case, if the actor may (MN-END-2 and the rest of the timeline's rules).

@@ -6,7 +6,7 @@ use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::identity::Role;
 use mns_domain::provision::{SendDetails, discharge_opens_planning, invoice_payable};
-use mns_store::{CaseEvent, EpisodeRecord, InvoiceRecord, new_id, ts};
+use mns_store::{EpisodeRecord, InvoiceRecord, new_id, ts};
 
 /// An invoice with what it still lacks, for the finance list (no child's name: finance sees
 /// no child's record).
@@ -166,17 +166,8 @@ impl App {
             ),
             _ => format!("In-patient from {}", crate::cases::long_date(admitted)),
         };
-        tx.insert_case_event(&CaseEvent {
-            id: new_id(),
-            case_id: case_id.to_string(),
-            at: ts(now),
-            actor_id: Some(actor.user.id.clone()),
-            kind: "hospital".into(),
-            from_state: None,
-            to_state: None,
-            note,
-        })
-        .await?;
+        tx.insert_case_event(&self.new_event(actor, case_id, "hospital", None, None, &note))
+            .await?;
         self.audit(&mut tx, actor, "case.admission", "case", case_id, "")
             .await?;
         if planning && let Some(urn) = &view.case().school_urn {

@@ -7,8 +7,8 @@ use crate::{Actor, App, AppError, AppResult, FieldError};
 use mns_domain::identity::Role;
 use mns_domain::provision::{CaseState, RobotState, hlsa_capacity_left};
 use mns_store::{
-    CaseEvent, HlsaAllocationRecord, HlsaWorkerRecord, OnlineAllocationRecord,
-    OnlineProviderRecord, RobotRecord, WaitingRecord, new_id, ts,
+    HlsaAllocationRecord, HlsaWorkerRecord, OnlineAllocationRecord, OnlineProviderRecord,
+    RobotRecord, WaitingRecord, new_id, ts,
 };
 use std::collections::HashMap;
 
@@ -326,16 +326,14 @@ impl App {
         } else {
             format!("HLSA: {given} hours a week from {}", worker.name)
         };
-        tx.insert_case_event(&CaseEvent {
-            id: new_id(),
-            case_id: case.id.clone(),
-            at: ts(now),
-            actor_id: Some(actor.user.id.clone()),
-            kind: "resource".into(),
-            from_state: None,
-            to_state: None,
-            note: note.clone(),
-        })
+        tx.insert_case_event(&self.new_event(
+            actor,
+            &case.id,
+            "resource",
+            None,
+            None,
+            &note.clone(),
+        ))
         .await?;
         self.audit(
             &mut tx,
@@ -464,16 +462,14 @@ impl App {
                 provider.name
             )
         };
-        tx.insert_case_event(&CaseEvent {
-            id: new_id(),
-            case_id: case.id.clone(),
-            at: ts(now),
-            actor_id: Some(actor.user.id.clone()),
-            kind: "resource".into(),
-            from_state: None,
-            to_state: None,
-            note: note.clone(),
-        })
+        tx.insert_case_event(&self.new_event(
+            actor,
+            &case.id,
+            "resource",
+            None,
+            None,
+            &note.clone(),
+        ))
         .await?;
         self.audit(
             &mut tx,
@@ -566,16 +562,14 @@ impl App {
                     .open_case_for_resource(actor, case_id.unwrap_or_default())
                     .await?;
                 tx.resolve_waiting(&case.id, "av1_robot", &ts(now)).await?;
-                tx.insert_case_event(&CaseEvent {
-                    id: new_id(),
-                    case_id: case.id.clone(),
-                    at: ts(now),
-                    actor_id: Some(actor.user.id.clone()),
-                    kind: "resource".into(),
-                    from_state: None,
-                    to_state: None,
-                    note: format!("AV1 robot {} allocated", robot.serial),
-                })
+                tx.insert_case_event(&self.new_event(
+                    actor,
+                    &case.id,
+                    "resource",
+                    None,
+                    None,
+                    &format!("AV1 robot {} allocated", robot.serial),
+                ))
                 .await?;
                 robot.case_id = Some(case.id);
             }

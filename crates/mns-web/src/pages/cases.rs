@@ -735,26 +735,24 @@ pub async fn show(
     case_page(&state, &user, &id, Values::default(), Vec::new()).await
 }
 
-/// Runs an operation; on bad input shows `page` again with the problems (422).
-async fn done_or<F>(result: Result<(), AppError>, redirect: String, page: F) -> PageResult
-where
-    F: std::future::Future<Output = PageResult>,
-{
+/// After an operation on a case: back to the case page (at `anchor`) when it worked, or the
+/// page again with the problems named and the values kept (422) when the input was bad.
+async fn after_case(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    values: Values,
+    result: Result<(), AppError>,
+    anchor: &str,
+) -> PageResult {
     match result {
-        Ok(()) => Ok(Redirect::to(&redirect).into_response()),
-        Err(AppError::Invalid(_)) => {
-            let mut response = page.await?;
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}{anchor}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut response = case_page(state, user, id, values, errors).await?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-fn errors_of(result: &Result<(), AppError>) -> Vec<FieldError> {
-    match result {
-        Err(AppError::Invalid(errors)) => errors.clone(),
-        _ => Vec::new(),
     }
 }
 
@@ -795,13 +793,7 @@ pub async fn start(
             Err(AppError::Invalid(errors))
         }
     };
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}"),
-        case_page(&state, &user, &id, values, errors),
-    )
-    .await
+    after_case(&state, &user, &id, values, result, "").await
 }
 
 /// `POST /cases/{id}/sessions`: the provider logs a session.
@@ -843,13 +835,7 @@ pub async fn log_session(
             Err(AppError::Invalid(errors))
         }
     };
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}#sessions"),
-        case_page(&state, &user, &id, values, errors),
-    )
-    .await
+    after_case(&state, &user, &id, values, result, "#sessions").await
 }
 
 /// `POST /cases/{id}/review/start`: the school or coordinator arranges the review.
@@ -859,13 +845,7 @@ pub async fn start_review(
     Path(id): Path<String>,
 ) -> PageResult {
     let result = state.app.start_review(&user.actor, &id).await;
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}"),
-        case_page(&state, &user, &id, Values::default(), errors),
-    )
-    .await
+    after_case(&state, &user, &id, Values::default(), result, "").await
 }
 
 /// `POST /cases/{id}/continuation/agree`: the coordinator agrees the continuation.
@@ -875,13 +855,7 @@ pub async fn agree_continuation(
     Path(id): Path<String>,
 ) -> PageResult {
     let result = state.app.agree_continuation(&user.actor, &id).await;
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}"),
-        case_page(&state, &user, &id, Values::default(), errors),
-    )
-    .await
+    after_case(&state, &user, &id, Values::default(), result, "").await
 }
 
 /// `POST /cases/{id}/end`: the coordinator ends provision.
@@ -907,13 +881,7 @@ pub async fn end(
             Err(AppError::invalid("reason", "Select why provision ends"))
         }
     };
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}"),
-        case_page(&state, &user, &id, values, errors),
-    )
-    .await
+    after_case(&state, &user, &id, values, result, "").await
 }
 
 /// `POST /cases/{id}/end-request`: the school, a provider or a health professional asks for
@@ -939,22 +907,23 @@ pub async fn request_end(
         state.app.view_case(&user.actor, &id).await?;
         Err(AppError::Invalid(errors))
     };
-    let errors = errors_of(&result)
-        .into_iter()
-        .map(|e| {
-            if e.field == "reason" {
-                FieldError::new("end_reason", e.message)
-            } else {
-                e
-            }
-        })
-        .collect();
-    done_or(
-        result,
-        format!("/cases/{id}"),
-        case_page(&state, &user, &id, values, errors),
-    )
-    .await
+    // The app names the reason `reason`; this form's field is `end_reason`.
+    let result = result.map_err(|e| match e {
+        AppError::Invalid(errors) => AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| {
+                    if e.field == "reason" {
+                        FieldError::new("end_reason", e.message)
+                    } else {
+                        e
+                    }
+                })
+                .collect(),
+        ),
+        e => e,
+    });
+    after_case(&state, &user, &id, values, result, "").await
 }
 
 /// `POST /cases/{id}/welfare-checks`: the school logs a welfare check (MN-PROV-4).
@@ -985,13 +954,7 @@ pub async fn log_welfare_check(
             Err(AppError::Invalid(errors))
         }
     };
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}#welfare"),
-        case_page(&state, &user, &id, values, errors),
-    )
-    .await
+    after_case(&state, &user, &id, values, result, "#welfare").await
 }
 
 /// `POST /cases/{id}/concerns`: a provider or the coordinator raises a safeguarding concern.
@@ -1006,13 +969,7 @@ pub async fn raise_concern(
         .app
         .raise_concern(&user.actor, &id, values.v("concern"))
         .await;
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}#concerns"),
-        case_page(&state, &user, &id, values, errors),
-    )
-    .await
+    after_case(&state, &user, &id, values, result, "#concerns").await
 }
 
 /// `POST /cases/{id}/send`: SEND details (MN-SEND-1).
@@ -1030,13 +987,7 @@ pub async fn send_details(
         designated_clinical_officer_raised: values.has("dco_raised", "yes"),
     };
     let result = state.app.set_send_details(&user.actor, &id, details).await;
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}#send"),
-        case_page(&state, &user, &id, values, errors),
-    )
-    .await
+    after_case(&state, &user, &id, values, result, "#send").await
 }
 
 /// `POST /cases/{id}/admissions`: an in-patient episode (MN-HOSP-1).
@@ -1069,13 +1020,7 @@ pub async fn record_admission(
         state.app.view_case(&user.actor, &id).await?;
         Err(AppError::Invalid(errors))
     };
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}#hospital"),
-        case_page(&state, &user, &id, values, errors),
-    )
-    .await
+    after_case(&state, &user, &id, values, result, "#hospital").await
 }
 
 /// `POST /cases/{id}/invoices`: an invoice from a privately funded hospital (MN-HOSP-2).
@@ -1103,13 +1048,7 @@ pub async fn record_invoice(
         )
         .await
         .map(|_| ());
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}#hospital"),
-        case_page(&state, &user, &id, values, errors),
-    )
-    .await
+    after_case(&state, &user, &id, values, result, "#hospital").await
 }
 
 /// `POST /cases/{id}/attendance`: a herringbone during provision, checked for `K` coding
@@ -1147,13 +1086,7 @@ pub async fn upload_attendance(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    let errors = errors_of(&result);
-    done_or(
-        result,
-        format!("/cases/{id}#coding"),
-        case_page(&state, &user, &id, Values::default(), errors),
-    )
-    .await
+    after_case(&state, &user, &id, Values::default(), result, "#coding").await
 }
 
 /// `POST /cases/{id}/life-limiting`: the coordinator records MN-LIFE-1.
