@@ -1017,7 +1017,8 @@ async function schoolReferral(j, step) {
     check((await page.getByText('10 days').count()) >= 1, 'ten days of illness are not counted');
     // The clinic letter, as a PDF.
     const pdf = path.join(dir, 'clinic-letter.pdf');
-    fs.writeFileSync(pdf, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    // A real one-page PDF: uploads must read as a whole file of their kind, not only start like one.
+    fs.copyFileSync(new URL('../crates/mns-domain/src/documents_fixtures/letter.pdf', import.meta.url), pdf);
     await j.goto(`/referrals/${id}/documents`);
     await page.setInputFiles('#document', pdf);
     await j.submit(page.locator('main form[enctype] button[type=submit]'));

@@ -111,7 +111,8 @@ async fn fresh_postgres() -> Option<(Store, String, String)> {
         .expect("create the benchmark database");
     let store = Store::connect(&with_database(&server, &name))
         .await
-        .expect("connect to the benchmark database");
+        .expect("connect to the benchmark database")
+        .with_audit_keys(mns_store::testing::test_audit_keys());
     store.migrate().await.expect("migrate");
     Some((store, server, name))
 }

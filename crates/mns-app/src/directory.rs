@@ -48,6 +48,9 @@ pub fn is_local_offer_officer(actor: &Actor) -> bool {
     actor.role() == Role::LocalOfferOfficer
 }
 
+/// The rate-limit kind of anonymous shortlist emails.
+const SHORTLIST_EMAIL: &str = "shortlist_email";
+
 impl App {
     /// Makes sure the built-in taxonomies exist (at start-up; cheap when they do).
     pub async fn ensure_directory_taxonomies(&self) -> AppResult<()> {
@@ -646,8 +649,15 @@ impl App {
     }
 
     /// Emails a shortlist of services to the address a family gives. Only names, phone
-    /// numbers and links go out: nothing the family typed but the address.
-    pub async fn email_shortlist(&self, ids: &[String], email: &str) -> AppResult<usize> {
+    /// numbers and links go out: nothing the family typed but the address. Anyone may ask, so
+    /// it is rate-limited per requesting address (`source`) and per recipient, and every
+    /// sending and refusal is logged (the recipient only as a short hash).
+    pub async fn email_shortlist(
+        &self,
+        ids: &[String],
+        email: &str,
+        source: &str,
+    ) -> AppResult<usize> {
         let email = email.trim();
         if email.is_empty()
             || !email.contains('@')
@@ -681,7 +691,27 @@ impl App {
             ));
         }
         let now = self.now();
+        let since = now - self.settings.shortlist_window;
+        let recipient = format!(
+            "to:{}",
+            &crate::identity::token_hash(&email.to_lowercase())[..16]
+        );
+        let from = format!("from:{source}");
         let mut tx = self.store.begin().await?;
+        let by_source = tx.count_rate_events(SHORTLIST_EMAIL, &from, since).await?;
+        let by_recipient = tx
+            .count_rate_events(SHORTLIST_EMAIL, &recipient, since)
+            .await?;
+        if by_source >= self.settings.shortlist_per_address
+            || by_recipient >= self.settings.shortlist_per_recipient
+        {
+            tracing::warn!(%source, %recipient, by_source, by_recipient, "shortlist email refused: rate limit");
+            return Err(AppError::Throttled);
+        }
+        tx.record_rate_event(SHORTLIST_EMAIL, &from, now).await?;
+        tx.record_rate_event(SHORTLIST_EMAIL, &recipient, now)
+            .await?;
+        tracing::info!(%source, %recipient, "shortlist email queued");
         tx.enqueue_message(email, "Your Local Offer shortlist", &body, now)
             .await?;
         let actor = crate::system_actor("public");

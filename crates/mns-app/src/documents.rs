@@ -62,37 +62,35 @@ struct KeyEncryptionKey {
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentKeysError {
     /// No key was given.
-    #[error("no document key is set: give at least one, as ID:BASE64KEY")]
+    #[error("no key is set: give at least one, as ID:BASE64KEY")]
     Empty,
     /// An entry is not `ID:BASE64KEY`.
-    #[error("document key entry {position} is not in the form ID:BASE64KEY")]
+    #[error("key entry {position} is not in the form ID:BASE64KEY")]
     NotAnEntry {
         /// Which entry, counting the first as 1.
         position: usize,
     },
     /// A key id is empty, too long, or has other characters than letters, digits, `-`, `_`, `.`.
-    #[error(
-        "document key entry {position} has an id that is not 1 to 64 letters, digits, '-', '_' or '.'"
-    )]
+    #[error("key entry {position} has an id that is not 1 to 64 letters, digits, '-', '_' or '.'")]
     BadId {
         /// Which entry, counting the first as 1.
         position: usize,
     },
     /// Two entries have the same id.
-    #[error("the document key id '{id}' is given twice")]
+    #[error("the key id '{id}' is given twice")]
     DuplicateId {
         /// The repeated id.
         id: String,
     },
     /// A key is not base64.
-    #[error("document key '{id}' is not valid base64")]
+    #[error("key '{id}' is not valid base64")]
     NotBase64 {
         /// The key's id.
         id: String,
     },
     /// A key is not 32 bytes long.
     #[error(
-        "document key '{id}' is {length} bytes long; a key must be 32 random bytes (44 characters of base64)"
+        "key '{id}' is {length} bytes long; a key must be 32 random bytes (44 characters of base64)"
     )]
     WrongLength {
         /// The key's id.
@@ -101,10 +99,10 @@ pub enum DocumentKeysError {
         length: usize,
     },
     /// The operating system had no randomness to give.
-    #[error("no random bytes for a new document key: {0}")]
+    #[error("no random bytes for a new key: {0}")]
     Random(String),
     /// The key file could not be read or written.
-    #[error("document key file {path}: {source}")]
+    #[error("key file {path}: {source}")]
     File {
         /// The file.
         path: String,
@@ -246,10 +244,21 @@ impl DocumentKeys {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(path).map_or(0, |m| m.permissions().mode());
             if mode & 0o077 != 0 {
-                tracing::warn!(path = %path.display(), "the document key file can be read by other users: chmod 600 it");
+                tracing::warn!(path = %path.display(), "the key file can be read by other users: chmod 600 it");
             }
         }
         DocumentKeys::parse(&text)
+    }
+
+    /// The same keys as audit keys: `MNS_AUDIT_KEYS` and the `audit-keys` file are written
+    /// the same way (`id:BASE64KEY,…`, current first), and read by the same parser.
+    pub fn to_audit_keys(&self) -> mns_domain::audit::AuditKeys {
+        let keys = self
+            .all()
+            .map(|k| mns_domain::audit::AuditKey::new(&k.id, k.key))
+            .collect();
+        mns_domain::audit::AuditKeys::new(keys)
+            .unwrap_or_else(|| unreachable!("a key ring always has its current key"))
     }
 
     /// Every key, current first.
@@ -641,8 +650,8 @@ mod tests {
     use mns_store::testing::{TestDb, fresh_store};
     use mns_store::{Backend, PupilRecord, SchoolRecord, UserRecord};
 
-    const LETTER: &[u8] =
-        b"%PDF-1.7\nHospital letter: Alex has been admitted to the ward.\n%%EOF\n";
+    /// A real one-page PDF whose text (uncompressed) names a child, to look for at rest.
+    const LETTER: &[u8] = include_bytes!("documents_test_letter.pdf");
     const SECRET_LINE: &[u8] = b"Alex has been admitted to the ward";
 
     fn key_text(id: &str, byte: u8) -> String {
@@ -1130,8 +1139,8 @@ mod tests {
     fn bad_document_keys_are_refused_with_a_clear_error() {
         let short = format!("k1:{}", STANDARD.encode([7u8; 16]));
         let cases = [
-            ("", "no document key is set"),
-            (" , ", "no document key is set"),
+            ("", "no key is set"),
+            (" , ", "no key is set"),
             ("k1", "entry 1 is not in the form ID:BASE64KEY"),
             ("k1:!!!notbase64!!!", "'k1' is not valid base64"),
             (short.as_str(), "'k1' is 16 bytes long; a key must be 32"),
@@ -1145,7 +1154,7 @@ mod tests {
         let twice = format!("{},{}", key_text("k1", 1), key_text("k1", 2));
         assert_eq!(
             DocumentKeys::parse(&twice).unwrap_err().to_string(),
-            "the document key id 'k1' is given twice"
+            "the key id 'k1' is given twice"
         );
     }
 

@@ -57,6 +57,21 @@ pub struct Settings {
     pub policy: mns_domain::referral::PolicyParameters,
     /// The SEND Local Offer team's mailbox: proposed changes and feedback are announced there.
     pub local_offer_email: String,
+    /// Failed sign-ins allowed from one address in [`Settings::throttle_window`], whatever
+    /// accounts they name.
+    pub throttle_address_attempts: i64,
+    /// The append-only file audit checkpoints are written to (outside the database), if any.
+    pub audit_checkpoints: Option<std::path::PathBuf>,
+    /// How often the worker writes an audit checkpoint.
+    pub audit_checkpoint_every: Duration,
+    /// How long a new API token lasts unless its issuer says otherwise.
+    pub api_token_lifetime: Duration,
+    /// Shortlist emails one address may send in [`Settings::shortlist_window`].
+    pub shortlist_per_address: i64,
+    /// Shortlist emails one recipient may be sent in [`Settings::shortlist_window`].
+    pub shortlist_per_recipient: i64,
+    /// The window shortlist emails are counted over.
+    pub shortlist_window: Duration,
 }
 
 impl Settings {
@@ -74,6 +89,13 @@ impl Settings {
             coordinator_email: "medical.needs@council.invalid".into(),
             policy: mns_domain::referral::PolicyParameters::norfolk_2024(),
             local_offer_email: "local.offer@council.invalid".into(),
+            throttle_address_attempts: 30,
+            audit_checkpoints: None,
+            audit_checkpoint_every: Duration::minutes(10),
+            api_token_lifetime: Duration::days(90),
+            shortlist_per_address: 10,
+            shortlist_per_recipient: 3,
+            shortlist_window: Duration::hours(1),
         }
     }
 }

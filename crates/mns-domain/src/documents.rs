@@ -71,6 +71,18 @@ pub enum DocumentError {
         /// The kind its extension claims.
         kind: DocumentKind,
     },
+    /// The first bytes are right but the whole file does not read as its kind: damaged,
+    /// password-protected, or something else dressed up (a web page starting `%PDF-`).
+    #[error(
+        "{name} could not be opened as {}: it may be damaged or password-protected. Save it again (or scan it again) and upload the new file",
+        kind.with_article()
+    )]
+    Unreadable {
+        /// The file's cleaned name, or "The selected file".
+        name: String,
+        /// The kind its extension claims.
+        kind: DocumentKind,
+    },
     /// A `.csv` file that is not UTF-8 text (often a CSV saved by Excel in a Windows encoding).
     #[error("{name} is not a CSV file in UTF-8: save it as \"CSV UTF-8\" and upload it again")]
     CsvNotUtf8 {
@@ -117,6 +129,8 @@ impl DocumentKind {
             }
         } else if !kind.signature_matches(bytes) {
             return Err(DocumentError::ContentMismatch { name, kind });
+        } else if !crate::document_structure::is_well_formed(kind, bytes) {
+            return Err(DocumentError::Unreadable { name, kind });
         }
         Ok(kind)
     }
@@ -298,24 +312,36 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n";
-    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-    const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
-    const DOCX: &[u8] =
-        b"PK\x03\x04\x14\0\x06\0\x08\0[Content_Types].xml...PK\x03\x04word/document.xml";
-    const DOC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0];
+    // Real files, made by other tools: a one-page PDF, an 8×8 PNG and JPEG, a Word document.
+    const PDF: &[u8] = include_bytes!("documents_fixtures/letter.pdf");
+    const PNG: &[u8] = include_bytes!("documents_fixtures/scan.png");
+    const JPEG: &[u8] = include_bytes!("documents_fixtures/scan.jpg");
+    const DOCX: &[u8] = include_bytes!("documents_fixtures/plan.docx");
+
+    /// A Word 97-2003 document's container with its main stream.
+    fn doc() -> Vec<u8> {
+        let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+        std::io::Write::write_all(
+            &mut file.create_stream("/WordDocument").unwrap(),
+            b"\xec\xa5",
+        )
+        .unwrap();
+        file.flush().unwrap();
+        file.into_inner().into_inner()
+    }
     const CSV: &[u8] = "pupil,date,note\nAlex,2026-11-02,Café visit\n".as_bytes();
     const LIMIT: usize = DEFAULT_MAX_DOCUMENT_BYTES;
 
     #[test]
     fn each_kind_is_accepted_when_its_contents_match_its_extension() {
+        let doc = doc();
         let cases: [(&str, &[u8], DocumentKind); 7] = [
             ("letter.pdf", PDF, DocumentKind::Pdf),
             ("scan.png", PNG, DocumentKind::Png),
             ("photo.jpg", JPEG, DocumentKind::Jpeg),
             ("photo.jpeg", JPEG, DocumentKind::Jpeg),
             ("plan.docx", DOCX, DocumentKind::Docx),
-            ("old plan.doc", DOC, DocumentKind::Doc),
+            ("old plan.doc", &doc, DocumentKind::Doc),
             ("attendance.csv", CSV, DocumentKind::Csv),
         ];
         for (name, bytes, kind) in cases {
@@ -349,7 +375,53 @@ mod tests {
         );
         assert!(DocumentKind::sniff("photo.jpg", PDF, LIMIT).is_err());
         assert!(DocumentKind::sniff("plan.doc", DOCX, LIMIT).is_err());
-        assert!(DocumentKind::sniff("plan.docx", DOC, LIMIT).is_err());
+        assert!(DocumentKind::sniff("plan.docx", &doc(), LIMIT).is_err());
+    }
+
+    /// Issue 11: the first bytes of a kind followed by something else are refused, naming the
+    /// file and what to do.
+    #[test]
+    fn a_file_that_only_starts_like_its_kind_is_refused() {
+        let html_pdf = b"%PDF-1.7\n<html><body><script>alert(1)</script></body></html>\n";
+        assert_eq!(
+            DocumentKind::sniff("letter.pdf", html_pdf, LIMIT),
+            Err(DocumentError::Unreadable {
+                name: "letter.pdf".into(),
+                kind: DocumentKind::Pdf
+            })
+        );
+        assert!(
+            DocumentKind::sniff("letter.pdf", html_pdf, LIMIT)
+                .unwrap_err()
+                .to_string()
+                .starts_with("letter.pdf could not be opened as a PDF")
+        );
+        let mut cut_png = PNG.to_vec();
+        cut_png.truncate(PNG.len() / 2);
+        let mut cut_jpeg = JPEG.to_vec();
+        cut_jpeg.truncate(JPEG.len() / 2);
+        let mut cut_pdf = PDF.to_vec();
+        cut_pdf.truncate(PDF.len() / 2);
+        for (name, bytes) in [
+            ("scan.png", &b"\x89PNG\r\n\x1a\n<html>"[..]),
+            ("scan.png", &cut_png[..]),
+            ("photo.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, b'<', b'h'][..]),
+            ("photo.jpg", &cut_jpeg[..]),
+            ("letter.pdf", &cut_pdf[..]),
+            ("plan.docx", &b"PK\x03\x04word/document.xml<html>"[..]),
+            (
+                "plan.doc",
+                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0][..],
+            ),
+        ] {
+            assert!(
+                matches!(
+                    DocumentKind::sniff(name, bytes, LIMIT),
+                    Err(DocumentError::Unreadable { .. })
+                ),
+                "{name}"
+            );
+        }
     }
 
     #[test]
@@ -429,10 +501,10 @@ mod tests {
             "letter.pdf must be 20 MB or smaller"
         );
         big.truncate(LIMIT);
-        assert_eq!(
+        assert!(!matches!(
             DocumentKind::sniff("letter.pdf", &big, LIMIT),
-            Ok(DocumentKind::Pdf)
-        );
+            Err(DocumentError::TooLarge { .. })
+        ));
         assert!(DocumentKind::sniff("letter.pdf", PDF, 4).is_err());
     }
 
@@ -559,7 +631,15 @@ mod tests {
     }
 
     fn contents() -> impl Strategy<Value = Vec<u8>> {
-        let prefixes: Vec<&'static [u8]> = vec![b"", PDF, PNG, JPEG, DOCX, DOC, b"PK\x03\x04"];
+        let prefixes: Vec<&'static [u8]> = vec![
+            b"",
+            PDF,
+            PNG,
+            JPEG,
+            DOCX,
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+            b"PK\x03\x04",
+        ];
         (
             proptest::sample::select(prefixes),
             proptest::collection::vec(any::<u8>(), 0..64),

@@ -1,7 +1,7 @@
 //! The audit trail (MN-REC-1): appended inside a [`WriteTx`], read in pages for verification and
 //! per record for a coordinator's access history.
 
-use crate::{Store, StoreResult, WriteTx, ts};
+use crate::{Store, StoreError, StoreResult, WriteTx, ts};
 use chrono::{DateTime, Utc};
 use mns_domain::audit::AuditEntry;
 
@@ -38,10 +38,11 @@ type AuditRow = (
     String,
     String,
     String,
+    String,
 );
 
 const COLUMNS: &str = "seq, at, actor_id, actor_role, action, record_type, record_id, source, \
-                       detail, prev_hash, hash";
+                       detail, prev_hash, key_id, hash";
 
 fn entry(
     (
@@ -55,6 +56,7 @@ fn entry(
         source,
         detail,
         prev_hash,
+        key_id,
         hash,
     ): AuditRow,
 ) -> AuditEntry {
@@ -69,6 +71,7 @@ fn entry(
         source,
         detail,
         prev_hash,
+        key_id,
         hash,
     }
 }
@@ -76,6 +79,7 @@ fn entry(
 impl WriteTx {
     /// Appends an entry to the chain; it becomes visible when the transaction commits.
     pub async fn audit(&mut self, new: NewAuditEntry) -> StoreResult<i64> {
+        let keys = self.audit_keys.clone().ok_or(StoreError::NoAuditKey)?;
         let sealed = AuditEntry {
             seq: self.head_seq + 1,
             at: ts(new.at),
@@ -87,11 +91,12 @@ impl WriteTx {
             source: new.source,
             detail: new.detail,
             prev_hash: String::new(),
+            key_id: String::new(),
             hash: String::new(),
         }
-        .seal(&self.head_hash);
+        .seal(&self.head_hash, &keys);
         sqlx::query(&format!(
-            "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         ))
         .bind(sealed.seq)
         .bind(&sealed.at)
@@ -103,6 +108,7 @@ impl WriteTx {
         .bind(&sealed.source)
         .bind(&sealed.detail)
         .bind(&sealed.prev_hash)
+        .bind(&sealed.key_id)
         .bind(&sealed.hash)
         .execute(&mut *self.tx)
         .await?;
@@ -114,6 +120,83 @@ impl WriteTx {
 }
 
 impl Store {
+    /// Seals, with the current audit key, the unkeyed entries written before the chain was
+    /// keyed (migration 0007): once, at start-up, in one transaction. The unkeyed chain is
+    /// verified first, and nothing is sealed if it is broken or if any entry is keyed already
+    /// (a mix means someone stripped keys to have their own edits sealed). Returns how many
+    /// entries were sealed.
+    pub async fn seal_unkeyed_audit_entries(&self) -> StoreResult<i64> {
+        let keys = self.audit_keys.clone().ok_or(StoreError::NoAuditKey)?;
+        let (unkeyed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE key_id = ''")
+            .fetch_one(&self.pool)
+            .await?;
+        if unkeyed == 0 {
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let (keyed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE key_id <> ''")
+            .fetch_one(&mut *tx.tx)
+            .await?;
+        if keyed > 0 {
+            return Err(StoreError::AuditChain(format!(
+                "{unkeyed} entries carry no key while {keyed} do: refusing to seal a trail that may have been rewritten"
+            )));
+        }
+        let rows: Vec<AuditRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))
+                .fetch_all(&mut *tx.tx)
+                .await?;
+        let (mut old_prev, mut new_prev) = (
+            mns_domain::audit::GENESIS_HASH.to_string(),
+            mns_domain::audit::GENESIS_HASH.to_string(),
+        );
+        let mut last_seq = 0;
+        for row in rows {
+            let old = entry(row);
+            if old.seq != last_seq + 1
+                || old.prev_hash != old_prev
+                || old.hash != old.unkeyed_hash()
+            {
+                return Err(StoreError::AuditChain(format!(
+                    "unkeyed entry {} does not verify",
+                    old.seq
+                )));
+            }
+            old_prev.clone_from(&old.hash);
+            last_seq = old.seq;
+            let sealed = old.seal(&new_prev, &keys);
+            sqlx::query(
+                "UPDATE audit_log SET prev_hash = $1, key_id = $2, hash = $3 WHERE seq = $4",
+            )
+            .bind(&sealed.prev_hash)
+            .bind(&sealed.key_id)
+            .bind(&sealed.hash)
+            .bind(sealed.seq)
+            .execute(&mut *tx.tx)
+            .await?;
+            new_prev = sealed.hash;
+        }
+        if last_seq != tx.head_seq || old_prev != tx.head_hash {
+            return Err(StoreError::AuditChain(format!(
+                "the unkeyed trail ends at entry {last_seq} but its head records {}",
+                tx.head_seq
+            )));
+        }
+        tx.head_hash = new_prev;
+        tx.head_moved = true;
+        tx.commit().await?;
+        Ok(last_seq)
+    }
+
+    /// How many entries carry no key (written before the chain was keyed).
+    pub async fn count_unkeyed_audit_entries(&self) -> StoreResult<(i64,)> {
+        Ok(
+            sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE key_id = ''")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// Entries after `after_seq`, oldest first, at most `limit`.
     pub async fn audit_page(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditEntry>> {
         let rows: Vec<AuditRow> = sqlx::query_as(&format!(
@@ -152,6 +235,78 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(entry).collect())
+    }
+
+    /// Rewrites an entry as an attacker with only the database would: sets its action, then
+    /// recomputes every later hash and the head with `rehash` (they have no key). Only for
+    /// tests that show tampering is detected. Not reachable from the application.
+    #[doc(hidden)]
+    pub async fn rewrite_audit_chain_for_test(
+        &self,
+        seq: i64,
+        action: &str,
+        rehash: impl Fn(&AuditEntry) -> String,
+    ) -> StoreResult<()> {
+        let rows: Vec<AuditRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq"
+        ))
+        .bind(seq)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut prev: Option<String> = None;
+        for row in rows {
+            let mut e = entry(row);
+            if e.seq == seq {
+                e.action = action.to_string();
+            }
+            if let Some(p) = &prev {
+                e.prev_hash.clone_from(p);
+            }
+            e.hash = rehash(&e);
+            sqlx::query(
+                "UPDATE audit_log SET action = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+            )
+            .bind(&e.action)
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
+            .bind(e.seq)
+            .execute(&self.pool)
+            .await?;
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(e.seq)
+                .bind(&e.hash)
+                .execute(&self.pool)
+                .await?;
+            prev = Some(e.hash);
+        }
+        Ok(())
+    }
+
+    /// Deletes every entry after `seq` and points the head at entry `seq`, as an attacker with
+    /// only the database would to hide what happened last. Only for tests.
+    #[doc(hidden)]
+    pub async fn cut_audit_tail_for_test(&self, seq: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM audit_log WHERE seq > $1")
+            .bind(seq)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "UPDATE audit_head SET seq = $1, hash = (SELECT hash FROM audit_log WHERE seq = $1)              WHERE id = 1",
+        )
+        .bind(seq)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The entry with this sequence number.
+    pub async fn audit_entry(&self, seq: i64) -> StoreResult<Option<AuditEntry>> {
+        let row: Option<AuditRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq = $1"))
+                .bind(seq)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(entry))
     }
 
     /// Overwrites one entry's action without fixing the chain: only for tests that show

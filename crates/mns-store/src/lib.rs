@@ -18,6 +18,7 @@ mod documents;
 mod hospital;
 mod outbox;
 mod pupils;
+mod rate_limits;
 mod referrals;
 mod resources;
 mod retention;
@@ -41,7 +42,7 @@ pub use directory::{
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
 pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use outbox::{OutboxMessage, OutboxStatus};
-pub use pupils::PupilRecord;
+pub use pupils::{PupilMatchRecord, PupilRecord};
 pub use referrals::{DecisionRecord, QueueFilter, QueueLine, ReferralRecord};
 pub use resources::{
     HlsaAllocationRecord, HlsaWorkerRecord, OnlineAllocationRecord, OnlineProviderRecord,
@@ -49,13 +50,14 @@ pub use resources::{
 };
 pub use retention::RetentionCandidate;
 pub use schools::SchoolRecord;
-pub use sessions::SessionRecord;
-pub use users::{CredentialRecord, UserRecord};
+pub use sessions::{SessionRecord, SignInReservation};
+pub use users::{ApiTokenRecord, CredentialRecord, UserRecord};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use mns_domain::audit::AuditKeys;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Executor, Transaction};
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 /// Which database is behind the store.
@@ -113,6 +115,14 @@ pub enum StoreError {
     /// A unique key already exists (e.g. an email address).
     #[error("{0} already exists")]
     Duplicate(&'static str),
+    /// No audit key is configured, so no audited change can be written.
+    #[error(
+        "no audit key is configured: set MNS_AUDIT_KEYS or keep the data directory's audit-keys file"
+    )]
+    NoAuditKey,
+    /// The audit trail cannot be sealed with the key as it stands (see the message).
+    #[error("the audit trail cannot be sealed: {0}")]
+    AuditChain(String),
     /// A stored value could not be read back as its type.
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
@@ -126,6 +136,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    audit_keys: Option<Arc<AuditKeys>>,
 }
 
 static DRIVERS: Once = Once::new();
@@ -160,7 +171,23 @@ impl Store {
             // WAL is a property of the database file: set once, kept by every connection.
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            audit_keys: None,
+        })
+    }
+
+    /// This store with the keys that seal audit entries. A store without them refuses every
+    /// audited change ([`StoreError::NoAuditKey`]) rather than write an entry anyone could forge.
+    pub fn with_audit_keys(mut self, keys: AuditKeys) -> Store {
+        self.audit_keys = Some(Arc::new(keys));
+        self
+    }
+
+    /// The keys that seal and verify audit entries, if set.
+    pub fn audit_keys(&self) -> Option<&AuditKeys> {
+        self.audit_keys.as_deref()
     }
 
     /// Applies the embedded migrations that have not been applied yet.
@@ -214,6 +241,7 @@ impl Store {
             head_seq: seq,
             head_hash: hash,
             head_moved: false,
+            audit_keys: self.audit_keys.clone(),
         })
     }
 }
@@ -225,6 +253,7 @@ pub struct WriteTx {
     head_seq: i64,
     head_hash: String,
     head_moved: bool,
+    audit_keys: Option<Arc<AuditKeys>>,
 }
 
 impl WriteTx {

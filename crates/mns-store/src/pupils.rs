@@ -169,3 +169,162 @@ impl Store {
         Ok(row.map(|(r,)| r))
     }
 }
+
+/// A UPN match the coordinator must resolve before a referral's pupil is joined to an existing
+/// record (MN-ROLE-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilMatchRecord {
+    /// The referral whose UPN matched.
+    pub referral_id: String,
+    /// The record made for the referral (all the submitting school sees until resolved).
+    pub new_pupil_id: String,
+    /// The existing record with that UPN.
+    pub existing_pupil_id: String,
+    /// `school_move` or `possible_match` ([`mns_domain::referral::UpnMatch`]).
+    pub kind: String,
+    /// When the match was found.
+    pub created_at: DateTime<Utc>,
+    /// `same_child` or `different_children`, once decided.
+    pub resolution: Option<String>,
+    /// Who decided.
+    pub resolved_by: Option<String>,
+    /// When.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// The coordinator's note.
+    pub note: String,
+}
+
+type MatchRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+const MATCH_COLUMNS: &str = "referral_id, new_pupil_id, existing_pupil_id, kind, created_at, \
+                             resolution, resolved_by, resolved_at, note";
+
+fn pupil_match(
+    (
+        referral_id,
+        new_pupil_id,
+        existing_pupil_id,
+        kind,
+        created_at,
+        resolution,
+        resolved_by,
+        resolved_at,
+        note,
+    ): MatchRow,
+) -> StoreResult<PupilMatchRecord> {
+    Ok(PupilMatchRecord {
+        referral_id,
+        new_pupil_id,
+        existing_pupil_id,
+        kind,
+        created_at: parse_ts(&created_at)?,
+        resolution,
+        resolved_by,
+        resolved_at: resolved_at.as_deref().map(parse_ts).transpose()?,
+        note,
+    })
+}
+
+impl WriteTx {
+    /// Records a UPN match for the coordinator.
+    pub async fn insert_pupil_match(&mut self, m: &PupilMatchRecord) -> StoreResult<()> {
+        sqlx::query(&format!(
+            "INSERT INTO pupil_matches ({MATCH_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(&m.referral_id)
+        .bind(&m.new_pupil_id)
+        .bind(&m.existing_pupil_id)
+        .bind(&m.kind)
+        .bind(ts(m.created_at))
+        .bind(&m.resolution)
+        .bind(&m.resolved_by)
+        .bind(m.resolved_at.map(ts))
+        .bind(&m.note)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(duplicate_as("a match for that referral"))?;
+        Ok(())
+    }
+
+    /// Records the coordinator's resolution; false if it was already resolved.
+    pub async fn resolve_pupil_match(
+        &mut self,
+        referral_id: &str,
+        resolution: &str,
+        resolved_by: &str,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE pupil_matches SET resolution = $1, resolved_by = $2, resolved_at = $3, \
+             note = $4 WHERE referral_id = $5 AND resolved_at IS NULL",
+        )
+        .bind(resolution)
+        .bind(resolved_by)
+        .bind(ts(now))
+        .bind(note)
+        .bind(referral_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Joins a referral to another pupil's record.
+    pub async fn set_referral_pupil(
+        &mut self,
+        referral_id: &str,
+        pupil_id: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE referrals SET pupil_id = $1 WHERE id = $2")
+            .bind(pupil_id)
+            .bind(referral_id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes a pupil record that nothing refers to any more (the record made for a referral
+    /// that turned out to be an existing child's). Refused by the database if anything still
+    /// refers to it.
+    pub async fn delete_unused_pupil(&mut self, pupil_id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM pupils WHERE id = $1")
+            .bind(pupil_id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The UPN match found when a referral was submitted, if there was one.
+    pub async fn pupil_match(&self, referral_id: &str) -> StoreResult<Option<PupilMatchRecord>> {
+        let row: Option<MatchRow> = sqlx::query_as(&format!(
+            "SELECT {MATCH_COLUMNS} FROM pupil_matches WHERE referral_id = $1"
+        ))
+        .bind(referral_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(pupil_match).transpose()
+    }
+
+    /// Matches still waiting for the coordinator, oldest first.
+    pub async fn open_pupil_matches(&self) -> StoreResult<Vec<PupilMatchRecord>> {
+        let rows: Vec<MatchRow> = sqlx::query_as(&format!(
+            "SELECT {MATCH_COLUMNS} FROM pupil_matches WHERE resolved_at IS NULL \
+             ORDER BY created_at, referral_id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(pupil_match).collect()
+    }
+}

@@ -1,7 +1,7 @@
 //! Server-side sessions and sign-in attempts. Sessions live in the database so that any
 //! instance can serve any user; the cookie carries a random token whose SHA-256 is the key.
 
-use crate::{Store, StoreResult, new_id, parse_ts, ts};
+use crate::{Store, StoreResult, WriteTx, new_id, parse_ts, ts};
 use chrono::{DateTime, Utc};
 
 /// A stored session.
@@ -152,15 +152,96 @@ impl Store {
         email_key: &str,
         since: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        let (count,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM sign_in_attempts WHERE email_key = $1 AND at >= $2 \
-             AND succeeded_at IS NULL AND at > COALESCE((SELECT MAX(succeeded_at) \
-             FROM sign_in_attempts WHERE email_key = $1), '')",
-        )
-        .bind(email_key)
-        .bind(ts(since))
-        .fetch_one(&self.pool)
-        .await?;
+        let (count,): (i64,) = sqlx::query_as(FAILED_FOR_ACCOUNT)
+            .bind(email_key)
+            .bind(ts(since))
+            .fetch_one(&self.pool)
+            .await?;
         Ok(count)
+    }
+
+    /// Marks a reserved sign-in attempt ([`WriteTx::reserve_sign_in_attempt`]) as succeeded.
+    pub async fn mark_sign_in_succeeded(&self, id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE sign_in_attempts SET succeeded_at = $1 WHERE id = $2")
+            .bind(ts(at))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Accepts a one-time code's time step for a user if it is later than the last one
+    /// accepted: one atomic statement, so the same code is never accepted twice, even by two
+    /// requests at once.
+    pub async fn accept_totp_step(&self, user_id: &str, step: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE local_credentials SET totp_last_step = $1 WHERE user_id = $2 \
+             AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+const FAILED_FOR_ACCOUNT: &str = "SELECT COUNT(*) FROM sign_in_attempts WHERE email_key = $1 \
+     AND at >= $2 AND succeeded_at IS NULL AND at > COALESCE((SELECT MAX(succeeded_at) \
+     FROM sign_in_attempts WHERE email_key = $1), '')";
+
+/// What a sign-in attempt found when it reserved its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInReservation {
+    /// The attempt's id, to mark it succeeded.
+    pub id: String,
+    /// Failed attempts on the account in the window, before this one.
+    pub account_failures: i64,
+    /// Failed attempts from the address in the window, before this one.
+    pub address_failures: i64,
+}
+
+impl WriteTx {
+    /// Counts the failed sign-ins on an account and from an address since `since`, and
+    /// records this attempt as failed until it is marked succeeded. Done inside a write
+    /// transaction, which both databases serialise, so simultaneous attempts each see the
+    /// ones before them: ten wrong passwords at once cannot all be checked against a limit of
+    /// five.
+    pub async fn reserve_sign_in_attempt(
+        &mut self,
+        email_key: &str,
+        source: &str,
+        since: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<SignInReservation> {
+        let (account_failures,): (i64,) = sqlx::query_as(FAILED_FOR_ACCOUNT)
+            .bind(email_key)
+            .bind(ts(since))
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let (address_failures,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM sign_in_attempts WHERE source = $1 AND at >= $2 \
+             AND succeeded_at IS NULL AND email_key NOT LIKE 'totp:%'",
+        )
+        .bind(source)
+        .bind(ts(since))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO sign_in_attempts (id, email_key, source, at, succeeded_at) \
+             VALUES ($1, $2, $3, $4, NULL)",
+        )
+        .bind(&id)
+        .bind(email_key)
+        .bind(source)
+        .bind(ts(at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(SignInReservation {
+            id,
+            account_failures,
+            address_failures,
+        })
     }
 }

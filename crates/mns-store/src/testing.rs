@@ -102,9 +102,16 @@ pub async fn fresh_store(backend: Backend) -> (Store, TestDb) {
     let db = fresh_database(backend).await;
     let store = Store::connect(&db.url)
         .await
-        .expect("connect to the test database");
+        .expect("connect to the test database")
+        .with_audit_keys(test_audit_keys());
     store.migrate().await.expect("migrate the test database");
     (store, db)
+}
+
+/// The audit key tests seal with (never used by the service).
+pub fn test_audit_keys() -> mns_domain::audit::AuditKeys {
+    mns_domain::audit::AuditKeys::new(vec![mns_domain::audit::AuditKey::new("test", [42; 32])])
+        .expect("one key")
 }
 
 /// The backends to test on here: SQLite, and PostgreSQL when configured.

@@ -25,6 +25,32 @@ pub struct UserRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// An API token as its owner and the coordinator see it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    /// The token's id.
+    pub id: String,
+    /// Whose it is.
+    pub user_id: String,
+    /// What it is for, as its issuer named it.
+    pub name: String,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working (tokens issued before expiry existed have none).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+type TokenRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 /// A local account's secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialRecord {
@@ -88,19 +114,28 @@ impl WriteTx {
         credentials: &CredentialRecord,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
+        // The last accepted one-time code's step survives, so no code is accepted twice.
+        let last_step: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT totp_last_step FROM local_credentials WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
         sqlx::query("DELETE FROM local_credentials WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *self.tx)
             .await?;
         sqlx::query(
             "INSERT INTO local_credentials (user_id, password_hash, totp_secret, \
-             totp_confirmed_at, updated_at) VALUES ($1, $2, $3, $4, $5)",
+             totp_confirmed_at, updated_at, totp_last_step) \
+             VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1))",
         )
         .bind(user_id)
         .bind(&credentials.password_hash)
         .bind(&credentials.totp_secret)
         .bind(credentials.totp_confirmed_at.map(ts))
         .bind(ts(now))
+        // Always an integer (-1 for none): PostgreSQL keeps a statement's parameter types.
+        .bind(last_step.and_then(|(s,)| s).unwrap_or(-1))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -138,24 +173,50 @@ impl WriteTx {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Stores a new API token's hash for a user; returns the token's id.
+    /// Stores a new API token's hash for a user, with its name and expiry; returns its id.
     pub async fn insert_api_token(
         &mut self,
         user_id: &str,
         token_hash: &str,
+        name: &str,
+        expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<String> {
         let id = new_id();
         sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO api_tokens (id, user_id, token_hash, created_at, name, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(user_id)
         .bind(token_hash)
         .bind(ts(now))
+        .bind(name)
+        .bind(ts(expires_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(id)
+    }
+
+    /// Revokes one token of `user_id`; false if it is not theirs or already revoked.
+    pub async fn revoke_api_token(
+        &mut self,
+        token_id: &str,
+        user_id: &str,
+        revoked_by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1, revoked_by = $2 \
+             WHERE id = $3 AND user_id = $4 AND revoked_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(revoked_by)
+        .bind(token_id)
+        .bind(user_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Links an external identity (OpenID Connect issuer and subject) to a user.
@@ -202,17 +263,20 @@ impl Store {
         row.map(user).transpose()
     }
 
-    /// The user an unrevoked API token belongs to.
+    /// The user an unrevoked, unexpired API token belongs to.
     pub async fn find_user_by_token_hash(
         &self,
         token_hash: &str,
+        now: DateTime<Utc>,
     ) -> StoreResult<Option<UserRecord>> {
         let row: Option<UserRow> = sqlx::query_as(&format!(
             "SELECT {} FROM users u JOIN api_tokens t ON t.user_id = u.id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL \
+             AND (t.expires_at IS NULL OR t.expires_at > $2)",
             qualified(USER_COLUMNS, "u")
         ))
         .bind(token_hash)
+        .bind(ts(now))
         .fetch_optional(&self.pool)
         .await?;
         row.map(user).transpose()
@@ -242,6 +306,29 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(user).collect()
+    }
+
+    /// A user's API tokens, newest first.
+    pub async fn api_tokens_of(&self, user_id: &str) -> StoreResult<Vec<ApiTokenRecord>> {
+        let rows: Vec<TokenRow> = sqlx::query_as(
+            "SELECT id, user_id, name, created_at, expires_at, revoked_at FROM api_tokens \
+                 WHERE user_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, user_id, name, created, expires, revoked)| {
+                Ok(ApiTokenRecord {
+                    id,
+                    user_id,
+                    name,
+                    created_at: parse_ts(&created)?,
+                    expires_at: expires.as_deref().map(parse_ts).transpose()?,
+                    revoked_at: revoked.as_deref().map(parse_ts).transpose()?,
+                })
+            })
+            .collect()
     }
 
     /// A user's local credentials, if they have any.

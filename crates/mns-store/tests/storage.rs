@@ -210,17 +210,101 @@ async fn sessions_are_found_touched_and_swept() {
     }
 }
 
+/// Issue 11: API tokens expire, and one can be revoked while the user's others keep working.
+#[tokio::test]
+async fn api_tokens_expire_and_are_revoked_one_by_one() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        let first = tx
+            .insert_api_token(
+                "u1",
+                "first",
+                "MIS",
+                at(0) + chrono::Duration::days(90),
+                at(0),
+            )
+            .await
+            .unwrap();
+        tx.insert_api_token(
+            "u1",
+            "second",
+            "Forms",
+            at(0) + chrono::Duration::days(1),
+            at(0),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let later = at(0) + chrono::Duration::days(2);
+        assert!(
+            store
+                .find_user_by_token_hash("first", later)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            store
+                .find_user_by_token_hash("second", later)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend:?}: an expired token stops working"
+        );
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            !tx.revoke_api_token(&first, "u2", "u2", later)
+                .await
+                .unwrap()
+        );
+        assert!(
+            tx.revoke_api_token(&first, "u1", "u1", later)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.revoke_api_token(&first, "u1", "u1", later)
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+        assert!(
+            store
+                .find_user_by_token_hash("first", later)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let listed = store.api_tokens_of("u1").await.unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(
+            listed.iter().filter(|t| t.revoked_at.is_some()).count(),
+            1,
+            "{backend:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn disabling_a_user_ends_their_sessions_and_tokens_in_one_transaction() {
     for backend in backends() {
         let (store, _db) = seeded(backend).await;
         store.insert_session(&session("h1", "u1")).await.unwrap();
         let mut tx = store.begin().await.unwrap();
-        tx.insert_api_token("u1", "tokenhash", at(0)).await.unwrap();
+        tx.insert_api_token(
+            "u1",
+            "tokenhash",
+            "test",
+            at(0) + chrono::Duration::days(90),
+            at(0),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         assert!(
             store
-                .find_user_by_token_hash("tokenhash")
+                .find_user_by_token_hash("tokenhash", at(1))
                 .await
                 .unwrap()
                 .is_some()
@@ -234,7 +318,7 @@ async fn disabling_a_user_ends_their_sessions_and_tokens_in_one_transaction() {
         );
         assert!(
             store
-                .find_user_by_token_hash("tokenhash")
+                .find_user_by_token_hash("tokenhash", at(1))
                 .await
                 .unwrap()
                 .is_none(),
@@ -369,7 +453,12 @@ async fn mn_rec_1_audit_entries_chain_and_commit_with_their_change() {
         assert!(store.get_pupil("p9").await.unwrap().is_none());
         let entries = store.audit_page(0, 100).await.unwrap();
         assert_eq!(entries.len(), 2, "{backend:?}");
-        let (seq, hash) = verify_run((0, GENESIS_HASH), &entries).unwrap();
+        let (seq, hash) = verify_run(
+            (0, GENESIS_HASH),
+            &entries,
+            &mns_store::testing::test_audit_keys(),
+        )
+        .unwrap();
         assert_eq!(store.audit_head().await.unwrap(), (seq, hash));
         let history = store.audit_for_record("pupil", "p1", 10).await.unwrap();
         assert_eq!(
@@ -397,7 +486,12 @@ async fn mn_rec_1_a_tampered_audit_entry_no_longer_verifies() {
             .unwrap();
         let entries = store.audit_page(0, 100).await.unwrap();
         assert!(
-            verify_run((0, GENESIS_HASH), &entries).is_err(),
+            verify_run(
+                (0, GENESIS_HASH),
+                &entries,
+                &mns_store::testing::test_audit_keys()
+            )
+            .is_err(),
             "{backend:?}"
         );
     }
@@ -425,7 +519,12 @@ async fn concurrent_audited_transactions_keep_one_unbroken_chain() {
         }
         let entries = store.audit_page(0, 1000).await.unwrap();
         assert_eq!(entries.len(), 40, "{backend:?}");
-        verify_run((0, GENESIS_HASH), &entries).unwrap();
+        verify_run(
+            (0, GENESIS_HASH),
+            &entries,
+            &mns_store::testing::test_audit_keys(),
+        )
+        .unwrap();
     }
 }
 

@@ -56,12 +56,25 @@ impl From<ReferralView> for ReferralBody {
     }
 }
 
+/// Reads a referral body: a JSON object of the documented shape. Anything else (an array,
+/// which serde would read field by field, a string, a number) is refused naming the body.
 fn parse_referral(body: &Bytes) -> Result<Referral, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
+    let invalid = |message: String| {
         ApiError(AppError::Invalid(vec![FieldError::new(
-            "referral",
-            format!("The referral is not valid JSON of the documented shape: {e}"),
+            "referral", message,
         )]))
+    };
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| invalid(format!("The referral is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(invalid(
+            "The referral must be a JSON object of the documented shape".into(),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        invalid(format!(
+            "The referral is not valid JSON of the documented shape: {e}"
+        ))
     })
 }
 
@@ -183,13 +196,111 @@ pub async fn decide(
         .into_response())
 }
 
-/// The list's parameters.
+fn pupil_json(p: &mns_store::PupilRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": p.id, "upn": p.upn, "given_name": p.given_name, "family_name": p.family_name,
+        "date_of_birth": p.date_of_birth.to_string(), "school_urn": p.school_urn,
+    })
+}
+
+/// `GET /api/v1/referrals/{id}/pupil-match` (council staff): the UPN match the coordinator
+/// must resolve, with both records (MN-ROLE-2); 404 when there is none.
+pub async fn pupil_match(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let m = state
+        .app
+        .referral_pupil_match(&actor, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(serde_json::json!({
+        "kind": m.kind.as_str(),
+        "resolution": m.record.resolution,
+        "resolved_at": m.record.resolved_at.map(mns_store::ts),
+        "note": m.record.note,
+        "referral_pupil": pupil_json(&m.new_pupil),
+        "existing_pupil": pupil_json(&m.existing),
+    })))
+}
+
+/// The coordinator's resolution of a UPN match.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchBody {
+    resolution: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/referrals/{id}/pupil-match` (the coordinator): `{"resolution":
+/// "same_child" | "different_children", "note": "…"}`.
+pub async fn resolve_pupil_match(
+    State(state): State<AppState>,
+    ApiCaller(actor): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    // A body that does not parse is an unanswered question: the operation decides first
+    // whether the caller may ask at all (404), then names the missing answer (422).
+    let body: MatchBody = serde_json::from_slice(&body).unwrap_or(MatchBody {
+        resolution: String::new(),
+        note: String::new(),
+    });
+    let resolution = mns_domain::referral::MatchResolution::parse(&body.resolution);
+    state
+        .app
+        .resolve_pupil_match(&actor, &id, resolution, &body.note)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The list's parameters, read as text so that a bad value is named, never ignored.
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
-    status: String,
+    status: Option<String>,
     #[serde(default)]
-    page: Option<i64>,
+    page: Option<String>,
+}
+
+impl ListQuery {
+    /// The status asked for (`None`: all but drafts) and the page (from 1).
+    fn parse(&self) -> Result<(Option<Status>, i64), ApiError> {
+        let mut problems = Vec::new();
+        let status = match self.status.as_deref() {
+            None => None,
+            Some(text) => match Status::parse(text).filter(|s| *s != Status::Draft) {
+                Some(s) => Some(s),
+                None => {
+                    problems.push(FieldError::new(
+                        "status",
+                        "status must be one of submitted, information_requested, waiting_for_evidence, accepted or declined",
+                    ));
+                    None
+                }
+            },
+        };
+        let page = match self.page.as_deref() {
+            None => 1,
+            Some(text) => match text.parse::<i64>() {
+                Ok(n) if (1..=1_000_000).contains(&n) => n,
+                _ => {
+                    problems.push(FieldError::new(
+                        "page",
+                        "page must be a whole number from 1",
+                    ));
+                    1
+                }
+            },
+        };
+        if problems.is_empty() {
+            Ok((status, page))
+        } else {
+            Err(ApiError(AppError::Invalid(problems)))
+        }
+    }
 }
 
 /// `GET /api/v1/referrals`: a school's own referrals, or the council's queue (50 a page).
@@ -198,6 +309,7 @@ pub async fn list(
     ApiCaller(actor): ApiCaller,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    let (status, page) = q.parse()?;
     if actor.role() == mns_domain::identity::Role::School {
         let items: Vec<serde_json::Value> = state
             .app
@@ -208,13 +320,12 @@ pub async fn list(
             .collect();
         return Ok(Json(serde_json::json!({"items": items})));
     }
-    let page = q.page.unwrap_or(1).max(1);
     let lines = state
         .app
         .referral_queue(
             &actor,
             &QueueFilter {
-                statuses: Status::parse(&q.status)
+                statuses: status
                     .map(|s| vec![s.as_str().to_string()])
                     .unwrap_or_default(),
                 limit: 50,

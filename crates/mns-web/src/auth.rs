@@ -78,6 +78,34 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The client's address: the peer's, unless the peer is a trusted proxy, in which case the
+/// last address in `X-Forwarded-For` that is not itself a trusted proxy (the entries before it
+/// are the client's to write, so they are never believed).
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer),
+    )
+}
+
 /// Middleware: resolves the session or token and puts [`Authenticated`] and [`Source`] in the
 /// request's extensions. A bad token is refused at once; a stale cookie is simply ignored.
 pub async fn authenticate(
@@ -85,10 +113,12 @@ pub async fn authenticate(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let source = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    let source = client_address(peer, request.headers(), &state.trusted_proxies)
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
     let headers = request.headers().clone();
     if let Some(token) = bearer(&headers) {
         match state.app.resolve_api_token(token, &source).await {

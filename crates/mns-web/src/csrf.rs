@@ -1,6 +1,7 @@
 //! CSRF protection on every state change: a request with a method other than GET or HEAD must
-//! carry the session's token (the `csrf_token` form field, or an `X-CSRF-Token` header for
-//! scripts). Before sign-in the token is a double-submit cookie. Requests authenticated with an
+//! carry the session's token (the `csrf_token` form field, in URL-encoded and multipart forms
+//! alike, or an `X-CSRF-Token` header for scripts). It is never read from the URL, which
+//! browsers keep in their history. Before sign-in the token is a double-submit cookie. Requests authenticated with an
 //! API token carry no cookies, so they need none.
 
 use crate::AppState;
@@ -16,6 +17,9 @@ use subtle::ConstantTimeEq;
 
 /// The largest form body read to find the token.
 const FORM_LIMIT: usize = 1024 * 1024;
+
+/// The largest multipart body read to find the token: the largest upload and its form.
+const UPLOAD_LIMIT: usize = crate::pages::documents::UPLOAD_LIMIT + 64 * 1024;
 
 /// The form field that carries the token.
 pub const FIELD: &str = "csrf_token";
@@ -38,30 +42,30 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let (parts, body) = request.into_parts();
-    let (given, body) = match (header_token, is_form) {
-        (Some(token), _) => (Some(token), body),
-        (None, true) => {
-            let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
-                return PageError(AppError::invalid("form", "The form is too large"))
-                    .into_response();
-            };
-            let token = form_urlencoded_field(&bytes, FIELD);
-            (token, Body::from(bytes))
-        }
-        // A file upload (multipart) carries the token in the form's action URL instead.
-        (None, false) => (
-            parts
-                .uri
-                .query()
-                .and_then(|q| form_urlencoded_field(q.as_bytes(), FIELD)),
-            body,
-        ),
+    let (given, body) = if header_token.is_some() {
+        (header_token, body)
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
+            return PageError(AppError::invalid("form", "The form is too large")).into_response();
+        };
+        let token = form_urlencoded_field(&bytes, FIELD);
+        (token, Body::from(bytes))
+    } else if content_type.starts_with("multipart/form-data") {
+        // A file upload carries the token as a field of its own, before the file.
+        let Ok(bytes) = to_bytes(body, UPLOAD_LIMIT).await else {
+            return PageError(AppError::invalid("file", "The file is too large")).into_response();
+        };
+        let token = multipart_field(&parts, &bytes, FIELD).await;
+        (token, Body::from(bytes))
+    } else {
+        (None, body)
     };
     let ok = match (&expected, &given) {
         (Some(e), Some(g)) if !e.is_empty() => e.as_bytes().ct_eq(g.as_bytes()).into(),
@@ -75,6 +79,29 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         };
     }
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// The text of the multipart field called `name`, read from a copy of the buffered body.
+async fn multipart_field(
+    parts: &axum::http::request::Parts,
+    bytes: &axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::{FromRequest, Multipart};
+    let mut copy = Request::builder()
+        .method(parts.method.clone())
+        .uri(parts.uri.clone());
+    for (k, v) in &parts.headers {
+        copy = copy.header(k, v);
+    }
+    let request = copy.body(Body::from(bytes.clone())).ok()?;
+    let mut multipart = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {

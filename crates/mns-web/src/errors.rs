@@ -143,6 +143,57 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
     }
 }
 
+/// Middleware: every error the JSON API answers is JSON of one shape (`{"error": "…",
+/// "message": "…"}`), including the ones axum writes as plain text before a handler runs (a
+/// query string or path that does not parse, a method the path does not take, a body too
+/// large). The plain text, which names the parameter, becomes the message.
+pub async fn api_json_errors(request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with("/api/v1/") {
+        return next.run(request).await;
+    }
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let error = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid_request",
+        s if s.is_server_error() => "internal_error",
+        _ => "bad_request",
+    };
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("Error").to_string()
+    } else {
+        text
+    };
+    let mut json = (
+        status,
+        Json(serde_json::json!({"error": error, "message": message})),
+    )
+        .into_response();
+    // Keep what the response said besides its body (`Allow` on a 405, for one).
+    for (name, value) in &parts.headers {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            json.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    json
+}
+
 /// An error on an API request, as JSON: `{"error": "not_found", "message": "…"}`.
 #[derive(Debug)]
 pub struct ApiError(pub AppError);

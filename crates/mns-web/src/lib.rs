@@ -39,6 +39,9 @@ pub struct AppState {
     pub demo_sign_ins: Arc<Vec<mns_app::demo::DemoSignIn>>,
     /// The keys that encrypt documents at rest.
     pub document_keys: Arc<mns_app::documents::DocumentKeys>,
+    /// The reverse proxies in front of the service: a request from one of them is from the
+    /// address it names last in `X-Forwarded-For` (for the audit trail and per-address limits).
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
                 mns_app::documents::DocumentKeys::generate("generated")
                     .unwrap_or_else(|e| panic!("the system's random source failed: {e}")),
             ),
+            trusted_proxies: Arc::new(Vec::new()),
         }
     }
 }
@@ -111,6 +115,21 @@ pub fn routes() -> Vec<Route> {
             get(users::confirm_disable),
         ),
         route(Method::POST, "/users/{id}/disable", post(users::disable)),
+        route(
+            Method::GET,
+            "/users/{id}/api-tokens",
+            get(users::api_tokens),
+        ),
+        route(
+            Method::POST,
+            "/users/{id}/api-tokens",
+            post(users::issue_api_token),
+        ),
+        route(
+            Method::POST,
+            "/users/{id}/api-tokens/{token}/revoke",
+            post(users::revoke_api_token),
+        ),
         route(Method::GET, "/schools", get(reference::schools)),
         route(Method::GET, "/calendars", get(reference::calendars)),
         route(Method::POST, "/calendars", post(reference::upload_calendar)),
@@ -130,6 +149,11 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             "/referrals/{id}/decision",
             post(referrals::decide),
+        ),
+        route(
+            Method::POST,
+            "/referrals/{id}/pupil-match",
+            post(referrals::resolve_match),
         ),
         route(
             Method::POST,
@@ -182,6 +206,16 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             "/api/v1/referrals/{id}/submit",
             post(api_referrals::submit),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/referrals/{id}/pupil-match",
+            get(api_referrals::pupil_match),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/referrals/{id}/pupil-match",
+            post(api_referrals::resolve_pupil_match),
         ),
         route(
             Method::GET,
@@ -483,7 +517,7 @@ fn local_offer_routes() -> Vec<Route> {
 
 const REQUEST_ID: &str = "x-request-id";
 
-/// The whole service: routes, then (innermost first) CSRF, error pages, authentication,
+/// The whole service: routes, then (innermost first) JSON errors for the API, CSRF, error pages, authentication,
 /// security headers, tracing and request ids.
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
@@ -492,6 +526,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(errors::not_found)
+        .layer(axum::middleware::from_fn(errors::api_json_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_error_pages))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))

@@ -61,6 +61,18 @@ pub struct Args {
     /// made on first start): fine for one server; several instances must share this setting.
     #[arg(long, env = "MNS_DOCUMENT_KEYS", hide_env_values = true, global = true)]
     document_keys: Option<String>,
+    /// Keys that seal the audit trail (HMAC-SHA-256): `id:BASE64KEY[,id:BASE64KEY…]`, the
+    /// first for new entries, the others still verify older ones. Without it, a key file
+    /// `audit-keys` in the data directory is used (and made on first start). Keep it apart from
+    /// the database (a secret store), so that someone with only the database cannot rewrite
+    /// the trail; several instances must share this setting.
+    #[arg(long, env = "MNS_AUDIT_KEYS", hide_env_values = true, global = true)]
+    audit_keys: Option<String>,
+    /// The append-only file the audit checkpoints are written to (each also goes to the log);
+    /// default: `audit-checkpoints` in the data directory. Keep a copy (or the log) where the
+    /// database's administrators cannot write.
+    #[arg(long, env = "MNS_AUDIT_CHECKPOINT_FILE", global = true)]
+    audit_checkpoint_file: Option<PathBuf>,
     /// The Medical Needs Coordinator's mailbox, told of new referrals.
     #[arg(
         long,
@@ -81,6 +93,11 @@ pub struct Args {
     /// and the 12-week evidence age, with a `version`); default: Norfolk's December 2024 policy.
     #[arg(long, env = "MNS_POLICY_FILE", global = true)]
     policy_file: Option<PathBuf>,
+    /// The reverse proxies (load balancers) in front of the service, as IP addresses separated
+    /// by commas: requests from them are taken to come from the last other address in
+    /// `X-Forwarded-For`, for the audit trail and the per-address sign-in limit.
+    #[arg(long, env = "MNS_TRUSTED_PROXIES", global = true)]
+    trusted_proxies: Option<String>,
     /// Log format: `text` or `json`.
     #[arg(long, env = "MNS_LOG_FORMAT", default_value = "text", global = true)]
     log_format: String,
@@ -146,6 +163,9 @@ pub struct Config {
     pub log_format: String,
     pub demo: bool,
     pub document_keys: Option<Secret>,
+    pub audit_keys: Option<Secret>,
+    pub audit_checkpoint_file: PathBuf,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub coordinator_email: String,
     pub local_offer_email: String,
     pub policy: mns_domain::referral::PolicyParameters,
@@ -189,6 +209,21 @@ impl Config {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("MNS_PUBLIC_URL must start with http:// or https://; got '{public_url}'");
         }
+        let trusted_proxies = args
+            .trusted_proxies
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse::<std::net::IpAddr>()
+                    .map_err(|_| anyhow::anyhow!("MNS_TRUSTED_PROXIES: '{a}' is not an IP address"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let audit_checkpoint_file = args
+            .audit_checkpoint_file
+            .unwrap_or_else(|| args.data_dir.join("audit-checkpoints"));
         Ok(Config {
             bind: args.bind,
             data_dir: args.data_dir,
@@ -201,6 +236,9 @@ impl Config {
             log_format: args.log_format,
             demo,
             document_keys: args.document_keys.map(Secret),
+            audit_keys: args.audit_keys.map(Secret),
+            audit_checkpoint_file,
+            trusted_proxies,
             coordinator_email: args.coordinator_email,
             local_offer_email: args.local_offer_email,
             policy: match &args.policy_file {
@@ -239,7 +277,22 @@ impl Config {
         settings
             .local_offer_email
             .clone_from(&self.local_offer_email);
+        settings.audit_checkpoints = Some(self.audit_checkpoint_file.clone());
         settings
+    }
+
+    /// The keys that seal the audit trail: from `MNS_AUDIT_KEYS`, or the data directory's
+    /// `audit-keys` file (made on first start, mode 0600).
+    pub fn audit_keys(&self) -> Result<mns_domain::audit::AuditKeys> {
+        let ring = match &self.audit_keys {
+            Some(text) => mns_app::documents::DocumentKeys::parse(text.expose())
+                .map_err(|e| anyhow::anyhow!("MNS_AUDIT_KEYS: {e}"))?,
+            None => {
+                mns_app::documents::DocumentKeys::load_or_create(&self.data_dir.join("audit-keys"))
+                    .map_err(|e| anyhow::anyhow!("the audit key file: {e}"))?
+            }
+        };
+        Ok(ring.to_audit_keys())
     }
 
     /// The keys that encrypt documents: from `MNS_DOCUMENT_KEYS`, or the data directory's key
@@ -249,7 +302,7 @@ impl Config {
             Some(text) => mns_app::documents::DocumentKeys::parse(text.expose())
                 .map_err(|e| anyhow::anyhow!("MNS_DOCUMENT_KEYS: {e}")),
             None => {
-                std::fs::create_dir_all(&self.data_dir)?;
+                crate::files::create_private_dir(&self.data_dir)?;
                 mns_app::documents::DocumentKeys::load_or_create(
                     &self.data_dir.join("document-keys"),
                 )
@@ -285,7 +338,7 @@ impl Config {
     /// The configuration as `check-config` prints it: secrets hidden.
     pub fn describe(&self) -> String {
         format!(
-            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\ncoordinator mailbox: {}\ndocument keys: {}\npolicy: version {}\nlog format: {}\n",
+            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\ncoordinator mailbox: {}\ndocument keys: {}\naudit keys: {}\naudit checkpoints: {}\npolicy: version {}\nlog format: {}\n",
             self.bind,
             self.data_dir.display(),
             self.database_url,
@@ -308,6 +361,12 @@ impl Config {
             } else {
                 format!("key file {}", self.data_dir.join("document-keys").display())
             },
+            if self.audit_keys.is_some() {
+                "from MNS_AUDIT_KEYS (hidden)".to_string()
+            } else {
+                format!("key file {}", self.data_dir.join("audit-keys").display())
+            },
+            self.audit_checkpoint_file.display(),
             self.policy.version,
             self.log_format,
         )

@@ -3,6 +3,7 @@
 //! Configuration comes from flags, then environment variables, then defaults.
 
 mod config;
+mod files;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -116,10 +117,17 @@ enum UserCommand {
         #[arg(long)]
         name: Option<String>,
     },
-    /// Issue a personal API token for a user and print it (it is shown only once).
+    /// Issue a personal API token for a user and print it (it is shown only once). Their
+    /// other tokens keep working; revoke one on their API tokens page.
     Token {
         /// The user's email address.
         email: String,
+        /// What the token is for (shown on the tokens page), e.g. "School MIS".
+        #[arg(long, default_value = "Issued on the command line")]
+        name: String,
+        /// How many days it lasts (1 to 366; default 90).
+        #[arg(long)]
+        days: Option<i64>,
     },
 }
 
@@ -181,8 +189,12 @@ enum RetentionCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check every entry's hash and link; exits non-zero if the trail was altered.
+    /// Check every entry's keyed hash and link, and every checkpoint in the checkpoint file;
+    /// exits non-zero if the trail was altered.
     Verify,
+    /// Verify the entries since the last checkpoint and append a checkpoint of the head to the
+    /// checkpoint file and the log (the server's worker does this every 10 minutes).
+    Checkpoint,
 }
 
 fn main() -> std::process::ExitCode {
@@ -222,20 +234,23 @@ fn run_cli() -> Result<()> {
 }
 
 async fn open(config: &Config) -> Result<App> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "could not create the data directory {}",
-            config.data_dir.display()
-        )
-    })?;
+    files::create_private_dir(&config.data_dir)?;
+    files::prepare_sqlite_file(config.database_url.expose())?;
     let store = Store::connect(config.database_url.expose())
         .await
-        .with_context(|| format!("could not open the database {}", config.database_url))?;
+        .with_context(|| format!("could not open the database {}", config.database_url))?
+        .with_audit_keys(config.audit_keys()?);
     store
         .migrate()
         .await
         .context("could not apply migrations")?;
     let app = App::new(store, config.settings());
+    // Entries written before the chain was keyed are sealed with the key, once.
+    match app.seal_unkeyed_audit_entries().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(entries = n, "sealed the audit trail with the audit key"),
+        Err(error) => tracing::error!(%error, "the audit trail was not sealed"),
+    }
     app.ensure_directory_taxonomies()
         .await
         .context("could not load the Local Offer's taxonomies")?;
@@ -308,10 +323,10 @@ async fn run(command: Command, config: Config) -> Result<()> {
             }
             Ok(())
         }
-        Command::User(UserCommand::Token { email }) => {
+        Command::User(UserCommand::Token { email, name, days }) => {
             let app = open(&config).await?;
             let token = app
-                .issue_api_token(&system_actor("cli"), &email)
+                .issue_api_token(&system_actor("cli"), &email, &name, days)
                 .await
                 .map_err(describe)?;
             println!("{token}");
@@ -426,14 +441,27 @@ async fn run(command: Command, config: Config) -> Result<()> {
             Ok(())
         }
         Command::Attendance(_) | Command::Referral(_) => Ok(()),
+        Command::Audit(AuditCommand::Checkpoint) => {
+            let app = open(&config).await?;
+            match app.write_audit_checkpoint().await.map_err(describe)? {
+                Some(c) => println!(
+                    "Checkpoint written to {}: {} entries, ending {}",
+                    config.audit_checkpoint_file.display(),
+                    c.seq,
+                    c.hash
+                ),
+                None => println!("No new audit entries since the last checkpoint."),
+            }
+            Ok(())
+        }
         Command::Audit(AuditCommand::Verify) => {
             let app = open(&config).await?;
             let report = app.verify_audit_trail().await.map_err(describe)?;
             match report.problem {
                 None => {
                     println!(
-                        "The audit trail is intact: {} entries checked.",
-                        report.entries
+                        "The audit trail is intact: {} entries checked against the audit key, {} checkpoints matched.",
+                        report.entries, report.checkpoints
                     );
                     Ok(())
                 }
@@ -548,6 +576,7 @@ async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignI
     let mut state = mns_web::AppState::new(app.clone(), config.https());
     state.logo = config.logo()?.map(Arc::new);
     state.document_keys = Arc::new(config.document_keys()?);
+    state.trusted_proxies = Arc::new(config.trusted_proxies.clone());
     if !sign_ins.is_empty() {
         println!("Demo data is in {}.", config.data_dir.display());
         println!(

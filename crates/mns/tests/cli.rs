@@ -117,6 +117,118 @@ fn a_deployment_is_set_up_from_the_command_line_and_its_audit_trail_verified() {
     );
 }
 
+/// Someone with write access to the database (but not the audit key or the checkpoint file)
+/// edits an entry and recomputes every later hash and the head, as the unkeyed chain allowed;
+/// or cuts off the newest entries and rewinds the head. `mns audit verify` fails both.
+#[test]
+fn mn_rec_1_a_chain_rewritten_with_only_the_database_fails_verification() {
+    for attack in ["rehash", "cut_tail"] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path();
+        let csv = data.join("gias.csv");
+        std::fs::write(&csv, GIAS).unwrap();
+        assert!(
+            mns(data, &["import", "schools", csv.to_str().unwrap()], &[])
+                .status
+                .success()
+        );
+        for n in 0..3 {
+            let email = format!("user{n}@riverside.example");
+            let out = mns(
+                data,
+                &[
+                    "user", "add", &email, "--role", "school", "--school", "121234",
+                ],
+                &[],
+            );
+            assert!(out.status.success(), "{:?}", text(&out));
+        }
+        let out = mns(data, &["audit", "checkpoint"], &[]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{stderr}");
+        assert!(stdout.contains("Checkpoint written"), "{stdout}");
+        let checkpoints = std::fs::read_to_string(data.join("audit-checkpoints")).unwrap();
+        assert_eq!(checkpoints.lines().count(), 1, "{checkpoints}");
+        let out = mns(data, &["audit", "verify"], &[]);
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "{stderr}");
+        assert!(stdout.contains("1 checkpoints matched"), "{stdout}");
+
+        let url = format!("sqlite://{}?mode=rw", data.join("mns.sqlite").display());
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = mns_store::Store::connect(&url).await.unwrap();
+            match attack {
+                "rehash" => store
+                    .rewrite_audit_chain_for_test(2, "nothing.happened", |e| e.unkeyed_hash())
+                    .await
+                    .unwrap(),
+                _ => store.cut_audit_tail_for_test(2).await.unwrap(),
+            }
+            store.close().await;
+        });
+        let out = mns(data, &["audit", "verify"], &[]);
+        let (_, stderr) = text(&out);
+        assert!(!out.status.success(), "{attack}: a rewritten trail fails");
+        let expected = match attack {
+            "rehash" => "audit entry 2 has been altered",
+            _ => "records 4 entries but the trail now ends at entry 2",
+        };
+        assert!(stderr.contains(expected), "{attack}: {stderr}");
+    }
+}
+
+/// The data directory, the database and the key files are the owner's alone, whatever the
+/// umask the service is started with.
+#[cfg(unix)]
+#[test]
+fn data_files_are_owner_only_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // A permissive umask, as a misconfigured service account might have.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("umask 000 && exec \"$0\" migrate")
+        .arg(env!("CARGO_BIN_EXE_mns"))
+        .env_remove("MNS_DATABASE_URL")
+        .env("MNS_DATA_DIR", &data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("umask 000 && exec \"$0\" user add a@b.example --role coordinator")
+        .arg(env!("CARGO_BIN_EXE_mns"))
+        .env_remove("MNS_DATABASE_URL")
+        .env("MNS_DATA_DIR", &data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("umask 000 && exec \"$0\" audit checkpoint")
+        .arg(env!("CARGO_BIN_EXE_mns"))
+        .env_remove("MNS_DATABASE_URL")
+        .env("MNS_DATA_DIR", &data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}", text(&out));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700, "the data directory");
+    for file in ["mns.sqlite", "audit-keys", "audit-checkpoints"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    for side in ["mns.sqlite-wal", "mns.sqlite-shm"] {
+        let path = data.join(side);
+        if path.exists() {
+            assert_eq!(mode(&path) & 0o077, 0, "{side}");
+        }
+    }
+}
+
 #[test]
 fn a_bad_schools_file_names_the_line_and_imports_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -36,24 +36,36 @@ pub struct ResolvedSession {
 }
 
 impl App {
-    /// Checks an email and password and starts a session. Failed attempts are counted per
-    /// account; past the limit, even a right password is refused until the window passes.
+    /// Checks an email and password and starts a session.
+    ///
+    /// Failed attempts are counted per account and per address, and the count and this
+    /// attempt are recorded in one serialised transaction before the password is checked, so
+    /// simultaneous guesses cannot overrun the limit. Past the per-address limit every attempt
+    /// from that address is refused. Past the per-account limit a guess is refused unchecked
+    /// — except that council staff may still sign in with the right password *and* a valid
+    /// one-time code (`code`), so that someone guessing cannot lock the owner out: guesses
+    /// are throttled, not the owner.
     pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
+        code: Option<&str>,
         source: &str,
     ) -> AppResult<NewSession> {
         let key = email_key(email);
         let now = self.now();
-        let failures = self
-            .store
-            .failed_sign_ins_since(&key, now - self.settings.throttle_window)
+        let mut tx = self.store.begin().await?;
+        let attempt = tx
+            .reserve_sign_in_attempt(&key, source, now - self.settings.throttle_window, now)
             .await?;
-        if failures >= self.settings.throttle_attempts {
-            self.store
-                .record_sign_in_attempt(&key, source, now, false)
-                .await?;
+        tx.commit().await?;
+        if attempt.address_failures >= self.settings.throttle_address_attempts {
+            tracing::warn!(%source, "sign-in refused: too many failures from this address");
+            return Err(AppError::Throttled);
+        }
+        let locked = attempt.account_failures >= self.settings.throttle_attempts;
+        let code = code.map(str::trim).filter(|c| !c.is_empty());
+        if locked && code.is_none() {
             return Err(AppError::Throttled);
         }
         let user = self.store.find_user_by_email(&key).await?;
@@ -67,19 +79,64 @@ impl App {
         let password_ok = passwords::verify_password(password, phc);
         let user = match user {
             Some(u) if password_ok && credentials.is_some() && u.disabled_at.is_none() => u,
-            _ => {
-                self.store
-                    .record_sign_in_attempt(&key, source, now, false)
-                    .await?;
-                return Err(AppError::SignInFailed);
-            }
+            _ if locked => return Err(AppError::Throttled),
+            _ => return Err(AppError::SignInFailed),
         };
-        self.store
-            .record_sign_in_attempt(&key, source, now, true)
+        let mut second_factor_done = !user.role.is_staff();
+        if locked {
+            // Only staff have a second factor to prove they are the owner.
+            let owner = user.role.is_staff()
+                && credentials
+                    .as_ref()
+                    .is_some_and(|c| c.totp_confirmed_at.is_some())
+                && self
+                    .accept_code(
+                        &user.id,
+                        credentials.as_ref(),
+                        code.unwrap_or_default(),
+                        now,
+                    )
+                    .await?
+                    .is_ok();
+            if !owner {
+                return Err(AppError::Throttled);
+            }
+            second_factor_done = true;
+        }
+        self.store.mark_sign_in_succeeded(&attempt.id, now).await?;
+        let token = self
+            .start_session(&user, second_factor_done, source)
             .await?;
-        let needs_code = user.role.is_staff();
-        let token = self.start_session(&user, !needs_code, source).await?;
-        Ok(NewSession { token, needs_code })
+        Ok(NewSession {
+            token,
+            needs_code: !second_factor_done,
+        })
+    }
+
+    /// Checks a one-time code and, if it is right and newer than the last code accepted,
+    /// records its time step so it is never accepted again. `Ok(Err(message))` says why a
+    /// code was refused, in the words the code page shows.
+    async fn accept_code(
+        &self,
+        user_id: &str,
+        credentials: Option<&mns_store::CredentialRecord>,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<Result<(), &'static str>> {
+        let secret = credentials
+            .and_then(|c| c.totp_secret.clone())
+            .unwrap_or_default();
+        let Some(step) = totp::matching_step(&secret, code, now) else {
+            return Ok(Err(
+                "The code is not right: enter the 6-digit code your authenticator app shows now",
+            ));
+        };
+        if !self.store.accept_totp_step(user_id, step).await? {
+            return Ok(Err(
+                "That code has already been used: wait for your authenticator app to show a new code (it changes every 30 seconds), then enter it",
+            ));
+        }
+        Ok(Ok(()))
     }
 
     /// Starts a session for a user who has proved who they are (a password, or in future an
@@ -169,7 +226,8 @@ impl App {
     }
 
     /// Checks a staff user's one-time code and completes the sign-in. The first good code
-    /// also confirms a newly set-up authenticator.
+    /// also confirms a newly set-up authenticator. Each code is accepted once: a second
+    /// sign-in within the same 30 seconds waits for the next code.
     pub async fn verify_code(&self, session: &ResolvedSession, code: &str) -> AppResult<()> {
         let now = self.now();
         let key = format!("totp:{}", session.actor.user.id);
@@ -185,15 +243,14 @@ impl App {
             .get_credentials(&session.actor.user.id)
             .await?
             .ok_or(AppError::SignInFailed)?;
-        let secret = credentials.totp_secret.clone().unwrap_or_default();
-        if !totp::check_code(&secret, code, now) {
+        if let Err(message) = self
+            .accept_code(&session.actor.user.id, Some(&credentials), code, now)
+            .await?
+        {
             self.store
                 .record_sign_in_attempt(&key, &session.actor.source, now, false)
                 .await?;
-            return Err(AppError::invalid(
-                "code",
-                "The code is not right: enter the 6-digit code your authenticator app shows now",
-            ));
+            return Err(AppError::invalid("code", message));
         }
         self.store
             .record_sign_in_attempt(&key, &session.actor.source, now, true)
@@ -241,7 +298,7 @@ impl App {
     pub async fn resolve_api_token(&self, token: &str, source: &str) -> AppResult<Option<Actor>> {
         Ok(self
             .store
-            .find_user_by_token_hash(&token_hash(token))
+            .find_user_by_token_hash(&token_hash(token), self.now())
             .await?
             .filter(|u| u.disabled_at.is_none())
             .map(|user| Actor {
@@ -253,6 +310,10 @@ impl App {
     /// Removes timed-out sessions (run by the background worker).
     pub async fn sweep_sessions(&self) -> AppResult<u64> {
         let now = self.now();
+        // Rate-limit counts older than a day no longer matter to any window.
+        self.store
+            .purge_rate_events(now - chrono::Duration::days(1))
+            .await?;
         Ok(self
             .store
             .delete_expired_sessions(now, now - self.settings.session_idle)

@@ -5,7 +5,7 @@ use super::{email_key, new_token, passwords, token_hash, totp};
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use mns_domain::identifiers::Urn;
 use mns_domain::identity::Role;
-use mns_store::{CredentialRecord, UserRecord, new_id};
+use mns_store::{ApiTokenRecord, CredentialRecord, UserRecord, new_id};
 
 /// What is needed to add a user.
 #[derive(Debug, Clone)]
@@ -211,27 +211,64 @@ impl App {
         Ok(self.store.list_users().await?)
     }
 
-    /// Issues a personal API token for the user with `email` (a command on the server). The
-    /// token is returned once; only its hash is kept.
-    pub async fn issue_api_token(&self, actor: &Actor, email: &str) -> AppResult<String> {
+    /// Issues a personal API token for the user with `email` (the coordinator, on the user's
+    /// tokens page or with `mns user token`). It is called `name`, lasts `days` days (the
+    /// default lifetime if `None`, at most 366), and is returned once; only its hash is kept.
+    /// The user's other tokens are left as they are.
+    pub async fn issue_api_token(
+        &self,
+        actor: &Actor,
+        email: &str,
+        name: &str,
+        days: Option<i64>,
+    ) -> AppResult<String> {
         if !may_manage_users(actor) {
             return Err(AppError::NotFound);
         }
+        let mut problems = Vec::new();
+        let name = name.trim();
+        if name.is_empty() {
+            problems.push(FieldError::new(
+                "name",
+                "Enter what the token is for, for example the school's MIS",
+            ));
+        } else if name.chars().count() > 100 {
+            problems.push(FieldError::new(
+                "name",
+                "The name must be 100 characters or fewer",
+            ));
+        }
+        let lifetime = match days {
+            None => self.settings.api_token_lifetime,
+            Some(d) if (1..=366).contains(&d) => chrono::Duration::days(d),
+            Some(_) => {
+                problems.push(FieldError::new(
+                    "days",
+                    "The number of days must be a whole number from 1 to 366",
+                ));
+                self.settings.api_token_lifetime
+            }
+        };
         let user = self
             .store
             .find_user_by_email(&email_key(email))
             .await?
-            .filter(|u| u.disabled_at.is_none())
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "email",
-                    format!("No active user has the email address {}", email.trim()),
-                )
-            })?;
+            .filter(|u| u.disabled_at.is_none());
+        let Some(user) = user else {
+            problems.push(FieldError::new(
+                "email",
+                format!("No active user has the email address {}", email.trim()),
+            ));
+            return Err(AppError::Invalid(problems));
+        };
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let now = self.now();
         let token = format!("mns_{}", new_token());
         let mut tx = self.store.begin().await?;
         let token_id = tx
-            .insert_api_token(&user.id, &token_hash(&token), self.now())
+            .insert_api_token(&user.id, &token_hash(&token), name, now + lifetime, now)
             .await?;
         self.audit(
             &mut tx,
@@ -244,6 +281,54 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(token)
+    }
+
+    /// A user's API tokens (never the tokens themselves): for the user and the coordinator.
+    pub async fn api_tokens(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+    ) -> AppResult<(UserRecord, Vec<ApiTokenRecord>)> {
+        if actor.user.id != user_id && !may_manage_users(actor) {
+            return Err(AppError::NotFound);
+        }
+        let user = self
+            .store
+            .get_user(user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let tokens = self.store.api_tokens_of(user_id).await?;
+        Ok((user, tokens))
+    }
+
+    /// Revokes one of a user's API tokens: by the user, or by the coordinator. Audited.
+    pub async fn revoke_api_token(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        token_id: &str,
+    ) -> AppResult<()> {
+        if actor.user.id != user_id && !may_manage_users(actor) {
+            return Err(AppError::NotFound);
+        }
+        let mut tx = self.store.begin().await?;
+        if !tx
+            .revoke_api_token(token_id, user_id, &actor.user.id, self.now())
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            "api_token.revoke",
+            "user",
+            user_id,
+            token_id,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -54,12 +54,11 @@ impl Delivery {
             .map_err(|e| e.to_string())?;
         match self {
             Delivery::Files(dir) => {
-                tokio::fs::create_dir_all(dir)
-                    .await
-                    .map_err(|e| e.to_string())?;
                 let path = dir.join(format!("{}.eml", message.id));
-                tokio::fs::write(&path, email.formatted())
+                let (dir, bytes) = (dir.clone(), email.formatted());
+                tokio::task::spawn_blocking(move || write_owner_only(&dir, &path, &bytes))
                     .await
+                    .map_err(|e| e.to_string())?
                     .map_err(|e| e.to_string())
             }
             Delivery::Smtp(transport) => transport
@@ -69,6 +68,35 @@ impl Delivery {
                 .map_err(|e| e.to_string()),
         }
     }
+}
+
+/// Writes an email file readable by its owner only (0600, in a 0700 folder), whatever the
+/// umask: emails carry no child's details, but they are still the council's mail.
+fn write_owner_only(
+    dir: &std::path::Path,
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::io::Write::write_all(&mut file, bytes)
 }
 
 impl App {
@@ -120,6 +148,8 @@ impl App {
         // Review reminders for stale Local Offer entries go out once a day per instance; the
         // store remembers who was reminded, so several instances do not repeat each other.
         let mut reminded_on: Option<chrono::NaiveDate> = None;
+        // Audit checkpoints go outside the database every few minutes (MN-REC-1).
+        let mut checkpointed_at: Option<chrono::DateTime<chrono::Utc>> = None;
         loop {
             tokio::select! {
                 () = &mut shutdown => return,
@@ -129,6 +159,15 @@ impl App {
                     }
                     if let Err(e) = self.sweep_sessions().await {
                         tracing::error!(error = %e, "session sweep failed");
+                    }
+                    let now = self.now();
+                    if checkpointed_at
+                        .is_none_or(|at| now - at >= self.settings.audit_checkpoint_every)
+                    {
+                        checkpointed_at = Some(now);
+                        if let Err(e) = self.write_audit_checkpoint().await {
+                            tracing::error!(error = %e, "audit checkpoint not written: the trail does not verify");
+                        }
                     }
                     let today = self.today();
                     if reminded_on != Some(today) {

@@ -20,6 +20,7 @@ mod enquiry;
 mod entered;
 pub mod form;
 mod policy;
+pub mod pupil_match;
 #[cfg(test)]
 mod test_support;
 
@@ -42,6 +43,7 @@ pub use form::{
     SupportMeanwhile, VerbalEvidence, VerbalSetting,
 };
 pub use policy::{EvidenceHandling, PolicyParameters, PolicyParametersError};
+pub use pupil_match::{Identity, MatchResolution, UpnMatch, classify_upn_match};
 
 /// A complete referral in the JSON the API accepts (`referral/example.json`): for the API's
 /// documentation, the command line's help, and the tests.

@@ -18,6 +18,7 @@ pub struct Card {
 #[template(path = "home.html")]
 struct HomePage {
     chrome: Chrome,
+    user_id: String,
     school_name: Option<String>,
     cards: Vec<Card>,
 }
@@ -108,6 +109,7 @@ pub async fn show(State(state): State<AppState>, user: SignedIn) -> PageResult {
     };
     Ok(render(&HomePage {
         chrome: Chrome::signed_in(&state, &user, "/home"),
+        user_id: user.actor.user.id.clone(),
         cards: cards_for(user.actor.role()),
         school_name,
     }))

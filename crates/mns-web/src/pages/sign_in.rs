@@ -23,6 +23,7 @@ struct SignInPage<'a> {
     errors: Vec<FieldError>,
     csrf_token: String,
     email: String,
+    throttled: bool,
     demo: bool,
     demo_password: &'static str,
     demo_sign_ins: &'a [mns_app::demo::DemoSignIn],
@@ -34,6 +35,7 @@ fn sign_in_page(
     email: String,
     errors: Vec<FieldError>,
 ) -> Response {
+    let throttled = errors.iter().any(|e| e.field == "code");
     let name = presession_cookie_name(state.https);
     let existing = read_cookie(headers, name);
     let csrf_token = existing.clone().unwrap_or_else(new_token);
@@ -44,6 +46,7 @@ fn sign_in_page(
         errors,
         csrf_token: csrf_token.clone(),
         email,
+        throttled,
         demo: state.app.settings.demo,
         demo_password: mns_app::demo::DEMO_PASSWORD,
         demo_sign_ins: &state.demo_sign_ins,
@@ -77,6 +80,9 @@ pub struct SignInForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// Staff whose account is locked by failed attempts sign in with a one-time code too.
+    #[serde(default)]
+    code: String,
 }
 
 /// `POST /sign-in`: checks the password; staff go on to the code page.
@@ -105,7 +111,7 @@ pub async fn submit(
     }
     match state
         .app
-        .sign_in(&form.email, &form.password, &source)
+        .sign_in(&form.email, &form.password, Some(&form.code), &source)
         .await
     {
         Ok(session) => {
@@ -150,6 +156,19 @@ pub async fn submit(
                 )],
             );
             *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+            r
+        }
+        Err(AppError::Throttled) => {
+            let mut r = sign_in_page(
+                &state,
+                &headers,
+                form.email,
+                vec![FieldError::new(
+                    "code",
+                    "There have been too many failed attempts to sign in. Wait 15 minutes, then try again. Council staff can sign in now with their password and the 6-digit code from their authenticator app",
+                )],
+            );
+            *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
             r
         }
         Err(e) => PageError(e).into_response(),

@@ -194,3 +194,158 @@ pub async fn disable(
     state.app.disable_user(&user.actor, &id).await?;
     Ok(Redirect::to("/users").into_response())
 }
+
+/// An API token as its page lists it.
+pub struct TokenLine {
+    id: String,
+    name: String,
+    created: String,
+    expires: String,
+    status: &'static str,
+    tag: &'static str,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "api_tokens.html")]
+struct TokensPage {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    user_id: String,
+    name: String,
+    email: String,
+    is_self: bool,
+    may_issue: bool,
+    tokens: Vec<TokenLine>,
+    new_token: Option<String>,
+    values: TokenForm,
+}
+
+/// The new-token form.
+#[derive(Deserialize, Default, Clone)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    days: String,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    new_token: Option<String>,
+    values: TokenForm,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let (owner, tokens) = state.app.api_tokens(&user.actor, id).await?;
+    let now = state.app.now();
+    let form = FormState::with(errors.clone());
+    Ok(render(&TokensPage {
+        chrome: Chrome::signed_in(state, user, "/users/").with_errors(&form),
+        form,
+        errors,
+        is_self: owner.id == user.actor.user.id,
+        may_issue: user.actor.role() == Role::Coordinator,
+        user_id: owner.id,
+        name: owner.display_name,
+        email: owner.email,
+        tokens: tokens
+            .into_iter()
+            .map(|t| {
+                let (status, tag, active) = match (t.revoked_at, t.expires_at) {
+                    (Some(_), _) => ("Revoked", "govuk-tag--grey", false),
+                    (None, Some(e)) if e <= now => ("Expired", "govuk-tag--grey", false),
+                    _ => ("Active", "govuk-tag--green", true),
+                };
+                TokenLine {
+                    id: t.id,
+                    name: if t.name.is_empty() {
+                        "(no name)".into()
+                    } else {
+                        t.name
+                    },
+                    created: mns_domain::calendar::format_uk_datetime(t.created_at),
+                    expires: t
+                        .expires_at
+                        .map_or("Never".into(), mns_domain::calendar::format_uk_datetime),
+                    status,
+                    tag,
+                    active,
+                }
+            })
+            .collect(),
+        new_token,
+        values,
+    }))
+}
+
+/// `GET /users/{id}/api-tokens`: a user's API tokens (the user's own, or any for the
+/// coordinator), with their names, expiry and a revoke button each.
+pub async fn api_tokens(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    tokens_page(&state, &user, &id, None, TokenForm::default(), Vec::new()).await
+}
+
+/// `POST /users/{id}/api-tokens` (the coordinator): issues a token, shown once on the page.
+pub async fn issue_api_token(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(values): Form<TokenForm>,
+) -> PageResult {
+    let (owner, _) = state.app.api_tokens(&user.actor, &id).await?;
+    let days = values.days.trim();
+    let days = if days.is_empty() {
+        Ok(None)
+    } else {
+        days.parse::<i64>().map(Some).map_err(|_| {
+            AppError::invalid(
+                "days",
+                "The number of days must be a whole number from 1 to 366",
+            )
+        })
+    };
+    let issued = match days {
+        Ok(days) => {
+            state
+                .app
+                .issue_api_token(&user.actor, &owner.email, &values.name, days)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match issued {
+        Ok(token) => {
+            tokens_page(
+                &state,
+                &user,
+                &id,
+                Some(token),
+                TokenForm::default(),
+                Vec::new(),
+            )
+            .await
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut r = tokens_page(&state, &user, &id, None, values, errors).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /users/{id}/api-tokens/{token}/revoke`: by the token's owner or the coordinator.
+pub async fn revoke_api_token(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((id, token)): Path<(String, String)>,
+) -> PageResult {
+    state.app.revoke_api_token(&user.actor, &id, &token).await?;
+    Ok(Redirect::to(&format!("/users/{id}/api-tokens")).into_response())
+}

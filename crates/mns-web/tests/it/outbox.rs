@@ -59,9 +59,15 @@ async fn two_instances_on_one_postgresql_deliver_each_message_exactly_once() {
         return;
     }
     let db = fresh_database(Backend::Postgres).await;
-    let first = Store::connect(&db.url).await.unwrap();
+    let first = Store::connect(&db.url)
+        .await
+        .unwrap()
+        .with_audit_keys(mns_store::testing::test_audit_keys());
     first.migrate().await.unwrap();
-    let second = Store::connect(&db.url).await.unwrap();
+    let second = Store::connect(&db.url)
+        .await
+        .unwrap()
+        .with_audit_keys(mns_store::testing::test_audit_keys());
     second.migrate().await.unwrap();
     let instances = [
         App::new(first.clone(), Settings::new("http://mns.test")),

@@ -38,7 +38,12 @@ async fn the_callers_details_in_the_api() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let token = app
         .app
-        .issue_api_token(&mns_app::system_actor("test"), "school@demo.invalid")
+        .issue_api_token(
+            &mns_app::system_actor("test"),
+            "school@demo.invalid",
+            "test",
+            None,
+        )
         .await
         .unwrap();
     let mut client = app.client();

@@ -7,12 +7,12 @@ pub mod manage;
 
 use super::{Chrome, FormState, PageResult, render};
 use crate::AppState;
-use crate::auth::{Authenticated, presession_cookie_name, read_cookie};
+use crate::auth::{Authenticated, Source, presession_cookie_name, read_cookie};
 use askama::Template;
 use axum::Extension;
 use axum::Form;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mns_app::directory::{ServiceView, parse_search};
 use mns_app::{AppError, FieldError};
@@ -1054,30 +1054,43 @@ pub struct EmailForm {
 pub async fn email_shortlist(
     State(state): State<AppState>,
     auth: Option<Extension<Authenticated>>,
+    Source(source): Source,
     headers: HeaderMap,
     Form(form): Form<EmailForm>,
 ) -> PageResult {
     let auth = auth.map(|Extension(a)| a);
-    match state
+    let (errors, status) = match state
         .app
-        .email_shortlist(&shortlist(&headers), &form.email)
+        .email_shortlist(&shortlist(&headers), &form.email, &source)
         .await
     {
-        Ok(n) => Ok(Redirect::to(&format!("/local-offer/shortlist?sent={n}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            shortlist_page(
-                &state,
-                auth.as_ref(),
-                &headers,
-                FormState::with(errors),
-                form.email,
-                None,
-                false,
-            )
-            .await
+        Ok(n) => {
+            return Ok(Redirect::to(&format!("/local-offer/shortlist?sent={n}")).into_response());
         }
-        Err(e) => Err(e.into()),
+        Err(AppError::Invalid(errors)) => (errors, StatusCode::OK),
+        Err(AppError::Throttled) => (
+            vec![FieldError::new(
+                "email",
+                "Too many shortlists have been sent from here or to this address. Try again in an hour, or print your shortlist instead",
+            )],
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let mut response = shortlist_page(
+        &state,
+        auth.as_ref(),
+        &headers,
+        FormState::with(errors),
+        form.email,
+        None,
+        false,
+    )
+    .await?;
+    if status != StatusCode::OK {
+        *response.status_mut() = status;
     }
+    Ok(response)
 }
 
 #[derive(Template)]

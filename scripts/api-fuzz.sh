@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Property-based tests of the JSON API (/api/v1) against its own OpenAPI document, with
+# schemathesis. For CI: bounded, seeded, and talking to 127.0.0.1 only.
+#
+# It starts `mns demo` in a throwaway data directory, issues an API token for the demo
+# coordinator and one for the demo school user (the two sides of the API see different
+# records and may do different things), and runs schemathesis once per token with every
+# check on: server errors, and status codes, content types, headers and response bodies
+# that the document does not describe, plus schemathesis's checks of invalid input being
+# refused, valid input accepted and requests without credentials refused.
+#
+# Usage: scripts/api-fuzz.sh [PATH_TO_MNS]        (default target/debug/mns; build it first)
+#
+#   API_FUZZ_MAX_EXAMPLES  test cases per operation in each generating phase (default 30)
+#   API_FUZZ_SEED          the seed, so that a failure in CI reproduces locally (default 1)
+#   API_FUZZ_WORKERS       concurrent requests (default 1: the runs change the demo data,
+#                          and with one worker they change it in the same order every time)
+#   API_FUZZ_RUN_TIMEOUT   seconds one schemathesis run may take before it counts as failed
+#                          (default 240)
+#
+# The last line is `api-fuzz: N passed, M failed`, counting API operations over both runs.
+# Exits non-zero when either run found a failure or could not finish. Each run leaves its
+# console output, JUnit, JSON and NDJSON reports (every request and response) in
+# target/api-fuzz/<role>/, and the service's log in target/api-fuzz/server.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+schemathesis_version=4.32.5
+bin=${1:-target/debug/mns}
+max_examples=${API_FUZZ_MAX_EXAMPLES:-30}
+seed=${API_FUZZ_SEED:-1}
+workers=${API_FUZZ_WORKERS:-1}
+run_timeout=${API_FUZZ_RUN_TIMEOUT:-240}
+venv=$root/target/api-fuzz-venv
+out=$root/target/api-fuzz
+
+if [ ! -x "$bin" ]; then
+  echo "api-fuzz: no mns binary at $bin (cargo build --bin mns first, or pass its path)" >&2
+  exit 2
+fi
+bin=$(realpath "$bin")
+
+# --- schemathesis, pinned, in a virtualenv under target/ --------------------------------
+# Reused while it has the pinned version, so that a rerun on the same machine costs nothing
+# and a change of pin rebuilds it rather than mixing versions.
+if [ "$("$venv/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $schemathesis_version" ]; then
+  echo "api-fuzz: installing schemathesis $schemathesis_version into ${venv#"$root"/}"
+  rm -rf "$venv"
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    # Debian splits ensurepip out of python3; the machine's own package manager is allowed.
+    rm -rf "$venv"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+
+# Everything below talks to the service on 127.0.0.1 only. A proxy from the environment
+# (fine for pip above) must not see that traffic, nor forward it anywhere.
+local_only() {
+  env -u http_proxy -u HTTP_PROXY -u https_proxy -u HTTPS_PROXY -u all_proxy -u ALL_PROXY \
+    NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost "$@"
+}
+
+# --- the service, with demo data, in a fresh data directory ------------------------------
+rm -rf "$out"
+mkdir -p "$out"
+data=$(mktemp -d "${TMPDIR:-/tmp}/mns-api-fuzz.XXXXXX")
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    # It shuts down gracefully in a second or two; never leave it running after the script.
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$data"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Port 0: the kernel hands out a free port and the service prints the address it got, so
+# nothing else on the machine can take the port between choosing it and binding it.
+MNS_DATA_DIR=$data MNS_BIND=127.0.0.1:0 NO_COLOR=1 "$bin" demo >"$out/server.log" 2>&1 &
+server_pid=$!
+
+base=
+deadline=$((SECONDS + 60)) # the first start creates the demo data, slower in a debug build
+until [ -n "$base" ] && [ "$(local_only curl -s -o /dev/null -w '%{http_code}' "$base/readyz" || true)" = 200 ]; do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "api-fuzz: mns demo stopped before it was ready; its log:" >&2
+    tail -n 40 "$out/server.log" >&2
+    exit 1
+  fi
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    echo "api-fuzz: mns demo was not ready within 60 s; its log:" >&2
+    tail -n 40 "$out/server.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+  [ -n "$base" ] || base=$(sed -n 's|.*Serving the Medical Needs Service at \(http://127\.0\.0\.1:[0-9]*\).*|\1|p' "$out/server.log" | head -n 1)
+done
+echo "api-fuzz: mns demo is up at $base (data in $data)"
+
+# --- API tokens --------------------------------------------------------------------------
+# `mns demo` keeps its records in mns-demo.sqlite, while every other command defaults to
+# mns.sqlite in the data directory (and would create an empty one): name the demo's database.
+issue_token() {
+  local token
+  token=$(MNS_DATA_DIR=$data MNS_DATABASE_URL="sqlite://$data/mns-demo.sqlite" \
+    "$bin" user token "$1" --name api-fuzz | tail -n 1)
+  case $token in
+    mns_*) printf '%s' "$token" ;;
+    *) echo "api-fuzz: 'mns user token $1' printed no token" >&2; return 1 ;;
+  esac
+}
+coordinator_token=$(issue_token coordinator@demo.invalid)
+school_token=$(issue_token school@demo.invalid)
+
+# --- the runs ----------------------------------------------------------------------------
+declare -A run_rc run_seconds
+fuzz() {
+  local role=$1 token=$2 dir=$out/$1 rc=0 started=$SECONDS
+  mkdir -p "$dir"
+  echo
+  echo "== api-fuzz: schemathesis as $role (at most $max_examples examples per operation, seed $seed)"
+  # Run from the report directory: schemathesis and Hypothesis keep working files (.hypothesis/,
+  # .schemathesis/) in the current directory, which belong in target/, not in the work tree.
+  # All four phases: examples and coverage are quick and catch boundary values (negative
+  # page numbers, unknown enum values, empty bodies); fuzzing and stateful are bounded by
+  # --max-examples. --max-redirects 0 keeps a redirect from taking a request off 127.0.0.1.
+  (cd "$dir" && local_only timeout "$run_timeout" "$venv/bin/schemathesis" \
+    --config-file "$root/scripts/schemathesis.toml" \
+    run "$base/api/v1/openapi.json" \
+    --url "$base/api/v1" \
+    --header "Authorization: Bearer $token" \
+    --checks all \
+    --phases examples,coverage,fuzzing,stateful \
+    --max-examples "$max_examples" \
+    --seed "$seed" \
+    --generation-database none \
+    --workers "$workers" \
+    --request-timeout 10 \
+    --max-redirects 0 \
+    --report junit,json,ndjson \
+    --report-dir "$dir" \
+    --report-junit-path "$dir/junit.xml" \
+    --report-json-path "$dir/report.json" \
+    --report-ndjson-path "$dir/events.ndjson" \
+    --no-color) 2>&1 | tee "$dir/output.txt" || rc=$?
+  [ "$rc" -ne 124 ] || echo "api-fuzz: the $role run took over ${run_timeout}s and was stopped" >&2
+  run_rc[$role]=$rc
+  run_seconds[$role]=$((SECONDS - started))
+}
+fuzz coordinator "$coordinator_token"
+fuzz school "$school_token"
+
+# --- summary -----------------------------------------------------------------------------
+# Counts come from each run's JSON report: an operation passed when no check failed on it.
+# A run that left no report (stopped, or could not load the document) counts as one failure.
+echo
+echo "== api-fuzz: summary"
+"$venv/bin/python" - "$out" coordinator "${run_rc[coordinator]}" "${run_seconds[coordinator]}" \
+  school "${run_rc[school]}" "${run_seconds[school]}" <<'PY'
+import json, sys
+from pathlib import Path
+
+out, args = Path(sys.argv[1]), sys.argv[2:]
+passed = failed = 0
+for role, rc, seconds in zip(args[0::3], args[1::3], args[2::3]):
+    rc = int(rc)
+    try:
+        report = json.loads((out / role / "report.json").read_text())
+    except (OSError, ValueError):
+        print(f"{role}: no report (schemathesis exit code {rc}, {seconds}s)")
+        failed += 1
+        continue
+    ops = report.get("operations") or {}
+    tested = ops.get("tested", 0)
+    bad = set()
+    for group in report["failures"]:
+        bad.update(group["operations"])
+    bad_count = min(tested, len(bad) + ops.get("errored", 0))
+    if rc != 0 and bad_count == 0:
+        bad_count = 1  # e.g. errors not tied to an operation: never report a failed run as clean
+    passed += max(tested - bad_count, 0)
+    failed += bad_count
+    cases = report["test_cases"]
+    print(f"{role}: {tested} operations tested, {bad_count} with failures; "
+          f"{cases['generated']} test cases, {cases['unique_failures']} unique failures, "
+          f"{cases['errored']} errors ({seconds}s, exit code {rc})")
+    for group in report["failures"]:
+        print(f"  {group['code']} {group['title']} x{group['count']}: {', '.join(group['operations'])}")
+    for error in report["errors"]:
+        print(f"  error: {error['title']} x{error['count']}")
+print(f"api-fuzz: {passed} passed, {failed} failed")
+PY
+
+[ "${run_rc[coordinator]}" -eq 0 ] && [ "${run_rc[school]}" -eq 0 ]
