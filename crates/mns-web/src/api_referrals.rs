@@ -56,25 +56,13 @@ impl From<ReferralView> for ReferralBody {
     }
 }
 
-/// Reads a referral body: a JSON object of the documented shape. Anything else (an array,
-/// which serde would read field by field, a string, a number) is refused naming the body.
+/// Reads a referral body strictly ([`Referral::from_json`]): a JSON object of the documented
+/// shape at every level, or a 422 naming what is wrong.
 fn parse_referral(body: &Bytes) -> Result<Referral, ApiError> {
-    let invalid = |message: String| {
+    Referral::from_json(body).map_err(|message| {
         ApiError(AppError::Invalid(vec![FieldError::new(
             "referral", message,
         )]))
-    };
-    let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| invalid(format!("The referral is not valid JSON: {e}")))?;
-    if !value.is_object() {
-        return Err(invalid(
-            "The referral must be a JSON object of the documented shape".into(),
-        ));
-    }
-    serde_json::from_value(value).map_err(|e| {
-        invalid(format!(
-            "The referral is not valid JSON of the documented shape: {e}"
-        ))
     })
 }
 

@@ -62,6 +62,7 @@ mod checklist;
 mod consent;
 mod evidence;
 mod health_need;
+mod json;
 mod missing_fields;
 mod pupil;
 mod school;
