@@ -282,6 +282,55 @@ impl Store {
         Ok(())
     }
 
+    /// Appends `n` entries the way the service did before the chain was keyed (unkeyed
+    /// SHA-256, no key id), as an old deployment's database holds them. Only for tests.
+    #[doc(hidden)]
+    pub async fn append_unkeyed_audit_entries_for_test(&self, n: i64) -> StoreResult<()> {
+        let (mut seq, mut prev) = self.audit_head().await?;
+        for _ in 0..n {
+            seq += 1;
+            let mut e = AuditEntry {
+                seq,
+                at: "2026-01-01T10:00:00.000000Z".into(),
+                actor_id: "system".into(),
+                actor_role: "coordinator".into(),
+                action: "user.add".into(),
+                record_type: "user".into(),
+                record_id: format!("u{seq}"),
+                source: "cli".into(),
+                detail: String::new(),
+                prev_hash: prev.clone(),
+                key_id: String::new(),
+                hash: String::new(),
+            };
+            e.hash = e.unkeyed_hash();
+            sqlx::query(&format!(
+                "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            ))
+            .bind(e.seq)
+            .bind(&e.at)
+            .bind(&e.actor_id)
+            .bind(&e.actor_role)
+            .bind(&e.action)
+            .bind(&e.record_type)
+            .bind(&e.record_id)
+            .bind(&e.source)
+            .bind(&e.detail)
+            .bind(&e.prev_hash)
+            .bind(&e.key_id)
+            .bind(&e.hash)
+            .execute(&self.pool)
+            .await?;
+            prev = e.hash;
+        }
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(&prev)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Deletes every entry after `seq` and points the head at entry `seq`, as an attacker with
     /// only the database would to hide what happened last. Only for tests.
     #[doc(hidden)]

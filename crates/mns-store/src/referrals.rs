@@ -51,6 +51,8 @@ pub struct QueueLine {
     pub referral_date: Option<NaiveDate>,
     /// Waiting for evidence since.
     pub waiting_for_evidence_since: Option<NaiveDate>,
+    /// A UPN match waits for the coordinator to say whether this is an existing child.
+    pub pupil_match_open: bool,
 }
 
 /// Which referrals the queue shows, and in what order.
@@ -113,6 +115,7 @@ type QueueRow = (
     String,
     Option<String>,
     Option<String>,
+    i64,
 );
 
 const COLUMNS: &str = "id, pupil_id, school_urn, status, form_json, created_by, created_at, \
@@ -323,7 +326,9 @@ impl Store {
         };
         let sql = format!(
             "SELECT r.id, r.status, p.given_name || ' ' || p.family_name, COALESCE(s.name, ''), \
-             r.referral_date, r.waiting_for_evidence_since \
+             r.referral_date, r.waiting_for_evidence_since, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM pupil_matches m WHERE m.referral_id = r.id \
+             AND m.resolved_at IS NULL) THEN 1 ELSE 0 END AS BIGINT) \
              FROM (SELECT id FROM {source} AS chosen ORDER BY referral_date {order}, id {order} \
              LIMIT {} OFFSET {}) AS page \
              JOIN referrals r ON r.id = page.id JOIN pupils p ON p.id = r.pupil_id \
@@ -339,7 +344,7 @@ impl Store {
         let rows = query.fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(
-                |(id, status, pupil_name, school_name, referral_date, waiting)| {
+                |(id, status, pupil_name, school_name, referral_date, waiting, open_match)| {
                     Ok(QueueLine {
                         id,
                         status,
@@ -347,6 +352,7 @@ impl Store {
                         school_name,
                         referral_date: date(referral_date)?,
                         waiting_for_evidence_since: date(waiting)?,
+                        pupil_match_open: open_match == 1,
                     })
                 },
             )

@@ -1257,3 +1257,48 @@ mod directory {
         tx.commit().await.unwrap();
     }
 }
+
+/// An old deployment's unkeyed entries are verified and sealed with the key once; a trail where
+/// some entries carry a key and others do not (someone stripped keys to have their own edits
+/// sealed) is refused, on both databases.
+#[tokio::test]
+async fn mn_rec_1_unkeyed_entries_are_sealed_once_and_a_mix_is_refused() {
+    for backend in backends() {
+        let (store, _db) = mns_store::testing::fresh_store(backend).await;
+        store
+            .append_unkeyed_audit_entries_for_test(3)
+            .await
+            .unwrap();
+        let keys = mns_store::testing::test_audit_keys();
+        assert!(
+            verify_run(
+                (0, GENESIS_HASH),
+                &store.audit_page(0, 100).await.unwrap(),
+                &keys
+            )
+            .is_err(),
+            "{backend:?}: unkeyed entries never verify"
+        );
+        assert_eq!(store.seal_unkeyed_audit_entries().await.unwrap(), 3);
+        let entries = store.audit_page(0, 100).await.unwrap();
+        let (seq, hash) = verify_run((0, GENESIS_HASH), &entries, &keys).unwrap();
+        assert_eq!(
+            (seq, hash),
+            store.audit_head().await.unwrap(),
+            "{backend:?}"
+        );
+        assert_eq!(store.seal_unkeyed_audit_entries().await.unwrap(), 0);
+        // Keyed entries follow; then someone appends unkeyed ones to have them sealed.
+        let mut tx = store.begin().await.unwrap();
+        tx.audit(audit_entry("pupil.view", "p1")).await.unwrap();
+        tx.commit().await.unwrap();
+        store
+            .append_unkeyed_audit_entries_for_test(1)
+            .await
+            .unwrap();
+        assert!(
+            store.seal_unkeyed_audit_entries().await.is_err(),
+            "{backend:?}: a mix is refused"
+        );
+    }
+}

@@ -328,6 +328,7 @@ pub async fn list(
             serde_json::json!({
                 "id": l.id, "status": l.status, "pupil_name": l.pupil_name, "school_name": l.school_name,
                 "referral_date": l.referral_date, "waiting_for_evidence_since": l.waiting_for_evidence_since,
+                "pupil_match_open": l.pupil_match_open,
             })
         })
         .collect();

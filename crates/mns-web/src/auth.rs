@@ -221,3 +221,49 @@ impl<S: Send + Sync> FromRequestParts<S> for Source {
             .unwrap_or_else(|| Source("unknown".into())))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_forwarded_address_is_believed_only_from_a_trusted_proxy() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "198.51.100.9, 203.0.113.5".parse().unwrap(),
+        );
+        let proxy = ip("10.0.0.2");
+        // Not behind a trusted proxy: the peer, whatever the header says.
+        assert_eq!(
+            client_address(Some(ip("192.0.2.1")), &headers, &[proxy]),
+            Some(ip("192.0.2.1"))
+        );
+        // Behind it: the last address the proxy added, never the client's own claims before it.
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy]),
+            Some(ip("203.0.113.5"))
+        );
+        // Two proxies in a row are both skipped.
+        headers.insert(
+            "x-forwarded-for",
+            "198.51.100.9, 203.0.113.5, 10.0.0.3".parse().unwrap(),
+        );
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy, ip("10.0.0.3")]),
+            Some(ip("203.0.113.5"))
+        );
+        // A trusted proxy that sends no header is itself the client.
+        assert_eq!(
+            client_address(Some(proxy), &HeaderMap::new(), &[proxy]),
+            Some(proxy)
+        );
+        assert_eq!(client_address(None, &headers, &[proxy]), None);
+    }
+}

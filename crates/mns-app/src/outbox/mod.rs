@@ -203,3 +203,28 @@ impl App {
         }
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::write_owner_only;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// Emails written as files are the owner's alone, whatever the umask gave the folder.
+    #[test]
+    fn emails_written_as_files_are_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = dir.path().join("outbox");
+        std::fs::create_dir(&outbox).unwrap();
+        std::fs::set_permissions(&outbox, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let file = outbox.join("m.eml");
+        write_owner_only(
+            &outbox,
+            &file,
+            b"Subject: An update\r\n\r\nSign in to see it.",
+        )
+        .unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&outbox), 0o700);
+        assert_eq!(mode(&file), 0o600);
+    }
+}

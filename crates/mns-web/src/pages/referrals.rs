@@ -35,6 +35,7 @@ pub struct QueueRow {
     referred: String,
     days: i64,
     waiting: String,
+    pupil_match_open: bool,
 }
 
 fn tag_class(status: Status) -> &'static str {
@@ -171,6 +172,7 @@ pub async fn list(
                     .waiting_for_evidence_since
                     .map(|d| format!("{} days", (today - d).num_days()))
                     .unwrap_or_default(),
+                pupil_match_open: l.pupil_match_open,
             }
         })
         .collect();

@@ -223,6 +223,11 @@ async fn mn_role_2_a_school_move_waits_for_the_coordinator() {
     );
 
     let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let queue = coordinator.get("/referrals").await;
+    assert!(
+        queue.body.contains("Same child? Decide"),
+        "the queue says a match waits"
+    );
     let page = coordinator.get(&format!("/referrals/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Possible school move"), "{}", page.body);
@@ -248,6 +253,13 @@ async fn mn_role_2_a_school_move_waits_for_the_coordinator() {
     );
     let page = coordinator.get(&format!("/referrals/{id}")).await;
     assert!(page.body.contains("Confirmed as the same child"));
+    assert!(
+        !coordinator
+            .get("/referrals")
+            .await
+            .body
+            .contains("Same child? Decide")
+    );
     assert!(!page.body.contains("Is this the same child?"));
 
     let moved = app.app.store.get_pupil(&amelia.id).await.unwrap().unwrap();
