@@ -186,36 +186,22 @@ fn data_files_are_owner_only_whatever_the_umask() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     // A permissive umask, as a misconfigured service account might have.
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("umask 000 && exec \"$0\" migrate")
-        .arg(env!("CARGO_BIN_EXE_mns"))
-        .env_remove("MNS_DATABASE_URL")
-        .env("MNS_DATA_DIR", &data)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{:?}", text(&out));
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("umask 000 && exec \"$0\" user add a@b.example --role coordinator")
-        .arg(env!("CARGO_BIN_EXE_mns"))
-        .env_remove("MNS_DATABASE_URL")
-        .env("MNS_DATA_DIR", &data)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{:?}", text(&out));
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("umask 000 && exec \"$0\" audit checkpoint")
-        .arg(env!("CARGO_BIN_EXE_mns"))
-        .env_remove("MNS_DATABASE_URL")
-        .env("MNS_DATA_DIR", &data)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{:?}", text(&out));
+    for args in [
+        "migrate",
+        "user add a@b.example --role coordinator",
+        "audit checkpoint",
+    ] {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask 000 && exec \"$0\" {args}"))
+            .arg(env!("CARGO_BIN_EXE_mns"))
+            .env_remove("MNS_DATABASE_URL")
+            .env("MNS_DATA_DIR", &data)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args}: {:?}", text(&out));
+    }
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&data), 0o700, "the data directory");
     for file in ["mns.sqlite", "audit-keys", "audit-checkpoints"] {

@@ -21,18 +21,7 @@ async fn refer_from_school2(
     dob: &str,
     upn: &str,
 ) -> (String, serde_json::Value) {
-    let token = app
-        .app
-        .issue_api_token(
-            &mns_app::system_actor("test"),
-            "school2@demo.invalid",
-            "test",
-            None,
-        )
-        .await
-        .unwrap();
-    let mut school2 = app.client();
-    school2.bearer = Some(token);
+    let mut school2 = api_client(app, "school2@demo.invalid").await;
     let mut referral: serde_json::Value =
         serde_json::from_str(mns_domain::referral::EXAMPLE_REFERRAL_JSON).unwrap();
     referral["pupil"]["first_name"] = first.into();
