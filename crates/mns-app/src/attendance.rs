@@ -114,20 +114,7 @@ impl App {
             .map(|u| u.as_str().to_string());
         let day = view.record.referral_date.unwrap_or_else(|| self.today());
         let calendar = self.school_calendar().await?;
-        // The referral's school year; early in a year the school may send last year's instead
-        // (MN-REF-4), so a file with nothing in the referral's year is read for its latest.
-        let mut year = SchoolYear::containing(day);
-        let has_sessions = |year: SchoolYear| {
-            export.pupils.iter().any(|p| {
-                p.herringbone
-                    .between(year.first_day(), year.last_day())
-                    .next()
-                    .is_some()
-            })
-        };
-        if !has_sessions(year) {
-            year = export.latest_school_year().unwrap_or(year);
-        }
+        let year = export.school_year_for_referral(day);
         let Some(PupilAttendanceFigures {
             figures,
             grid,

@@ -1227,12 +1227,8 @@ pub fn parse_search(
     if q.postcode.is_none() && q.within_metres.is_some() {
         err("postcode", "Enter a postcode to search by distance".into());
     }
-    if q.postcode.is_some()
-        && q.within_metres.is_none()
-        && pairs.iter().any(|(k, _)| k == "distance")
-    {
-        // The page always sends a distance; an empty one means "any distance".
-    }
+    // A postcode without a distance (the page's empty "any distance") orders by distance
+    // without a radius.
     q.term_groups = groups.into_values().collect();
     if errors.is_empty() {
         Ok(q)

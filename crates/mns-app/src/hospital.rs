@@ -190,7 +190,6 @@ impl App {
 
     /// Records an invoice from a privately funded hospital (MN-HOSP-2): held until evidence of
     /// admission, the timetable and attendance records are supplied. Returns what is missing.
-    #[allow(clippy::too_many_arguments)]
     pub async fn record_invoice(
         &self,
         actor: &Actor,

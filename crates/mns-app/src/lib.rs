@@ -187,9 +187,12 @@ pub enum AppError {
     /// Sign-in failed (wrong email or password: never says which).
     #[error("sign-in failed")]
     SignInFailed,
-    /// Too many failed sign-ins; try later.
+    /// Too many failed sign-ins (or other limited requests); try later.
     #[error("too many attempts")]
     Throttled,
+    /// A state change that does not carry the session's CSRF token.
+    #[error("the form's token is missing or wrong")]
+    Forbidden,
     /// A storage failure: logged with its cause, shown as a reference.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -222,6 +225,16 @@ impl App {
     /// The current instant.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Today's date in the UK (the day the service's clocks say).
+    pub fn today(&self) -> chrono::NaiveDate {
+        mns_domain::calendar::uk_local_time(self.now()).date()
+    }
+
+    /// The policy parameters in force.
+    pub fn policy(&self) -> &mns_domain::referral::PolicyParameters {
+        &self.settings.policy
     }
 
     /// Appends an audit entry about `record_type`/`record_id` by `actor` to the transaction.

@@ -10,8 +10,8 @@ use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::{NaiveDate, Utc};
 use mns_domain::identity::Role;
 use mns_domain::referral::{
-    AttendanceEvidence, Check, Decision, DecisionOutcome, Enquiry, Entered, PolicyParameters,
-    Referral, days_from_referral_to_decision, evaluate,
+    AttendanceEvidence, Check, Decision, DecisionOutcome, Enquiry, Entered, Referral,
+    days_from_referral_to_decision, evaluate,
 };
 use mns_domain::referral::{Identity, MatchResolution, UpnMatch, classify_upn_match};
 use mns_store::{
@@ -494,16 +494,6 @@ impl App {
             .pupil_match(referral_id)
             .await?
             .is_some_and(|m| m.resolved_at.is_none()))
-    }
-
-    /// Today's date in the UK (the day the service's clocks say).
-    pub fn today(&self) -> NaiveDate {
-        mns_domain::calendar::uk_local_time(self.now()).date()
-    }
-
-    /// The policy parameters in force.
-    pub fn policy(&self) -> &PolicyParameters {
-        &self.settings.policy
     }
 
     /// Evaluates every rule against a referral (decision support: shown, never enforced).

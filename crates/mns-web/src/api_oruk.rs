@@ -19,29 +19,34 @@ use serde_json::Value;
 
 type ApiResult = Result<Response, ApiError>;
 
-/// Lets pages on any site read the response (ORUK directories are read across origins).
-pub fn allow_any_origin(response: &mut Response) {
-    response.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-}
-
-/// A JSON response anyone may read from any origin.
-fn open(value: Value) -> Response {
-    let mut response = Json(value).into_response();
-    allow_any_origin(&mut response);
+/// Middleware: every answer under `/api/oruk`, errors and unknown paths included, may be read
+/// by pages on any site (ORUK directories are read across origins).
+pub async fn open_to_any_origin(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let oruk = request.uri().path().starts_with("/api/oruk");
+    let mut response = next.run(request).await;
+    if oruk {
+        response.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    }
     response
 }
 
-/// An answer or an error, readable from any origin.
-fn with_cors(result: ApiResult) -> Response {
-    let mut response = match result {
+/// A JSON response.
+fn open(value: Value) -> Response {
+    Json(value).into_response()
+}
+
+/// An answer, or the error as JSON.
+fn answer(result: ApiResult) -> Response {
+    match result {
         Ok(r) => r,
         Err(e) => e.into_response(),
-    };
-    allow_any_origin(&mut response);
-    response
+    }
 }
 
 fn pairs_of(raw: Option<&str>) -> Vec<(String, String)> {
@@ -128,7 +133,7 @@ async fn vocabulary(state: &AppState) -> Result<(Vec<Taxonomy>, Vec<TaxonomyTerm
 
 /// `GET /api/oruk/services`: a page of services, searched and filtered as the public page.
 pub async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    with_cors(services_inner(&state, raw.as_deref()).await)
+    answer(services_inner(&state, raw.as_deref()).await)
 }
 
 async fn services_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
@@ -164,7 +169,7 @@ async fn services_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
 
 /// `GET /api/oruk/services/{id}`: one service in full.
 pub async fn service(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    with_cors(service_inner(&state, &id).await)
+    answer(service_inner(&state, &id).await)
 }
 
 async fn service_inner(state: &AppState, id: &str) -> ApiResult {
@@ -184,7 +189,7 @@ pub async fn service_at_locations(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    with_cors(service_at_locations_inner(&state, raw.as_deref()).await)
+    answer(service_at_locations_inner(&state, raw.as_deref()).await)
 }
 
 async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
@@ -235,7 +240,7 @@ pub async fn service_at_location(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Response {
-    with_cors(service_at_location_inner(&state, &id).await)
+    answer(service_at_location_inner(&state, &id).await)
 }
 
 async fn service_at_location_inner(state: &AppState, id: &str) -> ApiResult {
@@ -283,7 +288,7 @@ fn slice<T: Clone>(items: &[T], page: u32, per_page: u32) -> Vec<T> {
 
 /// `GET /api/oruk/taxonomies`: a page of taxonomies.
 pub async fn taxonomies(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    with_cors(
+    answer(
         async {
             let pairs = pairs_of(raw.as_deref());
             let (page, per_page) = paging(&pairs)?;
@@ -305,7 +310,7 @@ pub async fn taxonomies(State(state): State<AppState>, RawQuery(raw): RawQuery) 
 
 /// `GET /api/oruk/taxonomies/{id}`: one taxonomy with its terms.
 pub async fn taxonomy(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    with_cors(
+    answer(
         async {
             let (taxonomies, terms) = vocabulary(&state).await?;
             let t = taxonomies
@@ -323,7 +328,7 @@ pub async fn taxonomy(State(state): State<AppState>, Path(id): Path<String>) -> 
 /// `GET /api/oruk/taxonomy_terms`: a page of terms, optionally of one taxonomy
 /// (`taxonomy_id`), under one parent (`parent_id`) or top-level only (`top_only`).
 pub async fn taxonomy_terms(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    with_cors(
+    answer(
         async {
             let pairs = pairs_of(raw.as_deref());
             let (page, per_page) = paging(&pairs)?;
@@ -365,7 +370,7 @@ pub async fn taxonomy_terms(State(state): State<AppState>, RawQuery(raw): RawQue
 
 /// `GET /api/oruk/taxonomy_terms/{id}`: one term.
 pub async fn taxonomy_term(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    with_cors(
+    answer(
         async {
             let (taxonomies, terms) = vocabulary(&state).await?;
             let t = terms
@@ -383,7 +388,7 @@ pub async fn taxonomy_term(State(state): State<AppState>, Path(id): Path<String>
 
 /// `GET /api/oruk/organizations`: a page of organisations by name (`search` narrows it).
 pub async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    with_cors(
+    answer(
         async {
             let pairs = pairs_of(raw.as_deref());
             let (page, per_page) = paging(&pairs)?;
@@ -412,7 +417,7 @@ pub async fn organization(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    with_cors(
+    answer(
         async {
             let pairs = pairs_of(raw.as_deref());
             let org = state

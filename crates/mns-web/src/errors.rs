@@ -29,7 +29,7 @@ pub struct ErrorPage {
 impl PageError {
     /// A refused state change (missing or wrong CSRF token).
     pub fn forbidden() -> PageError {
-        PageError(AppError::Internal("csrf".into()))
+        PageError(AppError::Forbidden)
     }
 }
 
@@ -43,7 +43,7 @@ fn status_of(error: &AppError) -> StatusCode {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::SignInFailed => StatusCode::UNAUTHORIZED,
         AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Internal(m) if m == "csrf" => StatusCode::FORBIDDEN,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -132,12 +132,7 @@ pub async fn render_error_pages(
 /// The fallback for paths that match no route: JSON under `/api/`, a page elsewhere.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        let mut response = ApiError(AppError::NotFound).into_response();
-        // The ORUK API is read from other sites' pages: its errors must be readable there too.
-        if uri.path().starts_with("/api/oruk") {
-            crate::api_oruk::allow_any_origin(&mut response);
-        }
-        response
+        ApiError(AppError::NotFound).into_response()
     } else {
         PageError(AppError::NotFound).into_response()
     }
@@ -221,7 +216,7 @@ impl IntoResponse for ApiError {
             AppError::Throttled => {
                 serde_json::json!({"error": "rate_limited", "message": "Too many attempts: wait, then try again"})
             }
-            AppError::Internal(m) if m == "csrf" => {
+            AppError::Forbidden => {
                 serde_json::json!({"error": "csrf_token_missing", "message": "Send the session's CSRF token in the X-CSRF-Token header"})
             }
             AppError::Store(_) | AppError::Internal(_) => {

@@ -518,9 +518,7 @@ fn referral_check(
                 .as_ref()
                 .and_then(|u| u.value())
                 .map(|u| u.as_str().to_string());
-            let year = mns_domain::calendar::SchoolYear::containing(
-                referral.referral_date.unwrap_or(today),
-            );
+            let year = export.school_year_for_referral(referral.referral_date.unwrap_or(today));
             let found =
                 mns_app::attendance::pupil_figures(&export, upn.as_deref(), year, Some(&calendar))
                     .ok_or_else(|| {

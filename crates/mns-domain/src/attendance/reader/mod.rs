@@ -84,6 +84,7 @@ mod import;
 #[cfg(test)]
 mod tests;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Herringbone, PupilId};
@@ -141,6 +142,25 @@ impl AttendanceExport {
             .map(|(_, last)| last.date)
             .max()
             .map(SchoolYear::containing)
+    }
+
+    /// MN-REF-4: the school year a referral made on `referral_day` is read for. It is the
+    /// referral's own school year; but early in a year a school may send last year's export,
+    /// so a file with no sessions in the referral's year is read for its latest year instead.
+    /// The coordinator's page and `mns referral check` both choose the year here.
+    pub fn school_year_for_referral(&self, referral_day: NaiveDate) -> SchoolYear {
+        let year = SchoolYear::containing(referral_day);
+        let has_sessions = self.pupils.iter().any(|p| {
+            p.herringbone
+                .between(year.first_day(), year.last_day())
+                .next()
+                .is_some()
+        });
+        if has_sessions {
+            year
+        } else {
+            self.latest_school_year().unwrap_or(year)
+        }
     }
 }
 

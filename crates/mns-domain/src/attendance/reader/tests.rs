@@ -467,6 +467,34 @@ fn the_latest_school_year_is_the_year_of_the_last_mark() {
     );
 }
 
+#[test]
+fn mn_ref_4_last_years_export_is_read_early_in_the_year() {
+    use crate::calendar::SchoolYear;
+    let last_year = read(&format!(
+        "UPN,Date,Session,Mark\n{PUPIL_A},2025-07-18,AM,/\n"
+    ))
+    .unwrap();
+    let september = chrono::NaiveDate::from_ymd_opt(2025, 9, 10).unwrap();
+    assert_eq!(
+        last_year.school_year_for_referral(september),
+        SchoolYear::new(2024),
+        "nothing yet this year: last year's export is read for last year"
+    );
+    let this_year = read(&format!(
+        "UPN,Date,Session,Mark\n{PUPIL_A},2025-07-18,AM,/\n{PUPIL_A},2025-09-08,AM,I\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        this_year.school_year_for_referral(september),
+        SchoolYear::new(2025)
+    );
+    let empty = read("UPN,Date,Session,Mark\n").unwrap();
+    assert_eq!(
+        empty.school_year_for_referral(september),
+        SchoolYear::new(2025)
+    );
+}
+
 /// Header rows of each shape, for building CSV-ish input.
 const HEADERS: [&str; 4] = [
     "UPN,Date,Session,Mark",
