@@ -50,6 +50,26 @@ pub fn parse_pounds(text: &str) -> Option<i64> {
 }
 
 impl App {
+    /// A case's special situations (SEND details, hospital episodes) are for council staff and
+    /// the pupil's school; invoices for council staff. Anyone else, or a case out of scope,
+    /// is `NotFound`.
+    async fn special_situations_in_scope(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        invoices: bool,
+    ) -> AppResult<()> {
+        let allowed = match actor.role() {
+            Role::Coordinator | Role::Caseworker | Role::Auditor => true,
+            Role::School => !invoices,
+            _ => false,
+        };
+        if !allowed {
+            return Err(AppError::NotFound);
+        }
+        self.case_in_scope(actor, case_id).await.map(|_| ())
+    }
+
     fn may_work_cases(actor: &Actor) -> AppResult<()> {
         if matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
             Ok(())
@@ -59,7 +79,13 @@ impl App {
     }
 
     /// A case's SEND details (MN-SEND-1), for council staff and the school.
-    pub async fn send_details(&self, case_id: &str) -> AppResult<Option<SendDetails>> {
+    pub async fn send_details(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+    ) -> AppResult<Option<SendDetails>> {
+        self.special_situations_in_scope(actor, case_id, false)
+            .await?;
         Ok(match self.store.send_details(case_id).await? {
             Some(json) => {
                 Some(serde_json::from_str(&json).map_err(|e| AppError::Internal(e.to_string()))?)
@@ -101,8 +127,10 @@ impl App {
         Ok(())
     }
 
-    /// A case's in-patient episodes.
-    pub async fn episodes(&self, case_id: &str) -> AppResult<Vec<EpisodeRecord>> {
+    /// A case's in-patient episodes, for council staff and the school.
+    pub async fn episodes(&self, actor: &Actor, case_id: &str) -> AppResult<Vec<EpisodeRecord>> {
+        self.special_situations_in_scope(actor, case_id, false)
+            .await?;
         Ok(self.store.episodes(case_id).await?)
     }
 
@@ -284,8 +312,10 @@ impl App {
             .collect())
     }
 
-    /// A case's invoices.
-    pub async fn case_invoices(&self, case_id: &str) -> AppResult<Vec<InvoiceLine>> {
+    /// A case's invoices, for council staff.
+    pub async fn case_invoices(&self, actor: &Actor, case_id: &str) -> AppResult<Vec<InvoiceLine>> {
+        self.special_situations_in_scope(actor, case_id, true)
+            .await?;
         Ok(self
             .store
             .invoices(Some(case_id))

@@ -496,12 +496,17 @@ impl App {
             .is_some_and(|m| m.resolved_at.is_none()))
     }
 
-    /// Evaluates every rule against a referral (decision support: shown, never enforced).
+    /// Evaluates every rule against a referral (decision support: shown, never enforced). For
+    /// council staff only: a school sees its referral, never the coordinator's checks.
     pub async fn checks_for(
         &self,
+        actor: &Actor,
         view: &ReferralView,
         attendance: Option<&AttendanceEvidence>,
     ) -> AppResult<Vec<Check>> {
+        if !is_council_reader(actor.role()) {
+            return Err(AppError::NotFound);
+        }
         let calendar = self.school_calendar().await?;
         let mut form = view.form.clone();
         form.waiting_on_evidence_since = view
@@ -590,7 +595,7 @@ impl App {
         }
         let attendance = self.referral_attendance(actor, &view, keys).await?;
         let checks = self
-            .checks_for(&view, attendance.as_ref().map(|a| &a.evidence))
+            .checks_for(actor, &view, attendance.as_ref().map(|a| &a.evidence))
             .await?;
         let now = self.now();
         let decision = Decision::record(outcome, actor.user.id.clone(), now, self.policy(), checks)

@@ -132,9 +132,6 @@ pub async fn checks(
     ApiCaller(actor): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<ChecksBody>, ApiError> {
-    if actor.role() == mns_domain::identity::Role::School {
-        return Err(ApiError(AppError::NotFound));
-    }
     let view = state.app.view_referral(&actor, &id).await?;
     Ok(Json(ChecksBody {
         policy_version: state.app.policy().version.clone(),
@@ -145,7 +142,7 @@ pub async fn checks(
                 .await?;
             state
                 .app
-                .checks_for(&view, attendance.as_ref().map(|a| &a.evidence))
+                .checks_for(&actor, &view, attendance.as_ref().map(|a| &a.evidence))
                 .await?
         },
     }))

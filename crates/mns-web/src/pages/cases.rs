@@ -467,10 +467,10 @@ async fn case_page(
     );
     let (send, episodes) = if show_special {
         (
-            state.app.send_details(&case.id).await?,
+            state.app.send_details(&user.actor, &case.id).await?,
             state
                 .app
-                .episodes(&case.id)
+                .episodes(&user.actor, &case.id)
                 .await?
                 .into_iter()
                 .map(|e| {
@@ -494,7 +494,7 @@ async fn case_page(
     let invoices = if matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor) {
         state
             .app
-            .case_invoices(&case.id)
+            .case_invoices(&user.actor, &case.id)
             .await?
             .into_iter()
             .map(|l| {

@@ -387,7 +387,7 @@ async fn referral_page(
     } else {
         state
             .app
-            .checks_for(&view, attendance.as_ref().map(|a| &a.evidence))
+            .checks_for(&user.actor, &view, attendance.as_ref().map(|a| &a.evidence))
             .await?
     };
     let counts = (

@@ -601,3 +601,48 @@ async fn mn_role_5_a_health_professional_sees_only_named_pupils() {
         ["Isla", "Noah"]
     );
 }
+
+/// The operations that once took no acting user (a case's SEND details, hospital episodes and
+/// invoices; a referral's checks) now decide for themselves, whatever page or API calls them.
+#[tokio::test]
+async fn case_details_and_referral_checks_are_decided_by_the_application_for_every_role() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let case = referral_of(&app, "Isla").await;
+    let referral = referral_of(&app, "Amelia").await;
+    for role in Role::ALL {
+        let actor = mns_app::Actor {
+            user: app
+                .app
+                .store
+                .find_user_by_email(account(role).0)
+                .await
+                .unwrap()
+                .unwrap(),
+            source: "test".into(),
+        };
+        let council = STAFF_ALL.contains(&role);
+        let special = council || role == Role::School;
+        assert_eq!(
+            app.app.send_details(&actor, &case).await.is_ok(),
+            special,
+            "SEND details as {role:?}"
+        );
+        assert_eq!(
+            app.app.episodes(&actor, &case).await.is_ok(),
+            special,
+            "episodes as {role:?}"
+        );
+        assert_eq!(
+            app.app.case_invoices(&actor, &case).await.is_ok(),
+            council,
+            "invoices as {role:?}"
+        );
+        if let Ok(view) = app.app.view_referral(&actor, &referral).await {
+            assert_eq!(
+                app.app.checks_for(&actor, &view, None).await.is_ok(),
+                council,
+                "checks as {role:?}"
+            );
+        }
+    }
+}
