@@ -1,0 +1,150 @@
+//! The school's continuation request and the coordinator's decision (MN-CONT-1..3).
+
+use super::*;
+use crate::{Actor, App, AppError, AppResult, FieldError};
+use chrono::Days;
+use mns_domain::identity::Role;
+use mns_domain::provision::{CaseState, ContinuationRequest, may_move, period};
+use mns_store::{ContinuationRecord, new_id, ts};
+
+impl App {
+    /// The school submits a continuation request (MN-CONT-1): new medical evidence within the
+    /// policy's age, the attendance, and the updated healthcare plan where there is one. What
+    /// is missing is named and nothing is saved.
+    pub async fn request_continuation(
+        &self,
+        actor: &Actor,
+        id: &str,
+        request: ContinuationRequest,
+        pupil_has_healthcare_plan: bool,
+        note: &str,
+    ) -> AppResult<()> {
+        if actor.role() != Role::School {
+            return Err(AppError::NotFound);
+        }
+        let mut case = self.case_in_scope(actor, id).await?;
+        let from = state_of(&case)?;
+        may_move(from, CaseState::ContinuationRequested, actor.role())
+            .map_err(|e| AppError::invalid("state", e.to_string()))?;
+        let missing = request.missing(pupil_has_healthcare_plan, self.today(), self.policy());
+        if !missing.is_empty() {
+            return Err(AppError::Invalid(
+                missing
+                    .into_iter()
+                    .map(|m| FieldError::new("continuation", format!("The request needs {m}")))
+                    .collect(),
+            ));
+        }
+        Self::move_case(actor, &mut case, CaseState::ContinuationRequested)?;
+        let now = self.now();
+        case.updated_at = now;
+        let mut tx = self.store.begin().await?;
+        tx.save_case(&case).await?;
+        tx.save_continuation(&ContinuationRecord {
+            id: new_id(),
+            case_id: id.to_string(),
+            period_number: case.period_number,
+            submitted_by: actor.user.id.clone(),
+            submitted_at: ts(now),
+            evidence_dated: request.evidence_dated.map(mns_store::day),
+            has_attendance: i64::from(request.has_attendance),
+            has_updated_plan: i64::from(request.has_updated_healthcare_plan),
+            note: note.trim().to_string(),
+            decision: None,
+            decided_by: None,
+            decided_at: None,
+            reason: None,
+        })
+        .await?;
+        self.case_event(
+            &mut tx,
+            actor,
+            id,
+            "moved",
+            Some(from),
+            Some(CaseState::ContinuationRequested),
+            "Continuation request submitted",
+        )
+        .await?;
+        tx.enqueue_message(
+            &self.settings.coordinator_email,
+            "A continuation request is waiting for a decision",
+            &format!(
+                "A school has submitted a continuation request.\n\nSign in to decide it:\n{}/cases/{id}\n",
+                self.settings.public_url
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The coordinator agrees a continuation: a new period starts the day after the current
+    /// one ends and the timeline starts again (MN-CONT-2). To decline, the coordinator ends
+    /// provision with a reason ([`App::end_case`]).
+    pub async fn agree_continuation(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        if actor.role() != Role::Coordinator {
+            return Err(AppError::NotFound);
+        }
+        let mut case = self.case_in_scope(actor, id).await?;
+        let from = Self::move_case(actor, &mut case, CaseState::Continued)?;
+        let Some(calendar) = self.calendar_for_school(case.school_urn.as_deref()).await? else {
+            return Err(AppError::invalid(
+                "start",
+                "Load the term calendar first: school weeks are counted on it",
+            ));
+        };
+        let start = case
+            .period_end
+            .and_then(|end| end.checked_add_days(Days::new(1)))
+            .unwrap_or_else(|| self.today());
+        let period = period(&calendar, start, self.policy(), None)
+            .map_err(|e| AppError::invalid("start", e.to_string()))?;
+        case.period_number += 1;
+        case.period_start = Some(period.start);
+        case.period_end = Some(period.end);
+        case.review_due = Some(period.review_due);
+        case.continuation_due = Some(period.continuation_due);
+        case.review_held_on = None;
+        let now = self.now();
+        case.updated_at = now;
+        let mut continuations = self.store.case_continuations(id).await?;
+        let mut tx = self.store.begin().await?;
+        if let Some(open) = continuations
+            .iter_mut()
+            .rev()
+            .find(|c| c.decision.is_none())
+        {
+            open.decision = Some("agreed".into());
+            open.decided_by = Some(actor.user.id.clone());
+            open.decided_at = Some(ts(now));
+            tx.save_continuation(open).await?;
+        }
+        tx.save_case(&case).await?;
+        tx.close_end_requests(id).await?;
+        self.case_event(
+            &mut tx,
+            actor,
+            id,
+            "moved",
+            Some(from),
+            Some(CaseState::Continued),
+            &format!(
+                "Continuation agreed: period {} runs to {}, review due by {}",
+                case.period_number,
+                long_date(period.end),
+                long_date(period.review_due)
+            ),
+        )
+        .await?;
+        self.tell_school_and_parents(
+            &mut tx,
+            &case,
+            "There is an update on Medical Needs provision",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

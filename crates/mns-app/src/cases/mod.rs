@@ -1,0 +1,491 @@
+//! Cases after acceptance (§11e–§11j): the planning meeting and Part A of the Planning and
+//! Review Record, the 12-school-week period on the term calendar, sessions, the review (Part
+//! B), the continuation request and its decision, and the end with its letter. Every side sees
+//! its part of one timeline.
+//!
+//! Who may do what: the school arranges the planning meeting and writes Part A with the
+//! coordinator (MN-PLAN-1); the coordinator starts provision, decides continuations and alone
+//! ends provision (MN-END-2); providers log sessions (MN-PROV-2); the school submits the
+//! continuation request (MN-CONT-1); schools, providers and health professionals may ask for
+//! the end (MN-END-2, MN-END-3). Everyone sees only the cases of children in their scope, and
+//! anything else is `NotFound`. Every view and change is audited (MN-REC-1).
+//!
+//! This file holds what every step shares (who sees a case, moving its state, the timeline,
+//! the case as its reader sees it); each step has a file of its own: `plan` (Part A and the
+//! start), `sessions`, `welfare` (checks and concerns), `review` (Part B), `continuation`,
+//! `end`, `dashboard` (and reminders) and `letters` (the PDFs).
+
+use crate::{Actor, App, AppError, AppResult, FieldError};
+use chrono::NaiveDate;
+use mns_domain::identity::Role;
+use mns_domain::provision::record::{PartA, PartB, RecordProblem};
+use mns_domain::provision::{CaseState, SessionOutcome, may_move, non_engagement};
+use mns_store::{
+    CaseEvent, CaseLine, CaseRecord, ConcernRecord, ContinuationRecord, EndRequestRecord,
+    ReviewRecord, SessionLogRecord, WelfareCheckRecord, WriteTx, new_id, ts,
+};
+
+/// A case as its reader may see it. Fields a role may not see are empty.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    /// The case with the pupil's and school's names.
+    pub line: CaseLine,
+    /// Where it stands.
+    pub state: CaseState,
+    /// Part A, if written (and the reader may see it).
+    pub plan: Option<PartA>,
+    /// The timeline (moves only, for a parent).
+    pub events: Vec<CaseEvent>,
+    /// Reviews with their Part B.
+    pub reviews: Vec<(ReviewRecord, PartB)>,
+    /// Sessions, most recent first.
+    pub sessions: Vec<SessionLogRecord>,
+    /// Continuation requests.
+    pub continuations: Vec<ContinuationRecord>,
+    /// Requests to end.
+    pub end_requests: Vec<EndRequestRecord>,
+    /// A lack of engagement shows in the sessions (MN-PROV-3).
+    pub non_engagement: bool,
+    /// The continuation request was due and none has come (MN-CONT-3).
+    pub no_continuation: bool,
+    /// Welfare checks (council staff and the school see them).
+    pub welfare_checks: Vec<WelfareCheckRecord>,
+    /// Safeguarding concerns the reader may see (MN-PROV-5).
+    pub concerns: Vec<ConcernRecord>,
+}
+
+impl CaseView {
+    /// The case.
+    pub fn case(&self) -> &CaseRecord {
+        &self.line.case
+    }
+}
+
+/// One item on the coordinator's dashboard.
+#[derive(Debug, Clone)]
+pub struct DueItem {
+    /// The case.
+    pub line: CaseLine,
+    /// What is due ("Review", "Continuation request", "End of period").
+    pub what: &'static str,
+    /// When.
+    pub due: NaiveDate,
+}
+
+/// The coordinator's dashboard.
+#[derive(Debug, Clone, Default)]
+pub struct Dashboard {
+    /// Open cases in each state, in the usual order.
+    pub by_state: Vec<(CaseState, usize)>,
+    /// Due this week and not yet passed.
+    pub due_this_week: Vec<DueItem>,
+    /// Passed and not done.
+    pub overdue: Vec<DueItem>,
+    /// Cases whose continuation request did not come (MN-CONT-3).
+    pub no_continuation: Vec<CaseLine>,
+    /// Cases showing a lack of engagement (MN-PROV-3).
+    pub non_engagement: Vec<CaseLine>,
+    /// Open requests to end provision, with their case.
+    pub end_requests: Vec<(EndRequestRecord, Option<CaseLine>)>,
+    /// Days from referral to the start of provision, per case that has started (MN-DEC-2).
+    pub days_to_start: Vec<i64>,
+    /// Accepted cases still waiting for provision, with the days waited so far.
+    pub waiting: Vec<(CaseLine, i64)>,
+    /// Pupils waiting for an AV1 robot (MN-PROV-1).
+    pub robots_waiting: usize,
+    /// HLSA hours a week needed and not available (MN-PROV-1, MN-DEC-3).
+    pub hlsa_hours_short: f64,
+}
+
+impl Dashboard {
+    /// The median of [`Dashboard::days_to_start`].
+    pub fn median_days_to_start(&self) -> Option<i64> {
+        let mut days = self.days_to_start.clone();
+        days.sort_unstable();
+        days.get(days.len() / 2).copied()
+    }
+}
+
+fn is_council(role: Role) -> bool {
+    matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor)
+}
+
+fn state_of(case: &CaseRecord) -> AppResult<CaseState> {
+    CaseState::parse(&case.state).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn invalid(problems: Vec<RecordProblem>) -> AppError {
+    AppError::Invalid(
+        problems
+            .into_iter()
+            .map(|p| FieldError::new(&p.field, p.message))
+            .collect(),
+    )
+}
+
+/// A date as letters and pages write it.
+pub fn long_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+mod continuation;
+mod dashboard;
+mod end;
+mod letters;
+mod plan;
+mod review;
+mod sessions;
+mod welfare;
+
+impl App {
+    /// The case if `actor` may see it: council staff see every case, a school its own pupils',
+    /// parents, providers, health professionals and case viewers the children linked to them.
+    pub(crate) async fn case_in_scope(&self, actor: &Actor, id: &str) -> AppResult<CaseRecord> {
+        let case = self.store.get_case(id).await?.ok_or(AppError::NotFound)?;
+        let allowed = match actor.role() {
+            Role::Coordinator | Role::Caseworker | Role::Auditor => true,
+            Role::School => {
+                actor.user.school_urn.is_some() && case.school_urn == actor.user.school_urn
+            }
+            Role::Parent | Role::Provider | Role::HealthProfessional | Role::CaseViewer => {
+                match &case.pupil_id {
+                    Some(pupil) => self
+                        .store
+                        .pupil_link(&actor.user.id, pupil)
+                        .await?
+                        .is_some(),
+                    None => false,
+                }
+            }
+            Role::Finance | Role::LocalOfferOfficer => false,
+        };
+        if allowed {
+            Ok(case)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// The case's line (with names) for a case already in scope.
+    async fn line_of(&self, case: CaseRecord) -> AppResult<CaseLine> {
+        let mut lines = self
+            .store
+            .case_lines(&[], None, case.pupil_id.as_ref().map(std::slice::from_ref))
+            .await?;
+        Ok(match lines.iter().position(|l| l.case.id == case.id) {
+            Some(i) => lines.swap_remove(i),
+            None => CaseLine {
+                case,
+                pupil_name: String::new(),
+                school_name: String::new(),
+            },
+        })
+    }
+
+    /// Adds an event to the case's timeline and the audit trail.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a timeline entry is these fields; a struct would only be built to be taken apart"
+    )]
+    async fn case_event(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        case_id: &str,
+        kind: &str,
+        from: Option<CaseState>,
+        to: Option<CaseState>,
+        note: &str,
+    ) -> AppResult<()> {
+        tx.insert_case_event(&self.new_event(actor, case_id, kind, from, to, note))
+            .await?;
+        self.audit(tx, actor, &format!("case.{kind}"), "case", case_id, note)
+            .await
+    }
+
+    /// A timeline entry by `actor` now (none for the system).
+    pub(crate) fn new_event(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        kind: &str,
+        from: Option<CaseState>,
+        to: Option<CaseState>,
+        note: &str,
+    ) -> CaseEvent {
+        CaseEvent {
+            id: new_id(),
+            case_id: case_id.to_string(),
+            at: ts(self.now()),
+            actor_id: (actor.user.id != "system").then(|| actor.user.id.clone()),
+            kind: kind.to_string(),
+            from_state: from.map(|s| s.as_str().to_string()),
+            to_state: to.map(|s| s.as_str().to_string()),
+            note: note.to_string(),
+        }
+    }
+
+    /// Moves the case, if the actor may (MN-END-2 and the rest of the timeline's rules).
+    fn move_case(actor: &Actor, case: &mut CaseRecord, to: CaseState) -> AppResult<CaseState> {
+        let from = state_of(case)?;
+        may_move(from, to, actor.role()).map_err(|e| AppError::invalid("state", e.to_string()))?;
+        case.state = to.as_str().to_string();
+        Ok(from)
+    }
+
+    /// Opens the case when a referral is accepted (called in the decision's transaction).
+    pub(crate) async fn open_case(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        referral: &mns_store::ReferralRecord,
+    ) -> AppResult<()> {
+        let now = self.now();
+        let case = CaseRecord {
+            id: referral.id.clone(),
+            pupil_id: referral.pupil_id.clone(),
+            school_urn: referral.school_urn.clone(),
+            state: CaseState::Accepted.as_str().into(),
+            opened_at: now,
+            referral_date: referral.referral_date.unwrap_or_else(|| self.today()),
+            provision_start: None,
+            period_number: 0,
+            period_start: None,
+            period_end: None,
+            review_due: None,
+            continuation_due: None,
+            review_held_on: None,
+            plan_json: None,
+            plan_finalised_at: None,
+            hours_per_week: None,
+            full_time_hours: None,
+            life_limiting: false,
+            end_reason: None,
+            ended_at: None,
+            updated_at: now,
+        };
+        tx.save_case(&case).await?;
+        self.case_event(
+            tx,
+            actor,
+            &case.id,
+            "opened",
+            None,
+            Some(CaseState::Accepted),
+            "Referral accepted",
+        )
+        .await
+    }
+
+    /// The cases `actor` may see, by the end of their current period.
+    pub async fn my_cases(&self, actor: &Actor) -> AppResult<Vec<CaseLine>> {
+        let lines = match actor.role() {
+            Role::Coordinator | Role::Caseworker | Role::Auditor => {
+                self.store.case_lines(&[], None, None).await?
+            }
+            Role::School => match &actor.user.school_urn {
+                Some(urn) => self.store.case_lines(&[], Some(urn), None).await?,
+                None => Vec::new(),
+            },
+            Role::Parent | Role::Provider | Role::HealthProfessional | Role::CaseViewer => {
+                let pupils: Vec<String> = self
+                    .store
+                    .pupils_linked_to(&actor.user.id)
+                    .await?
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect();
+                self.store.case_lines(&[], None, Some(&pupils)).await?
+            }
+            Role::Finance | Role::LocalOfferOfficer => return Err(AppError::NotFound),
+        };
+        self.audit_view(actor, "case.list", "case_list", actor.role().as_str())
+            .await?;
+        Ok(lines)
+    }
+
+    /// A case as `actor` may see it; the view is audited.
+    pub async fn view_case(&self, actor: &Actor, id: &str) -> AppResult<CaseView> {
+        let case = self.case_in_scope(actor, id).await?;
+        self.audit_view(actor, "case.view", "case", id).await?;
+        let state = state_of(&case)?;
+        let role = actor.role();
+        let plan: Option<PartA> = match &case.plan_json {
+            Some(json) => Some(
+                serde_json::from_str(json)
+                    .map_err(|e| AppError::Internal(format!("case {id} plan: {e}")))?,
+            ),
+            None => None,
+        };
+        // A parent, provider or health professional sees a plan once it is agreed.
+        let plan = if is_council(role) || role == Role::School || case.plan_finalised_at.is_some() {
+            plan
+        } else {
+            None
+        };
+        let mut events = self.store.case_events(id).await?;
+        if !(is_council(role) || role == Role::School) {
+            events.retain(|e| e.to_state.is_some());
+        }
+        let reviews = if role == Role::Provider {
+            Vec::new()
+        } else {
+            self.store
+                .case_reviews(id)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    let part_b: PartB = serde_json::from_str(&r.record_json)
+                        .map_err(|e| AppError::Internal(format!("review {}: {e}", r.id)))?;
+                    Ok((r, part_b))
+                })
+                .collect::<AppResult<Vec<_>>>()?
+        };
+        let sessions = self.store.case_sessions(id).await?;
+        let (continuations, end_requests) = if is_council(role) || role == Role::School {
+            (
+                self.store.case_continuations(id).await?,
+                self.store.case_end_requests(id).await?,
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let today = self.today();
+        let non_engagement =
+            state != CaseState::Ended && self.shows_non_engagement(&sessions, today);
+        let no_continuation = self.lacks_continuation(&case, state, today);
+        let welfare_checks = if is_council(role) || role == Role::School {
+            self.store.case_welfare_checks(id).await?
+        } else {
+            Vec::new()
+        };
+        let is_dsl = role == Role::School
+            && plan_dsl_email(&case).is_some_and(|e| e.eq_ignore_ascii_case(&actor.user.email));
+        let concerns = self
+            .store
+            .case_concerns(id)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                mns_domain::provision::may_see_concern(role, is_dsl, c.raised_by == actor.user.id)
+            })
+            .collect();
+        let line = self.line_of(case).await?;
+        Ok(CaseView {
+            welfare_checks,
+            concerns,
+            line,
+            state,
+            plan,
+            events,
+            reviews,
+            sessions,
+            continuations,
+            end_requests,
+            non_engagement,
+            no_continuation,
+        })
+    }
+
+    fn shows_non_engagement(&self, sessions: &[SessionLogRecord], today: NaiveDate) -> bool {
+        let outcomes: Vec<(NaiveDate, SessionOutcome)> = sessions
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    NaiveDate::parse_from_str(&s.held_on, "%Y-%m-%d").ok()?,
+                    outcome(&s.outcome, s.hours)?,
+                ))
+            })
+            .collect();
+        non_engagement(&outcomes, today, self.policy())
+    }
+
+    /// MN-CONT-3: the continuation request was due, none has come, and the case is still in
+    /// its period.
+    fn lacks_continuation(&self, case: &CaseRecord, state: CaseState, today: NaiveDate) -> bool {
+        matches!(
+            state,
+            CaseState::InProvision | CaseState::Review | CaseState::Continued
+        ) && case.continuation_due.is_some_and(|due| today > due)
+    }
+
+    /// The email addresses behind the recipients of a record (MN-PLAN-4) that this service can
+    /// reach: the parents (with consent to contact), the school's users, the service mailbox
+    /// and the health professionals linked to the child.
+    async fn recipient_emails(
+        &self,
+        case: &CaseRecord,
+        recipients: &[mns_domain::provision::Recipient],
+    ) -> AppResult<Vec<String>> {
+        use mns_domain::provision::Recipient;
+        let mut out = Vec::new();
+        for r in recipients {
+            match (r, &case.pupil_id, &case.school_urn) {
+                (Recipient::ParentCarer, Some(pupil), _) => {
+                    out.extend(self.store.linked_user_emails(pupil, "parent").await?)
+                }
+                (Recipient::HomeSchool, _, Some(urn)) => {
+                    out.extend(self.store.school_user_emails(urn).await?)
+                }
+                (Recipient::ServiceMailbox, _, _) => {
+                    out.push(self.settings.coordinator_email.clone())
+                }
+                (Recipient::HealthProfessional, Some(pupil), _) => out.extend(
+                    self.store
+                        .linked_user_emails(pupil, "health_professional")
+                        .await?,
+                ),
+                _ => {}
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    async fn tell_school_and_parents(
+        &self,
+        tx: &mut WriteTx,
+        case: &CaseRecord,
+        subject: &str,
+    ) -> AppResult<()> {
+        let mut to = Vec::new();
+        if let Some(urn) = &case.school_urn {
+            to.extend(self.store.school_user_emails(urn).await?);
+        }
+        if let Some(pupil) = &case.pupil_id {
+            to.extend(self.store.linked_user_emails(pupil, "parent").await?);
+        }
+        for address in to {
+            tx.enqueue_message(
+                &address,
+                subject,
+                &format!(
+                    "There is an update from the {} Medical Needs Service.\n\nSign in to see it:\n{}/cases/{}\n",
+                    self.settings.council_name, self.settings.public_url, case.id
+                ),
+                self.now(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The DSL's email address on a case's finalised Part A.
+fn plan_dsl_email(case: &CaseRecord) -> Option<String> {
+    case.plan_finalised_at?;
+    let plan: PartA = serde_json::from_str(case.plan_json.as_deref()?).ok()?;
+    Some(plan.dsl_email).filter(|e| !e.trim().is_empty())
+}
+
+/// A session outcome from its stored kind and hours.
+pub fn outcome(kind: &str, hours: f64) -> Option<SessionOutcome> {
+    Some(match kind {
+        "delivered" => SessionOutcome::Delivered { hours },
+        "cancelled_by_family" => SessionOutcome::CancelledByFamily { hours },
+        "cancelled_by_provider" => SessionOutcome::CancelledByProvider { hours },
+        "refused" => SessionOutcome::Refused { hours },
+        _ => return None,
+    })
+}

@@ -1,0 +1,519 @@
+//! A case's page: its timeline, sessions, reviews and what its reader may do next.
+
+use super::*;
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::pages::{Chrome, FormState, PageResult, render};
+use askama::Template;
+use axum::extract::{Path, State};
+use chrono::NaiveDate;
+use mns_app::FieldError;
+use mns_app::cases::{CaseView, long_date};
+use mns_domain::identity::Role;
+use mns_domain::provision::{CaseState, Component, EndReason};
+
+/// A timeline entry as shown.
+pub struct EventRow {
+    when: String,
+    what: String,
+}
+
+/// A session as shown.
+pub struct SessionRow {
+    held_on: String,
+    outcome: &'static str,
+    hours: String,
+    note: String,
+}
+
+/// A review as shown.
+pub struct ReviewRow {
+    held_on: String,
+    by: &'static str,
+    progress: String,
+    amendments: String,
+    steps: Vec<&'static str>,
+    plan: String,
+}
+
+/// A continuation request as shown.
+pub struct ContinuationRow {
+    submitted: String,
+    evidence: String,
+    attendance: bool,
+    plan: bool,
+    note: String,
+    decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    values: Values,
+    id: String,
+    pupil: String,
+    school: String,
+    state: &'static str,
+    tag: &'static str,
+    facts: Vec<(&'static str, String)>,
+    flags: Vec<String>,
+    package: Vec<String>,
+    has_plan: bool,
+    plan_final: bool,
+    events: Vec<EventRow>,
+    sessions: Vec<SessionRow>,
+    reviews: Vec<ReviewRow>,
+    continuations: Vec<ContinuationRow>,
+    end_requests: Vec<(String, String, bool, &'static str)>,
+    may_write_plan: bool,
+    may_start: bool,
+    may_log_session: bool,
+    may_start_review: bool,
+    may_record_review: bool,
+    may_request_continuation: bool,
+    may_decide_continuation: bool,
+    may_end: bool,
+    may_request_end: bool,
+    may_set_life_limiting: bool,
+    life_limiting: bool,
+    plan_pdf: bool,
+    end_letter: bool,
+    end_reasons: Vec<(&'static str, String)>,
+    welfare_checks: Vec<(String, String)>,
+    may_log_welfare: bool,
+    concerns: Vec<(String, String, String)>,
+    may_raise_concern: bool,
+    show_special: bool,
+    may_work_case: bool,
+    send: Option<mns_domain::provision::SendDetails>,
+    episodes: Vec<(String, String, String, String)>,
+    invoices: Vec<(String, String, String, String, String)>,
+    coding: Option<(String, Vec<String>)>,
+    may_upload_attendance: bool,
+}
+
+/// Pence as pounds: `£1,250.00`.
+pub fn pounds(pence: i64) -> String {
+    let whole = (pence / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("£{grouped}.{:02}", pence % 100)
+}
+
+/// An invoice's status in words.
+pub fn invoice_status(status: &str) -> String {
+    match status {
+        "held" => "Held: evidence missing",
+        "payable" => "Ready to pay",
+        "paid" => "Paid",
+        other => other,
+    }
+    .to_string()
+}
+
+fn outcome_label(kind: &str) -> &'static str {
+    match kind {
+        "delivered" => "Delivered",
+        "cancelled_by_family" => "Cancelled by the family",
+        "cancelled_by_provider" => "Cancelled by the provider",
+        "refused" => "Refused",
+        _ => "Unknown",
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn component_line(c: &Component) -> String {
+    match c {
+        Component::ReintegrationPlan { text } => format!("{}: {text}", c.label()),
+        Component::OnlineLearning {
+            provider,
+            hours_per_week,
+        } => {
+            format!("{} ({provider}): {hours_per_week} hours a week", c.label())
+        }
+        _ => format!("{}: {} hours a week", c.label(), c.hours_per_week()),
+    }
+}
+
+pub(super) async fn case_page(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    values: Values,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let view: CaseView = state.app.view_case(&user.actor, id).await?;
+    let role = user.actor.role();
+    let case = view.case();
+    let s = view.state;
+    let running = matches!(
+        s,
+        CaseState::InProvision
+            | CaseState::Review
+            | CaseState::ContinuationRequested
+            | CaseState::Continued
+    );
+    let today = state.app.today();
+    let mut facts = vec![("Referral date", long_date(case.referral_date))];
+    match case.provision_start {
+        Some(start) => facts.push((
+            "Provision started",
+            format!(
+                "{} ({} days after the referral)",
+                long_date(start),
+                (start - case.referral_date).num_days()
+            ),
+        )),
+        None if s != CaseState::Ended => facts.push((
+            "Waiting for provision",
+            format!(
+                "{} days since the referral",
+                (today - case.referral_date).num_days()
+            ),
+        )),
+        None => {}
+    }
+    if let (Some(start), Some(end)) = (case.period_start, case.period_end) {
+        facts.push((
+            "Period",
+            format!(
+                "{} ({} to {})",
+                case.period_number,
+                long_date(start),
+                long_date(end)
+            ),
+        ));
+    }
+    if let Some(d) = case.review_due {
+        let done = case
+            .review_held_on
+            .map(|h| format!(", held {}", long_date(h)))
+            .unwrap_or_default();
+        facts.push(("Review due by", format!("{}{done}", long_date(d))));
+    }
+    if let Some(d) = case.continuation_due {
+        facts.push(("Continuation request due by", long_date(d)));
+    }
+    if let (Some(h), Some(f)) = (case.hours_per_week, case.full_time_hours) {
+        facts.push(("Hours a week", format!("{h} of a full-time week of {f}")));
+    }
+    if let Some(reason) = &case.end_reason {
+        let label = EndReason::parse(reason)
+            .map(|r| capitalised(r.label()))
+            .unwrap_or_default();
+        facts.push((
+            "Ended",
+            format!(
+                "{}: {label}",
+                case.ended_at
+                    .map(mns_domain::calendar::format_uk_datetime)
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    let mut flags = Vec::new();
+    if view.non_engagement {
+        flags.push(
+            "Sessions show repeated cancellations or refusals: a review is proposed (MN-PROV-3)"
+                .to_string(),
+        );
+    }
+    if view.no_continuation {
+        flags.push("The continuation request was due and has not come: this case is flagged for ending (MN-CONT-3)".to_string());
+    }
+    if running && case.review_held_on.is_none() && case.review_due.is_some_and(|d| d < today) {
+        flags.push("The review is overdue".to_string());
+    }
+    let package = view
+        .plan
+        .as_ref()
+        .map(|p| p.package.components.iter().map(component_line).collect())
+        .unwrap_or_default();
+    let show_special = matches!(
+        role,
+        Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School
+    );
+    let (send, episodes) = if show_special {
+        (
+            state.app.send_details(&user.actor, &case.id).await?,
+            state
+                .app
+                .episodes(&user.actor, &case.id)
+                .await?
+                .into_iter()
+                .map(|e| {
+                    let day = |d: &str| {
+                        NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                            .map(long_date)
+                            .unwrap_or_default()
+                    };
+                    (
+                        e.hospital,
+                        e.hospital_school,
+                        day(&e.admitted_on),
+                        e.discharge_on.as_deref().map(day).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        )
+    } else {
+        (None, Vec::new())
+    };
+    let invoices = if matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor) {
+        state
+            .app
+            .case_invoices(&user.actor, &case.id)
+            .await?
+            .into_iter()
+            .map(|l| {
+                (
+                    l.invoice.reference.clone(),
+                    l.invoice.hospital.clone(),
+                    pounds(l.invoice.amount_pence),
+                    invoice_status(&l.invoice.status),
+                    l.missing.join(", "),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let coding = state
+        .app
+        .case_coding_mismatches(&user.actor, &case.id, &state.document_keys)
+        .await?
+        .map(|(document, mismatches)| {
+            (
+                document.filename,
+                mismatches
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{} {}: coded {} ({})",
+                            m.session.date.format("%a %-d %b %Y"),
+                            if m.session.half.as_str() == "AM" {
+                                "morning"
+                            } else {
+                                "afternoon"
+                            },
+                            m.code.as_str(),
+                            m.code.description()
+                        )
+                    })
+                    .collect(),
+            )
+        });
+    let council_or_school = matches!(
+        role,
+        Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School
+    );
+    let page = CasePage {
+        chrome: Chrome::signed_in(state, user, "/cases")
+            .with_errors(&FormState::with(errors.clone())),
+        form: FormState::with(errors.clone()),
+        errors,
+        values,
+        id: case.id.clone(),
+        pupil: view.line.pupil_name.clone(),
+        school: view.line.school_name.clone(),
+        state: s.label(),
+        tag: tag(s),
+        facts,
+        flags,
+        package,
+        has_plan: view.plan.is_some(),
+        plan_final: case.plan_finalised_at.is_some(),
+        events: view
+            .events
+            .iter()
+            .map(|e| EventRow {
+                when: chrono::DateTime::parse_from_rfc3339(&e.at)
+                    .map(|t| {
+                        mns_domain::calendar::format_uk_datetime(t.with_timezone(&chrono::Utc))
+                    })
+                    .unwrap_or_default(),
+                what: match (&e.to_state, council_or_school) {
+                    (_, true) => e.note.clone(),
+                    (Some(to), false) => CaseState::parse(to)
+                        .map(|s| s.label().to_string())
+                        .unwrap_or_default(),
+                    (None, false) => String::new(),
+                },
+            })
+            .collect(),
+        sessions: view
+            .sessions
+            .iter()
+            .map(|x| SessionRow {
+                held_on: NaiveDate::parse_from_str(&x.held_on, "%Y-%m-%d")
+                    .map(short)
+                    .unwrap_or_default(),
+                outcome: outcome_label(&x.outcome),
+                hours: format!("{}", x.hours),
+                note: x.note.clone(),
+            })
+            .collect(),
+        reviews: view
+            .reviews
+            .iter()
+            .map(|(_, b)| ReviewRow {
+                held_on: b.held_on.map(long_date).unwrap_or_default(),
+                by: if b.held_by_school {
+                    "the school"
+                } else {
+                    "the Medical Needs Service"
+                },
+                progress: b.progress.clone(),
+                amendments: b.amendments.clone(),
+                steps: b.steps.iter().map(|s| s.label()).collect(),
+                plan: b.reintegration_plan.clone(),
+            })
+            .collect(),
+        continuations: view
+            .continuations
+            .iter()
+            .map(|c| ContinuationRow {
+                submitted: chrono::DateTime::parse_from_rfc3339(&c.submitted_at)
+                    .map(|t| {
+                        mns_domain::calendar::format_uk_datetime(t.with_timezone(&chrono::Utc))
+                    })
+                    .unwrap_or_default(),
+                evidence: c
+                    .evidence_dated
+                    .as_deref()
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .map(long_date)
+                    .unwrap_or_default(),
+                attendance: c.has_attendance != 0,
+                plan: c.has_updated_plan != 0,
+                note: c.note.clone(),
+                decision: match c.decision.as_deref() {
+                    Some("agreed") => "Agreed".into(),
+                    Some("declined") => {
+                        format!("Declined: {}", c.reason.clone().unwrap_or_default())
+                    }
+                    _ => "Waiting for the coordinator".into(),
+                },
+            })
+            .collect(),
+        end_requests: view
+            .end_requests
+            .iter()
+            .map(|r| {
+                (
+                    r.stops_on
+                        .as_deref()
+                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                        .map(long_date)
+                        .unwrap_or_default(),
+                    r.reason.clone(),
+                    r.early != 0,
+                    if r.status == "open" { "Open" } else { "Closed" },
+                )
+            })
+            .collect(),
+        may_write_plan: matches!(role, Role::Coordinator | Role::School)
+            && matches!(s, CaseState::Accepted | CaseState::Planning)
+            && case.plan_finalised_at.is_none(),
+        may_start: role == Role::Coordinator
+            && s == CaseState::Planning
+            && case.plan_finalised_at.is_some(),
+        may_log_session: matches!(role, Role::Provider | Role::Coordinator) && running,
+        may_start_review: matches!(role, Role::Coordinator | Role::School)
+            && matches!(s, CaseState::InProvision | CaseState::Continued),
+        may_record_review: matches!(role, Role::Coordinator | Role::School)
+            && s == CaseState::Review,
+        may_request_continuation: role == Role::School
+            && matches!(
+                s,
+                CaseState::InProvision | CaseState::Review | CaseState::Continued
+            ),
+        may_decide_continuation: role == Role::Coordinator && s == CaseState::ContinuationRequested,
+        may_end: role == Role::Coordinator && s != CaseState::Ended,
+        may_request_end: mns_domain::provision::may_request_end(role) && s != CaseState::Ended,
+        may_set_life_limiting: role == Role::Coordinator && s != CaseState::Ended,
+        life_limiting: case.life_limiting,
+        plan_pdf: case.plan_finalised_at.is_some()
+            && matches!(
+                role,
+                Role::Coordinator
+                    | Role::Caseworker
+                    | Role::Auditor
+                    | Role::School
+                    | Role::Parent
+                    | Role::HealthProfessional
+            ),
+        end_letter: case.end_reason.is_some()
+            && matches!(
+                role,
+                Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School | Role::Parent
+            ),
+        end_reasons: EndReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), capitalised(r.label())))
+            .collect(),
+        welfare_checks: view
+            .welfare_checks
+            .iter()
+            .map(|w| {
+                (
+                    NaiveDate::parse_from_str(&w.checked_on, "%Y-%m-%d")
+                        .map(long_date)
+                        .unwrap_or_default(),
+                    w.notes.clone(),
+                )
+            })
+            .collect(),
+        may_log_welfare: role == Role::School && s != CaseState::Ended,
+        concerns: view
+            .concerns
+            .iter()
+            .map(|c| {
+                (
+                    chrono::DateTime::parse_from_rfc3339(&c.raised_at)
+                        .map(|t| {
+                            mns_domain::calendar::format_uk_datetime(t.with_timezone(&chrono::Utc))
+                        })
+                        .unwrap_or_default(),
+                    c.sent_to_dsl.clone(),
+                    c.concern.clone(),
+                )
+            })
+            .collect(),
+        may_raise_concern: mns_domain::provision::may_raise_concern(role) && s != CaseState::Ended,
+        show_special,
+        may_work_case: matches!(role, Role::Coordinator | Role::Caseworker)
+            && s != CaseState::Ended,
+        send,
+        episodes,
+        invoices,
+        coding,
+        may_upload_attendance: matches!(role, Role::Coordinator | Role::Caseworker | Role::School)
+            && case.provision_start.is_some(),
+    };
+    Ok(render(&page))
+}
+
+/// `GET /cases/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    case_page(&state, &user, &id, Values::default(), Vec::new()).await
+}

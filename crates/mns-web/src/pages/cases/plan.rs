@@ -1,0 +1,293 @@
+//! Part A of the Planning and Review Record: the planning meeting's form (MN-PLAN-1..4).
+
+use super::*;
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::pages::{Chrome, FormState, PageResult, render};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mns_app::cases::CaseView;
+use mns_app::{AppError, FieldError};
+use mns_domain::identity::Role;
+use mns_domain::provision::record::{Attendee, PartA};
+use mns_domain::provision::{
+    Action, AttendeeKind, Component, HLSA_READINESS_STATEMENT, MeetingPlace, Package,
+};
+
+/// Attendee rows on the form.
+const ATTENDEE_ROWS: usize = 6;
+/// Action rows on the forms.
+pub(super) const ACTION_ROWS: usize = 4;
+
+fn kind_key(kind: AttendeeKind) -> String {
+    crate::pages::referral_form::questions::key(kind)
+}
+
+#[derive(Template)]
+#[template(path = "case_plan.html")]
+struct PlanPage {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    values: Values,
+    id: String,
+    pupil: String,
+    kinds: Vec<(String, &'static str)>,
+    attendee_rows: Vec<usize>,
+    action_rows: Vec<usize>,
+    readiness: &'static str,
+}
+
+fn plan_values(plan: &PartA) -> Values {
+    let mut v = Values::default();
+    v.set_date("meeting_date", plan.meeting_date);
+    if let Some(place) = plan.place {
+        v.set("place", crate::pages::referral_form::questions::key(place));
+    }
+    for (i, a) in plan.attendees.iter().enumerate() {
+        v.set(&format!("attendee_{}_kind", i + 1), kind_key(a.kind));
+        v.set(&format!("attendee_{}_name", i + 1), a.name.clone());
+    }
+    v.set("learning_needs", plan.learning_needs.clone());
+    v.set("expectations", plan.expectations.clone());
+    for c in &plan.package.components {
+        match c {
+            Component::Hlsa { hours_per_week } => v.set("hlsa_hours", hours_per_week.to_string()),
+            Component::OnlineLearning {
+                provider,
+                hours_per_week,
+            } => {
+                v.set("online_hours", hours_per_week.to_string());
+                v.set("online_provider", provider.clone());
+            }
+            Component::Av1Robot { hours_per_week } => {
+                v.set("robot_hours", hours_per_week.to_string())
+            }
+            Component::AlternativeProvision { hours_per_week } => {
+                v.set("ap_hours", hours_per_week.to_string())
+            }
+            Component::HomeSchoolContact { hours_per_week } => {
+                v.set("contact_hours", hours_per_week.to_string())
+            }
+            Component::ReintegrationPlan { text } => v.set("reintegration", text.clone()),
+        }
+    }
+    v.set("full_time_hours", plan.full_time_hours.to_string());
+    v.set(
+        "medical_reason",
+        plan.medical_reason.clone().unwrap_or_default(),
+    );
+    if plan.readiness_statement.is_some() {
+        v.set("readiness", "yes");
+    }
+    for (i, a) in plan.actions.iter().enumerate() {
+        v.set(
+            &format!("action_{}_description", i + 1),
+            a.description.clone(),
+        );
+        v.set(&format!("action_{}_owner", i + 1), a.owner.clone());
+        v.set_date(&format!("action_{}_due", i + 1), a.due);
+    }
+    v.set("dsl_name", plan.dsl_name.clone());
+    v.set("dsl_email", plan.dsl_email.clone());
+    v.set("joint_approach", plan.joint_approach.clone());
+    if plan.has_ehcp {
+        v.set("has_ehcp", "yes");
+    }
+    if plan.has_social_worker {
+        v.set("has_social_worker", "yes");
+    }
+    v
+}
+
+pub(super) fn read_actions(values: &Values, errors: &mut Vec<FieldError>) -> Vec<Action> {
+    let mut actions = Vec::new();
+    for i in 1..=ACTION_ROWS {
+        let description = values
+            .v(&format!("action_{i}_description"))
+            .trim()
+            .to_string();
+        let owner = values.v(&format!("action_{i}_owner")).trim().to_string();
+        let due = values.date(
+            &format!("action_{i}_due"),
+            &format!("Action {i}'s date"),
+            errors,
+        );
+        if description.is_empty() && owner.is_empty() && due.is_none() {
+            continue;
+        }
+        if description.is_empty() {
+            errors.push(FieldError::new(
+                &format!("action_{i}_description"),
+                format!("Action {i}: say what will be done"),
+            ));
+        }
+        actions.push(Action {
+            description,
+            owner,
+            due,
+        });
+    }
+    actions
+}
+
+fn read_plan(values: &Values, errors: &mut Vec<FieldError>) -> PartA {
+    let meeting_date = values.date("meeting_date", "The meeting date", errors);
+    let place = match values.v("place") {
+        "home" => Some(MeetingPlace::Home),
+        "online" => Some(MeetingPlace::Online),
+        "school" => Some(MeetingPlace::School),
+        _ => None,
+    };
+    let mut attendees = Vec::new();
+    for i in 1..=ATTENDEE_ROWS {
+        let name = values.v(&format!("attendee_{i}_name")).trim().to_string();
+        let kind = AttendeeKind::ALL
+            .into_iter()
+            .find(|k| kind_key(*k) == values.v(&format!("attendee_{i}_kind")));
+        match (kind, name.is_empty()) {
+            (None, true) => {}
+            (Some(kind), _) => attendees.push(Attendee { kind, name }),
+            (None, false) => errors.push(FieldError::new(
+                &format!("attendee_{i}_kind"),
+                format!("Attendee {i}: select in what capacity they attended"),
+            )),
+        }
+    }
+    let mut components = Vec::new();
+    if let Some(h) = values.hours("hlsa_hours", "HLSA hours", errors) {
+        components.push(Component::Hlsa { hours_per_week: h });
+    }
+    if let Some(h) = values.hours("online_hours", "Online learning hours", errors) {
+        let provider = values.v("online_provider").trim();
+        components.push(Component::OnlineLearning {
+            provider: if provider.is_empty() {
+                "Home school".into()
+            } else {
+                provider.to_string()
+            },
+            hours_per_week: h,
+        });
+    }
+    if let Some(h) = values.hours("robot_hours", "AV1 robot hours", errors) {
+        components.push(Component::Av1Robot { hours_per_week: h });
+    }
+    if let Some(h) = values.hours("ap_hours", "Alternative provision hours", errors) {
+        components.push(Component::AlternativeProvision { hours_per_week: h });
+    }
+    if let Some(h) = values.hours("contact_hours", "Home school contact hours", errors) {
+        components.push(Component::HomeSchoolContact { hours_per_week: h });
+    }
+    let reintegration = values.v("reintegration").trim();
+    if !reintegration.is_empty() {
+        components.push(Component::ReintegrationPlan {
+            text: reintegration.to_string(),
+        });
+    }
+    let full_time_hours = values
+        .hours("full_time_hours", "The full-time week", errors)
+        .unwrap_or(mns_domain::provision::record::DEFAULT_FULL_TIME_HOURS);
+    let medical_reason =
+        Some(values.v("medical_reason").trim().to_string()).filter(|r| !r.is_empty());
+    PartA {
+        meeting_date,
+        place,
+        attendees,
+        learning_needs: values.v("learning_needs").trim().to_string(),
+        expectations: values.v("expectations").trim().to_string(),
+        package: Package::new(components),
+        full_time_hours,
+        medical_reason,
+        readiness_statement: values
+            .has("readiness", "yes")
+            .then(|| HLSA_READINESS_STATEMENT.to_string()),
+        actions: read_actions(values, errors),
+        dsl_name: values.v("dsl_name").trim().to_string(),
+        dsl_email: values.v("dsl_email").trim().to_string(),
+        joint_approach: values.v("joint_approach").trim().to_string(),
+        has_ehcp: values.has("has_ehcp", "yes"),
+        has_social_worker: values.has("has_social_worker", "yes"),
+    }
+}
+
+fn plan_page(
+    state: &AppState,
+    user: &SignedIn,
+    view: &CaseView,
+    values: Values,
+    errors: Vec<FieldError>,
+) -> Response {
+    let form = FormState::with(errors.clone());
+    render(&PlanPage {
+        chrome: Chrome::signed_in(state, user, "/cases").with_errors(&form),
+        form,
+        errors,
+        values,
+        id: view.case().id.clone(),
+        pupil: view.line.pupil_name.clone(),
+        kinds: AttendeeKind::ALL
+            .iter()
+            .map(|k| (kind_key(*k), k.label()))
+            .collect(),
+        attendee_rows: (1..=ATTENDEE_ROWS).collect(),
+        action_rows: (1..=ACTION_ROWS).collect(),
+        readiness: HLSA_READINESS_STATEMENT,
+    })
+}
+
+pub(super) async fn plan_view(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+) -> Result<CaseView, AppError> {
+    if !matches!(user.actor.role(), Role::Coordinator | Role::School) {
+        return Err(AppError::NotFound);
+    }
+    state.app.view_case(&user.actor, id).await
+}
+
+/// `GET /cases/{id}/plan`: Part A of the record.
+pub async fn plan_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let view = plan_view(&state, &user, &id).await?;
+    if view.case().plan_finalised_at.is_some() {
+        return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
+    }
+    let values = plan_values(view.plan.as_ref().unwrap_or(&PartA::default()));
+    Ok(plan_page(&state, &user, &view, values, Vec::new()))
+}
+
+/// `POST /cases/{id}/plan`: saves Part A as a draft, or finalises it.
+pub async fn save_plan(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let view = plan_view(&state, &user, &id).await?;
+    let values = Values::parse(&body);
+    let mut errors = Vec::new();
+    let plan = read_plan(&values, &mut errors);
+    let finalise = values.v("finalise") == "yes";
+    let result = if errors.is_empty() {
+        state.app.save_plan(&user.actor, &id, plan, finalise).await
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    match result {
+        Ok(()) if finalise => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}/plan")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut response = plan_page(&state, &user, &view, values, errors);
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,111 @@
+//! Part B of the record: the review's form (MN-REV-1, MN-REV-2).
+
+use super::plan::{ACTION_ROWS, plan_view, read_actions};
+use super::*;
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::pages::{Chrome, FormState, PageResult, render};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mns_app::cases::CaseView;
+use mns_app::{AppError, FieldError};
+use mns_domain::identity::Role;
+use mns_domain::provision::record::PartB;
+use mns_domain::provision::{CaseState, ReintegrationStep};
+
+#[derive(Template)]
+#[template(path = "case_review.html")]
+struct ReviewPage {
+    chrome: Chrome,
+    form: FormState,
+    errors: Vec<FieldError>,
+    values: Values,
+    id: String,
+    pupil: String,
+    steps: Vec<(String, &'static str)>,
+    action_rows: Vec<usize>,
+}
+
+fn review_page(
+    state: &AppState,
+    user: &SignedIn,
+    view: &CaseView,
+    values: Values,
+    errors: Vec<FieldError>,
+) -> Response {
+    let form = FormState::with(errors.clone());
+    render(&ReviewPage {
+        chrome: Chrome::signed_in(state, user, "/cases").with_errors(&form),
+        form,
+        errors,
+        values,
+        id: view.case().id.clone(),
+        pupil: view.line.pupil_name.clone(),
+        steps: ReintegrationStep::ALL
+            .iter()
+            .map(|s| (crate::pages::referral_form::questions::key(*s), s.label()))
+            .collect(),
+        action_rows: (1..=ACTION_ROWS).collect(),
+    })
+}
+
+/// `GET /cases/{id}/review`: Part B of the record.
+pub async fn review_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let view = plan_view(&state, &user, &id).await?;
+    if view.state != CaseState::Review {
+        return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
+    }
+    Ok(review_page(
+        &state,
+        &user,
+        &view,
+        Values::default(),
+        Vec::new(),
+    ))
+}
+
+/// `POST /cases/{id}/review`: records Part B.
+pub async fn save_review(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let view = plan_view(&state, &user, &id).await?;
+    let values = Values::parse(&body);
+    let mut errors = Vec::new();
+    let held_on = values.date("held_on", "The review date", &mut errors);
+    let part_b = PartB {
+        held_on,
+        held_by_school: user.actor.role() == Role::School,
+        progress: values.v("progress").trim().to_string(),
+        amendments: values.v("amendments").trim().to_string(),
+        steps: ReintegrationStep::ALL
+            .into_iter()
+            .filter(|s| values.has("steps", &crate::pages::referral_form::questions::key(*s)))
+            .collect(),
+        reintegration_plan: values.v("reintegration_plan").trim().to_string(),
+        actions: read_actions(&values, &mut errors),
+    };
+    let result = if errors.is_empty() {
+        state.app.record_review(&user.actor, &id, part_b).await
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let mut response = review_page(&state, &user, &view, values, errors);
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
