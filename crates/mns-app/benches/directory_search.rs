@@ -11,9 +11,9 @@
 //! size, `MNS_BENCH_RUNS` the number of timed runs per query, and `MNS_BENCH_KEEP=1` to keep
 //! both databases afterwards, printing where they are, for `EXPLAIN`).
 
+use mns_app::demo::directory::generate_directory;
 use mns_app::directory::parse_search;
 use mns_app::{App, Backend, Settings, system_actor};
-use mns_domain::directory::generate::generate_directory;
 use mns_domain::directory::search::SearchQuery;
 use mns_domain::directory::taxonomy::builtin_terms;
 use mns_domain::directory::{Organization, Service};

@@ -152,10 +152,10 @@ impl App {
 
 #[cfg(test)]
 mod tests {
+    use crate::demo::directory::generate_directory;
     use crate::directory::parse_search;
     use crate::{App, Settings, system_actor};
     use mns_domain::directory::ServiceStatus;
-    use mns_domain::directory::generate::generate_directory;
     use mns_domain::directory::index::SearchUnit;
     use mns_domain::directory::search::SearchQuery;
     use mns_domain::directory::taxonomy::builtin_terms;

@@ -9,7 +9,6 @@
 //! - [`glossary`]: plain English for the acronyms families meet.
 
 pub mod diff;
-pub mod generate;
 pub mod glossary;
 pub mod import;
 pub mod index;

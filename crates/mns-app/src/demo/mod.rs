@@ -1,6 +1,8 @@
 //! The demo dataset: schools, users of every role, pupils and links, term calendars: enough
 //! to walk every page. Created once, on the first start of `mns demo` in a data directory.
-//! Every name here is invented.
+//! Every name here is invented. The Local Offer's generated directory is in [`directory`].
+
+pub mod directory;
 
 use crate::identity::users::NewUser;
 use crate::{Actor, App, AppError, AppResult, system_actor};
@@ -70,7 +72,7 @@ const SCHOOLS: [(&str, &str, &str, &str, &str, &str); 5] = [
 ];
 
 /// Postcode districts with their centroids, for the demo's distance search.
-const DEMO_OUTCODES: &str = include_str!("../data/uk-outcodes.csv");
+const DEMO_OUTCODES: &str = include_str!("../../data/uk-outcodes.csv");
 /// How many Local Offer services the demo generates.
 pub const DEMO_SERVICES: usize = 300;
 
@@ -336,8 +338,7 @@ impl App {
         self.ensure_directory_taxonomies().await?;
         self.import_postcodes(&system, DEMO_OUTCODES.as_bytes())
             .await?;
-        let generated =
-            mns_domain::directory::generate::generate_directory(DEMO_SERVICES, 2026, self.today());
+        let generated = directory::generate_directory(DEMO_SERVICES, 2026, self.today());
         self.import_directory(
             &system,
             &generated.organizations,

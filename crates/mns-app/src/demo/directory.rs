@@ -10,11 +10,13 @@
 
 use chrono::{Days, NaiveDate, NaiveTime, Weekday};
 
-use super::model::{
+use mns_domain::directory::model::{
     Accessibility, Address, Contact, CostOption, Funding, Language, LocalOfferAnswers, Location,
     Organization, Phone, Schedule, Service, ServiceArea, ServiceAtLocation, ServiceStatus,
 };
-use super::taxonomy::{CATEGORY_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY, term_id};
+use mns_domain::directory::taxonomy::{
+    CATEGORY_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY, term_id,
+};
 
 /// A generated directory: organisations and the services they run.
 #[derive(Debug, Clone, PartialEq)]
@@ -1570,9 +1572,9 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::directory::search::Point;
-    use crate::directory::taxonomy::builtin_terms;
-    use crate::directory::{check_service, is_uuid, review_overdue};
+    use mns_domain::directory::search::Point;
+    use mns_domain::directory::taxonomy::builtin_terms;
+    use mns_domain::directory::{check_service, is_uuid, review_overdue};
     use std::collections::{BTreeMap, HashSet};
 
     fn today() -> NaiveDate {
