@@ -2,7 +2,7 @@
 //! the referral, kept encrypted like any document, and read whenever the coordinator looks, so
 //! the figures the checks use (MN-ABS-1) always come from the file itself.
 
-use crate::documents::{DocumentAccess, DocumentKeys};
+use crate::documents::DocumentAccess;
 use crate::referrals::{REFERRAL_ATTENDANCE, ReferralView};
 use crate::{Actor, App, AppError, AppResult};
 use mns_domain::attendance::{
@@ -49,7 +49,6 @@ impl App {
         referral_id: &str,
         filename: &str,
         bytes: &[u8],
-        keys: &DocumentKeys,
     ) -> AppResult<DocumentMeta> {
         if !self
             .may_use_documents(
@@ -78,15 +77,8 @@ impl App {
                 ),
             ));
         }
-        self.store_document(
-            actor,
-            REFERRAL_ATTENDANCE,
-            referral_id,
-            filename,
-            bytes,
-            keys,
-        )
-        .await
+        self.store_document(actor, REFERRAL_ATTENDANCE, referral_id, filename, bytes)
+            .await
     }
 
     /// The referral's latest attendance export, read for its pupil (matched by UPN, or the only
@@ -95,7 +87,6 @@ impl App {
         &self,
         actor: &Actor,
         view: &ReferralView,
-        keys: &DocumentKeys,
     ) -> AppResult<Option<ReferralAttendance>> {
         let documents = self
             .list_documents(actor, REFERRAL_ATTENDANCE, &view.record.id)
@@ -103,7 +94,7 @@ impl App {
         let Some(latest) = documents.into_iter().max_by_key(|d| d.uploaded_at) else {
             return Ok(None);
         };
-        let (document, bytes) = self.read_document(actor, &latest.id, keys).await?;
+        let (document, bytes) = self.read_document(actor, &latest.id).await?;
         let export = read(&bytes)?;
         let upn = view
             .form
@@ -168,7 +159,6 @@ impl App {
         case_id: &str,
         filename: &str,
         bytes: &[u8],
-        keys: &DocumentKeys,
     ) -> AppResult<DocumentMeta> {
         if !self
             .may_use_documents(actor, CASE_ATTENDANCE, case_id, DocumentAccess::Upload)
@@ -187,7 +177,7 @@ impl App {
                 ),
             ));
         }
-        self.store_document(actor, CASE_ATTENDANCE, case_id, filename, bytes, keys)
+        self.store_document(actor, CASE_ATTENDANCE, case_id, filename, bytes)
             .await
     }
 
@@ -208,7 +198,6 @@ impl App {
         &self,
         actor: &Actor,
         case_id: &str,
-        keys: &DocumentKeys,
     ) -> AppResult<
         Option<(
             DocumentMeta,
@@ -231,7 +220,7 @@ impl App {
         let Some(latest) = documents.into_iter().max_by_key(|d| d.uploaded_at) else {
             return Ok(None);
         };
-        let (document, bytes) = self.read_document(actor, &latest.id, keys).await?;
+        let (document, bytes) = self.read_document(actor, &latest.id).await?;
         let export = read(&bytes)?;
         let upn = self.case_pupil_upn(case_id).await?;
         let Some(pupil) = export

@@ -494,14 +494,13 @@ impl App {
         record_id: &str,
         filename: &str,
         bytes: &[u8],
-        keys: &DocumentKeys,
     ) -> AppResult<DocumentMeta> {
         self.require_document_access(actor, record_type, record_id, DocumentAccess::Upload)
             .await?;
         let kind = DocumentKind::sniff(filename, bytes, DEFAULT_MAX_DOCUMENT_BYTES)
             .map_err(|e| AppError::invalid("document", e.to_string()))?;
         let id = new_id();
-        let sealed = seal(keys, &id, bytes)?;
+        let sealed = seal(&self.document_keys, &id, bytes)?;
         let meta = DocumentMeta {
             id,
             record_type: record_type.to_string(),
@@ -546,7 +545,6 @@ impl App {
         &self,
         actor: &Actor,
         id: &str,
-        keys: &DocumentKeys,
     ) -> AppResult<(DocumentMeta, Vec<u8>)> {
         let record = self
             .store
@@ -561,7 +559,7 @@ impl App {
         )
         .await?;
         // Decrypt first, so the trail records only downloads that happened.
-        let content = open(keys, &record)?;
+        let content = open(&self.document_keys, &record)?;
         let mut tx = self.store.begin().await?;
         self.audit(
             &mut tx,
@@ -594,7 +592,8 @@ impl App {
     /// system). Content is not read or rewritten. Returns how many were re-wrapped; running it
     /// again is harmless, and needed if an instance still configured with the old current key
     /// uploaded meanwhile.
-    pub async fn rewrap_documents(&self, keys: &DocumentKeys) -> AppResult<usize> {
+    pub async fn rewrap_documents(&self) -> AppResult<usize> {
+        let keys = self.document_keys.clone();
         let current = &keys.current;
         let actor = system_actor("cli");
         let mut after: Option<String> = None;
@@ -610,7 +609,7 @@ impl App {
             after = Some(last.id.clone());
             let mut changes = Vec::new();
             for stored in page.iter().filter(|k| k.key_id != current.id) {
-                let data_key = unwrap(keys, &stored.id, &stored.key_id, &stored.wrapped_key)?;
+                let data_key = unwrap(&keys, &stored.id, &stored.key_id, &stored.wrapped_key)?;
                 changes.push((stored, wrap(current, &stored.id, &data_key)?));
             }
             if !changes.is_empty() {
@@ -722,7 +721,7 @@ mod tests {
         }
         tx.commit().await.unwrap();
         Fixture {
-            app: App::new(store, Settings::new("http://localhost")),
+            app: App::new(store, Settings::new("http://localhost")).with_document_keys(keys()),
             _db: db,
             coordinator,
             school_a,
@@ -731,9 +730,9 @@ mod tests {
         }
     }
 
-    async fn upload(f: &Fixture, keys: &DocumentKeys) -> DocumentMeta {
+    async fn upload(f: &Fixture) -> DocumentMeta {
         f.app
-            .store_document(&f.school_a, "pupil", "pupil-a", "letter.pdf", LETTER, keys)
+            .store_document(&f.school_a, "pupil", "pupil-a", "letter.pdf", LETTER)
             .await
             .unwrap()
     }
@@ -748,18 +747,14 @@ mod tests {
     #[tokio::test]
     async fn a_document_round_trips_and_its_upload_and_download_are_audited() {
         let f = fixture().await;
-        let meta = upload(&f, &keys()).await;
+        let meta = upload(&f).await;
         assert_eq!(meta.kind, DocumentKind::Pdf);
         assert_eq!(meta.filename, "letter.pdf");
         assert_eq!(meta.size, i64::try_from(LETTER.len()).unwrap());
         assert_eq!(meta.key_id, "k1");
         assert_eq!(meta.uploaded_by, "school-a");
 
-        let (read, content) = f
-            .app
-            .read_document(&f.coordinator, &meta.id, &keys())
-            .await
-            .unwrap();
+        let (read, content) = f.app.read_document(&f.coordinator, &meta.id).await.unwrap();
         assert_eq!(read, meta);
         assert_eq!(content, LETTER);
         assert_eq!(
@@ -792,7 +787,7 @@ mod tests {
     #[tokio::test]
     async fn the_stored_ciphertext_does_not_contain_the_plaintext() {
         let f = fixture().await;
-        let meta = upload(&f, &keys()).await;
+        let meta = upload(&f).await;
         let stored = f.app.store.get_document(&meta.id).await.unwrap().unwrap();
         assert_eq!(stored.ciphertext.len(), LETTER.len() + 16, "content + tag");
         assert_eq!(stored.nonce.len(), NONCE_BYTES);
@@ -806,7 +801,7 @@ mod tests {
             assert!(!haystack.windows(KEY_BYTES).any(|w| w == [1; KEY_BYTES]));
         }
         // A second upload of the same file gets its own data key and nonce.
-        let again = upload(&f, &keys()).await;
+        let again = upload(&f).await;
         let other = f.app.store.get_document(&again.id).await.unwrap().unwrap();
         assert_ne!(other.ciphertext, stored.ciphertext);
         assert_ne!(other.wrapped_key, stored.wrapped_key);
@@ -824,7 +819,7 @@ mod tests {
         let mut record = f
             .app
             .store
-            .get_document(&upload(f, &keys()).await.id)
+            .get_document(&upload(f).await.id)
             .await
             .unwrap()
             .unwrap();
@@ -844,7 +839,7 @@ mod tests {
         let untouched = store_tampered(&f, |_| {}).await;
         let (_, content) = f
             .app
-            .read_document(&f.coordinator, &untouched, &keys())
+            .read_document(&f.coordinator, &untouched)
             .await
             .unwrap();
         assert_eq!(content, LETTER, "the helper itself seals correctly");
@@ -861,11 +856,7 @@ mod tests {
         ];
         for (flip, cause) in flips {
             let id = store_tampered(&f, flip).await;
-            let err = f
-                .app
-                .read_document(&f.coordinator, &id, &keys())
-                .await
-                .unwrap_err();
+            let err = f.app.read_document(&f.coordinator, &id).await.unwrap_err();
             let message = internal_message(err);
             assert!(message.contains(cause), "{message}");
         }
@@ -874,7 +865,7 @@ mod tests {
     #[tokio::test]
     async fn a_ciphertext_moved_to_another_document_does_not_open() {
         let f = fixture().await;
-        let meta = upload(&f, &keys()).await;
+        let meta = upload(&f).await;
         let original = f.app.store.get_document(&meta.id).await.unwrap().unwrap();
         // Moved whole: the wrapped key is bound to its document too.
         let mut copy = original.clone();
@@ -882,7 +873,7 @@ mod tests {
         insert_raw(&f, &copy).await;
         let err = f
             .app
-            .read_document(&f.coordinator, &copy.meta.id, &keys())
+            .read_document(&f.coordinator, &copy.meta.id)
             .await
             .unwrap_err();
         assert!(internal_message(err).contains("does not unwrap"));
@@ -895,7 +886,7 @@ mod tests {
         insert_raw(&f, &copy).await;
         let err = f
             .app
-            .read_document(&f.coordinator, &copy.meta.id, &keys())
+            .read_document(&f.coordinator, &copy.meta.id)
             .await
             .unwrap_err();
         assert!(internal_message(err).contains("failed authentication"));
@@ -904,18 +895,22 @@ mod tests {
     #[tokio::test]
     async fn a_wrong_or_missing_key_fails_with_a_clear_cause() {
         let f = fixture().await;
-        let meta = upload(&f, &keys()).await;
+        let meta = upload(&f).await;
         let same_id_other_key = DocumentKeys::parse(&key_text("k1", 2)).unwrap();
         let err = f
             .app
-            .read_document(&f.coordinator, &meta.id, &same_id_other_key)
+            .clone()
+            .with_document_keys(same_id_other_key)
+            .read_document(&f.coordinator, &meta.id)
             .await
             .unwrap_err();
         assert!(internal_message(err).contains("does not unwrap with document key 'k1'"));
         let other_id = DocumentKeys::parse(&key_text("k2", 1)).unwrap();
         let err = f
             .app
-            .read_document(&f.coordinator, &meta.id, &other_id)
+            .clone()
+            .with_document_keys(other_id)
+            .read_document(&f.coordinator, &meta.id)
             .await
             .unwrap_err();
         assert!(internal_message(err).contains("'k1', which is not configured"));
@@ -937,17 +932,22 @@ mod tests {
         let old = keys();
         let mut ids = Vec::new();
         for _ in 0..3 {
-            ids.push(upload(&f, &old).await.id);
+            ids.push(upload(&f).await.id);
         }
         let before = f.app.store.get_document(&ids[0]).await.unwrap().unwrap();
         let rotated = old.with_new_current("k2").unwrap();
         assert_eq!(rotated.ids(), ["k2", "k1"]);
         // A document uploaded during the rotation is already under the new key.
-        ids.push(upload(&f, &rotated).await.id);
+        let during = Fixture {
+            app: f.app.clone().with_document_keys(rotated.clone()),
+            ..f
+        };
+        ids.push(upload(&during).await.id);
+        let f = during;
 
-        assert_eq!(f.app.rewrap_documents(&rotated).await.unwrap(), 3);
+        assert_eq!(f.app.rewrap_documents().await.unwrap(), 3);
         assert_eq!(
-            f.app.rewrap_documents(&rotated).await.unwrap(),
+            f.app.rewrap_documents().await.unwrap(),
             0,
             "a second run has nothing to do"
         );
@@ -962,7 +962,9 @@ mod tests {
         for id in &ids {
             let (meta, content) = f
                 .app
-                .read_document(&f.coordinator, id, &new_only)
+                .clone()
+                .with_document_keys(new_only.clone())
+                .read_document(&f.coordinator, id)
                 .await
                 .unwrap();
             assert_eq!(meta.key_id, "k2");
@@ -971,7 +973,9 @@ mod tests {
         // The old key alone no longer opens them.
         assert!(
             f.app
-                .read_document(&f.coordinator, &ids[0], &old)
+                .clone()
+                .with_document_keys(old)
+                .read_document(&f.coordinator, &ids[0])
                 .await
                 .is_err()
         );
@@ -988,18 +992,24 @@ mod tests {
     #[tokio::test]
     async fn rotation_without_the_old_key_stops_with_a_clear_cause() {
         let f = fixture().await;
-        upload(&f, &keys()).await;
+        upload(&f).await;
         let unrelated = DocumentKeys::parse(&key_text("k2", 2)).unwrap();
-        let err = f.app.rewrap_documents(&unrelated).await.unwrap_err();
+        let err = f
+            .app
+            .clone()
+            .with_document_keys(unrelated)
+            .rewrap_documents()
+            .await
+            .unwrap_err();
         assert!(internal_message(err).contains("'k1', which is not configured"));
     }
 
     #[tokio::test]
     async fn a_school_user_cannot_reach_another_schools_pupils_documents() {
         let f = fixture().await;
-        let meta = upload(&f, &keys()).await;
+        let meta = upload(&f).await;
         assert!(matches!(
-            f.app.read_document(&f.school_b, &meta.id, &keys()).await,
+            f.app.read_document(&f.school_b, &meta.id).await,
             Err(AppError::NotFound)
         ));
         assert!(matches!(
@@ -1008,27 +1018,18 @@ mod tests {
         ));
         assert!(matches!(
             f.app
-                .store_document(&f.school_b, "pupil", "pupil-a", "x.pdf", LETTER, &keys())
+                .store_document(&f.school_b, "pupil", "pupil-a", "x.pdf", LETTER)
                 .await,
             Err(AppError::NotFound)
         ));
         // A missing document and a missing pupil look the same.
         assert!(matches!(
-            f.app
-                .read_document(&f.school_b, "no-such-id", &keys())
-                .await,
+            f.app.read_document(&f.school_b, "no-such-id").await,
             Err(AppError::NotFound)
         ));
         assert!(matches!(
             f.app
-                .store_document(
-                    &f.school_a,
-                    "pupil",
-                    "no-such-pupil",
-                    "x.pdf",
-                    LETTER,
-                    &keys()
-                )
+                .store_document(&f.school_a, "pupil", "no-such-pupil", "x.pdf", LETTER)
                 .await,
             Err(AppError::NotFound)
         ));
@@ -1037,16 +1038,11 @@ mod tests {
     #[tokio::test]
     async fn mn_role_6_read_only_roles_may_read_but_not_upload() {
         let f = fixture().await;
-        let meta = upload(&f, &keys()).await;
-        assert!(
-            f.app
-                .read_document(&f.auditor, &meta.id, &keys())
-                .await
-                .is_ok()
-        );
+        let meta = upload(&f).await;
+        assert!(f.app.read_document(&f.auditor, &meta.id).await.is_ok());
         assert!(matches!(
             f.app
-                .store_document(&f.auditor, "pupil", "pupil-a", "x.pdf", LETTER, &keys())
+                .store_document(&f.auditor, "pupil", "pupil-a", "x.pdf", LETTER)
                 .await,
             Err(AppError::NotFound)
         ));
@@ -1057,14 +1053,7 @@ mod tests {
         let f = fixture().await;
         assert!(matches!(
             f.app
-                .store_document(
-                    &f.coordinator,
-                    "referral",
-                    "pupil-a",
-                    "x.pdf",
-                    LETTER,
-                    &keys()
-                )
+                .store_document(&f.coordinator, "referral", "pupil-a", "x.pdf", LETTER)
                 .await,
             Err(AppError::NotFound)
         ));
@@ -1075,14 +1064,7 @@ mod tests {
         let f = fixture().await;
         let err = f
             .app
-            .store_document(
-                &f.school_a,
-                "pupil",
-                "pupil-a",
-                "notes.docx",
-                LETTER,
-                &keys(),
-            )
+            .store_document(&f.school_a, "pupil", "pupil-a", "notes.docx", LETTER)
             .await
             .unwrap_err();
         let AppError::Invalid(problems) = err else {
@@ -1113,7 +1095,6 @@ mod tests {
                 "pupil-a",
                 "C:\\Users\\me\\\"letter\"\r\n.pdf",
                 LETTER,
-                &keys(),
             )
             .await
             .unwrap();

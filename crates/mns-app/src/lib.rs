@@ -138,6 +138,8 @@ pub struct App {
     pub clock: Clock,
     /// This instance's directory search index.
     pub(crate) directory_index: Arc<directory_index::DirectoryIndex>,
+    /// The keys that encrypt documents at rest ([`App::with_document_keys`]).
+    pub(crate) document_keys: Arc<documents::DocumentKeys>,
 }
 
 /// Who is acting, and from where.
@@ -212,14 +214,32 @@ impl AppError {
 }
 
 impl App {
-    /// An application over `store` with `settings` and the system clock.
+    /// An application over `store` with `settings` and the system clock. Documents are
+    /// encrypted with a fresh random key until [`App::with_document_keys`] gives the configured
+    /// ones (the binary always does; a fresh key suits tests only, since nothing it sealed
+    /// opens after a restart).
     pub fn new(store: Store, settings: Settings) -> App {
         App {
             store,
             settings: Arc::new(settings),
             clock: Clock::System,
             directory_index: Arc::default(),
+            document_keys: Arc::new(
+                documents::DocumentKeys::generate("generated")
+                    .unwrap_or_else(|e| panic!("the system's random source failed: {e}")),
+            ),
         }
+    }
+
+    /// This application with the document keys from configuration (`MNS_DOCUMENT_KEYS`).
+    pub fn with_document_keys(mut self, keys: documents::DocumentKeys) -> App {
+        self.document_keys = Arc::new(keys);
+        self
+    }
+
+    /// The keys documents are encrypted with.
+    pub fn document_keys(&self) -> &documents::DocumentKeys {
+        &self.document_keys
     }
 
     /// The current instant.

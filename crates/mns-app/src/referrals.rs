@@ -570,7 +570,6 @@ impl App {
         actor: &Actor,
         id: &str,
         outcome: DecisionOutcome,
-        keys: &crate::documents::DocumentKeys,
     ) -> AppResult<DecisionRecord> {
         if actor.role() != Role::Coordinator {
             return Err(AppError::NotFound);
@@ -593,7 +592,7 @@ impl App {
                 "Decide first whether this is the same child as the existing record with this UPN",
             ));
         }
-        let attendance = self.referral_attendance(actor, &view, keys).await?;
+        let attendance = self.referral_attendance(actor, &view).await?;
         let checks = self
             .checks_for(actor, &view, attendance.as_ref().map(|a| &a.evidence))
             .await?;

@@ -136,10 +136,7 @@ pub async fn checks(
     Ok(Json(ChecksBody {
         policy_version: state.app.policy().version.clone(),
         checks: {
-            let attendance = state
-                .app
-                .referral_attendance(&actor, &view, &state.document_keys)
-                .await?;
+            let attendance = state.app.referral_attendance(&actor, &view).await?;
             state
                 .app
                 .checks_for(&actor, &view, attendance.as_ref().map(|a| &a.evidence))
@@ -164,10 +161,7 @@ pub async fn decide(
             format!("The decision is not valid: {e}"),
         ))
     })?;
-    let record = state
-        .app
-        .decide_referral(&actor, &id, outcome, &state.document_keys)
-        .await?;
+    let record = state.app.decide_referral(&actor, &id, outcome).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({
@@ -366,14 +360,7 @@ pub async fn upload_document(
     };
     let meta = state
         .app
-        .store_document(
-            &actor,
-            REFERRAL,
-            &id,
-            &filename,
-            &body,
-            &state.document_keys,
-        )
+        .store_document(&actor, REFERRAL, &id, &filename, &body)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -388,10 +375,7 @@ pub async fn download_document(
     ApiCaller(actor): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (meta, bytes) = state
-        .app
-        .read_document(&actor, &id, &state.document_keys)
-        .await?;
+    let (meta, bytes) = state.app.read_document(&actor, &id).await?;
     Ok(attachment(&meta, bytes))
 }
 
@@ -423,7 +407,7 @@ pub async fn upload_attendance(
         .unwrap_or_else(|| "attendance.csv".into());
     let meta = state
         .app
-        .attach_attendance(&actor, &id, &filename, &body, &state.document_keys)
+        .attach_attendance(&actor, &id, &filename, &body)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -440,11 +424,7 @@ pub async fn attendance(
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let view = state.app.view_referral(&actor, &id).await?;
-    let Some(a) = state
-        .app
-        .referral_attendance(&actor, &view, &state.document_keys)
-        .await?
-    else {
+    let Some(a) = state.app.referral_attendance(&actor, &view).await? else {
         return Ok(Json(serde_json::json!({"attached": false})));
     };
     Ok(Json(serde_json::json!({

@@ -37,26 +37,19 @@ pub struct AppState {
     pub logo: Option<Arc<(String, Vec<u8>)>>,
     /// The demo's sign-ins, shown on the sign-in page in demo mode.
     pub demo_sign_ins: Arc<Vec<mns_app::demo::DemoSignIn>>,
-    /// The keys that encrypt documents at rest.
-    pub document_keys: Arc<mns_app::documents::DocumentKeys>,
     /// The reverse proxies in front of the service: a request from one of them is from the
     /// address it names last in `X-Forwarded-For` (for the audit trail and per-address limits).
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 impl AppState {
-    /// State for `app`, with no logo, no demo help and a fresh document key (for tests; the
-    /// binary sets the configured keys).
+    /// State for `app`, with no logo and no demo help.
     pub fn new(app: App, https: bool) -> AppState {
         AppState {
             app,
             https,
             logo: None,
             demo_sign_ins: Arc::new(Vec::new()),
-            document_keys: Arc::new(
-                mns_app::documents::DocumentKeys::generate("generated")
-                    .unwrap_or_else(|e| panic!("the system's random source failed: {e}")),
-            ),
             trusted_proxies: Arc::new(Vec::new()),
         }
     }

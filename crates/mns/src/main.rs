@@ -244,7 +244,7 @@ async fn open(config: &Config) -> Result<App> {
         .migrate()
         .await
         .context("could not apply migrations")?;
-    let app = App::new(store, config.settings());
+    let app = App::new(store, config.settings()).with_document_keys(config.document_keys()?);
     // Entries written before the chain was keyed are sealed with the key, once.
     match app.seal_unkeyed_audit_entries().await {
         Ok(0) => {}
@@ -265,9 +265,8 @@ async fn run(command: Command, config: Config) -> Result<()> {
         }
         Command::Demo => {
             let app = open(&config).await?;
-            let keys = config.document_keys()?;
             let sign_ins = app
-                .load_demo(&keys)
+                .load_demo()
                 .await
                 .context("could not create the demo data")?;
             serve(app, &config, sign_ins).await
@@ -285,7 +284,7 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .await
                 .context("the database does not answer")?;
             println!("database: answers ({})", app.store.backend().name());
-            let keys = config.document_keys()?;
+            let keys = app.document_keys();
             println!(
                 "document keys: {} (new documents use '{}')",
                 keys.ids().len(),
@@ -432,8 +431,8 @@ async fn run(command: Command, config: Config) -> Result<()> {
         }
         Command::Documents(DocumentsCommand::Rewrap) => {
             let app = open(&config).await?;
-            let keys = config.document_keys()?;
-            let count = app.rewrap_documents(&keys).await.map_err(describe)?;
+            let keys = app.document_keys();
+            let count = app.rewrap_documents().await.map_err(describe)?;
             println!(
                 "Re-wrapped {count} documents under key '{}'",
                 keys.current_id()
@@ -573,7 +572,6 @@ async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignI
     let address = listener.local_addr()?;
     let mut state = mns_web::AppState::new(app.clone(), config.https());
     state.logo = config.logo()?.map(Arc::new);
-    state.document_keys = Arc::new(config.document_keys()?);
     state.trusted_proxies = Arc::new(config.trusted_proxies.clone());
     if !sign_ins.is_empty() {
         println!("Demo data is in {}.", config.data_dir.display());

@@ -158,10 +158,7 @@ fn upn_for(stem: &str) -> Option<String> {
 impl App {
     /// Creates the demo dataset unless the database already has schools. Returns the demo
     /// sign-ins either way.
-    pub async fn load_demo(
-        &self,
-        keys: &crate::documents::DocumentKeys,
-    ) -> AppResult<Vec<DemoSignIn>> {
+    pub async fn load_demo(&self) -> AppResult<Vec<DemoSignIn>> {
         let sign_ins = USERS
             .iter()
             .map(|(email, _, role, _)| {
@@ -309,7 +306,6 @@ impl App {
                 actor_for("school2@demo.invalid")?,
                 actor_for("school3@demo.invalid")?,
             ],
-            keys,
         )
         .await?;
         self.load_demo_cases(
@@ -382,12 +378,7 @@ impl App {
 
     /// Referrals in every state: new, draft, waiting for evidence, accepted, declined, waiting
     /// for information, each a few days old so the queue shows days waited.
-    async fn load_demo_referrals(
-        &self,
-        coordinator: &Actor,
-        schools: &[Actor],
-        keys: &crate::documents::DocumentKeys,
-    ) -> AppResult<()> {
+    async fn load_demo_referrals(&self, coordinator: &Actor, schools: &[Actor]) -> AppResult<()> {
         use mns_domain::referral::{
             DecisionOutcome, DeclineReason, EXAMPLE_REFERRAL_JSON, Entered, Referral,
         };
@@ -463,7 +454,6 @@ impl App {
                 &id,
                 "clinic-letter.pdf",
                 &letter,
-                keys,
             )
             .await?;
             self.save_referral(school, &id, form).await?;
@@ -485,7 +475,7 @@ impl App {
                     .await?;
                 }
                 "accepted" => {
-                    self.decide_referral(coordinator, &id, DecisionOutcome::Accept, keys)
+                    self.decide_referral(coordinator, &id, DecisionOutcome::Accept)
                         .await?;
                 }
                 "declined" => {
@@ -493,8 +483,7 @@ impl App {
                         reasons: vec![DeclineReason::NeedMetBySchool],
                         explanation: "The school's reduced timetable and online work meet the need for now; refer again if absence continues.".into(),
                     };
-                    self.decide_referral(coordinator, &id, outcome, keys)
-                        .await?;
+                    self.decide_referral(coordinator, &id, outcome).await?;
                 }
                 "information_requested" => {
                     let outcome = DecisionOutcome::AskForInformation {
@@ -503,8 +492,7 @@ impl App {
                                 .into(),
                         ],
                     };
-                    self.decide_referral(coordinator, &id, outcome, keys)
-                        .await?;
+                    self.decide_referral(coordinator, &id, outcome).await?;
                 }
                 _ => {}
             }

@@ -94,10 +94,7 @@ pub struct Figures {
 
 async fn page(state: &AppState, user: &SignedIn, id: &str, errors: Vec<FieldError>) -> PageResult {
     let view = state.app.view_referral(&user.actor, id).await?;
-    let attendance = state
-        .app
-        .referral_attendance(&user.actor, &view, &state.document_keys)
-        .await?;
+    let attendance = state.app.referral_attendance(&user.actor, &view).await?;
     let may_upload = state
         .app
         .may_use_documents(&user.actor, REFERRAL_ATTENDANCE, id, DocumentAccess::Upload)
@@ -186,7 +183,7 @@ async fn read_and_attach(
     .await?;
     state
         .app
-        .attach_attendance(&user.actor, id, &name, &bytes, &state.document_keys)
+        .attach_attendance(&user.actor, id, &name, &bytes)
         .await?;
     Ok(())
 }

@@ -53,14 +53,7 @@ async fn read_and_store(
         uploaded_file(state, request, "document", "Choose a file to upload").await?;
     state
         .app
-        .store_document(
-            &user.actor,
-            REFERRAL,
-            id,
-            &name,
-            &bytes,
-            &state.document_keys,
-        )
+        .store_document(&user.actor, REFERRAL, id, &name, &bytes)
         .await?;
     Ok(())
 }
@@ -189,9 +182,6 @@ pub async fn download(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let (meta, bytes) = state
-        .app
-        .read_document(&user.actor, &id, &state.document_keys)
-        .await?;
+    let (meta, bytes) = state.app.read_document(&user.actor, &id).await?;
     Ok(attachment(&meta, bytes))
 }

@@ -378,10 +378,7 @@ async fn referral_page(
 ) -> PageResult {
     let view = state.app.view_referral(&user.actor, id).await?;
     let is_school = user.actor.role() == Role::School;
-    let attendance = state
-        .app
-        .referral_attendance(&user.actor, &view, &state.document_keys)
-        .await?;
+    let attendance = state.app.referral_attendance(&user.actor, &view).await?;
     let checks = if is_school {
         Vec::new()
     } else {
@@ -577,7 +574,7 @@ pub async fn decide(
     let result = match outcome {
         Ok(outcome) => state
             .app
-            .decide_referral(&user.actor, &id, outcome, &state.document_keys)
+            .decide_referral(&user.actor, &id, outcome)
             .await
             .map(|_| ()),
         Err(e) => Err(e),

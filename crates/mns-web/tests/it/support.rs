@@ -50,10 +50,8 @@ impl TestApp {
         app.clock = Clock::Fixed(Arc::new(Mutex::new(
             Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap(),
         )));
-        let keys = mns_app::documents::DocumentKeys::generate("test").unwrap();
-        app.load_demo(&keys).await.expect("demo data loads");
-        let mut state = mns_web::AppState::new(app.clone(), false);
-        state.document_keys = Arc::new(keys);
+        app.load_demo().await.expect("demo data loads");
+        let state = mns_web::AppState::new(app.clone(), false);
         let router = mns_web::router(state);
         TestApp {
             app,

@@ -360,7 +360,7 @@ pub async fn upload_attendance(
     {
         Ok((name, bytes)) => state
             .app
-            .attach_case_attendance(&user.actor, &id, &name, &bytes, &state.document_keys)
+            .attach_case_attendance(&user.actor, &id, &name, &bytes)
             .await
             .map(|_| ()),
         Err(e) => Err(e),

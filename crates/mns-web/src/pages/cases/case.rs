@@ -295,7 +295,7 @@ pub(super) async fn case_page(
     };
     let coding = state
         .app
-        .case_coding_mismatches(&user.actor, &case.id, &state.document_keys)
+        .case_coding_mismatches(&user.actor, &case.id)
         .await?
         .map(|(document, mismatches)| {
             (
