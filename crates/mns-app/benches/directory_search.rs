@@ -142,17 +142,17 @@ async fn load(store: Store, services: usize) -> App {
             .await
             .unwrap();
     }
-    app.store.analyze().await.unwrap();
+    app.store_for_tests().analyze().await.unwrap();
     let warm = Instant::now();
     let indexed = app.warm_directory_index().await.unwrap();
     println!(
         "{:?}: search index of {indexed} active services loaded in {:.2} s",
-        app.store.backend(),
+        app.store_for_tests().backend(),
         warm.elapsed().as_secs_f64()
     );
     println!(
         "{:?}: {postcodes} postcode districts, {} organisations and {services} services loaded in {:.1} s",
-        app.store.backend(),
+        app.store_for_tests().backend(),
         generated.organizations.len(),
         start.elapsed().as_secs_f64()
     );
@@ -222,7 +222,7 @@ async fn main() {
     let (sqlite, db) = fresh_store(Backend::Sqlite).await;
     let app = load(sqlite, services).await;
     results.push((Backend::Sqlite, run(&app, &queries, runs).await));
-    app.store.close().await;
+    app.store_for_tests().close().await;
     if keep {
         println!("kept {}", db.url);
         // Leaks the temporary folder so that it is not removed.
@@ -239,7 +239,7 @@ async fn main() {
         conn.execute("VACUUM").await.expect("vacuum");
         conn.close().await.expect("disconnect");
         results.push((Backend::Postgres, run(&app, &queries, runs).await));
-        app.store.close().await;
+        app.store_for_tests().close().await;
         if keep {
             println!("kept {}", with_database(&server, &name));
             return print_table(services, runs, &results);

@@ -30,6 +30,15 @@ pub struct SearchResults {
     pub page: SearchPage,
     /// The point distances were measured from, and the place it is in.
     pub origin: Option<(Point, String)>,
+    /// The organisations that run the page's services, read in one query.
+    pub organizations: Vec<Organization>,
+}
+
+impl SearchResults {
+    /// The organisation with this id, if it is one of the page's.
+    pub fn organization(&self, id: &str) -> Option<&Organization> {
+        self.organizations.iter().find(|o| o.id == id)
+    }
 }
 
 /// A service with its organisation and the names of its terms, for the service page.
@@ -126,7 +135,63 @@ impl App {
         let page = self
             .search_index(query, origin.as_ref().map(|(p, _)| *p), unit)
             .await?;
-        Ok(SearchResults { page, origin })
+        let mut ids: Vec<String> = page
+            .hits
+            .iter()
+            .map(|h| h.service.organization_id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let organizations = self.store.directory_organizations_by_id(&ids).await?;
+        Ok(SearchResults {
+            page,
+            origin,
+            organizations,
+        })
+    }
+
+    /// One organisation of the directory (public).
+    pub async fn directory_organization(&self, id: &str) -> AppResult<Option<Organization>> {
+        Ok(self.store.directory_organization(id).await?)
+    }
+
+    /// A page of the directory's organisations by name, optionally those whose name contains
+    /// `search`, and the total (public).
+    pub async fn directory_organizations(
+        &self,
+        search: Option<&str>,
+        page: u32,
+        per_page: u32,
+    ) -> AppResult<(u64, Vec<Organization>)> {
+        Ok(self
+            .store
+            .directory_organizations(search, page, per_page)
+            .await?)
+    }
+
+    /// An organisation's running services (public).
+    pub async fn active_services_of_organization(&self, id: &str) -> AppResult<Vec<Service>> {
+        Ok(self
+            .store
+            .services_of_organization(id)
+            .await?
+            .into_iter()
+            .filter(|e| e.service.status == ServiceStatus::Active)
+            .map(|e| e.service)
+            .collect())
+    }
+
+    /// The running service a service-at-location belongs to (public); `NotFound` otherwise.
+    pub async fn service_of_location_link(&self, id: &str) -> AppResult<Service> {
+        let entry = self
+            .store
+            .service_of_location_link(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if entry.service.status != ServiceStatus::Active {
+            return Err(AppError::NotFound);
+        }
+        Ok(entry.service)
     }
 
     /// A service for its public page. Services that are not running are shown only to the

@@ -32,6 +32,15 @@ use std::sync::{Arc, Mutex};
 
 pub use mns_store::Backend;
 
+/// The stored records the application's operations return, for the layers above it (which do
+/// not depend on the store themselves).
+pub mod records {
+    pub use mns_store::{
+        ApiTokenRecord, CaseLine, ChangeRecord, DocumentMeta, FeedbackRecord, PupilRecord,
+        QueueFilter, QueueLine, SchoolRecord, SearchUnit, ServiceEntry, new_id, ts,
+    };
+}
+
 /// Settings the operations need (the binary builds them from flags and environment).
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -130,8 +139,9 @@ impl Clock {
 /// The application: the store, the settings and the clock. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct App {
-    /// The storage behind every operation.
-    pub store: Store,
+    /// The storage behind every operation: private to the application, so pages, the API and
+    /// commands reach records only through operations that check who is asking.
+    pub(crate) store: Store,
     /// The service's settings.
     pub settings: Arc<Settings>,
     /// Where "now" comes from.
@@ -240,6 +250,28 @@ impl App {
     /// The keys documents are encrypted with.
     pub fn document_keys(&self) -> &documents::DocumentKeys {
         &self.document_keys
+    }
+
+    /// Checks the database answers (for `/readyz` and `mns check-config`).
+    pub async fn ping(&self) -> AppResult<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Which database is behind the service.
+    pub fn backend(&self) -> Backend {
+        self.store.backend()
+    }
+
+    /// Closes the database's connections, waiting for them to be returned (at shutdown).
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    /// The store itself, for tests and benchmarks that set up or inspect records directly.
+    /// Pages, the API and commands never use it: they call operations.
+    #[doc(hidden)]
+    pub fn store_for_tests(&self) -> &Store {
+        &self.store
     }
 
     /// The current instant.

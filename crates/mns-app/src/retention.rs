@@ -80,6 +80,18 @@ impl App {
         Ok(report)
     }
 
+    /// Whether a child's records are under a legal hold, and why: the coordinator's to see
+    /// (anyone else is `NotFound`).
+    pub async fn legal_hold(&self, actor: &Actor, pupil_id: &str) -> AppResult<(bool, String)> {
+        if actor.role() != Role::Coordinator {
+            return Err(AppError::NotFound);
+        }
+        Ok(match self.store.legal_hold(pupil_id).await? {
+            Some((hold, reason, _)) => (hold, reason.unwrap_or_default()),
+            None => (false, String::new()),
+        })
+    }
+
     /// Sets or lifts a legal hold on a child's records (the coordinator, with a reason when
     /// setting one).
     pub async fn set_legal_hold(

@@ -999,6 +999,27 @@ impl Store {
         row.map(|(doc,)| from_json(&doc)).transpose()
     }
 
+    /// The organisations with these ids, in one query (those that exist; any order).
+    pub async fn directory_organizations_by_id(
+        &self,
+        ids: &[String],
+    ) -> StoreResult<Vec<Organization>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT document FROM directory_organizations WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (String,)>(&sql);
+        for id in ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(|(doc,)| from_json(doc)).collect()
+    }
+
     /// A page of organisations by name, optionally those whose name contains `search`, and the
     /// total.
     pub async fn directory_organizations(

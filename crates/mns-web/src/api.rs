@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use mns_store::{PupilRecord, SchoolRecord};
+use mns_app::records::{PupilRecord, SchoolRecord};
 use serde::{Deserialize, Serialize};
 
 /// The OpenAPI document, kept beside this file.

@@ -11,10 +11,10 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use mns_app::AppError;
 use mns_app::directory::parse_search;
+use mns_app::records::SearchUnit;
 use mns_domain::directory::oruk;
 use mns_domain::directory::search::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
-use mns_domain::directory::{ServiceStatus, Taxonomy, TaxonomyTerm};
-use mns_store::SearchUnit;
+use mns_domain::directory::{Taxonomy, TaxonomyTerm};
 use serde_json::Value;
 
 type ApiResult = Result<Response, ApiError>;
@@ -147,16 +147,11 @@ async fn services_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
     let full = flag(&pairs, "full");
     let mut contents = Vec::new();
     for hit in &found.page.hits {
-        let org = state
-            .app
-            .store
-            .directory_organization(&hit.service.organization_id)
-            .await
-            .map_err(AppError::from)?;
+        let org = found.organization(&hit.service.organization_id);
         contents.push(if full {
-            oruk::service_full(&hit.service, org.as_ref(), &terms, &taxonomies)
+            oruk::service_full(&hit.service, org, &terms, &taxonomies)
         } else {
-            oruk::service_list_item(&hit.service, org.as_ref())
+            oruk::service_list_item(&hit.service, org)
         });
     }
     Ok(open(oruk::page(
@@ -215,16 +210,11 @@ async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiR
                     "a service at location is missing from its service".into(),
                 ))
             })?;
-        let org = state
-            .app
-            .store
-            .directory_organization(&hit.service.organization_id)
-            .await
-            .map_err(AppError::from)?;
+        let org = found.organization(&hit.service.organization_id);
         contents.push(if full {
-            oruk::service_at_location(sal, &hit.service, org.as_ref(), &terms, &taxonomies)
+            oruk::service_at_location(sal, &hit.service, org, &terms, &taxonomies)
         } else {
-            oruk::service_at_location_list_item(sal, &hit.service, org.as_ref())
+            oruk::service_at_location_list_item(sal, &hit.service, org)
         });
     }
     Ok(open(oruk::page(
@@ -244,32 +234,20 @@ pub async fn service_at_location(
 }
 
 async fn service_at_location_inner(state: &AppState, id: &str) -> ApiResult {
-    let entry = state
-        .app
-        .store
-        .service_of_location_link(id)
-        .await
-        .map_err(AppError::from)?
-        .ok_or(ApiError(AppError::NotFound))?;
-    if entry.service.status != ServiceStatus::Active {
-        return Err(ApiError(AppError::NotFound));
-    }
-    let sal = entry
-        .service
+    let service = state.app.service_of_location_link(id).await?;
+    let sal = service
         .locations
         .iter()
         .find(|l| l.id == id)
         .ok_or(ApiError(AppError::NotFound))?;
     let org = state
         .app
-        .store
-        .directory_organization(&entry.service.organization_id)
-        .await
-        .map_err(AppError::from)?;
+        .directory_organization(&service.organization_id)
+        .await?;
     let (taxonomies, terms) = vocabulary(state).await?;
     Ok(open(oruk::service_at_location(
         sal,
-        &entry.service,
+        &service,
         org.as_ref(),
         &terms,
         &taxonomies,
@@ -399,10 +377,8 @@ pub async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuer
                 .filter(|s| !s.trim().is_empty());
             let (total, orgs) = state
                 .app
-                .store
                 .directory_organizations(search.as_deref(), page, per_page)
-                .await
-                .map_err(AppError::from)?;
+                .await?;
             let contents = orgs.iter().map(oruk::organization_list_item).collect();
             Ok(open(oruk::page(contents, total, page, per_page)))
         }
@@ -422,22 +398,17 @@ pub async fn organization(
             let pairs = pairs_of(raw.as_deref());
             let org = state
                 .app
-                .store
                 .directory_organization(&id)
-                .await
-                .map_err(AppError::from)?
+                .await?
                 .ok_or(ApiError(AppError::NotFound))?;
             if flag(&pairs, "full_service") {
                 let (taxonomies, terms) = vocabulary(&state).await?;
                 let services: Vec<Value> = state
                     .app
-                    .store
-                    .services_of_organization(&id)
-                    .await
-                    .map_err(AppError::from)?
+                    .active_services_of_organization(&id)
+                    .await?
                     .iter()
-                    .filter(|e| e.service.status == ServiceStatus::Active)
-                    .map(|e| oruk::service_full(&e.service, Some(&org), &terms, &taxonomies))
+                    .map(|s| oruk::service_full(s, Some(&org), &terms, &taxonomies))
                     .collect();
                 Ok(open(oruk::organization(&org, Some(&services))))
             } else {

@@ -12,10 +12,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use mns_app::records::QueueFilter;
 use mns_app::referrals::{REFERRAL, ReferralView, Status};
 use mns_app::{AppError, FieldError};
 use mns_domain::referral::{Check, DecisionOutcome, Referral};
-use mns_store::QueueFilter;
 use serde::{Deserialize, Serialize};
 
 /// A referral in the API.
@@ -167,7 +167,7 @@ pub async fn decide(
         Json(serde_json::json!({
             "id": record.id,
             "decision": record.decision,
-            "decided_at": mns_store::ts(record.decided_at),
+            "decided_at": mns_app::records::ts(record.decided_at),
             "policy_version": record.policy_version,
             "days_from_referral": record.days_from_referral,
         })),
@@ -175,7 +175,7 @@ pub async fn decide(
         .into_response())
 }
 
-fn pupil_json(p: &mns_store::PupilRecord) -> serde_json::Value {
+fn pupil_json(p: &mns_app::records::PupilRecord) -> serde_json::Value {
     serde_json::json!({
         "id": p.id, "upn": p.upn, "given_name": p.given_name, "family_name": p.family_name,
         "date_of_birth": p.date_of_birth.to_string(), "school_urn": p.school_urn,
@@ -197,7 +197,7 @@ pub async fn pupil_match(
     Ok(Json(serde_json::json!({
         "kind": m.kind.as_str(),
         "resolution": m.record.resolution,
-        "resolved_at": m.record.resolved_at.map(mns_store::ts),
+        "resolved_at": m.record.resolved_at.map(mns_app::records::ts),
         "note": m.record.note,
         "referral_pupil": pupil_json(&m.new_pupil),
         "existing_pupil": pupil_json(&m.existing),

@@ -279,11 +279,8 @@ async fn run(command: Command, config: Config) -> Result<()> {
         Command::CheckConfig => {
             print!("{}", config.describe());
             let app = open(&config).await?;
-            app.store
-                .ping()
-                .await
-                .context("the database does not answer")?;
-            println!("database: answers ({})", app.store.backend().name());
+            app.ping().await.context("the database does not answer")?;
+            println!("database: answers ({})", app.backend().name());
             let keys = app.document_keys();
             println!(
                 "document keys: {} (new documents use '{}')",
@@ -617,7 +614,7 @@ async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignI
         }
     });
     println!("Serving the Medical Needs Service at http://{address}/ (Ctrl+C stops it)");
-    tracing::info!(%address, database = app.store.backend().name(), "serving");
+    tracing::info!(%address, database = app.backend().name(), "serving");
     axum::serve(
         listener,
         mns_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -627,7 +624,7 @@ async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignI
     .context("the server stopped with an error")?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
-    app.store.close().await;
+    app.close().await;
     Ok(())
 }
 

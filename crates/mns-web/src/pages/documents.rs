@@ -162,7 +162,7 @@ pub async fn show(
 }
 
 /// The response for a decrypted document: its own type, a safe attachment name, no sniffing.
-pub fn attachment(meta: &mns_store::DocumentMeta, bytes: Vec<u8>) -> Response {
+pub fn attachment(meta: &mns_app::records::DocumentMeta, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, meta.kind.content_type().to_string()),

@@ -13,11 +13,11 @@ pub async fn healthz() -> Response {
 
 /// `GET /readyz`: the database answers.
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.app.store.ping().await {
-        Ok(()) => Json(
-            serde_json::json!({"status": "ready", "database": state.app.store.backend().name()}),
-        )
-        .into_response(),
+    match state.app.ping().await {
+        Ok(()) => {
+            Json(serde_json::json!({"status": "ready", "database": state.app.backend().name()}))
+                .into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "readiness check failed");
             (

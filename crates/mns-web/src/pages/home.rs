@@ -98,13 +98,7 @@ fn cards_for(role: Role) -> Vec<Card> {
 /// `GET /home`.
 pub async fn show(State(state): State<AppState>, user: SignedIn) -> PageResult {
     let school_name = match &user.actor.user.school_urn {
-        Some(urn) => state
-            .app
-            .store
-            .get_school(urn)
-            .await
-            .map_err(mns_app::AppError::from)?
-            .map(|s| s.name),
+        Some(urn) => state.app.school(urn).await?.map(|s| s.name),
         None => None,
     };
     Ok(render(&HomePage {

@@ -6,9 +6,9 @@ use crate::auth::SignedIn;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
+use mns_app::records::PupilRecord;
 use mns_domain::calendar::{SchoolYear, format_uk_datetime, year_group};
 use mns_domain::identity::Role;
-use mns_store::PupilRecord;
 
 /// A pupil as pages show them.
 pub struct PupilView {
@@ -96,16 +96,7 @@ async fn pupil_page(
     let pupil = state.app.view_pupil(&user.actor, id).await?;
     let is_coordinator = user.actor.role() == Role::Coordinator;
     let (legal_hold, hold_reason) = if is_coordinator {
-        match state
-            .app
-            .store
-            .legal_hold(id)
-            .await
-            .map_err(mns_app::AppError::from)?
-        {
-            Some((hold, reason, _)) => (hold, reason.unwrap_or_default()),
-            None => (false, String::new()),
-        }
+        state.app.legal_hold(&user.actor, id).await?
     } else {
         (false, String::new())
     };

@@ -12,11 +12,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
+use mns_app::records::{QueueFilter, QueueLine};
 use mns_app::referrals::{DECLINE_REASONS, REFERRAL, ReferralView, Status, decline_reason_label};
 use mns_app::{AppError, FieldError};
 use mns_domain::identity::Role;
 use mns_domain::referral::{Check, DecisionOutcome, DeclineReason, Enquirer, Enquiry, Outcome};
-use mns_store::{QueueFilter, QueueLine};
 use serde::Deserialize;
 
 const PAGE_SIZE: i64 = 50;
@@ -282,7 +282,8 @@ pub struct MatchPanel {
 
 fn match_panel(m: mns_app::referrals::PupilMatchView, note: String) -> MatchPanel {
     use mns_domain::referral::{MatchResolution, UpnMatch};
-    let school = |p: &mns_store::PupilRecord| p.school_urn.clone().unwrap_or_else(|| "None".into());
+    let school =
+        |p: &mns_app::records::PupilRecord| p.school_urn.clone().unwrap_or_else(|| "None".into());
     let rows = vec![
         (
             "First name",

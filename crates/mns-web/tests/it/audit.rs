@@ -53,7 +53,7 @@ async fn mn_rec_1_a_tampered_audit_entry_is_detected() {
             .is_none()
     );
     app.app
-        .store
+        .store_for_tests()
         .tamper_with_audit_entry_for_test(3, "nothing.happened")
         .await
         .unwrap();

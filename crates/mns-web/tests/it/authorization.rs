@@ -232,7 +232,7 @@ const NO_SUCH_RECORD: &str = "00000000-0000-4000-8000-000000000000";
 
 impl DirectoryIds {
     async fn of(app: &TestApp) -> DirectoryIds {
-        let store = &app.app.store;
+        let store = &app.app.store_for_tests();
         let provider = store
             .find_user_by_email("provider@demo.invalid")
             .await
@@ -347,7 +347,13 @@ fn referral_subjects(method: &Method, path: &str) -> (&'static str, &'static str
 /// The id of the demo referral for the pupil with this first name.
 pub async fn referral_of(app: &TestApp, first_name: &str) -> String {
     for urn in ["121001", "121002", "121003"] {
-        for r in app.app.store.referrals_for_school(urn, 100).await.unwrap() {
+        for r in app
+            .app
+            .store_for_tests()
+            .referrals_for_school(urn, 100)
+            .await
+            .unwrap()
+        {
             let form: serde_json::Value = serde_json::from_str(&r.form_json).unwrap();
             if form["pupil"]["first_name"] == first_name {
                 return r.id;
@@ -394,7 +400,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     let directory = DirectoryIds::of(&app).await;
     let payable_invoice = app
         .app
-        .store
+        .store_for_tests()
         .invoices(None)
         .await
         .unwrap()
@@ -455,7 +461,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                     )
                     .await;
                     app.app
-                        .store
+                        .store_for_tests()
                         .documents_for("referral", &referral)
                         .await
                         .unwrap()[0]
@@ -511,7 +517,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 }
                 // Re-enable the leaver so every role's cell sees the same world.
                 if path.ends_with("/disable") && got == Allow {
-                    let mut tx = app.app.store.begin().await.unwrap();
+                    let mut tx = app.app.store_for_tests().begin().await.unwrap();
                     tx.enable_user(&leaver).await.unwrap();
                     tx.commit().await.unwrap();
                 }
@@ -613,7 +619,7 @@ async fn case_details_and_referral_checks_are_decided_by_the_application_for_eve
         let actor = mns_app::Actor {
             user: app
                 .app
-                .store
+                .store_for_tests()
                 .find_user_by_email(account(role).0)
                 .await
                 .unwrap()

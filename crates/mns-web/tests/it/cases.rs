@@ -29,7 +29,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
         let mia = app.pupil("Mia").await;
         let parent_id = app
             .app
-            .store
+            .store_for_tests()
             .find_user_by_email("parent@demo.invalid")
             .await
             .unwrap()
@@ -37,13 +37,13 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
             .id;
         let provider_id = app
             .app
-            .store
+            .store_for_tests()
             .find_user_by_email("provider@demo.invalid")
             .await
             .unwrap()
             .unwrap()
             .id;
-        let mut tx = app.app.store.begin().await.unwrap();
+        let mut tx = app.app.store_for_tests().begin().await.unwrap();
         let now = app.app.now();
         tx.link_pupil(&parent_id, &mia.id, "parent", now)
             .await
@@ -86,7 +86,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
         // Nothing was finalised.
         assert!(
             app.app
-                .store
+                .store_for_tests()
                 .get_case(&id)
                 .await
                 .unwrap()
@@ -106,7 +106,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
         assert!(
             !app.app
-                .store
+                .store_for_tests()
                 .outbox_messages_to("parent@demo.invalid")
                 .await
                 .unwrap()
@@ -130,7 +130,13 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
             )
             .await;
         assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
-        let record = app.app.store.get_case(&id).await.unwrap().unwrap();
+        let record = app
+            .app
+            .store_for_tests()
+            .get_case(&id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(record.state, "in_provision");
         assert_eq!(record.period_number, 1);
         // 12 school weeks from 2 November 2026 skip the Christmas holiday (MN-PLAN-5).
@@ -140,7 +146,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
         let mut provider = app.signed_in("provider@demo.invalid").await;
         let before = app
             .app
-            .store
+            .store_for_tests()
             .outbox_messages_to("medical.needs@council.invalid")
             .await
             .unwrap()
@@ -169,7 +175,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
         assert!(r.body.contains("must be a number of hours"), "{}", r.body);
         let alerts = app
             .app
-            .store
+            .store_for_tests()
             .outbox_messages_to("medical.needs@council.invalid")
             .await
             .unwrap();
@@ -208,7 +214,13 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         assert_eq!(
-            app.app.store.get_case(&id).await.unwrap().unwrap().state,
+            app.app
+                .store_for_tests()
+                .get_case(&id)
+                .await
+                .unwrap()
+                .unwrap()
+                .state,
             "in_provision"
         );
 
@@ -240,7 +252,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
         );
         let end_of_first = app
             .app
-            .store
+            .store_for_tests()
             .get_case(&id)
             .await
             .unwrap()
@@ -251,7 +263,13 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
             .post(&format!("{case}/continuation/agree"), &[])
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let record = app.app.store.get_case(&id).await.unwrap().unwrap();
+        let record = app
+            .app
+            .store_for_tests()
+            .get_case(&id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (record.state.as_str(), record.period_number),
             ("continued", 2)
@@ -317,7 +335,7 @@ async fn mn_cont_2_schools_are_reminded_once_before_the_review_and_continuation_
     );
     let to_school = app
         .app
-        .store
+        .store_for_tests()
         .outbox_messages_to("school3@demo.invalid")
         .await
         .unwrap();
@@ -339,7 +357,7 @@ async fn the_dashboard_counts_every_state_of_the_demo() {
     let coordinator = mns_app::Actor {
         user: app
             .app
-            .store
+            .store_for_tests()
             .find_user_by_email("coordinator@demo.invalid")
             .await
             .unwrap()
@@ -411,7 +429,12 @@ async fn mn_prov_4_the_school_logs_welfare_checks_and_mn_prov_5_concerns_reach_o
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     for address in ["school@demo.invalid", "medical.needs@council.invalid"] {
-        let mails = app.app.store.outbox_messages_to(address).await.unwrap();
+        let mails = app
+            .app
+            .store_for_tests()
+            .outbox_messages_to(address)
+            .await
+            .unwrap();
         let mail = mails
             .iter()
             .find(|m| m.subject.contains("safeguarding concern"))
@@ -485,7 +508,7 @@ async fn mn_prov_1_resources_are_allocated_within_capacity_and_the_gap_waits() {
     let mia = referral_of(&app, "Mia").await;
     let lou = app
         .app
-        .store
+        .store_for_tests()
         .hlsa_workers()
         .await
         .unwrap()
@@ -500,7 +523,7 @@ async fn mn_prov_1_resources_are_allocated_within_capacity_and_the_gap_waits() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let waiting = app.app.store.open_waiting().await.unwrap();
+    let waiting = app.app.store_for_tests().open_waiting().await.unwrap();
     assert!(
         waiting
             .iter()
@@ -508,7 +531,7 @@ async fn mn_prov_1_resources_are_allocated_within_capacity_and_the_gap_waits() {
     );
     let given: f64 = app
         .app
-        .store
+        .store_for_tests()
         .current_hlsa_allocations()
         .await
         .unwrap()
@@ -547,14 +570,20 @@ async fn mn_prov_1_resources_are_allocated_within_capacity_and_the_gap_waits() {
     }
     assert!(
         !app.app
-            .store
+            .store_for_tests()
             .open_waiting()
             .await
             .unwrap()
             .iter()
             .any(|w| w.case_id == harry)
     );
-    let robot = app.app.store.robot("AV1-1003").await.unwrap().unwrap();
+    let robot = app
+        .app
+        .store_for_tests()
+        .robot("AV1-1003")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(robot.case_id.as_deref(), Some(harry.as_str()));
 
     // Online learning: the demo provider's 2 places are taken and Ruby waits; Mia waits too.
@@ -564,7 +593,7 @@ async fn mn_prov_1_resources_are_allocated_within_capacity_and_the_gap_waits() {
         "{}",
         page.body
     );
-    let academy = app.app.store.online_providers().await.unwrap()[0]
+    let academy = app.app.store_for_tests().online_providers().await.unwrap()[0]
         .id
         .clone();
     let r = coordinator
@@ -576,7 +605,7 @@ async fn mn_prov_1_resources_are_allocated_within_capacity_and_the_gap_waits() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(
         app.app
-            .store
+            .store_for_tests()
             .open_waiting()
             .await
             .unwrap()
@@ -606,7 +635,7 @@ async fn write_case_letters() {
     let coordinator = mns_app::Actor {
         user: app
             .app
-            .store
+            .store_for_tests()
             .find_user_by_email("coordinator@demo.invalid")
             .await
             .unwrap()
@@ -629,7 +658,7 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
     let coordinator = mns_app::Actor {
         user: app
             .app
-            .store
+            .store_for_tests()
             .find_user_by_email("coordinator@demo.invalid")
             .await
             .unwrap()
@@ -641,7 +670,7 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
     let ava_referral = referral_of(&app, "Ava").await;
     assert!(
         !app.app
-            .store
+            .store_for_tests()
             .documents_for("referral", &ava_referral)
             .await
             .unwrap()
@@ -676,14 +705,20 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
     let report = app.app.run_retention(&system).await.unwrap();
     assert_eq!((report.anonymised, report.held), (2, 1));
     assert!(report.documents >= 1);
-    let gone = app.app.store.get_pupil(&ava.id).await.unwrap().unwrap();
+    let gone = app
+        .app
+        .store_for_tests()
+        .get_pupil(&ava.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (gone.given_name.as_str(), gone.upn.is_none()),
         ("Removed", true)
     );
     assert!(
         app.app
-            .store
+            .store_for_tests()
             .documents_for("referral", &ava_referral)
             .await
             .unwrap()
@@ -691,7 +726,7 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
     );
     assert!(
         app.app
-            .store
+            .store_for_tests()
             .get_case(&ava_referral)
             .await
             .unwrap()
@@ -701,7 +736,7 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
     );
     assert_eq!(
         app.app
-            .store
+            .store_for_tests()
             .get_pupil(&evie.id)
             .await
             .unwrap()
@@ -734,7 +769,7 @@ async fn mn_hosp_1_mn_hosp_2_and_mn_send_1_special_situations_on_a_case() {
     // case stays open.
     let to_school = app
         .app
-        .store
+        .store_for_tests()
         .outbox_messages_to("school2@demo.invalid")
         .await
         .unwrap();
@@ -771,7 +806,7 @@ async fn mn_hosp_1_mn_hosp_2_and_mn_send_1_special_situations_on_a_case() {
     assert!(list.body.contains("PHN-4471") && list.body.contains("needs the timetable"));
     assert!(!list.body.contains("Ava") && !list.body.contains("Harding"));
     assert_eq!(finance.get(&case).await.status, StatusCode::NOT_FOUND);
-    let invoices = app.app.store.invoices(None).await.unwrap();
+    let invoices = app.app.store_for_tests().invoices(None).await.unwrap();
     let held = invoices.iter().find(|i| i.reference == "PHN-4502").unwrap();
     let r = finance
         .post(&format!("/invoices/{}/paid", held.id), &[])
@@ -827,13 +862,19 @@ async fn mn_prov_6_sessions_during_provision_not_coded_k_are_listed_from_the_sch
     let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
     let id = referral_of(&app, "Isla").await;
     let case = format!("/cases/{id}");
-    let record = app.app.store.get_case(&id).await.unwrap().unwrap();
+    let record = app
+        .app
+        .store_for_tests()
+        .get_case(&id)
+        .await
+        .unwrap()
+        .unwrap();
     let start = record.provision_start.unwrap();
     let upn = app.pupil("Isla").await.upn.unwrap();
     // The school was told to code the sessions K when provision started.
     let to_school = app
         .app
-        .store
+        .store_for_tests()
         .outbox_messages_to("school@demo.invalid")
         .await
         .unwrap();
@@ -947,7 +988,7 @@ async fn mn_plan_5_a_schools_own_calendar_sets_its_pupils_school_weeks() {
     let coordinator = mns_app::Actor {
         user: app
             .app
-            .store
+            .store_for_tests()
             .find_user_by_email("coordinator@demo.invalid")
             .await
             .unwrap()
@@ -957,7 +998,7 @@ async fn mn_plan_5_a_schools_own_calendar_sets_its_pupils_school_weeks() {
     let school_user = mns_app::Actor {
         user: app
             .app
-            .store
+            .store_for_tests()
             .find_user_by_email("school3@demo.invalid")
             .await
             .unwrap()
@@ -990,6 +1031,12 @@ async fn mn_plan_5_a_schools_own_calendar_sets_its_pupils_school_weeks() {
         .start_provision(&coordinator, &id, start, None)
         .await
         .unwrap();
-    let case = app.app.store.get_case(&id).await.unwrap().unwrap();
+    let case = app
+        .app
+        .store_for_tests()
+        .get_case(&id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(case.period_end, Some(by_school.end));
 }

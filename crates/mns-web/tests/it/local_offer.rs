@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use mns_store::Backend;
 
 async fn provider_service(app: &TestApp) -> (String, String) {
-    let store = &app.app.store;
+    let store = &app.app.store_for_tests();
     let provider = store
         .find_user_by_email("provider@demo.invalid")
         .await
@@ -77,7 +77,7 @@ async fn a_providers_change_waits_for_the_council_then_is_published_and_can_be_r
     let (service_id, _) = provider_service(&app).await;
     let before = app
         .app
-        .store
+        .store_for_tests()
         .directory_service(&service_id)
         .await
         .unwrap()
@@ -100,7 +100,7 @@ async fn a_providers_change_waits_for_the_council_then_is_published_and_can_be_r
     assert!(bad.body.contains("href=\"#maximum_age\""), "{}", bad.body);
     assert!(
         app.app
-            .store
+            .store_for_tests()
             .directory_changes_of_service(&service_id)
             .await
             .unwrap()
@@ -132,7 +132,7 @@ async fn a_providers_change_waits_for_the_council_then_is_published_and_can_be_r
 
     let change = app
         .app
-        .store
+        .store_for_tests()
         .directory_changes_of_service(&service_id)
         .await
         .unwrap()
@@ -179,7 +179,7 @@ async fn a_providers_change_waits_for_the_council_then_is_published_and_can_be_r
     assert!(page.body.contains("Now with a sensory room."));
     let after = app
         .app
-        .store
+        .store_for_tests()
         .directory_service(&service_id)
         .await
         .unwrap()
@@ -205,7 +205,7 @@ async fn a_providers_change_waits_for_the_council_then_is_published_and_can_be_r
     assert_eq!(restored.status, StatusCode::SEE_OTHER);
     let now = app
         .app
-        .store
+        .store_for_tests()
         .directory_service(&service_id)
         .await
         .unwrap()
@@ -225,7 +225,7 @@ async fn a_providers_change_waits_for_the_council_then_is_published_and_can_be_r
     // The provider heard about the approval.
     let outbox = app
         .app
-        .store
+        .store_for_tests()
         .outbox_messages_to("provider@demo.invalid")
         .await
         .unwrap();
@@ -294,7 +294,7 @@ async fn families_search_use_the_guided_search_keep_a_shortlist_and_leave_feedba
     assert_eq!(sent.location(), "/local-offer/shortlist?sent=1");
     let mail = app
         .app
-        .store
+        .store_for_tests()
         .outbox_messages_to("family@example.org")
         .await
         .unwrap();
@@ -333,7 +333,7 @@ async fn families_search_use_the_guided_search_keep_a_shortlist_and_leave_feedba
     assert!(left.location().ends_with("?feedback=sent#feedback"));
     let notice = app
         .app
-        .store
+        .store_for_tests()
         .outbox_messages_to("local.offer@council.invalid")
         .await
         .unwrap();
@@ -417,7 +417,7 @@ async fn the_council_moves_a_service_and_changes_its_days_and_search_follows() {
     );
     let entry = app
         .app
-        .store
+        .store_for_tests()
         .directory_service(&service_id)
         .await
         .unwrap()

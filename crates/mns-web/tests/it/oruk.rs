@@ -401,7 +401,7 @@ struct Stored {
 
 impl Stored {
     async fn read(app: &TestApp) -> Stored {
-        let store = &app.app.store;
+        let store = &app.app.store_for_tests();
         let (_, organizations) = store
             .directory_organizations(None, 1, 10_000)
             .await

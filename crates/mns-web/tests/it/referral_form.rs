@@ -24,13 +24,19 @@ async fn start_referral(client: &mut Client<'_>) -> String {
 
 /// The referral's form as stored.
 async fn stored_form(app: &TestApp, id: &str) -> Referral {
-    let record = app.app.store.get_referral(id).await.unwrap().unwrap();
+    let record = app
+        .app
+        .store_for_tests()
+        .get_referral(id)
+        .await
+        .unwrap()
+        .unwrap();
     serde_json::from_str(&record.form_json).unwrap()
 }
 
 async fn stored_status(app: &TestApp, id: &str) -> String {
     app.app
-        .store
+        .store_for_tests()
         .get_referral(id)
         .await
         .unwrap()

@@ -68,7 +68,13 @@ async fn mn_role_2_a_upn_match_with_different_details_is_never_merged() {
     .await;
     let new_pupil = submitted["pupil_id"].as_str().unwrap().to_string();
     assert_ne!(new_pupil, amelia.id, "not merged into the existing record");
-    let still = app.app.store.get_pupil(&amelia.id).await.unwrap().unwrap();
+    let still = app
+        .app
+        .store_for_tests()
+        .get_pupil(&amelia.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(still.school_urn.as_deref(), Some("121001"), "not moved");
     // The referring school sees its own referral's record, never Amelia's.
     let mut school2 = api_client(&app, "school2@demo.invalid").await;
@@ -156,7 +162,13 @@ async fn mn_role_2_a_upn_match_with_different_details_is_never_merged() {
         )
         .await;
     assert_eq!(kept.status, StatusCode::NO_CONTENT, "{}", kept.body);
-    let still = app.app.store.get_pupil(&amelia.id).await.unwrap().unwrap();
+    let still = app
+        .app
+        .store_for_tests()
+        .get_pupil(&amelia.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(still.school_urn.as_deref(), Some("121001"));
     assert_eq!(
         school2
@@ -251,13 +263,30 @@ async fn mn_role_2_a_school_move_waits_for_the_coordinator() {
     );
     assert!(!page.body.contains("Is this the same child?"));
 
-    let moved = app.app.store.get_pupil(&amelia.id).await.unwrap().unwrap();
+    let moved = app
+        .app
+        .store_for_tests()
+        .get_pupil(&amelia.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(moved.school_urn.as_deref(), Some("121002"));
     assert!(
-        app.app.store.get_pupil(&new_pupil).await.unwrap().is_none(),
+        app.app
+            .store_for_tests()
+            .get_pupil(&new_pupil)
+            .await
+            .unwrap()
+            .is_none(),
         "the referral's own record is gone: one record per child"
     );
-    let referral = app.app.store.get_referral(&id).await.unwrap().unwrap();
+    let referral = app
+        .app
+        .store_for_tests()
+        .get_referral(&id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(referral.pupil_id.as_deref(), Some(amelia.id.as_str()));
     assert_eq!(
         school2.get(&format!("/pupils/{}", amelia.id)).await.status,
@@ -265,7 +294,7 @@ async fn mn_role_2_a_school_move_waits_for_the_coordinator() {
     );
     let history = app
         .app
-        .store
+        .store_for_tests()
         .audit_for_record("pupil", &amelia.id, 50)
         .await
         .unwrap();
@@ -476,7 +505,7 @@ async fn api_tokens_expire_and_are_listed_and_revoked_one_by_one() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let school = app
         .app
-        .store
+        .store_for_tests()
         .find_user_by_email("school@demo.invalid")
         .await
         .unwrap()
@@ -521,7 +550,7 @@ async fn api_tokens_expire_and_are_listed_and_revoked_one_by_one() {
     assert!(!own.body.contains(&token), "a token is never shown again");
     let coordinator_id = app
         .app
-        .store
+        .store_for_tests()
         .find_user_by_email("coordinator@demo.invalid")
         .await
         .unwrap()
@@ -534,7 +563,12 @@ async fn api_tokens_expire_and_are_listed_and_revoked_one_by_one() {
             .status,
         StatusCode::NOT_FOUND
     );
-    let tokens = app.app.store.api_tokens_of(&school.id).await.unwrap();
+    let tokens = app
+        .app
+        .store_for_tests()
+        .api_tokens_of(&school.id)
+        .await
+        .unwrap();
     let mis_id = tokens
         .iter()
         .find(|t| t.name == "Wensum MIS")
@@ -566,7 +600,7 @@ async fn api_tokens_expire_and_are_listed_and_revoked_one_by_one() {
 #[tokio::test]
 async fn shortlist_emails_are_rate_limited_by_address_and_recipient() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let store = &app.app.store;
+    let store = &app.app.store_for_tests();
     let (_, orgs) = store.directory_organizations(None, 1, 10).await.unwrap();
     let mut ids = Vec::new();
     for org in &orgs {

@@ -11,7 +11,7 @@ async fn a_post_without_the_csrf_token_is_refused() {
     let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
     let parent = app
         .app
-        .store
+        .store_for_tests()
         .find_user_by_email("parent@demo.invalid")
         .await
         .unwrap()
@@ -24,7 +24,13 @@ async fn a_post_without_the_csrf_token_is_refused() {
         .post_without_csrf(&path, &[("csrf_token", "not-the-token")])
         .await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
-    let still = app.app.store.get_user(&parent.id).await.unwrap().unwrap();
+    let still = app
+        .app
+        .store_for_tests()
+        .get_user(&parent.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
         still.disabled_at.is_none(),
         "nothing changed without the token"
@@ -35,7 +41,7 @@ async fn a_post_without_the_csrf_token_is_refused() {
     );
     assert!(
         app.app
-            .store
+            .store_for_tests()
             .get_user(&parent.id)
             .await
             .unwrap()
@@ -78,7 +84,7 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
     let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
     let user = app
         .app
-        .store
+        .store_for_tests()
         .find_user_by_email("school@demo.invalid")
         .await
         .unwrap()

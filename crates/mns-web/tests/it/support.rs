@@ -97,7 +97,7 @@ impl TestApp {
 
     /// Every demo pupil, in name order.
     pub async fn pupils(&self) -> Vec<PupilRecord> {
-        self.app.store.all_pupils(100).await.unwrap()
+        self.app.store_for_tests().all_pupils(100).await.unwrap()
     }
 
     /// The demo pupil with this given name.

@@ -11,9 +11,9 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use mns_app::FieldError;
 use mns_app::cases::Dashboard;
+use mns_app::records::CaseLine;
 use mns_domain::identity::Role;
 use mns_domain::provision::CaseState;
-use mns_store::CaseLine;
 use std::collections::HashMap;
 
 mod actions;

@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect};
 use mns_app::directory::is_local_offer_officer;
+use mns_app::records::{ChangeRecord, ServiceEntry};
 use mns_app::{AppError, FieldError};
 use mns_domain::directory::diff::{FieldChange, diff};
 use mns_domain::directory::taxonomy::{CATEGORY_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY};
@@ -18,7 +19,6 @@ use mns_domain::directory::{
     Contact, CostOption, LocalOfferAnswers, Phone, Service, ServiceStatus,
 };
 use mns_domain::identity::Role;
-use mns_store::{ChangeRecord, ServiceEntry};
 
 fn chrome(state: &AppState, user: &SignedIn, path: &str) -> Chrome {
     let mut c = Chrome::signed_in(state, user, path);
@@ -506,7 +506,7 @@ pub async fn save(
         Some(number) => match s.phones.first_mut() {
             Some(p) => p.number = number,
             None => s.phones.push(Phone {
-                id: mns_store::new_id(),
+                id: mns_app::records::new_id(),
                 number,
                 description: None,
             }),
@@ -520,7 +520,7 @@ pub async fn save(
                 c.title = opt(&v.contact_title);
             }
             None => s.contacts.push(Contact {
-                id: mns_store::new_id(),
+                id: mns_app::records::new_id(),
                 name,
                 title: opt(&v.contact_title),
                 email: None,
@@ -535,7 +535,7 @@ pub async fn save(
                 id: s
                     .cost_options
                     .first()
-                    .map_or_else(mns_store::new_id, |c| c.id.clone()),
+                    .map_or_else(mns_app::records::new_id, |c| c.id.clone()),
                 option: None,
                 amount: Some(0.0),
                 amount_description: Some("Free".into()),
@@ -548,7 +548,7 @@ pub async fn save(
                     id: s
                         .cost_options
                         .first()
-                        .map_or_else(mns_store::new_id, |c| c.id.clone()),
+                        .map_or_else(mns_app::records::new_id, |c| c.id.clone()),
                     option: opt(&v.cost_option),
                     amount: Some(amount),
                     amount_description: None,
@@ -683,7 +683,7 @@ async fn apply_where_and_when(
                             .split([',', ';', '\n'])
                             .map(str::trim)
                             .filter(|a| !a.is_empty())
-                            .map(|a| Accessibility { id: mns_store::new_id(), description: a.to_string(), details: None })
+                            .map(|a| Accessibility { id: mns_app::records::new_id(), description: a.to_string(), details: None })
                             .collect();
                         match s.locations.first_mut() {
                             Some(sal) => {
@@ -701,15 +701,15 @@ async fn apply_where_and_when(
                                 }
                             }
                             None => s.locations.push(ServiceAtLocation {
-                                id: mns_store::new_id(),
+                                id: mns_app::records::new_id(),
                                 location: Location {
-                                    id: mns_store::new_id(),
+                                    id: mns_app::records::new_id(),
                                     name: v.location_name.trim().into(),
                                     description: None,
                                     latitude: point.latitude,
                                     longitude: point.longitude,
                                     address: Address {
-                                        id: mns_store::new_id(),
+                                        id: mns_app::records::new_id(),
                                         address_1: v.address_1.trim().into(),
                                         address_2: None,
                                         city: v.city.trim().into(),
@@ -753,7 +753,7 @@ async fn apply_where_and_when(
                 schedule.closes_at = closes_at;
             }
             None => s.schedules.push(Schedule {
-                id: mns_store::new_id(),
+                id: mns_app::records::new_id(),
                 days,
                 opens_at,
                 closes_at,
@@ -941,7 +941,7 @@ pub async fn decide_change(
 #[template(path = "local_offer_feedback.html")]
 struct FeedbackPage {
     chrome: Chrome,
-    items: Vec<(mns_store::FeedbackRecord, String)>,
+    items: Vec<(mns_app::records::FeedbackRecord, String)>,
 }
 
 /// `GET /local-offer/manage/feedback`: what families have said.

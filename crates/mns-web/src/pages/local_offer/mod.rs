@@ -15,12 +15,12 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mns_app::directory::{ServiceView, parse_search};
+use mns_app::records::SearchUnit;
 use mns_app::{AppError, FieldError};
 use mns_domain::directory::glossary::{GLOSSARY, GlossaryEntry, anchor};
 use mns_domain::directory::search::{describe_distance, ical_day};
 use mns_domain::directory::taxonomy::{CATEGORY_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY};
 use mns_domain::directory::{Service, TaxonomyTerm};
-use mns_store::SearchUnit;
 use serde::Deserialize;
 
 /// The cookie that holds a family's shortlist (service ids, comma-separated).
@@ -271,26 +271,15 @@ pub async fn search(
                         .as_ref()
                         .map(|(_, label)| label.clone())
                         .unwrap_or_default();
-                    let from = found.origin.map(|(p, _)| p);
-                    let orgs = organization_names(
-                        &state,
-                        &found
-                            .page
-                            .hits
-                            .iter()
-                            .map(|h| h.service.organization_id.clone())
-                            .collect::<Vec<_>>(),
-                    )
-                    .await?;
-                    for hit in found.page.hits {
+                    let from = found.origin.as_ref().map(|(p, _)| *p);
+                    for hit in &found.page.hits {
                         let s = &hit.service;
                         results.push(ResultLine {
                             id: s.id.clone(),
                             name: s.name.clone(),
-                            organization: orgs
-                                .iter()
-                                .find(|(id, _)| *id == s.organization_id)
-                                .map(|(_, n)| n.clone())
+                            organization: found
+                                .organization(&s.organization_id)
+                                .map(|o| o.name.clone())
                                 .unwrap_or_default(),
                             summary: summary(&s.description),
                             local_offer: s.in_local_offer(),
@@ -393,22 +382,6 @@ pub async fn search(
         ),
     };
     Ok(with_cookie(render(&page), cookie))
-}
-
-async fn organization_names(
-    state: &AppState,
-    ids: &[String],
-) -> Result<Vec<(String, String)>, AppError> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for id in ids {
-        if out.iter().any(|(i, _)| i == id) {
-            continue;
-        }
-        if let Some(org) = state.app.store.directory_organization(id).await? {
-            out.push((id.clone(), org.name));
-        }
-    }
-    Ok(out)
 }
 
 /// One question of the guided search.
