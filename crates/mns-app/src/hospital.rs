@@ -5,6 +5,7 @@
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::identity::Role;
+use mns_domain::provision::CaseAction;
 use mns_domain::provision::{SendDetails, discharge_opens_planning, invoice_payable};
 use mns_store::{EpisodeRecord, InvoiceRecord, new_id, ts};
 
@@ -50,28 +51,28 @@ pub fn parse_pounds(text: &str) -> Option<i64> {
 }
 
 impl App {
-    /// A case's special situations (SEND details, hospital episodes) are for council staff and
-    /// the pupil's school; invoices for council staff. Anyone else, or a case out of scope,
-    /// is `NotFound`.
+    /// A case's special situations (SEND details, hospital episodes) and its invoices, for
+    /// whom the table says ([`CaseAction::ReadSpecialSituations`], [`CaseAction::ReadInvoices`]).
+    /// Anyone else, or a case out of scope, is `NotFound`.
     async fn special_situations_in_scope(
         &self,
         actor: &Actor,
         case_id: &str,
         invoices: bool,
     ) -> AppResult<()> {
-        let allowed = match actor.role() {
-            Role::Coordinator | Role::Caseworker | Role::Auditor => true,
-            Role::School => !invoices,
-            _ => false,
+        let action = if invoices {
+            CaseAction::ReadInvoices
+        } else {
+            CaseAction::ReadSpecialSituations
         };
-        if !allowed {
+        if !action.allowed_for(actor.role()) {
             return Err(AppError::NotFound);
         }
         self.case_in_scope(actor, case_id).await.map(|_| ())
     }
 
     fn may_work_cases(actor: &Actor) -> AppResult<()> {
-        if matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
+        if CaseAction::RecordSpecialSituations.allowed_for(actor.role()) {
             Ok(())
         } else {
             Err(AppError::NotFound)

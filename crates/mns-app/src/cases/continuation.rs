@@ -3,7 +3,6 @@
 use super::*;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::Days;
-use mns_domain::identity::Role;
 use mns_domain::provision::{CaseState, ContinuationRequest, may_move, period};
 use mns_store::{ContinuationRecord, new_id, ts};
 
@@ -19,9 +18,7 @@ impl App {
         pupil_has_healthcare_plan: bool,
         note: &str,
     ) -> AppResult<()> {
-        if actor.role() != Role::School {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::RequestContinuation)?;
         let mut case = self.case_in_scope(actor, id).await?;
         let from = state_of(&case)?;
         may_move(from, CaseState::ContinuationRequested, actor.role())
@@ -84,9 +81,7 @@ impl App {
     /// one ends and the timeline starts again (MN-CONT-2). To decline, the coordinator ends
     /// provision with a reason ([`App::end_case`]).
     pub async fn agree_continuation(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::DecideContinuation)?;
         let mut case = self.case_in_scope(actor, id).await?;
         let from = Self::move_case(actor, &mut case, CaseState::Continued)?;
         let Some(calendar) = self.calendar_for_school(case.school_urn.as_deref()).await? else {

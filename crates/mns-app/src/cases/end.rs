@@ -3,8 +3,7 @@
 use super::*;
 use crate::{Actor, App, AppError, AppResult};
 use chrono::NaiveDate;
-use mns_domain::identity::Role;
-use mns_domain::provision::{CaseState, EndReason, may_request_end, must_tell_coordinator_at_once};
+use mns_domain::provision::{CaseState, EndReason, must_tell_coordinator_at_once};
 use mns_store::{EndRequestRecord, new_id, ts};
 
 impl App {
@@ -18,9 +17,7 @@ impl App {
         stops_on: Option<NaiveDate>,
         reason: &str,
     ) -> AppResult<()> {
-        if !may_request_end(actor.role()) {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::RequestEnd)?;
         let case = self.case_in_scope(actor, id).await?;
         if state_of(&case)? == CaseState::Ended {
             return Err(AppError::invalid("state", "This case has already ended"));
@@ -95,9 +92,7 @@ impl App {
         reason: EndReason,
         note: &str,
     ) -> AppResult<()> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::EndProvision)?;
         let mut case = self.case_in_scope(actor, id).await?;
         let from = Self::move_case(actor, &mut case, CaseState::Ended)?;
         let now = self.now();
@@ -147,9 +142,7 @@ impl App {
         id: &str,
         life_limiting: bool,
     ) -> AppResult<()> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::SetLifeLimiting)?;
         let mut case = self.case_in_scope(actor, id).await?;
         case.life_limiting = life_limiting;
         case.updated_at = self.now();

@@ -5,7 +5,6 @@ use super::*;
 use crate::letters::{Block, Letter, render};
 use crate::{Actor, App, AppError, AppResult};
 use mns_domain::calendar::uk_local_time;
-use mns_domain::identity::Role;
 use mns_domain::provision::EndReason;
 
 impl App {
@@ -13,17 +12,7 @@ impl App {
     /// the plan (council staff, the school, the parent and the health professional linked to
     /// the child, not providers).
     pub async fn plan_record_pdf(&self, actor: &Actor, id: &str) -> AppResult<Vec<u8>> {
-        if !matches!(
-            actor.role(),
-            Role::Coordinator
-                | Role::Caseworker
-                | Role::Auditor
-                | Role::School
-                | Role::Parent
-                | Role::HealthProfessional
-        ) {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::ReadPlanRecord)?;
         let view = self.view_case(actor, id).await?;
         let Some(plan) = &view.plan else {
             return Err(AppError::NotFound);
@@ -175,12 +164,7 @@ impl App {
     /// The End of Provision letter as PDF (MN-END-1, MN-END-2), for the coordinator, the
     /// school and the parent: the pupil, the dates and the reason, nothing medical.
     pub async fn end_letter_pdf(&self, actor: &Actor, id: &str) -> AppResult<Vec<u8>> {
-        if !matches!(
-            actor.role(),
-            Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School | Role::Parent
-        ) {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::ReadEndLetter)?;
         let case = self.case_in_scope(actor, id).await?;
         let (Some(reason), Some(ended_at)) = (&case.end_reason, case.ended_at) else {
             return Err(AppError::NotFound);

@@ -19,7 +19,9 @@ use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::identity::Role;
 use mns_domain::provision::record::{PartA, PartB, RecordProblem};
-use mns_domain::provision::{CaseState, SessionOutcome, may_move, non_engagement};
+use mns_domain::provision::{
+    CaseAction, CaseFacts, CaseState, SessionOutcome, case_actions, may_move, non_engagement,
+};
 use mns_store::{
     CaseEvent, CaseLine, CaseRecord, ConcernRecord, ContinuationRecord, EndRequestRecord,
     ReviewRecord, SessionLogRecord, WelfareCheckRecord, WriteTx, new_id, ts,
@@ -52,12 +54,40 @@ pub struct CaseView {
     pub welfare_checks: Vec<WelfareCheckRecord>,
     /// Safeguarding concerns the reader may see (MN-PROV-5).
     pub concerns: Vec<ConcernRecord>,
+    /// What the reader may do on the case now ([`mns_domain::provision::case_actions`]):
+    /// the page offers exactly these.
+    pub actions: Vec<CaseAction>,
 }
 
 impl CaseView {
     /// The case.
     pub fn case(&self) -> &CaseRecord {
         &self.line.case
+    }
+
+    /// Whether the reader may take `action` on the case now.
+    pub fn may(&self, action: CaseAction) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+/// What the table needs to know about a stored case.
+fn facts_of(case: &CaseRecord, state: CaseState) -> CaseFacts {
+    CaseFacts {
+        state,
+        plan_finalised: case.plan_finalised_at.is_some(),
+        provision_started: case.provision_start.is_some(),
+        end_recorded: case.end_reason.is_some(),
+    }
+}
+
+/// `NotFound` unless `actor`'s role may ever take `action` on a case (the role part of the
+/// table; the state part is each operation's to explain in its own words).
+fn require(actor: &Actor, action: CaseAction) -> AppResult<()> {
+    if action.allowed_for(actor.role()) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
     }
 }
 
@@ -370,8 +400,10 @@ impl App {
                 mns_domain::provision::may_see_concern(role, is_dsl, c.raised_by == actor.user.id)
             })
             .collect();
+        let actions = case_actions(role, &facts_of(&case, state));
         let line = self.line_of(case).await?;
         Ok(CaseView {
+            actions,
             welfare_checks,
             concerns,
             line,

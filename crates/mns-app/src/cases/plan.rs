@@ -4,7 +4,6 @@
 use super::*;
 use crate::{Actor, App, AppError, AppResult};
 use chrono::NaiveDate;
-use mns_domain::identity::Role;
 use mns_domain::provision::record::PartA;
 use mns_domain::provision::{
     CaseState, days_from_referral_to_provision_start, period, record_recipients,
@@ -21,9 +20,7 @@ impl App {
         plan: PartA,
         finalise: bool,
     ) -> AppResult<()> {
-        if !matches!(actor.role(), Role::Coordinator | Role::School) {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::WritePlan)?;
         let mut case = self.case_in_scope(actor, id).await?;
         let state = state_of(&case)?;
         if !matches!(state, CaseState::Accepted | CaseState::Planning)
@@ -110,9 +107,7 @@ impl App {
         start: NaiveDate,
         expected_absence_end: Option<NaiveDate>,
     ) -> AppResult<()> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::StartProvision)?;
         let mut case = self.case_in_scope(actor, id).await?;
         if case.plan_finalised_at.is_none() {
             return Err(AppError::invalid(

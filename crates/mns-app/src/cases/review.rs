@@ -10,9 +10,7 @@ use mns_store::{ReviewRecord, new_id, ts};
 impl App {
     /// Opens the review and reintegration meeting (MN-REV-1): the school or the coordinator.
     pub async fn start_review(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        if !matches!(actor.role(), Role::Coordinator | Role::School) {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::StartReview)?;
         let mut case = self.case_in_scope(actor, id).await?;
         let from = Self::move_case(actor, &mut case, CaseState::Review)?;
         case.updated_at = self.now();
@@ -35,9 +33,7 @@ impl App {
     /// Records Part B of the review (MN-REV-1) and returns the case to provision. A review
     /// the school held is copied to the service mailbox (MN-REV-2).
     pub async fn record_review(&self, actor: &Actor, id: &str, mut part_b: PartB) -> AppResult<()> {
-        if !matches!(actor.role(), Role::Coordinator | Role::School) {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::RecordReview)?;
         let mut case = self.case_in_scope(actor, id).await?;
         if state_of(&case)? != CaseState::Review {
             return Err(AppError::invalid(

@@ -3,7 +3,6 @@
 use super::*;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
-use mns_domain::identity::Role;
 use mns_domain::provision::CaseState;
 use mns_store::{SessionLogRecord, new_id, ts};
 
@@ -20,9 +19,7 @@ impl App {
         hours: f64,
         note: &str,
     ) -> AppResult<()> {
-        if !matches!(actor.role(), Role::Provider | Role::Coordinator) {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::LogSession)?;
         let case = self.case_in_scope(actor, id).await?;
         let state = state_of(&case)?;
         let mut errors = Vec::new();

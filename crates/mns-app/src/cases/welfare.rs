@@ -16,9 +16,7 @@ impl App {
         checked_on: NaiveDate,
         notes: &str,
     ) -> AppResult<()> {
-        if !mns_domain::provision::may_log_welfare_check(actor.role()) {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::LogWelfareCheck)?;
         let case = self.case_in_scope(actor, id).await?;
         let mut errors = Vec::new();
         if state_of(&case)? == CaseState::Ended {
@@ -60,9 +58,7 @@ impl App {
     /// email carries nothing of the concern) and to the service mailbox, and only they and the
     /// person who raised it see it.
     pub async fn raise_concern(&self, actor: &Actor, id: &str, concern: &str) -> AppResult<()> {
-        if !mns_domain::provision::may_raise_concern(actor.role()) {
-            return Err(AppError::NotFound);
-        }
+        require(actor, CaseAction::RaiseConcern)?;
         let case = self.case_in_scope(actor, id).await?;
         let plan: Option<PartA> = case
             .plan_json

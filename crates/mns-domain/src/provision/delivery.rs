@@ -224,7 +224,7 @@ pub struct SafeguardingConcern {
 /// Whether `role` may raise a safeguarding concern through the service (MN-PROV-5): a provider
 /// or the coordinator. The school's own staff go to their DSL directly.
 pub fn may_raise_concern(role: Role) -> bool {
-    matches!(role, Role::Provider | Role::Coordinator)
+    super::CaseAction::RaiseConcern.allowed_for(role)
 }
 
 /// Whether someone may see a safeguarding concern (MN-PROV-5): the coordinator, the school's
@@ -248,7 +248,7 @@ pub struct WelfareCheck {
 
 /// Whether `role` may log a welfare check (MN-PROV-4): welfare checks are the school's.
 pub fn may_log_welfare_check(role: Role) -> bool {
-    role == Role::School
+    super::CaseAction::LogWelfareCheck.allowed_for(role)
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 //! Like the rest of the crate these are plain functions: the system checks and flags, the
 //! coordinator decides.
 
+pub mod actions;
 pub mod delivery;
 pub mod end;
 pub mod package;
@@ -27,6 +28,7 @@ pub mod review;
 pub mod special;
 pub mod timeline;
 
+pub use actions::{CaseAction, CaseFacts, case_actions};
 pub use delivery::{
     RobotState, SafeguardingConcern, SessionOutcome, WaitingListEntry, WaitingResource,
     WelfareCheck, hlsa_capacity_left, in_waiting_order, may_log_welfare_check, may_raise_concern,

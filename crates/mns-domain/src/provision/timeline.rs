@@ -193,10 +193,7 @@ pub fn moves_for(from: CaseState, role: Role) -> Vec<CaseState> {
 /// provider and a health professional can ask, and the system lets them. The coordinator does
 /// not ask, it ends; parents and read-only roles go through the school or the coordinator.
 pub fn may_request_end(role: Role) -> bool {
-    matches!(
-        role,
-        Role::School | Role::Provider | Role::HealthProfessional
-    )
+    super::CaseAction::RequestEnd.allowed_for(role)
 }
 
 /// Whether stopping provision on `stops_on` means the school must tell the coordinator at once

@@ -652,3 +652,114 @@ async fn case_details_and_referral_checks_are_decided_by_the_application_for_eve
         }
     }
 }
+
+/// The case operations refuse exactly the roles the domain's table refuses
+/// (`provision::CaseAction::allowed_for`), as every role, on a case each of them may see
+/// when their role allows it: one table decides, and the case page shows the same table.
+/// (Writing Part A or B and asking to continue take whole records; their role checks are the
+/// same `require` call.)
+#[tokio::test]
+async fn case_operations_refuse_exactly_the_roles_the_table_refuses() {
+    use mns_domain::provision::{CaseAction, EndReason};
+    for role in Role::ALL {
+        let app = TestApp::spawn(Backend::Sqlite).await;
+        let case = referral_of(&app, "Isla").await;
+        let ended = referral_of(&app, "Grace").await;
+        let actor = mns_app::Actor {
+            user: app
+                .app
+                .store_for_tests()
+                .find_user_by_email(account(role).0)
+                .await
+                .unwrap()
+                .unwrap(),
+            source: "test".into(),
+        };
+        let a = &app.app;
+        let day = a.today();
+        let not_found =
+            |r: Result<(), mns_app::AppError>| matches!(r, Err(mns_app::AppError::NotFound));
+        let outcomes: Vec<(CaseAction, bool)> = vec![
+            (
+                CaseAction::StartProvision,
+                not_found(a.start_provision(&actor, &case, day, None).await),
+            ),
+            (
+                CaseAction::LogSession,
+                not_found(
+                    a.log_session(&actor, &case, day, "no-such-kind", -1.0, "")
+                        .await,
+                ),
+            ),
+            (
+                CaseAction::DecideContinuation,
+                not_found(a.agree_continuation(&actor, &case).await),
+            ),
+            (
+                CaseAction::RequestEnd,
+                not_found(a.request_end(&actor, &case, None, "").await),
+            ),
+            (
+                CaseAction::SetLifeLimiting,
+                not_found(a.set_life_limiting(&actor, &case, false).await),
+            ),
+            (
+                CaseAction::LogWelfareCheck,
+                not_found(
+                    a.log_welfare_check(&actor, &case, day + chrono::Duration::days(400), "")
+                        .await,
+                ),
+            ),
+            (
+                CaseAction::RaiseConcern,
+                not_found(a.raise_concern(&actor, &case, "").await),
+            ),
+            (
+                CaseAction::ReadSpecialSituations,
+                not_found(a.episodes(&actor, &case).await.map(|_| ())),
+            ),
+            (
+                CaseAction::RecordSpecialSituations,
+                not_found(a.record_admission(&actor, &case, "", "", None, None).await),
+            ),
+            (
+                CaseAction::ReadInvoices,
+                not_found(a.case_invoices(&actor, &case).await.map(|_| ())),
+            ),
+            (
+                CaseAction::ReadPlanRecord,
+                not_found(a.plan_record_pdf(&actor, &case).await.map(|_| ())),
+            ),
+            (
+                CaseAction::ReadEndLetter,
+                not_found(a.end_letter_pdf(&actor, &ended).await.map(|_| ())),
+            ),
+            (
+                CaseAction::StartReview,
+                not_found(a.start_review(&actor, &case).await),
+            ),
+            (
+                CaseAction::EndProvision,
+                not_found(
+                    a.end_case(&actor, &case, EndReason::WellEnoughToReturn, "")
+                        .await,
+                ),
+            ),
+        ];
+        for (action, refused) in outcomes {
+            // Who may see the case at all is the scope's to say (a parent sees their own
+            // children's), the same for every action.
+            let on = if action == CaseAction::ReadEndLetter {
+                &ended
+            } else {
+                &case
+            };
+            let in_scope = a.view_case(&actor, on).await.is_ok();
+            assert_eq!(
+                refused,
+                !(in_scope && action.allowed_for(role)),
+                "{action:?} as {role:?}"
+            );
+        }
+    }
+}

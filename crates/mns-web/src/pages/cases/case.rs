@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use mns_app::FieldError;
 use mns_app::cases::{CaseView, long_date};
 use mns_domain::identity::Role;
-use mns_domain::provision::{CaseState, Component, EndReason};
+use mns_domain::provision::{CaseAction, CaseState, Component, EndReason};
 
 /// A timeline entry as shown.
 pub struct EventRow {
@@ -244,10 +244,7 @@ pub(super) async fn case_page(
         .as_ref()
         .map(|p| p.package.components.iter().map(component_line).collect())
         .unwrap_or_default();
-    let show_special = matches!(
-        role,
-        Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School
-    );
+    let show_special = view.may(CaseAction::ReadSpecialSituations);
     let (send, episodes) = if show_special {
         (
             state.app.send_details(&user.actor, &case.id).await?,
@@ -274,7 +271,7 @@ pub(super) async fn case_page(
     } else {
         (None, Vec::new())
     };
-    let invoices = if matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor) {
+    let invoices = if view.may(CaseAction::ReadInvoices) {
         state
             .app
             .case_invoices(&user.actor, &case.id)
@@ -427,42 +424,19 @@ pub(super) async fn case_page(
                 )
             })
             .collect(),
-        may_write_plan: matches!(role, Role::Coordinator | Role::School)
-            && matches!(s, CaseState::Accepted | CaseState::Planning)
-            && case.plan_finalised_at.is_none(),
-        may_start: role == Role::Coordinator
-            && s == CaseState::Planning
-            && case.plan_finalised_at.is_some(),
-        may_log_session: matches!(role, Role::Provider | Role::Coordinator) && running,
-        may_start_review: matches!(role, Role::Coordinator | Role::School)
-            && matches!(s, CaseState::InProvision | CaseState::Continued),
-        may_record_review: matches!(role, Role::Coordinator | Role::School)
-            && s == CaseState::Review,
-        may_request_continuation: role == Role::School
-            && matches!(
-                s,
-                CaseState::InProvision | CaseState::Review | CaseState::Continued
-            ),
-        may_decide_continuation: role == Role::Coordinator && s == CaseState::ContinuationRequested,
-        may_end: role == Role::Coordinator && s != CaseState::Ended,
-        may_request_end: mns_domain::provision::may_request_end(role) && s != CaseState::Ended,
-        may_set_life_limiting: role == Role::Coordinator && s != CaseState::Ended,
+        may_write_plan: view.may(CaseAction::WritePlan),
+        may_start: view.may(CaseAction::StartProvision),
+        may_log_session: view.may(CaseAction::LogSession),
+        may_start_review: view.may(CaseAction::StartReview),
+        may_record_review: view.may(CaseAction::RecordReview),
+        may_request_continuation: view.may(CaseAction::RequestContinuation),
+        may_decide_continuation: view.may(CaseAction::DecideContinuation),
+        may_end: view.may(CaseAction::EndProvision),
+        may_request_end: view.may(CaseAction::RequestEnd),
+        may_set_life_limiting: view.may(CaseAction::SetLifeLimiting),
         life_limiting: case.life_limiting,
-        plan_pdf: case.plan_finalised_at.is_some()
-            && matches!(
-                role,
-                Role::Coordinator
-                    | Role::Caseworker
-                    | Role::Auditor
-                    | Role::School
-                    | Role::Parent
-                    | Role::HealthProfessional
-            ),
-        end_letter: case.end_reason.is_some()
-            && matches!(
-                role,
-                Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School | Role::Parent
-            ),
+        plan_pdf: view.may(CaseAction::ReadPlanRecord),
+        end_letter: view.may(CaseAction::ReadEndLetter),
         end_reasons: EndReason::ALL
             .iter()
             .map(|r| (r.as_str(), capitalised(r.label())))
@@ -479,7 +453,7 @@ pub(super) async fn case_page(
                 )
             })
             .collect(),
-        may_log_welfare: role == Role::School && s != CaseState::Ended,
+        may_log_welfare: view.may(CaseAction::LogWelfareCheck),
         concerns: view
             .concerns
             .iter()
@@ -495,16 +469,14 @@ pub(super) async fn case_page(
                 )
             })
             .collect(),
-        may_raise_concern: mns_domain::provision::may_raise_concern(role) && s != CaseState::Ended,
+        may_raise_concern: view.may(CaseAction::RaiseConcern),
         show_special,
-        may_work_case: matches!(role, Role::Coordinator | Role::Caseworker)
-            && s != CaseState::Ended,
+        may_work_case: view.may(CaseAction::RecordSpecialSituations),
         send,
         episodes,
         invoices,
         coding,
-        may_upload_attendance: matches!(role, Role::Coordinator | Role::Caseworker | Role::School)
-            && case.provision_start.is_some(),
+        may_upload_attendance: view.may(CaseAction::UploadAttendance),
     };
     Ok(render(&page))
 }
