@@ -1,0 +1,117 @@
+//! The entries' owners: providers linked to organisations, and the reminders sent when an
+//! entry has not been checked for [`REVIEW_MONTHS`](super::REVIEW_MONTHS) months.
+
+use super::*;
+use crate::{Actor, App, AppError, AppResult};
+use chrono::{Duration, NaiveDate};
+use mns_domain::identity::Role;
+
+impl App {
+    /// Reminds owners of entries not reviewed for [`REVIEW_MONTHS`] months, at most every
+    /// [`REMINDER_INTERVAL_DAYS`] days each. Returns how many services were reminded about.
+    pub async fn send_review_reminders(&self, actor: &Actor) -> AppResult<usize> {
+        let today = self.today();
+        let reviewed_before = today
+            .checked_sub_months(chrono::Months::new(REVIEW_MONTHS))
+            .unwrap_or(NaiveDate::MIN)
+            .succ_opt()
+            .unwrap_or(today);
+        let reminded_before = today - Duration::days(REMINDER_INTERVAL_DAYS);
+        let due = self
+            .store
+            .services_due_review(reviewed_before, reminded_before)
+            .await?;
+        let now = self.now();
+        let mut count = 0;
+        for (service_id, _name, organization_id, last_reviewed) in due {
+            let mut tx = self.store.begin().await?;
+            let mut recipients = Vec::new();
+            for user_id in self.store.users_of_organization(&organization_id).await? {
+                if let Some(user) = self.store.get_user(&user_id).await?
+                    && user.disabled_at.is_none()
+                {
+                    recipients.push(user.email);
+                }
+            }
+            if recipients.is_empty() {
+                recipients.push(self.settings.local_offer_email.clone());
+            }
+            for to in &recipients {
+                let body = format!(
+                    "A Local Offer entry you look after was last checked on {}. Families rely on it being right.\n\n\
+                     Check it and confirm or update it: {}/local-offer/manage/services/{}\n",
+                    last_reviewed.format("%-d %B %Y"),
+                    self.settings.public_url,
+                    service_id
+                );
+                tx.enqueue_message(to, "Please check your Local Offer entry", &body, now)
+                    .await?;
+            }
+            tx.mark_review_reminded(&service_id, today).await?;
+            self.audit(
+                &mut tx,
+                actor,
+                "directory.review.remind",
+                "directory_service",
+                &service_id,
+                &format!("{} recipients", recipients.len()),
+            )
+            .await?;
+            tx.commit().await?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// How many active entries are overdue for review.
+    pub async fn stale_directory_entries(&self) -> AppResult<u64> {
+        let today = self.today();
+        let cutoff = today
+            .checked_sub_months(chrono::Months::new(REVIEW_MONTHS))
+            .unwrap_or(NaiveDate::MIN);
+        Ok(self
+            .store
+            .count_services_reviewed_before(cutoff.succ_opt().unwrap_or(today))
+            .await?)
+    }
+
+    /// Links a provider user to an organisation so they can edit its entries.
+    pub async fn link_provider_to_organization(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        organization_id: &str,
+    ) -> AppResult<()> {
+        if !is_local_offer_officer(actor) && actor.user.id != "system" {
+            return Err(AppError::NotFound);
+        }
+        let user = self
+            .store
+            .get_user(user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if user.role != Role::Provider {
+            return Err(AppError::invalid(
+                "user",
+                "Only provider users can look after an organisation's entries",
+            ));
+        }
+        self.store
+            .directory_organization(organization_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut tx = self.store.begin().await?;
+        tx.link_organization_user(user_id, organization_id).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "directory.organization.link_user",
+            "directory_organization",
+            organization_id,
+            user_id,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
