@@ -147,7 +147,8 @@ impl App {
 }
 
 /// The record type of a herringbone uploaded to a case during provision (MN-PROV-6).
-pub const CASE_ATTENDANCE: &str = "case_attendance";
+pub const CASE_ATTENDANCE: mns_domain::documents::DocumentOwner =
+    mns_domain::documents::DocumentOwner::CaseAttendance;
 
 impl App {
     /// Attaches a herringbone during provision (MN-PROV-6): the school, or council staff who

@@ -18,7 +18,9 @@ use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use chrono::SubsecRound;
-use mns_domain::documents::{DEFAULT_MAX_DOCUMENT_BYTES, DocumentKind, clean_filename};
+use mns_domain::documents::{
+    DEFAULT_MAX_DOCUMENT_BYTES, DocumentKind, DocumentOwner, clean_filename,
+};
 use mns_store::{DocumentMeta, DocumentRecord, new_id};
 use rand::RngCore;
 use rand::rngs::OsRng;
@@ -32,8 +34,6 @@ const KEY_BYTES: usize = 32;
 const NONCE_BYTES: usize = 24;
 /// How many wrapped keys a rotation reads and rewrites per transaction.
 const REWRAP_PAGE: i64 = 200;
-/// The record types documents can belong to. The name is the audit trail's record type.
-const PUPIL: &str = "pupil";
 
 /// What someone wants to do with a record's documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -421,25 +421,25 @@ impl App {
     pub async fn may_use_documents(
         &self,
         actor: &Actor,
-        record_type: &str,
+        owner: DocumentOwner,
         record_id: &str,
         access: DocumentAccess,
     ) -> AppResult<bool> {
         if access == DocumentAccess::Upload && actor.role().is_read_only() {
             return Ok(false);
         }
-        match record_type {
-            PUPIL => match self.store.get_pupil(record_id).await? {
+        match owner {
+            DocumentOwner::Pupil => match self.store.get_pupil(record_id).await? {
                 Some(pupil) => self.pupil_in_scope(actor, &pupil).await,
                 None => Ok(false),
             },
-            crate::referrals::REFERRAL | crate::referrals::REFERRAL_ATTENDANCE => {
+            DocumentOwner::Referral | DocumentOwner::ReferralAttendance => {
                 self.may_use_referral_documents(actor, record_id, access)
                     .await
             }
             // A herringbone during provision (MN-PROV-6): council staff and the school read it;
             // the school and council staff who work cases add one once provision has started.
-            crate::attendance::CASE_ATTENDANCE => {
+            DocumentOwner::CaseAttendance => {
                 use mns_domain::identity::Role;
                 let role = actor.role();
                 let allowed = match access {
@@ -462,19 +462,18 @@ impl App {
                     Err(e) => Err(e),
                 }
             }
-            _ => Ok(false),
         }
     }
 
     async fn require_document_access(
         &self,
         actor: &Actor,
-        record_type: &str,
+        owner: DocumentOwner,
         record_id: &str,
         access: DocumentAccess,
     ) -> AppResult<()> {
         if self
-            .may_use_documents(actor, record_type, record_id, access)
+            .may_use_documents(actor, owner, record_id, access)
             .await?
         {
             Ok(())
@@ -490,12 +489,12 @@ impl App {
     pub async fn store_document(
         &self,
         actor: &Actor,
-        record_type: &str,
+        owner: DocumentOwner,
         record_id: &str,
         filename: &str,
         bytes: &[u8],
     ) -> AppResult<DocumentMeta> {
-        self.require_document_access(actor, record_type, record_id, DocumentAccess::Upload)
+        self.require_document_access(actor, owner, record_id, DocumentAccess::Upload)
             .await?;
         let kind = DocumentKind::sniff(filename, bytes, DEFAULT_MAX_DOCUMENT_BYTES)
             .map_err(|e| AppError::invalid("document", e.to_string()))?;
@@ -503,7 +502,7 @@ impl App {
         let sealed = seal(&self.document_keys, &id, bytes)?;
         let meta = DocumentMeta {
             id,
-            record_type: record_type.to_string(),
+            record_type: owner.as_str().to_string(),
             record_id: record_id.to_string(),
             filename: clean_filename(filename),
             kind,
@@ -528,7 +527,7 @@ impl App {
             &mut tx,
             actor,
             "document.upload",
-            record_type,
+            owner.as_str(),
             record_id,
             &record.meta.id,
         )
@@ -551,13 +550,10 @@ impl App {
             .get_document(id)
             .await?
             .ok_or(AppError::NotFound)?;
-        self.require_document_access(
-            actor,
-            &record.meta.record_type,
-            &record.meta.record_id,
-            DocumentAccess::Read,
-        )
-        .await?;
+        // A document whose owner the service does not know is nobody's to read.
+        let owner = DocumentOwner::parse(&record.meta.record_type).ok_or(AppError::NotFound)?;
+        self.require_document_access(actor, owner, &record.meta.record_id, DocumentAccess::Read)
+            .await?;
         // Decrypt first, so the trail records only downloads that happened.
         let content = open(&self.document_keys, &record)?;
         let mut tx = self.store.begin().await?;
@@ -579,12 +575,12 @@ impl App {
     pub async fn list_documents(
         &self,
         actor: &Actor,
-        record_type: &str,
+        owner: DocumentOwner,
         record_id: &str,
     ) -> AppResult<Vec<DocumentMeta>> {
-        self.require_document_access(actor, record_type, record_id, DocumentAccess::Read)
+        self.require_document_access(actor, owner, record_id, DocumentAccess::Read)
             .await?;
-        Ok(self.store.documents_for(record_type, record_id).await?)
+        Ok(self.store.documents_for(owner.as_str(), record_id).await?)
     }
 
     /// Re-wraps every document's data key that is not under the current key-encryption key,
@@ -732,7 +728,13 @@ mod tests {
 
     async fn upload(f: &Fixture) -> DocumentMeta {
         f.app
-            .store_document(&f.school_a, "pupil", "pupil-a", "letter.pdf", LETTER)
+            .store_document(
+                &f.school_a,
+                DocumentOwner::Pupil,
+                "pupil-a",
+                "letter.pdf",
+                LETTER,
+            )
             .await
             .unwrap()
     }
@@ -759,7 +761,7 @@ mod tests {
         assert_eq!(content, LETTER);
         assert_eq!(
             f.app
-                .list_documents(&f.school_a, "pupil", "pupil-a")
+                .list_documents(&f.school_a, DocumentOwner::Pupil, "pupil-a")
                 .await
                 .unwrap(),
             vec![meta.clone()]
@@ -1013,12 +1015,20 @@ mod tests {
             Err(AppError::NotFound)
         ));
         assert!(matches!(
-            f.app.list_documents(&f.school_b, "pupil", "pupil-a").await,
+            f.app
+                .list_documents(&f.school_b, DocumentOwner::Pupil, "pupil-a")
+                .await,
             Err(AppError::NotFound)
         ));
         assert!(matches!(
             f.app
-                .store_document(&f.school_b, "pupil", "pupil-a", "x.pdf", LETTER)
+                .store_document(
+                    &f.school_b,
+                    DocumentOwner::Pupil,
+                    "pupil-a",
+                    "x.pdf",
+                    LETTER
+                )
                 .await,
             Err(AppError::NotFound)
         ));
@@ -1029,7 +1039,13 @@ mod tests {
         ));
         assert!(matches!(
             f.app
-                .store_document(&f.school_a, "pupil", "no-such-pupil", "x.pdf", LETTER)
+                .store_document(
+                    &f.school_a,
+                    DocumentOwner::Pupil,
+                    "no-such-pupil",
+                    "x.pdf",
+                    LETTER
+                )
                 .await,
             Err(AppError::NotFound)
         ));
@@ -1042,7 +1058,7 @@ mod tests {
         assert!(f.app.read_document(&f.auditor, &meta.id).await.is_ok());
         assert!(matches!(
             f.app
-                .store_document(&f.auditor, "pupil", "pupil-a", "x.pdf", LETTER)
+                .store_document(&f.auditor, DocumentOwner::Pupil, "pupil-a", "x.pdf", LETTER)
                 .await,
             Err(AppError::NotFound)
         ));
@@ -1053,7 +1069,13 @@ mod tests {
         let f = fixture().await;
         assert!(matches!(
             f.app
-                .store_document(&f.coordinator, "referral", "pupil-a", "x.pdf", LETTER)
+                .store_document(
+                    &f.coordinator,
+                    DocumentOwner::Referral,
+                    "pupil-a",
+                    "x.pdf",
+                    LETTER
+                )
                 .await,
             Err(AppError::NotFound)
         ));
@@ -1064,7 +1086,13 @@ mod tests {
         let f = fixture().await;
         let err = f
             .app
-            .store_document(&f.school_a, "pupil", "pupil-a", "notes.docx", LETTER)
+            .store_document(
+                &f.school_a,
+                DocumentOwner::Pupil,
+                "pupil-a",
+                "notes.docx",
+                LETTER,
+            )
             .await
             .unwrap_err();
         let AppError::Invalid(problems) = err else {
@@ -1077,7 +1105,7 @@ mod tests {
         );
         assert!(
             f.app
-                .list_documents(&f.school_a, "pupil", "pupil-a")
+                .list_documents(&f.school_a, DocumentOwner::Pupil, "pupil-a")
                 .await
                 .unwrap()
                 .is_empty()
@@ -1091,7 +1119,7 @@ mod tests {
             .app
             .store_document(
                 &f.school_a,
-                "pupil",
+                DocumentOwner::Pupil,
                 "pupil-a",
                 "C:\\Users\\me\\\"letter\"\r\n.pdf",
                 LETTER,

@@ -8,6 +8,7 @@
 
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::{NaiveDate, Utc};
+use mns_domain::documents::DocumentOwner;
 use mns_domain::identity::Role;
 use mns_domain::referral::{
     AttendanceEvidence, Check, Decision, DecisionOutcome, Enquiry, Entered, Referral,
@@ -19,10 +20,10 @@ use mns_store::{
 };
 
 /// The record type documents attached to a referral (medical evidence, healthcare plans) belong to.
-pub const REFERRAL: &str = "referral";
+pub const REFERRAL: DocumentOwner = DocumentOwner::Referral;
 
 /// The record type of a referral's attendance export (the herringbone, MN-REF-4).
-pub const REFERRAL_ATTENDANCE: &str = "referral_attendance";
+pub const REFERRAL_ATTENDANCE: DocumentOwner = DocumentOwner::ReferralAttendance;
 
 /// Where a referral is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

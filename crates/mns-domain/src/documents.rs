@@ -38,6 +38,47 @@ pub enum DocumentKind {
     Csv,
 }
 
+/// What a document belongs to: its owner's kind, stored beside it and named in the audit trail.
+/// Who may read or add documents is decided per kind of owner (the application's
+/// `may_use_documents`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentOwner {
+    /// A pupil's record.
+    Pupil,
+    /// A referral (medical evidence, healthcare plans).
+    Referral,
+    /// A referral's attendance export (the herringbone, MN-REF-4).
+    ReferralAttendance,
+    /// A case's attendance export during provision (MN-PROV-6).
+    CaseAttendance,
+}
+
+impl DocumentOwner {
+    /// Every kind of owner.
+    pub const ALL: [DocumentOwner; 4] = [
+        DocumentOwner::Pupil,
+        DocumentOwner::Referral,
+        DocumentOwner::ReferralAttendance,
+        DocumentOwner::CaseAttendance,
+    ];
+
+    /// The stored form (also the audit trail's record type).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentOwner::Pupil => "pupil",
+            DocumentOwner::Referral => "referral",
+            DocumentOwner::ReferralAttendance => "referral_attendance",
+            DocumentOwner::CaseAttendance => "case_attendance",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<DocumentOwner> {
+        DocumentOwner::ALL.into_iter().find(|o| o.as_str() == text)
+    }
+}
+
 /// Why an upload was refused. Each message names the file, in plain English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocumentError {
@@ -536,6 +577,10 @@ mod tests {
             assert_eq!(DocumentKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(DocumentKind::parse("exe"), None);
+        for owner in DocumentOwner::ALL {
+            assert_eq!(DocumentOwner::parse(owner.as_str()), Some(owner));
+        }
+        assert_eq!(DocumentOwner::parse("case"), None);
     }
 
     #[test]
