@@ -207,16 +207,15 @@ impl App {
     /// [`mns_store::Store::seal_unkeyed_audit_entries`]). Refused when a checkpoint file
     /// already has checkpoints: a keyed trail's entries never lose their keys on their own.
     pub async fn seal_unkeyed_audit_entries(&self) -> AppResult<i64> {
+        if !self.store.audit_trail_is_unkeyed().await? {
+            return Ok(0);
+        }
         if let Some(path) = &self.settings.audit_checkpoints
             && std::fs::metadata(path).is_ok_and(|m| m.len() > 0)
         {
-            let (unkeyed,) = self.store.count_unkeyed_audit_entries().await?;
-            if unkeyed > 0 {
-                return Err(AppError::Internal(format!(
-                    "{unkeyed} audit entries carry no key although checkpoints exist: the trail may have been rewritten; run 'mns audit verify'"
-                )));
-            }
-            return Ok(0);
+            return Err(AppError::Internal(
+                "the audit trail's entries carry no key although checkpoints exist: the trail may have been rewritten; run 'mns audit verify'".into(),
+            ));
         }
         Ok(self.store.seal_unkeyed_audit_entries().await?)
     }

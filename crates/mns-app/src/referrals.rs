@@ -301,10 +301,7 @@ impl App {
             AppError::invalid("pupil.date_of_birth", "Enter the pupil's date of birth")
         })?;
         let existing = match &upn {
-            Some(upn) => match self.store.pupil_by_upn(upn).await? {
-                Some(id) => self.store.get_pupil(&id).await?,
-                None => None,
-            },
+            Some(upn) => self.store.pupil_by_upn(upn).await?,
             None => None,
         };
         let mut pupil = PupilRecord {

@@ -76,6 +76,31 @@ fn entry(
     }
 }
 
+/// Writes one sealed entry.
+async fn insert_entry<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    e: &AuditEntry,
+) -> StoreResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    ))
+    .bind(e.seq)
+    .bind(&e.at)
+    .bind(&e.actor_id)
+    .bind(&e.actor_role)
+    .bind(&e.action)
+    .bind(&e.record_type)
+    .bind(&e.record_id)
+    .bind(&e.source)
+    .bind(&e.detail)
+    .bind(&e.prev_hash)
+    .bind(&e.key_id)
+    .bind(&e.hash)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 impl WriteTx {
     /// Appends an entry to the chain; it becomes visible when the transaction commits.
     pub async fn audit(&mut self, new: NewAuditEntry) -> StoreResult<i64> {
@@ -95,23 +120,7 @@ impl WriteTx {
             hash: String::new(),
         }
         .seal(&self.head_hash, &keys);
-        sqlx::query(&format!(
-            "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-        ))
-        .bind(sealed.seq)
-        .bind(&sealed.at)
-        .bind(&sealed.actor_id)
-        .bind(&sealed.actor_role)
-        .bind(&sealed.action)
-        .bind(&sealed.record_type)
-        .bind(&sealed.record_id)
-        .bind(&sealed.source)
-        .bind(&sealed.detail)
-        .bind(&sealed.prev_hash)
-        .bind(&sealed.key_id)
-        .bind(&sealed.hash)
-        .execute(&mut *self.tx)
-        .await?;
+        insert_entry(&mut *self.tx, &sealed).await?;
         self.head_seq = sealed.seq;
         self.head_hash = sealed.hash;
         self.head_moved = true;
@@ -188,13 +197,14 @@ impl Store {
         Ok(last_seq)
     }
 
-    /// How many entries carry no key (written before the chain was keyed).
-    pub async fn count_unkeyed_audit_entries(&self) -> StoreResult<(i64,)> {
-        Ok(
-            sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE key_id = ''")
-                .fetch_one(&self.pool)
-                .await?,
-        )
+    /// Whether the trail's first entry carries no key: a trail written before the chain was
+    /// keyed. One primary-key read, so every command's start-up can ask it cheaply; a trail
+    /// whose later entries lost their keys is caught by verification, not here.
+    pub async fn audit_trail_is_unkeyed(&self) -> StoreResult<bool> {
+        let first: Option<(String,)> = sqlx::query_as("SELECT key_id FROM audit_log WHERE seq = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(first.is_some_and(|(key_id,)| key_id.is_empty()))
     }
 
     /// Entries after `after_seq`, oldest first, at most `limit`.
@@ -304,23 +314,7 @@ impl Store {
                 hash: String::new(),
             };
             e.hash = e.unkeyed_hash();
-            sqlx::query(&format!(
-                "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-            ))
-            .bind(e.seq)
-            .bind(&e.at)
-            .bind(&e.actor_id)
-            .bind(&e.actor_role)
-            .bind(&e.action)
-            .bind(&e.record_type)
-            .bind(&e.record_id)
-            .bind(&e.source)
-            .bind(&e.detail)
-            .bind(&e.prev_hash)
-            .bind(&e.key_id)
-            .bind(&e.hash)
-            .execute(&self.pool)
-            .await?;
+            insert_entry(&self.pool, &e).await?;
             prev = e.hash;
         }
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")

@@ -123,6 +123,16 @@ impl Store {
         row.map(pupil).transpose()
     }
 
+    /// The pupil with this UPN, if any (a pupil keeps one record across schools).
+    pub async fn pupil_by_upn(&self, upn: &str) -> StoreResult<Option<PupilRecord>> {
+        let row: Option<PupilRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM pupils WHERE upn = $1"))
+                .bind(upn)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(pupil).transpose()
+    }
+
     /// Pupils on a school's roll, by family name.
     pub async fn pupils_at_school(&self, urn: &str) -> StoreResult<Vec<PupilRecord>> {
         let rows: Vec<PupilRow> = sqlx::query_as(&format!(

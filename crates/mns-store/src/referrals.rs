@@ -460,15 +460,6 @@ impl Store {
         .await?;
         Ok(rows.into_iter().map(|(e,)| e).collect())
     }
-
-    /// The pupil with this UPN, if any (a pupil keeps one record across schools).
-    pub async fn pupil_by_upn(&self, upn: &str) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT id FROM pupils WHERE upn = $1")
-            .bind(upn)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|(id,)| id))
-    }
 }
 
 /// The WHERE clause and its bound values for a queue filter. Placeholders are numbered here,
