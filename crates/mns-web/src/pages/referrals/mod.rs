@@ -21,6 +21,10 @@ use serde::Deserialize;
 
 const PAGE_SIZE: i64 = 50;
 
+mod pupil_match;
+pub use pupil_match::resolve_match;
+use pupil_match::{MatchPanel, match_panel};
+
 fn day(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
@@ -267,70 +271,6 @@ struct ReferralPage {
     documents: Vec<super::documents::DocumentLine>,
     may_upload: bool,
     pupil_match: Option<MatchPanel>,
-}
-
-/// A UPN match shown to the coordinator: both records side by side (MN-ROLE-2).
-pub struct MatchPanel {
-    label: &'static str,
-    possible: bool,
-    rows: Vec<(&'static str, String, String)>,
-    open: bool,
-    outcome: String,
-    existing_id: String,
-    note: String,
-}
-
-fn match_panel(m: mns_app::referrals::PupilMatchView, note: String) -> MatchPanel {
-    use mns_domain::referral::{MatchResolution, UpnMatch};
-    let school =
-        |p: &mns_app::records::PupilRecord| p.school_urn.clone().unwrap_or_else(|| "None".into());
-    let rows = vec![
-        (
-            "First name",
-            m.new_pupil.given_name.clone(),
-            m.existing.given_name.clone(),
-        ),
-        (
-            "Last name",
-            m.new_pupil.family_name.clone(),
-            m.existing.family_name.clone(),
-        ),
-        (
-            "Date of birth",
-            day(m.new_pupil.date_of_birth),
-            day(m.existing.date_of_birth),
-        ),
-        ("School (URN)", school(&m.new_pupil), school(&m.existing)),
-        (
-            "Record made",
-            day(m.new_pupil.created_at.date_naive()),
-            day(m.existing.created_at.date_naive()),
-        ),
-    ];
-    MatchPanel {
-        label: m.kind.label(),
-        possible: m.kind == UpnMatch::PossibleMatch,
-        rows,
-        open: m.record.resolved_at.is_none(),
-        outcome: match m
-            .record
-            .resolution
-            .as_deref()
-            .and_then(MatchResolution::parse)
-        {
-            Some(MatchResolution::SameChild) => format!(
-                "Confirmed as the same child{}",
-                m.record
-                    .resolved_at
-                    .map(|t| format!(" on {}", day(t.date_naive())))
-                    .unwrap_or_default()
-            ),
-            Some(MatchResolution::DifferentChildren) => "Kept as different children".to_string(),
-            None => String::new(),
-        },
-        existing_id: m.existing.id,
-        note,
-    }
 }
 
 /// The decision form.
@@ -583,43 +523,6 @@ pub async fn decide(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let mut response = referral_page(&state, &user, &id, values, errors).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// `POST /referrals/{id}/pupil-match` (the coordinator): the same child as the record with
-/// this UPN, or different children (MN-ROLE-2).
-pub async fn resolve_match(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> PageResult {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let resolution = mns_domain::referral::MatchResolution::parse(&field("resolution"));
-    let note = field("note");
-    match state
-        .app
-        .resolve_pupil_match(&user.actor, &id, resolution, &note)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let values = DecisionForm {
-                match_note: note,
-                ..DecisionForm::default()
-            };
             let mut response = referral_page(&state, &user, &id, values, errors).await?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
