@@ -8,7 +8,7 @@
 //! `at seq hash key_id mac` to the checkpoint file (mode 0600) and to the log. Verification
 //! then requires every checkpointed entry to be present with the same hash.
 
-use crate::{App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult};
 use mns_domain::audit::{AuditKeys, ChainBreak, Checkpoint, GENESIS_HASH, verify_run};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -59,6 +59,12 @@ impl App {
         self.store
             .audit_keys()
             .ok_or_else(|| AppError::Internal("no audit key is configured".into()))
+    }
+
+    /// [`App::verify_audit_trail`] for someone signed in who may check the trail (MN-REC-1).
+    pub async fn check_audit_trail(&self, actor: &Actor) -> AppResult<VerifyReport> {
+        actor.require(mns_domain::permissions::Capability::VerifyAuditTrail)?;
+        self.verify_audit_trail().await
     }
 
     /// Walks the whole trail in pages, checking every keyed hash and link, that the last entry

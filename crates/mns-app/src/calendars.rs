@@ -6,7 +6,6 @@ use mns_domain::calendar::{
     BankHolidays, SchoolCalendar, TermCalendar, england_bank_holidays_2025_2027, norfolk_2025_26,
     norfolk_2026_27_provisional,
 };
-use mns_domain::identity::Role;
 use mns_store::CalendarRecord;
 
 /// A stored calendar, read back into the domain's type.
@@ -41,9 +40,7 @@ impl App {
         calendars: &[TermCalendar],
         bank_holidays: &BankHolidays,
     ) -> AppResult<()> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
+        actor.require(mns_domain::permissions::Capability::ChangeReferenceData)?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
         for calendar in calendars {

@@ -4,7 +4,6 @@
 
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
-use mns_domain::identity::Role;
 use mns_domain::provision::CaseAction;
 use mns_domain::provision::{SendDetails, discharge_opens_planning, invoice_payable};
 use mns_store::{EpisodeRecord, InvoiceRecord, new_id, ts};
@@ -289,12 +288,7 @@ impl App {
 
     /// Invoices for finance, the coordinator and the auditor, with what each lacks.
     pub async fn invoice_list(&self, actor: &Actor) -> AppResult<Vec<InvoiceLine>> {
-        if !matches!(
-            actor.role(),
-            Role::Finance | Role::Coordinator | Role::Auditor
-        ) {
-            return Err(AppError::NotFound);
-        }
+        actor.require(mns_domain::permissions::Capability::ReadInvoices)?;
         self.audit_view(actor, "invoice.list", "invoice_list", "all")
             .await?;
         Ok(self
@@ -335,9 +329,7 @@ impl App {
 
     /// Finance marks a payable invoice paid (MN-HOSP-2); a held one cannot be.
     pub async fn pay_invoice(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        if actor.role() != Role::Finance {
-            return Err(AppError::NotFound);
-        }
+        actor.require(mns_domain::permissions::Capability::PayInvoices)?;
         let invoice = self
             .store
             .invoices(None)

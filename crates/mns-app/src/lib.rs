@@ -27,6 +27,7 @@ pub mod schools;
 
 use chrono::{DateTime, Duration, Utc};
 use mns_domain::identity::Role;
+use mns_domain::permissions::{Capability, ChildScope};
 use mns_store::{NewAuditEntry, Store, StoreError, UserRecord, WriteTx};
 use std::sync::{Arc, Mutex};
 
@@ -165,6 +166,26 @@ impl Actor {
     /// The actor's role.
     pub fn role(&self) -> Role {
         self.user.role
+    }
+
+    /// Whether the actor's role has `capability` (the table in [`mns_domain::permissions`]).
+    pub fn may(&self, capability: Capability) -> bool {
+        capability.allowed_for(self.role())
+    }
+
+    /// `Ok` if the actor's role has `capability`; otherwise `NotFound`, so that a refusal
+    /// looks like a missing record.
+    pub fn require(&self, capability: Capability) -> AppResult<()> {
+        if self.may(capability) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// Which children's records the actor sees.
+    pub fn child_scope(&self) -> ChildScope {
+        ChildScope::of(self.role())
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::{Actor, App, AppError, AppResult};
 use mns_domain::audit::AuditEntry;
-use mns_domain::identity::Role;
+use mns_domain::permissions::{Capability, ChildScope};
 use mns_store::PupilRecord;
 
 /// How many pupils a council-wide list shows at once.
@@ -13,38 +13,36 @@ impl App {
     /// a school user sees its own school's pupils; parents, providers, health professionals and
     /// case viewers see the children linked to them; finance sees no child's record.
     pub async fn pupil_in_scope(&self, actor: &Actor, pupil: &PupilRecord) -> AppResult<bool> {
-        Ok(match actor.role() {
-            Role::Coordinator | Role::Caseworker | Role::Auditor => true,
-            Role::School => {
+        Ok(match actor.child_scope() {
+            ChildScope::Every => true,
+            ChildScope::OwnSchool => {
                 actor.user.school_urn.is_some() && pupil.school_urn == actor.user.school_urn
             }
-            Role::Parent | Role::Provider | Role::HealthProfessional | Role::CaseViewer => self
+            ChildScope::Linked => self
                 .store
                 .pupil_link(&actor.user.id, &pupil.id)
                 .await?
                 .is_some(),
-            Role::Finance | Role::LocalOfferOfficer => false,
+            ChildScope::None => false,
         })
     }
 
     /// The pupils `actor` may see, recording the list view in the audit trail.
     pub async fn list_pupils(&self, actor: &Actor) -> AppResult<Vec<PupilRecord>> {
-        let (pupils, scope) = match actor.role() {
-            Role::Coordinator | Role::Caseworker | Role::Auditor => {
-                (self.store.all_pupils(LIST_LIMIT).await?, "all".to_string())
-            }
-            Role::School => match &actor.user.school_urn {
+        let (pupils, scope) = match actor.child_scope() {
+            ChildScope::Every => (self.store.all_pupils(LIST_LIMIT).await?, "all".to_string()),
+            ChildScope::OwnSchool => match &actor.user.school_urn {
                 Some(urn) => (
                     self.store.pupils_at_school(urn).await?,
                     format!("school:{urn}"),
                 ),
                 None => (Vec::new(), "none".to_string()),
             },
-            Role::Parent | Role::Provider | Role::HealthProfessional | Role::CaseViewer => (
+            ChildScope::Linked => (
                 self.store.pupils_linked_to(&actor.user.id).await?,
                 "linked".to_string(),
             ),
-            Role::Finance | Role::LocalOfferOfficer => return Err(AppError::NotFound),
+            ChildScope::None => return Err(AppError::NotFound),
         };
         self.audit_view(actor, "pupil.list", "pupil_list", &scope)
             .await?;
@@ -66,9 +64,7 @@ impl App {
         actor: &Actor,
         pupil_id: &str,
     ) -> AppResult<(PupilRecord, Vec<AuditEntry>)> {
-        if !matches!(actor.role(), Role::Coordinator | Role::Auditor) {
-            return Err(AppError::NotFound);
-        }
+        actor.require(Capability::ReadAccessHistory)?;
         let pupil = self.pupil_for(actor, pupil_id).await?;
         self.audit_view(actor, "pupil.access_history", "pupil", &pupil.id)
             .await?;

@@ -4,7 +4,7 @@
 //! shown, never cut (MN-DEC-3). Council staff who work cases manage them; the auditor reads.
 
 use crate::{Actor, App, AppError, AppResult, FieldError};
-use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 use mns_domain::provision::{CaseState, RobotState, hlsa_capacity_left};
 use mns_store::{
     HlsaAllocationRecord, HlsaWorkerRecord, OnlineAllocationRecord, OnlineProviderRecord,
@@ -63,22 +63,13 @@ impl ResourcesView {
 }
 
 fn may_manage(actor: &Actor) -> AppResult<()> {
-    if matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    actor.require(Capability::ManageResources)
 }
 
 impl App {
     /// Resources at a glance, for council staff.
     pub async fn resources(&self, actor: &Actor) -> AppResult<ResourcesView> {
-        if !matches!(
-            actor.role(),
-            Role::Coordinator | Role::Caseworker | Role::Auditor
-        ) {
-            return Err(AppError::NotFound);
-        }
+        actor.require(Capability::ReadResources)?;
         self.audit_view(actor, "resources.view", "resources", "all")
             .await?;
         let lines = self.store.case_lines(&[], None, None).await?;

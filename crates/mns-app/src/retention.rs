@@ -3,7 +3,7 @@
 //! a legal hold, set by the coordinator with a reason, stops it.
 
 use crate::{Actor, App, AppError, AppResult};
-use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 use mns_domain::provision::{may_destroy, retention_due};
 use mns_store::ts;
 
@@ -22,7 +22,7 @@ impl App {
     /// Anonymises every child's records that are past the retention period and not held
     /// (MN-REC-2), each in its own transaction with its audit entry.
     pub async fn run_retention(&self, actor: &Actor) -> AppResult<RetentionReport> {
-        if actor.user.id != "system" && actor.role() != Role::Coordinator {
+        if actor.user.id != "system" && !actor.may(Capability::ManageRetention) {
             return Err(AppError::NotFound);
         }
         let today = self.today();
@@ -83,9 +83,7 @@ impl App {
     /// Whether a child's records are under a legal hold, and why: the coordinator's to see
     /// (anyone else is `NotFound`).
     pub async fn legal_hold(&self, actor: &Actor, pupil_id: &str) -> AppResult<(bool, String)> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
+        actor.require(Capability::ManageRetention)?;
         Ok(match self.store.legal_hold(pupil_id).await? {
             Some((hold, reason, _)) => (hold, reason.unwrap_or_default()),
             None => (false, String::new()),
@@ -101,9 +99,7 @@ impl App {
         hold: bool,
         reason: &str,
     ) -> AppResult<()> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
+        actor.require(Capability::ManageRetention)?;
         self.view_pupil(actor, pupil_id).await?;
         if hold && reason.trim().is_empty() {
             return Err(AppError::invalid(

@@ -2,7 +2,6 @@
 
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use mns_domain::identifiers::Urn;
-use mns_domain::identity::Role;
 use mns_store::SchoolRecord;
 
 /// The GIAS columns read, by their header text. Other columns are ignored.
@@ -132,9 +131,7 @@ pub fn parse_gias_csv(bytes: &[u8]) -> Result<Vec<SchoolRecord>, Vec<FieldError>
 impl App {
     /// Imports schools from a GIAS CSV in one transaction: all of them, or none.
     pub async fn import_schools(&self, actor: &Actor, bytes: &[u8]) -> AppResult<usize> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
+        actor.require(mns_domain::permissions::Capability::ChangeReferenceData)?;
         let schools = parse_gias_csv(bytes).map_err(AppError::Invalid)?;
         let now = self.now();
         let mut tx = self.store.begin().await?;

@@ -12,5 +12,6 @@ pub mod document_structure;
 pub mod documents;
 pub mod identifiers;
 pub mod identity;
+pub mod permissions;
 pub mod provision;
 pub mod referral;

@@ -289,7 +289,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (status, page) = q.parse()?;
-    if actor.role() == mns_domain::identity::Role::School {
+    if actor.may(mns_domain::permissions::Capability::StartReferral) {
         let items: Vec<serde_json::Value> = state
             .app
             .school_referrals(&actor)

@@ -2,7 +2,7 @@
 //! (MN-DEC-2, MN-REV-1, MN-CONT-2, MN-CONT-3, MN-PROV-3).
 
 use super::*;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppResult};
 use chrono::Days;
 use mns_domain::provision::{
     CaseState, days_from_referral_to_provision_start, due_this_week, overdue,
@@ -14,9 +14,7 @@ impl App {
     /// days from referral to provision (MN-DEC-2), flags (MN-CONT-3, MN-PROV-3) and requests to
     /// end.
     pub async fn case_dashboard(&self, actor: &Actor) -> AppResult<Dashboard> {
-        if !is_council(actor.role()) {
-            return Err(AppError::NotFound);
-        }
+        actor.require(mns_domain::permissions::Capability::ReadCaseDashboard)?;
         self.audit_view(actor, "case.dashboard", "case_list", "dashboard")
             .await?;
         let today = self.today();

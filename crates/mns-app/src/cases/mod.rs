@@ -18,6 +18,7 @@
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::identity::Role;
+use mns_domain::permissions::ChildScope;
 use mns_domain::provision::record::{PartA, PartB, RecordProblem};
 use mns_domain::provision::{
     CaseAction, CaseFacts, CaseState, SessionOutcome, case_actions, may_move, non_engagement,
@@ -136,10 +137,6 @@ impl Dashboard {
     }
 }
 
-fn is_council(role: Role) -> bool {
-    matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor)
-}
-
 fn state_of(case: &CaseRecord) -> AppResult<CaseState> {
     CaseState::parse(&case.state).map_err(|e| AppError::Internal(e.to_string()))
 }
@@ -172,28 +169,50 @@ impl App {
     /// parents, providers, health professionals and case viewers the children linked to them.
     pub(crate) async fn case_in_scope(&self, actor: &Actor, id: &str) -> AppResult<CaseRecord> {
         let case = self.store.get_case(id).await?.ok_or(AppError::NotFound)?;
-        let allowed = match actor.role() {
-            Role::Coordinator | Role::Caseworker | Role::Auditor => true,
-            Role::School => {
+        let allowed = match actor.child_scope() {
+            ChildScope::Every => true,
+            ChildScope::OwnSchool => {
                 actor.user.school_urn.is_some() && case.school_urn == actor.user.school_urn
             }
-            Role::Parent | Role::Provider | Role::HealthProfessional | Role::CaseViewer => {
-                match &case.pupil_id {
-                    Some(pupil) => self
-                        .store
-                        .pupil_link(&actor.user.id, pupil)
-                        .await?
-                        .is_some(),
-                    None => false,
-                }
-            }
-            Role::Finance | Role::LocalOfferOfficer => false,
+            ChildScope::Linked => match &case.pupil_id {
+                Some(pupil) => self
+                    .store
+                    .pupil_link(&actor.user.id, pupil)
+                    .await?
+                    .is_some(),
+                None => false,
+            },
+            ChildScope::None => false,
         };
         if allowed {
             Ok(case)
         } else {
             Err(AppError::NotFound)
         }
+    }
+
+    /// `Ok` if `actor`'s role may ever take `action` and the case is in their scope; otherwise
+    /// `NotFound`. Handlers ask this before reading a form, so that a refusal looks the same
+    /// however the form was filled in.
+    pub async fn require_case_action(
+        &self,
+        actor: &Actor,
+        id: &str,
+        action: CaseAction,
+    ) -> AppResult<()> {
+        require(actor, action)?;
+        self.case_in_scope(actor, id).await.map(|_| ())
+    }
+
+    /// What `actor` may do on a case in their scope now (`NotFound` outside it).
+    pub(crate) async fn view_case_actions(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Vec<CaseAction>> {
+        let case = self.case_in_scope(actor, id).await?;
+        let state = state_of(&case)?;
+        Ok(case_actions(actor.role(), &facts_of(&case, state)))
     }
 
     /// The case's line (with names) for a case already in scope.
@@ -309,15 +328,13 @@ impl App {
 
     /// The cases `actor` may see, by the end of their current period.
     pub async fn my_cases(&self, actor: &Actor) -> AppResult<Vec<CaseLine>> {
-        let lines = match actor.role() {
-            Role::Coordinator | Role::Caseworker | Role::Auditor => {
-                self.store.case_lines(&[], None, None).await?
-            }
-            Role::School => match &actor.user.school_urn {
+        let lines = match actor.child_scope() {
+            ChildScope::Every => self.store.case_lines(&[], None, None).await?,
+            ChildScope::OwnSchool => match &actor.user.school_urn {
                 Some(urn) => self.store.case_lines(&[], Some(urn), None).await?,
                 None => Vec::new(),
             },
-            Role::Parent | Role::Provider | Role::HealthProfessional | Role::CaseViewer => {
+            ChildScope::Linked => {
                 let pupils: Vec<String> = self
                     .store
                     .pupils_linked_to(&actor.user.id)
@@ -327,7 +344,7 @@ impl App {
                     .collect();
                 self.store.case_lines(&[], None, Some(&pupils)).await?
             }
-            Role::Finance | Role::LocalOfferOfficer => return Err(AppError::NotFound),
+            ChildScope::None => return Err(AppError::NotFound),
         };
         self.audit_view(actor, "case.list", "case_list", actor.role().as_str())
             .await?;
@@ -348,16 +365,17 @@ impl App {
             None => None,
         };
         // A parent, provider or health professional sees a plan once it is agreed.
-        let plan = if is_council(role) || role == Role::School || case.plan_finalised_at.is_some() {
+        let reads_work = CaseAction::ReadCaseWork.allowed_for(role);
+        let plan = if reads_work || case.plan_finalised_at.is_some() {
             plan
         } else {
             None
         };
         let mut events = self.store.case_events(id).await?;
-        if !(is_council(role) || role == Role::School) {
+        if !reads_work {
             events.retain(|e| e.to_state.is_some());
         }
-        let reviews = if role == Role::Provider {
+        let reviews = if !CaseAction::ReadReviews.allowed_for(role) {
             Vec::new()
         } else {
             self.store
@@ -372,7 +390,7 @@ impl App {
                 .collect::<AppResult<Vec<_>>>()?
         };
         let sessions = self.store.case_sessions(id).await?;
-        let (continuations, end_requests) = if is_council(role) || role == Role::School {
+        let (continuations, end_requests) = if reads_work {
             (
                 self.store.case_continuations(id).await?,
                 self.store.case_end_requests(id).await?,
@@ -384,7 +402,7 @@ impl App {
         let non_engagement =
             state != CaseState::Ended && self.shows_non_engagement(&sessions, today);
         let no_continuation = self.lacks_continuation(&case, state, today);
-        let welfare_checks = if is_council(role) || role == Role::School {
+        let welfare_checks = if reads_work {
             self.store.case_welfare_checks(id).await?
         } else {
             Vec::new()

@@ -5,7 +5,7 @@
 use super::*;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use mns_domain::directory::{Organization, Service, check_service};
-use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 use mns_store::{ChangeRecord, ServiceEntry, ServiceVersion, new_id};
 
 impl App {
@@ -19,7 +19,7 @@ impl App {
         if is_local_offer_officer(actor) {
             return Ok(true);
         }
-        if actor.role() != Role::Provider {
+        if !actor.may(Capability::ProposeDirectoryChanges) {
             return Ok(false);
         }
         let orgs = self.store.organizations_of_user(&actor.user.id).await?;
@@ -28,12 +28,11 @@ impl App {
 
     /// The organisations whose entries the actor looks after (all of them for the council).
     pub async fn my_directory_organizations(&self, actor: &Actor) -> AppResult<Vec<Organization>> {
-        match actor.role() {
-            Role::Provider => Ok(self.store.organizations_of_user(&actor.user.id).await?),
-            Role::LocalOfferOfficer => {
-                Ok(self.store.directory_organizations(None, 1, 500).await?.1)
-            }
-            _ => Err(AppError::NotFound),
+        actor.require(Capability::ManageDirectoryEntries)?;
+        if actor.may(Capability::ApproveDirectoryChanges) {
+            Ok(self.store.directory_organizations(None, 1, 500).await?.1)
+        } else {
+            Ok(self.store.organizations_of_user(&actor.user.id).await?)
         }
     }
 
@@ -167,9 +166,7 @@ impl App {
 
     /// The changes a provider has proposed, newest first.
     pub async fn my_directory_changes(&self, actor: &Actor) -> AppResult<Vec<ChangeRecord>> {
-        if actor.role() != Role::Provider {
-            return Err(AppError::NotFound);
-        }
+        actor.require(Capability::ProposeDirectoryChanges)?;
         let mut out = Vec::new();
         for org in self.store.organizations_of_user(&actor.user.id).await? {
             for service in self.store.services_of_organization(&org.id).await? {

@@ -9,7 +9,6 @@ use crate::{Actor, App, AppError, AppResult};
 use mns_domain::directory::search::{Point, SearchQuery, index_words};
 use mns_domain::directory::taxonomy::{builtin_taxonomies, builtin_terms};
 use mns_domain::directory::{Organization, Service, ServiceStatus, Taxonomy, TaxonomyTerm};
-use mns_domain::identity::Role;
 use mns_store::{SearchPage, SearchUnit, ServiceEntry, ServiceIndex, WriteTx};
 
 /// How long a service may go unreviewed before it is flagged and its owner reminded.
@@ -46,9 +45,9 @@ pub struct ServiceView {
     pub terms: Vec<TaxonomyTerm>,
 }
 
-/// May this actor approve changes and manage the directory?
+/// May this actor approve changes and manage the whole directory?
 pub fn is_local_offer_officer(actor: &Actor) -> bool {
-    actor.role() == Role::LocalOfferOfficer
+    actor.may(mns_domain::permissions::Capability::ApproveDirectoryChanges)
 }
 
 mod families;

@@ -10,6 +10,9 @@ impl App {
     /// Reminds owners of entries not reviewed for [`REVIEW_MONTHS`] months, at most every
     /// [`REMINDER_INTERVAL_DAYS`] days each. Returns how many services were reminded about.
     pub async fn send_review_reminders(&self, actor: &Actor) -> AppResult<usize> {
+        if actor.user.id != "system" && !is_local_offer_officer(actor) {
+            return Err(AppError::NotFound);
+        }
         let today = self.today();
         let reviewed_before = today
             .checked_sub_months(chrono::Months::new(REVIEW_MONTHS))

@@ -186,24 +186,16 @@ impl App {
             // A herringbone during provision (MN-PROV-6): council staff and the school read it;
             // the school and council staff who work cases add one once provision has started.
             DocumentOwner::CaseAttendance => {
-                use mns_domain::identity::Role;
-                let role = actor.role();
-                let allowed = match access {
-                    DocumentAccess::Read => matches!(
-                        role,
-                        Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School
-                    ),
-                    DocumentAccess::Upload => {
-                        matches!(role, Role::Coordinator | Role::Caseworker | Role::School)
-                    }
+                use mns_domain::provision::CaseAction;
+                let action = match access {
+                    DocumentAccess::Read => CaseAction::ReadCaseWork,
+                    DocumentAccess::Upload => CaseAction::UploadAttendance,
                 };
-                if !allowed {
+                if !action.allowed_for(actor.role()) {
                     return Ok(false);
                 }
-                match self.case_in_scope(actor, record_id).await {
-                    Ok(case) => {
-                        Ok(access == DocumentAccess::Read || case.provision_start.is_some())
-                    }
+                match self.view_case_actions(actor, record_id).await {
+                    Ok(actions) => Ok(actions.contains(&action)),
                     Err(AppError::NotFound) => Ok(false),
                     Err(e) => Err(e),
                 }

@@ -5,6 +5,7 @@ use super::{email_key, new_token, passwords, token_hash, totp};
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use mns_domain::identifiers::Urn;
 use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 use mns_store::{ApiTokenRecord, CredentialRecord, UserRecord, new_id};
 
 /// What is needed to add a user.
@@ -34,7 +35,7 @@ pub struct AddedUser {
 }
 
 fn may_manage_users(actor: &Actor) -> bool {
-    actor.role() == Role::Coordinator
+    actor.may(Capability::ManageUsers)
 }
 
 impl App {
@@ -194,8 +195,10 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    /// The name and email of a user, for showing who did something in an access history.
-    pub async fn user_label(&self, user_id: &str) -> AppResult<Option<String>> {
+    /// The name and email of a user, for showing who did something in an access history (to
+    /// those who may read access histories).
+    pub async fn user_label(&self, actor: &Actor, user_id: &str) -> AppResult<Option<String>> {
+        actor.require(Capability::ReadAccessHistory)?;
         Ok(self
             .store
             .get_user(user_id)

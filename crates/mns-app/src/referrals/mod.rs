@@ -10,9 +10,10 @@ use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::{NaiveDate, Utc};
 use mns_domain::documents::DocumentOwner;
 use mns_domain::identity::Role;
+use mns_domain::permissions::{Capability, ChildScope};
 use mns_domain::referral::{
     AttendanceEvidence, Check, Decision, DecisionOutcome, Enquiry, Entered, Referral,
-    days_from_referral_to_decision, evaluate,
+    ReferralAction, ReferralFacts, days_from_referral_to_decision, evaluate, referral_actions,
 };
 use mns_store::{DecisionRecord, QueueFilter, QueueLine, ReferralRecord, new_id};
 
@@ -25,68 +26,8 @@ pub const REFERRAL_ATTENDANCE: DocumentOwner = DocumentOwner::ReferralAttendance
 mod pupil_match;
 pub use pupil_match::PupilMatchView;
 
-/// Where a referral is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// The school is still writing it.
-    Draft,
-    /// Submitted, waiting for the coordinator.
-    Submitted,
-    /// Sent back to the school with questions (the clock keeps running).
-    InformationRequested,
-    /// Waiting for medical evidence (MN-EV-8: days waited are shown).
-    WaitingForEvidence,
-    /// Accepted.
-    Accepted,
-    /// Declined.
-    Declined,
-}
-
-impl Status {
-    /// Every status, in the order the queue lists them.
-    pub const ALL: [Status; 6] = [
-        Status::Submitted,
-        Status::InformationRequested,
-        Status::WaitingForEvidence,
-        Status::Accepted,
-        Status::Declined,
-        Status::Draft,
-    ];
-
-    /// The stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::InformationRequested => "information_requested",
-            Status::WaitingForEvidence => "waiting_for_evidence",
-            Status::Accepted => "accepted",
-            Status::Declined => "declined",
-        }
-    }
-
-    /// Reads the stored form.
-    pub fn parse(text: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
-    /// How people see it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Draft => "Draft",
-            Status::Submitted => "New",
-            Status::InformationRequested => "Waiting for information",
-            Status::WaitingForEvidence => "Waiting for evidence",
-            Status::Accepted => "Accepted",
-            Status::Declined => "Declined",
-        }
-    }
-
-    /// Whether the school may still change the form.
-    pub fn school_may_edit(self) -> bool {
-        matches!(self, Status::Draft | Status::InformationRequested)
-    }
-}
+/// Where a referral is: the domain's [`mns_domain::referral::ReferralStatus`].
+pub use mns_domain::referral::ReferralStatus as Status;
 
 /// A referral with its form read back.
 #[derive(Debug, Clone)]
@@ -97,24 +38,57 @@ pub struct ReferralView {
     pub status: Status,
     /// The form.
     pub form: Referral,
+    /// What the reader may do on it now ([`mns_domain::referral::actions`]): pages show these
+    /// and nothing else.
+    pub actions: Vec<ReferralAction>,
 }
 
-fn is_council_reader(role: Role) -> bool {
-    matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor)
+impl ReferralView {
+    /// Whether the reader may take `action` now.
+    pub fn may(&self, action: ReferralAction) -> bool {
+        self.actions.contains(&action)
+    }
 }
 
 impl App {
-    fn view_of(record: ReferralRecord) -> AppResult<ReferralView> {
+    /// Reads a stored referral back for `role`, with what that role may do on it.
+    fn view_of(
+        record: ReferralRecord,
+        role: Role,
+        pupil_match_open: bool,
+    ) -> AppResult<ReferralView> {
         let status = Status::parse(&record.status).ok_or_else(|| {
             AppError::Internal(format!("unknown referral status {}", record.status))
         })?;
         let form: Referral = serde_json::from_str(&record.form_json)
             .map_err(|e| AppError::Internal(format!("referral {} form: {e}", record.id)))?;
+        let facts = ReferralFacts {
+            status,
+            pupil_match_open,
+        };
         Ok(ReferralView {
             record,
             status,
             form,
+            actions: referral_actions(role, &facts),
         })
+    }
+
+    /// Re-reads a view after a change, for the same reader.
+    async fn refreshed(&self, actor: &Actor, record: ReferralRecord) -> AppResult<ReferralView> {
+        let open = self.match_open_for(actor, &record).await?;
+        App::view_of(record, actor.role(), open)
+    }
+
+    /// Whether a UPN match waits for `actor` to decide it (asked only of those who may).
+    async fn match_open_for(&self, actor: &Actor, record: &ReferralRecord) -> AppResult<bool> {
+        if ReferralAction::ResolvePupilMatch.allowed_for(actor.role())
+            && Status::parse(&record.status).is_some_and(Status::awaits_decision)
+        {
+            self.pupil_match_open(&record.id).await
+        } else {
+            Ok(false)
+        }
     }
 
     /// The referral if `actor` may see it: a school user sees their school's; council staff see
@@ -125,22 +99,38 @@ impl App {
             .get_referral(id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let allowed = match actor.role() {
-            Role::School => {
+        actor.require(Capability::ReadReferrals)?;
+        let allowed = match actor.child_scope() {
+            ChildScope::OwnSchool => {
                 actor.user.school_urn.is_some() && record.school_urn == actor.user.school_urn
             }
-            role if is_council_reader(role) => record.status != Status::Draft.as_str(),
-            _ => false,
+            ChildScope::Every => record.status != Status::Draft.as_str(),
+            ChildScope::Linked | ChildScope::None => false,
         };
         if !allowed {
             return Err(AppError::NotFound);
         }
-        App::view_of(record)
+        self.refreshed(actor, record).await
+    }
+
+    /// The referral if `actor` may see it and their role may ever take `action` on a referral
+    /// (`NotFound` otherwise); whether its state allows the action now is `view.may(action)`.
+    async fn referral_for_action(
+        &self,
+        actor: &Actor,
+        id: &str,
+        action: ReferralAction,
+    ) -> AppResult<ReferralView> {
+        if !action.allowed_for(actor.role()) {
+            return Err(AppError::NotFound);
+        }
+        self.referral_in_scope(actor, id).await
     }
 
     /// Starts a draft referral for the acting school user's school (MN-ROLE-2).
     pub async fn start_referral(&self, actor: &Actor) -> AppResult<ReferralView> {
-        let (Role::School, Some(urn)) = (actor.role(), &actor.user.school_urn) else {
+        actor.require(Capability::StartReferral)?;
+        let Some(urn) = &actor.user.school_urn else {
             return Err(AppError::NotFound);
         };
         let now = self.now();
@@ -169,7 +159,7 @@ impl App {
         self.audit(&mut tx, actor, "referral.start", "referral", &record.id, "")
             .await?;
         tx.commit().await?;
-        App::view_of(record)
+        App::view_of(record, actor.role(), false)
     }
 
     /// One referral, audited as a view of the child's record.
@@ -188,8 +178,10 @@ impl App {
         id: &str,
         form: Referral,
     ) -> AppResult<ReferralView> {
-        let view = self.referral_in_scope(actor, id).await?;
-        if actor.role() != Role::School || !view.status.school_may_edit() {
+        let view = self
+            .referral_for_action(actor, id, ReferralAction::EditForm)
+            .await?;
+        if !view.may(ReferralAction::EditForm) {
             return Err(AppError::NotFound);
         }
         let mut record = view.record;
@@ -205,7 +197,7 @@ impl App {
         self.audit(&mut tx, actor, "referral.update", "referral", id, "")
             .await?;
         tx.commit().await?;
-        App::view_of(record)
+        self.refreshed(actor, record).await
     }
 
     /// Submits a referral. Every problem is returned at once and nothing changes unless the form
@@ -213,8 +205,10 @@ impl App {
     /// school keeps one record. A resubmission after questions keeps the first referral date:
     /// the clock keeps running (MN-DEC-1, MN-DEC-2).
     pub async fn submit_referral(&self, actor: &Actor, id: &str) -> AppResult<ReferralView> {
-        let view = self.referral_in_scope(actor, id).await?;
-        if actor.role() != Role::School || !view.status.school_may_edit() {
+        let view = self
+            .referral_for_action(actor, id, ReferralAction::EditForm)
+            .await?;
+        if !view.may(ReferralAction::EditForm) {
             return Err(AppError::NotFound);
         }
         let now = self.now();
@@ -262,7 +256,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        App::view_of(record)
+        self.refreshed(actor, record).await
     }
 
     /// Evaluates every rule against a referral (decision support: shown, never enforced). For
@@ -273,7 +267,7 @@ impl App {
         view: &ReferralView,
         attendance: Option<&AttendanceEvidence>,
     ) -> AppResult<Vec<Check>> {
-        if !is_council_reader(actor.role()) {
+        if !ReferralAction::ReadChecks.allowed_for(actor.role()) {
             return Err(AppError::NotFound);
         }
         let calendar = self.school_calendar().await?;
@@ -297,17 +291,13 @@ impl App {
         actor: &Actor,
         filter: &QueueFilter,
     ) -> AppResult<Vec<QueueLine>> {
-        if !is_council_reader(actor.role()) {
-            return Err(AppError::NotFound);
-        }
+        actor.require(Capability::ReadReferralQueue)?;
         Ok(self.store.referral_queue(filter).await?)
     }
 
     /// How many referrals are in each status (council staff only).
     pub async fn referral_counts(&self, actor: &Actor) -> AppResult<Vec<(Status, i64)>> {
-        if !is_council_reader(actor.role()) {
-            return Err(AppError::NotFound);
-        }
+        actor.require(Capability::ReadReferralQueue)?;
         Ok(self
             .store
             .referral_counts(None)
@@ -319,14 +309,15 @@ impl App {
 
     /// A school's own referrals, drafts included, newest first.
     pub async fn school_referrals(&self, actor: &Actor) -> AppResult<Vec<ReferralView>> {
-        let (Role::School, Some(urn)) = (actor.role(), &actor.user.school_urn) else {
+        actor.require(Capability::StartReferral)?;
+        let Some(urn) = &actor.user.school_urn else {
             return Err(AppError::NotFound);
         };
         self.store
             .referrals_for_school(urn, 200)
             .await?
             .into_iter()
-            .map(App::view_of)
+            .map(|record| App::view_of(record, actor.role(), false))
             .collect()
     }
 
@@ -340,21 +331,17 @@ impl App {
         id: &str,
         outcome: DecisionOutcome,
     ) -> AppResult<DecisionRecord> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
-        let view = self.referral_in_scope(actor, id).await?;
-        if !matches!(
-            view.status,
-            Status::Submitted | Status::WaitingForEvidence | Status::InformationRequested
-        ) {
+        let view = self
+            .referral_for_action(actor, id, ReferralAction::Decide)
+            .await?;
+        if !view.may(ReferralAction::Decide) {
             return Err(AppError::invalid(
                 "decision",
                 "This referral has already been decided",
             ));
         }
         if !matches!(outcome, DecisionOutcome::AskForInformation { .. })
-            && self.pupil_match_open(id).await?
+            && view.may(ReferralAction::ResolvePupilMatch)
         {
             return Err(AppError::invalid(
                 "decision",
@@ -451,19 +438,16 @@ impl App {
         };
         Ok(match access {
             crate::documents::DocumentAccess::Read => true,
-            crate::documents::DocumentAccess::Upload => match actor.role() {
-                Role::School => view.status.school_may_edit(),
-                Role::Coordinator | Role::Caseworker => true,
-                _ => false,
-            },
+            crate::documents::DocumentAccess::Upload => view.may(ReferralAction::AddDocuments),
         })
     }
 
     /// Whether `actor` may start a referral: a school user bound to a school (MN-ROLE-2).
     pub fn may_start_referral(&self, actor: &Actor) -> AppResult<()> {
-        match (actor.role(), &actor.user.school_urn) {
-            (Role::School, Some(_)) => Ok(()),
-            _ => Err(AppError::NotFound),
+        actor.require(Capability::StartReferral)?;
+        match &actor.user.school_urn {
+            Some(_) => Ok(()),
+            None => Err(AppError::NotFound),
         }
     }
 
@@ -475,18 +459,18 @@ impl App {
         actor: &Actor,
         id: &str,
     ) -> AppResult<Option<ReferralView>> {
-        if actor.role() != Role::School {
+        if !ReferralAction::EditForm.allowed_for(actor.role()) {
             return Err(AppError::NotFound);
         }
         let view = self.view_referral(actor, id).await?;
-        Ok(view.status.school_may_edit().then_some(view))
+        Ok(view.may(ReferralAction::EditForm).then_some(view))
     }
 
     /// Whether `actor` may change this referral's form: its school, while it is a draft or has
     /// been sent back with questions.
     pub async fn may_edit_referral(&self, actor: &Actor, id: &str) -> AppResult<()> {
         let view = self.referral_in_scope(actor, id).await?;
-        if actor.role() == Role::School && view.status.school_may_edit() {
+        if view.may(ReferralAction::EditForm) {
             Ok(())
         } else {
             Err(AppError::NotFound)
@@ -497,10 +481,9 @@ impl App {
     /// Handlers ask before reading the decision form, so that a refusal looks the same however
     /// the form was filled in.
     pub async fn may_decide_referral(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
-        self.referral_in_scope(actor, id).await.map(|_| ())
+        self.referral_for_action(actor, id, ReferralAction::Decide)
+            .await
+            .map(|_| ())
     }
 
     /// The decisions on a referral the actor may see.
@@ -520,11 +503,10 @@ impl App {
         id: &str,
         since: Option<NaiveDate>,
     ) -> AppResult<()> {
-        if !matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
-            return Err(AppError::NotFound);
-        }
-        let view = self.referral_in_scope(actor, id).await?;
-        if !matches!(view.status, Status::Submitted | Status::WaitingForEvidence) {
+        let view = self
+            .referral_for_action(actor, id, ReferralAction::MarkWaitingForEvidence)
+            .await?;
+        if !view.may(ReferralAction::MarkWaitingForEvidence) {
             return Err(AppError::invalid(
                 "status",
                 "Only a referral waiting for a decision can wait for evidence",
@@ -558,9 +540,7 @@ impl App {
     /// Logs a parent's or carer's enquiry (MN-ENQ-1). There is no threshold opinion to record
     /// (MN-ENQ-2).
     pub async fn log_enquiry(&self, actor: &Actor, mut enquiry: Enquiry) -> AppResult<String> {
-        if !matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
-            return Err(AppError::NotFound);
-        }
+        actor.require(Capability::LogEnquiry)?;
         let problems = enquiry_problems(&enquiry);
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
@@ -581,9 +561,7 @@ impl App {
         &self,
         actor: &Actor,
     ) -> AppResult<Vec<(String, chrono::DateTime<Utc>, Enquiry)>> {
-        if !matches!(actor.role(), Role::Coordinator | Role::Caseworker) {
-            return Err(AppError::NotFound);
-        }
+        actor.require(Capability::LogEnquiry)?;
         self.store
             .recent_enquiries(100)
             .await?

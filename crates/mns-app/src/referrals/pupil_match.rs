@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::{Actor, App, AppError, AppResult};
-use mns_domain::identity::Role;
 use mns_domain::referral::Referral;
 use mns_domain::referral::{Identity, MatchResolution, UpnMatch, classify_upn_match};
 use mns_store::{PupilMatchRecord, PupilRecord, new_id};
@@ -104,7 +103,7 @@ impl App {
         actor: &Actor,
         referral_id: &str,
     ) -> AppResult<Option<PupilMatchView>> {
-        if !is_council_reader(actor.role()) {
+        if !actor.may(Capability::ReadReferralQueue) {
             return Ok(None);
         }
         self.referral_in_scope(actor, referral_id).await?;
@@ -148,10 +147,9 @@ impl App {
         resolution: Option<MatchResolution>,
         note: &str,
     ) -> AppResult<()> {
-        if actor.role() != Role::Coordinator {
-            return Err(AppError::NotFound);
-        }
-        let view = self.referral_in_scope(actor, referral_id).await?;
+        let view = self
+            .referral_for_action(actor, referral_id, ReferralAction::ResolvePupilMatch)
+            .await?;
         let record = self
             .store
             .pupil_match(referral_id)

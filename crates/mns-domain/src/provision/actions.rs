@@ -50,6 +50,12 @@ pub enum CaseAction {
     ReadPlanRecord,
     /// Read the End of Provision letter.
     ReadEndLetter,
+    /// See the case's working detail: Part A before it is final, every timeline entry (not only
+    /// moves of state), continuation and end requests, and welfare checks (council staff and
+    /// the school; MN-ROLE-3..6 see the agreed plan and the moves only).
+    ReadCaseWork,
+    /// See the reviews' Part B (everyone who sees the case but providers).
+    ReadReviews,
 }
 
 /// What the state part of the table needs to know about a case.
@@ -69,7 +75,7 @@ const COUNCIL: [Role; 3] = [Role::Coordinator, Role::Caseworker, Role::Auditor];
 
 impl CaseAction {
     /// Every action, in the order a page lists them.
-    pub const ALL: [CaseAction; 18] = [
+    pub const ALL: [CaseAction; 20] = [
         CaseAction::WritePlan,
         CaseAction::StartProvision,
         CaseAction::LogSession,
@@ -88,6 +94,8 @@ impl CaseAction {
         CaseAction::UploadAttendance,
         CaseAction::ReadPlanRecord,
         CaseAction::ReadEndLetter,
+        CaseAction::ReadCaseWork,
+        CaseAction::ReadReviews,
     ];
 
     /// The role part: whether `role` may ever take this action on a case in their scope.
@@ -114,6 +122,10 @@ impl CaseAction {
                 council || matches!(role, School | Parent | HealthProfessional)
             }
             CaseAction::ReadEndLetter => council || matches!(role, School | Parent),
+            CaseAction::ReadCaseWork => council || role == School,
+            CaseAction::ReadReviews => {
+                crate::permissions::Capability::ReadChildren.allowed_for(role) && role != Provider
+            }
         }
     }
 
@@ -138,7 +150,10 @@ impl CaseAction {
             | CaseAction::LogWelfareCheck
             | CaseAction::RaiseConcern
             | CaseAction::RecordSpecialSituations => s != Ended,
-            CaseAction::ReadSpecialSituations | CaseAction::ReadInvoices => true,
+            CaseAction::ReadSpecialSituations
+            | CaseAction::ReadInvoices
+            | CaseAction::ReadCaseWork
+            | CaseAction::ReadReviews => true,
             CaseAction::UploadAttendance => facts.provision_started,
             CaseAction::ReadPlanRecord => facts.plan_finalised,
             CaseAction::ReadEndLetter => facts.end_recorded,
@@ -203,6 +218,8 @@ mod tests {
                                 | CaseAction::ReadInvoices
                                 | CaseAction::ReadPlanRecord
                                 | CaseAction::ReadEndLetter
+                                | CaseAction::ReadCaseWork
+                                | CaseAction::ReadReviews
                         ),
                         "{role:?} may {action:?}"
                     );
@@ -223,6 +240,8 @@ mod tests {
                             | CaseAction::UploadAttendance
                             | CaseAction::ReadPlanRecord
                             | CaseAction::ReadEndLetter
+                            | CaseAction::ReadCaseWork
+                            | CaseAction::ReadReviews
                     ),
                     "{role:?} may {action:?} on an ended case"
                 );

@@ -13,6 +13,7 @@
 //! [`AttendanceEvidence`] is what the checks need from the attendance record; the application
 //! fills it from the herringbone it reads, so this module does not depend on how it is read.
 
+pub mod actions;
 mod attendance_evidence;
 mod checks;
 mod decision;
@@ -24,6 +25,7 @@ pub mod pupil_match;
 #[cfg(test)]
 mod test_support;
 
+pub use actions::{ReferralAction, ReferralFacts, ReferralStatus, referral_actions};
 pub use attendance_evidence::{AttendanceEvidence, HerringboneDates};
 pub use checks::{
     Check, Outcome, RULE_IDS, days_waiting_on_evidence, evaluate,

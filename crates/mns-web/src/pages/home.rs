@@ -6,8 +6,10 @@ use crate::auth::SignedIn;
 use askama::Template;
 use axum::extract::State;
 use mns_domain::identity::Role;
+use mns_domain::permissions::{Capability, ChildScope};
 
 /// A link on the home page.
+#[derive(Clone, Copy)]
 pub struct Card {
     href: &'static str,
     title: &'static str,
@@ -23,76 +25,99 @@ struct HomePage {
     cards: Vec<Card>,
 }
 
-fn cards_for(role: Role) -> Vec<Card> {
-    let pupils = Card {
-        href: "/pupils",
-        title: "Pupils",
-        text: match role {
-            Role::School => "Pupils on your school's roll.",
-            Role::Parent => "Your children.",
-            Role::Provider => "The pupils you teach or support.",
-            _ => "Children known to the service.",
-        },
-    };
-    let mut cards = Vec::new();
-    if role == Role::School {
-        cards.push(Card {
+/// The home page's cards, each with what opens it (from the one permissions table).
+const CARDS: [(Capability, Card); 9] = [
+    (
+        Capability::StartReferral,
+        Card {
             href: "/referrals",
             title: "Referrals",
             text: "Refer a pupil who is too unwell to attend school, and follow your referrals.",
-        });
-    }
-    if matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor) {
-        cards.push(Card {
+        },
+    ),
+    (
+        Capability::ReadReferralQueue,
+        Card {
             href: "/referrals",
             title: "Referrals",
             text: "The queue of referrals, with the days each has waited.",
-        });
-    }
-    if matches!(role, Role::Coordinator | Role::Caseworker) {
-        cards.push(Card {
+        },
+    ),
+    (
+        Capability::LogEnquiry,
+        Card {
             href: "/enquiries",
             title: "Enquiries",
             text: "Log a call from a parent or carer.",
-        });
-    }
-    if role != Role::Finance {
-        cards.push(pupils);
-    }
-    if role == Role::Coordinator {
-        cards.push(Card {
+        },
+    ),
+    (
+        Capability::ReadChildren,
+        Card {
+            href: "/pupils",
+            title: "Pupils",
+            text: "Children known to the service.",
+        },
+    ),
+    (
+        Capability::ManageUsers,
+        Card {
             href: "/users",
             title: "Users",
             text: "Add users, and disable those who have left.",
-        });
-    }
-    if matches!(role, Role::Provider | Role::LocalOfferOfficer) {
-        cards.push(Card {
+        },
+    ),
+    (
+        Capability::ManageDirectoryEntries,
+        Card {
             href: "/local-offer/manage",
             title: "Local Offer entries",
             text: "Keep the SEND Local Offer's entries for your services up to date.",
-        });
-    }
-    if role.is_staff() && role != Role::LocalOfferOfficer {
-        cards.push(Card {
+        },
+    ),
+    (
+        Capability::ReadReferenceData,
+        Card {
             href: "/schools",
             title: "Schools",
             text: "Schools from Get Information About Schools.",
-        });
-        cards.push(Card {
+        },
+    ),
+    (
+        Capability::ReadReferenceData,
+        Card {
             href: "/calendars",
             title: "Term dates",
             text: "The calendars school weeks are counted on.",
-        });
-    }
-    if matches!(role, Role::Coordinator | Role::Auditor) {
-        cards.push(Card {
+        },
+    ),
+    (
+        Capability::VerifyAuditTrail,
+        Card {
             href: "/audit",
             title: "Audit trail",
             text: "Check that no record of access has been altered.",
-        });
-    }
-    cards
+        },
+    ),
+];
+
+fn cards_for(role: Role) -> Vec<Card> {
+    CARDS
+        .iter()
+        .filter(|(needs, _)| needs.allowed_for(role))
+        .map(|(_, card)| Card {
+            // The pupils card says whose children they are.
+            text: match (card.href, ChildScope::of(role)) {
+                ("/pupils", ChildScope::OwnSchool) => "Pupils on your school's roll.",
+                ("/pupils", ChildScope::Linked) if role == Role::Parent => "Your children.",
+                ("/pupils", ChildScope::Linked) if role == Role::Provider => {
+                    "The pupils you teach or support."
+                }
+                _ => card.text,
+            },
+            ..*card
+        })
+        .collect()
 }
 
 /// `GET /home`.

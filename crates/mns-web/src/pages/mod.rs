@@ -24,6 +24,7 @@ use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 use mns_app::{AppError, FieldError};
 use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 
 /// The Medical Needs Service's name.
 pub const MEDICAL_NEEDS: &str = "Medical Needs Service";
@@ -66,42 +67,33 @@ pub struct Chrome {
     pub service_href: &'static str,
 }
 
+/// The service's navigation: each item and what opens it, from the one permissions table
+/// ([`mns_domain::permissions`]).
+const NAV: [(&str, &str, Capability); 11] = [
+    ("/referrals", "Referrals", Capability::ReadReferrals),
+    ("/cases", "Cases", Capability::ReadChildren),
+    ("/pupils", "Pupils", Capability::ReadChildren),
+    ("/enquiries", "Enquiries", Capability::LogEnquiry),
+    ("/resources", "Resources", Capability::ReadResources),
+    ("/invoices", "Invoices", Capability::ReadInvoices),
+    ("/users", "Users", Capability::ManageUsers),
+    ("/schools", "Schools", Capability::ReadReferenceData),
+    ("/calendars", "Term dates", Capability::ReadReferenceData),
+    ("/audit", "Audit trail", Capability::VerifyAuditTrail),
+    (
+        "/local-offer/manage",
+        "Local Offer entries",
+        Capability::ManageDirectoryEntries,
+    ),
+];
+
 fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
     let mut items = vec![("/home", "Home")];
-    if matches!(
-        role,
-        Role::School | Role::Coordinator | Role::Caseworker | Role::Auditor
-    ) {
-        items.push(("/referrals", "Referrals"));
-    }
-    if !matches!(role, Role::Finance | Role::LocalOfferOfficer) {
-        items.push(("/cases", "Cases"));
-    }
-    if !matches!(role, Role::Finance | Role::LocalOfferOfficer) {
-        items.push(("/pupils", "Pupils"));
-    }
-    if matches!(role, Role::Coordinator | Role::Caseworker) {
-        items.push(("/enquiries", "Enquiries"));
-    }
-    if matches!(role, Role::Coordinator | Role::Caseworker | Role::Auditor) {
-        items.push(("/resources", "Resources"));
-    }
-    if matches!(role, Role::Finance | Role::Coordinator | Role::Auditor) {
-        items.push(("/invoices", "Invoices"));
-    }
-    if role == Role::Coordinator {
-        items.push(("/users", "Users"));
-    }
-    if role.is_staff() && role != Role::LocalOfferOfficer {
-        items.push(("/schools", "Schools"));
-        items.push(("/calendars", "Term dates"));
-    }
-    if matches!(role, Role::Coordinator | Role::Auditor) {
-        items.push(("/audit", "Audit trail"));
-    }
-    if matches!(role, Role::Provider | Role::LocalOfferOfficer) {
-        items.push(("/local-offer/manage", "Local Offer entries"));
-    }
+    items.extend(
+        NAV.iter()
+            .filter(|(.., needs)| needs.allowed_for(role))
+            .map(|(href, label, _)| (*href, *label)),
+    );
     items
         .into_iter()
         .map(|(href, label)| NavItem {
@@ -169,7 +161,7 @@ impl Chrome {
         ];
         if let Some(Authenticated::Session(s)) = auth
             && !s.needs_code
-            && matches!(s.actor.role(), Role::Provider | Role::LocalOfferOfficer)
+            && s.actor.may(Capability::ManageDirectoryEntries)
         {
             items.push(("/local-offer/manage", "Manage entries"));
         }

@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use mns_app::records::PupilRecord;
 use mns_domain::calendar::{SchoolYear, format_uk_datetime, year_group};
 use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 
 /// A pupil as pages show them.
 pub struct PupilView {
@@ -94,17 +95,17 @@ async fn pupil_page(
     hold_error: Option<String>,
 ) -> PageResult {
     let pupil = state.app.view_pupil(&user.actor, id).await?;
-    let is_coordinator = user.actor.role() == Role::Coordinator;
-    let (legal_hold, hold_reason) = if is_coordinator {
+    let may_hold = user.actor.may(Capability::ManageRetention);
+    let (legal_hold, hold_reason) = if may_hold {
         state.app.legal_hold(&user.actor, id).await?
     } else {
         (false, String::new())
     };
     Ok(render(&PupilPage {
         chrome: Chrome::signed_in(state, user, "/pupils/"),
-        show_history: matches!(user.actor.role(), Role::Coordinator | Role::Auditor),
+        show_history: user.actor.may(Capability::ReadAccessHistory),
         pupil: view(state, pupil).await,
-        may_hold: is_coordinator,
+        may_hold,
         legal_hold,
         hold_reason,
         hold_error,
@@ -185,7 +186,7 @@ pub async fn access_history(
     for e in entries {
         let who = state
             .app
-            .user_label(&e.actor_id)
+            .user_label(&user.actor, &e.actor_id)
             .await?
             .unwrap_or_else(|| e.actor_id.clone());
         lines.push(AccessLine {

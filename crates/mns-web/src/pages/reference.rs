@@ -6,16 +6,11 @@ use crate::auth::SignedIn;
 use askama::Template;
 use axum::extract::{Query, State};
 use mns_app::AppError;
-use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 use serde::Deserialize;
 
 fn staff_only(user: &SignedIn) -> Result<(), AppError> {
-    // The Local Offer officer works on the directory only, not the Medical Needs Service.
-    if user.actor.role().is_staff() && user.actor.role() != Role::LocalOfferOfficer {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    user.actor.require(Capability::ReadReferenceData)
 }
 
 /// A school as the list shows it.
@@ -112,7 +107,7 @@ async fn calendars_page(
         chrome: Chrome::signed_in(state, user, "/calendars").with_errors(&form),
         form,
         errors,
-        may_edit: user.actor.role() == Role::Coordinator,
+        may_edit: user.actor.may(Capability::ChangeReferenceData),
         saved,
         calendars: calendars
             .into_iter()
@@ -153,9 +148,7 @@ pub async fn upload_calendar(
     user: SignedIn,
     request: axum::extract::Request,
 ) -> PageResult {
-    if user.actor.role() != Role::Coordinator {
-        return Err(AppError::NotFound.into());
-    }
+    user.actor.require(Capability::ChangeReferenceData)?;
     let result = async {
         let (name, bytes) = super::documents::uploaded_file(
             &state,
@@ -199,10 +192,7 @@ struct AuditPage {
 
 /// `GET /audit`: verifies the whole chain (coordinator and auditor).
 pub async fn audit(State(state): State<AppState>, user: SignedIn) -> PageResult {
-    if !matches!(user.actor.role(), Role::Coordinator | Role::Auditor) {
-        return Err(AppError::NotFound.into());
-    }
-    let report = state.app.verify_audit_trail().await?;
+    let report = state.app.check_audit_trail(&user.actor).await?;
     Ok(render(&AuditPage {
         chrome: Chrome::signed_in(&state, &user, "/audit"),
         entries: report.entries,

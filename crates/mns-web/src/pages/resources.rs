@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use mns_app::resources::ResourcesView;
 use mns_app::{AppError, FieldError};
-use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 use mns_domain::provision::RobotState;
 
 #[derive(Template)]
@@ -52,7 +52,7 @@ async fn page(
         form,
         errors,
         values,
-        may_manage: matches!(user.actor.role(), Role::Coordinator | Role::Caseworker),
+        may_manage: user.actor.may(Capability::ManageResources),
         states: RobotState::ALL
             .iter()
             .map(|s| (s.as_str(), s.label()))
@@ -225,7 +225,7 @@ async fn invoices_page(state: &AppState, user: &SignedIn, errors: Vec<FieldError
     Ok(render(&InvoicesPage {
         chrome: Chrome::signed_in(state, user, "/invoices").with_errors(&form),
         errors,
-        may_pay: user.actor.role() == Role::Finance,
+        may_pay: user.actor.may(Capability::PayInvoices),
         rows: lines
             .into_iter()
             .map(|l| InvoiceRow {

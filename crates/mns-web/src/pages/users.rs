@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect};
 use mns_app::identity::users::NewUser;
 use mns_app::{AppError, FieldError};
 use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 use serde::Deserialize;
 
 /// A user as the list shows them.
@@ -247,7 +248,7 @@ async fn tokens_page(
         form,
         errors,
         is_self: owner.id == user.actor.user.id,
-        may_issue: user.actor.role() == Role::Coordinator,
+        may_issue: user.actor.may(Capability::ManageUsers),
         user_id: owner.id,
         name: owner.display_name,
         email: owner.email,

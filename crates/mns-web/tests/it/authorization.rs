@@ -763,3 +763,312 @@ async fn case_operations_refuse_exactly_the_roles_the_table_refuses() {
         }
     }
 }
+
+/// Every service-wide and referral operation of `App`, called as every role: each is refused
+/// (`NotFound`) exactly when the permissions table refuses the role (or the record is outside
+/// the actor's scope), whatever else is wrong with the request. Together with the case test
+/// above, this covers every operation that takes the acting user.
+#[tokio::test]
+async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
+    use mns_app::AppError;
+    use mns_app::documents::DocumentAccess;
+    use mns_domain::permissions::Capability;
+    use mns_domain::referral::{DecisionOutcome, ReferralAction};
+    use std::collections::HashSet;
+    fn ok<T>(r: Result<T, AppError>) -> Result<(), AppError> {
+        r.map(|_| ())
+    }
+    let mut covered = HashSet::new();
+    for role in Role::ALL {
+        let app = TestApp::spawn(Backend::Sqlite).await;
+        let submitted = referral_of(&app, "Amelia").await;
+        let draft = referral_of(&app, "Oliver").await;
+        let decided = referral_of(&app, "Isla").await;
+        let store = app.app.store_for_tests();
+        let user = |email: &str| {
+            let email = email.to_string();
+            async move { store.find_user_by_email(&email).await.unwrap().unwrap() }
+        };
+        let actor = mns_app::Actor {
+            user: user(account(role).0).await,
+            source: "test".into(),
+        };
+        let coordinator = mns_app::Actor {
+            user: user("coordinator@demo.invalid").await,
+            source: "test".into(),
+        };
+        let pupil = app
+            .app
+            .view_referral(&coordinator, &submitted)
+            .await
+            .unwrap()
+            .record
+            .pupil_id
+            .unwrap();
+        let a = &app.app;
+        let refused = |r: Result<(), AppError>| matches!(r, Err(AppError::NotFound));
+
+        // The service-wide part of the table: no record, so no scope.
+        let outcomes: Vec<(Capability, bool)> =
+            vec![
+            (
+                Capability::StartReferral,
+                refused(a.may_start_referral(&actor)),
+            ),
+            (
+                Capability::ReadReferralQueue,
+                refused(ok(a.referral_queue(&actor, &Default::default()).await)),
+            ),
+            (
+                Capability::ReadReferralQueue,
+                refused(ok(a.referral_counts(&actor).await)),
+            ),
+            (
+                Capability::StartReferral,
+                refused(ok(a.school_referrals(&actor).await)),
+            ),
+            (
+                Capability::LogEnquiry,
+                refused(ok(a.recent_enquiries(&actor).await)),
+            ),
+            (
+                Capability::ReadChildren,
+                refused(ok(a.list_pupils(&actor).await)),
+            ),
+            (Capability::ReadChildren, refused(ok(a.my_cases(&actor).await))),
+            (
+                Capability::ManageRetention,
+                refused(ok(a.legal_hold(&actor, &pupil).await)),
+            ),
+            (
+                Capability::ReadCaseDashboard,
+                refused(ok(a.case_dashboard(&actor).await)),
+            ),
+            (
+                Capability::ReadResources,
+                refused(ok(a.resources(&actor).await)),
+            ),
+            (Capability::ManageResources, refused(a.add_robot(&actor, "").await)),
+            (
+                Capability::ReadInvoices,
+                refused(ok(a.invoice_list(&actor).await)),
+            ),
+            (Capability::ManageUsers, refused(ok(a.list_users(&actor).await))),
+            (
+                Capability::ManageUsers,
+                refused(ok(a
+                    .issue_api_token(&actor, "parent@demo.invalid", "", None)
+                    .await)),
+            ),
+            (
+                Capability::ChangeReferenceData,
+                refused(ok(a.import_schools(&actor, b"").await)),
+            ),
+            (
+                Capability::ChangeReferenceData,
+                refused(a.save_calendars(&actor, &[], &Default::default()).await),
+            ),
+            (
+                Capability::VerifyAuditTrail,
+                refused(ok(a.check_audit_trail(&actor).await)),
+            ),
+            (
+                Capability::ReadAccessHistory,
+                refused(ok(a.user_label(&actor, "nobody").await)),
+            ),
+            (
+                Capability::ProposeDirectoryChanges,
+                refused(ok(a.my_directory_changes(&actor).await)),
+            ),
+            (
+                Capability::ManageDirectoryEntries,
+                refused(ok(a.my_directory_organizations(&actor).await)),
+            ),
+            (
+                Capability::ApproveDirectoryChanges,
+                refused(ok(a.pending_directory_changes(&actor).await)),
+            ),
+            (
+                Capability::ApproveDirectoryChanges,
+                refused(ok(a.directory_feedback(&actor).await)),
+            ),
+            (
+                Capability::ApproveDirectoryChanges,
+                refused(ok(a.send_review_reminders(&actor).await)),
+            ),
+            // Writes last: a role that may gets a named problem, not a change.
+            (
+                Capability::LogEnquiry,
+                refused(ok(a
+                    .log_enquiry(
+                        &actor,
+                        serde_json::from_value(serde_json::json!({
+                            "received_on": "2026-01-05", "enquirer_name": "", "enquirer": "parent",
+                            "child_name": "", "child_date_of_birth": null, "school": null,
+                            "consent_to_discuss_with_school": false, "summary": "",
+                            "guidance_given": "", "recorded_by": ""
+                        }))
+                        .unwrap(),
+                    )
+                    .await)),
+            ),
+            (
+                Capability::ManageUsers,
+                refused(ok(a
+                    .add_user(
+                        &actor,
+                        mns_app::identity::users::NewUser {
+                            email: String::new(),
+                            display_name: String::new(),
+                            role: "nobody".into(),
+                            school_urn: None,
+                            password: None,
+                        },
+                    )
+                    .await)),
+            ),
+            (
+                Capability::PayInvoices,
+                // No such invoice: refused alike, so only the role part can be seen here.
+                refused(a.pay_invoice(&actor, "no-such-invoice").await)
+                    && !Capability::PayInvoices.allowed_for(role),
+            ),
+        ];
+        for (capability, was_refused) in outcomes {
+            covered.insert(capability);
+            assert_eq!(
+                was_refused,
+                !capability.allowed_for(role),
+                "{capability:?} as {role:?}"
+            );
+        }
+
+        // A child's record: the table and the actor's scope.
+        let pupil_in_scope = a.view_pupil(&actor, &pupil).await.is_ok();
+        for (capability, was_refused) in [
+            (
+                Capability::ReadAccessHistory,
+                refused(ok(a.pupil_access_history(&actor, &pupil).await)),
+            ),
+            (
+                Capability::ManageRetention,
+                refused(a.set_legal_hold(&actor, &pupil, true, "").await),
+            ),
+        ] {
+            covered.insert(capability);
+            assert_eq!(
+                was_refused,
+                !(pupil_in_scope && capability.allowed_for(role)),
+                "{capability:?} as {role:?}"
+            );
+        }
+
+        // One referral: the referral's part of the table, on a referral in the right state.
+        let view_as_coordinator = a.view_referral(&coordinator, &submitted).await.unwrap();
+        let sees = |id: &str| {
+            let id = id.to_string();
+            let actor = actor.clone();
+            async move { a.view_referral(&actor, &id).await.is_ok() }
+        };
+        let outcomes: Vec<(ReferralAction, &str, bool)> = vec![
+            (
+                ReferralAction::ReadChecks,
+                &submitted,
+                refused(ok(a.checks_for(&actor, &view_as_coordinator, None).await)),
+            ),
+            (
+                ReferralAction::Decide,
+                &submitted,
+                refused(ok(a
+                    .decide_referral(
+                        &actor,
+                        &submitted,
+                        DecisionOutcome::Decline {
+                            reasons: Vec::new(),
+                            explanation: String::new(),
+                        },
+                    )
+                    .await)),
+            ),
+            (
+                ReferralAction::Decide,
+                &submitted,
+                refused(a.may_decide_referral(&actor, &submitted).await),
+            ),
+            (
+                ReferralAction::MarkWaitingForEvidence,
+                &submitted,
+                refused(a.set_waiting_for_evidence(&actor, &submitted, None).await),
+            ),
+            (
+                ReferralAction::AddDocuments,
+                &submitted,
+                !a.may_use_documents(
+                    &actor,
+                    mns_app::referrals::REFERRAL,
+                    &submitted,
+                    DocumentAccess::Upload,
+                )
+                .await
+                .unwrap(),
+            ),
+            (
+                ReferralAction::EditForm,
+                &draft,
+                refused(ok(a
+                    .save_referral(&actor, &draft, Default::default())
+                    .await)),
+            ),
+            (
+                ReferralAction::EditForm,
+                &draft,
+                refused(a.may_edit_referral(&actor, &draft).await),
+            ),
+            (
+                ReferralAction::ReadDecisionLetter,
+                &decided,
+                refused(ok(a.decision_letter(&actor, &decided).await)),
+            ),
+        ];
+        for (action, id, was_refused) in outcomes {
+            covered.extend(match action {
+                ReferralAction::Decide | ReferralAction::ResolvePupilMatch => {
+                    Some(Capability::DecideReferral)
+                }
+                ReferralAction::MarkWaitingForEvidence => Some(Capability::WorkReferral),
+                ReferralAction::ReadDecisionLetter => Some(Capability::ReadReferrals),
+                _ => None,
+            });
+            let in_scope = sees(id).await || action == ReferralAction::ReadChecks;
+            let record = store.get_referral(id).await.unwrap().unwrap();
+            let open = action.open_in(
+                role,
+                &mns_domain::referral::ReferralFacts {
+                    status: mns_domain::referral::ReferralStatus::parse(&record.status).unwrap(),
+                    pupil_match_open: false,
+                },
+            );
+            // The referrals are chosen so that each action is open for the roles it is for
+            // (the school's own actions close once it has sent a referral).
+            assert!(
+                open || !action.allowed_for(role) || role == Role::School,
+                "{action:?} should be open on the referral chosen for it"
+            );
+            assert_eq!(
+                was_refused,
+                !(in_scope && action.allowed_for(role) && open),
+                "{action:?} as {role:?}"
+            );
+        }
+    }
+    // Every capability with an operation is called (reference data is public: schools and term
+    // dates are read without an actor, and only their pages are for staff).
+    for capability in mns_domain::permissions::Capability::ALL {
+        if capability != mns_domain::permissions::Capability::ReadReferenceData {
+            assert!(
+                covered.contains(&capability),
+                "{capability:?} is not called"
+            );
+        }
+    }
+}

@@ -11,8 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mns_app::{AppError, FieldError};
-use mns_domain::identity::Role;
-use mns_domain::provision::EndReason;
+use mns_domain::provision::{CaseAction, EndReason};
 
 /// After an operation on a case: back to the case page (at `anchor`) when it worked, or the
 /// page again with the problems named and the values kept (422) when the input was bad.
@@ -59,16 +58,17 @@ pub async fn start(
         }
         (None, true) => {
             // Check who is asking before saying what is missing.
-            state.app.view_case(&user.actor, &id).await?;
-            if user.actor.role() != Role::Coordinator {
-                return Err(AppError::NotFound.into());
-            }
+            state
+                .app
+                .require_case_action(&user.actor, &id, CaseAction::StartProvision)
+                .await?;
             Err(AppError::invalid("start", "Enter the day provision starts"))
         }
         _ => {
-            if user.actor.role() != Role::Coordinator {
-                return Err(AppError::NotFound.into());
-            }
+            state
+                .app
+                .require_case_action(&user.actor, &id, CaseAction::StartProvision)
+                .await?;
             Err(AppError::Invalid(errors))
         }
     };
@@ -101,10 +101,10 @@ pub async fn log_session(
                 .await
         }
         _ => {
-            if !matches!(user.actor.role(), Role::Provider | Role::Coordinator) {
-                return Err(AppError::NotFound.into());
-            }
-            state.app.view_case(&user.actor, &id).await?;
+            state
+                .app
+                .require_case_action(&user.actor, &id, CaseAction::LogSession)
+                .await?;
             if held_on.is_none() && !errors.iter().any(|e| e.field == "held_on") {
                 errors.push(FieldError::new("held_on", "Enter the date of the session"));
             }
@@ -153,10 +153,10 @@ pub async fn end(
                 .await
         }
         Err(_) => {
-            if user.actor.role() != Role::Coordinator {
-                return Err(AppError::NotFound.into());
-            }
-            state.app.view_case(&user.actor, &id).await?;
+            state
+                .app
+                .require_case_action(&user.actor, &id, CaseAction::EndProvision)
+                .await?;
             Err(AppError::invalid("reason", "Select why provision ends"))
         }
     };
@@ -180,10 +180,10 @@ pub async fn request_end(
             .request_end(&user.actor, &id, stops_on, values.v("end_reason"))
             .await
     } else {
-        if !mns_domain::provision::may_request_end(user.actor.role()) {
-            return Err(AppError::NotFound.into());
-        }
-        state.app.view_case(&user.actor, &id).await?;
+        state
+            .app
+            .require_case_action(&user.actor, &id, CaseAction::RequestEnd)
+            .await?;
         Err(AppError::Invalid(errors))
     };
     // The app names the reason `reason`; this form's field is `end_reason`.
@@ -223,10 +223,10 @@ pub async fn log_welfare_check(
                 .await
         }
         _ => {
-            if !mns_domain::provision::may_log_welfare_check(user.actor.role()) {
-                return Err(AppError::NotFound.into());
-            }
-            state.app.view_case(&user.actor, &id).await?;
+            state
+                .app
+                .require_case_action(&user.actor, &id, CaseAction::LogWelfareCheck)
+                .await?;
             if checked_on.is_none() && errors.is_empty() {
                 errors.push(FieldError::new("checked_on", "Enter the date of the check"));
             }
@@ -293,10 +293,10 @@ pub async fn record_admission(
             )
             .await
     } else {
-        if !matches!(user.actor.role(), Role::Coordinator | Role::Caseworker) {
-            return Err(AppError::NotFound.into());
-        }
-        state.app.view_case(&user.actor, &id).await?;
+        state
+            .app
+            .require_case_action(&user.actor, &id, CaseAction::RecordSpecialSituations)
+            .await?;
         Err(AppError::Invalid(errors))
     };
     after_case(&state, &user, &id, values, result, "#hospital").await

@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use mns_app::FieldError;
 use mns_app::cases::{CaseView, long_date};
-use mns_domain::identity::Role;
 use mns_domain::provision::{CaseAction, CaseState, Component, EndReason};
 
 /// A timeline entry as shown.
@@ -158,7 +157,7 @@ pub(super) async fn case_page(
     errors: Vec<FieldError>,
 ) -> PageResult {
     let view: CaseView = state.app.view_case(&user.actor, id).await?;
-    let role = user.actor.role();
+    let _role = user.actor.role();
     let case = view.case();
     let s = view.state;
     let running = matches!(
@@ -315,10 +314,7 @@ pub(super) async fn case_page(
                     .collect(),
             )
         });
-    let council_or_school = matches!(
-        role,
-        Role::Coordinator | Role::Caseworker | Role::Auditor | Role::School
-    );
+    let council_or_school = view.may(CaseAction::ReadCaseWork);
     let page = CasePage {
         chrome: Chrome::signed_in(state, user, "/cases")
             .with_errors(&FormState::with(errors.clone())),

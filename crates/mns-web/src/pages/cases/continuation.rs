@@ -11,8 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
-use mns_domain::identity::Role;
-use mns_domain::provision::ContinuationRequest;
+use mns_domain::provision::{CaseAction, ContinuationRequest};
 
 #[derive(Template)]
 #[template(path = "case_continuation.html")]
@@ -50,9 +49,10 @@ async fn continuation_view(
     user: &SignedIn,
     id: &str,
 ) -> Result<CaseView, AppError> {
-    if user.actor.role() != Role::School {
-        return Err(AppError::NotFound);
-    }
+    state
+        .app
+        .require_case_action(&user.actor, id, CaseAction::RequestContinuation)
+        .await?;
     state.app.view_case(&user.actor, id).await
 }
 

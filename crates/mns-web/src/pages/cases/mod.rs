@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use mns_app::FieldError;
 use mns_app::cases::Dashboard;
 use mns_app::records::CaseLine;
-use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 use mns_domain::provision::CaseState;
 use std::collections::HashMap;
 
@@ -156,10 +156,7 @@ pub async fn list(State(state): State<AppState>, user: SignedIn) -> PageResult {
     Ok(render(&ListPage {
         chrome: Chrome::signed_in(&state, &user, "/cases"),
         rows: lines.iter().map(case_row).collect(),
-        council: matches!(
-            user.actor.role(),
-            Role::Coordinator | Role::Caseworker | Role::Auditor
-        ),
+        council: user.actor.may(Capability::ReadCaseDashboard),
     }))
 }
 

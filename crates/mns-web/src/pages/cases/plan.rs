@@ -11,10 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
-use mns_domain::identity::Role;
 use mns_domain::provision::record::{Attendee, PartA};
 use mns_domain::provision::{
-    Action, AttendeeKind, Component, HLSA_READINESS_STATEMENT, MeetingPlace, Package,
+    Action, AttendeeKind, CaseAction, Component, HLSA_READINESS_STATEMENT, MeetingPlace, Package,
 };
 
 /// Attendee rows on the form.
@@ -243,9 +242,10 @@ pub(super) async fn plan_view(
     user: &SignedIn,
     id: &str,
 ) -> Result<CaseView, AppError> {
-    if !matches!(user.actor.role(), Role::Coordinator | Role::School) {
-        return Err(AppError::NotFound);
-    }
+    state
+        .app
+        .require_case_action(&user.actor, id, CaseAction::WritePlan)
+        .await?;
     state.app.view_case(&user.actor, id).await
 }
 

@@ -13,10 +13,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use mns_app::records::{QueueFilter, QueueLine};
-use mns_app::referrals::{DECLINE_REASONS, REFERRAL, ReferralView, Status, decline_reason_label};
+use mns_app::referrals::{DECLINE_REASONS, ReferralView, Status, decline_reason_label};
 use mns_app::{AppError, FieldError};
-use mns_domain::identity::Role;
-use mns_domain::referral::{Check, DecisionOutcome, DeclineReason, Enquirer, Enquiry, Outcome};
+use mns_domain::permissions::Capability;
+use mns_domain::referral::{
+    Check, DecisionOutcome, DeclineReason, Enquirer, Enquiry, Outcome, ReferralAction,
+};
 use serde::Deserialize;
 
 const PAGE_SIZE: i64 = 50;
@@ -119,7 +121,7 @@ pub async fn list(
     user: SignedIn,
     Query(q): Query<QueueQuery>,
 ) -> PageResult {
-    if user.actor.role() == Role::School {
+    if user.actor.may(Capability::StartReferral) {
         let rows = state
             .app
             .school_referrals(&user.actor)
@@ -265,7 +267,7 @@ struct ReferralPage {
     may_decide: bool,
     may_mark_waiting: bool,
     may_resolve_match: bool,
-    is_school: bool,
+    may_read_checks: bool,
     reasons: Vec<ReasonChoice>,
     values: DecisionForm,
     documents: Vec<super::documents::DocumentLine>,
@@ -318,9 +320,9 @@ async fn referral_page(
     errors: Vec<FieldError>,
 ) -> PageResult {
     let view = state.app.view_referral(&user.actor, id).await?;
-    let is_school = user.actor.role() == Role::School;
+    let may_read_checks = view.may(ReferralAction::ReadChecks);
     let attendance = state.app.referral_attendance(&user.actor, &view).await?;
-    let checks = if is_school {
+    let checks = if !may_read_checks {
         Vec::new()
     } else {
         state
@@ -380,15 +382,7 @@ async fn referral_page(
         None => facts.push(("Absence because of illness", "No attendance export attached".into())),
     }
     let documents = super::documents::document_lines(state, user, id).await?;
-    let may_upload = state
-        .app
-        .may_use_documents(
-            &user.actor,
-            REFERRAL,
-            id,
-            mns_app::documents::DocumentAccess::Upload,
-        )
-        .await?;
+    let may_upload = view.may(ReferralAction::AddDocuments);
     let pupil_match = state
         .app
         .referral_pupil_match(&user.actor, id)
@@ -442,12 +436,10 @@ async fn referral_page(
                 days: d.days_from_referral,
             })
             .collect(),
-        may_decide: user.actor.role() == Role::Coordinator
-            && matches!(view.status, Status::Submitted | Status::WaitingForEvidence),
-        may_resolve_match: user.actor.role() == Role::Coordinator,
-        may_mark_waiting: matches!(user.actor.role(), Role::Coordinator | Role::Caseworker)
-            && matches!(view.status, Status::Submitted | Status::WaitingForEvidence),
-        is_school,
+        may_decide: view.may(ReferralAction::Decide),
+        may_resolve_match: view.may(ReferralAction::ResolvePupilMatch),
+        may_mark_waiting: view.may(ReferralAction::MarkWaitingForEvidence),
+        may_read_checks,
         reasons: DECLINE_REASONS
             .iter()
             .map(|(r, label)| ReasonChoice {
@@ -469,9 +461,9 @@ pub async fn show(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    if user.actor.role() == Role::School {
+    if ReferralAction::EditForm.allowed_for(user.actor.role()) {
         let view = state.app.view_referral(&user.actor, &id).await?;
-        if view.status.school_may_edit() {
+        if view.may(ReferralAction::EditForm) {
             return Ok(Redirect::to(&format!("/referrals/{id}/form")).into_response());
         }
     }
