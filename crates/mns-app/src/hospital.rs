@@ -5,8 +5,9 @@
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::provision::CaseAction;
+use mns_domain::provision::InvoiceStatus;
 use mns_domain::provision::{SendDetails, discharge_opens_planning, invoice_payable};
-use mns_store::{EpisodeRecord, InvoiceRecord, new_id, ts};
+use mns_store::{EpisodeRecord, InvoiceRecord, new_id};
 
 /// An invoice with what it still lacks, for the finance list (no child's name: finance sees
 /// no child's record).
@@ -118,7 +119,7 @@ impl App {
         tx.save_send_details(
             case_id,
             &serde_json::to_string(&details).map_err(|e| AppError::Internal(e.to_string()))?,
-            &ts(self.now()),
+            self.now(),
         )
         .await?;
         self.audit(&mut tx, actor, "case.send_details", "case", case_id, "")
@@ -180,10 +181,10 @@ impl App {
             case_id: case_id.to_string(),
             hospital: hospital.trim().to_string(),
             hospital_school: hospital_school.trim().to_string(),
-            admitted_on: mns_store::day(admitted),
-            discharge_on: discharge_on.map(mns_store::day),
+            admitted_on: admitted,
+            discharge_on,
             recorded_by: actor.user.id.clone(),
-            recorded_at: ts(now),
+            recorded_at: now,
         })
         .await?;
         let note = match discharge_on {
@@ -263,13 +264,12 @@ impl App {
             has_timetable: i64::from(evidence.1),
             has_attendance: i64::from(evidence.2),
             status: if missing.is_empty() {
-                "payable"
+                InvoiceStatus::Payable
             } else {
-                "held"
-            }
-            .into(),
+                InvoiceStatus::Held
+            },
             recorded_by: actor.user.id.clone(),
-            recorded_at: ts(self.now()),
+            recorded_at: self.now(),
             paid_at: None,
         })
         .await?;
@@ -297,7 +297,7 @@ impl App {
             .await?
             .into_iter()
             .map(|invoice| InvoiceLine {
-                missing: if invoice.status == "held" {
+                missing: if invoice.status == InvoiceStatus::Held {
                     missing_of(&invoice)
                 } else {
                     Vec::new()
@@ -317,7 +317,7 @@ impl App {
             .await?
             .into_iter()
             .map(|invoice| InvoiceLine {
-                missing: if invoice.status == "held" {
+                missing: if invoice.status == InvoiceStatus::Held {
                     missing_of(&invoice)
                 } else {
                     Vec::new()
@@ -348,7 +348,7 @@ impl App {
             ));
         }
         let mut tx = self.store.begin().await?;
-        if !tx.mark_invoice_paid(id, &ts(self.now())).await? {
+        if !tx.mark_invoice_paid(id, self.now()).await? {
             return Err(AppError::invalid(
                 "invoice",
                 "This invoice has already been paid",

@@ -8,7 +8,7 @@ use mns_domain::permissions::Capability;
 use mns_domain::provision::{CaseState, RobotState, hlsa_capacity_left};
 use mns_store::{
     HlsaAllocationRecord, HlsaWorkerRecord, OnlineAllocationRecord, OnlineProviderRecord,
-    RobotRecord, WaitingRecord, new_id, ts,
+    RobotRecord, WaitingRecord, new_id,
 };
 use std::collections::HashMap;
 
@@ -131,8 +131,7 @@ impl App {
             .await?
             .into_iter()
             .map(|w| {
-                let days = chrono::NaiveDate::parse_from_str(&w.requested_on, "%Y-%m-%d")
-                    .map_or(0, |d| (today - d).num_days());
+                let days = (today - w.requested_on).num_days();
                 let name = names
                     .get(w.case_id.as_str())
                     .copied()
@@ -143,7 +142,7 @@ impl App {
             .collect();
         let open_cases = lines
             .iter()
-            .filter(|l| l.case.state != CaseState::Ended.as_str())
+            .filter(|l| l.case.state != CaseState::Ended)
             .map(|l| (l.case.id.clone(), l.pupil_name.clone()))
             .collect();
         let places = self.store.current_online_allocations().await?;
@@ -209,7 +208,7 @@ impl App {
             name: name.trim().to_string(),
             weekly_hours: hours.unwrap_or_default(),
             areas: areas.trim().to_string(),
-            created_at: ts(self.now()),
+            created_at: self.now(),
         })
         .await?;
         self.audit(&mut tx, actor, "resources.hlsa_added", "hlsa", &id, "")
@@ -229,7 +228,7 @@ impl App {
             .get_case(case_id)
             .await?
             .ok_or_else(|| AppError::invalid("case", "Select a case"))?;
-        if case.state == CaseState::Ended.as_str() {
+        if case.state == CaseState::Ended {
             return Err(AppError::invalid("case", "That case has ended"));
         }
         let _ = actor;
@@ -292,19 +291,19 @@ impl App {
                 case_id: case.id.clone(),
                 worker_id: worker.id.clone(),
                 hours: given,
-                allocated_at: ts(now),
+                allocated_at: now,
                 released_at: None,
             })
             .await?;
         }
-        tx.resolve_waiting(&case.id, "hlsa", &ts(now)).await?;
+        tx.resolve_waiting(&case.id, "hlsa", now).await?;
         if short > 0.0 {
             tx.insert_waiting(&WaitingRecord {
                 id: new_id(),
                 case_id: case.id.clone(),
                 resource: "hlsa".into(),
                 hours_needed: short,
-                requested_on: mns_store::day(self.today()),
+                requested_on: self.today(),
                 resolved_at: None,
             })
             .await?;
@@ -370,7 +369,7 @@ impl App {
             id: id.clone(),
             name: name.trim().to_string(),
             places,
-            created_at: ts(self.now()),
+            created_at: self.now(),
         })
         .await?;
         self.audit(
@@ -428,19 +427,18 @@ impl App {
                 id: new_id(),
                 case_id: case.id.clone(),
                 provider_id: provider.id.clone(),
-                allocated_at: ts(now),
+                allocated_at: now,
                 released_at: None,
             })
             .await?;
-            tx.resolve_waiting(&case.id, "online_learning", &ts(now))
-                .await?;
+            tx.resolve_waiting(&case.id, "online_learning", now).await?;
         } else {
             tx.insert_waiting(&WaitingRecord {
                 id: new_id(),
                 case_id: case.id.clone(),
                 resource: "online_learning".into(),
                 hours_needed: 0.0,
-                requested_on: mns_store::day(self.today()),
+                requested_on: self.today(),
                 resolved_at: None,
             })
             .await?;
@@ -494,9 +492,9 @@ impl App {
         let mut tx = self.store.begin().await?;
         tx.save_robot(&RobotRecord {
             serial: serial.clone(),
-            state: RobotState::InStore.as_str().into(),
+            state: RobotState::InStore,
             case_id: None,
-            updated_at: ts(self.now()),
+            updated_at: self.now(),
         })
         .await?;
         self.audit(
@@ -531,10 +529,7 @@ impl App {
                 "Select where the robot is going",
             ));
         };
-        let from = RobotState::ALL
-            .into_iter()
-            .find(|s| s.as_str() == robot.state)
-            .ok_or_else(|| AppError::Internal(format!("robot {serial} state {}", robot.state)))?;
+        let from = robot.state;
         if !from.may_become(to) {
             return Err(AppError::invalid(
                 "robot_state",
@@ -552,7 +547,7 @@ impl App {
                 let case = self
                     .open_case_for_resource(actor, case_id.unwrap_or_default())
                     .await?;
-                tx.resolve_waiting(&case.id, "av1_robot", &ts(now)).await?;
+                tx.resolve_waiting(&case.id, "av1_robot", now).await?;
                 tx.insert_case_event(&self.new_event(
                     actor,
                     &case.id,
@@ -567,8 +562,8 @@ impl App {
             RobotState::WithSchool => {}
             _ => robot.case_id = None,
         }
-        robot.state = to.as_str().into();
-        robot.updated_at = ts(now);
+        robot.state = to;
+        robot.updated_at = now;
         tx.save_robot(&robot).await?;
         self.audit(
             &mut tx,
@@ -605,7 +600,7 @@ impl App {
             case_id: case.id.clone(),
             resource: "av1_robot".into(),
             hours_needed: 0.0,
-            requested_on: mns_store::day(self.today()),
+            requested_on: self.today(),
             resolved_at: None,
         })
         .await?;

@@ -1,8 +1,11 @@
 //! Cases after acceptance: the case row with its current period and Part A, its timeline of
 //! events, reviews (Part B), sessions, continuation requests and requests to end.
 
+use crate::columns::{OptText, Text};
 use crate::{Store, StoreError, StoreResult, WriteTx, parse_ts, ts};
 use chrono::{DateTime, NaiveDate, Utc};
+use mns_domain::identity::Role;
+use mns_domain::provision::{CaseState, EndReason, RequestStatus};
 use sqlx::FromRow;
 
 /// A case as stored.
@@ -15,7 +18,7 @@ pub struct CaseRecord {
     /// The home school.
     pub school_urn: Option<String>,
     /// Where it stands (the domain's `CaseState`, stored form).
-    pub state: String,
+    pub state: CaseState,
     /// When it was opened (the referral was accepted).
     pub opened_at: DateTime<Utc>,
     /// The referral date (MN-DEC-2).
@@ -45,7 +48,7 @@ pub struct CaseRecord {
     /// A life-limiting or terminal illness (MN-LIFE-1).
     pub life_limiting: bool,
     /// Why provision ended (MN-END-1).
-    pub end_reason: Option<String>,
+    pub end_reason: Option<EndReason>,
     /// When.
     pub ended_at: Option<DateTime<Utc>>,
     /// When the row last changed.
@@ -71,15 +74,18 @@ pub struct CaseEvent {
     /// The case.
     pub case_id: String,
     /// When (stored form).
-    pub at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub at: DateTime<Utc>,
     /// Who (none for the system).
     pub actor_id: Option<String>,
     /// What kind of thing (`opened`, `moved`, `plan_finalised`, `session`, …).
     pub kind: String,
     /// The state before, for a move.
-    pub from_state: Option<String>,
+    #[sqlx(try_from = "OptText<CaseState>")]
+    pub from_state: Option<CaseState>,
     /// The state after, for a move.
-    pub to_state: Option<String>,
+    #[sqlx(try_from = "OptText<CaseState>")]
+    pub to_state: Option<CaseState>,
     /// Why, or what, in words.
     pub note: String,
 }
@@ -98,7 +104,8 @@ pub struct ReviewRecord {
     /// Who recorded it.
     pub recorded_by: String,
     /// When (stored form).
-    pub recorded_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// A session the provider logged.
@@ -109,7 +116,8 @@ pub struct SessionLogRecord {
     /// The case.
     pub case_id: String,
     /// The day (`YYYY-MM-DD`).
-    pub held_on: String,
+    #[sqlx(try_from = "Text<NaiveDate>")]
+    pub held_on: NaiveDate,
     /// `delivered`, `cancelled_by_family`, `cancelled_by_provider` or `refused`.
     pub outcome: String,
     /// Hours delivered or lost.
@@ -119,7 +127,8 @@ pub struct SessionLogRecord {
     /// Who logged it.
     pub logged_by: String,
     /// When (stored form).
-    pub logged_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub logged_at: DateTime<Utc>,
 }
 
 /// A continuation request and its decision.
@@ -134,9 +143,11 @@ pub struct ContinuationRecord {
     /// Who submitted it.
     pub submitted_by: String,
     /// When (stored form).
-    pub submitted_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub submitted_at: DateTime<Utc>,
     /// The date of the new medical evidence (`YYYY-MM-DD`).
-    pub evidence_dated: Option<String>,
+    #[sqlx(try_from = "OptText<NaiveDate>")]
+    pub evidence_dated: Option<NaiveDate>,
     /// Attendance was attached.
     pub has_attendance: i64,
     /// An updated healthcare plan was attached.
@@ -148,7 +159,8 @@ pub struct ContinuationRecord {
     /// Who decided.
     pub decided_by: Option<String>,
     /// When (stored form).
-    pub decided_at: Option<String>,
+    #[sqlx(try_from = "OptText<DateTime<Utc>>")]
+    pub decided_at: Option<DateTime<Utc>>,
     /// Why, when declined.
     pub reason: Option<String>,
 }
@@ -163,15 +175,18 @@ pub struct EndRequestRecord {
     /// Who asked.
     pub requested_by: String,
     /// When (stored form).
-    pub requested_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub requested_at: DateTime<Utc>,
     /// The day provision would stop (`YYYY-MM-DD`).
-    pub stops_on: Option<String>,
+    #[sqlx(try_from = "OptText<NaiveDate>")]
+    pub stops_on: Option<NaiveDate>,
     /// Why.
     pub reason: String,
     /// Before the period's end (MN-END-3).
     pub early: i64,
     /// `open` or `closed`.
-    pub status: String,
+    #[sqlx(try_from = "Text<RequestStatus>")]
+    pub status: RequestStatus,
 }
 
 /// A welfare check the school logged (MN-PROV-4).
@@ -182,13 +197,15 @@ pub struct WelfareCheckRecord {
     /// The case.
     pub case_id: String,
     /// The day of the check (`YYYY-MM-DD`).
-    pub checked_on: String,
+    #[sqlx(try_from = "Text<NaiveDate>")]
+    pub checked_on: NaiveDate,
     /// What was found.
     pub notes: String,
     /// Who logged it.
     pub logged_by: String,
     /// When (stored form).
-    pub logged_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub logged_at: DateTime<Utc>,
 }
 
 /// A safeguarding concern (MN-PROV-5).
@@ -201,9 +218,11 @@ pub struct ConcernRecord {
     /// Who raised it.
     pub raised_by: String,
     /// Their role.
-    pub raised_by_role: String,
+    #[sqlx(try_from = "Text<Role>")]
+    pub raised_by_role: Role,
     /// When (stored form).
-    pub raised_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub raised_at: DateTime<Utc>,
     /// The concern.
     pub concern: String,
     /// The DSL it went to, as named on the record.
@@ -274,7 +293,7 @@ impl CaseRow {
             id: self.id,
             pupil_id: self.pupil_id,
             school_urn: self.school_urn,
-            state: self.state,
+            state: CaseState::parse(&self.state).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             opened_at: parse_ts(&self.opened_at)?,
             referral_date: date(&self.referral_date)?,
             provision_start: opt_date(self.provision_start)?,
@@ -289,7 +308,12 @@ impl CaseRow {
             hours_per_week: self.hours_per_week,
             full_time_hours: self.full_time_hours,
             life_limiting: self.life_limiting != 0,
-            end_reason: self.end_reason,
+            end_reason: self
+                .end_reason
+                .as_deref()
+                .map(EndReason::parse)
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             ended_at: opt_ts(self.ended_at)?,
             updated_at: parse_ts(&self.updated_at)?,
         })
@@ -319,7 +343,7 @@ impl WriteTx {
         .bind(&c.id)
         .bind(&c.pupil_id)
         .bind(&c.school_urn)
-        .bind(&c.state)
+        .bind(c.state.as_str())
         .bind(ts(c.opened_at))
         .bind(day(c.referral_date))
         .bind(c.provision_start.map(day))
@@ -334,7 +358,7 @@ impl WriteTx {
         .bind(c.hours_per_week)
         .bind(c.full_time_hours)
         .bind(i64::from(c.life_limiting))
-        .bind(&c.end_reason)
+        .bind(c.end_reason.map(EndReason::as_str))
         .bind(c.ended_at.map(ts))
         .bind(ts(c.updated_at))
         // Not kept prepared: PostgreSQL would keep the parameter types of the first call, and
@@ -354,11 +378,11 @@ impl WriteTx {
         )
         .bind(&e.id)
         .bind(&e.case_id)
-        .bind(&e.at)
+        .bind(ts(e.at))
         .bind(&e.actor_id)
         .bind(&e.kind)
-        .bind(&e.from_state)
-        .bind(&e.to_state)
+        .bind(e.from_state.map(CaseState::as_str))
+        .bind(e.to_state.map(CaseState::as_str))
         .bind(&e.note)
         .execute(&mut *self.tx)
         .await?;
@@ -376,7 +400,7 @@ impl WriteTx {
         .bind(r.period_number)
         .bind(&r.record_json)
         .bind(&r.recorded_by)
-        .bind(&r.recorded_at)
+        .bind(ts(r.recorded_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -390,12 +414,12 @@ impl WriteTx {
         )
         .bind(&s.id)
         .bind(&s.case_id)
-        .bind(&s.held_on)
+        .bind(day(s.held_on))
         .bind(&s.outcome)
         .bind(s.hours)
         .bind(&s.note)
         .bind(&s.logged_by)
-        .bind(&s.logged_at)
+        .bind(ts(s.logged_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -415,14 +439,14 @@ impl WriteTx {
         .bind(&c.case_id)
         .bind(c.period_number)
         .bind(&c.submitted_by)
-        .bind(&c.submitted_at)
-        .bind(&c.evidence_dated)
+        .bind(ts(c.submitted_at))
+        .bind(c.evidence_dated.map(day))
         .bind(c.has_attendance)
         .bind(c.has_updated_plan)
         .bind(&c.note)
         .bind(&c.decision)
         .bind(&c.decided_by)
-        .bind(&c.decided_at)
+        .bind(c.decided_at.map(ts))
         .bind(&c.reason)
         .execute(&mut *self.tx)
         .await?;
@@ -438,11 +462,11 @@ impl WriteTx {
         .bind(&r.id)
         .bind(&r.case_id)
         .bind(&r.requested_by)
-        .bind(&r.requested_at)
-        .bind(&r.stops_on)
+        .bind(ts(r.requested_at))
+        .bind(r.stops_on.map(day))
         .bind(&r.reason)
         .bind(r.early)
-        .bind(&r.status)
+        .bind(r.status.as_str())
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -456,10 +480,10 @@ impl WriteTx {
         )
         .bind(&w.id)
         .bind(&w.case_id)
-        .bind(&w.checked_on)
+        .bind(day(w.checked_on))
         .bind(&w.notes)
         .bind(&w.logged_by)
-        .bind(&w.logged_at)
+        .bind(ts(w.logged_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -474,8 +498,8 @@ impl WriteTx {
         .bind(&c.id)
         .bind(&c.case_id)
         .bind(&c.raised_by)
-        .bind(&c.raised_by_role)
-        .bind(&c.raised_at)
+        .bind(c.raised_by_role.as_str())
+        .bind(ts(c.raised_at))
         .bind(&c.concern)
         .bind(&c.sent_to_dsl)
         .bind(&c.dsl_email)

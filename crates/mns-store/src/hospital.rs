@@ -1,7 +1,10 @@
 //! SEND details, hospital episodes and hospital invoices on a case (MN-SEND-1, MN-HOSP-1,
 //! MN-HOSP-2).
 
-use crate::{Store, StoreResult, WriteTx};
+use crate::columns::{OptText, Text};
+use crate::{Store, StoreResult, WriteTx, day, ts};
+use chrono::{DateTime, NaiveDate, Utc};
+use mns_domain::provision::InvoiceStatus;
 use sqlx::FromRow;
 
 /// An in-patient episode.
@@ -15,14 +18,17 @@ pub struct EpisodeRecord {
     pub hospital: String,
     /// The hospital school teaching the pupil.
     pub hospital_school: String,
-    /// Admitted (`YYYY-MM-DD`).
-    pub admitted_on: String,
-    /// Discharge, when known (`YYYY-MM-DD`).
-    pub discharge_on: Option<String>,
+    /// Admitted.
+    #[sqlx(try_from = "Text<NaiveDate>")]
+    pub admitted_on: NaiveDate,
+    /// Discharge, when known.
+    #[sqlx(try_from = "OptText<NaiveDate>")]
+    pub discharge_on: Option<NaiveDate>,
     /// Who recorded it.
     pub recorded_by: String,
     /// When (stored form).
-    pub recorded_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// An invoice from a privately funded hospital.
@@ -44,14 +50,17 @@ pub struct InvoiceRecord {
     pub has_timetable: i64,
     /// Attendance records supplied.
     pub has_attendance: i64,
-    /// `held` (evidence missing), `payable` or `paid`.
-    pub status: String,
+    /// Held (evidence missing), payable or paid (MN-HOSP-2).
+    #[sqlx(try_from = "Text<InvoiceStatus>")]
+    pub status: InvoiceStatus,
     /// Who recorded it.
     pub recorded_by: String,
     /// When (stored form).
-    pub recorded_at: String,
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub recorded_at: DateTime<Utc>,
     /// When paid (stored form).
-    pub paid_at: Option<String>,
+    #[sqlx(try_from = "OptText<DateTime<Utc>>")]
+    pub paid_at: Option<DateTime<Utc>>,
 }
 
 impl WriteTx {
@@ -60,7 +69,7 @@ impl WriteTx {
         &mut self,
         case_id: &str,
         json: &str,
-        at: &str,
+        at: DateTime<Utc>,
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO case_send_details (case_id, details_json, updated_at) VALUES ($1, $2, $3) \
@@ -69,7 +78,7 @@ impl WriteTx {
         )
         .bind(case_id)
         .bind(json)
-        .bind(at)
+        .bind(ts(at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -85,10 +94,10 @@ impl WriteTx {
         .bind(&e.case_id)
         .bind(&e.hospital)
         .bind(&e.hospital_school)
-        .bind(&e.admitted_on)
-        .bind(&e.discharge_on)
+        .bind(day(e.admitted_on))
+        .bind(e.discharge_on.map(day))
         .bind(&e.recorded_by)
-        .bind(&e.recorded_at)
+        .bind(ts(e.recorded_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -109,20 +118,20 @@ impl WriteTx {
         .bind(i.has_admission_evidence)
         .bind(i.has_timetable)
         .bind(i.has_attendance)
-        .bind(&i.status)
+        .bind(i.status.as_str())
         .bind(&i.recorded_by)
-        .bind(&i.recorded_at)
+        .bind(ts(i.recorded_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
 
     /// Marks a payable invoice paid; false when it was not payable.
-    pub async fn mark_invoice_paid(&mut self, id: &str, at: &str) -> StoreResult<bool> {
+    pub async fn mark_invoice_paid(&mut self, id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE hospital_invoices SET status = 'paid', paid_at = $1 WHERE id = $2 AND status = 'payable'",
         )
-        .bind(at)
+        .bind(ts(at))
         .bind(id)
         .execute(&mut *self.tx)
         .await?;

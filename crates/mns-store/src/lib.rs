@@ -13,6 +13,7 @@
 mod audit;
 mod calendars;
 mod cases;
+mod columns;
 mod directory;
 mod documents;
 mod hospital;

@@ -1,7 +1,10 @@
 //! The limited resources of MN-PROV-1: HLSA workers and their allocations, the AV1 robot pool,
 //! and the waiting list.
 
-use crate::{Store, StoreResult, WriteTx};
+use crate::columns::{OptText, Text};
+use crate::{Store, StoreResult, WriteTx, day, ts};
+use chrono::{DateTime, NaiveDate, Utc};
+use mns_domain::provision::RobotState;
 use sqlx::FromRow;
 
 /// A home learning support assistant.
@@ -15,8 +18,9 @@ pub struct HlsaWorkerRecord {
     pub weekly_hours: f64,
     /// The areas they cover, in words.
     pub areas: String,
-    /// When added (stored form).
-    pub created_at: String,
+    /// When added .
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub created_at: DateTime<Utc>,
 }
 
 /// Hours of an HLSA given to a case.
@@ -30,10 +34,12 @@ pub struct HlsaAllocationRecord {
     pub worker_id: String,
     /// Hours a week.
     pub hours: f64,
-    /// When (stored form).
-    pub allocated_at: String,
+    /// When .
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub allocated_at: DateTime<Utc>,
     /// When released, if it has been.
-    pub released_at: Option<String>,
+    #[sqlx(try_from = "OptText<DateTime<Utc>>")]
+    pub released_at: Option<DateTime<Utc>>,
 }
 
 /// An AV1 robot.
@@ -42,11 +48,13 @@ pub struct RobotRecord {
     /// Its serial number.
     pub serial: String,
     /// Where it is (the domain's `RobotState`, stored form).
-    pub state: String,
+    #[sqlx(try_from = "Text<RobotState>")]
+    pub state: RobotState,
     /// The case it is with, when allocated or with the school.
     pub case_id: Option<String>,
-    /// When it last moved (stored form).
-    pub updated_at: String,
+    /// When it last moved .
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A case waiting for a resource.
@@ -61,9 +69,11 @@ pub struct WaitingRecord {
     /// HLSA hours a week still needed (0 for a robot).
     pub hours_needed: f64,
     /// The day it was asked for (`YYYY-MM-DD`).
-    pub requested_on: String,
-    /// When it was met (stored form).
-    pub resolved_at: Option<String>,
+    #[sqlx(try_from = "Text<NaiveDate>")]
+    pub requested_on: NaiveDate,
+    /// When it was met .
+    #[sqlx(try_from = "OptText<DateTime<Utc>>")]
+    pub resolved_at: Option<DateTime<Utc>>,
 }
 
 /// A commissioned online-learning provider and its places.
@@ -75,8 +85,9 @@ pub struct OnlineProviderRecord {
     pub name: String,
     /// Places commissioned.
     pub places: i64,
-    /// When added (stored form).
-    pub created_at: String,
+    /// When added .
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub created_at: DateTime<Utc>,
 }
 
 /// A case's place with an online-learning provider.
@@ -88,10 +99,12 @@ pub struct OnlineAllocationRecord {
     pub case_id: String,
     /// The provider.
     pub provider_id: String,
-    /// When (stored form).
-    pub allocated_at: String,
+    /// When .
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub allocated_at: DateTime<Utc>,
     /// When released.
-    pub released_at: Option<String>,
+    #[sqlx(try_from = "OptText<DateTime<Utc>>")]
+    pub released_at: Option<DateTime<Utc>>,
 }
 
 impl WriteTx {
@@ -103,7 +116,7 @@ impl WriteTx {
         .bind(&p.id)
         .bind(&p.name)
         .bind(p.places)
-        .bind(&p.created_at)
+        .bind(ts(p.created_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -121,7 +134,7 @@ impl WriteTx {
         .bind(&a.id)
         .bind(&a.case_id)
         .bind(&a.provider_id)
-        .bind(&a.allocated_at)
+        .bind(ts(a.allocated_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -137,7 +150,7 @@ impl WriteTx {
         .bind(&w.name)
         .bind(w.weekly_hours)
         .bind(&w.areas)
-        .bind(&w.created_at)
+        .bind(ts(w.created_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -153,19 +166,19 @@ impl WriteTx {
         .bind(&a.case_id)
         .bind(&a.worker_id)
         .bind(a.hours)
-        .bind(&a.allocated_at)
+        .bind(ts(a.allocated_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
     }
 
     /// Releases a case's HLSA hours and online-learning place (when it ends).
-    pub async fn release_hlsa(&mut self, case_id: &str, at: &str) -> StoreResult<()> {
+    pub async fn release_hlsa(&mut self, case_id: &str, at: DateTime<Utc>) -> StoreResult<()> {
         for table in ["hlsa_allocations", "online_allocations"] {
             sqlx::query(&format!(
                 "UPDATE {table} SET released_at = $1 WHERE case_id = $2 AND released_at IS NULL"
             ))
-            .bind(at)
+            .bind(ts(at))
             .bind(case_id)
             .execute(&mut *self.tx)
             .await?;
@@ -181,9 +194,9 @@ impl WriteTx {
              case_id = excluded.case_id, updated_at = excluded.updated_at",
         )
         .bind(&r.serial)
-        .bind(&r.state)
+        .bind(r.state.as_str())
         .bind(&r.case_id)
-        .bind(&r.updated_at)
+        .bind(ts(r.updated_at))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -199,7 +212,7 @@ impl WriteTx {
         .bind(&w.case_id)
         .bind(&w.resource)
         .bind(w.hours_needed)
-        .bind(&w.requested_on)
+        .bind(day(w.requested_on))
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -210,13 +223,13 @@ impl WriteTx {
         &mut self,
         case_id: &str,
         resource: &str,
-        at: &str,
+        at: DateTime<Utc>,
     ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE resource_waiting SET resolved_at = $1 WHERE case_id = $2 AND resource = $3 \
              AND resolved_at IS NULL",
         )
-        .bind(at)
+        .bind(ts(at))
         .bind(case_id)
         .bind(resource)
         .execute(&mut *self.tx)

@@ -4,7 +4,7 @@ use super::*;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::Days;
 use mns_domain::provision::{CaseState, ContinuationRequest, may_move, period};
-use mns_store::{ContinuationRecord, new_id, ts};
+use mns_store::{ContinuationRecord, new_id};
 
 impl App {
     /// The school submits a continuation request (MN-CONT-1): new medical evidence within the
@@ -20,7 +20,7 @@ impl App {
     ) -> AppResult<()> {
         require(actor, CaseAction::RequestContinuation)?;
         let mut case = self.case_in_scope(actor, id).await?;
-        let from = state_of(&case)?;
+        let from = case.state;
         may_move(from, CaseState::ContinuationRequested, actor.role())
             .map_err(|e| AppError::invalid("state", e.to_string()))?;
         let missing = request.missing(pupil_has_healthcare_plan, self.today(), self.policy());
@@ -42,8 +42,8 @@ impl App {
             case_id: id.to_string(),
             period_number: case.period_number,
             submitted_by: actor.user.id.clone(),
-            submitted_at: ts(now),
-            evidence_dated: request.evidence_dated.map(mns_store::day),
+            submitted_at: now,
+            evidence_dated: request.evidence_dated,
             has_attendance: i64::from(request.has_attendance),
             has_updated_plan: i64::from(request.has_updated_healthcare_plan),
             note: note.trim().to_string(),
@@ -113,7 +113,7 @@ impl App {
         {
             open.decision = Some("agreed".into());
             open.decided_by = Some(actor.user.id.clone());
-            open.decided_at = Some(ts(now));
+            open.decided_at = Some(now);
             tx.save_continuation(open).await?;
         }
         tx.save_case(&case).await?;

@@ -28,7 +28,7 @@ impl App {
         let mut counts = std::collections::HashMap::new();
         for line in &lines {
             let case = &line.case;
-            let state = state_of(case)?;
+            let state = case.state;
             *counts.entry(state).or_insert(0usize) += 1;
             if let Some(start) = case.provision_start {
                 dashboard

@@ -4,7 +4,7 @@ use super::*;
 use crate::{Actor, App, AppError, AppResult};
 use chrono::NaiveDate;
 use mns_domain::provision::{CaseState, EndReason, must_tell_coordinator_at_once};
-use mns_store::{EndRequestRecord, new_id, ts};
+use mns_store::{EndRequestRecord, new_id};
 
 impl App {
     /// Asks the coordinator to end provision (MN-END-2): the school, a provider or a health
@@ -19,7 +19,7 @@ impl App {
     ) -> AppResult<()> {
         require(actor, CaseAction::RequestEnd)?;
         let case = self.case_in_scope(actor, id).await?;
-        if state_of(&case)? == CaseState::Ended {
+        if case.state == CaseState::Ended {
             return Err(AppError::invalid("state", "This case has already ended"));
         }
         if reason.trim().is_empty() {
@@ -47,11 +47,11 @@ impl App {
             id: new_id(),
             case_id: id.to_string(),
             requested_by: actor.user.id.clone(),
-            requested_at: ts(now),
-            stops_on: stops_on.map(mns_store::day),
+            requested_at: now,
+            stops_on,
             reason: reason.trim().to_string(),
             early: i64::from(early),
-            status: "open".into(),
+            status: mns_domain::provision::RequestStatus::Open,
         })
         .await?;
         self.case_event(
@@ -96,7 +96,7 @@ impl App {
         let mut case = self.case_in_scope(actor, id).await?;
         let from = Self::move_case(actor, &mut case, CaseState::Ended)?;
         let now = self.now();
-        case.end_reason = Some(reason.as_str().into());
+        case.end_reason = Some(reason);
         case.ended_at = Some(now);
         case.updated_at = now;
         let mut continuations = self.store.case_continuations(id).await?;
@@ -108,13 +108,13 @@ impl App {
         {
             open.decision = Some("declined".into());
             open.decided_by = Some(actor.user.id.clone());
-            open.decided_at = Some(ts(now));
+            open.decided_at = Some(now);
             open.reason = Some(reason.label().to_string());
             tx.save_continuation(open).await?;
         }
         tx.save_case(&case).await?;
         tx.close_end_requests(id).await?;
-        tx.release_hlsa(id, &ts(now)).await?;
+        tx.release_hlsa(id, now).await?;
         let mut text = format!("Provision ended: {}", reason.label());
         if !note.trim().is_empty() {
             text.push_str(&format!(". {}", note.trim()));

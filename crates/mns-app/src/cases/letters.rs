@@ -5,7 +5,6 @@ use super::*;
 use crate::letters::{Block, Letter, render};
 use crate::{Actor, App, AppError, AppResult};
 use mns_domain::calendar::uk_local_time;
-use mns_domain::provision::EndReason;
 
 impl App {
     /// The Planning and Review Record as PDF: Part A and every Part B, for those who may read
@@ -166,10 +165,9 @@ impl App {
     pub async fn end_letter_pdf(&self, actor: &Actor, id: &str) -> AppResult<Vec<u8>> {
         require(actor, CaseAction::ReadEndLetter)?;
         let case = self.case_in_scope(actor, id).await?;
-        let (Some(reason), Some(ended_at)) = (&case.end_reason, case.ended_at) else {
+        let (Some(reason), Some(ended_at)) = (case.end_reason, case.ended_at) else {
             return Err(AppError::NotFound);
         };
-        let reason = EndReason::parse(reason).map_err(|e| AppError::Internal(e.to_string()))?;
         let line = self.line_of(case.clone()).await?;
         self.audit_view(actor, "case.end_letter", "case", id)
             .await?;

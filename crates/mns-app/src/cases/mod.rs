@@ -25,7 +25,7 @@ use mns_domain::provision::{
 };
 use mns_store::{
     CaseEvent, CaseLine, CaseRecord, ConcernRecord, ContinuationRecord, EndRequestRecord,
-    ReviewRecord, SessionLogRecord, WelfareCheckRecord, WriteTx, new_id, ts,
+    ReviewRecord, SessionLogRecord, WelfareCheckRecord, WriteTx, new_id,
 };
 
 /// A case as its reader may see it. Fields a role may not see are empty.
@@ -137,10 +137,6 @@ impl Dashboard {
     }
 }
 
-fn state_of(case: &CaseRecord) -> AppResult<CaseState> {
-    CaseState::parse(&case.state).map_err(|e| AppError::Internal(e.to_string()))
-}
-
 fn invalid(problems: Vec<RecordProblem>) -> AppError {
     AppError::Invalid(
         problems
@@ -211,7 +207,7 @@ impl App {
         id: &str,
     ) -> AppResult<Vec<CaseAction>> {
         let case = self.case_in_scope(actor, id).await?;
-        let state = state_of(&case)?;
+        let state = case.state;
         Ok(case_actions(actor.role(), &facts_of(&case, state)))
     }
 
@@ -265,20 +261,20 @@ impl App {
         CaseEvent {
             id: new_id(),
             case_id: case_id.to_string(),
-            at: ts(self.now()),
+            at: self.now(),
             actor_id: (actor.user.id != "system").then(|| actor.user.id.clone()),
             kind: kind.to_string(),
-            from_state: from.map(|s| s.as_str().to_string()),
-            to_state: to.map(|s| s.as_str().to_string()),
+            from_state: from,
+            to_state: to,
             note: note.to_string(),
         }
     }
 
     /// Moves the case, if the actor may (MN-END-2 and the rest of the timeline's rules).
     fn move_case(actor: &Actor, case: &mut CaseRecord, to: CaseState) -> AppResult<CaseState> {
-        let from = state_of(case)?;
+        let from = case.state;
         may_move(from, to, actor.role()).map_err(|e| AppError::invalid("state", e.to_string()))?;
-        case.state = to.as_str().to_string();
+        case.state = to;
         Ok(from)
     }
 
@@ -294,7 +290,7 @@ impl App {
             id: referral.id.clone(),
             pupil_id: referral.pupil_id.clone(),
             school_urn: referral.school_urn.clone(),
-            state: CaseState::Accepted.as_str().into(),
+            state: CaseState::Accepted,
             opened_at: now,
             referral_date: referral.referral_date.unwrap_or_else(|| self.today()),
             provision_start: None,
@@ -355,7 +351,7 @@ impl App {
     pub async fn view_case(&self, actor: &Actor, id: &str) -> AppResult<CaseView> {
         let case = self.case_in_scope(actor, id).await?;
         self.audit_view(actor, "case.view", "case", id).await?;
-        let state = state_of(&case)?;
+        let state = case.state;
         let role = actor.role();
         let plan: Option<PartA> = match &case.plan_json {
             Some(json) => Some(
@@ -440,12 +436,7 @@ impl App {
     fn shows_non_engagement(&self, sessions: &[SessionLogRecord], today: NaiveDate) -> bool {
         let outcomes: Vec<(NaiveDate, SessionOutcome)> = sessions
             .iter()
-            .filter_map(|s| {
-                Some((
-                    NaiveDate::parse_from_str(&s.held_on, "%Y-%m-%d").ok()?,
-                    outcome(&s.outcome, s.hours)?,
-                ))
-            })
+            .filter_map(|s| Some((s.held_on, outcome(&s.outcome, s.hours)?)))
             .collect();
         non_engagement(&outcomes, today, self.policy())
     }

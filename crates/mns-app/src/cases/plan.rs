@@ -22,7 +22,7 @@ impl App {
     ) -> AppResult<()> {
         require(actor, CaseAction::WritePlan)?;
         let mut case = self.case_in_scope(actor, id).await?;
-        let state = state_of(&case)?;
+        let state = case.state;
         if !matches!(state, CaseState::Accepted | CaseState::Planning)
             || case.plan_finalised_at.is_some()
         {

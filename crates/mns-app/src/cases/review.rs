@@ -5,7 +5,7 @@ use crate::{Actor, App, AppError, AppResult};
 use mns_domain::identity::Role;
 use mns_domain::provision::CaseState;
 use mns_domain::provision::record::PartB;
-use mns_store::{ReviewRecord, new_id, ts};
+use mns_store::{ReviewRecord, new_id};
 
 impl App {
     /// Opens the review and reintegration meeting (MN-REV-1): the school or the coordinator.
@@ -35,7 +35,7 @@ impl App {
     pub async fn record_review(&self, actor: &Actor, id: &str, mut part_b: PartB) -> AppResult<()> {
         require(actor, CaseAction::RecordReview)?;
         let mut case = self.case_in_scope(actor, id).await?;
-        if state_of(&case)? != CaseState::Review {
+        if case.state != CaseState::Review {
             return Err(AppError::invalid(
                 "state",
                 "Arrange the review meeting first",
@@ -59,7 +59,7 @@ impl App {
             record_json: serde_json::to_string(&part_b)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             recorded_by: actor.user.id.clone(),
-            recorded_at: ts(now),
+            recorded_at: now,
         })
         .await?;
         self.case_event(

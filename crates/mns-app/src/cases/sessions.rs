@@ -4,7 +4,7 @@ use super::*;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::provision::CaseState;
-use mns_store::{SessionLogRecord, new_id, ts};
+use mns_store::{SessionLogRecord, new_id};
 
 impl App {
     /// Logs a session (MN-PROV-2): the provider linked to the child, or the coordinator. When
@@ -21,7 +21,7 @@ impl App {
     ) -> AppResult<()> {
         require(actor, CaseAction::LogSession)?;
         let case = self.case_in_scope(actor, id).await?;
-        let state = state_of(&case)?;
+        let state = case.state;
         let mut errors = Vec::new();
         if !matches!(
             state,
@@ -64,12 +64,12 @@ impl App {
         let record = SessionLogRecord {
             id: new_id(),
             case_id: id.to_string(),
-            held_on: mns_store::day(held_on),
+            held_on,
             outcome: outcome_kind.to_string(),
             hours,
             note: note.trim().to_string(),
             logged_by: actor.user.id.clone(),
-            logged_at: ts(self.now()),
+            logged_at: self.now(),
         };
         let mut after = before;
         after.push(record.clone());

@@ -5,7 +5,7 @@ use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::provision::CaseState;
 use mns_domain::provision::record::PartA;
-use mns_store::{ConcernRecord, WelfareCheckRecord, new_id, ts};
+use mns_store::{ConcernRecord, WelfareCheckRecord, new_id};
 
 impl App {
     /// Logs a welfare check (MN-PROV-4): the school's, with no fixed frequency.
@@ -19,7 +19,7 @@ impl App {
         require(actor, CaseAction::LogWelfareCheck)?;
         let case = self.case_in_scope(actor, id).await?;
         let mut errors = Vec::new();
-        if state_of(&case)? == CaseState::Ended {
+        if case.state == CaseState::Ended {
             errors.push(FieldError::new("state", "This case has ended"));
         }
         if checked_on > self.today() {
@@ -41,10 +41,10 @@ impl App {
         tx.insert_welfare_check(&WelfareCheckRecord {
             id: new_id(),
             case_id: id.to_string(),
-            checked_on: mns_store::day(checked_on),
+            checked_on,
             notes: notes.trim().to_string(),
             logged_by: actor.user.id.clone(),
-            logged_at: ts(self.now()),
+            logged_at: self.now(),
         })
         .await?;
         self.audit(&mut tx, actor, "case.welfare_check", "case", id, "")
@@ -80,8 +80,8 @@ impl App {
             id: new_id(),
             case_id: id.to_string(),
             raised_by: actor.user.id.clone(),
-            raised_by_role: actor.role().as_str().to_string(),
-            raised_at: ts(now),
+            raised_by_role: actor.role(),
+            raised_at: now,
             concern: concern.trim().to_string(),
             sent_to_dsl: plan.dsl_name.clone(),
             dsl_email: plan.dsl_email.clone(),

@@ -138,6 +138,11 @@ impl RobotState {
         }
     }
 
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<RobotState> {
+        RobotState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
     /// How the state is named to people.
     pub fn label(self) -> &'static str {
         match self {

@@ -23,6 +23,40 @@ pub enum EndReason {
     EndOfStatutorySchoolAge,
 }
 
+/// Whether a request to end provision still waits for the coordinator (MN-END-3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestStatus {
+    /// Waiting for the coordinator.
+    Open,
+    /// Closed: the case ended or continued.
+    Closed,
+}
+
+impl RequestStatus {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Open => "open",
+            RequestStatus::Closed => "closed",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<RequestStatus> {
+        [RequestStatus::Open, RequestStatus::Closed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+
+    /// How people see it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestStatus::Open => "Open",
+            RequestStatus::Closed => "Closed",
+        }
+    }
+}
+
 /// The text did not name an end reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{0}' is not a reason for ending provision; use one of: {list}", list = EndReason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))]

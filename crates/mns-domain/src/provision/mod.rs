@@ -34,7 +34,7 @@ pub use delivery::{
     WelfareCheck, hlsa_capacity_left, in_waiting_order, may_log_welfare_check, may_raise_concern,
     may_see_concern, non_engagement,
 };
-pub use end::{EndReason, UnknownEndReason, may_continue_life_limiting};
+pub use end::{EndReason, RequestStatus, UnknownEndReason, may_continue_life_limiting};
 pub use package::{
     Action, ActionProblem, AttendeeKind, Component, HLSA_READINESS_STATEMENT, MeetingPlace,
     Package, PackageError, Recipient, check_actions, check_hlsa_readiness,
@@ -43,7 +43,8 @@ pub use package::{
 pub use retention::{may_destroy, retention_due, retention_due_on};
 pub use review::{ReintegrationStep, review_copy_recipients};
 pub use special::{
-    SendDetails, authority_responsible_during_admission, discharge_opens_planning, invoice_payable,
+    InvoiceStatus, SendDetails, authority_responsible_during_admission, discharge_opens_planning,
+    invoice_payable,
 };
 pub use timeline::{
     CaseState, ContinuationRequest, PeriodError, ProvisionPeriod, TransitionError,

@@ -47,6 +47,61 @@ pub fn discharge_opens_planning(discharge_date: NaiveDate, today: NaiveDate) -> 
     discharge_date >= today
 }
 
+/// Where a hospital invoice is (MN-HOSP-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvoiceStatus {
+    /// Held: evidence is missing, so it may not be paid.
+    Held,
+    /// Every piece of evidence is in: finance may pay it.
+    Payable,
+    /// Paid.
+    Paid,
+}
+
+impl InvoiceStatus {
+    /// Every status.
+    pub const ALL: [InvoiceStatus; 3] = [
+        InvoiceStatus::Held,
+        InvoiceStatus::Payable,
+        InvoiceStatus::Paid,
+    ];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceStatus::Held => "held",
+            InvoiceStatus::Payable => "payable",
+            InvoiceStatus::Paid => "paid",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<InvoiceStatus> {
+        InvoiceStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// How people see it.
+    pub fn label(self) -> &'static str {
+        match self {
+            InvoiceStatus::Held => "Held: evidence missing",
+            InvoiceStatus::Payable => "Ready to pay",
+            InvoiceStatus::Paid => "Paid",
+        }
+    }
+
+    /// The status of a new invoice with this evidence (MN-HOSP-2).
+    pub fn on_receipt(
+        has_admission_evidence: bool,
+        has_timetable: bool,
+        has_attendance: bool,
+    ) -> InvoiceStatus {
+        match invoice_payable(has_admission_evidence, has_timetable, has_attendance) {
+            Ok(()) => InvoiceStatus::Payable,
+            Err(_) => InvoiceStatus::Held,
+        }
+    }
+}
+
 /// Whether a privately funded hospital's invoice may be paid (MN-HOSP-2): only with evidence of
 /// the admission, the timetable and attendance records from the hospital school. Otherwise the
 /// list of what is missing, in that order, to send back to the hospital.

@@ -30,15 +30,6 @@ struct ResourcesPage {
     robots_free: usize,
 }
 
-impl ResourcesPage {
-    fn robot_state(&self, state: &str) -> &'static str {
-        RobotState::ALL
-            .into_iter()
-            .find(|s| s.as_str() == state)
-            .map_or("Unknown", RobotState::label)
-    }
-}
-
 async fn page(
     state: &AppState,
     user: &SignedIn,
@@ -62,7 +53,7 @@ async fn page(
         robots_free: view
             .robots
             .iter()
-            .filter(|(r, _)| r.state == RobotState::InStore.as_str())
+            .filter(|(r, _)| r.state == RobotState::InStore)
             .count(),
         view,
     }))
@@ -229,12 +220,12 @@ async fn invoices_page(state: &AppState, user: &SignedIn, errors: Vec<FieldError
         rows: lines
             .into_iter()
             .map(|l| InvoiceRow {
-                payable: l.invoice.status == "payable",
+                payable: l.invoice.status == mns_domain::provision::InvoiceStatus::Payable,
                 id: l.invoice.id,
                 reference: l.invoice.reference,
                 hospital: l.invoice.hospital,
                 amount: super::cases::pounds(l.invoice.amount_pence),
-                status: super::cases::invoice_status(&l.invoice.status),
+                status: l.invoice.status.label().to_string(),
                 missing: l.missing.join(", "),
             })
             .collect(),

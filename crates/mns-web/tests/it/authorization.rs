@@ -405,7 +405,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .await
         .unwrap()
         .into_iter()
-        .find(|i| i.status == "payable")
+        .find(|i| i.status == mns_domain::provision::InvoiceStatus::Payable)
         .expect("a payable demo invoice")
         .id;
     let routes = mns_web::routes();

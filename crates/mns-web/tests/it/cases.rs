@@ -137,7 +137,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(record.state, "in_provision");
+        assert_eq!(record.state, mns_domain::provision::CaseState::InProvision);
         assert_eq!(record.period_number, 1);
         // 12 school weeks from 2 November 2026 skip the Christmas holiday (MN-PLAN-5).
         assert!(record.period_end.unwrap() > chrono::NaiveDate::from_ymd_opt(2027, 1, 25).unwrap());
@@ -221,7 +221,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
                 .unwrap()
                 .unwrap()
                 .state,
-            "in_provision"
+            mns_domain::provision::CaseState::InProvision
         );
 
         // A continuation request without evidence or attendance is refused (MN-CONT-1).

@@ -6,7 +6,6 @@ use crate::auth::SignedIn;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use chrono::NaiveDate;
 use mns_app::FieldError;
 use mns_app::cases::{CaseView, long_date};
 use mns_domain::provision::{CaseAction, CaseState, Component, EndReason};
@@ -107,17 +106,6 @@ pub fn pounds(pence: i64) -> String {
     format!("£{grouped}.{:02}", pence % 100)
 }
 
-/// An invoice's status in words.
-pub fn invoice_status(status: &str) -> String {
-    match status {
-        "held" => "Held: evidence missing",
-        "payable" => "Ready to pay",
-        "paid" => "Paid",
-        other => other,
-    }
-    .to_string()
-}
-
 fn outcome_label(kind: &str) -> &'static str {
     match kind {
         "delivered" => "Delivered",
@@ -211,10 +199,8 @@ pub(super) async fn case_page(
     if let (Some(h), Some(f)) = (case.hours_per_week, case.full_time_hours) {
         facts.push(("Hours a week", format!("{h} of a full-time week of {f}")));
     }
-    if let Some(reason) = &case.end_reason {
-        let label = EndReason::parse(reason)
-            .map(|r| capitalised(r.label()))
-            .unwrap_or_default();
+    if let Some(reason) = case.end_reason {
+        let label = capitalised(reason.label());
         facts.push((
             "Ended",
             format!(
@@ -253,16 +239,11 @@ pub(super) async fn case_page(
                 .await?
                 .into_iter()
                 .map(|e| {
-                    let day = |d: &str| {
-                        NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                            .map(long_date)
-                            .unwrap_or_default()
-                    };
                     (
                         e.hospital,
                         e.hospital_school,
-                        day(&e.admitted_on),
-                        e.discharge_on.as_deref().map(day).unwrap_or_default(),
+                        long_date(e.admitted_on),
+                        e.discharge_on.map(long_date).unwrap_or_default(),
                     )
                 })
                 .collect(),
@@ -281,7 +262,7 @@ pub(super) async fn case_page(
                     l.invoice.reference.clone(),
                     l.invoice.hospital.clone(),
                     pounds(l.invoice.amount_pence),
-                    invoice_status(&l.invoice.status),
+                    l.invoice.status.label().to_string(),
                     l.missing.join(", "),
                 )
             })
@@ -335,16 +316,10 @@ pub(super) async fn case_page(
             .events
             .iter()
             .map(|e| EventRow {
-                when: chrono::DateTime::parse_from_rfc3339(&e.at)
-                    .map(|t| {
-                        mns_domain::calendar::format_uk_datetime(t.with_timezone(&chrono::Utc))
-                    })
-                    .unwrap_or_default(),
-                what: match (&e.to_state, council_or_school) {
+                when: mns_domain::calendar::format_uk_datetime(e.at),
+                what: match (e.to_state, council_or_school) {
                     (_, true) => e.note.clone(),
-                    (Some(to), false) => CaseState::parse(to)
-                        .map(|s| s.label().to_string())
-                        .unwrap_or_default(),
+                    (Some(to), false) => to.label().to_string(),
                     (None, false) => String::new(),
                 },
             })
@@ -353,9 +328,7 @@ pub(super) async fn case_page(
             .sessions
             .iter()
             .map(|x| SessionRow {
-                held_on: NaiveDate::parse_from_str(&x.held_on, "%Y-%m-%d")
-                    .map(short)
-                    .unwrap_or_default(),
+                held_on: short(x.held_on),
                 outcome: outcome_label(&x.outcome),
                 hours: format!("{}", x.hours),
                 note: x.note.clone(),
@@ -381,17 +354,8 @@ pub(super) async fn case_page(
             .continuations
             .iter()
             .map(|c| ContinuationRow {
-                submitted: chrono::DateTime::parse_from_rfc3339(&c.submitted_at)
-                    .map(|t| {
-                        mns_domain::calendar::format_uk_datetime(t.with_timezone(&chrono::Utc))
-                    })
-                    .unwrap_or_default(),
-                evidence: c
-                    .evidence_dated
-                    .as_deref()
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                    .map(long_date)
-                    .unwrap_or_default(),
+                submitted: mns_domain::calendar::format_uk_datetime(c.submitted_at),
+                evidence: c.evidence_dated.map(long_date).unwrap_or_default(),
                 attendance: c.has_attendance != 0,
                 plan: c.has_updated_plan != 0,
                 note: c.note.clone(),
@@ -409,14 +373,10 @@ pub(super) async fn case_page(
             .iter()
             .map(|r| {
                 (
-                    r.stops_on
-                        .as_deref()
-                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                        .map(long_date)
-                        .unwrap_or_default(),
+                    r.stops_on.map(long_date).unwrap_or_default(),
                     r.reason.clone(),
                     r.early != 0,
-                    if r.status == "open" { "Open" } else { "Closed" },
+                    r.status.label(),
                 )
             })
             .collect(),
@@ -440,14 +400,7 @@ pub(super) async fn case_page(
         welfare_checks: view
             .welfare_checks
             .iter()
-            .map(|w| {
-                (
-                    NaiveDate::parse_from_str(&w.checked_on, "%Y-%m-%d")
-                        .map(long_date)
-                        .unwrap_or_default(),
-                    w.notes.clone(),
-                )
-            })
+            .map(|w| (long_date(w.checked_on), w.notes.clone()))
             .collect(),
         may_log_welfare: view.may(CaseAction::LogWelfareCheck),
         concerns: view
@@ -455,11 +408,7 @@ pub(super) async fn case_page(
             .iter()
             .map(|c| {
                 (
-                    chrono::DateTime::parse_from_rfc3339(&c.raised_at)
-                        .map(|t| {
-                            mns_domain::calendar::format_uk_datetime(t.with_timezone(&chrono::Utc))
-                        })
-                        .unwrap_or_default(),
+                    mns_domain::calendar::format_uk_datetime(c.raised_at),
                     c.sent_to_dsl.clone(),
                     c.concern.clone(),
                 )

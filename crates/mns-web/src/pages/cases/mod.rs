@@ -131,7 +131,7 @@ pub struct CaseRow {
 }
 
 fn case_row(line: &CaseLine) -> CaseRow {
-    let state = CaseState::parse(&line.case.state).unwrap_or(CaseState::Accepted);
+    let state = line.case.state;
     CaseRow {
         id: line.case.id.clone(),
         pupil: line.pupil_name.clone(),

@@ -25,7 +25,7 @@ use axum::extract::{RawQuery, State};
 use mns_app::AppError;
 use mns_app::directory::is_local_offer_officer;
 use mns_app::records::ChangeRecord;
-use mns_domain::identity::Role;
+use mns_domain::permissions::Capability;
 
 fn chrome(state: &AppState, user: &SignedIn, path: &str) -> Chrome {
     let mut c = Chrome::signed_in(state, user, path);
@@ -72,7 +72,7 @@ pub async fn home(
     RawQuery(raw): RawQuery,
 ) -> PageResult {
     let actor = &user.actor;
-    if !matches!(actor.role(), Role::Provider | Role::LocalOfferOfficer) {
+    if !actor.may(Capability::ManageDirectoryEntries) {
         return Err(AppError::NotFound.into());
     }
     let officer = is_local_offer_officer(actor);
