@@ -8,6 +8,7 @@
 //! `at seq hash key_id mac` to the checkpoint file (mode 0600) and to the log. Verification
 //! then requires every checkpointed entry to be present with the same hash.
 
+use crate::Context as _;
 use crate::{Actor, App, AppError, AppResult};
 use mns_domain::audit::{AuditKeys, ChainBreak, Checkpoint, GENESIS_HASH, verify_run};
 use std::collections::BTreeMap;
@@ -35,7 +36,7 @@ fn read_checkpoints(
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ok(Vec::new())),
         Err(e) => {
-            return Err(AppError::Internal(format!(
+            return Err(AppError::internal(format!(
                 "could not read the audit checkpoint file {}: {e}",
                 path.display()
             )));
@@ -58,7 +59,7 @@ impl App {
     fn audit_keys(&self) -> AppResult<&AuditKeys> {
         self.store
             .audit_keys()
-            .ok_or_else(|| AppError::Internal("no audit key is configured".into()))
+            .ok_or_else(|| AppError::internal("no audit key is configured"))
     }
 
     /// [`App::verify_audit_trail`] for someone signed in who may check the trail (MN-REC-1).
@@ -148,7 +149,7 @@ impl App {
         let keys = self.audit_keys()?;
         let previous = match read_checkpoints(path, keys)? {
             Ok(c) => c.into_iter().max_by_key(|c| c.seq),
-            Err(problem) => return Err(AppError::Internal(problem.to_string())),
+            Err(problem) => return Err(AppError::internal(problem.to_string())),
         };
         let (head_seq, head_hash) = self.store.audit_head().await?;
         let mut last = match &previous {
@@ -164,7 +165,7 @@ impl App {
             match self.store.audit_entry(c.seq).await? {
                 Some(e) if e.hash == c.hash => {}
                 _ => {
-                    return Err(AppError::Internal(
+                    return Err(AppError::internal(
                         ChainBreak::CheckpointMismatch {
                             seq: c.seq,
                             at: c.at.clone(),
@@ -181,10 +182,10 @@ impl App {
             }
             let upto: Vec<_> = page.into_iter().filter(|e| e.seq <= head_seq).collect();
             last = verify_run((last.0, &last.1), &upto, keys)
-                .map_err(|problem| AppError::Internal(problem.to_string()))?;
+                .context("the audit trail since the last checkpoint")?;
         }
         if last.0 != head_seq || last.1 != head_hash {
-            return Err(AppError::Internal(
+            return Err(AppError::internal(
                 ChainBreak::Truncated {
                     last: last.0,
                     expected: head_seq,
@@ -194,7 +195,7 @@ impl App {
         }
         let checkpoint = Checkpoint::seal(&mns_store::ts(self.now()), head_seq, &head_hash, keys);
         append_owner_only(path, &format!("{}\n", checkpoint.to_line())).map_err(|e| {
-            AppError::Internal(format!(
+            AppError::internal(format!(
                 "could not write the audit checkpoint file {}: {e}",
                 path.display()
             ))
@@ -219,8 +220,8 @@ impl App {
         if let Some(path) = &self.settings.audit_checkpoints
             && std::fs::metadata(path).is_ok_and(|m| m.len() > 0)
         {
-            return Err(AppError::Internal(
-                "the audit trail's entries carry no key although checkpoints exist: the trail may have been rewritten; run 'mns audit verify'".into(),
+            return Err(AppError::internal(
+                "the audit trail's entries carry no key although checkpoints exist: the trail may have been rewritten; run 'mns audit verify'",
             ));
         }
         Ok(self.store.seal_unkeyed_audit_entries().await?)

@@ -1,6 +1,7 @@
 //! Term calendars and bank holidays: data the council loads and edits, not code. The built-in
 //! Norfolk calendars and England's bank holidays are the starting data the demo loads.
 
+use crate::Context as _;
 use crate::{Actor, App, AppError, AppResult};
 use mns_domain::calendar::{
     BankHolidays, SchoolCalendar, TermCalendar, england_bank_holidays_2025_2027, norfolk_2025_26,
@@ -54,8 +55,7 @@ impl App {
                     mns_domain::calendar::SchoolYear::containing(first).start_year(),
                 ),
                 provisional: calendar.is_provisional(),
-                terms_json: serde_json::to_string(calendar)
-                    .map_err(|e| AppError::Internal(e.to_string()))?,
+                terms_json: serde_json::to_string(calendar).context("writing a calendar")?,
             };
             tx.upsert_calendar(&record, now).await?;
             self.audit(&mut tx, actor, "calendar.save", "calendar", &record.id, "")
@@ -87,7 +87,7 @@ impl App {
             .into_iter()
             .map(|record| {
                 let calendar: TermCalendar = serde_json::from_str(&record.terms_json)
-                    .map_err(|e| AppError::Internal(format!("calendar {}: {e}", record.id)))?;
+                    .with_context(|| format!("calendar {}", record.id))?;
                 Ok(StoredCalendar {
                     id: record.id,
                     school_year: record.school_year,
@@ -185,7 +185,7 @@ impl App {
         for next in iter {
             school = school
                 .with_term_calendar(next.calendar)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+                .context("a school's own calendar")?;
         }
         Ok(Some(school))
     }

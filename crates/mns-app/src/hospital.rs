@@ -2,6 +2,7 @@
 //! planning (MN-HOSP-1), and invoices from privately funded hospitals, payable only with
 //! evidence of admission, the timetable and attendance (MN-HOSP-2).
 
+use crate::Context as _;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::provision::CaseAction;
@@ -88,9 +89,7 @@ impl App {
         self.special_situations_in_scope(actor, case_id, false)
             .await?;
         Ok(match self.store.send_details(case_id).await? {
-            Some(json) => {
-                Some(serde_json::from_str(&json).map_err(|e| AppError::Internal(e.to_string()))?)
-            }
+            Some(json) => Some(serde_json::from_str(&json).context("stored SEND details")?),
             None => None,
         })
     }
@@ -118,7 +117,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         tx.save_send_details(
             case_id,
-            &serde_json::to_string(&details).map_err(|e| AppError::Internal(e.to_string()))?,
+            &serde_json::to_string(&details).context("writing SEND details")?,
             self.now(),
         )
         .await?;

@@ -229,10 +229,20 @@ pub enum AppError {
     /// A storage failure: logged with its cause, shown as a reference.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// Anything else unexpected (delivery, files): logged with its cause.
-    #[error("{0}")]
-    Internal(String),
+    /// Anything else unexpected (a stored record that does not read back, delivery, files):
+    /// logged with its cause, shown as a reference.
+    #[error("{context}")]
+    Internal {
+        /// What was being done, in words (no personal data).
+        context: String,
+        /// The error underneath, when there is one.
+        #[source]
+        cause: Option<Cause>,
+    },
 }
+
+/// The error underneath an [`AppError::Internal`].
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The result of an operation.
 pub type AppResult<T> = Result<T, AppError>;
@@ -241,6 +251,51 @@ impl AppError {
     /// An invalid-input error with one field problem.
     pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
         AppError::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// An unexpected failure with no error underneath (a broken invariant).
+    pub fn internal(context: impl Into<String>) -> AppError {
+        AppError::Internal {
+            context: context.into(),
+            cause: None,
+        }
+    }
+
+    /// The error's message followed by each cause's, for the log: "reading X: expected Y".
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(cause) = next {
+            let more = cause.to_string();
+            if !text.ends_with(&more) {
+                text.push_str(": ");
+                text.push_str(&more);
+            }
+            next = cause.source();
+        }
+        text
+    }
+}
+
+/// Context for an unexpected error, keeping the error itself as the cause (as `anyhow` does,
+/// but typed): `serde_json::from_str(json).context("case plan")?`.
+pub trait Context<T> {
+    /// On error, an [`AppError::Internal`] saying `context`, with the error as its cause.
+    fn context(self, context: &'static str) -> AppResult<T>;
+    /// As [`Context::context`], with the words made only when there is an error.
+    fn with_context(self, context: impl FnOnce() -> String) -> AppResult<T>;
+}
+
+impl<T, E: Into<Cause>> Context<T> for Result<T, E> {
+    fn context(self, context: &'static str) -> AppResult<T> {
+        self.with_context(|| context.to_string())
+    }
+
+    fn with_context(self, context: impl FnOnce() -> String) -> AppResult<T> {
+        self.map_err(|e| AppError::Internal {
+            context: context(),
+            cause: Some(e.into()),
+        })
     }
 }
 
@@ -363,5 +418,24 @@ pub fn system_actor(source: &str) -> Actor {
             created_at: DateTime::<Utc>::UNIX_EPOCH,
         },
         source: source.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+
+    #[test]
+    fn an_unexpected_error_keeps_its_cause_for_the_log() {
+        let err = serde_json::from_str::<u8>("x")
+            .context("stored SEND details")
+            .unwrap_err();
+        assert!(std::error::Error::source(&err).is_some());
+        let chain = err.chain();
+        assert!(
+            chain.starts_with("stored SEND details: expected value"),
+            "{chain}"
+        );
+        assert_eq!(AppError::internal("no audit key").chain(), "no audit key");
     }
 }

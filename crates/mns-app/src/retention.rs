@@ -2,6 +2,7 @@
 //! period (the policy's birthday, the 25th by default), writing what it did to the audit trail;
 //! a legal hold, set by the coordinator with a reason, stops it.
 
+use crate::Context as _;
 use crate::{Actor, App, AppError, AppResult};
 use mns_domain::permissions::Capability;
 use mns_domain::provision::{may_destroy, retention_due};
@@ -33,7 +34,7 @@ impl App {
             .checked_sub_months(chrono::Months::new(policy.retention_age_years * 12))
             .unwrap_or(today);
         let blank = serde_json::to_string(&mns_domain::referral::Referral::default())
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .context("writing a blank referral")?;
         let mut report = RetentionReport::default();
         for candidate in self
             .store

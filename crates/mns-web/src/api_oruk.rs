@@ -206,8 +206,8 @@ async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiR
             .iter()
             .find(|l| Some(&l.id) == hit.service_at_location_id.as_ref())
             .ok_or_else(|| {
-                ApiError(AppError::Internal(
-                    "a service at location is missing from its service".into(),
+                ApiError(AppError::internal(
+                    "a service at location is missing from its service",
                 ))
             })?;
         let org = found.organization(&hit.service.organization_id);

@@ -44,14 +44,14 @@ fn status_of(error: &AppError) -> StatusCode {
         AppError::SignInFailed => StatusCode::UNAUTHORIZED,
         AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Store(_) | AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
 fn log_server_error(error: &AppError) -> Option<String> {
     (status_of(error) == StatusCode::INTERNAL_SERVER_ERROR).then(|| {
         let reference = reference();
-        tracing::error!(%reference, cause = %error, "request failed");
+        tracing::error!(%reference, cause = %error.chain(), "request failed");
         reference
     })
 }
@@ -219,7 +219,7 @@ impl IntoResponse for ApiError {
             AppError::Forbidden => {
                 serde_json::json!({"error": "csrf_token_missing", "message": "Send the session's CSRF token in the X-CSRF-Token header"})
             }
-            AppError::Store(_) | AppError::Internal(_) => {
+            AppError::Store(_) | AppError::Internal { .. } => {
                 serde_json::json!({"error": "internal_error", "message": "Something went wrong on our side", "reference": reference})
             }
         };

@@ -15,6 +15,7 @@
 //! start), `sessions`, `welfare` (checks and concerns), `review` (Part B), `continuation`,
 //! `end`, `dashboard` (and reminders) and `letters` (the PDFs).
 
+use crate::Context as _;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::identity::Role;
@@ -354,10 +355,9 @@ impl App {
         let state = case.state;
         let role = actor.role();
         let plan: Option<PartA> = match &case.plan_json {
-            Some(json) => Some(
-                serde_json::from_str(json)
-                    .map_err(|e| AppError::Internal(format!("case {id} plan: {e}")))?,
-            ),
+            Some(json) => {
+                Some(serde_json::from_str(json).with_context(|| format!("case {id} plan"))?)
+            }
             None => None,
         };
         // A parent, provider or health professional sees a plan once it is agreed.
@@ -380,7 +380,7 @@ impl App {
                 .into_iter()
                 .map(|r| {
                     let part_b: PartB = serde_json::from_str(&r.record_json)
-                        .map_err(|e| AppError::Internal(format!("review {}: {e}", r.id)))?;
+                        .with_context(|| format!("review {}", r.id))?;
                     Ok((r, part_b))
                 })
                 .collect::<AppResult<Vec<_>>>()?

@@ -52,8 +52,7 @@ impl App {
             )
             .await?;
         }
-        case.plan_json =
-            Some(serde_json::to_string(&plan).map_err(|e| AppError::Internal(e.to_string()))?);
+        case.plan_json = Some(serde_json::to_string(&plan).context("writing Part A")?);
         case.hours_per_week = Some(plan.hours());
         case.full_time_hours = Some(plan.full_time_hours);
         case.updated_at = now;

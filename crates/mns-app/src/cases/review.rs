@@ -56,8 +56,7 @@ impl App {
             id: new_id(),
             case_id: id.to_string(),
             period_number: case.period_number,
-            record_json: serde_json::to_string(&part_b)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+            record_json: serde_json::to_string(&part_b).context("writing Part B")?,
             recorded_by: actor.user.id.clone(),
             recorded_at: now,
         })

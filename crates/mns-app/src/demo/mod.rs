@@ -4,6 +4,7 @@
 
 pub mod directory;
 
+use crate::Context as _;
 use crate::identity::users::NewUser;
 use crate::{Actor, App, AppError, AppResult, system_actor};
 use chrono::{Datelike, NaiveDate};
@@ -207,7 +208,7 @@ impl App {
                 given_name: given.into(),
                 family_name: family.into(),
                 date_of_birth: NaiveDate::from_ymd_opt(y, m, d)
-                    .ok_or_else(|| AppError::Internal("bad demo date".into()))?,
+                    .ok_or_else(|| AppError::internal("bad demo date"))?,
                 school_urn: Some(urn.into()),
                 created_at: now,
                 updated_at: now,
@@ -249,7 +250,7 @@ impl App {
                     .store
                     .get_credentials(&added.user.id)
                     .await?
-                    .ok_or_else(|| AppError::Internal("demo user has no credentials".into()))?;
+                    .ok_or_else(|| AppError::internal("demo user has no credentials"))?;
                 tx.set_credentials(
                     &added.user.id,
                     &CredentialRecord {
@@ -283,8 +284,7 @@ impl App {
             ("viewer@demo.invalid", 2, "case_viewer"),
         ];
         for (email, pupil, relation) in links {
-            let user_id =
-                by_email(email).ok_or_else(|| AppError::Internal("demo user missing".into()))?;
+            let user_id = by_email(email).ok_or_else(|| AppError::internal("demo user missing"))?;
             tx.link_pupil(&user_id, &pupil_ids[pupil], relation, now)
                 .await?;
         }
@@ -297,7 +297,7 @@ impl App {
                     user: u.user.clone(),
                     source: "demo".into(),
                 })
-                .ok_or_else(|| AppError::Internal(format!("demo user {email} missing")))
+                .ok_or_else(|| AppError::internal(format!("demo user {email} missing")))
         };
         self.load_demo_referrals(
             &actor_for("coordinator@demo.invalid")?,
@@ -404,9 +404,9 @@ impl App {
             let (given, family, (y, m, d), urn, stem) = PUPILS[pupil_index];
             let school = &schools[school_index];
             let dob = NaiveDate::from_ymd_opt(y, m, d)
-                .ok_or_else(|| AppError::Internal("bad demo date".into()))?;
-            let mut form: Referral = serde_json::from_str(EXAMPLE_REFERRAL_JSON)
-                .map_err(|e| AppError::Internal(format!("example referral: {e}")))?;
+                .ok_or_else(|| AppError::internal("bad demo date"))?;
+            let mut form: Referral =
+                serde_json::from_str(EXAMPLE_REFERRAL_JSON).context("example referral")?;
             form.pupil.first_name = given.into();
             form.pupil.last_name = family.into();
             form.pupil.date_of_birth = Some(dob);
@@ -701,7 +701,7 @@ impl App {
             PUPILS
                 .iter()
                 .position(|p| p.0 == given)
-                .ok_or_else(|| AppError::Internal(format!("no demo pupil {given}")))
+                .ok_or_else(|| AppError::internal(format!("no demo pupil {given}")))
         };
         let mut cases: std::collections::HashMap<&str, String> = Default::default();
         for line in self.store.case_lines(&[], None, None).await? {
@@ -716,14 +716,14 @@ impl App {
             schools
                 .iter()
                 .find(|s| s.user.school_urn.as_deref() == Some(urn))
-                .ok_or_else(|| AppError::Internal(format!("no demo school user for {given}")))
+                .ok_or_else(|| AppError::internal(format!("no demo school user for {given}")))
         };
         // Part A and the start of provision, back-dating the referral before it.
         let start_case = |given: &'static str, start: NaiveDate| {
             let id = cases.get(given).cloned();
             async move {
                 let id =
-                    id.ok_or_else(|| AppError::Internal(format!("no demo case for {given}")))?;
+                    id.ok_or_else(|| AppError::internal(format!("no demo case for {given}")))?;
                 if let Some(mut case) = self.store.get_case(&id).await? {
                     case.referral_date = start - chrono::Duration::days(24);
                     let mut tx = self.store.begin().await?;

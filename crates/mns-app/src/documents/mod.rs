@@ -60,7 +60,7 @@ fn wrap(
     document_id: &str,
     data_key: &[u8; KEY_BYTES],
 ) -> AppResult<Vec<u8>> {
-    let nonce: [u8; NONCE_BYTES] = random_bytes().map_err(AppError::Internal)?;
+    let nonce: [u8; NONCE_BYTES] = random_bytes().map_err(AppError::internal)?;
     let sealed = XChaCha20Poly1305::new(&Key::from(kek.key))
         .encrypt(
             &XNonce::from(nonce),
@@ -70,7 +70,7 @@ fn wrap(
             },
         )
         .map_err(|_| {
-            AppError::Internal(format!("document {document_id}: wrapping its key failed"))
+            AppError::internal(format!("document {document_id}: wrapping its key failed"))
         })?;
     Ok([nonce.as_slice(), &sealed].concat())
 }
@@ -83,13 +83,13 @@ fn unwrap(
     wrapped: &[u8],
 ) -> AppResult<[u8; KEY_BYTES]> {
     let kek = keys.find(key_id).ok_or_else(|| {
-        AppError::Internal(format!(
+        AppError::internal(format!(
             "document {document_id}: its key is wrapped by document key '{key_id}', which is not configured (MNS_DOCUMENT_KEYS has {:?})",
             keys.ids()
         ))
     })?;
     let failed = || {
-        AppError::Internal(format!(
+        AppError::internal(format!(
             "document {document_id}: its key does not unwrap with document key '{key_id}' (a different key under the same id, or the stored key was altered)"
         ))
     };
@@ -112,8 +112,8 @@ fn unwrap(
 
 /// Seals `content` under a new data key, wrapped by the current key-encryption key.
 fn seal(keys: &DocumentKeys, document_id: &str, content: &[u8]) -> AppResult<Sealed> {
-    let data_key: [u8; KEY_BYTES] = random_bytes().map_err(AppError::Internal)?;
-    let nonce: [u8; NONCE_BYTES] = random_bytes().map_err(AppError::Internal)?;
+    let data_key: [u8; KEY_BYTES] = random_bytes().map_err(AppError::internal)?;
+    let nonce: [u8; NONCE_BYTES] = random_bytes().map_err(AppError::internal)?;
     let ciphertext = XChaCha20Poly1305::new(&Key::from(data_key))
         .encrypt(
             &XNonce::from(nonce),
@@ -122,7 +122,7 @@ fn seal(keys: &DocumentKeys, document_id: &str, content: &[u8]) -> AppResult<Sea
                 aad: document_id.as_bytes(),
             },
         )
-        .map_err(|_| AppError::Internal(format!("document {document_id}: encryption failed")))?;
+        .map_err(|_| AppError::internal(format!("document {document_id}: encryption failed")))?;
     let current = &keys.current;
     Ok(Sealed {
         key_id: current.id.clone(),
@@ -138,7 +138,7 @@ fn open(keys: &DocumentKeys, record: &DocumentRecord) -> AppResult<Vec<u8>> {
     let id = &record.meta.id;
     let data_key = unwrap(keys, id, &record.meta.key_id, &record.wrapped_key)?;
     let nonce = <[u8; NONCE_BYTES]>::try_from(record.nonce.as_slice()).map_err(|_| {
-        AppError::Internal(format!(
+        AppError::internal(format!(
             "document {id}: its stored nonce is {} bytes, not {NONCE_BYTES}",
             record.nonce.len()
         ))
@@ -152,7 +152,7 @@ fn open(keys: &DocumentKeys, record: &DocumentRecord) -> AppResult<Vec<u8>> {
             },
         )
         .map_err(|_| {
-            AppError::Internal(format!(
+            AppError::internal(format!(
                 "document {id}: its content failed authentication (the stored ciphertext was altered or belongs to another document)"
             ))
         })
@@ -245,7 +245,7 @@ impl App {
             filename: clean_filename(filename),
             kind,
             size: i64::try_from(bytes.len())
-                .map_err(|_| AppError::Internal("a document's size does not fit".into()))?,
+                .map_err(|_| AppError::internal("a document's size does not fit"))?,
             key_id: sealed.key_id,
             uploaded_by: actor.user.id.clone(),
             // Stored to the microsecond: return what a later read will give.

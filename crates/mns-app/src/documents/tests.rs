@@ -105,7 +105,7 @@ async fn upload(f: &Fixture) -> DocumentMeta {
 
 fn internal_message(err: AppError) -> String {
     match err {
-        AppError::Internal(message) => message,
+        e @ AppError::Internal { .. } => e.chain(),
         other => panic!("expected an internal error, got {other:?}"),
     }
 }

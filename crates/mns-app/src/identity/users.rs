@@ -133,7 +133,7 @@ impl App {
             created_at: now,
         };
         let totp_secret = role.is_staff().then(totp::new_secret);
-        let password_hash = passwords::hash_password(&password).map_err(AppError::Internal)?;
+        let password_hash = passwords::hash_password(&password).map_err(AppError::internal)?;
         let mut tx = self.store.begin().await?;
         tx.insert_user(&user).await?;
         tx.set_credentials(

@@ -6,6 +6,7 @@
 //! referral, and only for their own school; the coordinator decides; council staff read the
 //! queue and every submitted referral. A school sees its own referrals, drafts included.
 
+use crate::Context as _;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::{NaiveDate, Utc};
 use mns_domain::documents::DocumentOwner;
@@ -58,10 +59,10 @@ impl App {
         pupil_match_open: bool,
     ) -> AppResult<ReferralView> {
         let status = Status::parse(&record.status).ok_or_else(|| {
-            AppError::Internal(format!("unknown referral status {}", record.status))
+            AppError::internal(format!("unknown referral status {}", record.status))
         })?;
         let form: Referral = serde_json::from_str(&record.form_json)
-            .map_err(|e| AppError::Internal(format!("referral {} form: {e}", record.id)))?;
+            .with_context(|| format!("referral {} form", record.id))?;
         let facts = ReferralFacts {
             status,
             pupil_match_open,
@@ -569,7 +570,7 @@ impl App {
             .map(|(id, at, json)| {
                 serde_json::from_str(&json)
                     .map(|e| (id, at, e))
-                    .map_err(|e| AppError::Internal(format!("enquiry: {e}")))
+                    .context("stored enquiry")
             })
             .collect()
     }
@@ -597,7 +598,7 @@ pub fn enquiry_problems(enquiry: &Enquiry) -> Vec<FieldError> {
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
-    serde_json::to_string(value).map_err(|e| AppError::Internal(e.to_string()))
+    serde_json::to_string(value).context("writing JSON")
 }
 
 /// Every reason a referral may be declined, with how people read it (MN-DEC-1). There is none

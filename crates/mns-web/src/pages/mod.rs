@@ -215,7 +215,7 @@ impl FormState {
 pub fn render<T: Template>(template: &T) -> Response {
     match template.render() {
         Ok(html) => Html(html).into_response(),
-        Err(e) => PageError(AppError::Internal(format!("template: {e}"))).into_response(),
+        Err(e) => PageError(AppError::internal(format!("template: {e}"))).into_response(),
     }
 }
 
