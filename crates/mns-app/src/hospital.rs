@@ -51,6 +51,20 @@ pub fn parse_pounds(text: &str) -> Option<i64> {
     Some(pounds.parse::<i64>().ok()? * 100 + pence.parse::<i64>().ok()?)
 }
 
+impl InvoiceLine {
+    /// An invoice with what it lacks, if it is held (MN-HOSP-2).
+    fn of(invoice: InvoiceRecord) -> InvoiceLine {
+        InvoiceLine {
+            missing: if invoice.status == InvoiceStatus::Held {
+                missing_of(&invoice)
+            } else {
+                Vec::new()
+            },
+            invoice,
+        }
+    }
+}
+
 impl App {
     /// A case's special situations (SEND details, hospital episodes) and its invoices, for
     /// whom the table says ([`CaseAction::ReadSpecialSituations`], [`CaseAction::ReadInvoices`]).
@@ -200,14 +214,15 @@ impl App {
             .await?;
         if planning && let Some(urn) = &view.case().school_urn {
             for to in self.store.school_user_emails(urn).await? {
-                tx.enqueue_message(
+                self.email_about_case(
+                    &mut tx,
                     &to,
                     "Discharge planning: a pupil is leaving hospital",
-                    &format!(
-                        "A pupil of your school is due to leave hospital. Please arrange the planning meeting so that provision is ready.\n\nSign in to see it:\n{}/cases/{case_id}\n",
-                        self.settings.public_url
+                    (
+                        "A pupil of your school is due to leave hospital. Please arrange the planning meeting so that provision is ready.",
+                        "see it",
                     ),
-                    now,
+                    case_id,
                 )
                 .await?;
             }
@@ -295,14 +310,7 @@ impl App {
             .invoices(None)
             .await?
             .into_iter()
-            .map(|invoice| InvoiceLine {
-                missing: if invoice.status == InvoiceStatus::Held {
-                    missing_of(&invoice)
-                } else {
-                    Vec::new()
-                },
-                invoice,
-            })
+            .map(InvoiceLine::of)
             .collect())
     }
 
@@ -315,14 +323,7 @@ impl App {
             .invoices(Some(case_id))
             .await?
             .into_iter()
-            .map(|invoice| InvoiceLine {
-                missing: if invoice.status == InvoiceStatus::Held {
-                    missing_of(&invoice)
-                } else {
-                    Vec::new()
-                },
-                invoice,
-            })
+            .map(InvoiceLine::of)
             .collect())
     }
 

@@ -67,6 +67,20 @@ fn may_manage(actor: &Actor) -> AppResult<()> {
 }
 
 impl App {
+    /// Notes a change to a case's resources on its timeline and in the audit trail.
+    async fn note_resource(
+        &self,
+        tx: &mut mns_store::WriteTx,
+        actor: &Actor,
+        case_id: &str,
+        action: &str,
+        note: &str,
+    ) -> AppResult<()> {
+        tx.insert_case_event(&self.new_event(actor, case_id, "resource", None, None, note))
+            .await?;
+        self.audit(tx, actor, action, "case", case_id, note).await
+    }
+
     /// Resources at a glance, for council staff.
     pub async fn resources(&self, actor: &Actor) -> AppResult<ResourcesView> {
         actor.require(Capability::ReadResources)?;
@@ -316,24 +330,8 @@ impl App {
         } else {
             format!("HLSA: {given} hours a week from {}", worker.name)
         };
-        tx.insert_case_event(&self.new_event(
-            actor,
-            &case.id,
-            "resource",
-            None,
-            None,
-            &note.clone(),
-        ))
-        .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            "resources.hlsa_allocated",
-            "case",
-            &case.id,
-            &note,
-        )
-        .await?;
+        self.note_resource(&mut tx, actor, &case.id, "resources.hlsa_allocated", &note)
+            .await?;
         tx.commit().await?;
         Ok(short)
     }
@@ -451,21 +449,11 @@ impl App {
                 provider.name
             )
         };
-        tx.insert_case_event(&self.new_event(
-            actor,
-            &case.id,
-            "resource",
-            None,
-            None,
-            &note.clone(),
-        ))
-        .await?;
-        self.audit(
+        self.note_resource(
             &mut tx,
             actor,
-            "resources.online_allocated",
-            "case",
             &case.id,
+            "resources.online_allocated",
             &note,
         )
         .await?;

@@ -272,6 +272,57 @@ impl WriteTx {
     }
 }
 
+impl Store {
+    /// The rows `sql` selects with `params` bound as `$1`, `$2`, …, each read by `read`.
+    async fn rows_where<R, T>(
+        &self,
+        sql: &str,
+        params: &[&str],
+        read: impl Fn(R) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let mut query = sqlx::query_as::<_, R>(sql);
+        for param in params {
+            query = query.bind(*param);
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(read)
+            .collect()
+    }
+
+    /// The row `sql` selects with `params` bound, if there is one, read by `read`.
+    async fn row_where<R, T>(
+        &self,
+        sql: &str,
+        params: &[&str],
+        read: impl Fn(R) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let mut query = sqlx::query_as::<_, R>(sql);
+        for param in params {
+            query = query.bind(*param);
+        }
+        query
+            .fetch_optional(&self.pool)
+            .await?
+            .map(read)
+            .transpose()
+    }
+
+    /// The first column of each row `sql` selects with `params` bound (ids, emails).
+    async fn texts_where(&self, sql: &str, params: &[&str]) -> StoreResult<Vec<String>> {
+        self.rows_where(sql, params, |(text,): (String,)| Ok(text))
+            .await
+    }
+}
+
 /// Formats an instant the way the schema stores it: fixed-width UTC, so text order is time order.
 pub fn ts(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)

@@ -3,11 +3,12 @@
 //! one PostgreSQL (`FOR UPDATE SKIP LOCKED`); a claim is a lease, so a crashed worker's
 //! messages are picked up again when it runs out.
 
-use crate::{Store, StoreResult, WriteTx, new_id, parse_ts, ts};
+use crate::columns::Text;
+use crate::{Store, StoreResult, WriteTx, new_id, ts};
 use chrono::{DateTime, Utc};
 
 /// A message waiting to be (or being) delivered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxMessage {
     /// The message's id.
     pub id: String,
@@ -20,6 +21,7 @@ pub struct OutboxMessage {
     /// Delivery attempts so far, including this one.
     pub attempts: i64,
     /// When it was written.
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -72,7 +74,7 @@ impl Store {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<OutboxMessage>> {
-        let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(&format!(
+        let rows: Vec<OutboxMessage> = sqlx::query_as(&format!(
             "UPDATE outbox SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
              AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) \
@@ -86,18 +88,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(id, recipient, subject, body, attempts, created)| {
-                Ok(OutboxMessage {
-                    id,
-                    recipient,
-                    subject,
-                    body,
-                    attempts,
-                    created_at: parse_ts(&created)?,
-                })
-            })
-            .collect()
+        Ok(rows)
     }
 
     /// Records delivery by the worker holding the claim.
@@ -159,25 +150,14 @@ impl Store {
 
     /// Every message to one address, oldest first (for tests and support).
     pub async fn outbox_messages_to(&self, recipient: &str) -> StoreResult<Vec<OutboxMessage>> {
-        let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
+        let rows: Vec<OutboxMessage> = sqlx::query_as(
             "SELECT id, recipient, subject, body, attempts, created_at FROM outbox \
              WHERE recipient = $1 ORDER BY created_at, id",
         )
         .bind(recipient)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(id, recipient, subject, body, attempts, created)| {
-                Ok(OutboxMessage {
-                    id,
-                    recipient,
-                    subject,
-                    body,
-                    attempts,
-                    created_at: parse_ts(&created)?,
-                })
-            })
-            .collect()
+        Ok(rows)
     }
 
     /// How many messages wait to be delivered (for `/readyz` and the admin page).

@@ -115,46 +115,49 @@ impl WriteTx {
 impl Store {
     /// The pupil with this id.
     pub async fn get_pupil(&self, id: &str) -> StoreResult<Option<PupilRecord>> {
-        let row: Option<PupilRow> =
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM pupils WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(pupil).transpose()
+        self.row_where(
+            &format!("SELECT {COLUMNS} FROM pupils WHERE id = $1"),
+            &[id],
+            pupil,
+        )
+        .await
     }
 
     /// The pupil with this UPN, if any (a pupil keeps one record across schools).
     pub async fn pupil_by_upn(&self, upn: &str) -> StoreResult<Option<PupilRecord>> {
-        let row: Option<PupilRow> =
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM pupils WHERE upn = $1"))
-                .bind(upn)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(pupil).transpose()
+        self.row_where(
+            &format!("SELECT {COLUMNS} FROM pupils WHERE upn = $1"),
+            &[upn],
+            pupil,
+        )
+        .await
     }
 
     /// Pupils on a school's roll, by family name.
     pub async fn pupils_at_school(&self, urn: &str) -> StoreResult<Vec<PupilRecord>> {
-        let rows: Vec<PupilRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM pupils WHERE school_urn = $1 ORDER BY family_name, given_name, id"
-        ))
-        .bind(urn)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(pupil).collect()
+        self.rows_where(
+            &format!(
+                "SELECT {COLUMNS} FROM pupils WHERE school_urn = $1 \
+                 ORDER BY family_name, given_name, id"
+            ),
+            &[urn],
+            pupil,
+        )
+        .await
     }
 
     /// Pupils linked to a user, by family name.
     pub async fn pupils_linked_to(&self, user_id: &str) -> StoreResult<Vec<PupilRecord>> {
         let columns = qualified(COLUMNS, "p");
-        let rows: Vec<PupilRow> = sqlx::query_as(&format!(
-            "SELECT {columns} FROM pupils p JOIN pupil_links l ON l.pupil_id = p.id \
-             WHERE l.user_id = $1 ORDER BY p.family_name, p.given_name, p.id"
-        ))
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(pupil).collect()
+        self.rows_where(
+            &format!(
+                "SELECT {columns} FROM pupils p JOIN pupil_links l ON l.pupil_id = p.id \
+                 WHERE l.user_id = $1 ORDER BY p.family_name, p.given_name, p.id"
+            ),
+            &[user_id],
+            pupil,
+        )
+        .await
     }
 
     /// Every pupil, by family name, at most `limit`.
@@ -170,13 +173,12 @@ impl Store {
 
     /// How a user is linked to a pupil, if they are.
     pub async fn pupil_link(&self, user_id: &str, pupil_id: &str) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT relation FROM pupil_links WHERE user_id = $1 AND pupil_id = $2")
-                .bind(user_id)
-                .bind(pupil_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|(r,)| r))
+        self.row_where(
+            "SELECT relation FROM pupil_links WHERE user_id = $1 AND pupil_id = $2",
+            &[user_id, pupil_id],
+            |(relation,): (String,)| Ok(relation),
+        )
+        .await
     }
 }
 

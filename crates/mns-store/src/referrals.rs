@@ -237,12 +237,12 @@ impl WriteTx {
 impl Store {
     /// The referral with this id.
     pub async fn get_referral(&self, id: &str) -> StoreResult<Option<ReferralRecord>> {
-        let row: Option<ReferralRow> =
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM referrals WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(referral).transpose()
+        self.row_where(
+            &format!("SELECT {COLUMNS} FROM referrals WHERE id = $1"),
+            &[id],
+            referral,
+        )
+        .await
     }
 
     /// The decisions on a referral, oldest first.
@@ -435,13 +435,11 @@ impl Store {
 
     /// Users of a school (for telling the school about a decision).
     pub async fn school_user_emails(&self, urn: &str) -> StoreResult<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
+        self.texts_where(
             "SELECT email FROM users WHERE school_urn = $1 AND disabled_at IS NULL ORDER BY email",
+            &[urn],
         )
-        .bind(urn)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(|(e,)| e).collect())
+        .await
     }
 
     /// Users linked to a pupil with `relation` (e.g. parents), for telling them about a decision.
@@ -450,15 +448,12 @@ impl Store {
         pupil_id: &str,
         relation: &str,
     ) -> StoreResult<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
+        self.texts_where(
             "SELECT u.email FROM users u JOIN pupil_links l ON l.user_id = u.id \
              WHERE l.pupil_id = $1 AND l.relation = $2 AND u.disabled_at IS NULL ORDER BY u.email",
+            &[pupil_id, relation],
         )
-        .bind(pupil_id)
-        .bind(relation)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(|(e,)| e).collect())
+        .await
     }
 }
 

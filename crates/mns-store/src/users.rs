@@ -244,23 +244,22 @@ impl WriteTx {
 impl Store {
     /// The user with this id.
     pub async fn get_user(&self, id: &str) -> StoreResult<Option<UserRecord>> {
-        let row: Option<UserRow> =
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(user).transpose()
+        self.row_where(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
+            &[id],
+            user,
+        )
+        .await
     }
 
     /// The user with this email address (already lower-cased).
     pub async fn find_user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        let row: Option<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
-        ))
-        .bind(email)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(user).transpose()
+        self.row_where(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"),
+            &[email],
+            user,
+        )
+        .await
     }
 
     /// The user an unrevoked, unexpired API token belongs to.
@@ -288,24 +287,22 @@ impl Store {
         issuer: &str,
         subject: &str,
     ) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as(
+        self.row_where(
             "SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2",
+            &[issuer, subject],
+            |(id,): (String,)| Ok(id),
         )
-        .bind(issuer)
-        .bind(subject)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(id,)| id))
+        .await
     }
 
     /// Every user, by role then email.
     pub async fn list_users(&self) -> StoreResult<Vec<UserRecord>> {
-        let rows: Vec<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users ORDER BY role, email"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(user).collect()
+        self.rows_where(
+            &format!("SELECT {USER_COLUMNS} FROM users ORDER BY role, email"),
+            &[],
+            user,
+        )
+        .await
     }
 
     /// A user's API tokens, newest first.

@@ -63,14 +63,15 @@ impl App {
             "Continuation request submitted",
         )
         .await?;
-        tx.enqueue_message(
+        self.email_about_case(
+            &mut tx,
             &self.settings.coordinator_email,
             "A continuation request is waiting for a decision",
-            &format!(
-                "A school has submitted a continuation request.\n\nSign in to decide it:\n{}/cases/{id}\n",
-                self.settings.public_url
+            (
+                "A school has submitted a continuation request.",
+                "decide it",
             ),
-            now,
+            id,
         )
         .await?;
         tx.commit().await?;
@@ -104,18 +105,9 @@ impl App {
         case.review_held_on = None;
         let now = self.now();
         case.updated_at = now;
-        let mut continuations = self.store.case_continuations(id).await?;
         let mut tx = self.store.begin().await?;
-        if let Some(open) = continuations
-            .iter_mut()
-            .rev()
-            .find(|c| c.decision.is_none())
-        {
-            open.decision = Some("agreed".into());
-            open.decided_by = Some(actor.user.id.clone());
-            open.decided_at = Some(now);
-            tx.save_continuation(open).await?;
-        }
+        self.answer_open_continuation(&mut tx, actor, id, ("agreed", None))
+            .await?;
         tx.save_case(&case).await?;
         tx.close_end_requests(id).await?;
         self.case_event(

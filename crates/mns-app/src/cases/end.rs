@@ -68,15 +68,23 @@ impl App {
             },
         )
         .await?;
-        tx.enqueue_message(
+        self.email_about_case(
+            &mut tx,
             &self.settings.coordinator_email,
-            if early { "Provision is to stop early: please act now" } else { "A request to end provision" },
-            &format!(
-                "Someone working with a child has asked for provision to end{}.\n\nSign in to see it:\n{}/cases/{id}\n",
-                if early { " before the period ends" } else { "" },
-                self.settings.public_url
+            if early {
+                "Provision is to stop early: please act now"
+            } else {
+                "A request to end provision"
+            },
+            (
+                if early {
+                    "Someone working with a child has asked for provision to end before the period ends."
+                } else {
+                    "Someone working with a child has asked for provision to end."
+                },
+                "see it",
             ),
-            now,
+            id,
         )
         .await?;
         tx.commit().await?;
@@ -99,19 +107,14 @@ impl App {
         case.end_reason = Some(reason);
         case.ended_at = Some(now);
         case.updated_at = now;
-        let mut continuations = self.store.case_continuations(id).await?;
         let mut tx = self.store.begin().await?;
-        if let Some(open) = continuations
-            .iter_mut()
-            .rev()
-            .find(|c| c.decision.is_none())
-        {
-            open.decision = Some("declined".into());
-            open.decided_by = Some(actor.user.id.clone());
-            open.decided_at = Some(now);
-            open.reason = Some(reason.label().to_string());
-            tx.save_continuation(open).await?;
-        }
+        self.answer_open_continuation(
+            &mut tx,
+            actor,
+            id,
+            ("declined", Some(reason.label().to_string())),
+        )
+        .await?;
         tx.save_case(&case).await?;
         tx.close_end_requests(id).await?;
         tx.release_hlsa(id, now).await?;

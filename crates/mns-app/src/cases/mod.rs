@@ -188,6 +188,53 @@ impl App {
         }
     }
 
+    /// Queues an email to `to` about case `id`: `text`, then "Sign in to `verb`:" and the case's
+    /// address. Emails carry no child's details (MN-REC-1).
+    pub(crate) async fn email_about_case(
+        &self,
+        tx: &mut WriteTx,
+        to: &str,
+        subject: &str,
+        (text, verb): (&str, &str),
+        id: &str,
+    ) -> AppResult<()> {
+        tx.enqueue_message(
+            to,
+            subject,
+            &format!(
+                "{text}\n\nSign in to {verb}:\n{}/cases/{id}\n",
+                self.settings.public_url
+            ),
+            self.now(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records the coordinator's answer on the case's open continuation request, if it has
+    /// one (MN-CONT-1): `agreed`, or `declined` with the reason.
+    pub(crate) async fn answer_open_continuation(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        id: &str,
+        (decision, reason): (&str, Option<String>),
+    ) -> AppResult<()> {
+        let mut continuations = self.store.case_continuations(id).await?;
+        if let Some(open) = continuations
+            .iter_mut()
+            .rev()
+            .find(|c| c.decision.is_none())
+        {
+            open.decision = Some(decision.into());
+            open.decided_by = Some(actor.user.id.clone());
+            open.decided_at = Some(self.now());
+            open.reason = reason;
+            tx.save_continuation(open).await?;
+        }
+        Ok(())
+    }
+
     /// `Ok` if `actor`'s role may ever take `action` and the case is in their scope; otherwise
     /// `NotFound`. Handlers ask this before reading a form, so that a refusal looks the same
     /// however the form was filled in.

@@ -74,15 +74,17 @@ impl App {
                 plan.has_ehcp,
                 plan.has_social_worker,
             );
+            let text = format!(
+                "The Planning and Review Record for a child you support has been finalised by the {} Medical Needs Service.",
+                self.settings.council_name
+            );
             for to in self.recipient_emails(&case, &recipients).await? {
-                tx.enqueue_message(
+                self.email_about_case(
+                    &mut tx,
                     &to,
                     "A Planning and Review Record has been finalised",
-                    &format!(
-                        "The Planning and Review Record for a child you support has been finalised by the {} Medical Needs Service.\n\nSign in to read it:\n{}/cases/{id}\n",
-                        self.settings.council_name, self.settings.public_url
-                    ),
-                    now,
+                    (&text, "read it"),
+                    id,
                 )
                 .await?;
             }
@@ -152,17 +154,18 @@ impl App {
         .await?;
         // The school codes the authority's provision `K` from its first day (MN-PROV-6, §11c).
         if let Some(urn) = &case.school_urn {
+            let text = format!(
+                "Provision arranged by the {} Medical Needs Service for a pupil of your school starts on {}. From that day, code the sessions the pupil is receiving this provision as K in your register.",
+                self.settings.council_name,
+                long_date(period.start),
+            );
             for to in self.store.school_user_emails(urn).await? {
-                tx.enqueue_message(
+                self.email_about_case(
+                    &mut tx,
                     &to,
                     "Medical Needs provision starts: code the sessions K",
-                    &format!(
-                        "Provision arranged by the {} Medical Needs Service for a pupil of your school starts on {}. From that day, code the sessions the pupil is receiving this provision as K in your register.\n\nSign in to see the case:\n{}/cases/{id}\n",
-                        self.settings.council_name,
-                        long_date(period.start),
-                        self.settings.public_url
-                    ),
-                    self.now(),
+                    (&text, "see the case"),
+                    id,
                 )
                 .await?;
             }

@@ -72,14 +72,15 @@ impl App {
         )
         .await?;
         for _ in mns_domain::provision::review_copy_recipients(actor.role()) {
-            tx.enqueue_message(
+            self.email_about_case(
+                &mut tx,
                 &self.settings.coordinator_email,
                 "A school has recorded a review",
-                &format!(
-                    "A school has recorded a review and reintegration meeting (Part B).\n\nSign in to read it:\n{}/cases/{id}\n",
-                    self.settings.public_url
+                (
+                    "A school has recorded a review and reintegration meeting (Part B).",
+                    "read it",
                 ),
-                now,
+                id,
             )
             .await?;
         }

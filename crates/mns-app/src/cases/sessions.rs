@@ -93,14 +93,15 @@ impl App {
                 ),
             )
             .await?;
-            tx.enqueue_message(
+            self.email_about_case(
+                &mut tx,
                 &self.settings.coordinator_email,
                 "A case shows a lack of engagement",
-                &format!(
-                    "Sessions on a case show repeated cancellations or refusals. A review is proposed.\n\nSign in to see it:\n{}/cases/{id}\n",
-                    self.settings.public_url
+                (
+                    "Sessions on a case show repeated cancellations or refusals. A review is proposed.",
+                    "see it",
                 ),
-                self.now(),
+                id,
             )
             .await?;
         }

@@ -95,14 +95,15 @@ impl App {
             to.push(plan.dsl_email.trim().to_string());
         }
         for address in to {
-            tx.enqueue_message(
+            self.email_about_case(
+                &mut tx,
                 &address,
                 "A safeguarding concern has been raised",
-                &format!(
-                    "A safeguarding concern has been raised about a pupil receiving Medical Needs provision. Please act on it under your safeguarding procedure.\n\nSign in to read it:\n{}/cases/{id}\n",
-                    self.settings.public_url
+                (
+                    "A safeguarding concern has been raised about a pupil receiving Medical Needs provision. Please act on it under your safeguarding procedure.",
+                    "read it",
                 ),
-                now,
+                id,
             )
             .await?;
         }

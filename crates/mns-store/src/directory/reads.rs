@@ -274,13 +274,12 @@ impl Store {
 
     /// The users who may edit an organisation's entries.
     pub async fn users_of_organization(&self, organization_id: &str) -> StoreResult<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT user_id FROM directory_organization_users WHERE organization_id = $1 ORDER BY user_id",
+        self.texts_where(
+            "SELECT user_id FROM directory_organization_users WHERE organization_id = $1 \
+             ORDER BY user_id",
+            &[organization_id],
         )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(|(u,)| u).collect())
+        .await
     }
 
     /// Feedback with a status, newest first.
