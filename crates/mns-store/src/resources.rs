@@ -218,6 +218,23 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Takes a case off every waiting list (when it ends: a child who has left waits for
+    /// nothing).
+    pub async fn leave_waiting_lists(
+        &mut self,
+        case_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE resource_waiting SET resolved_at = $1 WHERE case_id = $2 AND resolved_at IS NULL",
+        )
+        .bind(ts(at))
+        .bind(case_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
     /// Takes a case off the waiting list for a resource.
     pub async fn resolve_waiting(
         &mut self,

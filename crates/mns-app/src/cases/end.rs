@@ -92,7 +92,8 @@ impl App {
     }
 
     /// Ends provision (only the coordinator, MN-END-2) for one of the reasons of MN-END-1,
-    /// declining any open continuation request; the End of Provision letter is then available.
+    /// declining any open continuation request; its HLSA hours and online place are released and
+    /// it leaves every waiting list (MN-PROV-1); the End of Provision letter is then available.
     pub async fn end_case(
         &self,
         actor: &Actor,
@@ -118,6 +119,7 @@ impl App {
         tx.save_case(&case).await?;
         tx.close_end_requests(id).await?;
         tx.release_hlsa(id, now).await?;
+        tx.leave_waiting_lists(id, now).await?;
         let mut text = format!("Provision ended: {}", reason.label());
         if !note.trim().is_empty() {
             text.push_str(&format!(". {}", note.trim()));

@@ -122,6 +122,15 @@ impl App {
                 "Load the term calendar first: school weeks are counted on it",
             ));
         };
+        if start < case.referral_date {
+            return Err(AppError::invalid(
+                "start",
+                format!(
+                    "Provision cannot start before the referral date, {}",
+                    long_date(case.referral_date)
+                ),
+            ));
+        }
         let period = period(&calendar, start, self.policy(), expected_absence_end)
             .map_err(|e| AppError::invalid("start", e.to_string()))?;
         let from = Self::move_case(actor, &mut case, CaseState::InProvision)?;

@@ -227,12 +227,10 @@ impl App {
             async move {
                 let id =
                     id.ok_or_else(|| AppError::internal(format!("no demo case for {given}")))?;
-                if let Some(mut case) = self.store.get_case(&id).await? {
-                    case.referral_date = start - chrono::Duration::days(24);
-                    let mut tx = self.store.begin().await?;
-                    tx.save_case(&case).await?;
-                    tx.commit().await?;
-                }
+                let mut tx = self.store.begin().await?;
+                tx.backdate_referral(&id, start - chrono::Duration::days(24))
+                    .await?;
+                tx.commit().await?;
                 let school = school_for(given)?;
                 // The school's demo user is its Designated Safeguarding Lead.
                 let mut plan = demo_plan(start - chrono::Duration::days(6));

@@ -95,6 +95,10 @@ impl App {
             // Back-date the referral so the demo's queue shows days waited.
             if let Some(mut record) = self.store.get_referral(&id).await? {
                 record.referral_date = Some(referral_day);
+                let mut stored: Referral =
+                    serde_json::from_str(&record.form_json).context("demo referral")?;
+                stored.referral_date = Some(referral_day);
+                record.form_json = serde_json::to_string(&stored).context("demo referral")?;
                 let mut tx = self.store.begin().await?;
                 tx.save_referral(&record).await?;
                 tx.commit().await?;

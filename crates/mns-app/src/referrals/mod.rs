@@ -215,8 +215,16 @@ impl App {
         let now = self.now();
         let today = self.today();
         let mut form = view.form;
-        form.referral_date = Some(form.referral_date.unwrap_or(today));
-        let problems = form.missing_fields();
+        // The referral date is the first submission's, always (MN-DEC-1, MN-DEC-2): the
+        // record's, which a request for information and its answer never move.
+        form.referral_date = Some(
+            view.record
+                .referral_date
+                .or(form.referral_date)
+                .unwrap_or(today),
+        );
+        let mut problems = form.missing_fields();
+        problems.extend(form.impossible_dates(today));
         if !problems.is_empty() {
             return Err(AppError::Invalid(
                 problems
@@ -273,6 +281,7 @@ impl App {
         }
         let calendar = self.school_calendar().await?;
         let mut form = view.form.clone();
+        form.referral_date = view.record.referral_date.or(form.referral_date);
         form.waiting_on_evidence_since = view
             .record
             .waiting_for_evidence_since

@@ -51,6 +51,11 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
         tx.link_pupil(&provider_id, &mia.id, "provider", now)
             .await
             .unwrap();
+        // The story starts provision in early November, so Mia was referred in October
+        // (provision never starts before the referral, MN-DEC-2).
+        tx.backdate_referral(&id, chrono::NaiveDate::from_ymd_opt(2026, 10, 12).unwrap())
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         let case = format!("/cases/{id}");
 
@@ -1039,4 +1044,93 @@ async fn mn_plan_5_a_schools_own_calendar_sets_its_pupils_school_weeks() {
         .unwrap()
         .unwrap();
     assert_eq!(case.period_end, Some(by_school.end));
+}
+
+/// MN-DEC-2: days from referral to provision are never negative. No demo case starts before
+/// its referral, the case and its referral agree on the referral date, and the coordinator
+/// cannot start provision before the referral date.
+#[tokio::test]
+async fn mn_dec_2_provision_never_starts_before_the_referral() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let store = app.app.store_for_tests();
+    let lines = store.case_lines(&[], None, None).await.unwrap();
+    assert!(lines.iter().any(|l| l.case.provision_start.is_some()));
+    for line in &lines {
+        let case = &line.case;
+        if let Some(start) = case.provision_start {
+            assert!(
+                start >= case.referral_date,
+                "{} starts {start}, before its referral on {}",
+                line.pupil_name,
+                case.referral_date
+            );
+        }
+        let referral = store.get_referral(&case.id).await.unwrap().unwrap();
+        assert_eq!(
+            referral.referral_date,
+            Some(case.referral_date),
+            "{}",
+            line.pupil_name
+        );
+    }
+    let coordinator = mns_app::Actor {
+        user: store
+            .find_user_by_email("coordinator@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    let waiting = lines
+        .iter()
+        .find(|l| l.case.provision_start.is_none() && l.case.plan_finalised_at.is_some())
+        .or_else(|| lines.iter().find(|l| l.case.provision_start.is_none()))
+        .expect("a case waiting to start");
+    let before = waiting.case.referral_date - chrono::Duration::days(1);
+    match app
+        .app
+        .start_provision(&coordinator, &waiting.case.id, before, None)
+        .await
+    {
+        Err(mns_app::AppError::Invalid(problems)) => assert!(
+            problems
+                .iter()
+                .any(|p| p.field == "start" || p.field == "plan"),
+            "{problems:?}"
+        ),
+        other => panic!("a start before the referral was not refused: {other:?}"),
+    }
+}
+
+/// MN-PROV-1, MN-END-2: a case that ends leaves every waiting list: a child who has left
+/// school provision waits for no robot and no place.
+#[tokio::test]
+async fn mn_prov_1_an_ended_case_leaves_every_waiting_list() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let store = app.app.store_for_tests();
+    let waiting = store.open_waiting().await.unwrap();
+    let case_id = waiting.first().expect("a demo case waits").case_id.clone();
+    let coordinator = mns_app::Actor {
+        user: store
+            .find_user_by_email("coordinator@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    app.app
+        .end_case(
+            &coordinator,
+            &case_id,
+            mns_domain::provision::EndReason::WellEnoughToReturn,
+            "",
+        )
+        .await
+        .unwrap();
+    let after = store.open_waiting().await.unwrap();
+    assert!(
+        after.iter().all(|w| w.case_id != case_id),
+        "the ended case still waits: {after:?}"
+    );
+    assert!(after.len() < waiting.len());
 }

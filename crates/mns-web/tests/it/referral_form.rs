@@ -559,3 +559,41 @@ async fn another_schools_referral_pages_answer_404() {
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+/// MN-DEC-1, MN-DEC-2: the referral date is the first submission's. A school answering a
+/// request for information days later sends the referral back to the queue with its days
+/// counted from that first date, not from the answer.
+#[tokio::test]
+async fn mn_dec_2_answering_a_request_for_information_does_not_reset_the_clock() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let leo = referral_of(&app, "Leo").await;
+    let store = app.app.store_for_tests();
+    let first = store
+        .get_referral(&leo)
+        .await
+        .unwrap()
+        .unwrap()
+        .referral_date;
+    assert!(first.is_some_and(|d| d < app.app.today()), "{first:?}");
+    app.app.clock.advance(chrono::Duration::days(5));
+    let school = mns_app::Actor {
+        user: store
+            .find_user_by_email("school2@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    let view = app.app.submit_referral(&school, &leo).await.unwrap();
+    assert_eq!(view.status.as_str(), "submitted");
+    assert_eq!(view.record.referral_date, first);
+    assert_eq!(view.form.referral_date, first);
+    let days = (app.app.today() - first.unwrap()).num_days();
+    assert!(days >= 5, "{days}");
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let page = coordinator.get(&format!("/referrals/{leo}")).await;
+    assert!(
+        page.body.contains(&format!("{days} days")),
+        "the desk counts {days} days from the first submission"
+    );
+}

@@ -107,7 +107,8 @@ pub(super) fn accepted_professional(context: &Context) -> Check {
 
 /// MN-EV-2: the professional physically saw the young person, for diagnosis or treatment,
 /// within 12 weeks before the referral date (exactly 12 weeks passes); evidence saying the
-/// professional has not seen or spoken to the young person is flagged for challenge.
+/// professional has not seen or spoken to the young person is flagged for challenge, and a
+/// "seen" date after today fails: it cannot be true.
 pub(super) fn seen_within_max_age(context: &Context) -> Check {
     const RULE: &str = "MN-EV-2";
     let on = context.assessed_on();
@@ -116,6 +117,7 @@ pub(super) fn seen_within_max_age(context: &Context) -> Check {
     let max_days = i64::from(max_weeks) * 7;
     let mut recent = false;
     let mut challenged = false;
+    let mut future = false;
     let mut sentences = Vec::new();
     for (index, evidence) in counted(context) {
         let subject = subject(context, index, evidence);
@@ -131,6 +133,13 @@ pub(super) fn seen_within_max_age(context: &Context) -> Check {
         } else {
             match evidence.date_seen {
                 None => format!("{subject} does not say when the young person was seen."),
+                Some(seen) if seen > context.today => {
+                    future = true;
+                    format!(
+                        "{subject} says the young person was seen on {}, which is after today: a date in the future cannot be right.",
+                        date(seen)
+                    )
+                }
                 Some(seen) => {
                     let age = (on - seen).num_days();
                     if age > max_days {
@@ -163,7 +172,9 @@ pub(super) fn seen_within_max_age(context: &Context) -> Check {
         return Check::fail(RULE, "No medical evidence that counts for a referral.");
     }
     let message = sentences.join(" ");
-    if recent && !challenged {
+    if future {
+        Check::fail(RULE, message)
+    } else if recent && !challenged {
         Check::pass(RULE, message)
     } else {
         Check::flag(RULE, message)
@@ -327,6 +338,17 @@ mod tests {
             check(&referral, "MN-EV-2").message,
             "Evidence from the paediatrician is 13 weeks old on the referral date; the policy accepts up to 12 weeks."
         );
+    }
+
+    #[test]
+    fn mn_ev_2_a_seen_date_in_the_future_fails() {
+        let mut scenario = Scenario::new(example());
+        scenario.referral.evidence[0].date_seen = scenario.today.succ_opt();
+        let result = scenario.check("MN-EV-2");
+        assert_eq!(result.outcome, Outcome::Fail, "{}", result.message);
+        assert!(result.message.contains("after today"), "{}", result.message);
+        scenario.referral.evidence[0].date_seen = Some(scenario.today);
+        assert_ne!(scenario.check("MN-EV-2").outcome, Outcome::Fail);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! problems are listed at once, in the order of the form, each with the field it belongs to, so
 //! a page can show an error summary that links to each field.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -102,6 +103,47 @@ impl Referral {
             &support.welfare_checks_by,
             "Enter who at the school carries out welfare checks until provision starts",
         );
+        problems.0
+    }
+
+    /// Dates that cannot be true on `today` (MN-REF-1, MN-EV-2): things the policy asks to have
+    /// happened (the young person seen by the professional, verbal evidence given, consent
+    /// given, the Healthy Child Programme contacted) cannot be in the future, and the pupil
+    /// cannot be born after today. Each problem names its field, in the order of the form.
+    pub fn impossible_dates(&self, today: NaiveDate) -> Vec<FieldProblem> {
+        let mut problems = Problems::default();
+        let mut past = |field: String, date: Option<NaiveDate>, what: &str| {
+            if date.is_some_and(|d| d > today) {
+                problems.add(field, format!("{what} must be today or in the past"));
+            }
+        };
+        past(
+            "pupil.date_of_birth".into(),
+            self.pupil.date_of_birth,
+            "The date of birth",
+        );
+        past(
+            "healthy_child_programme.contacted_on".into(),
+            self.healthy_child_programme.contacted_on,
+            "The date the Healthy Child Programme was contacted",
+        );
+        past(
+            "consent.given_on".into(),
+            self.consent.given_on,
+            "The date consent was given",
+        );
+        for (index, evidence) in self.evidence.iter().enumerate() {
+            past(
+                format!("evidence[{index}].date_seen"),
+                evidence.date_seen,
+                "The date the professional saw the young person",
+            );
+            past(
+                format!("evidence[{index}].verbal.given_on"),
+                evidence.verbal.as_ref().and_then(|v| v.given_on),
+                "The date the verbal evidence was given",
+            );
+        }
         problems.0
     }
 

@@ -121,6 +121,31 @@ mod tests {
     use crate::referral::test_support::example;
 
     #[test]
+    fn mn_ev_2_dates_that_have_not_happened_yet_are_refused_with_their_fields() {
+        let mut referral = example();
+        let today = crate::referral::test_support::today();
+        assert_eq!(referral.impossible_dates(today), Vec::new());
+        let tomorrow = today.succ_opt();
+        referral.evidence[0].date_seen = tomorrow;
+        referral.consent.given_on = tomorrow;
+        referral.healthy_child_programme.contacted_on = tomorrow;
+        let fields: Vec<String> = referral
+            .impossible_dates(today)
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "healthy_child_programme.contacted_on",
+                "consent.given_on",
+                "evidence[0].date_seen"
+            ]
+        );
+        assert!(referral.impossible_dates(tomorrow.unwrap()).is_empty());
+    }
+
+    #[test]
     fn mn_ref_1_a_draft_with_every_field_left_out_still_loads() {
         let draft: Referral = serde_json::from_str("{}").unwrap();
         assert_eq!(draft, Referral::default());
