@@ -90,7 +90,7 @@ impl Role {
             Role::Provider => "Provider",
             Role::HealthProfessional => "Health professional",
             Role::CaseViewer => "Case viewer (EHCP coordinator or social worker)",
-            Role::Finance => "Finance (read only)",
+            Role::Finance => "Finance (costs and invoices)",
             Role::Auditor => "Auditor (read only)",
             Role::LocalOfferOfficer => "Local Offer officer",
         }

@@ -373,13 +373,16 @@ impl Config {
     }
 }
 
-/// Structured logs to standard error: text for people, JSON for log collectors. `RUST_LOG`
-/// sets the level (default `info`).
+/// Structured logs to standard error: text for people (coloured only on a terminal), JSON for
+/// log collectors. `RUST_LOG` sets the level (default `info`).
 pub fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    // Colour codes only on a terminal: a log file or a collector gets plain text.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(terminal)
         .with_writer(std::io::stderr);
     if config.log_format == "json" {
         builder.json().init();

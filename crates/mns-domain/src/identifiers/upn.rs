@@ -81,7 +81,12 @@ pub enum UpnError {
 impl Upn {
     /// Parses a UPN, accepting lower case and surrounding spaces, and checks its check letter.
     pub fn parse(input: &str) -> Result<Self, UpnError> {
-        let text = input.trim().to_ascii_uppercase();
+        // Spaces typed or pasted inside a UPN ("A801 2001 0100 1") are tidied away.
+        let text: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
         if text.is_empty() {
             return Err(UpnError::Empty);
         }
@@ -186,6 +191,12 @@ mod tests {
     use serde::de::value::{Error as ValueError, StrDeserializer};
 
     use super::*;
+
+    #[test]
+    fn a_upn_typed_with_spaces_is_tidied() {
+        let upn = Upn::parse("B801 2000 0500 1").unwrap();
+        assert_eq!(upn.as_str(), "B801200005001");
+    }
 
     #[test]
     fn the_guide_example_is_valid() {
