@@ -119,8 +119,10 @@ const USERS: [(&str, &str, &str, Option<&str>); 12] = [
     ),
 ];
 
-/// A demo pupil: given name, family name, date of birth, school URN, and the 12 characters of
-/// the UPN after its check letter.
+/// A demo pupil: given name, family name, (year group this school year, birth month, birth
+/// day), school URN, and the 12 characters of the UPN after its check letter. Dates of birth
+/// follow the school year the demo is loaded in, so every pupil is always of an age for their
+/// school's phase (primary pupils in Reception to Year 6, a junior school's in Years 3 to 6).
 type DemoPupil = (
     &'static str,
     &'static str,
@@ -130,24 +132,42 @@ type DemoPupil = (
 );
 
 const PUPILS: [DemoPupil; 17] = [
-    ("Amelia", "Barnes", (2016, 3, 14), "121001", "926200125001"),
-    ("Oliver", "Chapman", (2015, 11, 2), "121001", "926200125002"),
-    ("Isla", "Dawson", (2017, 6, 21), "121001", "926200125003"),
-    ("Noah", "Ellis", (2012, 1, 9), "121002", "926400121004"),
-    ("Freya", "Fletcher", (2011, 5, 30), "121002", "926400120005"),
-    ("Leo", "Grant", (2013, 9, 17), "121002", "926400122006"),
-    ("Ava", "Harding", (2010, 12, 3), "121002", "926400119007"),
-    ("Theo", "Irving", (2012, 7, 25), "121003", "926400321008"),
-    ("Mia", "Jennings", (2011, 2, 11), "121003", "926400320009"),
-    ("Arlo", "Kemp", (2014, 4, 4), "121004", "926300123010"),
-    ("Ivy", "Lambert", (2015, 8, 19), "121004", "926300124011"),
-    ("Finley", "Marsh", (2010, 10, 28), "121005", "926600119012"),
-    ("Ruby", "Norris", (2011, 3, 8), "121003", "926400320013"),
-    ("Jack", "Oakley", (2012, 6, 14), "121003", "926400321014"),
-    ("Evie", "Parker", (2010, 9, 2), "121002", "926400119015"),
-    ("Harry", "Quinn", (2016, 1, 27), "121001", "926200125016"),
-    ("Grace", "Rowe", (2015, 4, 30), "121001", "926200124017"),
+    ("Amelia", "Barnes", (6, 3, 14), "121001", "926200125001"),
+    ("Oliver", "Chapman", (6, 11, 2), "121001", "926200125002"),
+    ("Isla", "Dawson", (5, 6, 21), "121001", "926200125003"),
+    ("Noah", "Ellis", (10, 1, 9), "121002", "926400121004"),
+    ("Freya", "Fletcher", (11, 5, 30), "121002", "926400120005"),
+    ("Leo", "Grant", (8, 9, 17), "121002", "926400122006"),
+    ("Ava", "Harding", (11, 12, 3), "121002", "926400119007"),
+    ("Theo", "Irving", (10, 7, 25), "121003", "926400321008"),
+    ("Mia", "Jennings", (11, 2, 11), "121003", "926400320009"),
+    ("Arlo", "Kemp", (5, 4, 4), "121004", "926300123010"),
+    ("Ivy", "Lambert", (4, 8, 19), "121004", "926300124011"),
+    ("Finley", "Marsh", (11, 10, 28), "121005", "926600119012"),
+    ("Ruby", "Norris", (11, 3, 8), "121003", "926400320013"),
+    ("Jack", "Oakley", (10, 6, 14), "121003", "926400321014"),
+    ("Evie", "Parker", (11, 9, 2), "121002", "926400119015"),
+    ("Harry", "Quinn", (6, 1, 27), "121001", "926200125016"),
+    ("Grace", "Rowe", (3, 4, 30), "121001", "926200124017"),
 ];
+
+/// The date of birth of a demo pupil in `year_group` on `today`'s school year: born between
+/// September and December of one year or January to August of the next (the school year's
+/// cohort, MN-ELIG-1).
+fn demo_date_of_birth(
+    (year_group, month, day): (i32, u32, u32),
+    today: NaiveDate,
+) -> AppResult<NaiveDate> {
+    let first = mns_domain::calendar::SchoolYear::containing(today)
+        .first_day()
+        .year();
+    let year = if month >= 9 {
+        first - 5 - year_group
+    } else {
+        first - 4 - year_group
+    };
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| AppError::internal("bad demo date"))
+}
 
 /// A valid UPN for a 12-character stem: the check letter that makes it valid.
 fn upn_for(stem: &str) -> Option<String> {
@@ -192,6 +212,17 @@ impl App {
                     type_of_establishment: Some(kind.into()),
                     status: Some("Open".into()),
                     phase: Some(phase.into()),
+                    statutory_low_age: Some(match phase {
+                        "Primary" if name.contains("Junior") => 7,
+                        "Primary" => 4,
+                        "Secondary" => 11,
+                        _ => 5,
+                    }),
+                    statutory_high_age: Some(match phase {
+                        "Primary" => 11,
+                        "Secondary" => 16,
+                        _ => 19,
+                    }),
                     town: Some(town.into()),
                     postcode: Some(postcode.into()),
                     ..SchoolRecord::default()
@@ -201,15 +232,14 @@ impl App {
             .await?;
         }
         let mut pupil_ids = Vec::new();
-        for (given, family, (y, m, d), urn, stem) in PUPILS {
+        for (given, family, born, urn, stem) in PUPILS {
             let id = new_id();
             tx.insert_pupil(&PupilRecord {
                 id: id.clone(),
                 upn: upn_for(stem),
                 given_name: given.into(),
                 family_name: family.into(),
-                date_of_birth: NaiveDate::from_ymd_opt(y, m, d)
-                    .ok_or_else(|| AppError::internal("bad demo date"))?,
+                date_of_birth: demo_date_of_birth(born, self.today())?,
                 school_urn: Some(urn.into()),
                 created_at: now,
                 updated_at: now,
@@ -381,6 +411,31 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_demo_pupil_is_of_an_age_for_their_schools_phase() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        for (given, _, born, urn, _) in PUPILS {
+            let dob = demo_date_of_birth(born, today).unwrap();
+            let year = mns_domain::calendar::year_group(
+                dob,
+                mns_domain::calendar::SchoolYear::containing(today),
+            );
+            assert_eq!(i32::from(year), born.0, "{given}");
+            let phase = SCHOOLS.iter().find(|s| s.0 == urn).unwrap().3;
+            let (low, high) = match phase {
+                "Primary" if urn == "121004" => (3, 6),
+                "Primary" => (0, 6),
+                "Secondary" => (7, 11),
+                _ => (1, 14),
+            };
+            assert!(
+                (low..=high).contains(&born.0),
+                "{given} in year {} at {urn}",
+                born.0
+            );
+        }
+    }
 
     #[test]
     fn every_demo_pupil_has_a_valid_upn() {

@@ -2,8 +2,7 @@
 
 use super::*;
 use crate::Context as _;
-use crate::{Actor, App, AppError, AppResult};
-use chrono::NaiveDate;
+use crate::{Actor, App, AppResult};
 
 impl App {
     /// Referrals in every state: new, draft, waiting for evidence, accepted, declined, waiting
@@ -35,10 +34,9 @@ impl App {
             (7, 2, 1, "submitted"),
         ];
         for (pupil_index, school_index, days_ago, state) in plan {
-            let (given, family, (y, m, d), urn, stem) = PUPILS[pupil_index];
+            let (given, family, born, urn, stem) = PUPILS[pupil_index];
             let school = &schools[school_index];
-            let dob = NaiveDate::from_ymd_opt(y, m, d)
-                .ok_or_else(|| AppError::internal("bad demo date"))?;
+            let dob = demo_date_of_birth(born, today)?;
             let mut form: Referral =
                 serde_json::from_str(EXAMPLE_REFERRAL_JSON).context("example referral")?;
             form.pupil.first_name = given.into();
