@@ -5,6 +5,7 @@
 
 use crate::AppState;
 use crate::errors::ApiError;
+use crate::form::Fields;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, header};
@@ -49,25 +50,21 @@ fn answer(result: ApiResult) -> Response {
     }
 }
 
-fn pairs_of(raw: Option<&str>) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-        .into_owned()
-        .collect()
-}
-
-fn flag(pairs: &[(String, String)], key: &str) -> bool {
-    pairs
-        .iter()
-        .any(|(k, v)| k == key && matches!(v.as_str(), "true" | "1" | "yes"))
+/// Whether the query sets `key` (`true`, `1` or `yes`).
+fn flag(params: &Fields, key: &str) -> bool {
+    params
+        .all(key)
+        .into_iter()
+        .any(|v| matches!(v, "true" | "1" | "yes"))
 }
 
 /// `page` and `per_page` for lists that are not searches.
-fn paging(pairs: &[(String, String)]) -> Result<(u32, u32), AppError> {
+fn paging(params: &Fields) -> Result<(u32, u32), AppError> {
     use mns_domain::directory::search::parse_number;
     let mut page = 1;
     let mut per_page = DEFAULT_PER_PAGE;
     let mut errors = Vec::new();
-    for (k, v) in pairs {
+    for (k, v) in params.pairs() {
         match k.as_str() {
             "page" => match parse_number("page", v, 1, 1_000_000) {
                 Ok(p) => page = p,
@@ -137,14 +134,14 @@ pub async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) ->
 }
 
 async fn services_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
-    let pairs = pairs_of(raw);
+    let params = Fields::from_query(raw);
     let (taxonomies, terms) = vocabulary(state).await?;
-    let query = parse_search(&pairs, &terms).map_err(|e| ApiError(AppError::Invalid(e)))?;
+    let query = parse_search(params.pairs(), &terms).map_err(|e| ApiError(AppError::Invalid(e)))?;
     let found = state
         .app
         .search_directory(&query, SearchUnit::Service)
         .await?;
-    let full = flag(&pairs, "full");
+    let full = flag(&params, "full");
     let mut contents = Vec::new();
     for hit in &found.page.hits {
         let org = found.organization(&hit.service.organization_id);
@@ -188,14 +185,14 @@ pub async fn service_at_locations(
 }
 
 async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
-    let pairs = pairs_of(raw);
+    let params = Fields::from_query(raw);
     let (taxonomies, terms) = vocabulary(state).await?;
-    let query = parse_search(&pairs, &terms).map_err(|e| ApiError(AppError::Invalid(e)))?;
+    let query = parse_search(params.pairs(), &terms).map_err(|e| ApiError(AppError::Invalid(e)))?;
     let found = state
         .app
         .search_directory(&query, SearchUnit::ServiceAtLocation)
         .await?;
-    let full = flag(&pairs, "full");
+    let full = flag(&params, "full");
     let mut contents = Vec::new();
     for hit in &found.page.hits {
         // The row came from this service's own locations, so a miss means the stored search
@@ -268,8 +265,8 @@ fn slice<T: Clone>(items: &[T], page: u32, per_page: u32) -> Vec<T> {
 pub async fn taxonomies(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     answer(
         async {
-            let pairs = pairs_of(raw.as_deref());
-            let (page, per_page) = paging(&pairs)?;
+            let params = Fields::from_query(raw.as_deref());
+            let (page, per_page) = paging(&params)?;
             let (taxonomies, _) = vocabulary(&state).await?;
             let contents = slice(&taxonomies, page, per_page)
                 .iter()
@@ -308,23 +305,23 @@ pub async fn taxonomy(State(state): State<AppState>, Path(id): Path<String>) -> 
 pub async fn taxonomy_terms(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     answer(
         async {
-            let pairs = pairs_of(raw.as_deref());
-            let (page, per_page) = paging(&pairs)?;
+            let params = Fields::from_query(raw.as_deref());
+            let (page, per_page) = paging(&params)?;
             let (taxonomies, terms) = vocabulary(&state).await?;
-            let get = |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, v)| v.clone())
-            };
-            let search = get("search").map(|s| s.to_lowercase());
+            let search = params.get("search").map(str::to_lowercase);
             let list: Vec<TaxonomyTerm> = terms
                 .into_iter()
-                .filter(|t| get("taxonomy_id").is_none_or(|id| t.taxonomy_id == id))
                 .filter(|t| {
-                    get("parent_id").is_none_or(|id| t.parent_id.as_deref() == Some(id.as_str()))
+                    params
+                        .get("taxonomy_id")
+                        .is_none_or(|id| t.taxonomy_id == id)
                 })
-                .filter(|t| !flag(&pairs, "top_only") || t.parent_id.is_none())
+                .filter(|t| {
+                    params
+                        .get("parent_id")
+                        .is_none_or(|id| t.parent_id.as_deref() == Some(id))
+                })
+                .filter(|t| !flag(&params, "top_only") || t.parent_id.is_none())
                 .filter(|t| {
                     search
                         .as_ref()
@@ -368,16 +365,12 @@ pub async fn taxonomy_term(State(state): State<AppState>, Path(id): Path<String>
 pub async fn organizations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     answer(
         async {
-            let pairs = pairs_of(raw.as_deref());
-            let (page, per_page) = paging(&pairs)?;
-            let search = pairs
-                .iter()
-                .find(|(k, _)| k == "search")
-                .map(|(_, v)| v.clone())
-                .filter(|s| !s.trim().is_empty());
+            let params = Fields::from_query(raw.as_deref());
+            let (page, per_page) = paging(&params)?;
+            let search = params.get("search").filter(|s| !s.trim().is_empty());
             let (total, orgs) = state
                 .app
-                .directory_organizations(search.as_deref(), page, per_page)
+                .directory_organizations(search, page, per_page)
                 .await?;
             let contents = orgs.iter().map(oruk::organization_list_item).collect();
             Ok(open(oruk::page(contents, total, page, per_page)))
@@ -395,13 +388,13 @@ pub async fn organization(
 ) -> Response {
     answer(
         async {
-            let pairs = pairs_of(raw.as_deref());
+            let params = Fields::from_query(raw.as_deref());
             let org = state
                 .app
                 .directory_organization(&id)
                 .await?
                 .ok_or(ApiError(AppError::NotFound))?;
-            if flag(&pairs, "full_service") {
+            if flag(&params, "full_service") {
                 let (taxonomies, terms) = vocabulary(&state).await?;
                 let services: Vec<Value> = state
                     .app

@@ -2,7 +2,8 @@
 //! JSON API under `/api/v1`.
 //!
 //! Handlers are thin: extract, convert to domain types, call one operation of `mns-app`,
-//! render. Who the request is from is worked out once, by [`auth::authenticate`]; CSRF is
+//! render. A form is read one way ([`form::Fields`]) and a form with problems is answered one
+//! way ([`form::redirect_or_show_again`]). Who the request is from is worked out once, by [`auth::authenticate`]; CSRF is
 //! checked once, by [`csrf::protect`]; errors become pages or JSON in one place each
 //! ([`errors`]). Every route is listed in [`routes`], which the authorisation test walks.
 
@@ -13,6 +14,7 @@ pub mod assets;
 pub mod auth;
 pub mod csrf;
 pub mod errors;
+pub mod form;
 pub mod pages;
 pub mod security;
 

@@ -4,10 +4,9 @@
 use super::{Chrome, FormState, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::redirect_or_show_again;
 use askama::Template;
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use mns_app::documents::DocumentAccess;
 use mns_app::referrals::REFERRAL_ATTENDANCE;
 use mns_app::{AppError, FieldError};
@@ -157,15 +156,12 @@ pub async fn upload(
     {
         return Err(AppError::NotFound.into());
     }
-    match read_and_attach(&state, &user, &id, request).await {
-        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}/attendance")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut response = page(&state, &user, &id, errors).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        read_and_attach(&state, &user, &id, request).await,
+        |()| format!("/referrals/{id}/attendance"),
+        |errors| page(&state, &user, &id, errors),
+    )
+    .await
 }
 
 async fn read_and_attach(

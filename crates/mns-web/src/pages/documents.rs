@@ -4,10 +4,11 @@
 use super::{Chrome, FormState, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::redirect_or_show_again;
 use askama::Template;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use mns_app::AppError;
 use mns_app::FieldError;
 use mns_app::documents::DocumentAccess;
@@ -32,15 +33,12 @@ pub async fn upload(
     {
         return Err(AppError::NotFound.into());
     }
-    match read_and_store(&state, &user, &id, request).await {
-        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}/documents")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut page = documents_page(&state, &user, &id, errors).await?;
-            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(page)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        read_and_store(&state, &user, &id, request).await,
+        |()| format!("/referrals/{id}/documents"),
+        |errors| documents_page(&state, &user, &id, errors),
+    )
+    .await
 }
 
 async fn read_and_store(

@@ -3,9 +3,9 @@
 use super::{Chrome, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::{Fields, redirect_or_show_again};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::IntoResponse;
 use mns_app::records::PupilRecord;
 use mns_domain::calendar::{SchoolYear, format_uk_datetime, year_group};
 use mns_domain::identity::Role;
@@ -118,33 +118,26 @@ pub async fn legal_hold(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    axum::extract::Form(form): axum::extract::Form<Vec<(String, String)>>,
+    fields: Fields,
 ) -> PageResult {
-    let value = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-            .to_string()
-    };
-    match state
+    let result = state
         .app
         .set_legal_hold(
             &user.actor,
             &id,
-            value("hold") == "yes",
-            &value("hold_reason"),
+            fields.text("hold") == "yes",
+            fields.text("hold_reason"),
         )
-        .await
-    {
-        Ok(()) => Ok(axum::response::Redirect::to(&format!("/pupils/{id}")).into_response()),
-        Err(mns_app::AppError::Invalid(errors)) => {
+        .await;
+    redirect_or_show_again(
+        result,
+        |()| format!("/pupils/{id}"),
+        |errors| {
             let message = errors.into_iter().next().map(|e| e.message);
-            let mut response = pupil_page(&state, &user, &id, message).await?;
-            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+            pupil_page(&state, &user, &id, message)
+        },
+    )
+    .await
 }
 
 /// What an audit action means, in words.

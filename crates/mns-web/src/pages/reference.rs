@@ -3,6 +3,7 @@
 use super::{Chrome, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::show_again;
 use askama::Template;
 use axum::extract::{Query, State};
 use mns_app::AppError;
@@ -173,12 +174,7 @@ pub async fn upload_calendar(
     .await;
     match result {
         Ok(()) => calendars_page(&state, &user, Vec::new(), true).await,
-        Err(AppError::Invalid(errors)) => {
-            let mut page = calendars_page(&state, &user, errors, false).await?;
-            *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(page)
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => show_again(e, |errors| calendars_page(&state, &user, errors, false)).await,
     }
 }
 

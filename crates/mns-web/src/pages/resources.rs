@@ -1,15 +1,12 @@
 //! The limited resources page (MN-PROV-1): HLSAs and their hours, the AV1 robot pool, and the
 //! waiting list, with the forms council staff use to allocate them.
 
-use super::cases::Values;
 use super::{Chrome, FormState, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::{Fields, redirect_or_show_again};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use mns_app::resources::ResourcesView;
 use mns_app::{AppError, FieldError};
 use mns_domain::permissions::Capability;
@@ -21,7 +18,7 @@ struct ResourcesPage {
     chrome: Chrome,
     form: FormState,
     errors: Vec<FieldError>,
-    values: Values,
+    values: Fields,
     view: ResourcesView,
     may_manage: bool,
     states: Vec<(&'static str, &'static str)>,
@@ -33,7 +30,7 @@ struct ResourcesPage {
 async fn page(
     state: &AppState,
     user: &SignedIn,
-    values: Values,
+    values: Fields,
     errors: Vec<FieldError>,
 ) -> PageResult {
     let view = state.app.resources(&user.actor).await?;
@@ -61,29 +58,26 @@ async fn page(
 
 /// `GET /resources`.
 pub async fn show(State(state): State<AppState>, user: SignedIn) -> PageResult {
-    page(&state, &user, Values::default(), Vec::new()).await
+    page(&state, &user, Fields::default(), Vec::new()).await
 }
 
 async fn after(
     state: &AppState,
     user: &SignedIn,
-    values: Values,
+    values: Fields,
     result: Result<(), AppError>,
 ) -> PageResult {
-    match result {
-        Ok(()) => Ok(Redirect::to("/resources").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut response = page(state, user, values, errors).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        result,
+        |()| "/resources".into(),
+        |errors| page(state, user, values, errors),
+    )
+    .await
 }
 
-fn number(values: &Values, name: &str) -> Option<f64> {
+fn number(values: &Fields, name: &str) -> Option<f64> {
     values
-        .v(name)
+        .text(name)
         .trim()
         .parse::<f64>()
         .ok()
@@ -91,15 +85,14 @@ fn number(values: &Values, name: &str) -> Option<f64> {
 }
 
 /// `POST /resources/hlsa`: adds an HLSA.
-pub async fn add_hlsa(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
-    let values = Values::parse(&body);
+pub async fn add_hlsa(State(state): State<AppState>, user: SignedIn, values: Fields) -> PageResult {
     let result = state
         .app
         .add_hlsa_worker(
             &user.actor,
-            values.v("worker_name"),
+            values.text("worker_name"),
             number(&values, "weekly_hours"),
-            values.v("areas"),
+            values.text("areas"),
         )
         .await;
     after(&state, &user, values, result).await
@@ -109,15 +102,14 @@ pub async fn add_hlsa(State(state): State<AppState>, user: SignedIn, body: Bytes
 pub async fn allocate_hlsa(
     State(state): State<AppState>,
     user: SignedIn,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let result = state
         .app
         .allocate_hlsa(
             &user.actor,
-            values.v("case"),
-            values.v("worker"),
+            values.text("case"),
+            values.text("worker"),
             number(&values, "hlsa_hours"),
         )
         .await
@@ -126,12 +118,15 @@ pub async fn allocate_hlsa(
 }
 
 /// `POST /resources/online`: adds an online-learning provider.
-pub async fn add_online(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
-    let values = Values::parse(&body);
-    let places = values.v("places").trim().parse::<i64>().ok();
+pub async fn add_online(
+    State(state): State<AppState>,
+    user: SignedIn,
+    values: Fields,
+) -> PageResult {
+    let places = values.text("places").trim().parse::<i64>().ok();
     let result = state
         .app
-        .add_online_provider(&user.actor, values.v("provider_name"), places)
+        .add_online_provider(&user.actor, values.text("provider_name"), places)
         .await;
     after(&state, &user, values, result).await
 }
@@ -140,15 +135,14 @@ pub async fn add_online(State(state): State<AppState>, user: SignedIn, body: Byt
 pub async fn allocate_online(
     State(state): State<AppState>,
     user: SignedIn,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let result = state
         .app
         .allocate_online_place(
             &user.actor,
-            values.v("online_case"),
-            values.v("online_provider"),
+            values.text("online_case"),
+            values.text("online_provider"),
         )
         .await
         .map(|_| ());
@@ -156,22 +150,31 @@ pub async fn allocate_online(
 }
 
 /// `POST /resources/robots`: adds a robot to the pool.
-pub async fn add_robot(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
-    let values = Values::parse(&body);
-    let result = state.app.add_robot(&user.actor, values.v("serial")).await;
+pub async fn add_robot(
+    State(state): State<AppState>,
+    user: SignedIn,
+    values: Fields,
+) -> PageResult {
+    let result = state
+        .app
+        .add_robot(&user.actor, values.text("serial"))
+        .await;
     after(&state, &user, values, result).await
 }
 
 /// `POST /resources/robots/move`: moves a robot.
-pub async fn move_robot(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
-    let values = Values::parse(&body);
+pub async fn move_robot(
+    State(state): State<AppState>,
+    user: SignedIn,
+    values: Fields,
+) -> PageResult {
     let to = RobotState::ALL
         .into_iter()
-        .find(|s| s.as_str() == values.v("robot_state"));
-    let case = Some(values.v("robot_case")).filter(|c| !c.is_empty());
+        .find(|s| s.as_str() == values.text("robot_state"));
+    let case = Some(values.text("robot_case")).filter(|c| !c.is_empty());
     let result = state
         .app
-        .move_robot(&user.actor, values.v("robot"), to, case)
+        .move_robot(&user.actor, values.text("robot"), to, case)
         .await;
     after(&state, &user, values, result).await
 }
@@ -180,12 +183,11 @@ pub async fn move_robot(State(state): State<AppState>, user: SignedIn, body: Byt
 pub async fn wait_for_robot(
     State(state): State<AppState>,
     user: SignedIn,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let result = state
         .app
-        .wait_for_robot(&user.actor, values.v("waiting_case"))
+        .wait_for_robot(&user.actor, values.text("waiting_case"))
         .await;
     after(&state, &user, values, result).await
 }
@@ -243,13 +245,10 @@ pub async fn pay_invoice(
     user: SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> PageResult {
-    match state.app.pay_invoice(&user.actor, &id).await {
-        Ok(()) => Ok(Redirect::to("/invoices").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut response = invoices_page(&state, &user, errors).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        state.app.pay_invoice(&user.actor, &id).await,
+        |()| "/invoices".into(),
+        |errors| invoices_page(&state, &user, errors),
+    )
+    .await
 }

@@ -6,6 +6,7 @@ use crate::auth::{
     MaybeSession, Source, cookie, presession_cookie_name, read_cookie, session_cookie_name,
 };
 use crate::errors::PageError;
+use crate::form::{redirect_or_show_again, with_status_422};
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -105,9 +106,7 @@ pub async fn submit(
         errors.push(FieldError::new("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        let mut r = sign_in_page(&state, &headers, form.email, errors);
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return r;
+        return with_status_422(sign_in_page(&state, &headers, form.email, errors));
     }
     match state
         .app
@@ -255,15 +254,12 @@ pub async fn submit_code(
             vec![FieldError::new("code", "Enter the 6-digit code")],
         ));
     }
-    match state.app.verify_code(&session, &form.code).await {
-        Ok(()) => Ok(Redirect::to("/home").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut r = code_page(&state, &session, errors);
-            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        state.app.verify_code(&session, &form.code).await,
+        |()| "/home".into(),
+        |errors| std::future::ready(Ok(code_page(&state, &session, errors))),
+    )
+    .await
 }
 
 /// `POST /sign-out`.

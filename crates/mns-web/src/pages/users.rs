@@ -3,10 +3,10 @@
 use super::{Chrome, FormState, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::show_again;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use mns_app::identity::users::NewUser;
 use mns_app::{AppError, FieldError};
@@ -153,12 +153,12 @@ pub async fn create(
                 password: added.password,
             }),
         )),
-        Err(AppError::Invalid(errors)) => {
-            let mut r = new_user_page(&state, &user, values, errors, None);
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+        Err(e) => {
+            show_again(e, |errors| {
+                std::future::ready(Ok(new_user_page(&state, &user, values, errors, None)))
+            })
+            .await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -332,12 +332,12 @@ pub async fn issue_api_token(
             )
             .await
         }
-        Err(AppError::Invalid(errors)) => {
-            let mut r = tokens_page(&state, &user, &id, None, values, errors).await?;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+        Err(e) => {
+            show_again(e, |errors| {
+                tokens_page(&state, &user, &id, None, values, errors)
+            })
+            .await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

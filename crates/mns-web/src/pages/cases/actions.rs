@@ -5,10 +5,10 @@ use super::case::case_page;
 use super::*;
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::redirect_or_show_again;
 use crate::pages::PageResult;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use mns_app::{AppError, FieldError};
 use mns_domain::provision::{CaseAction, EndReason};
@@ -19,19 +19,16 @@ async fn after_case(
     state: &AppState,
     user: &SignedIn,
     id: &str,
-    values: Values,
+    values: Fields,
     result: Result<(), AppError>,
     anchor: &str,
 ) -> PageResult {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}{anchor}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut response = case_page(state, user, id, values, errors).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        result,
+        |()| format!("/cases/{id}{anchor}"),
+        |errors| case_page(state, user, id, values, errors),
+    )
+    .await
 }
 
 /// `POST /cases/{id}/start`: the coordinator starts provision.
@@ -39,9 +36,8 @@ pub async fn start(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let mut errors = Vec::new();
     let start = values.date("start", "The start date", &mut errors);
     let absence_end = values.date(
@@ -80,9 +76,8 @@ pub async fn log_session(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let mut errors = Vec::new();
     let held_on = values.date("held_on", "The session date", &mut errors);
     let hours = values.hours("hours", "Hours", &mut errors);
@@ -94,9 +89,9 @@ pub async fn log_session(
                     &user.actor,
                     &id,
                     d,
-                    values.v("outcome"),
+                    values.text("outcome"),
                     h,
-                    values.v("note"),
+                    values.text("note"),
                 )
                 .await
         }
@@ -124,7 +119,7 @@ pub async fn start_review(
     Path(id): Path<String>,
 ) -> PageResult {
     let result = state.app.start_review(&user.actor, &id).await;
-    after_case(&state, &user, &id, Values::default(), result, "").await
+    after_case(&state, &user, &id, Fields::default(), result, "").await
 }
 
 /// `POST /cases/{id}/continuation/agree`: the coordinator agrees the continuation.
@@ -134,7 +129,7 @@ pub async fn agree_continuation(
     Path(id): Path<String>,
 ) -> PageResult {
     let result = state.app.agree_continuation(&user.actor, &id).await;
-    after_case(&state, &user, &id, Values::default(), result, "").await
+    after_case(&state, &user, &id, Fields::default(), result, "").await
 }
 
 /// `POST /cases/{id}/end`: the coordinator ends provision.
@@ -142,14 +137,13 @@ pub async fn end(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
-    let result = match EndReason::parse(values.v("reason")) {
+    let result = match EndReason::parse(values.text("reason")) {
         Ok(reason) => {
             state
                 .app
-                .end_case(&user.actor, &id, reason, values.v("end_note"))
+                .end_case(&user.actor, &id, reason, values.text("end_note"))
                 .await
         }
         Err(_) => {
@@ -169,15 +163,14 @@ pub async fn request_end(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let mut errors = Vec::new();
     let stops_on = values.date("stops_on", "The day provision would stop", &mut errors);
     let result = if errors.is_empty() {
         state
             .app
-            .request_end(&user.actor, &id, stops_on, values.v("end_reason"))
+            .request_end(&user.actor, &id, stops_on, values.text("end_reason"))
             .await
     } else {
         state
@@ -210,16 +203,15 @@ pub async fn log_welfare_check(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let mut errors = Vec::new();
     let checked_on = values.date("checked_on", "The date of the check", &mut errors);
     let result = match (checked_on, errors.is_empty()) {
         (Some(d), true) => {
             state
                 .app
-                .log_welfare_check(&user.actor, &id, d, values.v("welfare_notes"))
+                .log_welfare_check(&user.actor, &id, d, values.text("welfare_notes"))
                 .await
         }
         _ => {
@@ -241,12 +233,11 @@ pub async fn raise_concern(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let result = state
         .app
-        .raise_concern(&user.actor, &id, values.v("concern"))
+        .raise_concern(&user.actor, &id, values.text("concern"))
         .await;
     after_case(&state, &user, &id, values, result, "#concerns").await
 }
@@ -256,12 +247,11 @@ pub async fn send_details(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let details = mns_domain::provision::SendDetails {
         has_ehcp: values.has("has_ehcp", "yes"),
-        ehcp_coordinator: Some(values.v("ehcp_coordinator").trim().to_string())
+        ehcp_coordinator: Some(values.text("ehcp_coordinator").trim().to_string())
             .filter(|c| !c.is_empty()),
         designated_clinical_officer_raised: values.has("dco_raised", "yes"),
     };
@@ -274,9 +264,8 @@ pub async fn record_admission(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let mut errors = Vec::new();
     let admitted = values.date("admitted_on", "The date of admission", &mut errors);
     let discharge = values.date("discharge_on", "The discharge date", &mut errors);
@@ -286,8 +275,8 @@ pub async fn record_admission(
             .record_admission(
                 &user.actor,
                 &id,
-                values.v("hospital"),
-                values.v("hospital_school"),
+                values.text("hospital"),
+                values.text("hospital_school"),
                 admitted,
                 discharge,
             )
@@ -307,9 +296,8 @@ pub async fn record_invoice(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     let evidence = (
         values.has("evidence", "admission"),
         values.has("evidence", "timetable"),
@@ -320,9 +308,9 @@ pub async fn record_invoice(
         .record_invoice(
             &user.actor,
             &id,
-            values.v("invoice_hospital"),
-            values.v("reference"),
-            values.v("amount"),
+            values.text("invoice_hospital"),
+            values.text("reference"),
+            values.text("amount"),
             evidence,
         )
         .await
@@ -365,7 +353,7 @@ pub async fn upload_attendance(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    after_case(&state, &user, &id, Values::default(), result, "#coding").await
+    after_case(&state, &user, &id, Fields::default(), result, "#coding").await
 }
 
 /// `POST /cases/{id}/life-limiting`: the coordinator records MN-LIFE-1.
@@ -373,12 +361,11 @@ pub async fn life_limiting(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
-    let values = Values::parse(&body);
     state
         .app
-        .set_life_limiting(&user.actor, &id, values.v("life_limiting") == "yes")
+        .set_life_limiting(&user.actor, &id, values.text("life_limiting") == "yes")
         .await?;
     Ok(Redirect::to(&format!("/cases/{id}")).into_response())
 }

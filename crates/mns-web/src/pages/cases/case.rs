@@ -50,7 +50,7 @@ struct CasePage {
     chrome: Chrome,
     form: FormState,
     errors: Vec<FieldError>,
-    values: Values,
+    values: Fields,
     id: String,
     pupil: String,
     school: String,
@@ -141,7 +141,7 @@ pub(super) async fn case_page(
     state: &AppState,
     user: &SignedIn,
     id: &str,
-    values: Values,
+    values: Fields,
     errors: Vec<FieldError>,
 ) -> PageResult {
     let view: CaseView = state.app.view_case(&user.actor, id).await?;
@@ -432,5 +432,5 @@ pub async fn show(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    case_page(&state, &user, &id, Values::default(), Vec::new()).await
+    case_page(&state, &user, &id, Fields::default(), Vec::new()).await
 }

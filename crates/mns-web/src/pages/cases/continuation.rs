@@ -3,12 +3,11 @@
 use super::*;
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::redirect_or_show_again;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
 use mns_domain::provision::{CaseAction, ContinuationRequest};
@@ -19,7 +18,7 @@ struct ContinuationPage {
     chrome: Chrome,
     form: FormState,
     errors: Vec<FieldError>,
-    values: Values,
+    values: Fields,
     id: String,
     pupil: String,
     evidence_weeks: u32,
@@ -29,7 +28,7 @@ fn continuation_page(
     state: &AppState,
     user: &SignedIn,
     view: &CaseView,
-    values: Values,
+    values: Fields,
     errors: Vec<FieldError>,
 ) -> Response {
     let form = FormState::with(errors.clone());
@@ -67,7 +66,7 @@ pub async fn continuation_form(
         &state,
         &user,
         &view,
-        Values::default(),
+        Fields::default(),
         Vec::new(),
     ))
 }
@@ -77,17 +76,16 @@ pub async fn request_continuation(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
     let view = continuation_view(&state, &user, &id).await?;
-    let values = Values::parse(&body);
     let mut errors = Vec::new();
     let evidence_dated = values.date(
         "evidence_dated",
         "The date of the medical evidence",
         &mut errors,
     );
-    let has_plan = match values.v("has_healthcare_plan") {
+    let has_plan = match values.text("has_healthcare_plan") {
         "yes" => Some(true),
         "no" => Some(false),
         _ => {
@@ -107,18 +105,15 @@ pub async fn request_continuation(
         (true, Some(has_plan)) => {
             state
                 .app
-                .request_continuation(&user.actor, &id, request, has_plan, values.v("note"))
+                .request_continuation(&user.actor, &id, request, has_plan, values.text("note"))
                 .await
         }
         _ => Err(AppError::Invalid(errors)),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut response = continuation_page(&state, &user, &view, values, errors);
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        result,
+        |()| format!("/cases/{id}"),
+        |errors| std::future::ready(Ok(continuation_page(&state, &user, &view, values, errors))),
+    )
+    .await
 }

@@ -6,15 +6,14 @@
 use super::{Chrome, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::Fields;
 use askama::Template;
 use axum::extract::State;
 use chrono::NaiveDate;
-use mns_app::FieldError;
 use mns_app::cases::Dashboard;
 use mns_app::records::CaseLine;
 use mns_domain::permissions::Capability;
 use mns_domain::provision::CaseState;
-use std::collections::HashMap;
 
 mod actions;
 mod case;
@@ -27,82 +26,6 @@ pub use case::*;
 pub use continuation::*;
 pub use plan::*;
 pub use review::*;
-
-/// Submitted form values, kept to show the form again.
-#[derive(Debug, Clone, Default)]
-pub struct Values(HashMap<String, Vec<String>>);
-
-impl Values {
-    /// Parses a form body.
-    pub fn parse(body: &[u8]) -> Values {
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for (k, v) in form_urlencoded::parse(body).into_owned() {
-            map.entry(k).or_default().push(v);
-        }
-        Values(map)
-    }
-
-    fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.0.insert(name.to_string(), vec![value.into()]);
-    }
-
-    /// The first value of `name`, or "".
-    pub fn v(&self, name: &str) -> &str {
-        self.0
-            .get(name)
-            .and_then(|v| v.first())
-            .map_or("", String::as_str)
-    }
-
-    /// Whether `name` was submitted with `value` (a ticked box or chosen radio).
-    pub fn has(&self, name: &str, value: &str) -> bool {
-        self.0
-            .get(name)
-            .is_some_and(|v| v.iter().any(|x| x == value))
-    }
-
-    /// A date from `name-day`, `name-month`, `name-year`; a problem is added to `errors`.
-    fn date(&self, name: &str, label: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-        match crate::pages::referral_form::questions::parse_date(
-            self.v(&format!("{name}-day")),
-            self.v(&format!("{name}-month")),
-            self.v(&format!("{name}-year")),
-            label,
-        ) {
-            Ok(date) => date,
-            Err(message) => {
-                errors.push(FieldError::new(name, message));
-                None
-            }
-        }
-    }
-
-    fn set_date(&mut self, name: &str, date: Option<NaiveDate>) {
-        if let Some(d) = date {
-            self.set(&format!("{name}-day"), d.format("%-d").to_string());
-            self.set(&format!("{name}-month"), d.format("%-m").to_string());
-            self.set(&format!("{name}-year"), d.format("%Y").to_string());
-        }
-    }
-
-    /// Hours from `name`: none when blank, a problem when not a number.
-    fn hours(&self, name: &str, label: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
-        let text = self.v(name).trim();
-        if text.is_empty() {
-            return None;
-        }
-        match text.parse::<f64>() {
-            Ok(h) if h.is_finite() && h >= 0.0 => Some(h),
-            _ => {
-                errors.push(FieldError::new(
-                    name,
-                    format!("{label} must be a number of hours, like 2 or 2.5"),
-                ));
-                None
-            }
-        }
-    }
-}
 
 fn short(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()

@@ -3,11 +3,10 @@
 use super::*;
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::redirect_or_show_again;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
@@ -31,7 +30,7 @@ struct PlanPage {
     chrome: Chrome,
     form: FormState,
     errors: Vec<FieldError>,
-    values: Values,
+    values: Fields,
     id: String,
     pupil: String,
     kinds: Vec<(String, &'static str)>,
@@ -40,76 +39,76 @@ struct PlanPage {
     readiness: &'static str,
 }
 
-fn plan_values(plan: &PartA) -> Values {
-    let mut v = Values::default();
-    v.set_date("meeting_date", plan.meeting_date);
+fn plan_values(plan: &PartA) -> Fields {
+    let mut v = Fields::default();
+    v.put_date("meeting_date", plan.meeting_date);
     if let Some(place) = plan.place {
-        v.set("place", crate::pages::referral_form::questions::key(place));
+        v.put("place", crate::pages::referral_form::questions::key(place));
     }
     for (i, a) in plan.attendees.iter().enumerate() {
-        v.set(&format!("attendee_{}_kind", i + 1), kind_key(a.kind));
-        v.set(&format!("attendee_{}_name", i + 1), a.name.clone());
+        v.put(&format!("attendee_{}_kind", i + 1), kind_key(a.kind));
+        v.put(&format!("attendee_{}_name", i + 1), a.name.clone());
     }
-    v.set("learning_needs", plan.learning_needs.clone());
-    v.set("expectations", plan.expectations.clone());
+    v.put("learning_needs", plan.learning_needs.clone());
+    v.put("expectations", plan.expectations.clone());
     for c in &plan.package.components {
         match c {
-            Component::Hlsa { hours_per_week } => v.set("hlsa_hours", hours_per_week.to_string()),
+            Component::Hlsa { hours_per_week } => v.put("hlsa_hours", hours_per_week.to_string()),
             Component::OnlineLearning {
                 provider,
                 hours_per_week,
             } => {
-                v.set("online_hours", hours_per_week.to_string());
-                v.set("online_provider", provider.clone());
+                v.put("online_hours", hours_per_week.to_string());
+                v.put("online_provider", provider.clone());
             }
             Component::Av1Robot { hours_per_week } => {
-                v.set("robot_hours", hours_per_week.to_string())
+                v.put("robot_hours", hours_per_week.to_string())
             }
             Component::AlternativeProvision { hours_per_week } => {
-                v.set("ap_hours", hours_per_week.to_string())
+                v.put("ap_hours", hours_per_week.to_string())
             }
             Component::HomeSchoolContact { hours_per_week } => {
-                v.set("contact_hours", hours_per_week.to_string())
+                v.put("contact_hours", hours_per_week.to_string())
             }
-            Component::ReintegrationPlan { text } => v.set("reintegration", text.clone()),
+            Component::ReintegrationPlan { text } => v.put("reintegration", text.clone()),
         }
     }
-    v.set("full_time_hours", plan.full_time_hours.to_string());
-    v.set(
+    v.put("full_time_hours", plan.full_time_hours.to_string());
+    v.put(
         "medical_reason",
         plan.medical_reason.clone().unwrap_or_default(),
     );
     if plan.readiness_statement.is_some() {
-        v.set("readiness", "yes");
+        v.put("readiness", "yes");
     }
     for (i, a) in plan.actions.iter().enumerate() {
-        v.set(
+        v.put(
             &format!("action_{}_description", i + 1),
             a.description.clone(),
         );
-        v.set(&format!("action_{}_owner", i + 1), a.owner.clone());
-        v.set_date(&format!("action_{}_due", i + 1), a.due);
+        v.put(&format!("action_{}_owner", i + 1), a.owner.clone());
+        v.put_date(&format!("action_{}_due", i + 1), a.due);
     }
-    v.set("dsl_name", plan.dsl_name.clone());
-    v.set("dsl_email", plan.dsl_email.clone());
-    v.set("joint_approach", plan.joint_approach.clone());
+    v.put("dsl_name", plan.dsl_name.clone());
+    v.put("dsl_email", plan.dsl_email.clone());
+    v.put("joint_approach", plan.joint_approach.clone());
     if plan.has_ehcp {
-        v.set("has_ehcp", "yes");
+        v.put("has_ehcp", "yes");
     }
     if plan.has_social_worker {
-        v.set("has_social_worker", "yes");
+        v.put("has_social_worker", "yes");
     }
     v
 }
 
-pub(super) fn read_actions(values: &Values, errors: &mut Vec<FieldError>) -> Vec<Action> {
+pub(super) fn read_actions(values: &Fields, errors: &mut Vec<FieldError>) -> Vec<Action> {
     let mut actions = Vec::new();
     for i in 1..=ACTION_ROWS {
         let description = values
-            .v(&format!("action_{i}_description"))
+            .text(&format!("action_{i}_description"))
             .trim()
             .to_string();
-        let owner = values.v(&format!("action_{i}_owner")).trim().to_string();
+        let owner = values.text(&format!("action_{i}_owner")).trim().to_string();
         let due = values.date(
             &format!("action_{i}_due"),
             &format!("Action {i}'s date"),
@@ -133,9 +132,9 @@ pub(super) fn read_actions(values: &Values, errors: &mut Vec<FieldError>) -> Vec
     actions
 }
 
-fn read_plan(values: &Values, errors: &mut Vec<FieldError>) -> PartA {
+fn read_plan(values: &Fields, errors: &mut Vec<FieldError>) -> PartA {
     let meeting_date = values.date("meeting_date", "The meeting date", errors);
-    let place = match values.v("place") {
+    let place = match values.text("place") {
         "home" => Some(MeetingPlace::Home),
         "online" => Some(MeetingPlace::Online),
         "school" => Some(MeetingPlace::School),
@@ -143,10 +142,13 @@ fn read_plan(values: &Values, errors: &mut Vec<FieldError>) -> PartA {
     };
     let mut attendees = Vec::new();
     for i in 1..=ATTENDEE_ROWS {
-        let name = values.v(&format!("attendee_{i}_name")).trim().to_string();
+        let name = values
+            .text(&format!("attendee_{i}_name"))
+            .trim()
+            .to_string();
         let kind = AttendeeKind::ALL
             .into_iter()
-            .find(|k| kind_key(*k) == values.v(&format!("attendee_{i}_kind")));
+            .find(|k| kind_key(*k) == values.text(&format!("attendee_{i}_kind")));
         match (kind, name.is_empty()) {
             (None, true) => {}
             (Some(kind), _) => attendees.push(Attendee { kind, name }),
@@ -161,7 +163,7 @@ fn read_plan(values: &Values, errors: &mut Vec<FieldError>) -> PartA {
         components.push(Component::Hlsa { hours_per_week: h });
     }
     if let Some(h) = values.hours("online_hours", "Online learning hours", errors) {
-        let provider = values.v("online_provider").trim();
+        let provider = values.text("online_provider").trim();
         components.push(Component::OnlineLearning {
             provider: if provider.is_empty() {
                 "Home school".into()
@@ -180,7 +182,7 @@ fn read_plan(values: &Values, errors: &mut Vec<FieldError>) -> PartA {
     if let Some(h) = values.hours("contact_hours", "Home school contact hours", errors) {
         components.push(Component::HomeSchoolContact { hours_per_week: h });
     }
-    let reintegration = values.v("reintegration").trim();
+    let reintegration = values.text("reintegration").trim();
     if !reintegration.is_empty() {
         components.push(Component::ReintegrationPlan {
             text: reintegration.to_string(),
@@ -190,13 +192,13 @@ fn read_plan(values: &Values, errors: &mut Vec<FieldError>) -> PartA {
         .hours("full_time_hours", "The full-time week", errors)
         .unwrap_or(mns_domain::provision::record::DEFAULT_FULL_TIME_HOURS);
     let medical_reason =
-        Some(values.v("medical_reason").trim().to_string()).filter(|r| !r.is_empty());
+        Some(values.text("medical_reason").trim().to_string()).filter(|r| !r.is_empty());
     PartA {
         meeting_date,
         place,
         attendees,
-        learning_needs: values.v("learning_needs").trim().to_string(),
-        expectations: values.v("expectations").trim().to_string(),
+        learning_needs: values.text("learning_needs").trim().to_string(),
+        expectations: values.text("expectations").trim().to_string(),
         package: Package::new(components),
         full_time_hours,
         medical_reason,
@@ -204,9 +206,9 @@ fn read_plan(values: &Values, errors: &mut Vec<FieldError>) -> PartA {
             .has("readiness", "yes")
             .then(|| HLSA_READINESS_STATEMENT.to_string()),
         actions: read_actions(values, errors),
-        dsl_name: values.v("dsl_name").trim().to_string(),
-        dsl_email: values.v("dsl_email").trim().to_string(),
-        joint_approach: values.v("joint_approach").trim().to_string(),
+        dsl_name: values.text("dsl_name").trim().to_string(),
+        dsl_email: values.text("dsl_email").trim().to_string(),
+        joint_approach: values.text("joint_approach").trim().to_string(),
         has_ehcp: values.has("has_ehcp", "yes"),
         has_social_worker: values.has("has_social_worker", "yes"),
     }
@@ -216,7 +218,7 @@ fn plan_page(
     state: &AppState,
     user: &SignedIn,
     view: &CaseView,
-    values: Values,
+    values: Fields,
     errors: Vec<FieldError>,
 ) -> Response {
     let form = FormState::with(errors.clone());
@@ -268,26 +270,27 @@ pub async fn save_plan(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
     let view = plan_view(&state, &user, &id).await?;
-    let values = Values::parse(&body);
     let mut errors = Vec::new();
     let plan = read_plan(&values, &mut errors);
-    let finalise = values.v("finalise") == "yes";
+    let finalise = values.text("finalise") == "yes";
     let result = if errors.is_empty() {
         state.app.save_plan(&user.actor, &id, plan, finalise).await
     } else {
         Err(AppError::Invalid(errors))
     };
-    match result {
-        Ok(()) if finalise => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}/plan")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut response = plan_page(&state, &user, &view, values, errors);
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        result,
+        |()| {
+            if finalise {
+                format!("/cases/{id}")
+            } else {
+                format!("/cases/{id}/plan")
+            }
+        },
+        |errors| std::future::ready(Ok(plan_page(&state, &user, &view, values, errors))),
+    )
+    .await
 }

@@ -4,11 +4,10 @@ use super::plan::{ACTION_ROWS, plan_view, read_actions};
 use super::*;
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::redirect_or_show_again;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
@@ -22,7 +21,7 @@ struct ReviewPage {
     chrome: Chrome,
     form: FormState,
     errors: Vec<FieldError>,
-    values: Values,
+    values: Fields,
     id: String,
     pupil: String,
     steps: Vec<(String, &'static str)>,
@@ -33,7 +32,7 @@ fn review_page(
     state: &AppState,
     user: &SignedIn,
     view: &CaseView,
-    values: Values,
+    values: Fields,
     errors: Vec<FieldError>,
 ) -> Response {
     let form = FormState::with(errors.clone());
@@ -66,7 +65,7 @@ pub async fn review_form(
         &state,
         &user,
         &view,
-        Values::default(),
+        Fields::default(),
         Vec::new(),
     ))
 }
@@ -76,22 +75,21 @@ pub async fn save_review(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    values: Fields,
 ) -> PageResult {
     let view = plan_view(&state, &user, &id).await?;
-    let values = Values::parse(&body);
     let mut errors = Vec::new();
     let held_on = values.date("held_on", "The review date", &mut errors);
     let part_b = PartB {
         held_on,
         held_by_school: user.actor.role() == Role::School,
-        progress: values.v("progress").trim().to_string(),
-        amendments: values.v("amendments").trim().to_string(),
+        progress: values.text("progress").trim().to_string(),
+        amendments: values.text("amendments").trim().to_string(),
         steps: ReintegrationStep::ALL
             .into_iter()
             .filter(|s| values.has("steps", &crate::pages::referral_form::questions::key(*s)))
             .collect(),
-        reintegration_plan: values.v("reintegration_plan").trim().to_string(),
+        reintegration_plan: values.text("reintegration_plan").trim().to_string(),
         actions: read_actions(&values, &mut errors),
     };
     let result = if errors.is_empty() {
@@ -99,13 +97,10 @@ pub async fn save_review(
     } else {
         Err(AppError::Invalid(errors))
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut response = review_page(&state, &user, &view, values, errors);
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        result,
+        |()| format!("/cases/{id}"),
+        |errors| std::future::ready(Ok(review_page(&state, &user, &view, values, errors))),
+    )
+    .await
 }

@@ -2,7 +2,8 @@
 //! applicable or not done, with a note (MN-CHK-1).
 
 use super::answers::{NOT_ANSWERED, Row, Rows};
-use super::questions::{Choice, Fields, Group, Question};
+use super::questions::{Choice, Group, Question};
+use crate::form::Fields;
 use mns_app::FieldError;
 use mns_domain::referral::{ChecklistAnswer, ChecklistItem, Referral};
 

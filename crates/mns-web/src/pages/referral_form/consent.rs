@@ -3,7 +3,8 @@
 //! coordinator to contact health professionals, or its withdrawal (MN-REF-3).
 
 use super::answers::{Row, Rows, yes_no};
-use super::questions::{Choice, Fields, Group, Question, long_date};
+use super::questions::{Choice, Group, Question, long_date};
+use crate::form::Fields;
 use mns_app::FieldError;
 use mns_domain::referral::{ConsentWithdrawal, Referral};
 

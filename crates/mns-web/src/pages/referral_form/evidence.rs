@@ -8,8 +8,9 @@
 //! evidence who, when and what); the page says what is missing and keeps what was typed.
 
 use super::answers::{Row, Rows, yes_no};
-use super::questions::{Choice, Fields, Question, capitalised, list_radios, long_date};
+use super::questions::{Choice, Question, capitalised, list_radios, long_date};
 use super::sections::{evidence_anchor, evidence_field};
+use crate::form::Fields;
 use mns_app::FieldError;
 use mns_domain::referral::{
     DocumentKind, EvidenceContent, MedicalEvidence, ProfessionalKind, Referral, VerbalEvidence,

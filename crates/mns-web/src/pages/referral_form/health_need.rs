@@ -2,7 +2,8 @@
 //! from now on (MN-ABS-2), and whether the pupil is waiting for a specialist place (MN-ELIG-8).
 
 use super::answers::{Row, Rows};
-use super::questions::{Choice, Fields, Group, Question, capitalised, list_radios};
+use super::questions::{Choice, Group, Question, capitalised, list_radios};
+use crate::form::Fields;
 use mns_app::FieldError;
 use mns_domain::referral::{ExpectedAbsence, ExpectedAbsenceReason, Referral};
 

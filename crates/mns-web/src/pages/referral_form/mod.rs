@@ -29,20 +29,20 @@ pub use sections::Section;
 use super::{Chrome, FormState, PageResult, render};
 use crate::auth::SignedIn;
 use crate::errors::PageError;
+use crate::form::{Fields, redirect_or_show_again, with_status_422};
 use crate::{AppState, Route};
 use answers::Row;
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use evidence::{Action, EvidenceCard};
+use mns_app::FieldError;
 use mns_app::referrals::{ReferralView, Status};
-use mns_app::{AppError, FieldError};
 use mns_domain::referral::{FieldProblem, Referral};
-use questions::{Fields, Group, Question, keep_all};
-use std::collections::HashMap;
+use questions::{Group, Question, keep_all};
+use std::future::ready;
 
 /// The journey's routes: the task list, each section's page (GET shows it, POST saves it),
 /// "Check your answers" and submission.
@@ -71,8 +71,14 @@ pub fn routes() -> Vec<Route> {
                 move |state: State<AppState>,
                       user: SignedIn,
                       Path(id): Path<String>,
-                      Query(query): Query<HashMap<String, String>>| {
-                    show_section(state, user, id, query, section)
+                      RawQuery(query): RawQuery| {
+                    show_section(
+                        state,
+                        user,
+                        id,
+                        Fields::from_query(query.as_deref()),
+                        section,
+                    )
                 },
             ),
         ));
@@ -83,8 +89,8 @@ pub fn routes() -> Vec<Route> {
                 move |state: State<AppState>,
                       user: SignedIn,
                       Path(id): Path<String>,
-                      Form(fields): Form<Vec<(String, String)>>| {
-                    save_section(state, user, id, Fields(fields), section)
+                      fields: Fields| {
+                    save_section(state, user, id, fields, section)
                 },
             ),
         ));
@@ -109,11 +115,6 @@ fn referral_page(id: &str) -> Response {
 
 fn task_list_path(id: &str) -> String {
     format!("/referrals/{id}/form")
-}
-
-fn unprocessable(mut response: Response) -> Response {
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    response
 }
 
 /// Everything still to do, as submission would see it: submission dates the referral today
@@ -250,7 +251,7 @@ fn section_page(
     if state_of_form.errors.is_empty() {
         page
     } else {
-        unprocessable(page)
+        with_status_422(page)
     }
 }
 
@@ -259,7 +260,7 @@ async fn show_section(
     State(state): State<AppState>,
     user: SignedIn,
     id: String,
-    query: HashMap<String, String>,
+    query: Fields,
     section: Section,
 ) -> PageResult {
     let Some(view) = editable(&state, &user, &id).await? else {
@@ -388,7 +389,7 @@ fn evidence_item_page(
     if state_of_form.errors.is_empty() {
         page
     } else {
-        unprocessable(page)
+        with_status_422(page)
     }
 }
 
@@ -399,7 +400,7 @@ fn show_evidence(
     user: &SignedIn,
     id: &str,
     view: &ReferralView,
-    query: &HashMap<String, String>,
+    query: &Fields,
 ) -> Response {
     if let Some(change) = query.get("change") {
         return match change.parse::<usize>() {
@@ -416,7 +417,7 @@ fn show_evidence(
             _ => Redirect::to(&evidence_path(id)).into_response(),
         };
     }
-    if query.contains_key("add") {
+    if query.get("add").is_some() {
         return evidence_item_page(
             state,
             user,
@@ -594,11 +595,14 @@ async fn submit(
         // Already submitted (a second click, say): show it.
         return Ok(referral_page(&id));
     };
-    match state.app.submit_referral(&user.actor, &id).await {
-        Ok(_) => Ok(referral_page(&id)),
-        Err(AppError::Invalid(errors)) => Ok(unprocessable(check_answers_page(
-            &state, &user, &id, &view.form, errors,
-        ))),
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        state.app.submit_referral(&user.actor, &id).await,
+        |_| format!("/referrals/{id}"),
+        |errors| {
+            ready(Ok(check_answers_page(
+                &state, &user, &id, &view.form, errors,
+            )))
+        },
+    )
+    .await
 }

@@ -2,7 +2,8 @@
 //! lives, year group and pregnancy (MN-REF-2, MN-ELIG-1, MN-ELIG-4, MN-ELIG-5, MN-ELIG-9).
 
 use super::answers::{Row, Rows};
-use super::questions::{Choice, Fields, Group, Question};
+use super::questions::{Choice, Group, Question};
+use crate::form::Fields;
 use mns_app::FieldError;
 use mns_domain::referral::Referral;
 

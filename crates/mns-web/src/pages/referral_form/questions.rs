@@ -6,16 +6,15 @@
 //! question's element id is the field's path in the referral (`pupil.date_of_birth`), the same
 //! path `Referral::missing_fields` names, so an error summary can link straight to it.
 //!
-//! [`Fields`] is the posted form. A field that is not in the post is left as it was: a browser
-//! always sends every text input on the page, so an absent field is one the page did not show.
+//! What the school posted is read with [`Fields`]'s draft readers (`set_text`, `set_date`…): a
+//! field that is not in the post is left as it was, since a browser always sends every text
+//! input on the page, so an absent field is one the page did not show.
 
+use crate::form::Fields;
 use chrono::{Datelike, NaiveDate};
 use mns_app::FieldError;
-use mns_domain::referral::Entered;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::fmt;
-use std::str::FromStr;
 
 /// How a question is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -390,88 +389,6 @@ pub fn keep_all(groups: &mut [Group], fields: &Fields, errors: &[FieldError]) {
     for group in groups {
         for question in &mut group.questions {
             question.keep(fields, errors);
-        }
-    }
-}
-
-/// A form as posted: every name and value, in order.
-#[derive(Debug, Clone, Default)]
-pub struct Fields(pub Vec<(String, String)>);
-
-impl Fields {
-    /// The value posted for `name`, if it was posted.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Sets `target` to the text posted for `name`, as typed.
-    pub fn set_text(&self, name: &str, target: &mut String) {
-        if let Some(value) = self.get(name) {
-            *target = value.to_string();
-        }
-    }
-
-    /// A yes-or-no answer: `Some` if `name` was posted as `yes` or `no`.
-    pub fn yes_no(&self, name: &str) -> Option<bool> {
-        match self.get(name) {
-            Some("yes") => Some(true),
-            Some("no") => Some(false),
-            _ => None,
-        }
-    }
-
-    /// Sets an optional yes-or-no answer, if one was posted.
-    pub fn set_answer(&self, name: &str, target: &mut Option<bool>) {
-        if let Some(answer) = self.yes_no(name) {
-            *target = Some(answer);
-        }
-    }
-
-    /// Sets a yes-or-no that defaults to no, if an answer was posted.
-    pub fn set_flag(&self, name: &str, target: &mut bool) {
-        if let Some(answer) = self.yes_no(name) {
-            *target = answer;
-        }
-    }
-
-    /// A choice from a closed list posted as its snake_case name, if one valid was posted.
-    pub fn choice<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
-        self.get(name).and_then(from_key)
-    }
-
-    /// Sets an identifier to the text typed, kept even when it is not valid (a draft keeps what
-    /// was entered; the problem is shown with the field). Nothing typed clears it.
-    pub fn set_entered<T>(&self, name: &str, target: &mut Option<Entered<T>>)
-    where
-        T: FromStr,
-        T::Err: fmt::Display,
-    {
-        if let Some(text) = self.get(name) {
-            *target = (!text.trim().is_empty()).then(|| Entered::new(text));
-        }
-    }
-
-    /// Sets a date from its day, month and year, if they were posted. All three left empty
-    /// clears it; a date that is not real is an error (named as in `label`, e.g. "Date of
-    /// birth") and leaves it as it was.
-    pub fn set_date(
-        &self,
-        name: &str,
-        label: &str,
-        target: &mut Option<NaiveDate>,
-        errors: &mut Vec<FieldError>,
-    ) {
-        let part = |p: &str| self.get(&format!("{name}-{p}"));
-        let (Some(day), Some(month), Some(year)) = (part("day"), part("month"), part("year"))
-        else {
-            return;
-        };
-        match parse_date(day, month, year, label) {
-            Ok(date) => *target = date,
-            Err(message) => errors.push(FieldError::new(name, message)),
         }
     }
 }

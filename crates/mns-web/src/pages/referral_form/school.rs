@@ -6,7 +6,8 @@
 //! (`App::save_referral` keeps the URN), so it is shown, not edited.
 
 use super::answers::{Row, Rows};
-use super::questions::{Choice, Fields, Group, Question, capitalised, list_radios, long_date};
+use super::questions::{Choice, Group, Question, capitalised, list_radios, long_date};
+use crate::form::Fields;
 use mns_app::FieldError;
 use mns_domain::referral::{Enrolment, LookedAfter, Referral, SchoolType, SendStatus};
 

@@ -3,7 +3,8 @@
 //! (MN-REF-5).
 
 use super::answers::{Row, Rows};
-use super::questions::{Fields, Group, Question};
+use super::questions::{Group, Question};
+use crate::form::Fields;
 use mns_app::FieldError;
 use mns_domain::referral::Referral;
 

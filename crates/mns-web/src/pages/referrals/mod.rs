@@ -5,11 +5,11 @@
 use super::{Chrome, FormState, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::{Fields, redirect_or_show_again, show_again};
 use askama::Template;
 use axum::Form;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use mns_app::records::{QueueFilter, QueueLine};
@@ -290,10 +290,11 @@ pub struct DecisionForm {
     match_note: String,
 }
 
-impl DecisionForm {
-    fn from_pairs(pairs: Vec<(String, String)>) -> DecisionForm {
+impl From<&Fields> for DecisionForm {
+    fn from(fields: &Fields) -> DecisionForm {
         let mut form = DecisionForm::default();
-        for (k, v) in pairs {
+        for (k, v) in fields.pairs() {
+            let v = v.clone();
             match k.as_str() {
                 "decision" => form.decision = v,
                 "reasons" => form.reasons.push(v),
@@ -305,7 +306,44 @@ impl DecisionForm {
         }
         form
     }
+}
 
+/// The decision the coordinator chose, read as the domain's outcome; a decision not chosen is
+/// a problem with the field.
+impl TryFrom<&DecisionForm> for DecisionOutcome {
+    type Error = AppError;
+
+    fn try_from(values: &DecisionForm) -> Result<DecisionOutcome, AppError> {
+        match values.decision.as_str() {
+            "accept" => Ok(DecisionOutcome::Accept),
+            "decline" => {
+                let reasons: Vec<DeclineReason> = values
+                    .reasons
+                    .iter()
+                    .filter_map(|r| {
+                        serde_json::from_value(serde_json::Value::String(r.clone())).ok()
+                    })
+                    .collect();
+                Ok(DecisionOutcome::Decline {
+                    reasons,
+                    explanation: values.explanation.trim().to_string(),
+                })
+            }
+            "ask_for_information" => Ok(DecisionOutcome::AskForInformation {
+                questions: values
+                    .questions
+                    .lines()
+                    .map(str::trim)
+                    .filter(|q| !q.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            }),
+            _ => Err(AppError::invalid("decision", "Select a decision")),
+        }
+    }
+}
+
+impl DecisionForm {
     /// Whether `value` is one of the chosen reasons (for re-showing the form).
     pub fn has_reason(&self, value: &str) -> bool {
         self.reasons.iter().any(|r| r == value)
@@ -475,36 +513,11 @@ pub async fn decide(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    fields: Fields,
 ) -> PageResult {
     state.app.may_decide_referral(&user.actor, &id).await?;
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let values = DecisionForm::from_pairs(pairs);
-    let outcome = match values.decision.as_str() {
-        "accept" => Ok(DecisionOutcome::Accept),
-        "decline" => {
-            let reasons: Vec<DeclineReason> = values
-                .reasons
-                .iter()
-                .filter_map(|r| serde_json::from_value(serde_json::Value::String(r.clone())).ok())
-                .collect();
-            Ok(DecisionOutcome::Decline {
-                reasons,
-                explanation: values.explanation.trim().to_string(),
-            })
-        }
-        "ask_for_information" => Ok(DecisionOutcome::AskForInformation {
-            questions: values
-                .questions
-                .lines()
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(str::to_string)
-                .collect(),
-        }),
-        _ => Err(AppError::invalid("decision", "Select a decision")),
-    };
-    let result = match outcome {
+    let values = DecisionForm::from(&fields);
+    let result = match DecisionOutcome::try_from(&values) {
         Ok(outcome) => state
             .app
             .decide_referral(&user.actor, &id, outcome)
@@ -512,15 +525,12 @@ pub async fn decide(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut response = referral_page(&state, &user, &id, values, errors).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        result,
+        |()| format!("/referrals/{id}"),
+        |errors| referral_page(&state, &user, &id, values, errors),
+    )
+    .await
 }
 
 /// The waiting-for-evidence form.
@@ -538,20 +548,15 @@ pub async fn waiting_for_evidence(
     Form(form): Form<WaitingForm>,
 ) -> PageResult {
     let since = (form.waiting != "no").then(|| state.app.today());
-    match state
-        .app
-        .set_waiting_for_evidence(&user.actor, &id, since)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let mut response =
-                referral_page(&state, &user, &id, DecisionForm::default(), errors).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+    redirect_or_show_again(
+        state
+            .app
+            .set_waiting_for_evidence(&user.actor, &id, since)
+            .await,
+        |()| format!("/referrals/{id}"),
+        |errors| referral_page(&state, &user, &id, DecisionForm::default(), errors),
+    )
+    .await
 }
 
 /// `GET /referrals/{id}/letter.pdf`: the decision letter.
@@ -687,7 +692,9 @@ pub async fn log_enquiry(
         guidance_given: values.guidance_given.trim().to_string(),
         recorded_by: String::new(),
     };
-    if !errors.is_empty() {
+    let result = if errors.is_empty() {
+        state.app.log_enquiry(&user.actor, enquiry).await
+    } else {
         // Every problem at once, in the order of the form.
         errors.extend(mns_app::referrals::enquiry_problems(&enquiry));
         let order = [
@@ -703,17 +710,15 @@ pub async fn log_enquiry(
                 .position(|f| *f == e.field)
                 .unwrap_or(order.len())
         });
-        let mut response = enquiries_page(&state, &user, values, errors, false).await?;
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
-    }
-    match state.app.log_enquiry(&user.actor, enquiry).await {
+        Err(AppError::Invalid(errors))
+    };
+    match result {
         Ok(_) => enquiries_page(&state, &user, EnquiryForm::default(), Vec::new(), true).await,
-        Err(AppError::Invalid(errors)) => {
-            let mut response = enquiries_page(&state, &user, values, errors, false).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
+        Err(e) => {
+            show_again(e, |errors| {
+                enquiries_page(&state, &user, values, errors, false)
+            })
+            .await
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -4,12 +4,9 @@
 use super::*;
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::form::{Fields, redirect_or_show_again};
 use crate::pages::PageResult;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
-use mns_app::AppError;
 
 /// A UPN match shown to the coordinator: both records side by side (MN-ROLE-2).
 pub struct MatchPanel {
@@ -82,33 +79,24 @@ pub async fn resolve_match(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
-    body: Bytes,
+    fields: Fields,
 ) -> PageResult {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let resolution = mns_domain::referral::MatchResolution::parse(&field("resolution"));
-    let note = field("note");
-    match state
+    let resolution = mns_domain::referral::MatchResolution::parse(fields.text("resolution"));
+    let note = fields.text("note").to_string();
+    let result = state
         .app
         .resolve_pupil_match(&user.actor, &id, resolution, &note)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => {
+        .await;
+    redirect_or_show_again(
+        result,
+        |()| format!("/referrals/{id}"),
+        |errors| {
             let values = DecisionForm {
                 match_note: note,
                 ..DecisionForm::default()
             };
-            let mut response = referral_page(&state, &user, &id, values, errors).await?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
+            referral_page(&state, &user, &id, values, errors)
+        },
+    )
+    .await
 }
