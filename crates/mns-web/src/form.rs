@@ -86,6 +86,21 @@ impl Fields {
             .collect()
     }
 
+    /// The first value of `name` without surrounding spaces, or "" if it was not sent.
+    pub fn trimmed(&self, name: &str) -> String {
+        self.text(name).trim().to_string()
+    }
+
+    /// Every value of `name`, each split at commas and trimmed (a link may carry
+    /// `need=autism,adhd` as well as `need=autism&need=adhd`).
+    pub fn list(&self, name: &str) -> Vec<&str> {
+        self.all(name)
+            .into_iter()
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect()
+    }
+
     /// Whether `name` was sent with `value` (a ticked box or a chosen radio).
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.0.iter().any(|(k, v)| k == name && v == value)

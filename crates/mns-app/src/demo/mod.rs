@@ -421,7 +421,7 @@ mod tests {
                 dob,
                 mns_domain::calendar::SchoolYear::containing(today),
             );
-            assert_eq!(i32::from(year), born.0, "{given}");
+            assert_eq!(year, born.0, "{given}");
             let phase = SCHOOLS.iter().find(|s| s.0 == urn).unwrap().3;
             let (low, high) = match phase {
                 "Primary" if urn == "121004" => (3, 6),

@@ -1,9 +1,10 @@
 //! The guided search, "Help me choose" (`GET /local-offer/guided`): one question a page, then
 //! the results.
 
-use super::{Choice, choices, first, pairs_of, values};
+use super::{Choice, choices};
 use crate::AppState;
 use crate::auth::Authenticated;
+use crate::form::Fields;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::Extension;
@@ -67,10 +68,11 @@ pub async fn guided(
     RawQuery(raw): RawQuery,
 ) -> PageResult {
     let auth = auth.map(|Extension(a)| a);
-    let pairs = pairs_of(raw.as_deref());
+    let fields = Fields::from_query(raw.as_deref());
+    let pairs = fields.pairs();
     let (_, terms) = state.app.directory_vocabulary().await?;
-    let asked = first(&pairs, "asked");
-    let skipped = first(&pairs, "skip");
+    let asked = fields.trimmed("asked");
+    let skipped = fields.trimmed("skip");
     // A question is answered by a value, or by an empty one carried from an earlier skip; the
     // question just asked counts only if it was given a value or skipped on purpose.
     let answered = |name: &str| {
@@ -93,7 +95,7 @@ pub async fn guided(
         Err(errors) => errors.iter().map(|e| e.field.clone()).collect(),
         Ok(_) => Vec::new(),
     };
-    let postcode = first(&pairs, "postcode");
+    let postcode = fields.trimmed("postcode");
     let mut postcode_bad = false;
     if !postcode.is_empty()
         && bad.is_empty()
@@ -145,8 +147,8 @@ pub async fn guided(
     }
     // The form's answers to this question start empty when it has an error, so the family sees
     // what they typed in the field and the message beside it.
-    let value = first(&pairs, current.name);
-    let chosen = values(&pairs, current.name);
+    let value = fields.trimmed(current.name);
+    let chosen = fields.list(current.name);
     let options = match current.name {
         "need" => choices(&terms, NEEDS_TAXONOMY, &chosen),
         "category" => choices(&terms, CATEGORY_TAXONOMY, &chosen),

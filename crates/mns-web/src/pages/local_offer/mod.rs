@@ -42,29 +42,6 @@ pub struct Choice {
     pub checked: bool,
 }
 
-fn pairs_of(query: Option<&str>) -> Vec<(String, String)> {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .into_owned()
-        .collect()
-}
-
-fn values<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == key)
-        .flat_map(|(_, v)| v.split(','))
-        .map(str::trim)
-        .collect()
-}
-
-fn first(pairs: &[(String, String)], key: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim().to_string())
-        .unwrap_or_default()
-}
-
 fn choices(terms: &[TaxonomyTerm], taxonomy: &str, chosen: &[&str]) -> Vec<Choice> {
     terms
         .iter()

@@ -2,12 +2,10 @@
 //! anything is asked.
 
 use super::shortlist::shortlist;
-use super::{
-    Choice, age_text, choices, cost_text, first, form_token, pairs_of, term_names, values,
-    with_cookie,
-};
+use super::{Choice, age_text, choices, cost_text, form_token, term_names, with_cookie};
 use crate::AppState;
 use crate::auth::Authenticated;
+use crate::form::Fields;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::Extension;
@@ -101,7 +99,8 @@ pub async fn search(
     RawQuery(raw): RawQuery,
 ) -> PageResult {
     let auth = auth.map(|Extension(a)| a);
-    let pairs = pairs_of(raw.as_deref());
+    let fields = Fields::from_query(raw.as_deref());
+    let pairs = fields.pairs();
     let (_, terms) = state.app.directory_vocabulary().await?;
     let searched = pairs
         .iter()
@@ -111,7 +110,7 @@ pub async fn search(
     let (mut total, mut origin, mut pages, mut previous, mut next) =
         (0, String::new(), Vec::new(), None, None);
     let listed = shortlist(&headers);
-    let mut public_pairs = pairs.clone();
+    let mut public_pairs = pairs.to_vec();
     // The public search is for families: it always asks for active services of 20 a page.
     public_pairs.retain(|(k, _)| k != "per_page");
     if searched {
@@ -161,26 +160,26 @@ pub async fn search(
                         pages = window
                             .map(|n| PageLink {
                                 number: n,
-                                href: url_with_page(&pairs, n),
+                                href: url_with_page(pairs, n),
                                 current: n == current,
                             })
                             .collect();
                     }
-                    previous = (current > 1).then(|| url_with_page(&pairs, current - 1));
-                    next = (current < last).then(|| url_with_page(&pairs, current + 1));
+                    previous = (current > 1).then(|| url_with_page(pairs, current - 1));
+                    next = (current < last).then(|| url_with_page(pairs, current + 1));
                 }
             },
         }
     }
     let (csrf_token, cookie) = form_token(&state, auth.as_ref(), &headers);
-    let distance = first(&pairs, "distance");
+    let distance = fields.trimmed("distance");
     let page = SearchPage {
         chrome: Chrome::local_offer(&state, auth.as_ref(), "/local-offer").with_errors(&form),
         form,
         csrf_token,
         searched,
-        q: first(&pairs, "q"),
-        postcode: first(&pairs, "postcode"),
+        q: fields.trimmed("q"),
+        postcode: fields.trimmed("postcode"),
         distances: [
             ("", "Any distance"),
             ("1", "1 mile"),
@@ -197,12 +196,13 @@ pub async fn search(
             checked: distance == v,
         })
         .collect(),
-        age: first(&pairs, "age"),
-        needs: choices(&terms, NEEDS_TAXONOMY, &values(&pairs, "need")),
-        categories: choices(&terms, CATEGORY_TAXONOMY, &values(&pairs, "category")),
-        deliveries: choices(&terms, DELIVERY_TAXONOMY, &values(&pairs, "delivery")),
+        age: fields.trimmed("age"),
+        needs: choices(&terms, NEEDS_TAXONOMY, &fields.list("need")),
+        categories: choices(&terms, CATEGORY_TAXONOMY, &fields.list("category")),
+        deliveries: choices(&terms, DELIVERY_TAXONOMY, &fields.list("delivery")),
         days: {
-            let chosen: Vec<String> = values(&pairs, "day")
+            let chosen: Vec<String> = fields
+                .list("day")
                 .iter()
                 .map(|d| d.to_ascii_lowercase())
                 .collect();
@@ -224,8 +224,8 @@ pub async fn search(
             })
             .collect()
         },
-        free: first(&pairs, "free") == "yes",
-        local_offer: first(&pairs, "local_offer") == "yes",
+        free: fields.trimmed("free") == "yes",
+        local_offer: fields.trimmed("local_offer") == "yes",
         total,
         origin,
         results,
@@ -233,7 +233,7 @@ pub async fn search(
         previous,
         next,
         this_url: url_with_page(
-            &pairs,
+            pairs,
             pairs
                 .iter()
                 .find(|(k, _)| k == "page")

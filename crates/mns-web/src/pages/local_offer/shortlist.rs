@@ -1,9 +1,10 @@
 //! The shortlist: the services a family saves, kept in a cookie; adding and removing them, and
 //! the page to print it or email it.
 
-use super::{age_text, cost_text, first, form_token, pairs_of, with_cookie};
+use super::{age_text, cost_text, form_token, with_cookie};
 use crate::AppState;
 use crate::auth::{Authenticated, Source, read_cookie};
+use crate::form::Fields;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::Extension;
@@ -101,9 +102,9 @@ pub async fn show_shortlist(
     RawQuery(raw): RawQuery,
 ) -> PageResult {
     let auth = auth.map(|Extension(a)| a);
-    let pairs = pairs_of(raw.as_deref());
-    let sent = first(&pairs, "sent").parse().ok();
-    let print = first(&pairs, "print") == "yes";
+    let fields = Fields::from_query(raw.as_deref());
+    let sent = fields.trimmed("sent").parse().ok();
+    let print = fields.trimmed("print") == "yes";
     shortlist_page(
         &state,
         auth.as_ref(),

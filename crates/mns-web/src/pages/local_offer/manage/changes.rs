@@ -4,7 +4,7 @@
 use super::chrome;
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::pages::local_offer::first;
+use crate::form::Fields;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -71,9 +71,9 @@ pub async fn decide_change(
     }
     // A change that does not exist is a 404 before anything about the form is said.
     state.app.directory_change(&user.actor, &id).await?;
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let decision = first(&pairs, "decision");
-    let reason = first(&pairs, "reason");
+    let fields = Fields::from_body(&body);
+    let decision = fields.trimmed("decision");
+    let reason = fields.trimmed("reason");
     let result = match decision.as_str() {
         "approve" => {
             state

@@ -4,7 +4,7 @@
 use super::chrome;
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::pages::local_offer::first;
+use crate::form::Fields;
 use crate::pages::{Chrome, PageResult, render};
 use askama::Template;
 use axum::body::Bytes;
@@ -89,8 +89,9 @@ pub async fn restore(
     if !is_local_offer_officer(&user.actor) {
         return Err(AppError::NotFound.into());
     }
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let version: i64 = first(&pairs, "version")
+    let fields = Fields::from_body(&body);
+    let version: i64 = fields
+        .trimmed("version")
         .parse()
         .map_err(|_| AppError::invalid("version", "Choose a version to restore"))?;
     state

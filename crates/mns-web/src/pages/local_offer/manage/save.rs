@@ -5,7 +5,7 @@ use super::edit::edit_page;
 use super::{EditValues, WEEKDAYS};
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::pages::local_offer::{first, values};
+use crate::form::Fields;
 use crate::pages::{FormState, PageResult};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -31,8 +31,8 @@ pub async fn save(
     body: Bytes,
 ) -> PageResult {
     let entry = state.app.service_for_editing(&user.actor, &id).await?;
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let get = |k: &str| first(&pairs, k);
+    let fields = Fields::from_body(&body);
+    let get = |k: &str| fields.trimmed(k);
     let v = EditValues {
         name: get("name"),
         description: get("description"),
@@ -61,10 +61,7 @@ pub async fn save(
         accessibility: get("accessibility"),
         opens_at: get("opens_at"),
         closes_at: get("closes_at"),
-        days: values(&pairs, "day")
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        days: fields.list("day").into_iter().map(str::to_string).collect(),
     };
     let (_, terms) = state.app.directory_vocabulary().await?;
     let mut codes = Vec::new();
@@ -74,7 +71,7 @@ pub async fn save(
         ("category", CATEGORY_TAXONOMY),
         ("delivery", DELIVERY_TAXONOMY),
     ] {
-        for code in values(&pairs, field) {
+        for code in fields.list(field) {
             if let Some(t) = terms
                 .iter()
                 .find(|t| t.taxonomy_id == taxonomy && t.code == code)
