@@ -248,6 +248,18 @@ impl App {
         self.case_in_scope(actor, id).await.map(|_| ())
     }
 
+    /// The case as `actor` sees it, for the page of one step: `NotFound` unless their role may
+    /// take `action` and the case is in their scope. The view is audited.
+    pub async fn view_case_for(
+        &self,
+        actor: &Actor,
+        id: &str,
+        action: CaseAction,
+    ) -> AppResult<CaseView> {
+        require(actor, action)?;
+        self.view_case(actor, id).await
+    }
+
     /// What `actor` may do on a case in their scope now (`NotFound` outside it).
     pub(crate) async fn view_case_actions(
         &self,

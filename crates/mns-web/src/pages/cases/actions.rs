@@ -31,6 +31,22 @@ async fn after_case(
     .await
 }
 
+/// The problems of a form that could not be read, once the user is known to be allowed to
+/// send it: a refusal (404) looks the same however the form was filled in.
+async fn form_problems(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    action: CaseAction,
+    errors: Vec<FieldError>,
+) -> Result<(), AppError> {
+    state
+        .app
+        .require_case_action(&user.actor, id, action)
+        .await?;
+    Err(AppError::Invalid(errors))
+}
+
 /// `POST /cases/{id}/start`: the coordinator starts provision.
 pub async fn start(
     State(state): State<AppState>,
@@ -54,19 +70,16 @@ pub async fn start(
         }
         (None, true) => {
             // Check who is asking before saying what is missing.
-            state
-                .app
-                .require_case_action(&user.actor, &id, CaseAction::StartProvision)
-                .await?;
-            Err(AppError::invalid("start", "Enter the day provision starts"))
+            form_problems(
+                &state,
+                &user,
+                &id,
+                CaseAction::StartProvision,
+                vec![FieldError::new("start", "Enter the day provision starts")],
+            )
+            .await
         }
-        _ => {
-            state
-                .app
-                .require_case_action(&user.actor, &id, CaseAction::StartProvision)
-                .await?;
-            Err(AppError::Invalid(errors))
-        }
+        _ => form_problems(&state, &user, &id, CaseAction::StartProvision, errors).await,
     };
     after_case(&state, &user, &id, values, result, "").await
 }
@@ -96,17 +109,13 @@ pub async fn log_session(
                 .await
         }
         _ => {
-            state
-                .app
-                .require_case_action(&user.actor, &id, CaseAction::LogSession)
-                .await?;
             if held_on.is_none() && !errors.iter().any(|e| e.field == "held_on") {
                 errors.push(FieldError::new("held_on", "Enter the date of the session"));
             }
             if hours.is_none() && !errors.iter().any(|e| e.field == "hours") {
                 errors.push(FieldError::new("hours", "Enter the session's hours"));
             }
-            Err(AppError::Invalid(errors))
+            form_problems(&state, &user, &id, CaseAction::LogSession, errors).await
         }
     };
     after_case(&state, &user, &id, values, result, "#sessions").await
@@ -147,11 +156,14 @@ pub async fn end(
                 .await
         }
         Err(_) => {
-            state
-                .app
-                .require_case_action(&user.actor, &id, CaseAction::EndProvision)
-                .await?;
-            Err(AppError::invalid("reason", "Select why provision ends"))
+            form_problems(
+                &state,
+                &user,
+                &id,
+                CaseAction::EndProvision,
+                vec![FieldError::new("reason", "Select why provision ends")],
+            )
+            .await
         }
     };
     after_case(&state, &user, &id, values, result, "").await
@@ -173,11 +185,7 @@ pub async fn request_end(
             .request_end(&user.actor, &id, stops_on, values.text("end_reason"))
             .await
     } else {
-        state
-            .app
-            .require_case_action(&user.actor, &id, CaseAction::RequestEnd)
-            .await?;
-        Err(AppError::Invalid(errors))
+        form_problems(&state, &user, &id, CaseAction::RequestEnd, errors).await
     };
     // The app names the reason `reason`; this form's field is `end_reason`.
     let result = result.map_err(|e| match e {
@@ -215,14 +223,10 @@ pub async fn log_welfare_check(
                 .await
         }
         _ => {
-            state
-                .app
-                .require_case_action(&user.actor, &id, CaseAction::LogWelfareCheck)
-                .await?;
             if checked_on.is_none() && errors.is_empty() {
                 errors.push(FieldError::new("checked_on", "Enter the date of the check"));
             }
-            Err(AppError::Invalid(errors))
+            form_problems(&state, &user, &id, CaseAction::LogWelfareCheck, errors).await
         }
     };
     after_case(&state, &user, &id, values, result, "#welfare").await
@@ -282,11 +286,14 @@ pub async fn record_admission(
             )
             .await
     } else {
-        state
-            .app
-            .require_case_action(&user.actor, &id, CaseAction::RecordSpecialSituations)
-            .await?;
-        Err(AppError::Invalid(errors))
+        form_problems(
+            &state,
+            &user,
+            &id,
+            CaseAction::RecordSpecialSituations,
+            errors,
+        )
+        .await
     };
     after_case(&state, &user, &id, values, result, "#hospital").await
 }

@@ -43,25 +43,16 @@ fn continuation_page(
     })
 }
 
-async fn continuation_view(
-    state: &AppState,
-    user: &SignedIn,
-    id: &str,
-) -> Result<CaseView, AppError> {
-    state
-        .app
-        .require_case_action(&user.actor, id, CaseAction::RequestContinuation)
-        .await?;
-    state.app.view_case(&user.actor, id).await
-}
-
 /// `GET /cases/{id}/continuation`: the school's continuation request.
 pub async fn continuation_form(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let view = continuation_view(&state, &user, &id).await?;
+    let view = state
+        .app
+        .view_case_for(&user.actor, &id, CaseAction::RequestContinuation)
+        .await?;
     Ok(continuation_page(
         &state,
         &user,
@@ -78,7 +69,10 @@ pub async fn request_continuation(
     Path(id): Path<String>,
     values: Fields,
 ) -> PageResult {
-    let view = continuation_view(&state, &user, &id).await?;
+    let view = state
+        .app
+        .view_case_for(&user.actor, &id, CaseAction::RequestContinuation)
+        .await?;
     let mut errors = Vec::new();
     let evidence_dated = values.date(
         "evidence_dated",

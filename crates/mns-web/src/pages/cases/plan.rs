@@ -239,25 +239,16 @@ fn plan_page(
     })
 }
 
-pub(super) async fn plan_view(
-    state: &AppState,
-    user: &SignedIn,
-    id: &str,
-) -> Result<CaseView, AppError> {
-    state
-        .app
-        .require_case_action(&user.actor, id, CaseAction::WritePlan)
-        .await?;
-    state.app.view_case(&user.actor, id).await
-}
-
 /// `GET /cases/{id}/plan`: Part A of the record.
 pub async fn plan_form(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let view = plan_view(&state, &user, &id).await?;
+    let view = state
+        .app
+        .view_case_for(&user.actor, &id, CaseAction::WritePlan)
+        .await?;
     if view.case().plan_finalised_at.is_some() {
         return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
     }
@@ -272,7 +263,10 @@ pub async fn save_plan(
     Path(id): Path<String>,
     values: Fields,
 ) -> PageResult {
-    let view = plan_view(&state, &user, &id).await?;
+    let view = state
+        .app
+        .view_case_for(&user.actor, &id, CaseAction::WritePlan)
+        .await?;
     let mut errors = Vec::new();
     let plan = read_plan(&values, &mut errors);
     let finalise = values.text("finalise") == "yes";

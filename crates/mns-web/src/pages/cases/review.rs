@@ -1,6 +1,6 @@
 //! Part B of the record: the review's form (MN-REV-1, MN-REV-2).
 
-use super::plan::{ACTION_ROWS, plan_view, read_actions};
+use super::plan::{ACTION_ROWS, read_actions};
 use super::*;
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -13,7 +13,7 @@ use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
 use mns_domain::identity::Role;
 use mns_domain::provision::record::PartB;
-use mns_domain::provision::{CaseState, ReintegrationStep};
+use mns_domain::provision::{CaseAction, CaseState, ReintegrationStep};
 
 #[derive(Template)]
 #[template(path = "case_review.html")]
@@ -57,7 +57,10 @@ pub async fn review_form(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let view = plan_view(&state, &user, &id).await?;
+    let view = state
+        .app
+        .view_case_for(&user.actor, &id, CaseAction::RecordReview)
+        .await?;
     if view.state != CaseState::Review {
         return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
     }
@@ -77,7 +80,10 @@ pub async fn save_review(
     Path(id): Path<String>,
     values: Fields,
 ) -> PageResult {
-    let view = plan_view(&state, &user, &id).await?;
+    let view = state
+        .app
+        .view_case_for(&user.actor, &id, CaseAction::RecordReview)
+        .await?;
     let mut errors = Vec::new();
     let held_on = values.date("held_on", "The review date", &mut errors);
     let part_b = PartB {
