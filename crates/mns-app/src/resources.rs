@@ -322,13 +322,17 @@ impl App {
             })
             .await?;
         }
+        let (given, short_words) = (
+            mns_domain::wording::hours(given),
+            mns_domain::wording::hours(short),
+        );
         let note = if short > 0.0 {
             format!(
-                "HLSA: {given} hours a week from {}; {short} hours a week more needed, on the waiting list",
+                "HLSA: {given} a week from {}; {short_words} a week more needed, on the waiting list",
                 worker.name
             )
         } else {
-            format!("HLSA: {given} hours a week from {}", worker.name)
+            format!("HLSA: {given} a week from {}", worker.name)
         };
         self.note_resource(&mut tx, actor, &case.id, "resources.hlsa_allocated", &note)
             .await?;

@@ -15,3 +15,4 @@ pub mod identity;
 pub mod permissions;
 pub mod provision;
 pub mod referral;
+pub mod wording;

@@ -60,9 +60,17 @@ impl App {
                     provider,
                     hours_per_week,
                 } => {
-                    format!("{} ({provider}): {hours_per_week} hours a week", c.label())
+                    format!(
+                        "{} ({provider}): {} a week",
+                        c.label(),
+                        mns_domain::wording::hours(*hours_per_week)
+                    )
                 }
-                _ => format!("{}: {} hours a week", c.label(), c.hours_per_week()),
+                _ => format!(
+                    "{}: {} a week",
+                    c.label(),
+                    mns_domain::wording::hours(c.hours_per_week())
+                ),
             };
             blocks.push(Block::Bullet(text));
         }

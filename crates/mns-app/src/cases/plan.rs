@@ -58,14 +58,14 @@ impl App {
         case.updated_at = now;
         if finalise {
             case.plan_finalised_at = Some(now);
-            let hours = plan.hours();
+            let hours = mns_domain::wording::hours(plan.hours());
             let note = if plan.is_part_time() {
                 format!(
-                    "Part A finalised: {hours} hours a week of {} (less than full time for a medical reason)",
+                    "Part A finalised: {hours} a week of {} (less than full time for a medical reason)",
                     plan.full_time_hours
                 )
             } else {
-                format!("Part A finalised: {hours} hours a week")
+                format!("Part A finalised: {hours} a week")
             };
             self.case_event(&mut tx, actor, id, "plan_finalised", None, None, &note)
                 .await?;
@@ -153,8 +153,9 @@ impl App {
             Some(from),
             Some(CaseState::InProvision),
             &format!(
-                "Provision starts {} ({days} days after the referral); period ends {}, review due by {}, continuation request due by {}",
+                "Provision starts {} ({} after the referral); period ends {}, review due by {}, continuation request due by {}",
                 long_date(period.start),
+                mns_domain::wording::count(days, "day", "days"),
                 long_date(period.end),
                 long_date(period.review_due),
                 long_date(period.continuation_due)

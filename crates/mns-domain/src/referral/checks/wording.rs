@@ -21,14 +21,7 @@ pub(super) fn days(days: f32) -> String {
     }
 }
 
-/// A whole number of something: "1 session", "3 sessions".
-pub(super) fn count(number: i64, one: &str, many: &str) -> String {
-    if number == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{number} {many}")
-    }
-}
+pub(super) use crate::wording::count;
 
 /// A span of days in weeks: "13 weeks", "12 weeks and 1 day", "4 days".
 pub(super) fn weeks_and_days(total_days: i64) -> String {

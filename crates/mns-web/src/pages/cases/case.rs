@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use mns_app::FieldError;
 use mns_app::cases::{CaseView, long_date};
 use mns_domain::provision::{CaseAction, CaseState, Component, EndReason};
+use mns_domain::wording::{count, hours};
 
 /// A timeline entry as shown.
 pub struct EventRow {
@@ -131,9 +132,13 @@ fn component_line(c: &Component) -> String {
             provider,
             hours_per_week,
         } => {
-            format!("{} ({provider}): {hours_per_week} hours a week", c.label())
+            format!(
+                "{} ({provider}): {} a week",
+                c.label(),
+                hours(*hours_per_week)
+            )
         }
-        _ => format!("{}: {} hours a week", c.label(), c.hours_per_week()),
+        _ => format!("{}: {} a week", c.label(), hours(c.hours_per_week())),
     }
 }
 
@@ -161,16 +166,16 @@ pub(super) async fn case_page(
         Some(start) => facts.push((
             "Provision started",
             format!(
-                "{} ({} days after the referral)",
+                "{} ({} after the referral)",
                 long_date(start),
-                (start - case.referral_date).num_days()
+                count((start - case.referral_date).num_days(), "day", "days")
             ),
         )),
         None if s != CaseState::Ended => facts.push((
             "Waiting for provision",
             format!(
-                "{} days since the referral",
-                (today - case.referral_date).num_days()
+                "{} since the referral",
+                count((today - case.referral_date).num_days(), "day", "days")
             ),
         )),
         None => {}

@@ -19,6 +19,7 @@ use mns_domain::permissions::Capability;
 use mns_domain::referral::{
     Check, DecisionOutcome, DeclineReason, Enquirer, Enquiry, Outcome, ReferralAction,
 };
+use mns_domain::wording::count;
 use serde::Deserialize;
 
 const PAGE_SIZE: i64 = 50;
@@ -176,7 +177,7 @@ pub async fn list(
                 days: l.referral_date.map_or(0, |d| (today - d).num_days()),
                 waiting: l
                     .waiting_for_evidence_since
-                    .map(|d| format!("{} days", (today - d).num_days()))
+                    .map(|d| count((today - d).num_days(), "day", "days"))
                     .unwrap_or_default(),
                 pupil_match_open: l.pupil_match_open,
             }
@@ -350,6 +351,15 @@ impl DecisionForm {
     }
 }
 
+/// A count of days (halves allowed) in words: "1 day", "7.5 days".
+fn days_in_words(days: mns_domain::attendance::DayCount, one: &str, many: &str) -> String {
+    if days.days() == 1.0 {
+        format!("1 {one}")
+    } else {
+        format!("{days} {many}")
+    }
+}
+
 async fn referral_page(
     state: &AppState,
     user: &SignedIn,
@@ -411,13 +421,24 @@ async fn referral_page(
         Some(a) => facts.push((
             "Absence because of illness",
             format!(
-                "{} days this school year; longest run {} school days; {} medical appointment sessions",
-                a.figures.health_absence,
-                a.figures.longest_health_run_length(),
-                a.figures.medical_appointment_sessions
+                "{} this school year; longest run {}; {}",
+                days_in_words(a.figures.health_absence, "day", "days"),
+                days_in_words(
+                    a.figures.longest_health_run_length(),
+                    "school day",
+                    "school days"
+                ),
+                count(
+                    i64::from(a.figures.medical_appointment_sessions),
+                    "medical appointment session",
+                    "medical appointment sessions"
+                )
             ),
         )),
-        None => facts.push(("Absence because of illness", "No attendance export attached".into())),
+        None => facts.push((
+            "Absence because of illness",
+            "No attendance export attached".into(),
+        )),
     }
     let documents = super::documents::document_lines(state, user, id).await?;
     let may_upload = view.may(ReferralAction::AddDocuments);
