@@ -597,3 +597,32 @@ async fn mn_dec_2_answering_a_request_for_information_does_not_reset_the_clock()
         "the desk counts {days} days from the first submission"
     );
 }
+
+/// MN-DEC-1: the coordinator reads every answer the school gave, read-only and grouped as the
+/// school entered them, on the page where they decide; a school's own view of its sent
+/// referral shows neither the checks nor the coordinator's reading.
+#[tokio::test]
+async fn mn_dec_1_the_coordinator_reads_the_schools_answers_before_deciding() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let amelia = referral_of(&app, "Amelia").await;
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let desk = coordinator.get(&format!("/referrals/{amelia}")).await;
+    assert_eq!(desk.status, StatusCode::OK);
+    for expected in [
+        "What the school told us",
+        "Anxiety; SEN support plan since Year 8",
+        "Called 12 October 2026 with parental consent.",
+        "Checks against the policy",
+    ] {
+        assert!(desk.body.contains(expected), "the desk lacks {expected:?}");
+    }
+    assert!(
+        !desk.body.contains("/form/"),
+        "the coordinator's copy has no Change links"
+    );
+    let mut school = app.signed_in("school@demo.invalid").await;
+    let own = school.get(&format!("/referrals/{amelia}")).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(!own.body.contains("What the school told us"));
+    assert!(!own.body.contains("Checks against the policy"));
+}

@@ -509,8 +509,28 @@ pub struct Problem {
 
 /// A section's answers.
 pub struct AnswerCard {
-    title: &'static str,
-    rows: Vec<Row>,
+    /// The section's title, as the school saw it.
+    pub title: &'static str,
+    /// Its answers.
+    pub rows: Vec<Row>,
+}
+
+/// Every answer of a referral, read-only, grouped by section as the school entered them: the
+/// coordinator reads them before deciding (MN-DEC-1).
+pub fn read_only_answers(form: &Referral, id: &str, council_name: &str) -> Vec<AnswerCard> {
+    Section::ALL
+        .into_iter()
+        .map(|section| AnswerCard {
+            title: section.title(),
+            rows: answer_rows(section, form, id, council_name)
+                .into_iter()
+                .map(|row| Row {
+                    href: String::new(),
+                    ..row
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Template)]

@@ -252,6 +252,8 @@ pub struct ReasonChoice {
 #[template(path = "referral.html")]
 struct ReferralPage {
     chrome: Chrome,
+    /// Every answer the school gave, read-only (for those who may read the checks).
+    answers: Vec<crate::pages::referral_form::AnswerCard>,
     form: FormState,
     errors: Vec<FieldError>,
     id: String,
@@ -448,7 +450,17 @@ async fn referral_page(
         .await?
         .map(|m| match_panel(m, values.match_note.clone()));
     let form = FormState::with(errors.clone());
+    let answers = if may_read_checks {
+        crate::pages::referral_form::read_only_answers(
+            &view.form,
+            id,
+            &state.app.settings.council_name,
+        )
+    } else {
+        Vec::new()
+    };
     Ok(render(&ReferralPage {
+        answers,
         pupil_match,
         documents,
         may_upload,
