@@ -72,7 +72,7 @@ impl App {
         Ok((pupil, entries))
     }
 
-    async fn pupil_for(&self, actor: &Actor, pupil_id: &str) -> AppResult<PupilRecord> {
+    pub(crate) async fn pupil_for(&self, actor: &Actor, pupil_id: &str) -> AppResult<PupilRecord> {
         let pupil = self
             .store
             .get_pupil(pupil_id)

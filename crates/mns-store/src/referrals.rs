@@ -394,6 +394,16 @@ impl Store {
         .await?;
         rows.into_iter().map(referral).collect()
     }
+
+    /// A pupil's referrals, oldest first.
+    pub async fn referrals_of_pupil(&self, pupil_id: &str) -> StoreResult<Vec<ReferralRecord>> {
+        self.rows_where(
+            &format!("SELECT {COLUMNS} FROM referrals WHERE pupil_id = $1 ORDER BY created_at, id"),
+            &[pupil_id],
+            referral,
+        )
+        .await
+    }
 }
 
 impl WriteTx {

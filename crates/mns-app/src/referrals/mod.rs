@@ -30,6 +30,21 @@ pub use pupil_match::PupilMatchView;
 /// Where a referral is: the domain's [`mns_domain::referral::ReferralStatus`].
 pub use mns_domain::referral::ReferralStatus as Status;
 
+/// A decided referral as a child's page shows it (MN-ROLE-3: what a parent is owed).
+#[derive(Debug, Clone)]
+pub struct ReferralOutcome {
+    /// The referral's id (its letter is at `/referrals/{id}/letter.pdf`).
+    pub id: String,
+    /// When it was made.
+    pub referral_date: Option<NaiveDate>,
+    /// When it was decided.
+    pub decided_at: Option<chrono::DateTime<Utc>>,
+    /// Accepted or declined.
+    pub status: Status,
+    /// The case it opened, when accepted.
+    pub case_id: Option<String>,
+}
+
 /// A referral with its form read back.
 #[derive(Debug, Clone)]
 pub struct ReferralView {
@@ -408,13 +423,31 @@ impl App {
         if status == Status::Accepted {
             self.open_case(&mut tx, actor, &referral).await?;
         }
-        let mut recipients = match &referral.school_urn {
+        let recipients = match &referral.school_urn {
             Some(urn) => self.store.school_user_emails(urn).await?,
             None => Vec::new(),
         };
+        // Parents are sent to a page they can see: the case once accepted, otherwise their
+        // child's page with the outcome and the letter.
         let consent = &view.form.consent;
         if let (true, Some(pupil)) = (consent.allows_contact_on(self.today()), &referral.pupil_id) {
-            recipients.extend(self.store.linked_user_emails(pupil, "parent").await?);
+            let page = if status == Status::Accepted {
+                format!("cases/{id}")
+            } else {
+                format!("pupils/{pupil}")
+            };
+            for to in self.store.linked_user_emails(pupil, "parent").await? {
+                tx.enqueue_message(
+                    &to,
+                    "There is an update on a Medical Needs referral",
+                    &format!(
+                        "There is an update on a referral to the {} Medical Needs Service.\n\nSign in to see it:\n{}/{page}\n",
+                        self.settings.council_name, self.settings.public_url
+                    ),
+                    now,
+                )
+                .await?;
+            }
         }
         for to in recipients {
             tx.enqueue_message(
@@ -450,6 +483,78 @@ impl App {
             crate::documents::DocumentAccess::Read => true,
             crate::documents::DocumentAccess::Upload => view.may(ReferralAction::AddDocuments),
         })
+    }
+
+    /// A decided referral of a parent's own child (MN-ROLE-3): parents are owed the outcome and
+    /// its letter, not the form. `NotFound` for anyone else.
+    async fn referral_for_parent(&self, actor: &Actor, id: &str) -> AppResult<ReferralView> {
+        let record = self
+            .store
+            .get_referral(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let Some(pupil) = &record.pupil_id else {
+            return Err(AppError::NotFound);
+        };
+        let parent = actor.role() == Role::Parent
+            && self
+                .store
+                .pupil_link(&actor.user.id, pupil)
+                .await?
+                .as_deref()
+                == Some("parent");
+        let decided = matches!(
+            Status::parse(&record.status),
+            Some(Status::Accepted | Status::Declined)
+        );
+        if !(parent && decided) {
+            return Err(AppError::NotFound);
+        }
+        App::view_of(record, actor.role(), false)
+    }
+
+    /// The decided referrals of a child, for their page: what a parent is owed (the outcome,
+    /// its date and its letter) and what council staff and the school see alike. For the page
+    /// that has just viewed (and audited) the child's record; `NotFound` outside scope.
+    pub async fn referral_outcomes(
+        &self,
+        actor: &Actor,
+        pupil_id: &str,
+    ) -> AppResult<Vec<ReferralOutcome>> {
+        let pupil = self.pupil_for(actor, pupil_id).await?;
+        let may = match actor.child_scope() {
+            ChildScope::Every | ChildScope::OwnSchool => true,
+            ChildScope::Linked => {
+                actor.role() == Role::Parent
+                    && self
+                        .store
+                        .pupil_link(&actor.user.id, &pupil.id)
+                        .await?
+                        .as_deref()
+                        == Some("parent")
+            }
+            ChildScope::None => false,
+        };
+        if !may {
+            return Ok(Vec::new());
+        }
+        let mut outcomes = Vec::new();
+        for record in self.store.referrals_of_pupil(&pupil.id).await? {
+            let Some(status) = Status::parse(&record.status) else {
+                continue;
+            };
+            if !matches!(status, Status::Accepted | Status::Declined) {
+                continue;
+            }
+            outcomes.push(ReferralOutcome {
+                id: record.id.clone(),
+                referral_date: record.referral_date,
+                decided_at: record.decided_at,
+                status,
+                case_id: (status == Status::Accepted).then(|| record.id.clone()),
+            });
+        }
+        Ok(outcomes)
     }
 
     /// Whether `actor` may start a referral: a school user bound to a school (MN-ROLE-2).
@@ -669,7 +774,10 @@ impl App {
     /// carries what the school and the parent may see: the pupil's name and date of birth, the
     /// school, the dates and the decision with its reasons, and nothing of the medical evidence.
     pub async fn decision_letter(&self, actor: &Actor, id: &str) -> AppResult<Vec<u8>> {
-        let view = self.referral_in_scope(actor, id).await?;
+        let view = match self.referral_in_scope(actor, id).await {
+            Err(AppError::NotFound) => self.referral_for_parent(actor, id).await?,
+            other => other?,
+        };
         let decision = self
             .store
             .decisions_for(id)

@@ -100,7 +100,8 @@ pub enum ReferralAction {
     MarkWaitingForEvidence,
     /// Attach documents (evidence, the attendance export).
     AddDocuments,
-    /// Read the decision letter.
+    /// Read the decision letter (who may read the referral, and the child's parents, who are
+    /// owed it: MN-ROLE-3).
     ReadDecisionLetter,
 }
 
@@ -138,7 +139,9 @@ impl ReferralAction {
                 Capability::StartReferral.allowed_for(role)
                     || Capability::WorkReferral.allowed_for(role)
             }
-            ReferralAction::ReadDecisionLetter => Capability::ReadReferrals.allowed_for(role),
+            ReferralAction::ReadDecisionLetter => {
+                Capability::ReadReferrals.allowed_for(role) || role == Role::Parent
+            }
         }
     }
 

@@ -72,6 +72,9 @@ pub async fn list(State(state): State<AppState>, user: SignedIn) -> PageResult {
 struct PupilPage {
     chrome: Chrome,
     pupil: PupilView,
+    outcomes: Vec<OutcomeLine>,
+    /// Parents see plain English: no UPN.
+    show_upn: bool,
     show_history: bool,
     may_hold: bool,
     legal_hold: bool,
@@ -88,6 +91,14 @@ pub async fn show(
     pupil_page(&state, &user, &id, None).await
 }
 
+/// A decided referral on a child's page.
+pub struct OutcomeLine {
+    decided: String,
+    outcome: &'static str,
+    letter: String,
+    case: Option<String>,
+}
+
 async fn pupil_page(
     state: &AppState,
     user: &SignedIn,
@@ -101,7 +112,21 @@ async fn pupil_page(
     } else {
         (false, String::new())
     };
+    let outcomes = state
+        .app
+        .referral_outcomes(&user.actor, id)
+        .await?
+        .into_iter()
+        .map(|o| OutcomeLine {
+            decided: o.decided_at.map(format_uk_datetime).unwrap_or_default(),
+            outcome: o.status.label(),
+            letter: format!("/referrals/{}/letter.pdf", o.id),
+            case: o.case_id.map(|c| format!("/cases/{c}")),
+        })
+        .collect();
     Ok(render(&PupilPage {
+        show_upn: user.actor.role() != Role::Parent,
+        outcomes,
         chrome: Chrome::signed_in(state, user, "/pupils/"),
         show_history: user.actor.may(Capability::ReadAccessHistory),
         pupil: view(state, pupil).await,

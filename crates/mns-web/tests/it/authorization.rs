@@ -83,9 +83,13 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             Role::Auditor,
         ])),
         ("POST", "/referrals") => signed_in(is(&[Role::School])),
-        ("GET", "/referrals/{id}" | "/referrals/{id}/letter.pdf") => {
+        ("GET", "/referrals/{id}") => {
             signed_in(is(&STAFF_ALL) || (is(&[Role::School]) && object == Object::Own))
         }
+        // A parent is owed the decision letter on their own child's referral (MN-ROLE-3).
+        ("GET", "/referrals/{id}/letter.pdf") => signed_in(
+            is(&STAFF_ALL) || (is(&[Role::School, Role::Parent]) && object == Object::Own),
+        ),
         ("POST", "/referrals/{id}/decision" | "/api/v1/referrals/{id}/decision") => {
             signed_in(is(&[Role::Coordinator]))
         }
@@ -1039,7 +1043,11 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 ReferralAction::ReadDecisionLetter => Some(Capability::ReadReferrals),
                 _ => None,
             });
-            let in_scope = sees(id).await || action == ReferralAction::ReadChecks;
+            // The demo parent is Isla's (the decided referral): parents read the letter on
+            // their own child's decided referral, and nothing else of it (MN-ROLE-3).
+            let in_scope = sees(id).await
+                || action == ReferralAction::ReadChecks
+                || (action == ReferralAction::ReadDecisionLetter && role == Role::Parent);
             let record = store.get_referral(id).await.unwrap().unwrap();
             let open = action.open_in(
                 role,

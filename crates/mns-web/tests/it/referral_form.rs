@@ -626,3 +626,63 @@ async fn mn_dec_1_the_coordinator_reads_the_schools_answers_before_deciding() {
     assert!(!own.body.contains("What the school told us"));
     assert!(!own.body.contains("Checks against the policy"));
 }
+
+/// MN-ROLE-3: the link in a parent's email opens a page the parent can see, with the outcome
+/// and the decision letter they are owed, in plain English (no UPN).
+#[tokio::test]
+async fn mn_role_3_a_parent_follows_the_email_link_to_the_outcome_and_its_letter() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let amelia = referral_of(&app, "Amelia").await;
+    let store = app.app.store_for_tests();
+    let coordinator = mns_app::Actor {
+        user: store
+            .find_user_by_email("coordinator@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    let before: Vec<String> = store
+        .outbox_messages_to("parent@demo.invalid")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    app.app
+        .decide_referral(
+            &coordinator,
+            &amelia,
+            mns_domain::referral::DecisionOutcome::Decline {
+                reasons: vec![mns_domain::referral::DeclineReason::LivesOutsideTheArea],
+                explanation: "Attendance is not affected by illness.".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let messages: Vec<_> = store
+        .outbox_messages_to("parent@demo.invalid")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| !before.contains(&m.id))
+        .collect();
+    assert_eq!(messages.len(), 1, "the parent is told once");
+    let body = &messages[0].body;
+    let link = body
+        .lines()
+        .find_map(|l| l.strip_prefix("http://mns.test"))
+        .expect("a link in the email");
+    assert!(!body.contains("Amelia"), "no child's name in an email");
+    let mut parent = app.signed_in("parent@demo.invalid").await;
+    let page = parent.get(link).await;
+    assert_eq!(page.status, StatusCode::OK, "{link}: {}", page.body);
+    assert!(page.body.contains("Declined on"), "{}", page.body);
+    assert!(!page.body.contains("Unique Pupil Number"));
+    let letter = parent.get(&format!("/referrals/{amelia}/letter.pdf")).await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(letter.body.starts_with("%PDF"));
+    // The form itself stays the school's and the council's.
+    let form = parent.get(&format!("/referrals/{amelia}")).await;
+    assert_eq!(form.status, StatusCode::NOT_FOUND);
+}
