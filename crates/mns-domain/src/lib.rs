@@ -15,4 +15,5 @@ pub mod identity;
 pub mod permissions;
 pub mod provision;
 pub mod referral;
+pub mod spreadsheet;
 pub mod wording;

@@ -62,6 +62,9 @@ pub struct QueueFilter {
     pub statuses: Vec<String>,
     /// Only this school.
     pub school_urn: Option<String>,
+    /// Only referrals whose pupil's name or school's name contains this text (any case), or
+    /// whose pupil has this UPN.
+    pub search: Option<String>,
     /// Oldest referral first (the default) or newest first.
     pub newest_first: bool,
     /// How many lines.
@@ -297,11 +300,27 @@ impl Store {
             binds.push(value.to_string());
             format!("${}", binds.len())
         };
-        let school = filter
+        let mut school = filter
             .school_urn
             .as_deref()
             .map(|urn| format!(" AND school_urn = {}", bind(urn)))
             .unwrap_or_default();
+        if let Some(text) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let pattern = format!("%{}%", like_escaped(&text.to_lowercase()));
+            let like = bind(&pattern);
+            let upn = bind(&text.replace(char::is_whitespace, "").to_uppercase());
+            school.push_str(&format!(
+                " AND id IN (SELECT r.id FROM referrals r JOIN pupils p ON p.id = r.pupil_id \
+                 LEFT JOIN schools s ON s.urn = r.school_urn \
+                 WHERE LOWER(p.given_name || ' ' || p.family_name) LIKE {like} ESCAPE '\\' \
+                 OR LOWER(COALESCE(s.name, '')) LIKE {like} ESCAPE '\\' OR p.upn = {upn})"
+            ));
+        }
         let window = filter.offset + filter.limit;
         let source = if filter.statuses.len() > 1 {
             let runs: Vec<String> = filter
@@ -465,6 +484,13 @@ impl Store {
         )
         .await
     }
+}
+
+/// `text` with LIKE's wildcards escaped (by `\`), so a search for "50%" finds "50%".
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// The WHERE clause and its bound values for a queue filter. Placeholders are numbered here,

@@ -118,7 +118,12 @@ pub async fn render_error_pages(
             ],
         ),
     };
-    let chrome = Chrome::new(&state, auth.as_ref(), &path);
+    // The SEND Local Offer's pages keep its name and navigation when something is missing.
+    let chrome = if path == "/local-offer" || path.starts_with("/local-offer/") {
+        Chrome::local_offer(&state, auth.as_ref(), &path)
+    } else {
+        Chrome::new(&state, auth.as_ref(), &path)
+    };
     let mut rendered = render(&ErrorTemplate {
         chrome,
         heading,

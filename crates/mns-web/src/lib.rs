@@ -138,6 +138,7 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/api/v1/pupils/{id}", get(api::pupil)),
         route(Method::GET, "/api/v1/schools", get(api::schools)),
         route(Method::GET, "/referrals", get(referrals::list)),
+        route(Method::GET, "/referrals.csv", get(referrals::export_csv)),
         route(Method::POST, "/referrals", post(referrals::start)),
         route(Method::GET, "/referrals/{id}", get(referrals::show)),
         route(

@@ -24,6 +24,7 @@ pub const REFERRAL: DocumentOwner = DocumentOwner::Referral;
 /// The record type of a referral's attendance export (the herringbone, MN-REF-4).
 pub const REFERRAL_ATTENDANCE: DocumentOwner = DocumentOwner::ReferralAttendance;
 
+mod export;
 mod outcome;
 mod pupil_match;
 pub use outcome::ReferralOutcome;

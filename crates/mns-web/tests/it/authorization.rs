@@ -83,6 +83,7 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             Role::Auditor,
         ])),
         ("POST", "/referrals") => signed_in(is(&[Role::School])),
+        ("GET", "/referrals.csv") => signed_in(is(&STAFF_ALL)),
         ("GET", "/referrals/{id}") => {
             signed_in(is(&STAFF_ALL) || (is(&[Role::School]) && object == Object::Own))
         }

@@ -442,3 +442,21 @@ async fn the_council_moves_a_service_and_changes_its_days_and_search_follows() {
         .await;
     assert!(!norwich.body.contains(&service_id));
 }
+
+/// A page missing from the SEND Local Offer is the Local Offer's 404: its name, its navigation,
+/// not the Medical Needs Service's.
+#[tokio::test]
+async fn a_missing_local_offer_page_keeps_the_local_offers_name() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut family = app.client();
+    let missing = family.get("/local-offer/services/no-such-service").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.body.contains("– SEND Local Offer –"),
+        "{}",
+        missing.body
+    );
+    assert!(missing.body.contains("/local-offer/guided"));
+    let elsewhere = family.get("/no-such-page").await;
+    assert!(elsewhere.body.contains("– Medical Needs Service –"));
+}

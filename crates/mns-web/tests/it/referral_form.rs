@@ -686,3 +686,66 @@ async fn mn_role_3_a_parent_follows_the_email_link_to_the_outcome_and_its_letter
     let form = parent.get(&format!("/referrals/{amelia}")).await;
     assert_eq!(form.status, StatusCode::NOT_FOUND);
 }
+
+/// The coordinator finds a referral by pupil, school or UPN, and takes the queue away as a
+/// spreadsheet whose cells cannot run as formulas; the export is audited.
+#[tokio::test]
+async fn the_queue_is_searched_and_exported_with_formulas_neutralised() {
+    for backend in mns_store::testing::backends() {
+        let app = TestApp::spawn(backend).await;
+        let store = app.app.store_for_tests();
+        // A schools list arrives with a name that a spreadsheet would run.
+        let coordinator_actor = mns_app::Actor {
+            user: store
+                .find_user_by_email("coordinator@demo.invalid")
+                .await
+                .unwrap()
+                .unwrap(),
+            source: "test".into(),
+        };
+        app.app
+            .import_schools(
+                &coordinator_actor,
+                b"URN,EstablishmentName\n121001,\"=HYPERLINK(\"\"http://evil.invalid\"\")\"\n",
+            )
+            .await
+            .unwrap();
+
+        let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+        let found = coordinator.get("/referrals?search=yare+bank").await;
+        assert_eq!(found.status, StatusCode::OK);
+        assert!(found.body.contains("Yare Bank"), "{}", found.body);
+        assert!(!found.body.contains("HYPERLINK"));
+        let by_name = coordinator.get("/referrals?search=THEO").await;
+        assert!(by_name.body.contains("Theo Irving"), "{}", by_name.body);
+        assert!(!by_name.body.contains("Mia Jennings"));
+        let nothing = coordinator.get("/referrals?search=%25_nobody").await;
+        assert!(
+            nothing
+                .body
+                .contains("There are no referrals here matching")
+        );
+
+        let csv = coordinator.get("/referrals.csv").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.body.starts_with("Pupil,School,Status,Referral date"));
+        assert!(
+            csv.body
+                .contains("\"'=HYPERLINK(\"\"http://evil.invalid\"\")\""),
+            "{}",
+            csv.body
+        );
+        assert!(!csv.body.contains(",=HYPERLINK"));
+        let audit = store
+            .audit_for_record("referral_queue", "csv", 10)
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+
+        let mut school = app.signed_in("school@demo.invalid").await;
+        assert_eq!(
+            school.get("/referrals.csv").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}

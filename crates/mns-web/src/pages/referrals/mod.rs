@@ -71,6 +71,10 @@ struct QueuePage {
     rows: Vec<QueueRow>,
     statuses: Vec<StatusLink>,
     status: String,
+    /// What was searched for, as typed.
+    search: String,
+    /// `&search=…` for links that keep the search, or "".
+    search_query: String,
     newest: bool,
     page: i64,
     has_next: bool,
@@ -97,10 +101,68 @@ struct SchoolListPage {
 pub struct QueueQuery {
     #[serde(default)]
     status: String,
+    /// A pupil's name, a school's name or a UPN.
+    #[serde(default)]
+    search: String,
     #[serde(default)]
     sort: String,
     #[serde(default)]
     page: Option<i64>,
+}
+
+impl QueueQuery {
+    /// The search, if something was typed.
+    fn search_text(&self) -> Option<String> {
+        Some(self.search.trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// `&search=…` for links that keep the search, or "".
+    fn search_query(&self) -> String {
+        self.search_text()
+            .map(|s| {
+                let mut q = form_urlencoded::Serializer::new(String::from("&"));
+                q.append_pair("search", &s);
+                q.finish()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The filter the queue and its CSV share.
+    fn filter(&self) -> QueueFilter {
+        QueueFilter {
+            statuses: Status::parse(&self.status)
+                .filter(|s| *s != Status::Draft)
+                .map(|s| vec![s.as_str().to_string()])
+                .unwrap_or_default(),
+            search: self.search_text(),
+            newest_first: self.sort == "newest",
+            ..QueueFilter::default()
+        }
+    }
+}
+
+/// `GET /referrals.csv`: the queue as filtered, as a spreadsheet (council staff who read the
+/// queue); every cell is safe to open in a spreadsheet, and the export is audited.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(q): Query<QueueQuery>,
+) -> PageResult {
+    let bytes = state
+        .app
+        .referral_queue_csv(&user.actor, &q.filter())
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"referrals.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 fn pupil_name(view: &ReferralView) -> String {
@@ -150,13 +212,9 @@ pub async fn list(
         .referral_queue(
             &user.actor,
             &QueueFilter {
-                statuses: status
-                    .map(|s| vec![s.as_str().to_string()])
-                    .unwrap_or_default(),
-                school_urn: None,
-                newest_first: newest,
                 limit: PAGE_SIZE + 1,
                 offset: (page - 1) * PAGE_SIZE,
+                ..q.filter()
             },
         )
         .await?;
@@ -198,6 +256,8 @@ pub async fn list(
         rows,
         statuses,
         status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        search: q.search.trim().to_string(),
+        search_query: q.search_query(),
         newest,
         page,
         has_next,
