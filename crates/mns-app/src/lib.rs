@@ -8,6 +8,7 @@
 //! the `mns` binary call these operations and nothing below them.
 
 pub mod attendance;
+pub mod attention;
 pub mod audit;
 pub mod calendars;
 pub mod cases;

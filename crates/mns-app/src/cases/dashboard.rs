@@ -45,6 +45,9 @@ impl App {
             if state == CaseState::Ended {
                 continue;
             }
+            if state == CaseState::ContinuationRequested {
+                dashboard.continuations_waiting.push(line.clone());
+            }
             let mut due = Vec::new();
             let running = matches!(
                 state,

@@ -117,6 +117,8 @@ pub struct Dashboard {
     pub no_continuation: Vec<CaseLine>,
     /// Cases showing a lack of engagement (MN-PROV-3).
     pub non_engagement: Vec<CaseLine>,
+    /// Continuation requests waiting for the coordinator's decision (MN-CONT-1).
+    pub continuations_waiting: Vec<CaseLine>,
     /// Open requests to end provision, with their case.
     pub end_requests: Vec<(EndRequestRecord, Option<CaseLine>)>,
     /// Days from referral to the start of provision, per case that has started (MN-DEC-2).

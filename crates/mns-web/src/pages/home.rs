@@ -23,10 +23,14 @@ struct HomePage {
     user_id: String,
     school_name: Option<String>,
     cards: Vec<Card>,
+    /// What needs the user today, counted, with links.
+    attention: Vec<mns_app::attention::Attention>,
+    /// Whether the user's role has anything the home page counts.
+    counts_anything: bool,
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 9] = [
+const CARDS: [(Capability, Card); 10] = [
     (
         Capability::StartReferral,
         Card {
@@ -41,6 +45,14 @@ const CARDS: [(Capability, Card); 9] = [
             href: "/referrals",
             title: "Referrals",
             text: "The queue of referrals, with the days each has waited.",
+        },
+    ),
+    (
+        Capability::ReadCaseDashboard,
+        Card {
+            href: "/cases/dashboard",
+            title: "Case dashboard",
+            text: "What is due, overdue and waiting, and the days from referral to provision.",
         },
     ),
     (
@@ -130,6 +142,9 @@ pub async fn show(State(state): State<AppState>, user: SignedIn) -> PageResult {
         chrome: Chrome::signed_in(&state, &user, "/home"),
         user_id: user.actor.user.id.clone(),
         cards: cards_for(user.actor.role()),
+        attention: state.app.needs_attention(&user.actor).await?,
+        counts_anything: user.actor.may(Capability::ReadReferralQueue)
+            || user.actor.may(Capability::StartReferral),
         school_name,
     }))
 }

@@ -749,3 +749,36 @@ async fn the_queue_is_searched_and_exported_with_formulas_neutralised() {
         );
     }
 }
+
+/// MN-DEC-2: each role's home page says what needs them today, counted and linked; the
+/// coordinator's links the dashboard.
+#[tokio::test]
+async fn mn_dec_2_the_home_page_says_what_needs_each_user() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let home = coordinator.get("/home").await;
+    assert!(home.body.contains("What needs you today"));
+    assert!(
+        home.body.contains("3 referrals waiting for a decision"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("href=\"/cases/dashboard\""));
+    let mut yare_bank = app.signed_in("school2@demo.invalid").await;
+    let home = yare_bank.get("/home").await;
+    assert!(
+        home.body
+            .contains("1 referral sent back with questions for you to answer"),
+        "{}",
+        home.body
+    );
+    assert!(!home.body.contains("waiting for a decision"));
+    let mut parent = app.signed_in("parent@demo.invalid").await;
+    assert!(
+        !parent
+            .get("/home")
+            .await
+            .body
+            .contains("What needs you today")
+    );
+}

@@ -100,6 +100,7 @@ struct DashboardPage {
     overdue: Vec<DueRow>,
     no_continuation: Vec<CaseRow>,
     non_engagement: Vec<CaseRow>,
+    continuations_waiting: Vec<CaseRow>,
     end_requests: Vec<(CaseRow, String, bool)>,
     median_days: Option<i64>,
     started: usize,
@@ -134,6 +135,7 @@ pub async fn dashboard(State(state): State<AppState>, user: SignedIn) -> PageRes
         overdue: due(&d.overdue),
         no_continuation: d.no_continuation.iter().map(case_row).collect(),
         non_engagement: d.non_engagement.iter().map(case_row).collect(),
+        continuations_waiting: d.continuations_waiting.iter().map(case_row).collect(),
         end_requests: d
             .end_requests
             .iter()
