@@ -19,6 +19,7 @@ pub mod documents;
 pub mod hospital;
 pub mod identity;
 pub mod letters;
+pub mod notes;
 pub mod outbox;
 pub mod pupils;
 pub mod referrals;
@@ -38,8 +39,8 @@ pub use mns_store::Backend;
 /// not depend on the store themselves).
 pub mod records {
     pub use mns_store::{
-        ApiTokenRecord, CaseLine, ChangeRecord, DocumentMeta, FeedbackRecord, PupilRecord,
-        QueueFilter, QueueLine, SchoolRecord, SearchUnit, ServiceEntry, new_id, ts,
+        ApiTokenRecord, CaseLine, ChangeRecord, DocumentMeta, FeedbackRecord, NoteRecord,
+        PupilRecord, QueueFilter, QueueLine, SchoolRecord, SearchUnit, ServiceEntry, new_id, ts,
     };
 }
 

@@ -17,6 +17,7 @@ mod columns;
 mod directory;
 mod documents;
 mod hospital;
+mod notes;
 mod outbox;
 mod pupils;
 mod rate_limits;
@@ -42,6 +43,7 @@ pub use directory::{
 };
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
 pub use hospital::{EpisodeRecord, InvoiceRecord};
+pub use notes::NoteRecord;
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::{PupilMatchRecord, PupilRecord};
 pub use referrals::{DecisionRecord, QueueFilter, QueueLine, ReferralRecord};

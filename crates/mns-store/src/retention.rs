@@ -93,6 +93,8 @@ impl WriteTx {
             format!("UPDATE case_continuations SET note = '' WHERE case_id IN ({referrals})"),
             format!("UPDATE case_end_requests SET reason = '' WHERE case_id IN ({referrals})"),
             format!("UPDATE case_events SET note = '' WHERE case_id IN ({referrals})"),
+            // A case's id is its referral's, so this takes the notes on both.
+            format!("DELETE FROM notes WHERE record_id IN ({referrals})"),
             "DELETE FROM pupil_links WHERE pupil_id = $1".to_string(),
         ];
         for sql in statements {

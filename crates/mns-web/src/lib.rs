@@ -153,6 +153,11 @@ pub fn routes() -> Vec<Route> {
         ),
         route(
             Method::POST,
+            "/referrals/{id}/notes",
+            post(referrals::add_note),
+        ),
+        route(
+            Method::POST,
             "/referrals/{id}/waiting-for-evidence",
             post(referrals::waiting_for_evidence),
         ),
@@ -307,6 +312,7 @@ fn case_routes() -> Vec<Route> {
             "/cases/{id}/concerns",
             post(cases::raise_concern),
         ),
+        route(Method::POST, "/cases/{id}/notes", post(cases::add_note)),
         route(
             Method::POST,
             "/cases/{id}/life-limiting",

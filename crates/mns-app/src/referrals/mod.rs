@@ -97,7 +97,11 @@ impl App {
 
     /// The referral if `actor` may see it: a school user sees their school's; council staff see
     /// every submitted one. Anyone else, or a draft of another school, is `NotFound`.
-    async fn referral_in_scope(&self, actor: &Actor, id: &str) -> AppResult<ReferralView> {
+    pub(crate) async fn referral_in_scope(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<ReferralView> {
         let record = self
             .store
             .get_referral(id)

@@ -124,9 +124,8 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             (is(&[Role::Coordinator, Role::Caseworker]) && object == Object::Other)
                 || (is(&[Role::School]) && object == Object::Own),
         ),
-        ("POST", "/referrals/{id}/waiting-for-evidence") => {
-            signed_in(is(&[Role::Coordinator, Role::Caseworker]))
-        }
+        ("POST", "/referrals/{id}/waiting-for-evidence" | "/referrals/{id}/notes")
+        | ("POST", "/cases/{id}/notes") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
         ("GET" | "POST", "/enquiries") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
         // The Local Offer is public; its API is open to every origin.
         ("GET", "/local-offer" | "/local-offer/guided" | "/local-offer/glossary")
@@ -1033,6 +1032,14 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 ReferralAction::ReadDecisionLetter,
                 &decided,
                 refused(ok(a.decision_letter(&actor, &decided).await)),
+            ),
+            (
+                ReferralAction::MarkWaitingForEvidence,
+                &submitted,
+                refused(
+                    a.add_note(&actor, mns_app::notes::NoteOn::Referral, &submitted, "")
+                        .await,
+                ),
             ),
         ];
         for (action, id, was_refused) in outcomes {

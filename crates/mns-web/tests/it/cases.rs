@@ -681,6 +681,15 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
             .unwrap()
             .is_empty()
     );
+    app.app
+        .add_note(
+            &coordinator,
+            mns_app::notes::NoteOn::Referral,
+            &ava_referral,
+            "Spoke to Ava's mother about the evidence.",
+        )
+        .await
+        .unwrap();
     // A hold needs a reason; Evie's records are kept for a complaint.
     assert!(
         app.app
@@ -709,6 +718,15 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
     }
     let report = app.app.run_retention(&system).await.unwrap();
     assert_eq!((report.anonymised, report.held), (2, 1));
+    assert!(
+        app.app
+            .store_for_tests()
+            .notes("referral", &ava_referral)
+            .await
+            .unwrap()
+            .is_empty(),
+        "notes go with the rest of the free text"
+    );
     assert!(report.documents >= 1);
     let gone = app
         .app

@@ -782,3 +782,71 @@ async fn mn_dec_2_the_home_page_says_what_needs_each_user() {
             .contains("What needs you today")
     );
 }
+
+/// Notes on referrals and cases: the Medical Needs team writes them, dated and signed; an
+/// empty one is refused with its field named; nobody outside the team sees or writes them;
+/// adding one is audited without its words.
+#[tokio::test]
+async fn the_team_keeps_dated_signed_notes_on_referrals_and_cases() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let amelia = referral_of(&app, "Amelia").await;
+    let isla = referral_of(&app, "Isla").await; // accepted: a case with the same id
+    let mut caseworker = app.signed_in("caseworker@demo.invalid").await;
+    let empty = caseworker
+        .post(&format!("/referrals/{amelia}/notes"), &[("note", "  ")])
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Enter the note"));
+    let added = caseworker
+        .post(
+            &format!("/referrals/{amelia}/notes"),
+            &[("note", "Rang the GP surgery: letter to follow.")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let case_note = caseworker
+        .post(
+            &format!("/cases/{isla}/notes"),
+            &[("note", "Robot delivered to the school.")],
+        )
+        .await;
+    assert_eq!(
+        case_note.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        case_note.body
+    );
+
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let desk = coordinator.get(&format!("/referrals/{amelia}")).await;
+    assert!(desk.body.contains("Rang the GP surgery: letter to follow."));
+    assert!(desk.body.contains("<strong>Sam Patel</strong>"), "signed");
+    let case = coordinator.get(&format!("/cases/{isla}")).await;
+    assert!(case.body.contains("Robot delivered to the school."));
+
+    let mut school = app.signed_in("school@demo.invalid").await;
+    let own_case = school.get(&format!("/cases/{isla}")).await;
+    assert_eq!(own_case.status, StatusCode::OK);
+    assert!(!own_case.body.contains("Robot delivered to the school."));
+    assert_eq!(
+        school
+            .post(&format!("/cases/{isla}/notes"), &[("note", "x")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let audit = app
+        .app
+        .store_for_tests()
+        .audit_for_record("referral", &amelia, 50)
+        .await
+        .unwrap();
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "note.add")
+        .expect("audited");
+    assert!(
+        !entry.detail.contains("GP surgery"),
+        "no words in the audit"
+    );
+}

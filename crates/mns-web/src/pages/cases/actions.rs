@@ -246,6 +246,25 @@ pub async fn raise_concern(
     after_case(&state, &user, &id, values, result, "#concerns").await
 }
 
+/// `POST /cases/{id}/notes`: the coordinator or a caseworker adds a note.
+pub async fn add_note(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    values: Fields,
+) -> PageResult {
+    let result = state
+        .app
+        .add_note(
+            &user.actor,
+            mns_app::notes::NoteOn::Case,
+            &id,
+            values.text("note"),
+        )
+        .await;
+    after_case(&state, &user, &id, values, result, "#notes").await
+}
+
 /// `POST /cases/{id}/send`: SEND details (MN-SEND-1).
 pub async fn send_details(
     State(state): State<AppState>,

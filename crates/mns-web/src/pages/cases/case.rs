@@ -50,6 +50,12 @@ pub struct ContinuationRow {
 struct CasePage {
     chrome: Chrome,
     form: FormState,
+    /// The team's notes, for council staff.
+    notes: Vec<crate::pages::referrals::NoteLine>,
+    /// Whether the reader may add a note.
+    may_note: bool,
+    /// Where a note is posted.
+    notes_action: String,
     errors: Vec<FieldError>,
     values: Fields,
     id: String,
@@ -305,6 +311,16 @@ pub(super) async fn case_page(
         chrome: Chrome::signed_in(state, user, "/cases")
             .with_errors(&FormState::with(errors.clone())),
         form: FormState::with(errors.clone()),
+        notes: crate::pages::referrals::note_lines(
+            state
+                .app
+                .notes(&user.actor, mns_app::notes::NoteOn::Case, &case.id)
+                .await?,
+        ),
+        may_note: user
+            .actor
+            .may(mns_domain::permissions::Capability::WorkReferral),
+        notes_action: format!("/cases/{}/notes", case.id),
         errors,
         values,
         id: case.id.clone(),

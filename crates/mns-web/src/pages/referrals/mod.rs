@@ -165,6 +165,28 @@ pub async fn export_csv(
         .into_response())
 }
 
+/// A note as a page shows it.
+pub struct NoteLine {
+    /// When, in words.
+    pub when: String,
+    /// Who wrote it.
+    pub who: String,
+    /// What it says.
+    pub body: String,
+}
+
+/// Notes as a page shows them.
+pub fn note_lines(notes: Vec<mns_app::records::NoteRecord>) -> Vec<NoteLine> {
+    notes
+        .into_iter()
+        .map(|n| NoteLine {
+            when: mns_domain::calendar::format_uk_datetime(n.written_at),
+            who: n.author_name,
+            body: n.body,
+        })
+        .collect()
+}
+
 fn pupil_name(view: &ReferralView) -> String {
     let name = format!(
         "{} {}",
@@ -312,6 +334,12 @@ pub struct ReasonChoice {
 #[template(path = "referral.html")]
 struct ReferralPage {
     chrome: Chrome,
+    /// The team's notes, for council staff.
+    notes: Vec<NoteLine>,
+    /// Whether the reader may add a note.
+    may_note: bool,
+    /// Where a note is posted.
+    notes_action: String,
     /// Every answer the school gave, read-only (for those who may read the checks).
     answers: Vec<crate::pages::referral_form::AnswerCard>,
     form: FormState,
@@ -519,7 +547,16 @@ async fn referral_page(
     } else {
         Vec::new()
     };
+    let notes = note_lines(
+        state
+            .app
+            .notes(&user.actor, mns_app::notes::NoteOn::Referral, id)
+            .await?,
+    );
     Ok(render(&ReferralPage {
+        notes,
+        may_note: user.actor.may(Capability::WorkReferral),
+        notes_action: format!("/referrals/{id}/notes"),
         answers,
         pupil_match,
         documents,
@@ -647,6 +684,29 @@ pub async fn waiting_for_evidence(
             .set_waiting_for_evidence(&user.actor, &id, since)
             .await,
         |()| format!("/referrals/{id}"),
+        |errors| referral_page(&state, &user, &id, DecisionForm::default(), errors),
+    )
+    .await
+}
+
+/// `POST /referrals/{id}/notes`: the coordinator or a caseworker adds a note.
+pub async fn add_note(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    values: crate::form::Fields,
+) -> PageResult {
+    redirect_or_show_again(
+        state
+            .app
+            .add_note(
+                &user.actor,
+                mns_app::notes::NoteOn::Referral,
+                &id,
+                values.text("note"),
+            )
+            .await,
+        |()| format!("/referrals/{id}#notes"),
         |errors| referral_page(&state, &user, &id, DecisionForm::default(), errors),
     )
     .await
