@@ -850,3 +850,40 @@ async fn the_team_keeps_dated_signed_notes_on_referrals_and_cases() {
         "no words in the audit"
     );
 }
+
+/// MN-EV-2: a "seen" date in the future is a problem on the school's check-answers page and
+/// stops the referral being submitted, named where it was typed.
+#[tokio::test]
+async fn mn_ev_2_a_future_seen_date_is_a_problem_before_submitting() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let oliver = referral_of(&app, "Oliver").await;
+    let store = app.app.store_for_tests();
+    let school = mns_app::Actor {
+        user: store
+            .find_user_by_email("school@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    let mut form: Referral =
+        serde_json::from_str(mns_domain::referral::EXAMPLE_REFERRAL_JSON).unwrap();
+    form.evidence[0].date_seen = app.app.today().succ_opt();
+    app.app.save_referral(&school, &oliver, form).await.unwrap();
+    let mut client = app.signed_in("school@demo.invalid").await;
+    let check = client
+        .get(&format!("/referrals/{oliver}/check-answers"))
+        .await;
+    assert!(
+        check.body.contains(
+            "The date the professional saw the young person must be today or in the past"
+        ),
+        "{}",
+        check.body
+    );
+    let submitted = client
+        .post(&format!("/referrals/{oliver}/submit"), &[])
+        .await;
+    assert_eq!(submitted.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stored_status(&app, &oliver).await, "draft");
+}

@@ -121,8 +121,12 @@ fn task_list_path(id: &str) -> String {
 /// when it has no date yet, so the preview does the same.
 fn problems_on_submission(state: &AppState, form: &Referral) -> Vec<FieldProblem> {
     let mut form = form.clone();
-    form.referral_date.get_or_insert_with(|| state.app.today());
-    form.missing_fields()
+    let today = state.app.today();
+    form.referral_date.get_or_insert(today);
+    let mut problems = form.missing_fields();
+    // Dates that have not happened yet are problems too (MN-EV-2), named where they were typed.
+    problems.extend(form.impossible_dates(today));
+    problems
 }
 
 // --- The task list -------------------------------------------------------------------------
