@@ -1152,3 +1152,48 @@ async fn mn_prov_1_an_ended_case_leaves_every_waiting_list() {
     );
     assert!(after.len() < waiting.len());
 }
+
+/// The case page opens with what comes next and where everything is: a contents list of the
+/// parts shown, links to the referral, the pupil and the documents for those who may see them,
+/// and no rule ids on a parent's screen.
+#[tokio::test]
+async fn the_case_page_says_what_comes_next_and_where_everything_is() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let isla = referral_of(&app, "Isla").await;
+    let store = app.app.store_for_tests();
+    let coordinator = mns_app::Actor {
+        user: store
+            .find_user_by_email("coordinator@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    app.app
+        .set_life_limiting(&coordinator, &isla, true)
+        .await
+        .unwrap();
+    let mut council = app.signed_in("coordinator@demo.invalid").await;
+    let page = council.get(&format!("/cases/{isla}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "Next step",
+        "On this page",
+        "href=\"#timeline\"",
+        "id=\"timeline\"",
+        &format!("href=\"/referrals/{isla}\""),
+        "(MN-LIFE-1)",
+    ] {
+        assert!(
+            page.body.contains(expected),
+            "the coordinator's page lacks {expected}"
+        );
+    }
+    let mut parent = app.signed_in("parent@demo.invalid").await;
+    let page = parent.get(&format!("/cases/{isla}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("On this page"));
+    assert!(page.body.contains("Life-limiting illness"));
+    assert!(!page.body.contains("MN-LIFE-1"), "no rule ids for parents");
+    assert!(!page.body.contains(&format!("href=\"/referrals/{isla}\"")));
+}

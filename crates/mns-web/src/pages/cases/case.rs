@@ -56,6 +56,10 @@ struct CasePage {
     may_note: bool,
     /// Where a note is posted.
     notes_action: String,
+    /// Links to the referral, the pupil's record and the documents, for those who may see them.
+    links: Vec<(&'static str, String)>,
+    /// Rule ids are for council staff and schools, not parents' screens.
+    show_rule_ids: bool,
     errors: Vec<FieldError>,
     values: Fields,
     id: String,
@@ -168,6 +172,29 @@ pub(super) async fn case_page(
     );
     let today = state.app.today();
     let mut facts = vec![("Referral date", long_date(case.referral_date))];
+    let next = match s {
+        CaseState::Accepted | CaseState::Planning if case.plan_finalised_at.is_none() => Some(
+            "The school arranges the planning meeting and writes Part A with the Medical Needs Service"
+                .to_string(),
+        ),
+        CaseState::Accepted | CaseState::Planning => {
+            Some("The Medical Needs Coordinator starts provision".to_string())
+        }
+        CaseState::InProvision | CaseState::Continued => Some(match case.review_due {
+            Some(d) if case.review_held_on.is_none() => {
+                format!("The review, by {}", long_date(d))
+            }
+            _ => "Sessions continue until the end of the period".to_string(),
+        }),
+        CaseState::Review => Some("The school and the service record the review (Part B)".into()),
+        CaseState::ContinuationRequested => {
+            Some("The Medical Needs Coordinator decides the continuation request".into())
+        }
+        CaseState::Ended => None,
+    };
+    if let Some(next) = next {
+        facts.insert(0, ("Next step", next));
+    }
     match case.provision_start {
         Some(start) => facts.push((
             "Provision started",
@@ -321,6 +348,24 @@ pub(super) async fn case_page(
             .actor
             .may(mns_domain::permissions::Capability::WorkReferral),
         notes_action: format!("/cases/{}/notes", case.id),
+        links: {
+            let mut links = Vec::new();
+            let reads_referral = council_or_school
+                && user
+                    .actor
+                    .may(mns_domain::permissions::Capability::ReadReferrals);
+            if reads_referral {
+                links.push(("The referral", format!("/referrals/{}", case.id)));
+            }
+            if let Some(pupil) = &case.pupil_id {
+                links.push(("The pupil's record", format!("/pupils/{pupil}")));
+            }
+            if reads_referral {
+                links.push(("Documents", format!("/referrals/{}/documents", case.id)));
+            }
+            links
+        },
+        show_rule_ids: council_or_school,
         errors,
         values,
         id: case.id.clone(),
