@@ -23,12 +23,20 @@ impl App {
         let from = case.state;
         may_move(from, CaseState::ContinuationRequested, actor.role())
             .map_err(|e| AppError::invalid("state", e.to_string()))?;
-        let missing = request.missing(pupil_has_healthcare_plan, self.today(), self.policy());
+        let missing =
+            request.missing_by_field(pupil_has_healthcare_plan, self.today(), self.policy());
         if !missing.is_empty() {
+            // Each problem once, at the form's field for it.
             return Err(AppError::Invalid(
                 missing
                     .into_iter()
-                    .map(|m| FieldError::new("continuation", format!("The request needs {m}")))
+                    .map(|(field, what)| {
+                        let field = match field {
+                            "has_updated_healthcare_plan" => "has_updated_plan",
+                            other => other,
+                        };
+                        FieldError::new(field, format!("The request needs {what}"))
+                    })
                     .collect(),
             ));
         }

@@ -340,22 +340,41 @@ impl ContinuationRequest {
         today: NaiveDate,
         policy: &PolicyParameters,
     ) -> Vec<&'static str> {
+        self.missing_by_field(pupil_has_healthcare_plan, today, policy)
+            .into_iter()
+            .map(|(_, what)| what)
+            .collect()
+    }
+
+    /// [`ContinuationRequest::missing`], each with the request's field it belongs to
+    /// (`evidence_dated`, `has_attendance`, `has_updated_healthcare_plan`), so a form can show
+    /// each problem once, at its field (MN-CONT-1).
+    pub fn missing_by_field(
+        &self,
+        pupil_has_healthcare_plan: bool,
+        today: NaiveDate,
+        policy: &PolicyParameters,
+    ) -> Vec<(&'static str, &'static str)> {
         let mut missing = Vec::new();
         let oldest = today
             .checked_sub_days(Days::new(u64::from(policy.evidence_max_age_weeks) * 7))
             .unwrap_or(NaiveDate::MIN);
         match self.evidence_dated {
-            None => missing.push("updated medical evidence"),
-            Some(dated) if dated < oldest || dated > today => {
-                missing.push("medical evidence dated within the policy's evidence age")
-            }
+            None => missing.push(("evidence_dated", "updated medical evidence")),
+            Some(dated) if dated < oldest || dated > today => missing.push((
+                "evidence_dated",
+                "medical evidence dated within the policy's evidence age",
+            )),
             Some(_) => {}
         }
         if !self.has_attendance {
-            missing.push("the attendance herringbone");
+            missing.push(("has_attendance", "the attendance herringbone"));
         }
         if pupil_has_healthcare_plan && !self.has_updated_healthcare_plan {
-            missing.push("the updated individual healthcare plan");
+            missing.push((
+                "has_updated_healthcare_plan",
+                "the updated individual healthcare plan",
+            ));
         }
         missing
     }
@@ -418,6 +437,19 @@ mod continuation_request_tests {
         assert_eq!(
             none.missing(false, today, &policy),
             vec!["updated medical evidence"]
+        );
+        let fields: Vec<&str> = stale
+            .missing_by_field(true, today, &policy)
+            .into_iter()
+            .map(|(field, _)| field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "evidence_dated",
+                "has_attendance",
+                "has_updated_healthcare_plan"
+            ]
         );
     }
 }

@@ -1197,3 +1197,44 @@ async fn the_case_page_says_what_comes_next_and_where_everything_is() {
     assert!(!page.body.contains("MN-LIFE-1"), "no rule ids for parents");
     assert!(!page.body.contains(&format!("href=\"/referrals/{isla}\"")));
 }
+
+/// MN-CONT-1: what a continuation request lacks is said once each, at its own field.
+#[tokio::test]
+async fn mn_cont_1_an_incomplete_continuation_request_names_each_gap_at_its_field() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let isla = referral_of(&app, "Isla").await;
+    let mut school = app.signed_in("school@demo.invalid").await;
+    let refused = school
+        .post(
+            &format!("/cases/{isla}/continuation"),
+            &[("has_healthcare_plan", "yes")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    for (field, message) in [
+        (
+            "evidence_dated",
+            "The request needs updated medical evidence",
+        ),
+        (
+            "has_attendance",
+            "The request needs the attendance herringbone",
+        ),
+        (
+            "has_updated_plan",
+            "The request needs the updated individual healthcare plan",
+        ),
+    ] {
+        assert!(
+            refused.body.contains(&format!("id=\"{field}-error\"")),
+            "{field} has no error of its own"
+        );
+        // Once in the summary and once at the field.
+        assert_eq!(refused.body.matches(message).count(), 2, "{message}");
+    }
+}
