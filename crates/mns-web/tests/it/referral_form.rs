@@ -304,8 +304,18 @@ async fn a_school_fills_in_every_section_and_submits_the_referral() {
     assert!(check.body.contains(upn.as_str()));
 
     let submitted = school.post(&format!("/referrals/{id}/submit"), &[]).await;
-    assert_saved(&submitted, &format!("/referrals/{id}"));
+    assert_saved(&submitted, &format!("/referrals/{id}?sent=yes"));
     assert_eq!(stored_status(&app, &id).await, "submitted");
+    // The school is told it went, with a reference and what happens next.
+    let sent = school.get(&format!("/referrals/{id}?sent=yes")).await;
+    assert!(
+        sent.body.contains("Referral sent. Your reference is"),
+        "{}",
+        sent.body
+    );
+    assert!(sent.body.contains("What happens next"));
+    let later = school.get(&format!("/referrals/{id}")).await;
+    assert!(!later.body.contains("Referral sent."));
     let stored = stored_form(&app, &id).await;
     assert_eq!(stored.pupil.first_name, "Ruby");
     assert_eq!(stored.evidence.len(), 1);

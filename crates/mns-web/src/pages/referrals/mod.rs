@@ -334,6 +334,8 @@ pub struct ReasonChoice {
 #[template(path = "referral.html")]
 struct ReferralPage {
     chrome: Chrome,
+    /// Shown once, just after the school sends the referral.
+    sent: Option<SentBanner>,
     /// The team's notes, for council staff.
     notes: Vec<NoteLine>,
     /// Whether the reader may add a note.
@@ -457,7 +459,35 @@ async fn referral_page(
     values: DecisionForm,
     errors: Vec<FieldError>,
 ) -> PageResult {
+    referral_page_after(state, user, id, values, errors, None).await
+}
+
+/// What a school is told after sending a referral: its reference, and what happens next.
+pub struct SentBanner {
+    reference: String,
+    referred_on: String,
+}
+
+async fn referral_page_after(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    values: DecisionForm,
+    errors: Vec<FieldError>,
+    sent: Option<()>,
+) -> PageResult {
     let view = state.app.view_referral(&user.actor, id).await?;
+    let sent = sent
+        .filter(|()| view.status == Status::Submitted)
+        .map(|()| SentBanner {
+            reference: id
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(8)
+                .collect::<String>()
+                .to_uppercase(),
+            referred_on: view.record.referral_date.map(day).unwrap_or_default(),
+        });
     let may_read_checks = view.may(ReferralAction::ReadChecks);
     let attendance = state.app.referral_attendance(&user.actor, &view).await?;
     let checks = if !may_read_checks {
@@ -554,6 +584,7 @@ async fn referral_page(
             .await?,
     );
     Ok(render(&ReferralPage {
+        sent,
         notes,
         may_note: user.actor.may(Capability::WorkReferral),
         notes_action: format!("/referrals/{id}/notes"),
@@ -628,6 +659,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
+    Query(shown): Query<ShowQuery>,
 ) -> PageResult {
     if ReferralAction::EditForm.allowed_for(user.actor.role()) {
         let view = state.app.view_referral(&user.actor, &id).await?;
@@ -635,7 +667,23 @@ pub async fn show(
             return Ok(Redirect::to(&format!("/referrals/{id}/form")).into_response());
         }
     }
-    referral_page(&state, &user, &id, DecisionForm::default(), Vec::new()).await
+    let sent = (shown.sent.as_deref() == Some("yes")).then_some(());
+    referral_page_after(
+        &state,
+        &user,
+        &id,
+        DecisionForm::default(),
+        Vec::new(),
+        sent,
+    )
+    .await
+}
+
+/// `?sent=yes` after a school sends a referral.
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    sent: Option<String>,
 }
 
 /// `POST /referrals/{id}/decision` (the coordinator).
