@@ -62,7 +62,11 @@ impl App {
             "referral.export",
             "referral_queue",
             "csv",
-            &format!("{} referrals", lines.len()),
+            &if lines.len() as i64 >= EXPORT_LIMIT {
+                format!("{} referrals (cut at the limit)", lines.len())
+            } else {
+                format!("{} referrals", lines.len())
+            },
         )
         .await?;
         tx.commit().await?;

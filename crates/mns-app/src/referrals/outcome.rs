@@ -77,6 +77,12 @@ impl App {
             let Some(status) = Status::parse(&record.status) else {
                 continue;
             };
+            // A school sees its own referrals only, even for a pupil who has moved to it.
+            if actor.child_scope() == ChildScope::OwnSchool
+                && (actor.user.school_urn.is_none() || record.school_urn != actor.user.school_urn)
+            {
+                continue;
+            }
             if !matches!(status, Status::Accepted | Status::Declined) {
                 continue;
             }

@@ -52,6 +52,8 @@ async fn view(state: &AppState, p: PupilRecord) -> PupilView {
 struct PupilsPage {
     chrome: Chrome,
     pupils: Vec<PupilView>,
+    /// Parents see plain English: no UPN.
+    show_upn: bool,
 }
 
 /// `GET /pupils`.
@@ -64,6 +66,7 @@ pub async fn list(State(state): State<AppState>, user: SignedIn) -> PageResult {
     Ok(render(&PupilsPage {
         chrome: Chrome::signed_in(&state, &user, "/pupils"),
         pupils,
+        show_upn: user.actor.role() != Role::Parent,
     }))
 }
 

@@ -689,6 +689,8 @@ async fn mn_role_3_a_parent_follows_the_email_link_to_the_outcome_and_its_letter
     assert_eq!(page.status, StatusCode::OK, "{link}: {}", page.body);
     assert!(page.body.contains("Declined on"), "{}", page.body);
     assert!(!page.body.contains("Unique Pupil Number"));
+    let list = parent.get("/pupils").await;
+    assert!(!list.body.contains(">UPN<"), "no UPN on a parent's list");
     let letter = parent.get(&format!("/referrals/{amelia}/letter.pdf")).await;
     assert_eq!(letter.status, StatusCode::OK);
     assert!(letter.body.starts_with("%PDF"));
@@ -896,4 +898,53 @@ async fn mn_ev_2_a_future_seen_date_is_a_problem_before_submitting() {
         .await;
     assert_eq!(submitted.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(stored_status(&app, &oliver).await, "draft");
+}
+
+/// MN-ROLE-2: a pupil who moves school keeps one record, but the new school sees only its own
+/// referrals' outcomes on it, not the old school's.
+#[tokio::test]
+async fn mn_role_2_a_school_sees_only_its_own_referrals_outcomes_for_a_pupil_who_moved() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let amelia = referral_of(&app, "Amelia").await; // Wensum Valley's
+    let store = app.app.store_for_tests();
+    let coordinator = mns_app::Actor {
+        user: store
+            .find_user_by_email("coordinator@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap(),
+        source: "test".into(),
+    };
+    app.app
+        .decide_referral(
+            &coordinator,
+            &amelia,
+            mns_domain::referral::DecisionOutcome::Decline {
+                reasons: vec![mns_domain::referral::DeclineReason::LivesOutsideTheArea],
+                explanation: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let pupil = app.pupil("Amelia").await;
+    let mut wensum = app.signed_in("school@demo.invalid").await;
+    assert!(
+        wensum
+            .get(&format!("/pupils/{}", pupil.id))
+            .await
+            .body
+            .contains("Declined on")
+    );
+    let mut tx = store.begin().await.unwrap();
+    tx.move_pupil(&pupil.id, "121002", app.app.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut yare_bank = app.signed_in("school2@demo.invalid").await;
+    let page = yare_bank.get(&format!("/pupils/{}", pupil.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("Declined on"),
+        "another school's outcome"
+    );
 }
