@@ -1,0 +1,218 @@
+//! The referrals list: a school's own referrals, and the council's queue with its status
+//! filters, search, paging and the CSV download.
+
+use super::*;
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::pages::{Chrome, PageResult, render};
+use askama::Template;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+
+/// A line of the queue as the page shows it.
+pub struct QueueRow {
+    id: String,
+    pupil: String,
+    school: String,
+    status: &'static str,
+    tag: &'static str,
+    referred: String,
+    days: i64,
+    waiting: String,
+    pupil_match_open: bool,
+}
+
+/// A status filter link with its count.
+pub struct StatusLink {
+    value: &'static str,
+    label: &'static str,
+    count: i64,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "referral_queue.html")]
+struct QueuePage {
+    chrome: Chrome,
+    rows: Vec<QueueRow>,
+    statuses: Vec<StatusLink>,
+    status: String,
+    /// What was searched for, as typed.
+    search: String,
+    /// `&search=…` for links that keep the search, or "".
+    search_query: String,
+    newest: bool,
+    page: i64,
+    has_next: bool,
+}
+
+/// A school's referral in its list.
+pub struct SchoolRow {
+    id: String,
+    pupil: String,
+    status: &'static str,
+    tag: &'static str,
+    updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "referral_school_list.html")]
+struct SchoolListPage {
+    chrome: Chrome,
+    rows: Vec<SchoolRow>,
+}
+
+/// The queue's filters.
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    status: String,
+    /// A pupil's name, a school's name or a UPN.
+    #[serde(default)]
+    search: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+impl QueueQuery {
+    /// The search, if something was typed.
+    fn search_text(&self) -> Option<String> {
+        Some(self.search.trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// `&search=…` for links that keep the search, or "".
+    fn search_query(&self) -> String {
+        self.search_text()
+            .map(|s| {
+                let mut q = form_urlencoded::Serializer::new(String::from("&"));
+                q.append_pair("search", &s);
+                q.finish()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The filter the queue and its CSV share.
+    fn filter(&self) -> QueueFilter {
+        QueueFilter {
+            statuses: Status::parse(&self.status)
+                .filter(|s| *s != Status::Draft)
+                .map(|s| vec![s.as_str().to_string()])
+                .unwrap_or_default(),
+            search: self.search_text(),
+            newest_first: self.sort == "newest",
+            ..QueueFilter::default()
+        }
+    }
+}
+
+/// `GET /referrals.csv`: the queue as filtered, as a spreadsheet (council staff who read the
+/// queue); every cell is safe to open in a spreadsheet, and the export is audited.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(q): Query<QueueQuery>,
+) -> PageResult {
+    let bytes = state
+        .app
+        .referral_queue_csv(&user.actor, &q.filter())
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"referrals.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /referrals`: the school's own referrals, or the coordinator's queue.
+pub async fn list(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(q): Query<QueueQuery>,
+) -> PageResult {
+    if user.actor.may(Capability::StartReferral) {
+        let rows = state
+            .app
+            .school_referrals(&user.actor)
+            .await?
+            .into_iter()
+            .map(|v| SchoolRow {
+                pupil: pupil_name(&v),
+                id: v.record.id.clone(),
+                status: v.status.label(),
+                tag: tag_class(v.status),
+                updated: mns_domain::calendar::format_uk_datetime(v.record.updated_at),
+            })
+            .collect();
+        return Ok(render(&SchoolListPage {
+            chrome: Chrome::signed_in(&state, &user, "/referrals"),
+            rows,
+        }));
+    }
+    let counts = state.app.referral_counts(&user.actor).await?;
+    let status = Status::parse(&q.status).filter(|s| *s != Status::Draft);
+    let page = q.page.unwrap_or(1).max(1);
+    let newest = q.sort == "newest";
+    let lines = state
+        .app
+        .referral_queue(
+            &user.actor,
+            &QueueFilter {
+                limit: PAGE_SIZE + 1,
+                offset: (page - 1) * PAGE_SIZE,
+                ..q.filter()
+            },
+        )
+        .await?;
+    let has_next = lines.len() as i64 > PAGE_SIZE;
+    let today = state.app.today();
+    let rows = lines
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|l: QueueLine| {
+            let s = Status::parse(&l.status).unwrap_or(Status::Submitted);
+            QueueRow {
+                id: l.id,
+                pupil: l.pupil_name,
+                school: l.school_name,
+                status: s.label(),
+                tag: tag_class(s),
+                referred: l.referral_date.map(day).unwrap_or_default(),
+                days: l.referral_date.map_or(0, |d| (today - d).num_days()),
+                waiting: l
+                    .waiting_for_evidence_since
+                    .map(|d| count((today - d).num_days(), "day", "days"))
+                    .unwrap_or_default(),
+                pupil_match_open: l.pupil_match_open,
+            }
+        })
+        .collect();
+    let statuses = Status::ALL
+        .into_iter()
+        .filter(|s| *s != Status::Draft)
+        .map(|s| StatusLink {
+            value: s.as_str(),
+            label: s.label(),
+            count: counts.iter().find(|(c, _)| *c == s).map_or(0, |(_, n)| *n),
+            current: status == Some(s),
+        })
+        .collect();
+    Ok(render(&QueuePage {
+        chrome: Chrome::signed_in(&state, &user, "/referrals"),
+        rows,
+        statuses,
+        status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        search: q.search.trim().to_string(),
+        search_query: q.search_query(),
+        newest,
+        page,
+        has_next,
+    }))
+}
