@@ -378,7 +378,7 @@ async function runJourney(context, base, name, body) {
   }
 }
 
-const shared = { allPupils: [], shortlisted: null, feedback: null };
+const shared = { allPupils: [], shortlisted: null, feedback: null, dataDir: null };
 
 async function anonymous(j, step) {
   await step('start page', async () => {
@@ -774,6 +774,52 @@ async function desk(j, step) {
     await j.submit(j.page.getByRole('button', { name: 'Log enquiry' }));
     check((await j.page.getByText('Enquiry logged').count()) === 1, 'no confirmation after logging');
     await j.audit('enquiry-logged');
+  });
+  await step('sign out', () => j.signOut());
+}
+
+// The emails the demo wrote (no SMTP server: the data directory's outbox folder), newest last,
+// as { to, subject, body } with the quoted-printable soft breaks undone.
+function outboxEmails() {
+  const dir = path.join(shared.dataDir, 'outbox');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => a.t - b.t)
+    .map(({ f }) => {
+      const raw = fs.readFileSync(path.join(dir, f), 'utf8');
+      const [head, ...rest] = raw.split(/\r?\n\r?\n/);
+      const header = (name) => (head.match(new RegExp(`^${name}: (.*)$`, 'mi')) || [])[1] || '';
+      const body = rest.join('\n\n').replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+      return { to: header('To'), subject: header('Subject'), body };
+    });
+}
+
+// A parent follows the link in the email they were sent when the coordinator decided on their
+// child's referral (the desk journey accepted Amelia's): it opens a page the parent can see,
+// in plain English, with no UPN.
+async function parentEmail(j, step) {
+  let link;
+  await step('the parent was emailed a link', async () => {
+    const deadline = Date.now() + 15_000;
+    let mail;
+    while (Date.now() < deadline && !mail) {
+      mail = outboxEmails().reverse().find((m) => m.to.includes('parent@demo.invalid') && /https?:\/\/\S+\/(cases|pupils)\/\S+/.test(m.body));
+      if (!mail) await sleep(250);
+    }
+    check(mail, 'no email with a link reached parent@demo.invalid in the outbox');
+    check(!/Amelia|Barnes/.test(mail.subject + mail.body), 'the email names the child');
+    link = new URL(mail.body.match(/https?:\/\/\S+\/(cases|pupils)\/[^\s>)]+/)[0]);
+  });
+  await step('sign in', () => j.signIn('parent@demo.invalid'));
+  await step('the link opens the child\'s page', async () => {
+    await j.goto(link.pathname);
+    check((await j.h1()).includes('Amelia'), `the email link opened "${await j.h1()}"`);
+    const text = await j.page.locator('main').innerText();
+    check(!/\bMN-[A-Z]+-\d/.test(text), 'the parent sees a rule id');
+    check(!/\bUPN\b/.test(text), 'the parent sees a UPN');
+    await j.audit('email-link');
   });
   await step('sign out', () => j.signOut());
 }
@@ -1392,7 +1438,8 @@ async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   let context;
   try {
-    const { base } = await startServer();
+    const { base, dataDir } = await startServer();
+    shared.dataDir = dataDir;
     log(`mns demo at ${base} (${BIN})`);
     server.on('exit', (code, sig) => {
       if (!stopping) fail('server', 'server', `mns exited during the run (code ${code}, signal ${sig})`);
@@ -1418,6 +1465,7 @@ async function main() {
     await runJourney(context, base, 'school', school);
     await runJourney(context, base, 'parent', parent);
     await runJourney(context, base, 'desk', desk);
+    await runJourney(context, base, 'parent-email', parentEmail);
     await runJourney(context, base, 'school-referral', schoolReferral);
     await runJourney(context, base, 'local-offer-family', localOfferFamily);
     await runJourney(context, base, 'local-offer-edit', localOfferEditAndApprove);
