@@ -247,6 +247,20 @@ impl Store {
         Ok(rows.into_iter().map(entry).collect())
     }
 
+    /// The audited steps of one referral (sent, answered, decided, waiting for evidence),
+    /// oldest first: the referral's history, without the views.
+    pub async fn referral_steps(&self, referral_id: &str) -> StoreResult<Vec<AuditEntry>> {
+        let rows: Vec<AuditRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE record_type = 'referral' AND record_id = $1 \
+             AND action IN ('referral.submit', 'referral.decide', 'referral.waiting_for_evidence') \
+             ORDER BY seq"
+        ))
+        .bind(referral_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(entry).collect())
+    }
+
     /// Rewrites an entry as an attacker with only the database would: sets its action, then
     /// recomputes every later hash and the head with `rehash` (they have no key). Only for
     /// tests that show tampering is detected. Not reachable from the application.

@@ -25,6 +25,7 @@ pub const REFERRAL: DocumentOwner = DocumentOwner::Referral;
 pub const REFERRAL_ATTENDANCE: DocumentOwner = DocumentOwner::ReferralAttendance;
 
 mod export;
+mod history;
 mod outcome;
 mod pupil_match;
 pub use outcome::ReferralOutcome;
@@ -565,7 +566,11 @@ impl App {
             "referral.waiting_for_evidence",
             "referral",
             id,
-            "",
+            if since.is_some() {
+                "waiting"
+            } else {
+                "arrived"
+            },
         )
         .await?;
         tx.commit().await?;

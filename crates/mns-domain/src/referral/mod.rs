@@ -20,6 +20,7 @@ mod decision;
 mod enquiry;
 mod entered;
 pub mod form;
+pub mod history;
 mod policy;
 pub mod pupil_match;
 #[cfg(test)]

@@ -606,6 +606,17 @@ async fn mn_dec_2_answering_a_request_for_information_does_not_reset_the_clock()
         page.body.contains(&format!("{days} days")),
         "the desk counts {days} days from the first submission"
     );
+    // The history shows the answer, counted from the referral date too.
+    let history = page.body.split("id=\"history\"").nth(1).expect("a history");
+    let answered = history
+        .split("The school answered the request for more information")
+        .nth(1)
+        .expect("the answer is in the history");
+    assert!(
+        answered.contains(&format!(">{days}</td>")),
+        "the answer is {days} days after the referral: {answered}"
+    );
+    assert!(history.contains("The school sent the referral"));
 }
 
 /// MN-DEC-1: the coordinator reads every answer the school gave, read-only and grouped as the

@@ -120,6 +120,13 @@ pub struct DecisionLine {
     days: i64,
 }
 
+/// A line of the referral's history as the page shows it.
+pub struct HistoryRow {
+    what: &'static str,
+    on: String,
+    days: i64,
+}
+
 /// A decline reason choice.
 pub struct ReasonChoice {
     value: String,
@@ -152,6 +159,8 @@ struct ReferralPage {
     checks: Vec<CheckRow>,
     counts: (usize, usize, usize),
     decisions: Vec<DecisionLine>,
+    /// What happened to the referral, oldest first, each counted from the referral date.
+    history: Vec<HistoryRow>,
     has_letter: bool,
     may_decide: bool,
     may_mark_waiting: bool,
@@ -300,6 +309,17 @@ async fn referral_page_after(
         checks.iter().filter(|c| c.outcome == Outcome::Pass).count(),
     );
     let decisions = state.app.referral_decisions(&user.actor, id).await?;
+    let history = state
+        .app
+        .referral_history(&user.actor, id)
+        .await?
+        .into_iter()
+        .map(|l| HistoryRow {
+            what: l.step.label(),
+            on: day(l.on),
+            days: l.days_since_referral,
+        })
+        .collect();
     let today = state.app.today();
     let pupil = &view.form.pupil;
     let mut facts = vec![
@@ -403,6 +423,7 @@ async fn referral_page_after(
             .map(|d| (today - d).num_days()),
         counts,
         checks: checks.into_iter().map(check_row).collect(),
+        history,
         has_letter: decisions
             .iter()
             .any(|d| d.decision != "ask_for_information"),
