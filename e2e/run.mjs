@@ -706,8 +706,10 @@ function summary() {
 }
 
 
-// The coordinator's desk: the queue, a new referral with its checks, the attendance export and
-// herringbone, a decision (with its error first), the decision letter, and a parent's enquiry.
+// The coordinator's desk: the queue (filtered by school, and its CSV), a new referral with its
+// checks and the school's answers, assigning it, the attendance export and herringbone, a
+// decision (its error first, then the page that confirms it and the banner), the decision
+// letter, and a parent's enquiry.
 async function desk(j, step) {
   await step('sign in with one-time code', () => j.signIn('coordinator@demo.invalid', { expectCode: true }));
   await step('referral queue', async () => {
@@ -715,6 +717,26 @@ async function desk(j, step) {
     check((await j.page.locator('main table tbody tr').count()) >= 5, 'the queue shows fewer than 5 referrals');
     check((await j.page.getByText('Days since referral').count()) === 1, 'the queue has no days-since-referral column');
     await j.audit('queue');
+  });
+  await step('queue filtered by school', async () => {
+    await j.page.selectOption('#school', { label: 'Wensum Valley Primary School' });
+    await j.submit(j.page.getByRole('button', { name: 'Search', exact: true }));
+    check(new URL(j.page.url()).searchParams.get('school') === '121001', `the school filter is not in the URL: ${j.page.url()}`);
+    const schools = await j.page.locator('main table tbody tr td:nth-child(2)').allInnerTexts();
+    check(schools.length >= 1 && schools.every((t) => t.trim() === 'Wensum Valley Primary School'), `the queue filtered by school shows ${schools.join(', ')}`);
+    const csvHref = await j.page.getByRole('link', { name: /Download these referrals/ }).getAttribute('href');
+    check(csvHref.includes('school=121001'), `the CSV link does not keep the school filter: ${csvHref}`);
+    await j.audit('queue-school');
+  });
+  await step('download the queue as CSV', async () => {
+    const href = await j.page.getByRole('link', { name: /Download these referrals/ }).getAttribute('href');
+    const res = await j.page.request.get(j.url(href));
+    check(res.status() === 200, `CSV status ${res.status()}`);
+    check((res.headers()['content-type'] || '').startsWith('text/csv'), `CSV type ${res.headers()['content-type']}`);
+    const [header, ...lines] = (await res.text()).trim().split(/\r?\n/);
+    const expected = 'Pupil,School,Status,Referral date,Days since the referral,Waiting for evidence since,Days waiting for evidence,Assigned to';
+    check(header === expected, `the CSV header is "${header}"`);
+    check(lines.length >= 1 && lines.every((l) => l.includes('Wensum Valley Primary School')), 'the CSV does not hold only the filtered school');
   });
   await step('queue filtered to new referrals', async () => {
     await j.goto('/referrals?status=submitted');
@@ -730,6 +752,26 @@ async function desk(j, step) {
     await j.audit('referral');
   });
   const referralPath = j.pathname();
+  await step("reading what the school told us", async () => {
+    const heading = j.page.getByRole('heading', { name: 'What the school told us' });
+    check((await heading.count()) === 1, 'no "What the school told us" section');
+    const cards = j.page.locator('#answers ~ .govuk-summary-card');
+    check((await cards.count()) >= 5, `the school's answers show ${await cards.count()} cards`);
+    const pupilCard = await cards.first().innerText();
+    check(pupilCard.includes('Amelia'), `the first answer card does not name the pupil: ${pupilCard.slice(0, 80)}`);
+  });
+  await step('assign the referral to a caseworker', async () => {
+    check((await j.page.locator('#assigned-to-now').innerText()).trim() === 'Nobody yet', 'the referral is already assigned');
+    await j.page.selectOption('#assigned_to', { label: 'Sam Patel (Caseworker)' });
+    await j.submit(j.page.getByRole('button', { name: 'Save the assignment' }));
+    check(j.pathname() === referralPath, `assigning went to ${j.pathname()}`);
+    const banner = await j.page.locator('.govuk-notification-banner--success').innerText();
+    check(banner.includes('The referral is assigned to Sam Patel, Caseworker.'), `the assignment banner says "${banner}"`);
+    check((await j.page.locator('#assigned-to-now').innerText()).includes('Sam Patel'), 'the referral does not show who has it');
+    await j.audit('assigned');
+    await j.goto('/referrals?assigned=nobody');
+    check((await j.page.getByRole('link', { name: 'Amelia Barnes' }).count()) === 0, 'an assigned referral is listed as unassigned');
+  });
   await step('attach the attendance export and see the herringbone', async () => {
     await j.goto(`${referralPath}/attendance`);
     await j.audit('attendance-empty');
@@ -741,15 +783,40 @@ async function desk(j, step) {
   });
   await step('deciding without choosing shows an error', async () => {
     await j.goto(referralPath);
-    await j.submit(j.page.getByRole('button', { name: 'Record decision' }));
+    // The follow-up questions show only under the answer chosen.
+    check(!(await j.page.locator('#conditional-decision-decline').isVisible()), 'the reasons to decline show before Decline is chosen');
+    await j.submit(j.page.getByRole('button', { name: 'Continue', exact: true }));
     check((await j.page.locator('.govuk-error-summary').count()) === 1, 'no error summary for an empty decision');
     await j.audit('decision-error');
     await j.checkErrorLinkFocus();
   });
-  await step('accept the referral', async () => {
+  await step('declining reveals the reasons; without one it is refused', async () => {
+    await j.page.check('#decision-decline');
+    check(await j.page.locator('#conditional-decision-decline').isVisible(), 'choosing Decline does not reveal the reasons');
+    check(!(await j.page.locator('#conditional-decision-ask').isVisible()), 'choosing Decline reveals the questions');
+    check((await j.page.locator('#decision-decline').getAttribute('aria-expanded')) === null, 'the radio has aria-expanded');
+    await j.submit(j.page.getByRole('button', { name: 'Continue', exact: true }));
+    await j.checkErrorSummary(['reasons']);
+    check(await j.page.locator('#conditional-decision-decline').isVisible(), 'the reasons are hidden when they have an error');
+    await j.audit('decision-decline-error');
+  });
+  await step('accept the referral: the check page, then the banner', async () => {
     await j.page.check('#decision');
-    await j.submit(j.page.getByRole('button', { name: 'Record decision' }));
-    check(j.pathname() === referralPath, `after deciding: ${j.pathname()}`);
+    await j.submit(j.page.getByRole('button', { name: 'Continue', exact: true }));
+    check(j.pathname() === `${referralPath}/decision`, `"Continue" went to ${j.pathname()}`);
+    const main = await j.page.locator('main').innerText();
+    check(main.includes('a case is opened'), 'the check page does not say a case is opened');
+    check(main.includes('Who will be told') && main.includes('Wensum Valley Primary School'), 'the check page does not say who will be told');
+    check((await j.page.locator('#chosen-decision').innerText()).trim() === 'Accept', 'the check page does not show the decision');
+    await j.audit('decision-check');
+    // Nothing is recorded yet: the referral is still new.
+    const still = await j.page.request.get(j.url(referralPath));
+    check((await still.text()).includes('>New</strong>'), 'the referral changed before the decision was confirmed');
+    await j.submit(j.page.getByRole('button', { name: 'Confirm and record the decision' }));
+    check(j.pathname() === referralPath, `after confirming: ${j.pathname()}`);
+    const banner = await j.page.locator('.govuk-notification-banner--success').innerText();
+    check(banner.includes('Referral accepted. The case is open'), `the banner says "${banner}"`);
+    check((await j.page.locator('.govuk-notification-banner--success a').getAttribute('href')) === referralPath.replace('/referrals/', '/cases/'), 'the banner does not link the case');
     check((await j.page.getByText('Accepted', { exact: true }).count()) >= 1, 'the decision is not shown');
     await j.audit('accepted');
   });
@@ -1086,7 +1153,15 @@ async function schoolReferral(j, step) {
     check((await j.h1()).includes(pupilName), `the check-answers heading is "${await j.h1()}"`);
     await j.audit('check-answers');
     await j.submit(page.getByRole('button', { name: 'Submit referral' }));
-    if (j.pathname() !== referralPath()) throw new Error(`submitting went to ${j.pathname()} (errors: ${await errorText()})`);
+    if (j.pathname() !== `${referralPath()}/sent`) throw new Error(`submitting went to ${j.pathname()} (errors: ${await errorText()})`);
+    const panel = page.locator('.govuk-panel--confirmation');
+    check((await panel.count()) === 1, 'no confirmation panel after sending');
+    check(/Your reference is\s*[A-Z0-9]{8}/.test(await panel.innerText()), `the panel shows no reference: ${await panel.innerText()}`);
+    check((await page.getByRole('heading', { name: 'What happens next' }).count()) === 1, 'no "What happens next"');
+    check((await page.locator('main').innerText()).includes('do not start again'), 'the page does not say the days do not start again');
+    await j.audit('sent');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'See the referral' }).click()]);
+    check(j.pathname() === referralPath(), `"See the referral" went to ${j.pathname()}`);
     check((await j.h1()) === `Referral for ${pupilName}`, `the referral page heading is "${await j.h1()}"`);
     check((await page.locator('main .govuk-tag').first().innerText()).trim() === 'New', 'the referral is not shown as New');
     await j.audit('submitted');
@@ -1107,6 +1182,12 @@ async function schoolReferral(j, step) {
     check(main.includes('Checks against the policy'), 'no checks on the new referral');
     check(main.includes(`Year ${yearGroup} by age`), `the checks do not put the pupil in Year ${yearGroup} by age`);
     check(!/The school records .*, but the date of birth puts the pupil in/.test(main), `the year group entered (${yearGroup}) does not match the date of birth`);
+    // A pupil in Year 7 or above at Wensum Valley Primary (4 to 11) is flagged, not failed.
+    if (yearGroup > 6) {
+      check((await page.locator('#phase-flag').count()) === 1, `a Year ${yearGroup} pupil at a primary school is not flagged`);
+      check((await page.locator('#phase-flag').innerText()).includes("statutory age range is 4 to 11"), 'the phase flag does not give the school\'s age range');
+      await j.audit('phase-flag');
+    }
   });
   await step('coordinator signs out', () => j.signOut());
 }

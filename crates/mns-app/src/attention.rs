@@ -18,7 +18,8 @@ pub struct Attention {
 
 impl App {
     /// What needs `actor` today: referrals waiting for a decision and reviews overdue for the
-    /// Medical Needs team (MN-DEC-2, MN-REV-1), continuation requests waiting (MN-CONT-1),
+    /// Medical Needs team (MN-DEC-2, MN-REV-1), the referrals assigned to the user that still
+    /// wait for a decision, continuation requests waiting (MN-CONT-1),
     /// and for a school its referrals sent back with questions and its reviews due. Empty
     /// for roles with nothing to act on.
     pub async fn needs_attention(&self, actor: &Actor) -> AppResult<Vec<Attention>> {
@@ -42,6 +43,20 @@ impl App {
                 .find(|(s, _)| s == status.as_str())
                 .map_or(0, |(_, n)| *n)
         };
+        if actor.may(Capability::WorkReferral) {
+            let awaiting: Vec<&str> = ReferralStatus::ALL
+                .into_iter()
+                .filter(|s| s.awaits_decision())
+                .map(ReferralStatus::as_str)
+                .collect();
+            let mine = self.store.count_assigned(&actor.user.id, &awaiting).await?;
+            if mine > 0 {
+                out.push(Attention {
+                    text: format!("{} assigned to you", count(mine, "referral", "referrals")),
+                    href: "/referrals?assigned=me",
+                });
+            }
+        }
         if actor.may(Capability::ReadReferralQueue) {
             let waiting = n(ReferralStatus::Submitted) + n(ReferralStatus::WaitingForEvidence);
             if waiting > 0 {

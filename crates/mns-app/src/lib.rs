@@ -39,8 +39,9 @@ pub use mns_store::Backend;
 /// not depend on the store themselves).
 pub mod records {
     pub use mns_store::{
-        ApiTokenRecord, CaseLine, ChangeRecord, DocumentMeta, FeedbackRecord, NoteRecord,
-        PupilRecord, QueueFilter, QueueLine, SchoolRecord, SearchUnit, ServiceEntry, new_id, ts,
+        ApiTokenRecord, AssignedFilter, CaseLine, ChangeRecord, DocumentMeta, FeedbackRecord,
+        NoteRecord, PupilRecord, QueueFilter, QueueLine, SchoolRecord, SearchUnit, ServiceEntry,
+        new_id, ts,
     };
 }
 

@@ -46,7 +46,7 @@ pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use notes::NoteRecord;
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::{PupilMatchRecord, PupilRecord};
-pub use referrals::{DecisionRecord, QueueFilter, QueueLine, ReferralRecord};
+pub use referrals::{AssignedFilter, DecisionRecord, QueueFilter, QueueLine, ReferralRecord};
 pub use resources::{
     HlsaAllocationRecord, HlsaWorkerRecord, OnlineAllocationRecord, OnlineProviderRecord,
     RobotRecord, WaitingRecord,

@@ -53,6 +53,19 @@ pub struct QueueLine {
     pub waiting_for_evidence_since: Option<NaiveDate>,
     /// A UPN match waits for the coordinator to say whether this is an existing child.
     pub pupil_match_open: bool,
+    /// Who it is assigned to (a user's id), if anyone.
+    pub assigned_to: Option<String>,
+    /// Their name.
+    pub assigned_name: Option<String>,
+}
+
+/// Whose referrals the queue shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssignedFilter {
+    /// Those assigned to this user (by id).
+    To(String),
+    /// Those assigned to nobody.
+    Nobody,
 }
 
 /// Which referrals the queue shows, and in what order.
@@ -65,6 +78,8 @@ pub struct QueueFilter {
     /// Only referrals whose pupil's name or school's name contains this text (any case), or
     /// whose pupil has this UPN.
     pub search: Option<String>,
+    /// Only referrals assigned to someone, or to nobody.
+    pub assigned: Option<AssignedFilter>,
     /// Oldest referral first (the default) or newest first.
     pub newest_first: bool,
     /// How many lines.
@@ -119,6 +134,8 @@ type QueueRow = (
     Option<String>,
     Option<String>,
     i64,
+    Option<String>,
+    Option<String>,
 );
 
 const COLUMNS: &str = "id, pupil_id, school_urn, status, form_json, created_by, created_at, \
@@ -214,6 +231,21 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Assigns a referral to a user (by id), or to nobody. Saving the referral's other fields
+    /// leaves this as it is.
+    pub async fn set_referral_assignee(
+        &mut self,
+        id: &str,
+        user_id: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE referrals SET assigned_to = $1 WHERE id = $2")
+            .bind(user_id.map(str::to_string))
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
     /// Records a decision.
     pub async fn insert_decision(&mut self, d: &DecisionRecord) -> StoreResult<()> {
         sqlx::query(
@@ -305,6 +337,13 @@ impl Store {
             .as_deref()
             .map(|urn| format!(" AND school_urn = {}", bind(urn)))
             .unwrap_or_default();
+        match &filter.assigned {
+            Some(AssignedFilter::To(user)) => {
+                school.push_str(&format!(" AND assigned_to = {}", bind(user)));
+            }
+            Some(AssignedFilter::Nobody) => school.push_str(" AND assigned_to IS NULL"),
+            None => {}
+        }
         if let Some(text) = filter
             .search
             .as_deref()
@@ -347,11 +386,13 @@ impl Store {
             "SELECT r.id, r.status, p.given_name || ' ' || p.family_name, COALESCE(s.name, ''), \
              r.referral_date, r.waiting_for_evidence_since, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM pupil_matches m WHERE m.referral_id = r.id \
-             AND m.resolved_at IS NULL) THEN 1 ELSE 0 END AS BIGINT) \
+             AND m.resolved_at IS NULL) THEN 1 ELSE 0 END AS BIGINT), \
+             r.assigned_to, u.display_name \
              FROM (SELECT id FROM {source} AS chosen ORDER BY referral_date {order}, id {order} \
              LIMIT {} OFFSET {}) AS page \
              JOIN referrals r ON r.id = page.id JOIN pupils p ON p.id = r.pupil_id \
              LEFT JOIN schools s ON s.urn = r.school_urn \
+             LEFT JOIN users u ON u.id = r.assigned_to \
              ORDER BY r.referral_date {order}, r.id {order}",
             filter.limit.max(0),
             filter.offset.max(0)
@@ -363,7 +404,17 @@ impl Store {
         let rows = query.fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(
-                |(id, status, pupil_name, school_name, referral_date, waiting, open_match)| {
+                |(
+                    id,
+                    status,
+                    pupil_name,
+                    school_name,
+                    referral_date,
+                    waiting,
+                    open_match,
+                    assigned_to,
+                    assigned_name,
+                )| {
                     Ok(QueueLine {
                         id,
                         status,
@@ -372,6 +423,8 @@ impl Store {
                         referral_date: date(referral_date)?,
                         waiting_for_evidence_since: date(waiting)?,
                         pupil_match_open: open_match == 1,
+                        assigned_to,
+                        assigned_name,
                     })
                 },
             )
@@ -396,6 +449,45 @@ impl Store {
             query = query.bind(b);
         }
         Ok(query.fetch_all(&self.pool).await?)
+    }
+
+    /// Who a referral is assigned to (a user's id), if anyone.
+    pub async fn referral_assignee(&self, id: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .row_where(
+                "SELECT assigned_to FROM referrals WHERE id = $1",
+                &[id],
+                |(assigned,): (Option<String>,)| Ok(assigned),
+            )
+            .await?
+            .flatten())
+    }
+
+    /// How many referrals in these statuses are assigned to `user_id`.
+    pub async fn count_assigned(&self, user_id: &str, statuses: &[&str]) -> StoreResult<i64> {
+        let marks: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT COUNT(*) FROM referrals WHERE assigned_to = $1 AND status IN ({})",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (i64,)>(&sql).bind(user_id);
+        for status in statuses {
+            query = query.bind(*status);
+        }
+        Ok(query.fetch_one(&self.pool).await?.0)
+    }
+
+    /// The schools that have sent referrals (drafts aside), by name: (URN, name, or the URN
+    /// when the schools list does not know it).
+    pub async fn schools_with_referrals(&self) -> StoreResult<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT r.school_urn, MIN(COALESCE(s.name, r.school_urn)) FROM referrals r \
+             LEFT JOIN schools s ON s.urn = r.school_urn \
+             WHERE r.status <> 'draft' AND r.school_urn IS NOT NULL \
+             GROUP BY r.school_urn ORDER BY MIN(COALESCE(s.name, r.school_urn)), r.school_urn",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// A school's referrals, newest first (drafts included): the school's own list.

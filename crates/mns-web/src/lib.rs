@@ -146,6 +146,12 @@ pub fn routes() -> Vec<Route> {
             "/referrals/{id}/decision",
             post(referrals::decide),
         ),
+        route(Method::GET, "/referrals/{id}/sent", get(referrals::sent)),
+        route(
+            Method::POST,
+            "/referrals/{id}/assign",
+            post(referrals::assign),
+        ),
         route(
             Method::POST,
             "/referrals/{id}/pupil-match",

@@ -11,7 +11,7 @@ const EXPORT_LIMIT: i64 = 10_000;
 impl App {
     /// The queue as CSV, as filtered (council staff who read the queue): pupil, school,
     /// status, referral date, days since the referral and days waiting for evidence (MN-DEC-2,
-    /// MN-EV-8), on `today`.
+    /// MN-EV-8), on `today`, and who the referral is assigned to.
     pub async fn referral_queue_csv(
         &self,
         actor: &Actor,
@@ -34,6 +34,7 @@ impl App {
             "Days since the referral",
             "Waiting for evidence since",
             "Days waiting for evidence",
+            "Assigned to",
         ])
         .context("writing the queue's CSV")?;
         for line in &lines {
@@ -51,6 +52,7 @@ impl App {
                 &days(line.referral_date),
                 &date(line.waiting_for_evidence_since),
                 &days(line.waiting_for_evidence_since),
+                safe_cell(line.assigned_name.as_deref().unwrap_or_default()).as_ref(),
             ])
             .context("writing the queue's CSV")?;
         }

@@ -24,10 +24,14 @@ pub const REFERRAL: DocumentOwner = DocumentOwner::Referral;
 /// The record type of a referral's attendance export (the herringbone, MN-REF-4).
 pub const REFERRAL_ATTENDANCE: DocumentOwner = DocumentOwner::ReferralAttendance;
 
+mod assignment;
+mod desk;
 mod export;
 mod history;
 mod outcome;
 mod pupil_match;
+pub use assignment::{Assignee, Assignment};
+pub use desk::{DecisionPreview, ReferralSent, referral_reference};
 pub use outcome::ReferralOutcome;
 pub use pupil_match::PupilMatchView;
 
@@ -294,13 +298,23 @@ impl App {
             .record
             .waiting_for_evidence_since
             .or(form.waiting_on_evidence_since);
-        Ok(evaluate(
+        let mut checks = evaluate(
             &form,
             attendance,
             calendar.as_ref(),
             self.policy(),
             self.today(),
-        ))
+        );
+        // The school's phase is in the schools list, not the form: its flag goes beside the
+        // other age check.
+        if let Some(mismatch) = self.phase_mismatch(view).await? {
+            let at = checks
+                .iter()
+                .position(|c| c.rule == mismatch.check().rule)
+                .map_or(checks.len(), |i| i + 1);
+            checks.insert(at, mismatch.check());
+        }
+        Ok(checks)
     }
 
     /// The coordinator's queue (council staff only).
@@ -352,27 +366,14 @@ impl App {
         let view = self
             .referral_for_action(actor, id, ReferralAction::Decide)
             .await?;
-        if !view.may(ReferralAction::Decide) {
-            return Err(AppError::invalid(
-                "decision",
-                "This referral has already been decided",
-            ));
-        }
-        if !matches!(outcome, DecisionOutcome::AskForInformation { .. })
-            && view.may(ReferralAction::ResolvePupilMatch)
-        {
-            return Err(AppError::invalid(
-                "decision",
-                "Decide first whether this is the same child as the existing record with this UPN",
-            ));
-        }
+        desk::may_record(&view, &outcome)?;
         let attendance = self.referral_attendance(actor, &view).await?;
         let checks = self
             .checks_for(actor, &view, attendance.as_ref().map(|a| &a.evidence))
             .await?;
         let now = self.now();
         let decision = Decision::record(outcome, actor.user.id.clone(), now, self.policy(), checks)
-            .map_err(|e| AppError::invalid("decision", e.to_string()))?;
+            .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
         let referral_date = view.record.referral_date.unwrap_or_else(|| self.today());
         let (status, kind, reasons) = match &decision.outcome {
             DecisionOutcome::Accept => (Status::Accepted, "accept", serde_json::json!([])),
@@ -416,20 +417,16 @@ impl App {
         if status == Status::Accepted {
             self.open_case(&mut tx, actor, &referral).await?;
         }
-        let recipients = match &referral.school_urn {
-            Some(urn) => self.store.school_user_emails(urn).await?,
-            None => Vec::new(),
-        };
+        let told = self.told_of_decision(&view.form, &referral).await?;
         // Parents are sent to a page they can see: the case once accepted, otherwise their
         // child's page with the outcome and the letter.
-        let consent = &view.form.consent;
-        if let (true, Some(pupil)) = (consent.allows_contact_on(self.today()), &referral.pupil_id) {
+        if let Some(pupil) = &referral.pupil_id {
             let page = if status == Status::Accepted {
                 format!("cases/{id}")
             } else {
                 format!("pupils/{pupil}")
             };
-            for to in self.store.linked_user_emails(pupil, "parent").await? {
+            for to in told.parents {
                 tx.enqueue_message(
                     &to,
                     "There is an update on a Medical Needs referral",
@@ -442,7 +439,7 @@ impl App {
                 .await?;
             }
         }
-        for to in recipients {
+        for to in told.school {
             tx.enqueue_message(
                 &to,
                 "There is an update on a Medical Needs referral",

@@ -103,6 +103,9 @@ pub enum ReferralAction {
     /// Read the decision letter (who may read the referral, and the child's parents, who are
     /// owed it: MN-ROLE-3).
     ReadDecisionLetter,
+    /// Assign it to a caseworker (or the coordinator) to work on, or take the assignment away:
+    /// the coordinator shares out the work (MN-ROLE-1).
+    Assign,
 }
 
 /// What the state part of the table needs to know about a referral.
@@ -116,7 +119,7 @@ pub struct ReferralFacts {
 
 impl ReferralAction {
     /// Every action.
-    pub const ALL: [ReferralAction; 7] = [
+    pub const ALL: [ReferralAction; 8] = [
         ReferralAction::EditForm,
         ReferralAction::ReadChecks,
         ReferralAction::Decide,
@@ -124,6 +127,7 @@ impl ReferralAction {
         ReferralAction::MarkWaitingForEvidence,
         ReferralAction::AddDocuments,
         ReferralAction::ReadDecisionLetter,
+        ReferralAction::Assign,
     ];
 
     /// The role part: whether `role` may ever take this action on a referral in their scope.
@@ -131,7 +135,7 @@ impl ReferralAction {
         match self {
             ReferralAction::EditForm => Capability::StartReferral.allowed_for(role),
             ReferralAction::ReadChecks => Capability::ReadReferralQueue.allowed_for(role),
-            ReferralAction::Decide | ReferralAction::ResolvePupilMatch => {
+            ReferralAction::Decide | ReferralAction::ResolvePupilMatch | ReferralAction::Assign => {
                 Capability::DecideReferral.allowed_for(role)
             }
             ReferralAction::MarkWaitingForEvidence => Capability::WorkReferral.allowed_for(role),
@@ -164,6 +168,9 @@ impl ReferralAction {
                 }
             }
             ReferralAction::ReadDecisionLetter => matches!(s, Accepted | Declined),
+            // The school's draft is not the council's yet; once sent, the work on it can be
+            // shared out at any point, a decided referral's follow-up included.
+            ReferralAction::Assign => s != ReferralStatus::Draft,
         }
     }
 }
@@ -235,6 +242,20 @@ mod tests {
             !referral_actions(Role::Caseworker, &submitted)
                 .contains(&ReferralAction::ResolvePupilMatch)
         );
+    }
+
+    #[test]
+    fn mn_role_1_only_the_coordinator_assigns_a_sent_referral() {
+        for role in Role::ALL {
+            for s in ReferralStatus::ALL {
+                let may = referral_actions(role, &facts(s)).contains(&ReferralAction::Assign);
+                assert_eq!(
+                    may,
+                    role == Role::Coordinator && s != ReferralStatus::Draft,
+                    "{role} {s:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -80,6 +80,33 @@ pub enum DeclineReason {
     Other,
 }
 
+impl DecisionOutcome {
+    /// What is missing before the outcome can be recorded, if anything: a reason to decline
+    /// (with an explanation for "other"), a question to ask. Checked before the coordinator is
+    /// asked to confirm, and again when the decision is recorded.
+    pub fn problem(&self) -> Option<DecisionError> {
+        match self {
+            DecisionOutcome::Accept => None,
+            DecisionOutcome::Decline {
+                reasons,
+                explanation,
+            } => {
+                if reasons.is_empty() {
+                    Some(DecisionError::NoDeclineReason)
+                } else if reasons.contains(&DeclineReason::Other) && explanation.trim().is_empty() {
+                    Some(DecisionError::NoExplanation)
+                } else {
+                    None
+                }
+            }
+            DecisionOutcome::AskForInformation { questions } => questions
+                .iter()
+                .all(|question| question.trim().is_empty())
+                .then_some(DecisionError::NoQuestions),
+        }
+    }
+}
+
 /// Why a decision cannot be recorded as given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecisionError {
@@ -97,6 +124,19 @@ pub enum DecisionError {
     NoQuestions,
 }
 
+impl DecisionError {
+    /// The part of the decision the problem is with, named as in the decision's JSON
+    /// (`decision`, `reasons`, `explanation`, `questions`), so a form can show it there.
+    pub fn field(&self) -> &'static str {
+        match self {
+            DecisionError::NoDecider => "decision",
+            DecisionError::NoDeclineReason => "reasons",
+            DecisionError::NoExplanation => "explanation",
+            DecisionError::NoQuestions => "questions",
+        }
+    }
+}
+
 impl Decision {
     /// Records a decision taken under `policy` with the checks shown (MN-DEC-1), after checking
     /// it is complete: a decider, a reason to decline (with an explanation for "other"), a
@@ -112,24 +152,8 @@ impl Decision {
         if decided_by.trim().is_empty() {
             return Err(DecisionError::NoDecider);
         }
-        match &outcome {
-            DecisionOutcome::Accept => {}
-            DecisionOutcome::Decline {
-                reasons,
-                explanation,
-            } => {
-                if reasons.is_empty() {
-                    return Err(DecisionError::NoDeclineReason);
-                }
-                if reasons.contains(&DeclineReason::Other) && explanation.trim().is_empty() {
-                    return Err(DecisionError::NoExplanation);
-                }
-            }
-            DecisionOutcome::AskForInformation { questions } => {
-                if questions.iter().all(|question| question.trim().is_empty()) {
-                    return Err(DecisionError::NoQuestions);
-                }
-            }
+        if let Some(problem) = outcome.problem() {
+            return Err(problem);
         }
         Ok(Self {
             outcome,
@@ -225,6 +249,22 @@ mod tests {
         let json = serde_json::to_value(&decision.outcome).unwrap();
         assert_eq!(json["decision"], "decline");
         assert_eq!(json["reasons"][0], "lives_outside_the_area");
+    }
+
+    #[test]
+    fn mn_dec_1_what_is_missing_is_known_before_recording_and_names_its_field() {
+        assert_eq!(DecisionOutcome::Accept.problem(), None);
+        let decline = DecisionOutcome::Decline {
+            reasons: vec![DeclineReason::Other],
+            explanation: String::new(),
+        };
+        assert_eq!(decline.problem(), Some(DecisionError::NoExplanation));
+        assert_eq!(DecisionError::NoExplanation.field(), "explanation");
+        let ask = DecisionOutcome::AskForInformation {
+            questions: Vec::new(),
+        };
+        assert_eq!(ask.problem().map(|p| p.field()), Some("questions"));
+        assert_eq!(DecisionError::NoDeclineReason.field(), "reasons");
     }
 
     #[test]

@@ -29,8 +29,8 @@ mod test_support;
 pub use actions::{ReferralAction, ReferralFacts, ReferralStatus, referral_actions};
 pub use attendance_evidence::{AttendanceEvidence, HerringboneDates};
 pub use checks::{
-    Check, Outcome, RULE_IDS, days_waiting_on_evidence, evaluate,
-    needs_healthy_child_programme_contact, rule_id,
+    Check, Outcome, PhaseMismatch, RULE_IDS, StatutoryAgeRange, days_waiting_on_evidence, evaluate,
+    needs_healthy_child_programme_contact, rule_id, school_phase_mismatch,
 };
 pub use decision::{
     Decision, DecisionError, DecisionOutcome, DeclineReason, days_from_referral_to_decision,

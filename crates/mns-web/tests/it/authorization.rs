@@ -94,6 +94,12 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("POST", "/referrals/{id}/decision" | "/api/v1/referrals/{id}/decision") => {
             signed_in(is(&[Role::Coordinator]))
         }
+        // The coordinator shares out the work on any sent referral.
+        ("POST", "/referrals/{id}/assign") => signed_in(is(&[Role::Coordinator])),
+        // The confirmation that a referral was sent: for its school, and the coordinator.
+        ("GET", "/referrals/{id}/sent") => {
+            signed_in(is(&[Role::Coordinator]) || (is(&[Role::School]) && object == Object::Own))
+        }
         ("GET", "/api/v1/referrals") => signed_in(is(&[
             Role::School,
             Role::Coordinator,
@@ -828,6 +834,10 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 refused(ok(a.referral_counts(&actor).await)),
             ),
             (
+                Capability::ReadReferralQueue,
+                refused(ok(a.schools_with_referrals(&actor).await)),
+            ),
+            (
                 Capability::StartReferral,
                 refused(ok(a.school_referrals(&actor).await)),
             ),
@@ -1000,6 +1010,28 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 refused(a.may_decide_referral(&actor, &submitted).await),
             ),
             (
+                ReferralAction::Decide,
+                &submitted,
+                refused(ok(a
+                    .preview_decision(&actor, &submitted, &DecisionOutcome::Accept)
+                    .await)),
+            ),
+            (
+                ReferralAction::ReadChecks,
+                &submitted,
+                refused(ok(a.referral_assignment(&actor, &submitted).await)),
+            ),
+            (
+                ReferralAction::ReadChecks,
+                &submitted,
+                refused(ok(a.school_phase_flag(&actor, &view_as_coordinator).await)),
+            ),
+            (
+                ReferralAction::Assign,
+                &submitted,
+                refused(a.assign_referral(&actor, &submitted, None).await),
+            ),
+            (
                 ReferralAction::MarkWaitingForEvidence,
                 &submitted,
                 refused(a.set_waiting_for_evidence(&actor, &submitted, None).await),
@@ -1044,9 +1076,9 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
         ];
         for (action, id, was_refused) in outcomes {
             covered.extend(match action {
-                ReferralAction::Decide | ReferralAction::ResolvePupilMatch => {
-                    Some(Capability::DecideReferral)
-                }
+                ReferralAction::Decide
+                | ReferralAction::ResolvePupilMatch
+                | ReferralAction::Assign => Some(Capability::DecideReferral),
                 ReferralAction::MarkWaitingForEvidence => Some(Capability::WorkReferral),
                 ReferralAction::ReadDecisionLetter => Some(Capability::ReadReferrals),
                 _ => None,

@@ -8,6 +8,7 @@ mod cases;
 mod local_offer;
 mod oruk;
 mod outbox;
+mod referral_desk;
 mod referral_form;
 mod referral_form_matrix;
 mod security;

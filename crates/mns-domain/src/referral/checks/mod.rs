@@ -21,12 +21,14 @@ mod evidence_content;
 mod referral_form;
 mod rule_ids;
 mod school_age;
+mod school_phase;
 mod send;
 mod wording;
 
 pub use absence::needs_healthy_child_programme_contact;
 pub use evidence_content::days_waiting_on_evidence;
 pub use rule_ids::{RULE_IDS, rule_id};
+pub use school_phase::{PhaseMismatch, StatutoryAgeRange, school_phase_mismatch};
 
 /// What a check found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

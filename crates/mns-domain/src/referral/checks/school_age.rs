@@ -11,7 +11,7 @@ use crate::calendar::{
 use crate::referral::SendStatus;
 
 /// A year group in words: "Reception", "Year 10", "nursery age".
-fn year_label(year: i32) -> String {
+pub(super) fn year_label(year: i32) -> String {
     match year {
         ..0 => "nursery age".to_owned(),
         0 => "Reception".to_owned(),

@@ -621,7 +621,7 @@ async fn submit(
     };
     redirect_or_show_again(
         state.app.submit_referral(&user.actor, &id).await,
-        |_| format!("/referrals/{id}?sent=yes"),
+        |_| format!("/referrals/{id}/sent"),
         |errors| {
             ready(Ok(check_answers_page(
                 &state, &user, &id, &view.form, errors,

@@ -24,13 +24,21 @@ use serde::Deserialize;
 
 const PAGE_SIZE: i64 = 50;
 
+mod assignment;
+mod decision;
 mod enquiries;
 mod pupil_match;
 mod queue;
+mod sent;
+pub use assignment::assign;
+use assignment::{AssignedBanner, AssignmentPanel, assignment_panel};
+pub use decision::decide;
+use decision::{DecidedBanner, DecisionForm, decided_banner};
 pub use enquiries::*;
 pub use pupil_match::resolve_match;
 use pupil_match::{MatchPanel, match_panel};
 pub use queue::*;
+pub use sent::sent;
 
 fn day(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
@@ -137,8 +145,14 @@ pub struct ReasonChoice {
 #[template(path = "referral.html")]
 struct ReferralPage {
     chrome: Chrome,
-    /// Shown once, just after the school sends the referral.
-    sent: Option<SentBanner>,
+    /// Shown once, just after the coordinator records a decision.
+    decided: Option<DecidedBanner>,
+    /// Shown once, just after the coordinator assigns the referral.
+    assigned_banner: Option<AssignedBanner>,
+    /// Who the referral is assigned to, and the form to change it (council staff).
+    assignment: Option<AssignmentPanel>,
+    /// The pupil's year group does not fit the school's statutory age range (council staff).
+    phase_flag: Option<String>,
     /// The team's notes, for council staff.
     notes: Vec<NoteLine>,
     /// Whether the reader may add a note.
@@ -173,81 +187,6 @@ struct ReferralPage {
     pupil_match: Option<MatchPanel>,
 }
 
-/// The decision form.
-#[derive(Deserialize, Default, Clone)]
-pub struct DecisionForm {
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    reasons: Vec<String>,
-    #[serde(default)]
-    explanation: String,
-    #[serde(default)]
-    questions: String,
-    #[serde(default)]
-    match_note: String,
-}
-
-impl From<&Fields> for DecisionForm {
-    fn from(fields: &Fields) -> DecisionForm {
-        let mut form = DecisionForm::default();
-        for (k, v) in fields.pairs() {
-            let v = v.clone();
-            match k.as_str() {
-                "decision" => form.decision = v,
-                "reasons" => form.reasons.push(v),
-                "explanation" => form.explanation = v,
-                "questions" => form.questions = v,
-                "note" => form.match_note = v,
-                _ => {}
-            }
-        }
-        form
-    }
-}
-
-/// The decision the coordinator chose, read as the domain's outcome; a decision not chosen is
-/// a problem with the field.
-impl TryFrom<&DecisionForm> for DecisionOutcome {
-    type Error = AppError;
-
-    fn try_from(values: &DecisionForm) -> Result<DecisionOutcome, AppError> {
-        match values.decision.as_str() {
-            "accept" => Ok(DecisionOutcome::Accept),
-            "decline" => {
-                let reasons: Vec<DeclineReason> = values
-                    .reasons
-                    .iter()
-                    .filter_map(|r| {
-                        serde_json::from_value(serde_json::Value::String(r.clone())).ok()
-                    })
-                    .collect();
-                Ok(DecisionOutcome::Decline {
-                    reasons,
-                    explanation: values.explanation.trim().to_string(),
-                })
-            }
-            "ask_for_information" => Ok(DecisionOutcome::AskForInformation {
-                questions: values
-                    .questions
-                    .lines()
-                    .map(str::trim)
-                    .filter(|q| !q.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            }),
-            _ => Err(AppError::invalid("decision", "Select a decision")),
-        }
-    }
-}
-
-impl DecisionForm {
-    /// Whether `value` is one of the chosen reasons (for re-showing the form).
-    pub fn has_reason(&self, value: &str) -> bool {
-        self.reasons.iter().any(|r| r == value)
-    }
-}
-
 /// A count of days (halves allowed) in words: "1 day", "7.5 days".
 fn days_in_words(days: mns_domain::attendance::DayCount, one: &str, many: &str) -> String {
     if days.days() == 1.0 {
@@ -264,13 +203,7 @@ async fn referral_page(
     values: DecisionForm,
     errors: Vec<FieldError>,
 ) -> PageResult {
-    referral_page_after(state, user, id, values, errors, None).await
-}
-
-/// What a school is told after sending a referral: its reference, and what happens next.
-pub struct SentBanner {
-    reference: String,
-    referred_on: String,
+    referral_page_after(state, user, id, values, errors, &ShowQuery::default()).await
 }
 
 async fn referral_page_after(
@@ -279,21 +212,33 @@ async fn referral_page_after(
     id: &str,
     values: DecisionForm,
     errors: Vec<FieldError>,
-    sent: Option<()>,
+    shown: &ShowQuery,
 ) -> PageResult {
     let view = state.app.view_referral(&user.actor, id).await?;
-    let sent = sent
-        .filter(|()| view.status == Status::Submitted)
-        .map(|()| SentBanner {
-            reference: id
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(8)
-                .collect::<String>()
-                .to_uppercase(),
-            referred_on: view.record.referral_date.map(day).unwrap_or_default(),
-        });
+    let decided = shown
+        .decided
+        .as_deref()
+        .and_then(|d| decided_banner(d, view.status, id));
     let may_read_checks = view.may(ReferralAction::ReadChecks);
+    let (assignment, assigned_banner) = if may_read_checks {
+        let panel = assignment_panel(
+            state.app.referral_assignment(&user.actor, id).await?,
+            &errors,
+        );
+        let banner = (shown.assigned.as_deref() == Some("yes")).then(|| panel.banner());
+        (Some(panel), banner)
+    } else {
+        (None, None)
+    };
+    let phase_flag = if may_read_checks {
+        state
+            .app
+            .school_phase_flag(&user.actor, &view)
+            .await?
+            .map(|m| m.message())
+    } else {
+        None
+    };
     let attendance = state.app.referral_attendance(&user.actor, &view).await?;
     let checks = if !may_read_checks {
         Vec::new()
@@ -400,7 +345,10 @@ async fn referral_page_after(
             .await?,
     );
     Ok(render(&ReferralPage {
-        sent,
+        decided,
+        assigned_banner,
+        assignment,
+        phase_flag,
         notes,
         may_note: user.actor.may(Capability::WorkReferral),
         notes_action: format!("/referrals/{id}/notes"),
@@ -484,48 +432,25 @@ pub async fn show(
             return Ok(Redirect::to(&format!("/referrals/{id}/form")).into_response());
         }
     }
-    let sent = (shown.sent.as_deref() == Some("yes")).then_some(());
     referral_page_after(
         &state,
         &user,
         &id,
         DecisionForm::default(),
         Vec::new(),
-        sent,
+        &shown,
     )
     .await
 }
 
-/// `?sent=yes` after a school sends a referral.
+/// What the referral's page was sent to say: `?decided=accept` after a decision,
+/// `?assigned=yes` after an assignment.
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
     #[serde(default)]
-    sent: Option<String>,
-}
-
-/// `POST /referrals/{id}/decision` (the coordinator).
-pub async fn decide(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
-    fields: Fields,
-) -> PageResult {
-    state.app.may_decide_referral(&user.actor, &id).await?;
-    let values = DecisionForm::from(&fields);
-    let result = match DecisionOutcome::try_from(&values) {
-        Ok(outcome) => state
-            .app
-            .decide_referral(&user.actor, &id, outcome)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    redirect_or_show_again(
-        result,
-        |()| format!("/referrals/{id}"),
-        |errors| referral_page(&state, &user, &id, values, errors),
-    )
-    .await
+    decided: Option<String>,
+    #[serde(default)]
+    assigned: Option<String>,
 }
 
 /// The waiting-for-evidence form.

@@ -1,5 +1,5 @@
-//! The referrals list: a school's own referrals, and the council's queue with its status
-//! filters, search, paging and the CSV download.
+//! The referrals list: a school's own referrals, and the council's queue with its filters
+//! (status, school, who it is assigned to), search, paging and the CSV download.
 
 use super::*;
 use crate::AppState;
@@ -7,6 +7,7 @@ use crate::auth::SignedIn;
 use crate::pages::{Chrome, PageResult, render};
 use askama::Template;
 use axum::extract::{Query, State};
+use mns_app::records::AssignedFilter;
 use serde::Deserialize;
 
 /// A line of the queue as the page shows it.
@@ -20,6 +21,14 @@ pub struct QueueRow {
     days: i64,
     waiting: String,
     pupil_match_open: bool,
+    assigned: String,
+}
+
+/// A school in the queue's school filter.
+pub struct SchoolChoice {
+    urn: String,
+    name: String,
+    selected: bool,
 }
 
 /// A status filter link with its count.
@@ -39,8 +48,14 @@ struct QueuePage {
     status: String,
     /// What was searched for, as typed.
     search: String,
-    /// `&search=…` for links that keep the search, or "".
-    search_query: String,
+    /// `&search=…&school=…&assigned=…` for links that keep the search and filters, or "".
+    filter_query: String,
+    /// The schools that have sent referrals, for the school filter.
+    schools: Vec<SchoolChoice>,
+    /// The chosen school's URN, or "".
+    school: String,
+    /// `me`, `nobody` or "" (anyone).
+    assigned: String,
     newest: bool,
     page: i64,
     has_next: bool,
@@ -70,6 +85,12 @@ pub struct QueueQuery {
     /// A pupil's name, a school's name or a UPN.
     #[serde(default)]
     search: String,
+    /// Only this school's referrals (its URN).
+    #[serde(default)]
+    school: String,
+    /// `me` (assigned to the reader), `nobody`, or anyone.
+    #[serde(default)]
+    assigned: String,
     #[serde(default)]
     sort: String,
     #[serde(default)]
@@ -82,25 +103,54 @@ impl QueueQuery {
         Some(self.search.trim().to_string()).filter(|s| !s.is_empty())
     }
 
-    /// `&search=…` for links that keep the search, or "".
-    fn search_query(&self) -> String {
-        self.search_text()
-            .map(|s| {
-                let mut q = form_urlencoded::Serializer::new(String::from("&"));
-                q.append_pair("search", &s);
-                q.finish()
-            })
-            .unwrap_or_default()
+    /// The chosen school's URN, if one was chosen.
+    fn school_urn(&self) -> Option<String> {
+        Some(self.school.trim().to_string()).filter(|s| !s.is_empty())
     }
 
-    /// The filter the queue and its CSV share.
-    fn filter(&self) -> QueueFilter {
+    /// `me` or `nobody`, if one was chosen ("" otherwise).
+    fn assigned_choice(&self) -> &'static str {
+        match self.assigned.as_str() {
+            "me" => "me",
+            "nobody" => "nobody",
+            _ => "",
+        }
+    }
+
+    /// `&search=…&school=…&assigned=…` for links that keep the search and filters, or "".
+    fn filter_query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        if let Some(s) = self.search_text() {
+            q.append_pair("search", &s);
+        }
+        if let Some(urn) = self.school_urn() {
+            q.append_pair("school", &urn);
+        }
+        if !self.assigned_choice().is_empty() {
+            q.append_pair("assigned", self.assigned_choice());
+        }
+        let query = q.finish();
+        if query.is_empty() {
+            query
+        } else {
+            format!("&{query}")
+        }
+    }
+
+    /// The filter the queue and its CSV share, for the reader with user id `me`.
+    fn filter(&self, me: &str) -> QueueFilter {
         QueueFilter {
             statuses: Status::parse(&self.status)
                 .filter(|s| *s != Status::Draft)
                 .map(|s| vec![s.as_str().to_string()])
                 .unwrap_or_default(),
             search: self.search_text(),
+            school_urn: self.school_urn(),
+            assigned: match self.assigned_choice() {
+                "me" => Some(AssignedFilter::To(me.to_string())),
+                "nobody" => Some(AssignedFilter::Nobody),
+                _ => None,
+            },
             newest_first: self.sort == "newest",
             ..QueueFilter::default()
         }
@@ -116,7 +166,7 @@ pub async fn export_csv(
 ) -> PageResult {
     let bytes = state
         .app
-        .referral_queue_csv(&user.actor, &q.filter())
+        .referral_queue_csv(&user.actor, &q.filter(&user.actor.user.id))
         .await?;
     Ok((
         [
@@ -167,7 +217,7 @@ pub async fn list(
             &QueueFilter {
                 limit: PAGE_SIZE + 1,
                 offset: (page - 1) * PAGE_SIZE,
-                ..q.filter()
+                ..q.filter(&user.actor.user.id)
             },
         )
         .await?;
@@ -191,6 +241,7 @@ pub async fn list(
                     .map(|d| count((today - d).num_days(), "day", "days"))
                     .unwrap_or_default(),
                 pupil_match_open: l.pupil_match_open,
+                assigned: l.assigned_name.unwrap_or_default(),
             }
         })
         .collect();
@@ -204,13 +255,28 @@ pub async fn list(
             current: status == Some(s),
         })
         .collect();
+    let school = q.school_urn().unwrap_or_default();
+    let schools = state
+        .app
+        .schools_with_referrals(&user.actor)
+        .await?
+        .into_iter()
+        .map(|(urn, name)| SchoolChoice {
+            selected: urn == school,
+            urn,
+            name,
+        })
+        .collect();
     Ok(render(&QueuePage {
         chrome: Chrome::signed_in(&state, &user, "/referrals"),
         rows,
         statuses,
         status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
         search: q.search.trim().to_string(),
-        search_query: q.search_query(),
+        filter_query: q.filter_query(),
+        schools,
+        school,
+        assigned: q.assigned_choice().to_string(),
         newest,
         page,
         has_next,
