@@ -891,6 +891,59 @@ async function parentEmail(j, step) {
   await step('sign out', () => j.signOut());
 }
 
+// A request for more information answered without the clock starting again (MN-DEC-1,
+// MN-DEC-2): the demo's coordinator asked Leo's school for the consultant's letter nine days
+// after the referral; the school reads the question, answers and sends the referral again, and
+// the coordinator's queue and the referral's history still count from the referral date.
+async function clock(j, step) {
+  const page = j.page;
+  let referralPath;
+  let daysBefore;
+  const leoDays = async () => {
+    await j.goto('/referrals?search=Leo+Grant');
+    const row = page.locator('main table tbody tr', { hasText: 'Leo Grant' });
+    check((await row.count()) === 1, 'Leo Grant is not in the queue');
+    const days = (await row.locator('td.govuk-table__cell--numeric').innerText()).trim();
+    check(/^\d+$/.test(days), `no days in Leo's row: ${await row.innerText()}`);
+    return { days: Number(days), href: await row.locator('a').first().getAttribute('href') };
+  };
+  await step('the coordinator sees the request waiting', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    const { days, href } = await leoDays();
+    daysBefore = days;
+    referralPath = href;
+    check(daysBefore >= 9, `Leo's referral is ${daysBefore} days old, expected at least 9`);
+    await j.signOut();
+  });
+  await step('the school reads the question', async () => {
+    await j.signIn('school2@demo.invalid');
+    await j.goto(referralPath);
+    check((await page.locator('main').innerText()).includes("consultant's letter"), "the school does not see the coordinator's question");
+    await j.audit('information-requested');
+  });
+  await step('the school answers and sends the referral again', async () => {
+    await j.goto(`${referralPath}/check-answers`);
+    await j.audit('answer-check');
+    await j.submit(page.getByRole('button', { name: 'Submit referral' }));
+    check(j.pathname() === `${referralPath}/sent`, `sending again went to ${j.pathname()}: ${await page.locator('.govuk-error-summary').innerText().catch(() => '')}`);
+    check((await page.locator('main').innerText()).includes('do not start again'), 'the confirmation does not say the days do not start again');
+    await j.audit('answer-sent');
+    await j.signOut();
+  });
+  await step('the clock has not started again', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    const { days } = await leoDays();
+    check(days === daysBefore, `after the answer the queue counts ${days} days, before it counted ${daysBefore}`);
+    await j.goto(referralPath);
+    const history = page.locator('#history ~ .app-table-scroll table');
+    const answered = history.locator('tr', { hasText: 'The school answered the request' });
+    check((await answered.count()) === 1, 'the history does not show the answer');
+    check((await answered.locator('td').last().innerText()).trim() === String(daysBefore), `the answer is not counted ${daysBefore} days from the referral`);
+    await j.audit('history');
+    await j.signOut();
+  });
+}
+
 // --- A school's referral, from a new draft to the coordinator's queue ------------------------
 
 // A valid UPN for 12 digits: DfE check letter (weights 2..13, mod 23; no I, O, S).
@@ -1547,6 +1600,7 @@ async function main() {
     await runJourney(context, base, 'parent', parent);
     await runJourney(context, base, 'desk', desk);
     await runJourney(context, base, 'parent-email', parentEmail);
+    await runJourney(context, base, 'clock', clock);
     await runJourney(context, base, 'school-referral', schoolReferral);
     await runJourney(context, base, 'local-offer-family', localOfferFamily);
     await runJourney(context, base, 'local-offer-edit', localOfferEditAndApprove);

@@ -312,7 +312,7 @@ async fn the_sent_confirmation_is_for_the_referring_school_and_the_coordinator_o
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body
-            .contains("<h1 class=\"govuk-panel__title\">Referral sent</h1>")
+            .contains("<h1 class=\"govuk-panel__title\">Referral sent for Amelia Barnes</h1>")
     );
     assert!(
         page.body
