@@ -484,6 +484,22 @@ impl Store {
         )
         .await
     }
+
+    /// The names of the users linked to a pupil with `relation` (e.g. providers), for a case's
+    /// "who is involved".
+    pub async fn linked_user_names(
+        &self,
+        pupil_id: &str,
+        relation: &str,
+    ) -> StoreResult<Vec<String>> {
+        self.texts_where(
+            "SELECT u.display_name FROM users u JOIN pupil_links l ON l.user_id = u.id \
+             WHERE l.pupil_id = $1 AND l.relation = $2 AND u.disabled_at IS NULL \
+             ORDER BY u.display_name",
+            &[pupil_id, relation],
+        )
+        .await
+    }
 }
 
 /// `text` with LIKE's wildcards escaped (by `\`), so a search for "50%" finds "50%".

@@ -106,7 +106,7 @@ pub async fn request_continuation(
     };
     redirect_or_show_again(
         result,
-        |()| format!("/cases/{id}"),
+        |()| format!("/cases/{id}?done=continuation"),
         |errors| std::future::ready(Ok(continuation_page(&state, &user, &view, values, errors))),
     )
     .await

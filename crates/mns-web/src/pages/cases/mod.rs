@@ -17,18 +17,31 @@ use mns_domain::provision::CaseState;
 
 mod actions;
 mod case;
+mod confirm;
 mod continuation;
+mod forms;
 mod plan;
 mod review;
+mod summary;
 
 pub use actions::*;
 pub use case::*;
+pub use confirm::*;
 pub use continuation::*;
+pub use forms::{CaseForm, form_page};
 pub use plan::*;
 pub use review::*;
 
 fn short(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn tag(state: CaseState) -> &'static str {

@@ -105,7 +105,7 @@ pub async fn save_review(
     };
     redirect_or_show_again(
         result,
-        |()| format!("/cases/{id}"),
+        |()| format!("/cases/{id}?done=review"),
         |errors| std::future::ready(Ok(review_page(&state, &user, &view, values, errors))),
     )
     .await
