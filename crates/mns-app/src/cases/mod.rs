@@ -676,7 +676,7 @@ impl App {
     ) -> AppResult<()> {
         for address in told.iter().flat_map(|t| &t.addresses) {
             tx.enqueue_message(
-                &address,
+                address,
                 subject,
                 &format!(
                     "There is an update from the {} Medical Needs Service.\n\nSign in to see it:\n{}/cases/{}\n",

@@ -23,7 +23,8 @@ async fn actor(app: &TestApp, email: &str) -> mns_app::Actor {
     }
 }
 
-async fn state_of(app: &TestApp, id: &str) -> CaseState {
+/// Where a case stands, as stored.
+pub async fn state_of(app: &TestApp, id: &str) -> CaseState {
     app.app
         .store_for_tests()
         .get_case(id)
@@ -350,7 +351,7 @@ async fn mn_end_2_ending_provision_is_checked_first_and_refuses_a_past_last_day(
     let record = store.get_case(&id).await.unwrap().unwrap();
     assert_eq!(record.state, CaseState::Ended);
     assert_eq!(record.ends_on, chrono::NaiveDate::from_ymd_opt(2026, 12, 4));
-    let page = coordinator.get(&done.location().to_string()).await;
+    let page = coordinator.get(done.location()).await;
     assert!(page.body.contains("govuk-notification-banner--success"));
     assert!(page.body.contains("role=\"alert\""));
     assert!(
@@ -415,7 +416,7 @@ async fn mn_cont_2_agreeing_a_continuation_is_checked_first() {
         .await;
     assert_eq!(done.location(), format!("{case}?done=continued"));
     assert_eq!(state_of(&app, &id).await, CaseState::Continued);
-    let page = coordinator.get(&done.location().to_string()).await;
+    let page = coordinator.get(done.location()).await;
     assert!(
         page.body.contains("Continuation agreed. Period 2 runs to"),
         "{}",

@@ -144,13 +144,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
                 .contains("The school&#39;s staff: 1 person, by email")
         );
         assert_eq!(
-            app.app
-                .store_for_tests()
-                .get_case(&id)
-                .await
-                .unwrap()
-                .unwrap()
-                .state,
+            crate::case_pages::state_of(&app, &id).await,
             mns_domain::provision::CaseState::Planning
         );
         let mut confirmed = date("start", ("2", "11", "2026"));

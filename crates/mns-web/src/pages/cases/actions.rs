@@ -17,18 +17,18 @@ use mns_app::{AppError, FieldError};
 use mns_domain::provision::CaseAction;
 
 /// After an operation on a case that has no form page of its own (arranging the review, a
-/// note): back to the case page at `anchor` when it worked, or the case page again with the
-/// problems named and the values kept (422).
-async fn after_case(
+/// note, a confirmed continuation): back to the case page, with `then` (an anchor or a query)
+/// when it worked, or the case page again with the problems named (422).
+pub(super) async fn after_case(
     state: &AppState,
     user: &SignedIn,
     id: &str,
     result: Result<(), AppError>,
-    anchor: &str,
+    then: &str,
 ) -> PageResult {
     redirect_or_show_again(
         result,
-        |()| format!("/cases/{id}{anchor}"),
+        |()| format!("/cases/{id}{then}"),
         |errors| case_page(state, user, id, errors),
     )
     .await
@@ -56,6 +56,22 @@ pub(super) async fn after_form(
         },
     )
     .await
+}
+
+/// What `operation` answers when the form was read without problems; otherwise the form's
+/// problems, once the user is known to be allowed to send it (the operation is not run).
+async fn unless_problems(
+    state: &AppState,
+    user: &SignedIn,
+    (id, action): (&str, CaseAction),
+    errors: Vec<FieldError>,
+    operation: impl Future<Output = Result<(), AppError>>,
+) -> Result<(), AppError> {
+    if errors.is_empty() {
+        operation.await
+    } else {
+        form_problems(state, user, id, action, errors).await
+    }
 }
 
 /// The problems of a form that could not be read, once the user is known to be allowed to
@@ -131,14 +147,16 @@ pub async fn request_end(
 ) -> PageResult {
     let mut errors = Vec::new();
     let stops_on = values.date("stops_on", "The day provision would stop", &mut errors);
-    let result = if errors.is_empty() {
+    let result = unless_problems(
+        &state,
+        &user,
+        (&id, CaseAction::RequestEnd),
+        errors,
         state
             .app
-            .request_end(&user.actor, &id, stops_on, values.text("end_reason"))
-            .await
-    } else {
-        form_problems(&state, &user, &id, CaseAction::RequestEnd, errors).await
-    };
+            .request_end(&user.actor, &id, stops_on, values.text("end_reason")),
+    )
+    .await;
     // The app names the reason `reason`; this form's field is `end_reason`.
     let result = result.map_err(|e| match e {
         AppError::Invalid(errors) => AppError::Invalid(
@@ -226,18 +244,14 @@ pub async fn send_details(
 ) -> PageResult {
     let mut errors = Vec::new();
     let details = read_send(&values, &mut errors);
-    let result = if errors.is_empty() {
-        state.app.set_send_details(&user.actor, &id, details).await
-    } else {
-        form_problems(
-            &state,
-            &user,
-            &id,
-            CaseAction::RecordSpecialSituations,
-            errors,
-        )
-        .await
-    };
+    let result = unless_problems(
+        &state,
+        &user,
+        (&id, CaseAction::RecordSpecialSituations),
+        errors,
+        state.app.set_send_details(&user.actor, &id, details),
+    )
+    .await;
     after_form(&state, &user, &id, CaseForm::Send, values, result).await
 }
 
@@ -251,28 +265,21 @@ pub async fn record_admission(
     let mut errors = Vec::new();
     let admitted = values.date("admitted_on", "The date of admission", &mut errors);
     let discharge = values.date("discharge_on", "The discharge date", &mut errors);
-    let result = if errors.is_empty() {
-        state
-            .app
-            .record_admission(
-                &user.actor,
-                &id,
-                values.text("hospital"),
-                values.text("hospital_school"),
-                admitted,
-                discharge,
-            )
-            .await
-    } else {
-        form_problems(
-            &state,
-            &user,
+    let result = unless_problems(
+        &state,
+        &user,
+        (&id, CaseAction::RecordSpecialSituations),
+        errors,
+        state.app.record_admission(
+            &user.actor,
             &id,
-            CaseAction::RecordSpecialSituations,
-            errors,
-        )
-        .await
-    };
+            values.text("hospital"),
+            values.text("hospital_school"),
+            admitted,
+            discharge,
+        ),
+    )
+    .await;
     after_form(&state, &user, &id, CaseForm::Admission, values, result).await
 }
 

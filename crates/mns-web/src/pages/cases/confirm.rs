@@ -4,12 +4,11 @@
 //! whole step works without JavaScript. Once confirmed, the case page says what happened
 //! (`?done=`, [`super::forms::banner`]).
 
-use super::actions::{after_form, form_problems};
-use super::forms::{CaseForm, show_form};
+use super::actions::{after_case, after_form, form_problems};
+use super::forms::CaseForm;
 use super::*;
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::form::show_again;
 use crate::pages::{Chrome, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -119,45 +118,41 @@ fn check_page(
     })
 }
 
-/// Shows a step's check page, or does the step once confirmed. `outcome` is `Ok(None)` when
-/// the step was done, `Ok(Some(check))` when it is to be checked, and the problems otherwise,
-/// which are shown on the step's form with what was typed.
-async fn check_or_done(
-    state: &AppState,
-    user: &SignedIn,
-    id: &str,
+/// A step checked before it is done. With the form's `answers` read, shows the check page
+/// (`check`), or, once confirmed, does the step (`act`) and goes back to the case with its
+/// banner; problems (the form's, or the operation's) are shown on the step's form with what
+/// was typed.
+async fn checked_step<A>(
+    (state, user, id): (&AppState, &SignedIn, &str),
     kind: CaseForm,
     values: Fields,
-    outcome: AppResult<Option<Check>>,
+    answers: Result<A, Vec<FieldError>>,
+    act: impl AsyncFnOnce(A) -> AppResult<()>,
+    check: impl AsyncFnOnce(A) -> AppResult<Check>,
 ) -> PageResult {
-    match outcome {
-        Ok(Some(check)) => {
-            let view = state
-                .app
-                .view_case_for(&user.actor, id, kind.needs())
-                .await?;
-            Ok(check_page(
-                state,
-                user,
-                &view,
-                Some(kind),
-                kind.posts_to(),
-                &values,
-                check,
-            ))
-        }
-        Ok(None) => after_form(state, user, id, kind, values, Ok(())).await,
-        Err(e) => {
-            show_again(e, |errors| async {
+    let result = match answers {
+        Err(errors) => form_problems(state, user, id, kind.needs(), errors).await,
+        Ok(answers) if confirmed(&values) => act(answers).await,
+        Ok(answers) => match check(answers).await {
+            Ok(check) => {
                 let view = state
                     .app
                     .view_case_for(&user.actor, id, kind.needs())
                     .await?;
-                Ok(show_form(state, user, &view, kind, values, errors))
-            })
-            .await
-        }
-    }
+                return Ok(check_page(
+                    state,
+                    user,
+                    &view,
+                    Some(kind),
+                    kind.posts_to(),
+                    &values,
+                    check,
+                ));
+            }
+            Err(e) => Err(e),
+        },
+    };
+    after_form(state, user, id, kind, values, result).await
 }
 
 /// The start form's answers: the first day and the expected end of the absence.
@@ -190,66 +185,78 @@ pub async fn start(
     Path(id): Path<String>,
     values: Fields,
 ) -> PageResult {
-    let outcome = match read_start(&values) {
-        Err(errors) => form_problems(&state, &user, &id, CaseAction::StartProvision, errors)
-            .await
-            .map(|()| None),
-        Ok((start, absence)) if confirmed(&values) => state
-            .app
-            .start_provision(&user.actor, &id, start, absence)
-            .await
-            .map(|()| None),
-        Ok((start, absence)) => state
-            .app
-            .check_start(&user.actor, &id, start, absence)
-            .await
-            .map(|c| {
-                let p = c.period;
-                let mut rows = vec![("Provision starts", long_date(p.start))];
-                if let Some(end) = absence {
-                    rows.push(("The absence is expected to end", long_date(end)));
-                }
-                rows.extend([
-                    ("The period ends", long_date(p.end)),
-                    ("Review due by", long_date(p.review_due)),
-                    ("Continuation request due by", long_date(p.continuation_due)),
-                ]);
-                let period = if p.ends_with_expected_absence {
-                    format!(
-                        "The period ends on {}, when the absence is expected to end.",
-                        long_date(p.end)
-                    )
-                } else {
-                    format!(
-                        "The {}-school-week period ends on {}.",
-                        state.app.policy().initial_period_weeks,
-                        long_date(p.end)
-                    )
-                };
-                Some(Check {
-                    title: "Check before you start provision",
-                    rows,
-                    happens: vec![
-                        format!(
-                            "You are about to start provision on {}, {} after the referral.",
-                            long_date(p.start),
-                            count(c.days_from_referral, "day", "days")
-                        ),
-                        period,
-                        format!(
-                            "The review is due by {}, and the school's continuation request, if provision is to go on, by {}.",
-                            long_date(p.review_due),
-                            long_date(p.continuation_due)
-                        ),
-                        "The school is asked to code the sessions the pupil receives this provision as K from the first day.".into(),
-                    ],
-                    told: c.told,
-                    button: "Confirm and start provision",
-                    warning: false,
-                })
-            }),
+    let answers = read_start(&values);
+    checked_step(
+        (&state, &user, &id),
+        CaseForm::Start,
+        values,
+        answers,
+        async |(start, absence)| {
+            state
+                .app
+                .start_provision(&user.actor, &id, start, absence)
+                .await
+        },
+        async |(start, absence)| {
+            let c = state
+                .app
+                .check_start(&user.actor, &id, start, absence)
+                .await?;
+            Ok(start_check(
+                c,
+                absence,
+                state.app.policy().initial_period_weeks,
+            ))
+        },
+    )
+    .await
+}
+
+/// What the start's check page says.
+fn start_check(c: mns_app::cases::StartCheck, absence: Option<NaiveDate>, weeks: u32) -> Check {
+    let p = c.period;
+    let mut rows = vec![("Provision starts", long_date(p.start))];
+    if let Some(end) = absence {
+        rows.push(("The absence is expected to end", long_date(end)));
+    }
+    rows.extend([
+        ("The period ends", long_date(p.end)),
+        ("Review due by", long_date(p.review_due)),
+        ("Continuation request due by", long_date(p.continuation_due)),
+    ]);
+    let period = if p.ends_with_expected_absence {
+        format!(
+            "The period ends on {}, when the absence is expected to end.",
+            long_date(p.end)
+        )
+    } else {
+        format!(
+            "The {}-school-week period ends on {}.",
+            weeks,
+            long_date(p.end)
+        )
     };
-    check_or_done(&state, &user, &id, CaseForm::Start, values, outcome).await
+    Check {
+        title: "Check before you start provision",
+        rows,
+        happens: vec![
+            format!(
+                "You are about to start provision on {}, {} after the referral.",
+                long_date(p.start),
+                count(c.days_from_referral, "day", "days")
+            ),
+            period,
+            format!(
+                "The review is due by {}, and the school's continuation request, if provision is to go on, by {}.",
+                long_date(p.review_due),
+                long_date(p.continuation_due)
+            ),
+            "The school is asked to code the sessions the pupil receives this provision as K from the first day.".into(),
+        ],
+        told: c.told,
+        button: "Confirm and start provision",
+        warning: false,
+    }
 }
 
 /// `GET /cases/{id}/continuation/agree`: what agreeing the school's continuation request will
@@ -259,13 +266,10 @@ pub async fn agree_page(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let view = state
-        .app
-        .view_case_for(&user.actor, &id, CaseAction::DecideContinuation)
-        .await?;
-    if !view.may(CaseAction::DecideContinuation) {
-        return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
-    }
+    let view = match open_step(&state, &user, &id, CaseAction::DecideContinuation).await? {
+        Ok(view) => view,
+        Err(back) => return Ok(back),
+    };
     let c = state.app.check_continuation(&user.actor, &id).await?;
     let p = c.period;
     let check = Check {
@@ -322,12 +326,7 @@ pub async fn agree_continuation(
         return Ok(Redirect::to(&format!("/cases/{id}/continuation/agree")).into_response());
     }
     let result = state.app.agree_continuation(&user.actor, &id).await;
-    crate::form::redirect_or_show_again(
-        result,
-        |()| format!("/cases/{id}?done=continued"),
-        |errors| super::case::case_page(&state, &user, &id, errors),
-    )
-    .await
+    after_case(&state, &user, &id, result, "?done=continued").await
 }
 
 /// The end form's answers: why, and the last day of provision.
@@ -359,44 +358,53 @@ pub async fn end(
     values: Fields,
 ) -> PageResult {
     let note = values.trimmed("end_note");
-    let outcome = match read_end(&values) {
-        Err(errors) => form_problems(&state, &user, &id, CaseAction::EndProvision, errors)
-            .await
-            .map(|()| None),
-        Ok((reason, last_day)) if confirmed(&values) => state
-            .app
-            .end_case(&user.actor, &id, reason, last_day, &note)
-            .await
-            .map(|()| None),
-        Ok((reason, last_day)) => state
-            .app
-            .check_end(&user.actor, &id, last_day)
-            .await
-            .map(|c| {
-                let mut rows = vec![
-                    ("Why provision ends", capitalised(reason.label())),
-                    ("The last day of provision", long_date(last_day)),
-                ];
-                if !note.is_empty() {
-                    rows.push(("Note for the case record", note.clone()));
-                }
-                Some(Check {
-                    title: "Check before you end provision",
-                    rows,
-                    happens: vec![
-                        "The case closes now: nothing more can be logged or planned on it, and this cannot be undone.".into(),
-                        format!(
-                            "The End of Provision letter says provision ends because {}, and that the last day of provision is {}. The school is responsible for the pupil's education from the day after.",
-                            reason.label(),
-                            long_date(last_day)
-                        ),
-                        "Any open continuation request is declined and requests to end are closed. HLSA hours and any online-learning place are released, and the case leaves every waiting list.".into(),
-                    ],
-                    told: c.told,
-                    button: "Confirm and end provision",
-                    warning: true,
-                })
-            }),
-    };
-    check_or_done(&state, &user, &id, CaseForm::End, values, outcome).await
+    let answers = read_end(&values);
+    checked_step(
+        (&state, &user, &id),
+        CaseForm::End,
+        values,
+        answers,
+        async |(reason, last_day)| {
+            state
+                .app
+                .end_case(&user.actor, &id, reason, last_day, &note)
+                .await
+        },
+        async |(reason, last_day)| {
+            let c = state.app.check_end(&user.actor, &id, last_day).await?;
+            Ok(end_check(c, (reason, last_day), &note))
+        },
+    )
+    .await
+}
+
+/// What the end's check page says.
+fn end_check(
+    c: mns_app::cases::EndCheck,
+    (reason, last_day): (EndReason, NaiveDate),
+    note: &str,
+) -> Check {
+    let mut rows = vec![
+        ("Why provision ends", capitalised(reason.label())),
+        ("The last day of provision", long_date(last_day)),
+    ];
+    if !note.is_empty() {
+        rows.push(("Note for the case record", note.to_string()));
+    }
+    Check {
+        title: "Check before you end provision",
+        rows,
+        happens: vec![
+            "The case closes now: nothing more can be logged or planned on it, and this cannot be undone.".into(),
+            format!(
+                "The End of Provision letter says provision ends because {}, and that the last day of provision is {}. The school is responsible for the pupil's education from the day after.",
+                reason.label(),
+                long_date(last_day)
+            ),
+            "Any open continuation request is declined and requests to end are closed. HLSA hours and any online-learning place are released, and the case leaves every waiting list.".into(),
+        ],
+        told: c.told,
+        button: "Confirm and end provision",
+        warning: true,
+    }
 }

@@ -49,10 +49,10 @@ pub async fn continuation_form(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let view = state
-        .app
-        .view_case_for(&user.actor, &id, CaseAction::RequestContinuation)
-        .await?;
+    let view = match open_step(&state, &user, &id, CaseAction::RequestContinuation).await? {
+        Ok(view) => view,
+        Err(back) => return Ok(back),
+    };
     Ok(continuation_page(
         &state,
         &user,

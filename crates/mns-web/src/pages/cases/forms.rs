@@ -12,7 +12,6 @@ use crate::auth::SignedIn;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::{IntoResponse, Redirect};
 use mns_app::FieldError;
 use mns_app::cases::{CaseView, long_date};
 use mns_domain::provision::{CaseAction, EndReason, SendDetails};
@@ -190,13 +189,10 @@ pub async fn form_page(
     RawQuery(query): RawQuery,
     kind: CaseForm,
 ) -> PageResult {
-    let view = state
-        .app
-        .view_case_for(&user.actor, &id, kind.needs())
-        .await?;
-    if !view.may(kind.needs()) {
-        return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
-    }
+    let view = match open_step(&state, &user, &id, kind.needs()).await? {
+        Ok(view) => view,
+        Err(back) => return Ok(back),
+    };
     let mut values = Fields::from_query(query.as_deref());
     if values.pairs().is_empty() {
         match kind {

@@ -7,7 +7,7 @@ use crate::form::redirect_or_show_again;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
 use mns_domain::provision::record::{Attendee, PartA};
@@ -248,13 +248,10 @@ pub async fn plan_form(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let view = state
-        .app
-        .view_case_for(&user.actor, &id, CaseAction::WritePlan)
-        .await?;
-    if view.case().plan_finalised_at.is_some() {
-        return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
-    }
+    let view = match open_step(&state, &user, &id, CaseAction::WritePlan).await? {
+        Ok(view) => view,
+        Err(back) => return Ok(back),
+    };
     let (plan, drafted) = state.app.plan_draft(&user.actor, &id).await?;
     Ok(plan_page(
         &state,
