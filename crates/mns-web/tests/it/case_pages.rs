@@ -259,7 +259,13 @@ async fn every_form_has_a_page_of_its_own_that_keeps_what_was_typed() {
 
 #[tokio::test]
 async fn mn_end_2_ending_provision_is_checked_first_and_refuses_a_past_last_day() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+    for backend in mns_store::testing::backends() {
+        ending_provision_on(backend).await;
+    }
+}
+
+async fn ending_provision_on(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let id = referral_of(&app, "Isla").await;
     let case = format!("/cases/{id}");
     let store = app.app.store_for_tests();
@@ -547,7 +553,13 @@ async fn parents_see_plain_english_part_a_and_the_letters_they_are_owed() {
 /// Part A opens drafted from the referral.
 #[tokio::test]
 async fn mn_send_1_and_mn_plan_1_the_referral_carries_into_the_case() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+    for backend in mns_store::testing::backends() {
+        carrying_the_referral_on(backend).await;
+    }
+}
+
+async fn carrying_the_referral_on(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
     let id = referral_of(&app, "Amelia").await;
     let coordinator = actor(&app, "coordinator@demo.invalid").await;
     let store = app.app.store_for_tests();
