@@ -161,8 +161,8 @@ impl CaseForm {
 #[template(path = "case_form.html")]
 struct FormPage {
     chrome: Chrome,
+    /// The form's problems (the error summary lists them).
     form: FormState,
-    errors: Vec<FieldError>,
     values: Fields,
     id: String,
     pupil: String,
@@ -227,12 +227,11 @@ pub(super) fn show_form(
     values: Fields,
     errors: Vec<FieldError>,
 ) -> axum::response::Response {
-    let form = FormState::with(errors.clone());
+    let form = FormState::with(errors);
     let id = view.case().id.clone();
     render(&FormPage {
         chrome: Chrome::signed_in(state, user, "/cases").with_errors(&form),
         form,
-        errors,
         values,
         action: format!("/cases/{id}/{}", kind.posts_to()),
         id,

@@ -109,14 +109,16 @@ fn facts(view: &CaseView, today: chrono::NaiveDate) -> Vec<(&'static str, String
             ),
         ));
     }
-    if let Some(d) = case.review_due {
+    // An ended case has no review or request still to come.
+    let open = view.state != CaseState::Ended;
+    if let Some(d) = case.review_due.filter(|_| open) {
         let done = case
             .review_held_on
             .map(|h| format!(", held {}", long_date(h)))
             .unwrap_or_default();
         facts.push(("Next review due by", format!("{}{done}", long_date(d))));
     }
-    if let Some(d) = case.continuation_due {
+    if let Some(d) = case.continuation_due.filter(|_| open) {
         facts.push(("Continuation request due by", long_date(d)));
     }
     if let (Some(h), Some(f)) = (case.hours_per_week, case.full_time_hours) {
