@@ -555,10 +555,13 @@ async function parent(j, step) {
 }
 
 // Cases after acceptance, the whole journey in the browser, each step as the role that does
-// it: the desk journey accepted Amelia's referral; her school writes Part A (errors first), the
-// coordinator starts provision, the provider logs a session, the school holds the review and
-// asks to continue, the coordinator agrees and then ends provision, and the parent reads the
-// record and the End of Provision letter. Also the dashboard, resources and finance's invoices.
+// it: the desk journey accepted Amelia's referral; her school writes Part A (drafted from the
+// referral, errors first), the coordinator walks the case page's parts, opens the end and start
+// forms (each with an error first) and starts provision through its check page, the provider
+// logs a session on its own page, the school holds the review and asks to continue, the
+// coordinator agrees the continuation and ends provision (with its last day) through their
+// check pages, and the parent reads Part A and the End of Provision letter. Also the
+// dashboard, resources and finance's invoices.
 async function cases(j, step) {
   const fillDate = async (name, d) => {
     await j.page.locator(`#${name}-day`).fill(String(d.getDate()));
@@ -570,32 +573,43 @@ async function cases(j, step) {
     await j.goto('/cases');
     await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Amelia Barnes' }).click()]);
   };
+  const follow = (name) => Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name, exact: true }).click()]);
   const state = async () => (await j.page.locator('#case-state').innerText()).trim();
+  const banner = async (words) => {
+    const b = j.page.locator('.govuk-notification-banner--success[role=alert]');
+    check((await b.count()) === 1, 'no success banner on the case page');
+    const text = await b.innerText();
+    check(text.includes(words), `the banner says "${text}", not "${words}"`);
+  };
+  const h1Is = async (want) => check((await j.h1()) === want, `expected the page "${want}", got "${await j.h1()}"`);
   // A staff member signing in again within the same 30-second window would reuse the code.
   const nextCodeWindow = () => j.page.waitForTimeout((31 - (Math.floor(Date.now() / 1000) % 30)) * 1000);
 
-  await step('school writes Part A (errors first)', async () => {
+  await step('school writes Part A (drafted from the referral, errors first)', async () => {
     await j.signIn('school@demo.invalid');
     await openAmelia();
     check((await state()) === 'Accepted', `Amelia's case is ${await state()}`);
     await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: /Write Part A/ }).click()]);
+    check((await j.page.locator('#drafted').count()) === 1, 'Part A does not say what came from the referral');
+    check((await j.page.locator('#attendee_1_name').inputValue()) !== '', 'the health professional is not filled in from the referral');
     await j.audit('case-plan');
     await j.submit(j.page.getByRole('button', { name: 'Finalise and send the record' }));
-    await j.checkErrorSummary(['meeting_date', 'place', 'attendees', 'learning_needs', 'package', 'dsl_name', 'joint_approach']);
+    await j.checkErrorSummary(['meeting_date', 'place', 'joint_approach']);
     await j.audit('case-plan-errors');
     await fillDate('meeting_date', today);
     await j.page.check('#place-home');
-    await j.page.selectOption('#attendee_1_kind', 'parent_carer');
-    await j.page.fill('#attendee_1_name', 'Pat Green');
+    await j.page.selectOption('#attendee_2_kind', 'parent_carer');
+    await j.page.fill('#attendee_2_name', 'Pat Green');
     await j.page.fill('#learning_needs', 'Reading and number work, in short sessions');
     await j.page.fill('#online_hours', '32.5');
     await j.page.fill('#dsl_name', 'Jo Turner');
     await j.page.fill('#joint_approach', 'A weekly call between the school and the family');
     await j.submit(j.page.getByRole('button', { name: 'Finalise and send the record' }));
     check((await state()) === 'Planning meeting', `after Part A the case is ${await state()}`);
+    await banner('Part A of the record is finalised');
     await j.audit('case-planned');
   });
-  await step('coordinator: dashboard, resources, and the start of provision', async () => {
+  await step('coordinator: dashboard, resources, the case page and the start of provision', async () => {
     await j.signOut();
     await nextCodeWindow();
     await j.signIn('coordinator@demo.invalid', { expectCode: true });
@@ -607,22 +621,54 @@ async function cases(j, step) {
     check((await j.page.locator('#robots-waiting').innerText()).trim() !== '0', 'nobody waits for a robot in the demo');
     await j.audit('resources');
     await openAmelia();
-    await j.submit(j.page.getByRole('button', { name: 'End provision and issue the letter' }));
-    await j.checkErrorSummary(['reason']);
+    // The summary, who is involved, and the parts of the page.
+    check((await j.page.getByRole('heading', { name: 'Who is involved' }).count()) === 1, 'no "who is involved"');
+    const parts = j.page.locator('nav[aria-label="Parts of this case"]');
+    for (const part of ['The plan', 'Documents', 'Welfare checks', 'Hospital', 'History']) {
+      check((await parts.getByRole('link', { name: part, exact: true }).count()) === 1, `no link to the part "${part}"`);
+    }
+    await parts.getByRole('link', { name: 'History', exact: true }).click();
+    check(new URL(j.page.url()).hash === '#timeline', `the History link went to ${j.page.url()}`);
+    check((await parts.getByRole('link', { name: 'The referral', exact: true }).count()) === 1, 'no link to the referral');
+    check((await j.page.locator('.govuk-button--warning').count()) === 0, 'a red button on the case page');
+    await j.audit('case-coordinator');
+    // Ending is a page of its own, with an error first.
+    await follow('End provision');
+    await h1Is('End provision');
+    await j.audit('case-end-form');
+    await j.submit(j.page.getByRole('button', { name: 'Continue' }));
+    await j.checkErrorSummary(['reason', 'ends_on']);
     await j.audit('case-end-error');
+    await follow('Back to the case');
+    // Starting provision: the form (an error first), the check page, then the banner.
+    await follow('Start provision');
+    await h1Is('Start provision');
+    await j.audit('case-start-form');
+    await j.submit(j.page.getByRole('button', { name: 'Continue' }));
+    await j.checkErrorSummary(['start']);
+    await j.audit('case-start-error');
     await fillDate('start', today);
-    await j.submit(j.page.getByRole('button', { name: 'Start provision' }));
+    await j.submit(j.page.getByRole('button', { name: 'Continue' }));
+    await h1Is('Check before you start provision');
+    check((await j.page.getByText('Who will be told').count()) === 1, 'the check page does not say who is told');
+    await j.audit('case-start-check');
+    await j.submit(j.page.getByRole('button', { name: 'Confirm and start provision' }));
     check((await state()) === 'In provision', `after starting the case is ${await state()}`);
+    await banner('Provision starts on');
     await j.audit('case-started');
   });
-  await step('provider logs a session', async () => {
+  await step('provider logs a session on its own page', async () => {
     await j.signOut();
     await j.signIn('provider@demo.invalid');
     await openAmelia();
+    await follow('Log a session');
+    await h1Is('Log a session');
+    await j.audit('case-session-form');
     await fillDate('held_on', today);
     await j.page.getByLabel('Delivered', { exact: true }).check();
     await j.page.locator('#hours').fill('2');
     await j.submit(j.page.getByRole('button', { name: 'Log the session' }));
+    await banner('The session is logged');
     check((await j.page.locator('#sessions ~ .app-table-scroll tbody tr').count()) > 0, 'the session is not listed');
     await j.audit('case-provider');
   });
@@ -647,29 +693,44 @@ async function cases(j, step) {
     await j.submit(j.page.getByRole('button', { name: 'Send the request' }));
     check((await state()) === 'Continuation requested', `after the request: ${await state()}`);
   });
-  await step('coordinator agrees, then ends provision', async () => {
+  await step('coordinator agrees the continuation, then ends provision, each through its check page', async () => {
     await j.signOut();
     await nextCodeWindow();
     await j.signIn('coordinator@demo.invalid', { expectCode: true });
     await openAmelia();
-    await j.submit(j.page.getByRole('button', { name: 'Agree the continuation' }));
+    await follow('Agree the continuation');
+    await h1Is('Check before you agree the continuation');
+    await j.audit('case-continuation-check');
+    await j.submit(j.page.getByRole('button', { name: 'Confirm and agree the continuation' }));
     check((await state()) === 'Continued', `after agreeing: ${await state()}`);
+    await banner('Continuation agreed');
+    await follow('End provision');
     await j.page.check('#reason-well_enough_to_return');
-    await j.submit(j.page.getByRole('button', { name: 'End provision and issue the letter' }));
+    await fillDate('ends_on', today);
+    await j.submit(j.page.getByRole('button', { name: 'Continue' }));
+    await h1Is('Check before you end provision');
+    await j.audit('case-end-check');
+    await j.submit(j.page.getByRole('button', { name: 'Confirm and end provision' }));
     check((await state()) === 'Ended', `after ending: ${await state()}`);
+    await banner('The last day of provision is');
     await j.audit('case-ended');
   });
-  await step('parent reads the record and the letter', async () => {
+  await step('parent reads Part A and the letter, in plain English', async () => {
     await j.signOut();
     await j.signIn('parent@demo.invalid');
     await openAmelia();
     await j.audit('case-parent');
+    check(!/MN-[A-Z]+-\d/.test(await j.page.locator('main').innerText()), 'a rule id on the parent\'s case page');
     for (const name of [/Planning and Review Record/, /End of Provision letter/]) {
       const href = await j.page.getByRole('link', { name }).getAttribute('href');
       const res = await j.page.request.get(new URL(href, j.page.url()).toString());
       check(res.status() === 200, `${name} status ${res.status()}`);
       check((await res.body()).subarray(0, 4).toString() === '%PDF', `${name} is not a PDF`);
     }
+    await follow("The pupil's record");
+    check((await j.page.getByRole('link', { name: /Planning and Review Record/ }).count()) === 1, 'the pupil page has no link to Part A');
+    check((await j.page.getByRole('link', { name: /End of Provision letter/ }).count()) === 1, 'the pupil page has no link to the letter');
+    await j.audit('pupil-parent-letters');
   });
   await step('finance sees hospital invoices', async () => {
     await j.signOut();

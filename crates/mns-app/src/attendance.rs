@@ -232,10 +232,13 @@ impl App {
         else {
             return Ok(Some((document, Vec::new())));
         };
+        // Up to the last day of provision, or today if that is sooner.
         let last = case
-            .ended_at
-            .map(|t| mns_domain::calendar::uk_local_time(t).date())
-            .unwrap_or_else(|| self.today());
+            .ends_on
+            .or(case
+                .ended_at
+                .map(|t| mns_domain::calendar::uk_local_time(t).date()))
+            .map_or(self.today(), |d| d.min(self.today()));
         Ok(Some((
             document,
             mns_domain::attendance::provision_coding_mismatches(&pupil.herringbone, start, last),

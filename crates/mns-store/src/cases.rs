@@ -49,8 +49,11 @@ pub struct CaseRecord {
     pub life_limiting: bool,
     /// Why provision ended (MN-END-1).
     pub end_reason: Option<EndReason>,
-    /// When.
+    /// When the end was recorded.
     pub ended_at: Option<DateTime<Utc>>,
+    /// The last day of provision the coordinator gave when ending it (today or later when
+    /// recorded); `None` for cases ended before it was asked, whose last day is `ended_at`'s.
+    pub ends_on: Option<NaiveDate>,
     /// When the row last changed.
     pub updated_at: DateTime<Utc>,
 }
@@ -234,7 +237,7 @@ pub struct ConcernRecord {
 const COLUMNS: &str = "c.id, c.pupil_id, c.school_urn, c.state, c.opened_at, c.referral_date, \
     c.provision_start, c.period_number, c.period_start, c.period_end, c.review_due, \
     c.continuation_due, c.review_held_on, c.plan_json, c.plan_finalised_at, c.hours_per_week, \
-    c.full_time_hours, c.life_limiting, c.end_reason, c.ended_at, c.updated_at";
+    c.full_time_hours, c.life_limiting, c.end_reason, c.ended_at, c.ends_on, c.updated_at";
 
 #[derive(FromRow)]
 struct CaseRow {
@@ -258,6 +261,7 @@ struct CaseRow {
     life_limiting: i64,
     end_reason: Option<String>,
     ended_at: Option<String>,
+    ends_on: Option<String>,
     updated_at: String,
 }
 
@@ -315,6 +319,7 @@ impl CaseRow {
                 .transpose()
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             ended_at: opt_ts(self.ended_at)?,
+            ends_on: opt_date(self.ends_on)?,
             updated_at: parse_ts(&self.updated_at)?,
         })
     }
@@ -327,9 +332,9 @@ impl WriteTx {
             "INSERT INTO cases (id, pupil_id, school_urn, state, opened_at, referral_date, \
              provision_start, period_number, period_start, period_end, review_due, \
              continuation_due, review_held_on, plan_json, plan_finalised_at, hours_per_week, \
-             full_time_hours, life_limiting, end_reason, ended_at, updated_at) VALUES ($1, $2, \
-             $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-             $21) ON CONFLICT (id) DO UPDATE SET pupil_id = excluded.pupil_id, \
+             full_time_hours, life_limiting, end_reason, ended_at, ends_on, updated_at) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+             $19, $20, $21, $22) ON CONFLICT (id) DO UPDATE SET pupil_id = excluded.pupil_id, \
              school_urn = excluded.school_urn, state = excluded.state, \
              provision_start = excluded.provision_start, period_number = excluded.period_number, \
              period_start = excluded.period_start, period_end = excluded.period_end, \
@@ -338,7 +343,8 @@ impl WriteTx {
              plan_finalised_at = excluded.plan_finalised_at, \
              hours_per_week = excluded.hours_per_week, full_time_hours = excluded.full_time_hours, \
              life_limiting = excluded.life_limiting, end_reason = excluded.end_reason, \
-             ended_at = excluded.ended_at, updated_at = excluded.updated_at",
+             ended_at = excluded.ended_at, ends_on = excluded.ends_on, \
+             updated_at = excluded.updated_at",
         )
         .bind(&c.id)
         .bind(&c.pupil_id)
@@ -360,6 +366,7 @@ impl WriteTx {
         .bind(i64::from(c.life_limiting))
         .bind(c.end_reason.map(EndReason::as_str))
         .bind(c.ended_at.map(ts))
+        .bind(c.ends_on.map(day))
         .bind(ts(c.updated_at))
         // Not kept prepared: PostgreSQL would keep the parameter types of the first call, and
         // an hours column first bound empty then with a number fails ("incorrect binary data

@@ -569,9 +569,33 @@ impl Store {
         pupil_id: &str,
         relation: &str,
     ) -> StoreResult<Vec<String>> {
+        self.linked_users(pupil_id, relation, "email").await
+    }
+
+    /// The names of the users linked to a pupil with `relation` (e.g. providers), for a case's
+    /// "who is involved".
+    pub async fn linked_user_names(
+        &self,
+        pupil_id: &str,
+        relation: &str,
+    ) -> StoreResult<Vec<String>> {
+        self.linked_users(pupil_id, relation, "display_name").await
+    }
+
+    /// One column (`email` or `display_name`) of the active users linked to a pupil with
+    /// `relation`, in its order.
+    async fn linked_users(
+        &self,
+        pupil_id: &str,
+        relation: &str,
+        column: &'static str,
+    ) -> StoreResult<Vec<String>> {
         self.texts_where(
-            "SELECT u.email FROM users u JOIN pupil_links l ON l.user_id = u.id \
-             WHERE l.pupil_id = $1 AND l.relation = $2 AND u.disabled_at IS NULL ORDER BY u.email",
+            &format!(
+                "SELECT u.{column} FROM users u JOIN pupil_links l ON l.user_id = u.id \
+                 WHERE l.pupil_id = $1 AND l.relation = $2 AND u.disabled_at IS NULL \
+                 ORDER BY u.{column}"
+            ),
             &[pupil_id, relation],
         )
         .await

@@ -19,7 +19,7 @@ pub mod pages;
 pub mod security;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderName, Method};
 use axum::routing::{MethodRouter, get, post, put};
 use mns_app::App;
@@ -265,126 +265,148 @@ pub fn routes() -> Vec<Route> {
     all
 }
 
-/// Cases after acceptance: the list, the dashboard, a case and what each side does next.
+/// Cases after acceptance: the list, the dashboard, a case and what each side does next, with
+/// a page for each of its forms ([`pages::cases::CaseForm`]).
 fn case_routes() -> Vec<Route> {
     use pages::{cases, resources};
-    vec![
-        route(Method::GET, "/cases", get(cases::list)),
-        route(Method::GET, "/cases/dashboard", get(cases::dashboard)),
-        route(Method::GET, "/cases/{id}", get(cases::show)),
-        route(Method::GET, "/cases/{id}/plan", get(cases::plan_form)),
-        route(Method::POST, "/cases/{id}/plan", post(cases::save_plan)),
-        route(Method::POST, "/cases/{id}/start", post(cases::start)),
-        route(
-            Method::POST,
-            "/cases/{id}/sessions",
-            post(cases::log_session),
-        ),
-        route(
-            Method::POST,
-            "/cases/{id}/review/start",
-            post(cases::start_review),
-        ),
-        route(Method::GET, "/cases/{id}/review", get(cases::review_form)),
-        route(Method::POST, "/cases/{id}/review", post(cases::save_review)),
+    let forms = cases::CaseForm::ALL.into_iter().map(|form| {
         route(
             Method::GET,
-            "/cases/{id}/continuation",
-            get(cases::continuation_form),
-        ),
-        route(
-            Method::POST,
-            "/cases/{id}/continuation",
-            post(cases::request_continuation),
-        ),
-        route(
-            Method::POST,
-            "/cases/{id}/continuation/agree",
-            post(cases::agree_continuation),
-        ),
-        route(Method::POST, "/cases/{id}/end", post(cases::end)),
-        route(
-            Method::POST,
-            "/cases/{id}/end-request",
-            post(cases::request_end),
-        ),
-        route(
-            Method::POST,
-            "/cases/{id}/welfare-checks",
-            post(cases::log_welfare_check),
-        ),
-        route(
-            Method::POST,
-            "/cases/{id}/concerns",
-            post(cases::raise_concern),
-        ),
-        route(Method::POST, "/cases/{id}/notes", post(cases::add_note)),
-        route(
-            Method::POST,
-            "/cases/{id}/life-limiting",
-            post(cases::life_limiting),
-        ),
-        route(Method::GET, "/cases/{id}/plan.pdf", get(cases::plan_pdf)),
-        route(Method::POST, "/cases/{id}/send", post(cases::send_details)),
-        route(
-            Method::POST,
-            "/cases/{id}/attendance",
-            post(cases::upload_attendance),
-        ),
-        route(
-            Method::POST,
-            "/cases/{id}/admissions",
-            post(cases::record_admission),
-        ),
-        route(
-            Method::POST,
-            "/cases/{id}/invoices",
-            post(cases::record_invoice),
-        ),
-        route(Method::GET, "/invoices", get(resources::invoices)),
-        route(
-            Method::POST,
-            "/invoices/{id}/paid",
-            post(resources::pay_invoice),
-        ),
-        route(Method::GET, "/resources", get(resources::show)),
-        route(Method::POST, "/resources/hlsa", post(resources::add_hlsa)),
-        route(
-            Method::POST,
-            "/resources/hlsa/allocate",
-            post(resources::allocate_hlsa),
-        ),
-        route(
-            Method::POST,
-            "/resources/online",
-            post(resources::add_online),
-        ),
-        route(
-            Method::POST,
-            "/resources/online/allocate",
-            post(resources::allocate_online),
-        ),
-        route(
-            Method::POST,
-            "/resources/robots",
-            post(resources::add_robot),
-        ),
-        route(
-            Method::POST,
-            "/resources/robots/move",
-            post(resources::move_robot),
-        ),
-        route(
-            Method::POST,
-            "/resources/waiting",
-            post(resources::wait_for_robot),
-        ),
-        route(
-            Method::GET,
-            "/cases/{id}/end-letter.pdf",
-            get(cases::end_letter),
-        ),
-    ]
+            form.page(),
+            get(
+                move |state: State<AppState>,
+                      user: auth::SignedIn,
+                      id: Path<String>,
+                      query: RawQuery| {
+                    cases::form_page(state, user, id, query, form)
+                },
+            ),
+        )
+    });
+    forms
+        .chain([
+            route(Method::GET, "/cases", get(cases::list)),
+            route(Method::GET, "/cases/dashboard", get(cases::dashboard)),
+            route(Method::GET, "/cases/{id}", get(cases::show)),
+            route(
+                Method::GET,
+                "/cases/{id}/continuation/agree",
+                get(cases::agree_page),
+            ),
+            route(Method::GET, "/cases/{id}/plan", get(cases::plan_form)),
+            route(Method::POST, "/cases/{id}/plan", post(cases::save_plan)),
+            route(Method::POST, "/cases/{id}/start", post(cases::start)),
+            route(
+                Method::POST,
+                "/cases/{id}/sessions",
+                post(cases::log_session),
+            ),
+            route(
+                Method::POST,
+                "/cases/{id}/review/start",
+                post(cases::start_review),
+            ),
+            route(Method::GET, "/cases/{id}/review", get(cases::review_form)),
+            route(Method::POST, "/cases/{id}/review", post(cases::save_review)),
+            route(
+                Method::GET,
+                "/cases/{id}/continuation",
+                get(cases::continuation_form),
+            ),
+            route(
+                Method::POST,
+                "/cases/{id}/continuation",
+                post(cases::request_continuation),
+            ),
+            route(
+                Method::POST,
+                "/cases/{id}/continuation/agree",
+                post(cases::agree_continuation),
+            ),
+            route(Method::POST, "/cases/{id}/end", post(cases::end)),
+            route(
+                Method::POST,
+                "/cases/{id}/end-request",
+                post(cases::request_end),
+            ),
+            route(
+                Method::POST,
+                "/cases/{id}/welfare-checks",
+                post(cases::log_welfare_check),
+            ),
+            route(
+                Method::POST,
+                "/cases/{id}/concerns",
+                post(cases::raise_concern),
+            ),
+            route(Method::POST, "/cases/{id}/notes", post(cases::add_note)),
+            route(
+                Method::POST,
+                "/cases/{id}/life-limiting",
+                post(cases::life_limiting),
+            ),
+            route(Method::GET, "/cases/{id}/plan.pdf", get(cases::plan_pdf)),
+            route(Method::POST, "/cases/{id}/send", post(cases::send_details)),
+            route(
+                Method::POST,
+                "/cases/{id}/attendance",
+                post(cases::upload_attendance),
+            ),
+            route(
+                Method::POST,
+                "/cases/{id}/admissions",
+                post(cases::record_admission),
+            ),
+            route(
+                Method::POST,
+                "/cases/{id}/invoices",
+                post(cases::record_invoice),
+            ),
+            route(Method::GET, "/invoices", get(resources::invoices)),
+            route(
+                Method::POST,
+                "/invoices/{id}/paid",
+                post(resources::pay_invoice),
+            ),
+            route(Method::GET, "/resources", get(resources::show)),
+            route(Method::POST, "/resources/hlsa", post(resources::add_hlsa)),
+            route(
+                Method::POST,
+                "/resources/hlsa/allocate",
+                post(resources::allocate_hlsa),
+            ),
+            route(
+                Method::POST,
+                "/resources/online",
+                post(resources::add_online),
+            ),
+            route(
+                Method::POST,
+                "/resources/online/allocate",
+                post(resources::allocate_online),
+            ),
+            route(
+                Method::POST,
+                "/resources/robots",
+                post(resources::add_robot),
+            ),
+            route(
+                Method::POST,
+                "/resources/robots/move",
+                post(resources::move_robot),
+            ),
+            route(
+                Method::POST,
+                "/resources/waiting",
+                post(resources::wait_for_robot),
+            ),
+            route(
+                Method::GET,
+                "/cases/{id}/end-letter.pdf",
+                get(cases::end_letter),
+            ),
+        ])
+        .collect()
 }
 
 /// The SEND Local Offer's routes: public pages, the providers' and council's pages, and the

@@ -3,7 +3,7 @@
 use super::*;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::Days;
-use mns_domain::provision::{CaseState, ContinuationRequest, may_move, period};
+use mns_domain::provision::{CaseState, ContinuationRequest, ProvisionPeriod, may_move, period};
 use mns_store::{ContinuationRecord, new_id};
 
 impl App {
@@ -86,13 +86,27 @@ impl App {
         Ok(())
     }
 
-    /// The coordinator agrees a continuation: a new period starts the day after the current
-    /// one ends and the timeline starts again (MN-CONT-2). To decline, the coordinator ends
-    /// provision with a reason ([`App::end_case`]).
-    pub async fn agree_continuation(&self, actor: &Actor, id: &str) -> AppResult<()> {
+    /// What agreeing the continuation would do, without doing it, for the coordinator to check:
+    /// the new period (MN-CONT-2) and who will be told. Refused as
+    /// [`App::agree_continuation`] would refuse it. For the page that has just viewed (and
+    /// audited) the case.
+    pub async fn check_continuation(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<ContinuationCheck> {
         require(actor, CaseAction::DecideContinuation)?;
         let mut case = self.case_in_scope(actor, id).await?;
-        let from = Self::move_case(actor, &mut case, CaseState::Continued)?;
+        Self::move_case(actor, &mut case, CaseState::Continued)?;
+        Ok(ContinuationCheck {
+            period_number: case.period_number + 1,
+            period: self.next_period(&case).await?,
+            told: self.told_school_and_parents(&case).await?,
+        })
+    }
+
+    /// The period after the case's current one: from the day after it ends (MN-CONT-2).
+    async fn next_period(&self, case: &mns_store::CaseRecord) -> AppResult<ProvisionPeriod> {
         let Some(calendar) = self.calendar_for_school(case.school_urn.as_deref()).await? else {
             return Err(AppError::invalid(
                 "start",
@@ -103,8 +117,18 @@ impl App {
             .period_end
             .and_then(|end| end.checked_add_days(Days::new(1)))
             .unwrap_or_else(|| self.today());
-        let period = period(&calendar, start, self.policy(), None)
-            .map_err(|e| AppError::invalid("start", e.to_string()))?;
+        period(&calendar, start, self.policy(), None)
+            .map_err(|e| AppError::invalid("start", e.to_string()))
+    }
+
+    /// The coordinator agrees a continuation: a new period starts the day after the current
+    /// one ends and the timeline starts again (MN-CONT-2); the school and the parents are told.
+    /// To decline, the coordinator ends provision with a reason ([`App::end_case`]).
+    pub async fn agree_continuation(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        require(actor, CaseAction::DecideContinuation)?;
+        let mut case = self.case_in_scope(actor, id).await?;
+        let from = Self::move_case(actor, &mut case, CaseState::Continued)?;
+        let period = self.next_period(&case).await?;
         case.period_number += 1;
         case.period_start = Some(period.start);
         case.period_end = Some(period.end);
@@ -113,6 +137,7 @@ impl App {
         case.review_held_on = None;
         let now = self.now();
         case.updated_at = now;
+        let told = self.told_school_and_parents(&case).await?;
         let mut tx = self.store.begin().await?;
         self.answer_open_continuation(&mut tx, actor, id, ("agreed", None))
             .await?;
@@ -133,13 +158,25 @@ impl App {
             ),
         )
         .await?;
-        self.tell_school_and_parents(
+        self.tell(
             &mut tx,
             &case,
+            &told,
             "There is an update on Medical Needs provision",
         )
         .await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// What agreeing a continuation would do ([`App::check_continuation`]).
+#[derive(Debug, Clone)]
+pub struct ContinuationCheck {
+    /// The new period's number.
+    pub period_number: i64,
+    /// The new period, with its review and continuation dates.
+    pub period: ProvisionPeriod,
+    /// Who will be told.
+    pub told: Vec<Told>,
 }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::{Actor, App, AppError, AppResult};
 use chrono::NaiveDate;
-use mns_domain::provision::{CaseState, EndReason, must_tell_coordinator_at_once};
+use mns_domain::provision::{CaseState, EndReason, check_last_day, must_tell_coordinator_at_once};
 use mns_store::{EndRequestRecord, new_id};
 
 impl App {
@@ -91,23 +91,63 @@ impl App {
         Ok(())
     }
 
+    /// What ending provision would do, without doing it, for the coordinator to check: who
+    /// will be told. Refused as [`App::end_case`] would refuse it (a last day in the past, a
+    /// case that has ended). For the page that has just viewed (and audited) the case.
+    pub async fn check_end(
+        &self,
+        actor: &Actor,
+        id: &str,
+        last_day: NaiveDate,
+    ) -> AppResult<EndCheck> {
+        require(actor, CaseAction::EndProvision)?;
+        let mut case = self.case_in_scope(actor, id).await?;
+        self.ending(actor, &mut case, last_day)?;
+        Ok(EndCheck {
+            told: self.told_school_and_parents(&case).await?,
+        })
+    }
+
+    /// Moves `case` to ended with `last_day` as its last day of provision, if the actor may
+    /// and the day is today or later (MN-END-2).
+    fn ending(
+        &self,
+        actor: &Actor,
+        case: &mut mns_store::CaseRecord,
+        last_day: NaiveDate,
+    ) -> AppResult<CaseState> {
+        let from = Self::move_case(actor, case, CaseState::Ended)?;
+        check_last_day(last_day, self.today())
+            .map_err(|e| AppError::invalid("ends_on", e.to_string()))?;
+        case.ends_on = Some(last_day);
+        Ok(from)
+    }
+
     /// Ends provision (only the coordinator, MN-END-2) for one of the reasons of MN-END-1,
     /// declining any open continuation request; its HLSA hours and online place are released and
-    /// it leaves every waiting list (MN-PROV-1); the End of Provision letter is then available.
+    /// it leaves every waiting list (MN-PROV-1); the End of Provision letter is then available
+    /// and the school and the parents are told.
+    ///
+    /// `last_day` is the last day of provision, today or later: the case is ended when this is
+    /// recorded (nothing more is logged or planned on it), and the letter names `last_day` as
+    /// the day provision ends, after which the school is responsible for the pupil's education
+    /// again. Sessions already arranged up to that day go ahead as agreed.
     pub async fn end_case(
         &self,
         actor: &Actor,
         id: &str,
         reason: EndReason,
+        last_day: NaiveDate,
         note: &str,
     ) -> AppResult<()> {
         require(actor, CaseAction::EndProvision)?;
         let mut case = self.case_in_scope(actor, id).await?;
-        let from = Self::move_case(actor, &mut case, CaseState::Ended)?;
+        let from = self.ending(actor, &mut case, last_day)?;
         let now = self.now();
         case.end_reason = Some(reason);
         case.ended_at = Some(now);
         case.updated_at = now;
+        let told = self.told_school_and_parents(&case).await?;
         let mut tx = self.store.begin().await?;
         self.answer_open_continuation(
             &mut tx,
@@ -120,7 +160,11 @@ impl App {
         tx.close_end_requests(id).await?;
         tx.release_hlsa(id, now).await?;
         tx.leave_waiting_lists(id, now).await?;
-        let mut text = format!("Provision ended: {}", reason.label());
+        let mut text = format!(
+            "Provision ended: {}; the last day of provision is {}",
+            reason.label(),
+            long_date(last_day)
+        );
         if !note.trim().is_empty() {
             text.push_str(&format!(". {}", note.trim()));
         }
@@ -134,7 +178,7 @@ impl App {
             &text,
         )
         .await?;
-        self.tell_school_and_parents(&mut tx, &case, "An End of Provision letter is ready")
+        self.tell(&mut tx, &case, &told, "An End of Provision letter is ready")
             .await?;
         tx.commit().await?;
         Ok(())
@@ -165,4 +209,11 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// What ending provision would do ([`App::check_end`]).
+#[derive(Debug, Clone)]
+pub struct EndCheck {
+    /// Who will be told.
+    pub told: Vec<Told>,
 }

@@ -6,7 +6,27 @@ use crate::letters::{Block, Letter, render};
 use crate::{Actor, App, AppError, AppResult};
 use mns_domain::calendar::uk_local_time;
 
+/// Which of a case's letters its reader may open now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaseLetters {
+    /// The Planning and Review Record (once Part A is final).
+    pub planning_record: bool,
+    /// The End of Provision letter (once provision has ended).
+    pub end_letter: bool,
+}
+
 impl App {
+    /// Which of a case's letters `actor` may open now, for a child's page that has just viewed
+    /// (and audited) the child's record: what a parent is owed as well as the decision letter
+    /// (MN-ROLE-3). `NotFound` outside the actor's scope.
+    pub async fn case_letters(&self, actor: &Actor, id: &str) -> AppResult<CaseLetters> {
+        let actions = self.view_case_actions(actor, id).await?;
+        Ok(CaseLetters {
+            planning_record: actions.contains(&CaseAction::ReadPlanRecord),
+            end_letter: actions.contains(&CaseAction::ReadEndLetter),
+        })
+    }
+
     /// The Planning and Review Record as PDF: Part A and every Part B, for those who may read
     /// the plan (council staff, the school, the parent and the health professional linked to
     /// the child, not providers).
@@ -169,7 +189,9 @@ impl App {
     }
 
     /// The End of Provision letter as PDF (MN-END-1, MN-END-2), for the coordinator, the
-    /// school and the parent: the pupil, the dates and the reason, nothing medical.
+    /// school and the parent: the pupil, the dates (the letter is dated the day the end was
+    /// recorded and names the last day of provision the coordinator gave) and the reason,
+    /// nothing medical.
     pub async fn end_letter_pdf(&self, actor: &Actor, id: &str) -> AppResult<Vec<u8>> {
         require(actor, CaseAction::ReadEndLetter)?;
         let case = self.case_in_scope(actor, id).await?;
@@ -180,6 +202,8 @@ impl App {
         self.audit_view(actor, "case.end_letter", "case", id)
             .await?;
         let ended = uk_local_time(ended_at).date();
+        // Cases ended before the last day was asked for ended on the day it was recorded.
+        let last_day = case.ends_on.unwrap_or(ended);
         let mut blocks = vec![
             Block::Field("Pupil".into(), line.pupil_name.clone()),
             Block::Field("School".into(), line.school_name.clone()),
@@ -187,7 +211,10 @@ impl App {
         if let Some(start) = case.provision_start {
             blocks.push(Block::Field("Provision started".into(), long_date(start)));
         }
-        blocks.push(Block::Field("Provision ends".into(), long_date(ended)));
+        blocks.push(Block::Field(
+            "Last day of provision".into(),
+            long_date(last_day),
+        ));
         blocks.push(Block::Gap);
         blocks.push(Block::Heading("Why provision is ending".into()));
         blocks.push(Block::Paragraph(format!(

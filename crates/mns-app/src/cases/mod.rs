@@ -59,6 +59,30 @@ pub struct CaseView {
     /// What the reader may do on the case now ([`mns_domain::provision::case_actions`]):
     /// the page offers exactly these.
     pub actions: Vec<CaseAction>,
+    /// Who is working with the child, by name.
+    pub involved: Involved,
+}
+
+/// Who is working with a child on a case, by name (no addresses): what a case page's summary
+/// shows everyone who may see the case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Involved {
+    /// The Medical Needs Coordinator who accepted the referral, if known.
+    pub coordinator: Option<String>,
+    /// The providers linked to the child (MN-ROLE-4).
+    pub providers: Vec<String>,
+    /// The health professionals linked to the child (MN-ROLE-5).
+    pub health_professionals: Vec<String>,
+}
+
+/// Who a step on a case tells by email: what its confirmation page lists, and what the step
+/// then sends to, so the two cannot differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Told {
+    /// Who, in plain words ("the school's staff").
+    pub who: &'static str,
+    /// Their addresses (pages show how many people, not the addresses).
+    pub addresses: Vec<String>,
 }
 
 impl CaseView {
@@ -163,6 +187,11 @@ mod review;
 mod sessions;
 mod welfare;
 
+pub use continuation::ContinuationCheck;
+pub use end::EndCheck;
+pub use letters::CaseLetters;
+pub use plan::StartCheck;
+
 impl App {
     /// The case if `actor` may see it: council staff see every case, a school its own pupils',
     /// parents, providers, health professionals and case viewers the children linked to them.
@@ -188,6 +217,33 @@ impl App {
         } else {
             Err(AppError::NotFound)
         }
+    }
+
+    /// The school's staff with an account on the service: told when provision starts, continues
+    /// or ends.
+    pub(crate) async fn told_school(&self, case: &CaseRecord) -> AppResult<Told> {
+        Ok(Told {
+            who: "the school's staff",
+            addresses: match &case.school_urn {
+                Some(urn) => self.store.school_user_emails(urn).await?,
+                None => Vec::new(),
+            },
+        })
+    }
+
+    /// The school's staff and the child's parents with an account: told when provision
+    /// continues or ends.
+    pub(crate) async fn told_school_and_parents(&self, case: &CaseRecord) -> AppResult<Vec<Told>> {
+        Ok(vec![
+            self.told_school(case).await?,
+            Told {
+                who: "the parents",
+                addresses: match &case.pupil_id {
+                    Some(pupil) => self.store.linked_user_emails(pupil, "parent").await?,
+                    None => Vec::new(),
+                },
+            },
+        ])
     }
 
     /// Queues an email to `to` about case `id`: `text`, then "Sign in to `verb`:" and the case's
@@ -369,6 +425,7 @@ impl App {
             life_limiting: false,
             end_reason: None,
             ended_at: None,
+            ends_on: None,
             updated_at: now,
         };
         tx.save_case(&case).await?;
@@ -380,6 +437,41 @@ impl App {
             None,
             Some(CaseState::Accepted),
             "Referral accepted",
+        )
+        .await?;
+        self.carry_send_details(tx, actor, referral).await
+    }
+
+    /// Copies the referral's SEND answers into the new case's SEND details (MN-SEND-1), unless
+    /// the case already has some, so nobody types them twice.
+    async fn carry_send_details(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        referral: &mns_store::ReferralRecord,
+    ) -> AppResult<()> {
+        let form: mns_domain::referral::Referral =
+            serde_json::from_str(&referral.form_json).context("referral form")?;
+        let Some(send) = &form.pupil.send else {
+            return Ok(());
+        };
+        if self.store.send_details(&referral.id).await?.is_some() {
+            return Ok(());
+        }
+        let details = mns_domain::provision::SendDetails::from_referral(send);
+        tx.save_send_details(
+            &referral.id,
+            &serde_json::to_string(&details).context("writing SEND details")?,
+            self.now(),
+        )
+        .await?;
+        self.audit(
+            tx,
+            actor,
+            "case.send_details",
+            "case",
+            &referral.id,
+            "from the referral",
         )
         .await
     }
@@ -476,8 +568,10 @@ impl App {
             })
             .collect();
         let actions = case_actions(role, &facts_of(&case, state));
+        let involved = self.involved(&case, &events).await?;
         let line = self.line_of(case).await?;
         Ok(CaseView {
+            involved,
             actions,
             welfare_checks,
             concerns,
@@ -491,6 +585,33 @@ impl App {
             end_requests,
             non_engagement,
             no_continuation,
+        })
+    }
+
+    /// Who is working with the child: the coordinator who opened the case, and the providers
+    /// and health professionals linked to the child.
+    async fn involved(&self, case: &CaseRecord, events: &[CaseEvent]) -> AppResult<Involved> {
+        let opener = events
+            .iter()
+            .find(|e| e.kind == "opened")
+            .and_then(|e| e.actor_id.clone());
+        let coordinator = match opener {
+            Some(id) => self.store.get_user(&id).await?.map(|u| u.display_name),
+            None => None,
+        };
+        let (providers, health_professionals) = match &case.pupil_id {
+            Some(pupil) => (
+                self.store.linked_user_names(pupil, "provider").await?,
+                self.store
+                    .linked_user_names(pupil, "health_professional")
+                    .await?,
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        Ok(Involved {
+            coordinator,
+            providers,
+            health_professionals,
         })
     }
 
@@ -545,22 +666,17 @@ impl App {
         Ok(out)
     }
 
-    async fn tell_school_and_parents(
+    /// Tells everyone in `told` that there is an update on the case (no child's details).
+    async fn tell(
         &self,
         tx: &mut WriteTx,
         case: &CaseRecord,
+        told: &[Told],
         subject: &str,
     ) -> AppResult<()> {
-        let mut to = Vec::new();
-        if let Some(urn) = &case.school_urn {
-            to.extend(self.store.school_user_emails(urn).await?);
-        }
-        if let Some(pupil) = &case.pupil_id {
-            to.extend(self.store.linked_user_emails(pupil, "parent").await?);
-        }
-        for address in to {
+        for address in told.iter().flat_map(|t| &t.addresses) {
             tx.enqueue_message(
-                &address,
+                address,
                 subject,
                 &format!(
                     "There is an update from the {} Medical Needs Service.\n\nSign in to see it:\n{}/cases/{}\n",

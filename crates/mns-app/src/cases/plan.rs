@@ -6,7 +6,7 @@ use crate::{Actor, App, AppError, AppResult};
 use chrono::NaiveDate;
 use mns_domain::provision::record::PartA;
 use mns_domain::provision::{
-    CaseState, days_from_referral_to_provision_start, period, record_recipients,
+    CaseState, ProvisionPeriod, days_from_referral_to_provision_start, period, record_recipients,
 };
 
 impl App {
@@ -97,19 +97,73 @@ impl App {
         Ok(())
     }
 
-    /// Starts provision on `start` (the coordinator, once Part A is final): the period is 12
-    /// school weeks on the term calendar, or the expected absence if shorter (MN-PLAN-5), with
-    /// the review (MN-REV-1) and continuation request (MN-CONT-2) dates inside it. The days from
-    /// referral to start are recorded (MN-DEC-2).
-    pub async fn start_provision(
+    /// Part A to show on its form: as saved, or, when nothing has been saved yet, a first draft
+    /// from the referral ([`PartA::drafted_from`]) with the Designated Safeguarding Lead named
+    /// on the school's most recently finalised record (the referral does not ask for the DSL,
+    /// who is the school's, not the child's). The flag says the draft came from the referral.
+    /// For the page that has just viewed (and audited) the case; `NotFound` unless the actor
+    /// may write Part A on a case in their scope.
+    pub async fn plan_draft(&self, actor: &Actor, id: &str) -> AppResult<(PartA, bool)> {
+        require(actor, CaseAction::WritePlan)?;
+        let case = self.case_in_scope(actor, id).await?;
+        if let Some(json) = &case.plan_json {
+            let plan = serde_json::from_str(json).with_context(|| format!("case {id} plan"))?;
+            return Ok((plan, false));
+        }
+        let Some(referral) = self.store.get_referral(id).await? else {
+            return Ok((PartA::default(), false));
+        };
+        let form: mns_domain::referral::Referral =
+            serde_json::from_str(&referral.form_json).context("referral form")?;
+        let mut draft = PartA::drafted_from(&form);
+        if let Some(urn) = &case.school_urn {
+            let latest = self
+                .store
+                .case_lines(&[], Some(urn), None)
+                .await?
+                .into_iter()
+                .filter(|l| l.case.plan_finalised_at.is_some() && l.case.id != case.id)
+                .max_by_key(|l| l.case.plan_finalised_at);
+            if let Some(plan) = latest
+                .and_then(|l| l.case.plan_json)
+                .and_then(|json| serde_json::from_str::<PartA>(&json).ok())
+            {
+                draft.dsl_name = plan.dsl_name;
+                draft.dsl_email = plan.dsl_email;
+            }
+        }
+        Ok((draft, true))
+    }
+
+    /// What starting provision on `start` would do, without doing it, for the coordinator to
+    /// check: the period on the term calendar (MN-PLAN-5) and who will be told. Refused as
+    /// [`App::start_provision`] would refuse it. For the page that has just viewed (and
+    /// audited) the case.
+    pub async fn check_start(
         &self,
         actor: &Actor,
         id: &str,
         start: NaiveDate,
         expected_absence_end: Option<NaiveDate>,
-    ) -> AppResult<()> {
+    ) -> AppResult<StartCheck> {
         require(actor, CaseAction::StartProvision)?;
         let mut case = self.case_in_scope(actor, id).await?;
+        let period = self.period_from(&case, start, expected_absence_end).await?;
+        Self::move_case(actor, &mut case, CaseState::InProvision)?;
+        Ok(StartCheck {
+            period,
+            days_from_referral: days_from_referral_to_provision_start(case.referral_date, start),
+            told: vec![self.told_school(&case).await?],
+        })
+    }
+
+    /// The first period if provision starts on `start`, or why it cannot start then.
+    async fn period_from(
+        &self,
+        case: &mns_store::CaseRecord,
+        start: NaiveDate,
+        expected_absence_end: Option<NaiveDate>,
+    ) -> AppResult<ProvisionPeriod> {
         if case.plan_finalised_at.is_none() {
             return Err(AppError::invalid(
                 "plan",
@@ -131,8 +185,25 @@ impl App {
                 ),
             ));
         }
-        let period = period(&calendar, start, self.policy(), expected_absence_end)
-            .map_err(|e| AppError::invalid("start", e.to_string()))?;
+        period(&calendar, start, self.policy(), expected_absence_end)
+            .map_err(|e| AppError::invalid("start", e.to_string()))
+    }
+
+    /// Starts provision on `start` (the coordinator, once Part A is final): the period is 12
+    /// school weeks on the term calendar, or the expected absence if shorter (MN-PLAN-5), with
+    /// the review (MN-REV-1) and continuation request (MN-CONT-2) dates inside it. The days from
+    /// referral to start are recorded (MN-DEC-2). The school is told to code the sessions `K`
+    /// (MN-PROV-6); [`App::check_start`] says the same beforehand.
+    pub async fn start_provision(
+        &self,
+        actor: &Actor,
+        id: &str,
+        start: NaiveDate,
+        expected_absence_end: Option<NaiveDate>,
+    ) -> AppResult<()> {
+        require(actor, CaseAction::StartProvision)?;
+        let mut case = self.case_in_scope(actor, id).await?;
+        let period = self.period_from(&case, start, expected_absence_end).await?;
         let from = Self::move_case(actor, &mut case, CaseState::InProvision)?;
         case.provision_start = Some(start);
         case.period_number = 1;
@@ -143,6 +214,7 @@ impl App {
         case.review_held_on = None;
         case.updated_at = self.now();
         let days = days_from_referral_to_provision_start(case.referral_date, start);
+        let told = self.told_school(&case).await?;
         let mut tx = self.store.begin().await?;
         tx.save_case(&case).await?;
         self.case_event(
@@ -163,24 +235,33 @@ impl App {
         )
         .await?;
         // The school codes the authority's provision `K` from its first day (MN-PROV-6, §11c).
-        if let Some(urn) = &case.school_urn {
-            let text = format!(
-                "Provision arranged by the {} Medical Needs Service for a pupil of your school starts on {}. From that day, code the sessions the pupil is receiving this provision as K in your register.",
-                self.settings.council_name,
-                long_date(period.start),
-            );
-            for to in self.store.school_user_emails(urn).await? {
-                self.email_about_case(
-                    &mut tx,
-                    &to,
-                    "Medical Needs provision starts: code the sessions K",
-                    (&text, "see the case"),
-                    id,
-                )
-                .await?;
-            }
+        let text = format!(
+            "Provision arranged by the {} Medical Needs Service for a pupil of your school starts on {}. From that day, code the sessions the pupil is receiving this provision as K in your register.",
+            self.settings.council_name,
+            long_date(period.start),
+        );
+        for to in &told.addresses {
+            self.email_about_case(
+                &mut tx,
+                to,
+                "Medical Needs provision starts: code the sessions K",
+                (&text, "see the case"),
+                id,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// What starting provision would do ([`App::check_start`]).
+#[derive(Debug, Clone)]
+pub struct StartCheck {
+    /// The first period, with its review and continuation dates.
+    pub period: ProvisionPeriod,
+    /// Days from the referral to the start (MN-DEC-2).
+    pub days_from_referral: i64,
+    /// Who will be told.
+    pub told: Vec<Told>,
 }

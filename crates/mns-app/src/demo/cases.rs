@@ -121,7 +121,7 @@ impl App {
                 mns_domain::provision::SendDetails {
                     has_ehcp: true,
                     ehcp_coordinator: Some("Morgan Hale".into()),
-                    designated_clinical_officer_raised: false,
+                    ..Default::default()
                 },
             )
             .await?;
@@ -356,6 +356,7 @@ impl App {
                 coordinator,
                 &id,
                 EndReason::WellEnoughToReturn,
+                today,
                 "Back in school full time.",
             )
             .await?;

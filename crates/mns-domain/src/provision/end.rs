@@ -2,6 +2,7 @@
 //! (MN-END-1) and the rule for a life-limiting or terminal illness (MN-LIFE-1). Who may end a
 //! case, and who may only ask, is in [`super::timeline`] (MN-END-2, MN-END-3).
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Why provision ends (MN-END-1): the six reasons the policy gives, one of which the End of
@@ -120,6 +121,23 @@ impl EndReason {
     }
 }
 
+/// The last day of provision given when ending it is in the past.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("The last day of provision must be today or later")]
+pub struct LastDayInThePast;
+
+/// Whether `last_day` may be the last day of provision when the coordinator ends it on `today`
+/// (MN-END-2): today or later. The case is ended when this is recorded and the End of Provision
+/// letter names `last_day`; a day already past would tell the family and the school that
+/// provision had stopped before anyone was told.
+pub fn check_last_day(last_day: NaiveDate, today: NaiveDate) -> Result<(), LastDayInThePast> {
+    if last_day < today {
+        Err(LastDayInThePast)
+    } else {
+        Ok(())
+    }
+}
+
 /// Whether provision continues for a pupil with a life-limiting or terminal illness
 /// (MN-LIFE-1): it continues while the parents and medical staff both deem it appropriate, so
 /// it stops when the parents no longer agree, and a withdrawal is respected when medical advice
@@ -151,6 +169,18 @@ mod tests {
         assert!(error.starts_with("'cost' is not a reason"), "{error}");
         let json = serde_json::to_string(&EndReason::EndOfStatutorySchoolAge).unwrap();
         assert_eq!(json, r#""end_of_statutory_school_age""#);
+    }
+
+    #[test]
+    fn mn_end_2_the_last_day_of_provision_is_today_or_later() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        assert_eq!(check_last_day(today, today), Ok(()));
+        assert_eq!(check_last_day(today.succ_opt().unwrap(), today), Ok(()));
+        let error = check_last_day(today.pred_opt().unwrap(), today).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "The last day of provision must be today or later"
+        );
     }
 
     #[test]

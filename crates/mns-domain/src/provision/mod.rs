@@ -34,7 +34,10 @@ pub use delivery::{
     WelfareCheck, hlsa_capacity_left, in_waiting_order, may_log_welfare_check, may_raise_concern,
     may_see_concern, non_engagement,
 };
-pub use end::{EndReason, RequestStatus, UnknownEndReason, may_continue_life_limiting};
+pub use end::{
+    EndReason, LastDayInThePast, RequestStatus, UnknownEndReason, check_last_day,
+    may_continue_life_limiting,
+};
 pub use package::{
     Action, ActionProblem, AttendeeKind, Component, HLSA_READINESS_STATEMENT, MeetingPlace,
     Package, PackageError, Recipient, check_actions, check_hlsa_readiness,

@@ -5,11 +5,13 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::package::Component;
 use super::package::{
     Action, AttendeeKind, MeetingPlace, Package, PackageError, check_actions, check_hlsa_readiness,
     part_time_needs_medical_reason,
 };
 use super::review::ReintegrationStep;
+use crate::referral::{LookedAfter, ProfessionalKind, Referral, SendStatus};
 
 /// The length of a full-time school week in hours the form starts from (the Department for
 /// Education's expectation for mainstream schools); the record can say otherwise.
@@ -205,6 +207,62 @@ impl PartA {
     pub fn attendee_kinds(&self) -> Vec<AttendeeKind> {
         self.attendees.iter().map(|a| a.kind).collect()
     }
+
+    /// A first draft of Part A from what the referral already says, for the planning meeting
+    /// to check and complete: the health professional who gave the most recent evidence and
+    /// the EHCP coordinator as people to invite (MN-PLAN-1, MN-PLAN-4), the SEND summary as
+    /// the learning needs, the professional's advice on reintegration as the reintegration
+    /// plan, whether there is a plan and whether the child is looked after (so has a social
+    /// worker). The referral does not name the school's Designated Safeguarding Lead.
+    pub fn drafted_from(referral: &Referral) -> PartA {
+        let mut draft = PartA::default();
+        let mut evidence: Vec<_> = referral
+            .evidence
+            .iter()
+            .filter(|e| {
+                e.professional
+                    .is_some_and(|p| p != ProfessionalKind::NotAHealthProfessional)
+            })
+            .collect();
+        // The most recent first.
+        evidence.sort_by_key(|e| std::cmp::Reverse(e.date_seen));
+        if let Some(e) = evidence.iter().find(|e| !blank(&e.professional_name)) {
+            draft.attendees.push(Attendee {
+                kind: AttendeeKind::HealthProfessional,
+                name: e.professional_name.trim().to_string(),
+            });
+        }
+        if let Some(e) = evidence.iter().find(|e| !blank(&e.content.reintegration)) {
+            draft.package = Package::new(vec![Component::ReintegrationPlan {
+                text: e.content.reintegration.trim().to_string(),
+            }]);
+        }
+        match &referral.pupil.send {
+            Some(SendStatus::Ehcp {
+                ehcp_coordinator,
+                summary,
+                ..
+            }) => {
+                draft.has_ehcp = true;
+                if !blank(ehcp_coordinator) {
+                    draft.attendees.push(Attendee {
+                        kind: AttendeeKind::EhcpCoordinator,
+                        name: ehcp_coordinator.trim().to_string(),
+                    });
+                }
+                draft.learning_needs = summary.trim().to_string();
+            }
+            Some(SendStatus::SenSupport { summary }) => {
+                draft.learning_needs = summary.trim().to_string();
+            }
+            Some(SendStatus::NoIdentifiedNeeds) | None => {}
+        }
+        draft.has_social_worker = matches!(
+            referral.pupil.looked_after,
+            Some(LookedAfter::ByThisCouncil | LookedAfter::PlacedByAnotherAuthority { .. })
+        );
+        draft
+    }
 }
 
 /// Part B of the record, written at a review and reintegration meeting (MN-REV-1).
@@ -260,7 +318,7 @@ impl PartB {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provision::package::{Component, HLSA_READINESS_STATEMENT};
+    use crate::provision::package::HLSA_READINESS_STATEMENT;
 
     fn complete() -> PartA {
         PartA {
@@ -289,6 +347,46 @@ mod tests {
 
     fn fields(problems: &[RecordProblem]) -> Vec<&str> {
         problems.iter().map(|p| p.field.as_str()).collect()
+    }
+
+    #[test]
+    fn mn_plan_1_a_first_draft_of_part_a_comes_from_the_referral() {
+        let referral: Referral =
+            serde_json::from_str(crate::referral::EXAMPLE_REFERRAL_JSON).unwrap();
+        let draft = PartA::drafted_from(&referral);
+        let professional = referral
+            .evidence
+            .iter()
+            .max_by_key(|e| e.date_seen)
+            .unwrap();
+        assert_eq!(
+            draft.attendees.first(),
+            Some(&Attendee {
+                kind: AttendeeKind::HealthProfessional,
+                name: professional.professional_name.trim().to_string(),
+            })
+        );
+        assert!(
+            draft.meeting_date.is_none(),
+            "the meeting fills in the rest"
+        );
+        assert!(draft.dsl_name.is_empty());
+
+        let mut with_plan = referral.clone();
+        with_plan.pupil.send = Some(SendStatus::Ehcp {
+            ehcp_coordinator: "Sam Ives".into(),
+            last_reviewed: None,
+            summary: "Dyslexia: reading support".into(),
+        });
+        with_plan.pupil.looked_after = Some(LookedAfter::ByThisCouncil);
+        let draft = PartA::drafted_from(&with_plan);
+        assert!(draft.has_ehcp && draft.has_social_worker);
+        assert!(draft.attendees.contains(&Attendee {
+            kind: AttendeeKind::EhcpCoordinator,
+            name: "Sam Ives".into(),
+        }));
+        assert_eq!(draft.learning_needs, "Dyslexia: reading support");
+        assert_eq!(PartA::drafted_from(&Referral::default()), PartA::default());
     }
 
     #[test]

@@ -5,8 +5,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// What the case records about SEND (MN-SEND-1): the plan, its coordinator, and whether the
-/// health needs were raised with the Designated Clinical Officer.
+use crate::referral::SendStatus;
+
+/// What the case records about SEND (MN-SEND-1): the plan, its coordinator, SEN support,
+/// and whether the health needs were raised with the Designated Clinical Officer. The fields
+/// added after the first (`sen_support`, `ehcp_last_reviewed`, `summary`) read as empty from
+/// details stored before them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendDetails {
     /// The pupil has an Education, Health and Care Plan.
@@ -15,9 +19,43 @@ pub struct SendDetails {
     pub ehcp_coordinator: Option<String>,
     /// The significant health needs were raised with the Designated Clinical Officer.
     pub designated_clinical_officer_raised: bool,
+    /// The pupil has SEN support at school (without a plan).
+    #[serde(default)]
+    pub sen_support: bool,
+    /// The date of the plan's last annual review, if known.
+    #[serde(default)]
+    pub ehcp_last_reviewed: Option<NaiveDate>,
+    /// The needs and the support or provision in place, as the school summarised them.
+    #[serde(default)]
+    pub summary: String,
 }
 
 impl SendDetails {
+    /// What the referral said about SEND (MN-REF-2), carried into the case when it opens, so
+    /// nobody types it twice (MN-SEND-1).
+    pub fn from_referral(send: &SendStatus) -> SendDetails {
+        match send {
+            SendStatus::NoIdentifiedNeeds => SendDetails::default(),
+            SendStatus::SenSupport { summary } => SendDetails {
+                sen_support: true,
+                summary: summary.trim().to_owned(),
+                ..SendDetails::default()
+            },
+            SendStatus::Ehcp {
+                ehcp_coordinator,
+                last_reviewed,
+                summary,
+            } => SendDetails {
+                has_ehcp: true,
+                ehcp_coordinator: Some(ehcp_coordinator.trim().to_owned())
+                    .filter(|c| !c.is_empty()),
+                ehcp_last_reviewed: *last_reviewed,
+                summary: summary.trim().to_owned(),
+                ..SendDetails::default()
+            },
+        }
+    }
+
     /// Whether to suggest a review of the EHCP (MN-SEND-1): the pupil has one and their health
     /// has changed significantly. A suggestion to the coordinator, not a decision.
     pub fn review_of_plan_suggested(&self, significant_health_change: bool) -> bool {
@@ -135,11 +173,42 @@ mod tests {
         let with_plan = SendDetails {
             has_ehcp: true,
             ehcp_coordinator: Some("A. Coordinator".to_owned()),
-            designated_clinical_officer_raised: false,
+            ..SendDetails::default()
         };
         assert!(with_plan.review_of_plan_suggested(true));
         assert!(!with_plan.review_of_plan_suggested(false));
         assert!(!SendDetails::default().review_of_plan_suggested(true));
+    }
+
+    #[test]
+    fn mn_send_1_the_referrals_send_answers_carry_into_the_case() {
+        let ehcp = SendDetails::from_referral(&SendStatus::Ehcp {
+            ehcp_coordinator: " Sam Ives, SEND team ".into(),
+            last_reviewed: Some(date(2026, 3, 1)),
+            summary: "Speech and language".into(),
+        });
+        assert!(ehcp.has_ehcp && !ehcp.sen_support);
+        assert_eq!(
+            ehcp.ehcp_coordinator.as_deref(),
+            Some("Sam Ives, SEND team")
+        );
+        assert_eq!(ehcp.ehcp_last_reviewed, Some(date(2026, 3, 1)));
+        assert_eq!(ehcp.summary, "Speech and language");
+        let support = SendDetails::from_referral(&SendStatus::SenSupport {
+            summary: "Reading support".into(),
+        });
+        assert!(support.sen_support && !support.has_ehcp);
+        assert_eq!(support.ehcp_coordinator, None);
+        assert_eq!(
+            SendDetails::from_referral(&SendStatus::NoIdentifiedNeeds),
+            SendDetails::default()
+        );
+        // Details stored before SEN support was recorded still read.
+        let old: SendDetails = serde_json::from_str(
+            r#"{"has_ehcp":true,"ehcp_coordinator":"X","designated_clinical_officer_raised":false}"#,
+        )
+        .unwrap();
+        assert!(old.has_ehcp && !old.sen_support && old.summary.is_empty());
     }
 
     #[test]

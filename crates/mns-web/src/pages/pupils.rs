@@ -100,6 +100,9 @@ pub struct OutcomeLine {
     outcome: &'static str,
     letter: String,
     case: Option<String>,
+    /// The case's letters the reader may open: the Planning and Review Record and the End of
+    /// Provision letter.
+    case_letters: Vec<(&'static str, String)>,
 }
 
 async fn pupil_page(
@@ -115,18 +118,36 @@ async fn pupil_page(
     } else {
         (false, String::new())
     };
-    let outcomes = state
-        .app
-        .referral_outcomes(&user.actor, id)
-        .await?
-        .into_iter()
-        .map(|o| OutcomeLine {
+    let mut outcomes = Vec::new();
+    for o in state.app.referral_outcomes(&user.actor, id).await? {
+        let mut case_letters = Vec::new();
+        if let Some(case) = &o.case_id {
+            // A case outside the reader's scope has no letters for them.
+            let letters = match state.app.case_letters(&user.actor, case).await {
+                Err(mns_app::AppError::NotFound) => Default::default(),
+                other => other?,
+            };
+            if letters.planning_record {
+                case_letters.push((
+                    "the Planning and Review Record (PDF)",
+                    format!("/cases/{case}/plan.pdf"),
+                ));
+            }
+            if letters.end_letter {
+                case_letters.push((
+                    "the End of Provision letter (PDF)",
+                    format!("/cases/{case}/end-letter.pdf"),
+                ));
+            }
+        }
+        outcomes.push(OutcomeLine {
             decided: o.decided_at.map(format_uk_datetime).unwrap_or_default(),
             outcome: o.status.label(),
             letter: format!("/referrals/{}/letter.pdf", o.id),
             case: o.case_id.map(|c| format!("/cases/{c}")),
-        })
-        .collect();
+            case_letters,
+        });
+    }
     Ok(render(&PupilPage {
         show_upn: user.actor.role() != Role::Parent,
         outcomes,

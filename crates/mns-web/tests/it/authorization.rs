@@ -160,7 +160,8 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         // End of Provision letter's own case is Grace's, which has ended.
         ("GET", "/cases") => signed_in(!is(&[Role::Finance, Role::LocalOfferOfficer])),
         ("GET", "/cases/dashboard" | "/resources") => signed_in(is(&STAFF_ALL)),
-        ("POST", "/cases/{id}/send" | "/cases/{id}/admissions" | "/cases/{id}/invoices") => {
+        ("POST", "/cases/{id}/send" | "/cases/{id}/admissions" | "/cases/{id}/invoices")
+        | ("GET", "/cases/{id}/send" | "/cases/{id}/admissions/new" | "/cases/{id}/invoices/new") => {
             signed_in(is(&[Role::Coordinator, Role::Caseworker]))
         }
         ("GET", "/invoices") => signed_in(is(&[Role::Finance, Role::Coordinator, Role::Auditor])),
@@ -174,30 +175,35 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         | ("POST", "/cases/{id}/review/start") => {
             signed_in(is(&[Role::Coordinator, Role::School]) && pupil_in_scope)
         }
+        // The forms' pages (GET) open for the roles that may send them; a page whose step the
+        // case's state does not allow sends its reader back to the case (a redirect).
         (
-            "POST",
+            "GET" | "POST",
             "/cases/{id}/start"
             | "/cases/{id}/continuation/agree"
             | "/cases/{id}/end"
             | "/cases/{id}/life-limiting",
         ) => signed_in(is(&[Role::Coordinator])),
+        ("GET", "/cases/{id}/attendance") => {
+            signed_in(is(&[Role::Coordinator, Role::Caseworker, Role::School]) && pupil_in_scope)
+        }
         // Only Isla's (own) case has started; a herringbone waits for provision.
         ("POST", "/cases/{id}/attendance") => signed_in(
             is(&[Role::Coordinator, Role::Caseworker, Role::School]) && object == Object::Own,
         ),
-        ("POST", "/cases/{id}/welfare-checks") => {
+        ("POST", "/cases/{id}/welfare-checks") | ("GET", "/cases/{id}/welfare-checks/new") => {
             signed_in(is(&[Role::School]) && object == Object::Own)
         }
-        ("POST", "/cases/{id}/concerns") => {
+        ("POST", "/cases/{id}/concerns") | ("GET", "/cases/{id}/concerns/new") => {
             signed_in(is(&[Role::Provider, Role::Coordinator]) && pupil_in_scope)
         }
-        ("POST", "/cases/{id}/sessions") => {
+        ("POST", "/cases/{id}/sessions") | ("GET", "/cases/{id}/sessions/new") => {
             signed_in(is(&[Role::Provider, Role::Coordinator]) && pupil_in_scope)
         }
         ("GET" | "POST", "/cases/{id}/continuation") => {
             signed_in(is(&[Role::School]) && object == Object::Own)
         }
-        ("POST", "/cases/{id}/end-request") => signed_in(
+        ("GET" | "POST", "/cases/{id}/end-request") => signed_in(
             is(&[Role::School, Role::Provider, Role::HealthProfessional]) && pupil_in_scope,
         ),
         ("GET", "/cases/{id}/plan.pdf") => signed_in(
@@ -751,7 +757,7 @@ async fn case_operations_refuse_exactly_the_roles_the_table_refuses() {
             (
                 CaseAction::EndProvision,
                 not_found(
-                    a.end_case(&actor, &case, EndReason::WellEnoughToReturn, "")
+                    a.end_case(&actor, &case, EndReason::WellEnoughToReturn, day, "")
                         .await,
                 ),
             ),

@@ -128,13 +128,32 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.body.contains("must include a year"), "{}", bad.body);
-        let started = coordinator
+        // The start is checked first, and changes nothing until confirmed.
+        let check = coordinator
             .post(
                 &format!("{case}/start"),
                 &fields(&date("start", ("2", "11", "2026"))),
             )
             .await;
+        assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+        assert!(check.body.contains("Check before you start provision"));
+        assert!(check.body.contains("The 12-school-week period ends on"));
+        assert!(
+            check
+                .body
+                .contains("The school&#39;s staff: 1 person, by email")
+        );
+        assert_eq!(
+            crate::case_pages::state_of(&app, &id).await,
+            mns_domain::provision::CaseState::Planning
+        );
+        let mut confirmed = date("start", ("2", "11", "2026"));
+        confirmed.push(("confirm".to_string(), "yes"));
+        let started = coordinator
+            .post(&format!("{case}/start"), &fields(&confirmed))
+            .await;
         assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+        assert_eq!(started.location(), format!("{case}?done=started"));
         let record = app
             .app
             .store_for_tests()
@@ -265,7 +284,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
             .period_end
             .unwrap();
         let r = coordinator
-            .post(&format!("{case}/continuation/agree"), &[])
+            .post(&format!("{case}/continuation/agree"), &[("confirm", "yes")])
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let record = app
@@ -302,8 +321,13 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
         // the parent, and says nothing medical.
         let r = coordinator.post(&format!("{case}/end"), &[]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let mut end = date("ends_on", ("22", "11", "2026"));
+        end.extend([
+            ("reason".to_string(), "will_not_engage"),
+            ("confirm".to_string(), "yes"),
+        ]);
         let r = coordinator
-            .post(&format!("{case}/end"), &[("reason", "will_not_engage")])
+            .post(&format!("{case}/end"), &fields(&end))
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         let mut parent = app.signed_in("parent@demo.invalid").await;
@@ -1141,6 +1165,7 @@ async fn mn_prov_1_an_ended_case_leaves_every_waiting_list() {
             &coordinator,
             &case_id,
             mns_domain::provision::EndReason::WellEnoughToReturn,
+            app.app.today(),
             "",
         )
         .await

@@ -4,6 +4,7 @@
 mod api;
 mod audit;
 mod authorization;
+mod case_pages;
 mod cases;
 mod local_offer;
 mod oruk;

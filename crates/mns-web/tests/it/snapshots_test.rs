@@ -9,7 +9,7 @@ use mns_domain::calendar::{
 use mns_domain::referral::{EXAMPLE_REFERRAL_JSON, PolicyParameters, Referral, evaluate};
 use mns_store::Backend;
 
-fn redact_tokens(html: &str) -> String {
+pub(crate) fn redact_tokens(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     let marker = "name=\"csrf_token\" value=\"";

@@ -1,7 +1,10 @@
-//! The forms on a case's page: each calls one application operation, then shows the case
-//! again (or the page with the problems named), and the case's PDFs.
+//! The forms on a case: each `POST` calls one application operation, then goes back to the
+//! case with a banner saying what happened, or shows the form's page again with the problems
+//! named and what was typed (422). Also the case's PDFs. The steps that are checked before
+//! they are done (start, continuation, end) are in [`super::confirm`].
 
 use super::case::case_page;
+use super::forms::{CaseForm, read_send, show_form};
 use super::*;
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -9,31 +12,71 @@ use crate::form::redirect_or_show_again;
 use crate::pages::PageResult;
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use mns_app::{AppError, FieldError};
-use mns_domain::provision::{CaseAction, EndReason};
+use mns_domain::provision::CaseAction;
 
-/// After an operation on a case: back to the case page (at `anchor`) when it worked, or the
-/// page again with the problems named and the values kept (422) when the input was bad.
-async fn after_case(
+/// After an operation on a case that has no form page of its own (arranging the review, a
+/// note, a confirmed continuation): back to the case page, with `then` (an anchor or a query)
+/// when it worked, or the case page again with the problems named (422).
+pub(super) async fn after_case(
     state: &AppState,
     user: &SignedIn,
     id: &str,
-    values: Fields,
     result: Result<(), AppError>,
-    anchor: &str,
+    then: &str,
 ) -> PageResult {
     redirect_or_show_again(
         result,
-        |()| format!("/cases/{id}{anchor}"),
-        |errors| case_page(state, user, id, values, errors),
+        |()| format!("/cases/{id}{then}"),
+        |errors| case_page(state, user, id, errors),
     )
     .await
 }
 
+/// After a form's operation: to the case page with its banner (`?done=`) when it worked, or the
+/// form's page again with the problems and what was typed (422).
+pub(super) async fn after_form(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    kind: CaseForm,
+    values: Fields,
+    result: Result<(), AppError>,
+) -> PageResult {
+    redirect_or_show_again(
+        result,
+        |()| format!("/cases/{id}?done={}", kind.done()),
+        |errors| async move {
+            let view = state
+                .app
+                .view_case_for(&user.actor, id, kind.needs())
+                .await?;
+            Ok(show_form(state, user, &view, kind, values, errors))
+        },
+    )
+    .await
+}
+
+/// What `operation` answers when the form was read without problems; otherwise the form's
+/// problems, once the user is known to be allowed to send it (the operation is not run).
+async fn unless_problems(
+    state: &AppState,
+    user: &SignedIn,
+    (id, action): (&str, CaseAction),
+    errors: Vec<FieldError>,
+    operation: impl Future<Output = Result<(), AppError>>,
+) -> Result<(), AppError> {
+    if errors.is_empty() {
+        operation.await
+    } else {
+        form_problems(state, user, id, action, errors).await
+    }
+}
+
 /// The problems of a form that could not be read, once the user is known to be allowed to
 /// send it: a refusal (404) looks the same however the form was filled in.
-async fn form_problems(
+pub(super) async fn form_problems(
     state: &AppState,
     user: &SignedIn,
     id: &str,
@@ -45,43 +88,6 @@ async fn form_problems(
         .require_case_action(&user.actor, id, action)
         .await?;
     Err(AppError::Invalid(errors))
-}
-
-/// `POST /cases/{id}/start`: the coordinator starts provision.
-pub async fn start(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
-    values: Fields,
-) -> PageResult {
-    let mut errors = Vec::new();
-    let start = values.date("start", "The start date", &mut errors);
-    let absence_end = values.date(
-        "absence_end",
-        "The expected end of the absence",
-        &mut errors,
-    );
-    let result = match (start, errors.is_empty()) {
-        (Some(start), true) => {
-            state
-                .app
-                .start_provision(&user.actor, &id, start, absence_end)
-                .await
-        }
-        (None, true) => {
-            // Check who is asking before saying what is missing.
-            form_problems(
-                &state,
-                &user,
-                &id,
-                CaseAction::StartProvision,
-                vec![FieldError::new("start", "Enter the day provision starts")],
-            )
-            .await
-        }
-        _ => form_problems(&state, &user, &id, CaseAction::StartProvision, errors).await,
-    };
-    after_case(&state, &user, &id, values, result, "").await
 }
 
 /// `POST /cases/{id}/sessions`: the provider logs a session.
@@ -118,7 +124,7 @@ pub async fn log_session(
             form_problems(&state, &user, &id, CaseAction::LogSession, errors).await
         }
     };
-    after_case(&state, &user, &id, values, result, "#sessions").await
+    after_form(&state, &user, &id, CaseForm::Session, values, result).await
 }
 
 /// `POST /cases/{id}/review/start`: the school or coordinator arranges the review.
@@ -128,45 +134,7 @@ pub async fn start_review(
     Path(id): Path<String>,
 ) -> PageResult {
     let result = state.app.start_review(&user.actor, &id).await;
-    after_case(&state, &user, &id, Fields::default(), result, "").await
-}
-
-/// `POST /cases/{id}/continuation/agree`: the coordinator agrees the continuation.
-pub async fn agree_continuation(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
-) -> PageResult {
-    let result = state.app.agree_continuation(&user.actor, &id).await;
-    after_case(&state, &user, &id, Fields::default(), result, "").await
-}
-
-/// `POST /cases/{id}/end`: the coordinator ends provision.
-pub async fn end(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(id): Path<String>,
-    values: Fields,
-) -> PageResult {
-    let result = match EndReason::parse(values.text("reason")) {
-        Ok(reason) => {
-            state
-                .app
-                .end_case(&user.actor, &id, reason, values.text("end_note"))
-                .await
-        }
-        Err(_) => {
-            form_problems(
-                &state,
-                &user,
-                &id,
-                CaseAction::EndProvision,
-                vec![FieldError::new("reason", "Select why provision ends")],
-            )
-            .await
-        }
-    };
-    after_case(&state, &user, &id, values, result, "").await
+    after_case(&state, &user, &id, result, "").await
 }
 
 /// `POST /cases/{id}/end-request`: the school, a provider or a health professional asks for
@@ -179,14 +147,16 @@ pub async fn request_end(
 ) -> PageResult {
     let mut errors = Vec::new();
     let stops_on = values.date("stops_on", "The day provision would stop", &mut errors);
-    let result = if errors.is_empty() {
+    let result = unless_problems(
+        &state,
+        &user,
+        (&id, CaseAction::RequestEnd),
+        errors,
         state
             .app
-            .request_end(&user.actor, &id, stops_on, values.text("end_reason"))
-            .await
-    } else {
-        form_problems(&state, &user, &id, CaseAction::RequestEnd, errors).await
-    };
+            .request_end(&user.actor, &id, stops_on, values.text("end_reason")),
+    )
+    .await;
     // The app names the reason `reason`; this form's field is `end_reason`.
     let result = result.map_err(|e| match e {
         AppError::Invalid(errors) => AppError::Invalid(
@@ -203,7 +173,7 @@ pub async fn request_end(
         ),
         e => e,
     });
-    after_case(&state, &user, &id, values, result, "").await
+    after_form(&state, &user, &id, CaseForm::EndRequest, values, result).await
 }
 
 /// `POST /cases/{id}/welfare-checks`: the school logs a welfare check (MN-PROV-4).
@@ -229,7 +199,7 @@ pub async fn log_welfare_check(
             form_problems(&state, &user, &id, CaseAction::LogWelfareCheck, errors).await
         }
     };
-    after_case(&state, &user, &id, values, result, "#welfare").await
+    after_form(&state, &user, &id, CaseForm::WelfareCheck, values, result).await
 }
 
 /// `POST /cases/{id}/concerns`: a provider or the coordinator raises a safeguarding concern.
@@ -243,7 +213,7 @@ pub async fn raise_concern(
         .app
         .raise_concern(&user.actor, &id, values.text("concern"))
         .await;
-    after_case(&state, &user, &id, values, result, "#concerns").await
+    after_form(&state, &user, &id, CaseForm::Concern, values, result).await
 }
 
 /// `POST /cases/{id}/notes`: the coordinator or a caseworker adds a note.
@@ -262,7 +232,7 @@ pub async fn add_note(
             values.text("note"),
         )
         .await;
-    after_case(&state, &user, &id, values, result, "#notes").await
+    after_case(&state, &user, &id, result, "#notes").await
 }
 
 /// `POST /cases/{id}/send`: SEND details (MN-SEND-1).
@@ -272,14 +242,17 @@ pub async fn send_details(
     Path(id): Path<String>,
     values: Fields,
 ) -> PageResult {
-    let details = mns_domain::provision::SendDetails {
-        has_ehcp: values.has("has_ehcp", "yes"),
-        ehcp_coordinator: Some(values.text("ehcp_coordinator").trim().to_string())
-            .filter(|c| !c.is_empty()),
-        designated_clinical_officer_raised: values.has("dco_raised", "yes"),
-    };
-    let result = state.app.set_send_details(&user.actor, &id, details).await;
-    after_case(&state, &user, &id, values, result, "#send").await
+    let mut errors = Vec::new();
+    let details = read_send(&values, &mut errors);
+    let result = unless_problems(
+        &state,
+        &user,
+        (&id, CaseAction::RecordSpecialSituations),
+        errors,
+        state.app.set_send_details(&user.actor, &id, details),
+    )
+    .await;
+    after_form(&state, &user, &id, CaseForm::Send, values, result).await
 }
 
 /// `POST /cases/{id}/admissions`: an in-patient episode (MN-HOSP-1).
@@ -292,29 +265,22 @@ pub async fn record_admission(
     let mut errors = Vec::new();
     let admitted = values.date("admitted_on", "The date of admission", &mut errors);
     let discharge = values.date("discharge_on", "The discharge date", &mut errors);
-    let result = if errors.is_empty() {
-        state
-            .app
-            .record_admission(
-                &user.actor,
-                &id,
-                values.text("hospital"),
-                values.text("hospital_school"),
-                admitted,
-                discharge,
-            )
-            .await
-    } else {
-        form_problems(
-            &state,
-            &user,
+    let result = unless_problems(
+        &state,
+        &user,
+        (&id, CaseAction::RecordSpecialSituations),
+        errors,
+        state.app.record_admission(
+            &user.actor,
             &id,
-            CaseAction::RecordSpecialSituations,
-            errors,
-        )
-        .await
-    };
-    after_case(&state, &user, &id, values, result, "#hospital").await
+            values.text("hospital"),
+            values.text("hospital_school"),
+            admitted,
+            discharge,
+        ),
+    )
+    .await;
+    after_form(&state, &user, &id, CaseForm::Admission, values, result).await
 }
 
 /// `POST /cases/{id}/invoices`: an invoice from a privately funded hospital (MN-HOSP-2).
@@ -341,7 +307,7 @@ pub async fn record_invoice(
         )
         .await
         .map(|_| ());
-    after_case(&state, &user, &id, values, result, "#hospital").await
+    after_form(&state, &user, &id, CaseForm::Invoice, values, result).await
 }
 
 /// `POST /cases/{id}/attendance`: a herringbone during provision, checked for `K` coding
@@ -379,21 +345,41 @@ pub async fn upload_attendance(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    after_case(&state, &user, &id, Fields::default(), result, "#coding").await
+    after_form(
+        &state,
+        &user,
+        &id,
+        CaseForm::Attendance,
+        Fields::default(),
+        result,
+    )
+    .await
 }
 
-/// `POST /cases/{id}/life-limiting`: the coordinator records MN-LIFE-1.
+/// `POST /cases/{id}/life-limiting`: the coordinator records MN-LIFE-1, or removes it.
 pub async fn life_limiting(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
     values: Fields,
 ) -> PageResult {
-    state
-        .app
-        .set_life_limiting(&user.actor, &id, values.text("life_limiting") == "yes")
-        .await?;
-    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+    let result = match values.yes_no("life_limiting") {
+        Some(yes) => state.app.set_life_limiting(&user.actor, &id, yes).await,
+        None => {
+            form_problems(
+                &state,
+                &user,
+                &id,
+                CaseAction::SetLifeLimiting,
+                vec![FieldError::new(
+                    "life_limiting",
+                    "Select yes if the child has a life-limiting or terminal illness",
+                )],
+            )
+            .await
+        }
+    };
+    after_form(&state, &user, &id, CaseForm::LifeLimiting, values, result).await
 }
 
 fn pdf(bytes: Vec<u8>, name: &str) -> Response {

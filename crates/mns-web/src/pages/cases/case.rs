@@ -1,15 +1,19 @@
-//! A case's page: its timeline, sessions, reviews and what its reader may do next.
+//! A case's page: a summary at the top (where it stands, the dates, the next step, who is
+//! involved), a list of its parts, and each part with what its reader may do there. The forms
+//! themselves are on pages of their own ([`super::forms`]).
 
+use super::forms::{CaseForm, banner};
+use super::summary::{Summary, summary};
 use super::*;
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use mns_app::FieldError;
 use mns_app::cases::{CaseView, long_date};
-use mns_domain::provision::{CaseAction, CaseState, Component, EndReason};
-use mns_domain::wording::{count, hours};
+use mns_domain::provision::{CaseAction, Component};
+use mns_domain::wording::hours;
 
 /// A timeline entry as shown.
 pub struct EventRow {
@@ -50,25 +54,25 @@ pub struct ContinuationRow {
 struct CasePage {
     chrome: Chrome,
     form: FormState,
+    /// What the last step did (`?done=`), with the part of the page it is about.
+    banner: Option<(String, Option<&'static str>)>,
     /// The team's notes, for council staff.
     notes: Vec<crate::pages::referrals::NoteLine>,
     /// Whether the reader may add a note.
     may_note: bool,
     /// Where a note is posted.
     notes_action: String,
-    /// Links to the referral, the pupil's record and the documents, for those who may see them.
-    links: Vec<(&'static str, String)>,
-    /// Rule ids are for council staff and schools, not parents' screens.
+    /// Rule ids are for council staff and schools, never parents' screens.
     show_rule_ids: bool,
     errors: Vec<FieldError>,
-    values: Fields,
     id: String,
     pupil: String,
-    school: String,
     state: &'static str,
     tag: &'static str,
-    facts: Vec<(&'static str, String)>,
-    flags: Vec<String>,
+    /// The summary, who is involved, the parts, links and documents.
+    summary: Summary,
+    /// The forms the reader may open now.
+    offered: Vec<CaseForm>,
     package: Vec<String>,
     has_plan: bool,
     plan_final: bool,
@@ -77,31 +81,27 @@ struct CasePage {
     reviews: Vec<ReviewRow>,
     continuations: Vec<ContinuationRow>,
     end_requests: Vec<(String, String, bool, &'static str)>,
-    may_write_plan: bool,
-    may_start: bool,
-    may_log_session: bool,
     may_start_review: bool,
-    may_record_review: bool,
-    may_request_continuation: bool,
     may_decide_continuation: bool,
-    may_end: bool,
-    may_request_end: bool,
-    may_set_life_limiting: bool,
     life_limiting: bool,
-    plan_pdf: bool,
-    end_letter: bool,
-    end_reasons: Vec<(&'static str, String)>,
     welfare_checks: Vec<(String, String)>,
-    may_log_welfare: bool,
     concerns: Vec<(String, String, String)>,
-    may_raise_concern: bool,
-    show_special: bool,
-    may_work_case: bool,
     send: Option<mns_domain::provision::SendDetails>,
     episodes: Vec<(String, String, String, String)>,
     invoices: Vec<(String, String, String, String, String)>,
     coding: Option<(String, Vec<String>)>,
-    may_upload_attendance: bool,
+}
+
+impl CasePage {
+    /// The page of `kind`, if the reader may open it now.
+    fn offer(&self, kind: CaseForm) -> Option<String> {
+        self.offered.contains(&kind).then(|| kind.href(&self.id))
+    }
+
+    /// Whether the page shows the part with this anchor.
+    fn shows(&self, part: &str) -> bool {
+        self.summary.parts.iter().any(|(anchor, _)| *anchor == part)
+    }
 }
 
 /// Pence as pounds: `£1,250.00`.
@@ -127,14 +127,6 @@ fn outcome_label(kind: &str) -> &'static str {
     }
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 fn component_line(c: &Component) -> String {
     match c {
         Component::ReintegrationPlan { text } => format!("{}: {text}", c.label()),
@@ -152,121 +144,26 @@ fn component_line(c: &Component) -> String {
     }
 }
 
+/// The case page with the problems of a step that has no page of its own (a note, arranging
+/// the review).
 pub(super) async fn case_page(
     state: &AppState,
     user: &SignedIn,
     id: &str,
-    values: Fields,
     errors: Vec<FieldError>,
 ) -> PageResult {
+    page(state, user, id, errors, None).await
+}
+
+async fn page(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    errors: Vec<FieldError>,
+    done: Option<String>,
+) -> PageResult {
     let view: CaseView = state.app.view_case(&user.actor, id).await?;
-    let _role = user.actor.role();
     let case = view.case();
-    let s = view.state;
-    let running = matches!(
-        s,
-        CaseState::InProvision
-            | CaseState::Review
-            | CaseState::ContinuationRequested
-            | CaseState::Continued
-    );
-    let today = state.app.today();
-    let mut facts = vec![("Referral date", long_date(case.referral_date))];
-    let next = match s {
-        CaseState::Accepted | CaseState::Planning if case.plan_finalised_at.is_none() => Some(
-            "The school arranges the planning meeting and writes Part A with the Medical Needs Service"
-                .to_string(),
-        ),
-        CaseState::Accepted | CaseState::Planning => {
-            Some("The Medical Needs Coordinator starts provision".to_string())
-        }
-        CaseState::InProvision | CaseState::Continued => Some(match case.review_due {
-            Some(d) if case.review_held_on.is_none() => {
-                format!("The review, by {}", long_date(d))
-            }
-            _ => "Sessions continue until the end of the period".to_string(),
-        }),
-        CaseState::Review => Some("The school and the service record the review (Part B)".into()),
-        CaseState::ContinuationRequested => {
-            Some("The Medical Needs Coordinator decides the continuation request".into())
-        }
-        CaseState::Ended => None,
-    };
-    if let Some(next) = next {
-        facts.insert(0, ("Next step", next));
-    }
-    match case.provision_start {
-        Some(start) => facts.push((
-            "Provision started",
-            format!(
-                "{} ({} after the referral)",
-                long_date(start),
-                count((start - case.referral_date).num_days(), "day", "days")
-            ),
-        )),
-        None if s != CaseState::Ended => facts.push((
-            "Waiting for provision",
-            format!(
-                "{} since the referral",
-                count((today - case.referral_date).num_days(), "day", "days")
-            ),
-        )),
-        None => {}
-    }
-    if let (Some(start), Some(end)) = (case.period_start, case.period_end) {
-        facts.push((
-            "Period",
-            format!(
-                "{} ({} to {})",
-                case.period_number,
-                long_date(start),
-                long_date(end)
-            ),
-        ));
-    }
-    if let Some(d) = case.review_due {
-        let done = case
-            .review_held_on
-            .map(|h| format!(", held {}", long_date(h)))
-            .unwrap_or_default();
-        facts.push(("Review due by", format!("{}{done}", long_date(d))));
-    }
-    if let Some(d) = case.continuation_due {
-        facts.push(("Continuation request due by", long_date(d)));
-    }
-    if let (Some(h), Some(f)) = (case.hours_per_week, case.full_time_hours) {
-        facts.push(("Hours a week", format!("{h} of a full-time week of {f}")));
-    }
-    if let Some(reason) = case.end_reason {
-        let label = capitalised(reason.label());
-        facts.push((
-            "Ended",
-            format!(
-                "{}: {label}",
-                case.ended_at
-                    .map(mns_domain::calendar::format_uk_datetime)
-                    .unwrap_or_default()
-            ),
-        ));
-    }
-    let mut flags = Vec::new();
-    if view.non_engagement {
-        flags.push(
-            "Sessions show repeated cancellations or refusals: a review is proposed (MN-PROV-3)"
-                .to_string(),
-        );
-    }
-    if view.no_continuation {
-        flags.push("The continuation request was due and has not come: this case is flagged for ending (MN-CONT-3)".to_string());
-    }
-    if running && case.review_held_on.is_none() && case.review_due.is_some_and(|d| d < today) {
-        flags.push("The review is overdue".to_string());
-    }
-    let package = view
-        .plan
-        .as_ref()
-        .map(|p| p.package.components.iter().map(component_line).collect())
-        .unwrap_or_default();
     let show_special = view.may(CaseAction::ReadSpecialSituations);
     let (send, episodes) = if show_special {
         (
@@ -333,49 +230,52 @@ pub(super) async fn case_page(
                     .collect(),
             )
         });
+    let notes = crate::pages::referrals::note_lines(
+        state
+            .app
+            .notes(&user.actor, mns_app::notes::NoteOn::Case, &case.id)
+            .await?,
+    );
+    let may_note = user
+        .actor
+        .may(mns_domain::permissions::Capability::WorkReferral);
     let council_or_school = view.may(CaseAction::ReadCaseWork);
-    let page = CasePage {
-        chrome: Chrome::signed_in(state, user, "/cases")
-            .with_errors(&FormState::with(errors.clone())),
-        form: FormState::with(errors.clone()),
-        notes: crate::pages::referrals::note_lines(
-            state
-                .app
-                .notes(&user.actor, mns_app::notes::NoteOn::Case, &case.id)
-                .await?,
-        ),
-        may_note: user
-            .actor
-            .may(mns_domain::permissions::Capability::WorkReferral),
-        notes_action: format!("/cases/{}/notes", case.id),
-        links: {
-            let mut links = Vec::new();
-            let reads_referral = council_or_school
-                && user
-                    .actor
-                    .may(mns_domain::permissions::Capability::ReadReferrals);
-            if reads_referral {
-                links.push(("The referral", format!("/referrals/{}", case.id)));
-            }
-            if let Some(pupil) = &case.pupil_id {
-                links.push(("The pupil's record", format!("/pupils/{pupil}")));
-            }
-            if reads_referral {
-                links.push(("Documents", format!("/referrals/{}/documents", case.id)));
-            }
-            links
+    let offered: Vec<CaseForm> = CaseForm::ALL
+        .into_iter()
+        .filter(|f| view.may(f.needs()))
+        .collect();
+    let summary = summary(
+        &view,
+        user,
+        state.app.today(),
+        &offered,
+        super::summary::Shown {
+            coding: coding.is_some(),
+            notes: may_note || !notes.is_empty(),
+            special: show_special,
         },
+    );
+    let form = FormState::with(errors.clone());
+    let page = CasePage {
+        chrome: Chrome::signed_in(state, user, "/cases").with_errors(&form),
+        form,
+        banner: done.and_then(|d| banner(&d, &view)),
+        notes,
+        may_note,
+        notes_action: format!("/cases/{}/notes", case.id),
         show_rule_ids: council_or_school,
         errors,
-        values,
         id: case.id.clone(),
         pupil: view.line.pupil_name.clone(),
-        school: view.line.school_name.clone(),
-        state: s.label(),
-        tag: tag(s),
-        facts,
-        flags,
-        package,
+        state: view.state.label(),
+        tag: tag(view.state),
+        summary,
+        offered,
+        package: view
+            .plan
+            .as_ref()
+            .map(|p| p.package.components.iter().map(component_line).collect())
+            .unwrap_or_default(),
         has_plan: view.plan.is_some(),
         plan_final: case.plan_finalised_at.is_some(),
         events: view
@@ -446,29 +346,14 @@ pub(super) async fn case_page(
                 )
             })
             .collect(),
-        may_write_plan: view.may(CaseAction::WritePlan),
-        may_start: view.may(CaseAction::StartProvision),
-        may_log_session: view.may(CaseAction::LogSession),
         may_start_review: view.may(CaseAction::StartReview),
-        may_record_review: view.may(CaseAction::RecordReview),
-        may_request_continuation: view.may(CaseAction::RequestContinuation),
         may_decide_continuation: view.may(CaseAction::DecideContinuation),
-        may_end: view.may(CaseAction::EndProvision),
-        may_request_end: view.may(CaseAction::RequestEnd),
-        may_set_life_limiting: view.may(CaseAction::SetLifeLimiting),
         life_limiting: case.life_limiting,
-        plan_pdf: view.may(CaseAction::ReadPlanRecord),
-        end_letter: view.may(CaseAction::ReadEndLetter),
-        end_reasons: EndReason::ALL
-            .iter()
-            .map(|r| (r.as_str(), capitalised(r.label())))
-            .collect(),
         welfare_checks: view
             .welfare_checks
             .iter()
             .map(|w| (long_date(w.checked_on), w.notes.clone()))
             .collect(),
-        may_log_welfare: view.may(CaseAction::LogWelfareCheck),
         concerns: view
             .concerns
             .iter()
@@ -480,23 +365,23 @@ pub(super) async fn case_page(
                 )
             })
             .collect(),
-        may_raise_concern: view.may(CaseAction::RaiseConcern),
-        show_special,
-        may_work_case: view.may(CaseAction::RecordSpecialSituations),
         send,
         episodes,
         invoices,
         coding,
-        may_upload_attendance: view.may(CaseAction::UploadAttendance),
     };
     Ok(render(&page))
 }
 
-/// `GET /cases/{id}`.
+/// `GET /cases/{id}`, with `?done=` after a step to say what happened.
 pub async fn show(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> PageResult {
-    case_page(&state, &user, &id, Fields::default(), Vec::new()).await
+    let done = Fields::from_query(query.as_deref())
+        .get("done")
+        .map(str::to_string);
+    page(&state, &user, &id, Vec::new(), done).await
 }

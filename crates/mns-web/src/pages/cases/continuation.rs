@@ -49,10 +49,10 @@ pub async fn continuation_form(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let view = state
-        .app
-        .view_case_for(&user.actor, &id, CaseAction::RequestContinuation)
-        .await?;
+    let view = match open_step(&state, &user, &id, CaseAction::RequestContinuation).await? {
+        Ok(view) => view,
+        Err(back) => return Ok(back),
+    };
     Ok(continuation_page(
         &state,
         &user,
@@ -106,7 +106,7 @@ pub async fn request_continuation(
     };
     redirect_or_show_again(
         result,
-        |()| format!("/cases/{id}"),
+        |()| format!("/cases/{id}?done=continuation"),
         |errors| std::future::ready(Ok(continuation_page(&state, &user, &view, values, errors))),
     )
     .await

@@ -17,18 +17,49 @@ use mns_domain::provision::CaseState;
 
 mod actions;
 mod case;
+mod confirm;
 mod continuation;
+mod forms;
 mod plan;
 mod review;
+mod summary;
 
 pub use actions::*;
 pub use case::*;
+pub use confirm::*;
 pub use continuation::*;
+pub use forms::{CaseForm, form_page};
 pub use plan::*;
 pub use review::*;
 
 fn short(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
+}
+
+/// The case for the page of one step (the view is audited), or, when the case as it stands
+/// does not let its reader take `action` now, a redirect back to the case, which offers what
+/// is open. `NotFound` for a reader whose role may never take it, or outside their scope.
+async fn open_step(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    action: mns_domain::provision::CaseAction,
+) -> Result<Result<mns_app::cases::CaseView, axum::response::Response>, crate::errors::PageError> {
+    use axum::response::{IntoResponse, Redirect};
+    let view = state.app.view_case_for(&user.actor, id, action).await?;
+    Ok(if view.may(action) {
+        Ok(view)
+    } else {
+        Err(Redirect::to(&format!("/cases/{id}")).into_response())
+    })
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn tag(state: CaseState) -> &'static str {

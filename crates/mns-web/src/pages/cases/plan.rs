@@ -7,7 +7,7 @@ use crate::form::redirect_or_show_again;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
 use mns_domain::provision::record::{Attendee, PartA};
@@ -37,6 +37,8 @@ struct PlanPage {
     attendee_rows: Vec<usize>,
     action_rows: Vec<usize>,
     readiness: &'static str,
+    /// The answers were filled in from the referral: say so, so they are checked.
+    drafted: bool,
 }
 
 fn plan_values(plan: &PartA) -> Fields {
@@ -218,7 +220,7 @@ fn plan_page(
     state: &AppState,
     user: &SignedIn,
     view: &CaseView,
-    values: Fields,
+    (values, drafted): (Fields, bool),
     errors: Vec<FieldError>,
 ) -> Response {
     let form = FormState::with(errors.clone());
@@ -236,24 +238,28 @@ fn plan_page(
         attendee_rows: (1..=ATTENDEE_ROWS).collect(),
         action_rows: (1..=ACTION_ROWS).collect(),
         readiness: HLSA_READINESS_STATEMENT,
+        drafted,
     })
 }
 
-/// `GET /cases/{id}/plan`: Part A of the record.
+/// `GET /cases/{id}/plan`: Part A of the record, as saved, or first drafted from the referral.
 pub async fn plan_form(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let view = state
-        .app
-        .view_case_for(&user.actor, &id, CaseAction::WritePlan)
-        .await?;
-    if view.case().plan_finalised_at.is_some() {
-        return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
-    }
-    let values = plan_values(view.plan.as_ref().unwrap_or(&PartA::default()));
-    Ok(plan_page(&state, &user, &view, values, Vec::new()))
+    let view = match open_step(&state, &user, &id, CaseAction::WritePlan).await? {
+        Ok(view) => view,
+        Err(back) => return Ok(back),
+    };
+    let (plan, drafted) = state.app.plan_draft(&user.actor, &id).await?;
+    Ok(plan_page(
+        &state,
+        &user,
+        &view,
+        (plan_values(&plan), drafted),
+        Vec::new(),
+    ))
 }
 
 /// `POST /cases/{id}/plan`: saves Part A as a draft, or finalises it.
@@ -279,12 +285,12 @@ pub async fn save_plan(
         result,
         |()| {
             if finalise {
-                format!("/cases/{id}")
+                format!("/cases/{id}?done=plan")
             } else {
                 format!("/cases/{id}/plan")
             }
         },
-        |errors| std::future::ready(Ok(plan_page(&state, &user, &view, values, errors))),
+        |errors| std::future::ready(Ok(plan_page(&state, &user, &view, (values, false), errors))),
     )
     .await
 }

@@ -8,12 +8,12 @@ use crate::form::redirect_or_show_again;
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
 use mns_domain::identity::Role;
 use mns_domain::provision::record::PartB;
-use mns_domain::provision::{CaseAction, CaseState, ReintegrationStep};
+use mns_domain::provision::{CaseAction, ReintegrationStep};
 
 #[derive(Template)]
 #[template(path = "case_review.html")]
@@ -57,13 +57,10 @@ pub async fn review_form(
     user: SignedIn,
     Path(id): Path<String>,
 ) -> PageResult {
-    let view = state
-        .app
-        .view_case_for(&user.actor, &id, CaseAction::RecordReview)
-        .await?;
-    if view.state != CaseState::Review {
-        return Ok(Redirect::to(&format!("/cases/{id}")).into_response());
-    }
+    let view = match open_step(&state, &user, &id, CaseAction::RecordReview).await? {
+        Ok(view) => view,
+        Err(back) => return Ok(back),
+    };
     Ok(review_page(
         &state,
         &user,
@@ -105,7 +102,7 @@ pub async fn save_review(
     };
     redirect_or_show_again(
         result,
-        |()| format!("/cases/{id}"),
+        |()| format!("/cases/{id}?done=review"),
         |errors| std::future::ready(Ok(review_page(&state, &user, &view, values, errors))),
     )
     .await
