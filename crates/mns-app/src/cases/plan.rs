@@ -98,9 +98,9 @@ impl App {
     }
 
     /// Part A to show on its form: as saved, or, when nothing has been saved yet, a first draft
-    /// from the referral ([`PartA::drafted_from`]) with the Designated Safeguarding Lead named
-    /// on the school's most recently finalised record (the referral does not ask for the DSL,
-    /// who is the school's, not the child's). The flag says the draft came from the referral.
+    /// from the referral ([`PartA::drafted_from`]). The referral does not ask for the school's
+    /// Designated Safeguarding Lead, so the school names them here; another child's record is
+    /// never read for it. The flag says the draft came from the referral.
     /// For the page that has just viewed (and audited) the case; `NotFound` unless the actor
     /// may write Part A on a case in their scope.
     pub async fn plan_draft(&self, actor: &Actor, id: &str) -> AppResult<(PartA, bool)> {
@@ -115,24 +115,7 @@ impl App {
         };
         let form: mns_domain::referral::Referral =
             serde_json::from_str(&referral.form_json).context("referral form")?;
-        let mut draft = PartA::drafted_from(&form);
-        if let Some(urn) = &case.school_urn {
-            let latest = self
-                .store
-                .case_lines(&[], Some(urn), None)
-                .await?
-                .into_iter()
-                .filter(|l| l.case.plan_finalised_at.is_some() && l.case.id != case.id)
-                .max_by_key(|l| l.case.plan_finalised_at);
-            if let Some(plan) = latest
-                .and_then(|l| l.case.plan_json)
-                .and_then(|json| serde_json::from_str::<PartA>(&json).ok())
-            {
-                draft.dsl_name = plan.dsl_name;
-                draft.dsl_email = plan.dsl_email;
-            }
-        }
-        Ok((draft, true))
+        Ok((PartA::drafted_from(&form), true))
     }
 
     /// What starting provision on `start` would do, without doing it, for the coordinator to

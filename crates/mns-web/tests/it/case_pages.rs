@@ -605,18 +605,12 @@ async fn carrying_the_referral_on(backend: Backend) {
         page.body
     );
     assert!(page.body.contains("value=\"health_professional\" selected"));
-    // The school's Designated Safeguarding Lead, from its other case's record (Isla's).
-    let isla = store
-        .get_case(&referral_of(&app, "Isla").await)
-        .await
-        .unwrap()
-        .unwrap();
-    let dsl: mns_domain::provision::record::PartA =
-        serde_json::from_str(isla.plan_json.as_deref().unwrap()).unwrap();
-    assert!(page.body.contains(&format!(
-        "id=\"dsl_name\" name=\"dsl_name\" type=\"text\" value=\"{}\"",
-        dsl.dsl_name
-    )));
+    // The referral does not name the school's Designated Safeguarding Lead, and another
+    // child's record (Isla's, at the same school) is never read for it: the school names them.
+    assert!(
+        page.body
+            .contains("id=\"dsl_name\" name=\"dsl_name\" type=\"text\" value=\"\"")
+    );
     // Once a draft is saved, it is what the form shows.
     let r = school
         .post(
