@@ -103,6 +103,9 @@ pub enum ReferralAction {
     /// Read the decision letter (who may read the referral, and the child's parents, who are
     /// owed it: MN-ROLE-3).
     ReadDecisionLetter,
+    /// Delete a draft the school has not sent, with the documents attached to it (its school).
+    /// A referral that has been submitted is never deleted: it is a child's record (MN-REC-1).
+    DeleteDraft,
 }
 
 /// What the state part of the table needs to know about a referral.
@@ -116,7 +119,7 @@ pub struct ReferralFacts {
 
 impl ReferralAction {
     /// Every action.
-    pub const ALL: [ReferralAction; 7] = [
+    pub const ALL: [ReferralAction; 8] = [
         ReferralAction::EditForm,
         ReferralAction::ReadChecks,
         ReferralAction::Decide,
@@ -124,12 +127,15 @@ impl ReferralAction {
         ReferralAction::MarkWaitingForEvidence,
         ReferralAction::AddDocuments,
         ReferralAction::ReadDecisionLetter,
+        ReferralAction::DeleteDraft,
     ];
 
     /// The role part: whether `role` may ever take this action on a referral in their scope.
     pub fn allowed_for(self, role: Role) -> bool {
         match self {
-            ReferralAction::EditForm => Capability::StartReferral.allowed_for(role),
+            ReferralAction::EditForm | ReferralAction::DeleteDraft => {
+                Capability::StartReferral.allowed_for(role)
+            }
             ReferralAction::ReadChecks => Capability::ReadReferralQueue.allowed_for(role),
             ReferralAction::Decide | ReferralAction::ResolvePupilMatch => {
                 Capability::DecideReferral.allowed_for(role)
@@ -164,6 +170,7 @@ impl ReferralAction {
                 }
             }
             ReferralAction::ReadDecisionLetter => matches!(s, Accepted | Declined),
+            ReferralAction::DeleteDraft => s == ReferralStatus::Draft,
         }
     }
 }
@@ -217,6 +224,20 @@ mod tests {
             assert_eq!(may, matches!(s, Draft | InformationRequested), "{s:?}");
         }
         assert!(!ReferralAction::EditForm.allowed_for(Role::Coordinator));
+    }
+
+    #[test]
+    fn mn_rec_1_only_the_school_deletes_and_only_a_draft_it_has_never_sent() {
+        for role in Role::ALL {
+            for s in ReferralStatus::ALL {
+                let may = referral_actions(role, &facts(s)).contains(&ReferralAction::DeleteDraft);
+                assert_eq!(
+                    may,
+                    role == Role::School && s == ReferralStatus::Draft,
+                    "{role} {s:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod oruk;
 mod outbox;
 mod referral_form;
 mod referral_form_matrix;
+mod referral_form_tasks;
 mod security;
 mod sessions;
 mod snapshots_test;

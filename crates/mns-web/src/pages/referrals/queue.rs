@@ -60,6 +60,8 @@ pub struct SchoolRow {
 struct SchoolListPage {
     chrome: Chrome,
     rows: Vec<SchoolRow>,
+    /// A draft was just deleted (`?deleted=draft`): say so.
+    deleted: bool,
 }
 
 /// The queue's filters.
@@ -74,6 +76,9 @@ pub struct QueueQuery {
     sort: String,
     #[serde(default)]
     page: Option<i64>,
+    /// `draft` after the school deleted a draft.
+    #[serde(default)]
+    deleted: String,
 }
 
 impl QueueQuery {
@@ -154,6 +159,7 @@ pub async fn list(
         return Ok(render(&SchoolListPage {
             chrome: Chrome::signed_in(&state, &user, "/referrals"),
             rows,
+            deleted: q.deleted == "draft",
         }));
     }
     let counts = state.app.referral_counts(&user.actor).await?;
