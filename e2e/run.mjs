@@ -1030,7 +1030,9 @@ function yearGroupByAge(born, today = new Date()) {
 }
 
 // A school starts a referral, meets every problem of the empty form at once, fills each section
-// on its own page (with one date error on the way), submits, and the coordinator sees it.
+// on its own page (with one date error on the way; no answer chosen for it, follow-up questions
+// revealed by their answers), is refused without the attendance export, attaches it, submits,
+// deletes a draft it no longer needs, and the coordinator sees the referral.
 // About 12 audits, to keep the suite quick: the consent, health-need and support pages and the
 // evidence list add no markup the audited pages do not have, so they are filled, not audited.
 async function schoolReferral(j, step) {
@@ -1076,8 +1078,10 @@ async function schoolReferral(j, step) {
     check(m, `"Start a new referral" went to ${j.pathname()}`);
     id = m[1];
     formPath = j.pathname();
-    check((await page.locator('.govuk-task-list__item').count()) === 7, 'the task list does not show 7 sections');
-    check((await page.getByText('You have completed 0 of 7 sections').count()) === 1, 'a new referral is not 0 of 7 complete');
+    check((await page.locator('.govuk-task-list__item').count()) === 9, 'the task list does not show 7 sections and 2 files');
+    check((await page.getByText('You have completed 0 of 8 tasks').count()) === 1, 'a new referral is not 0 of 8 tasks complete');
+    const attendanceStatus = (await page.locator('[id="task-attendance-status"]').innerText()).trim();
+    check(attendanceStatus === 'Not started', `the attendance export task is "${attendanceStatus}" on a new referral`);
     await j.audit('task-list');
   });
 
@@ -1088,9 +1092,10 @@ async function schoolReferral(j, step) {
     check((await page.title()).startsWith('Error: '), `title "${await page.title()}" does not start with "Error: "`);
     const hrefs = await page.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     check(hrefs.length >= 30, `the error summary lists ${hrefs.length} problems, expected the empty form's 30 or more`);
-    const shape = new RegExp(`^/referrals/${id}/form/[a-z-]+(\\?[^#]*)?#[a-z_.\\[\\]0-9-]+$`);
+    const shape = new RegExp(`^/referrals/${id}/(form/[a-z-]+(\\?[^#]*)?|attendance)#[a-z_.\\[\\]0-9-]+$`);
     check(shape.test(hrefs[0]), `the first error link "${hrefs[0]}" is not /referrals/${id}/form/…#field`);
     check(hrefs[0] === `/referrals/${id}/form/pupil#pupil.first_name`, `the first error link is ${hrefs[0]}, expected the pupil's first name`);
+    check(hrefs.at(-1) === `/referrals/${id}/attendance#attendance`, `the last error link is ${hrefs.at(-1)}, expected the attendance export`);
     await j.audit('submit-empty-errors');
     // Every link lands on an element of its section's page.
     const pages = new Map();
@@ -1110,8 +1115,19 @@ async function schoolReferral(j, step) {
     await j.goto(formPath);
   });
 
-  await step('about the pupil: an impossible date of birth is refused', async () => {
+  await step('about the pupil: no answer chosen, and the due date revealed only by "yes"', async () => {
     await openSection('pupil');
+    check((await page.locator('main input[type=radio]:checked').count()) === 0, 'a radio is chosen on a new referral');
+    check((await page.locator('main input[type=radio][aria-expanded]').count()) === 0, 'a radio has aria-expanded, which ARIA does not allow on a radio');
+    check(await byId('pupil.pregnant').getAttribute('aria-controls') === 'conditional-pupil.pregnant', 'the "yes" radio does not name the question it reveals');
+    const due = byId('pupil.expected_due_date');
+    check(!(await due.isVisible()), 'the due date shows before "yes" is chosen');
+    await byId('pupil.pregnant').check();
+    check(await due.isVisible(), 'choosing "yes" does not reveal the due date');
+    await byId('pupil.pregnant-no').check();
+    check(!(await due.isVisible()), 'choosing "no" does not hide the due date again');
+  });
+  await step('about the pupil: an impossible date of birth is refused', async () => {
     await byId('pupil.first_name').fill('Robin');
     await byId('pupil.last_name').fill('Example');
     await fillDate('pupil.date_of_birth', { d: 31, m: 2, y: 2014 });
@@ -1174,14 +1190,14 @@ async function schoolReferral(j, step) {
     await byId('healthy_child_programme.outcome').fill('Advised a referral to the paediatrician and to this service.');
     await byId('consent.given').check();
     await fillDate('consent.given_on', daysAgo(45));
-    await byId('consent.withdrawal-no').check();
+    await byId('consent.withdrawn-no').check();
     await saveSection('consent');
   });
 
   await step('health need and expected absence', async () => {
     await openSection('health-need');
     await byId('health_need.description').fill('Chronic fatigue since the spring; cannot manage a full school day.');
-    await byId('health_need.expected_absence').check();
+    await byId('health_need.absence_expected').check();
     await byId('health_need.expected_absence.further_school_days').fill('20');
     await radio('health_need.expected_absence.reason', 'ongoing_condition').check();
     await byId('health_need.expected_absence.details').fill('The paediatrician expects at least four more weeks.');
@@ -1212,20 +1228,33 @@ async function schoolReferral(j, step) {
     await saveSection('evidence');
   });
 
-  await step('attendance and support meanwhile', async () => {
+  await step('support until provision starts', async () => {
     await openSection('support');
-    await byId('herringbone_attached').check();
     await byId('support_meanwhile.learning_supported_by').fill('Ms J Turner, class teacher');
     await byId('support_meanwhile.welfare_checks_by').fill('Mr P Green, designated safeguarding lead');
     await saveSection('support');
   });
 
   const referralPath = () => `/referrals/${id}`;
+  await step('every question answered: submitting without the attendance export is refused', async () => {
+    check((await page.getByText('You have completed 7 of 8 tasks').count()) === 1, 'the task list is not 7 of 8 tasks with every section complete');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Check your answers' }).click()]);
+    await j.submit(page.getByRole('button', { name: 'Submit referral' }));
+    check(j.pathname() === `/referrals/${id}/submit`, `submitting without the export went to ${j.pathname()}`);
+    const hrefs = await page.locator('.govuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check(hrefs.length === 1 && hrefs[0] === `/referrals/${id}/attendance#attendance`, `the error summary links ${hrefs.join(', ')}, expected only the attendance export`);
+    check((await errorText()).includes('attendance export'), `the error does not name the attendance export: ${await errorText()}`);
+    await j.audit('submit-no-attendance');
+    // The link goes to where the export is attached.
+    await Promise.all([page.waitForNavigation(), page.locator('.govuk-error-summary a').first().click()]);
+    check(j.pathname() === `/referrals/${id}/attendance`, `the error link went to ${j.pathname()}`);
+    await j.goto(formPath);
+  });
   await step('attach the attendance export (a wrong file first) and the clinic letter', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-files-'));
     tmpDirs.push(dir);
     // Another pupil's export is refused, naming the reason; nothing is stored.
-    await page.getByRole('link', { name: /attendance export/ }).click();
+    await page.getByRole('link', { name: /Attendance export/ }).click();
     await page.waitForURL(`**/referrals/${id}/attendance`);
     await page.setInputFiles('#attendance', path.join(HERE, '../crates/mns/tests/fixtures/attendance-long.csv'));
     await j.submit(page.locator('main form[enctype] button[type=submit]'));
@@ -1258,9 +1287,15 @@ async function schoolReferral(j, step) {
     check((await page.getByRole('link', { name: 'clinic-letter.pdf' }).count()) === 1, 'the uploaded letter is not listed');
     await j.audit('documents');
     await j.goto(`/referrals/${id}/form`);
+    // The task list shows the files: the export by name, the letters counted.
+    const status = (await page.locator('[id="task-attendance-status"]').innerText()).trim();
+    check(status === 'Attached', `the attendance export task is "${status}" once attached`);
+    check((await page.locator('[id="task-attendance-hint"]').innerText()).includes('attendance.csv'), 'the task list does not name the attendance file');
+    const letters = (await page.locator('[id="task-documents-status"]').innerText()).trim();
+    check(letters === '1 attached', `the documents task is "${letters}" with one letter attached`);
   });
   await step('check your answers, then submit', async () => {
-    check((await page.getByText('You have completed 7 of 7 sections').count()) === 1, 'the task list is not 7 of 7 complete');
+    check((await page.getByText('You have completed 8 of 8 tasks').count()) === 1, 'the task list is not 8 of 8 tasks complete');
     check((await page.getByText('Referral ready to check').count()) === 1, 'the task list does not say the referral is ready to check');
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Check your answers' }).click()]);
     check((await page.locator('.govuk-error-summary').count()) === 0, `a complete referral still has problems: ${await errorText()}`);
@@ -1282,6 +1317,24 @@ async function schoolReferral(j, step) {
     // A submitted referral is no longer the school's to change.
     await j.goto(formPath);
     check(j.pathname() === referralPath(), `the form of a submitted referral opened at ${j.pathname()}`);
+  });
+
+  await step('a draft no longer needed is deleted through its confirmation page', async () => {
+    await j.goto('/referrals');
+    await j.submit(page.getByRole('button', { name: 'Start a new referral' }));
+    const m = j.pathname().match(/^\/referrals\/([^/]+)\/form$/);
+    check(m, `"Start a new referral" went to ${j.pathname()}`);
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Delete this draft referral' }).click()]);
+    check(j.pathname() === `/referrals/${m[1]}/delete`, `"Delete this draft referral" went to ${j.pathname()}`);
+    check((await j.h1()) === 'Are you sure you want to delete the draft referral for an unnamed pupil?', `the confirmation asks "${await j.h1()}"`);
+    await j.audit('delete-draft');
+    await j.submit(page.getByRole('button', { name: 'Yes, delete this draft' }));
+    check(j.pathname() === '/referrals', `deleting went to ${j.pathname()}`);
+    const banner = page.locator('.govuk-notification-banner--success');
+    check((await banner.count()) === 1 && (await banner.innerText()).includes('The draft referral has been deleted'), 'no success banner after deleting the draft');
+    check((await page.locator(`main a[href="/referrals/${m[1]}"]`).count()) === 0, 'the deleted draft is still listed');
+    await j.audit('draft-deleted');
+    await j.goto(`/referrals/${m[1]}/form`, 404);
   });
 
   await step('sign out', () => j.signOut());

@@ -140,6 +140,20 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Deletes every document attached to a record, content and all; returns how many.
+    pub async fn delete_documents_of(
+        &mut self,
+        record_type: &str,
+        record_id: &str,
+    ) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM documents WHERE record_type = $1 AND record_id = $2")
+            .bind(record_type)
+            .bind(record_id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Replaces a document's wrapped data key with one wrapped by another key-encryption key;
     /// the content is untouched. False when there is no such document.
     pub async fn rewrap_document(

@@ -18,6 +18,9 @@ pub struct OutboxMessage {
     pub subject: String,
     /// Plain-text body (no personal data).
     pub body: String,
+    /// The name it is sent under, when not the one in the configured From address (the SEND
+    /// Local Offer's emails).
+    pub sender_name: Option<String>,
     /// Delivery attempts so far, including this one.
     pub attempts: i64,
     /// When it was written.
@@ -40,7 +43,8 @@ pub enum OutboxStatus {
 }
 
 impl WriteTx {
-    /// Queues a message; it is delivered only if the transaction commits.
+    /// Queues a message from the service under its configured From address; it is delivered
+    /// only if the transaction commits.
     pub async fn enqueue_message(
         &mut self,
         recipient: &str,
@@ -48,16 +52,43 @@ impl WriteTx {
         body: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<String> {
+        self.enqueue(None, recipient, subject, body, now).await
+    }
+
+    /// Queues a message sent under `sender_name` (at the configured From address), for a part
+    /// of the service with a name of its own, such as the SEND Local Offer.
+    pub async fn enqueue_message_from(
+        &mut self,
+        sender_name: &str,
+        recipient: &str,
+        subject: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
+        self.enqueue(Some(sender_name), recipient, subject, body, now)
+            .await
+    }
+
+    async fn enqueue(
+        &mut self,
+        sender_name: Option<&str>,
+        recipient: &str,
+        subject: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<String> {
         let id = new_id();
+        // One statement for both: the name is text, bound as text or NULL text alike.
         sqlx::query(
             "INSERT INTO outbox (id, created_at, recipient, subject, body, attempts, \
-             next_attempt_at) VALUES ($1, $2, $3, $4, $5, 0, $2)",
+             next_attempt_at, sender_name) VALUES ($1, $2, $3, $4, $5, 0, $2, $6)",
         )
         .bind(&id)
         .bind(ts(now))
         .bind(recipient)
         .bind(subject)
         .bind(body)
+        .bind(sender_name.map(str::to_owned))
         .execute(&mut *self.tx)
         .await?;
         Ok(id)
@@ -79,7 +110,7 @@ impl Store {
              WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
              AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) \
              ORDER BY created_at, id LIMIT $4 {}) \
-             RETURNING id, recipient, subject, body, attempts, created_at",
+             RETURNING id, recipient, subject, body, sender_name, attempts, created_at",
             self.backend.skip_locked()
         ))
         .bind(worker)
@@ -151,7 +182,7 @@ impl Store {
     /// Every message to one address, oldest first (for tests and support).
     pub async fn outbox_messages_to(&self, recipient: &str) -> StoreResult<Vec<OutboxMessage>> {
         let rows: Vec<OutboxMessage> = sqlx::query_as(
-            "SELECT id, recipient, subject, body, attempts, created_at FROM outbox \
+            "SELECT id, recipient, subject, body, sender_name, attempts, created_at FROM outbox \
              WHERE recipient = $1 ORDER BY created_at, id",
         )
         .bind(recipient)

@@ -246,6 +246,17 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Deletes a referral that is still a draft; false when there is no such draft (a
+    /// referral that has been submitted is never deleted). Its documents are the caller's to
+    /// delete in the same transaction ([`WriteTx::delete_documents_of`]).
+    pub async fn delete_draft_referral(&mut self, id: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM referrals WHERE id = $1 AND status = 'draft'")
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Records a decision.
     pub async fn insert_decision(&mut self, d: &DecisionRecord) -> StoreResult<()> {
         sqlx::query(

@@ -556,6 +556,51 @@ async fn outbox_messages_exist_only_if_their_transaction_commits() {
 }
 
 #[tokio::test]
+async fn a_message_keeps_its_own_sender_name_and_others_have_none() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        // The service's own first: the same statement then binds a name, not NULL.
+        tx.enqueue_message("a@example.org", "Service", "Body", at(0))
+            .await
+            .unwrap();
+        tx.enqueue_message_from(
+            "Example SEND Local Offer",
+            "a@example.org",
+            "Named",
+            "Body",
+            at(1),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let claimed = store.claim_messages("w1", at(2), at(7), 10).await.unwrap();
+        // A claim's RETURNING rows come in no set order.
+        let mut names: Vec<(String, Option<String>)> = claimed
+            .into_iter()
+            .map(|m| (m.subject, m.sender_name))
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                (
+                    "Named".to_string(),
+                    Some("Example SEND Local Offer".to_string())
+                ),
+                ("Service".to_string(), None)
+            ],
+            "{backend:?}"
+        );
+        let stored = store.outbox_messages_to("a@example.org").await.unwrap();
+        assert_eq!(
+            stored[1].sender_name.as_deref(),
+            Some("Example SEND Local Offer")
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_outbox_claim_is_exclusive_until_its_lease_runs_out() {
     for backend in backends() {
         let (store, _db) = seeded(backend).await;
@@ -810,6 +855,56 @@ async fn decisions_are_kept_with_their_policy_version_and_checks() {
             vec![decision],
             "{backend:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn only_a_draft_referral_is_deleted_and_its_documents_go_with_it() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        tx.save_referral(&referral("r1", "p1", "100001", "submitted", 3))
+            .await
+            .unwrap();
+        tx.save_referral(&referral("r2", "p1", "100001", "draft", 4))
+            .await
+            .unwrap();
+        for (id, record_type, record_id) in [
+            ("d1", "referral", "r2"),
+            ("d2", "referral_attendance", "r2"),
+            ("d3", "referral", "r1"),
+        ] {
+            let mut d = document(id, record_id, 1);
+            d.meta.record_type = record_type.into();
+            tx.insert_document(&d).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            !tx.delete_draft_referral("r1").await.unwrap(),
+            "{backend:?}"
+        );
+        assert!(tx.delete_draft_referral("r2").await.unwrap(), "{backend:?}");
+        assert_eq!(tx.delete_documents_of("referral", "r2").await.unwrap(), 1);
+        assert_eq!(
+            tx.delete_documents_of("referral_attendance", "r2")
+                .await
+                .unwrap(),
+            1
+        );
+        tx.commit().await.unwrap();
+        assert!(store.get_referral("r2").await.unwrap().is_none());
+        assert!(
+            store.get_referral("r1").await.unwrap().is_some(),
+            "sent: kept"
+        );
+        assert_eq!(
+            store.documents_for("referral", "r1").await.unwrap().len(),
+            1
+        );
+        assert!(store.get_document("d1").await.unwrap().is_none());
+        assert!(store.get_document("d2").await.unwrap().is_none());
     }
 }
 

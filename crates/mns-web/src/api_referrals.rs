@@ -27,24 +27,32 @@ pub struct ReferralBody {
     pupil_id: Option<String>,
     referral_date: Option<String>,
     waiting_for_evidence_since: Option<String>,
-    /// What is still missing before it can be submitted (MN-REF-1).
+    /// What still stops it being submitted, in the order of the form (MN-REF-1, MN-REF-4).
     problems: Vec<FieldError>,
     referral: Referral,
 }
 
-impl From<ReferralView> for ReferralBody {
-    fn from(v: ReferralView) -> ReferralBody {
-        ReferralBody {
-            problems: if v.status.school_may_edit() {
-                v.form
-                    .missing_fields()
-                    .into_iter()
-                    .filter(|p| p.field != "referral_date")
-                    .map(|p| FieldError::new(&p.field, p.message))
-                    .collect()
-            } else {
-                Vec::new()
-            },
+impl ReferralBody {
+    /// The referral as the API shows it to `actor`, with what still stops it being submitted
+    /// while the school may change it (the attendance export included, MN-REF-4).
+    async fn of(
+        state: &AppState,
+        actor: &mns_app::Actor,
+        v: ReferralView,
+    ) -> Result<ReferralBody, ApiError> {
+        let problems = if v.status.school_may_edit() {
+            state
+                .app
+                .submission_problems(actor, &v)
+                .await?
+                .into_iter()
+                .map(|p| FieldError::new(&p.field, p.message))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(ReferralBody {
+            problems,
             id: v.record.id,
             status: v.status.as_str(),
             school_urn: v.record.school_urn,
@@ -52,7 +60,7 @@ impl From<ReferralView> for ReferralBody {
             referral_date: v.record.referral_date.map(|d| d.to_string()),
             waiting_for_evidence_since: v.record.waiting_for_evidence_since.map(|d| d.to_string()),
             referral: v.form,
-        }
+        })
     }
 }
 
@@ -83,7 +91,8 @@ pub async fn create(
         .app
         .save_referral(&actor, &draft.record.id, form)
         .await?;
-    Ok((StatusCode::CREATED, Json(ReferralBody::from(saved))).into_response())
+    let body = ReferralBody::of(&state, &actor, saved).await?;
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 /// `GET /api/v1/referrals/{id}`.
@@ -92,7 +101,8 @@ pub async fn show(
     ApiCaller(actor): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<ReferralBody>, ApiError> {
-    Ok(Json(state.app.view_referral(&actor, &id).await?.into()))
+    let view = state.app.view_referral(&actor, &id).await?;
+    Ok(Json(ReferralBody::of(&state, &actor, view).await?))
 }
 
 /// `PUT /api/v1/referrals/{id}`: replaces the draft's form.
@@ -105,9 +115,8 @@ pub async fn update(
     // Refuse before reading the body, so that a caller outside scope learns nothing from it.
     state.app.may_edit_referral(&actor, &id).await?;
     let form = parse_referral(&body)?;
-    Ok(Json(
-        state.app.save_referral(&actor, &id, form).await?.into(),
-    ))
+    let saved = state.app.save_referral(&actor, &id, form).await?;
+    Ok(Json(ReferralBody::of(&state, &actor, saved).await?))
 }
 
 /// `POST /api/v1/referrals/{id}/submit`: 422 with every problem when it is incomplete.
@@ -116,7 +125,8 @@ pub async fn submit(
     ApiCaller(actor): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Json<ReferralBody>, ApiError> {
-    Ok(Json(state.app.submit_referral(&actor, &id).await?.into()))
+    let submitted = state.app.submit_referral(&actor, &id).await?;
+    Ok(Json(ReferralBody::of(&state, &actor, submitted).await?))
 }
 
 /// The checks, as `mns referral check` prints them.

@@ -174,13 +174,6 @@ impl Fields {
         }
     }
 
-    /// Sets a yes-or-no that defaults to no, if an answer was sent.
-    pub fn set_flag(&self, name: &str, target: &mut bool) {
-        if let Some(answer) = self.yes_no(name) {
-            *target = answer;
-        }
-    }
-
     /// Sets an identifier to the text typed, kept even when it is not valid (a draft keeps what
     /// was entered; the problem is shown with the field). Nothing typed clears it.
     pub fn set_entered<T>(&self, name: &str, target: &mut Option<Entered<T>>)

@@ -89,6 +89,15 @@ impl App {
             )
             .await?;
             self.save_referral(school, &id, form).await?;
+            // Submission needs the attendance export (MN-REF-4).
+            let upn = upn_for(stem).unwrap_or_default();
+            self.attach_attendance(
+                school,
+                &id,
+                "attendance.csv",
+                demo_attendance_export(&upn, referral_day).as_bytes(),
+            )
+            .await?;
             self.submit_referral(school, &id).await?;
             // Back-date the referral so the demo's queue shows days waited.
             if let Some(mut record) = self.store.get_referral(&id).await? {
@@ -135,4 +144,26 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// A demo attendance export (one row per session) for the six weeks before the referral date:
+/// present for three weeks, then ill (code I) for three, so the absence checks have figures.
+fn demo_attendance_export(upn: &str, referral_day: NaiveDate) -> String {
+    use chrono::Weekday;
+    use std::fmt::Write as _;
+    let mut csv = String::from("UPN,Date,Session,Mark\n");
+    let first = referral_day - chrono::Duration::days(42);
+    for offset in 0..42 {
+        let day = first + chrono::Duration::days(offset);
+        if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            continue;
+        }
+        let (am, pm) = if offset >= 21 {
+            ("I", "I")
+        } else {
+            ("/", "\\")
+        };
+        let _ = writeln!(csv, "{upn},{day},AM,{am}\n{upn},{day},PM,{pm}");
+    }
+    csv
 }

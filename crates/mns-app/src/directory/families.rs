@@ -70,7 +70,8 @@ impl App {
             "A family has left feedback about a Local Offer service.\n\nRead it: {}/local-offer/manage/feedback\n",
             self.settings.public_url
         );
-        tx.enqueue_message(
+        tx.enqueue_message_from(
+            &self.local_offer_sender(),
             &self.settings.local_offer_email,
             "New feedback on the Local Offer",
             &body,
@@ -188,8 +189,14 @@ impl App {
         tx.record_rate_event(SHORTLIST_EMAIL, &recipient, now)
             .await?;
         tracing::info!(%source, %recipient, "shortlist email queued");
-        tx.enqueue_message(email, "Your Local Offer shortlist", &body, now)
-            .await?;
+        tx.enqueue_message_from(
+            &self.local_offer_sender(),
+            email,
+            "Your Local Offer shortlist",
+            &body,
+            now,
+        )
+        .await?;
         let actor = crate::system_actor("public");
         self.audit(
             &mut tx,

@@ -140,8 +140,14 @@ impl App {
             "A provider has proposed a change to a Local Offer entry.\n\nReview it: {}/local-offer/manage/changes/{}\n",
             self.settings.public_url, change.id
         );
-        tx.enqueue_message(&self.settings.local_offer_email, subject, &body, now)
-            .await?;
+        tx.enqueue_message_from(
+            &self.local_offer_sender(),
+            &self.settings.local_offer_email,
+            subject,
+            &body,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(change.id)
     }
@@ -265,8 +271,14 @@ impl App {
                 self.settings.public_url,
                 id
             );
-            tx.enqueue_message(&author.email, subject, &body, now)
-                .await?;
+            tx.enqueue_message_from(
+                &self.local_offer_sender(),
+                &author.email,
+                subject,
+                &body,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -16,6 +16,15 @@ pub const REVIEW_MONTHS: u32 = 12;
 /// How often an owner is reminded about the same stale entry.
 pub const REMINDER_INTERVAL_DAYS: i64 = 28;
 
+impl App {
+    /// The name the SEND Local Offer's emails are sent under, e.g. "Norfolk County Council SEND
+    /// Local Offer": families and providers hear from the Local Offer, not the Medical Needs
+    /// Service that shares its mail server.
+    pub fn local_offer_sender(&self) -> String {
+        format!("{} SEND Local Offer", self.settings.council_name)
+    }
+}
+
 /// Search results with what the page needs to show them.
 #[derive(Debug, Clone)]
 pub struct SearchResults {

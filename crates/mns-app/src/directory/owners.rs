@@ -47,8 +47,14 @@ impl App {
                     self.settings.public_url,
                     service_id
                 );
-                tx.enqueue_message(to, "Please check your Local Offer entry", &body, now)
-                    .await?;
+                tx.enqueue_message_from(
+                    &self.local_offer_sender(),
+                    to,
+                    "Please check your Local Offer entry",
+                    &body,
+                    now,
+                )
+                .await?;
             }
             tx.mark_review_reminded(&service_id, today).await?;
             self.audit(

@@ -40,7 +40,12 @@ impl Delivery {
     }
 
     async fn send(&self, from: &str, message: &OutboxMessage) -> Result<(), String> {
-        let from: Mailbox = from.parse().map_err(|e| format!("bad from address: {e}"))?;
+        let mut from: Mailbox = from.parse().map_err(|e| format!("bad from address: {e}"))?;
+        // A part of the service with a name of its own (the SEND Local Offer) sends from the
+        // same address under its own name.
+        if let Some(name) = &message.sender_name {
+            from.name = Some(name.clone());
+        }
         let to: Mailbox = message
             .recipient
             .parse()

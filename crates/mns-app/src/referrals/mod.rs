@@ -26,12 +26,14 @@ pub const REFERRAL_ATTENDANCE: DocumentOwner = DocumentOwner::ReferralAttendance
 
 mod assignment;
 mod desk;
+mod drafts;
 mod export;
 mod history;
 mod outcome;
 mod pupil_match;
 pub use assignment::{Assignee, Assignment};
 pub use desk::{DecisionPreview, ReferralSent, referral_reference};
+pub use drafts::ReferralFiles;
 pub use outcome::ReferralOutcome;
 pub use pupil_match::PupilMatchView;
 
@@ -214,9 +216,10 @@ impl App {
     }
 
     /// Submits a referral. Every problem is returned at once and nothing changes unless the form
-    /// is complete (MN-REF-1). The pupil's record is found by UPN, or made, so a pupil who moves
-    /// school keeps one record. A resubmission after questions keeps the first referral date:
-    /// the clock keeps running (MN-DEC-1, MN-DEC-2).
+    /// is complete and the attendance export is attached (MN-REF-1, MN-REF-4). The pupil's
+    /// record is found by UPN, or made, so a pupil who moves school keeps one record. A
+    /// resubmission after questions keeps the first referral date: the clock keeps running
+    /// (MN-DEC-1, MN-DEC-2).
     pub async fn submit_referral(&self, actor: &Actor, id: &str) -> AppResult<ReferralView> {
         let view = self
             .referral_for_action(actor, id, ReferralAction::EditForm)
@@ -226,6 +229,7 @@ impl App {
         }
         let now = self.now();
         let today = self.today();
+        let files = self.referral_files(actor, id).await?;
         let mut form = view.form;
         // The referral date is the first submission's, always (MN-DEC-1, MN-DEC-2): the
         // record's, which a request for information and its answer never move.
@@ -235,8 +239,8 @@ impl App {
                 .or(form.referral_date)
                 .unwrap_or(today),
         );
-        let mut problems = form.missing_fields();
-        problems.extend(form.impossible_dates(today));
+        // Everything at once, the attendance export included (MN-REF-1, MN-REF-4).
+        let problems = form.submission_problems(today, files.attendance_export().is_some());
         if !problems.is_empty() {
             return Err(AppError::Invalid(
                 problems

@@ -106,6 +106,9 @@ pub enum ReferralAction {
     /// Assign it to a caseworker (or the coordinator) to work on, or take the assignment away:
     /// the coordinator shares out the work (MN-ROLE-1).
     Assign,
+    /// Delete a draft the school has not sent, with the documents attached to it (its school).
+    /// A referral that has been submitted is never deleted: it is a child's record (MN-REC-1).
+    DeleteDraft,
 }
 
 /// What the state part of the table needs to know about a referral.
@@ -119,7 +122,7 @@ pub struct ReferralFacts {
 
 impl ReferralAction {
     /// Every action.
-    pub const ALL: [ReferralAction; 8] = [
+    pub const ALL: [ReferralAction; 9] = [
         ReferralAction::EditForm,
         ReferralAction::ReadChecks,
         ReferralAction::Decide,
@@ -128,12 +131,15 @@ impl ReferralAction {
         ReferralAction::AddDocuments,
         ReferralAction::ReadDecisionLetter,
         ReferralAction::Assign,
+        ReferralAction::DeleteDraft,
     ];
 
     /// The role part: whether `role` may ever take this action on a referral in their scope.
     pub fn allowed_for(self, role: Role) -> bool {
         match self {
-            ReferralAction::EditForm => Capability::StartReferral.allowed_for(role),
+            ReferralAction::EditForm | ReferralAction::DeleteDraft => {
+                Capability::StartReferral.allowed_for(role)
+            }
             ReferralAction::ReadChecks => Capability::ReadReferralQueue.allowed_for(role),
             ReferralAction::Decide | ReferralAction::ResolvePupilMatch | ReferralAction::Assign => {
                 Capability::DecideReferral.allowed_for(role)
@@ -171,6 +177,7 @@ impl ReferralAction {
             // The school's draft is not the council's yet; once sent, the work on it can be
             // shared out at any point, a decided referral's follow-up included.
             ReferralAction::Assign => s != ReferralStatus::Draft,
+            ReferralAction::DeleteDraft => s == ReferralStatus::Draft,
         }
     }
 }
@@ -224,6 +231,20 @@ mod tests {
             assert_eq!(may, matches!(s, Draft | InformationRequested), "{s:?}");
         }
         assert!(!ReferralAction::EditForm.allowed_for(Role::Coordinator));
+    }
+
+    #[test]
+    fn mn_rec_1_only_the_school_deletes_and_only_a_draft_it_has_never_sent() {
+        for role in Role::ALL {
+            for s in ReferralStatus::ALL {
+                let may = referral_actions(role, &facts(s)).contains(&ReferralAction::DeleteDraft);
+                assert_eq!(
+                    may,
+                    role == Role::School && s == ReferralStatus::Draft,
+                    "{role} {s:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -39,11 +39,12 @@ pub use decision::{
 pub use enquiry::{Enquirer, Enquiry, NO_THRESHOLD_VIEW_WITHOUT_A_REFERRAL};
 pub use entered::Entered;
 pub use form::{
-    Checklist, ChecklistAnswer, ChecklistEntry, ChecklistItem, ConsentWithdrawal, DocumentKind,
-    Enrolment, EvidenceContent, ExpectedAbsence, ExpectedAbsenceReason, FieldProblem, HealthNeed,
-    HealthProfessionalConsent, HealthyChildProgrammeContact, HomeAddress, LookedAfter,
-    MedicalEvidence, ProfessionalKind, Pupil, Referral, School, SchoolType, SendStatus,
-    SupportMeanwhile, VerbalEvidence, VerbalSetting,
+    ATTENDANCE_EXPORT, Checklist, ChecklistAnswer, ChecklistEntry, ChecklistItem,
+    ConsentWithdrawal, DocumentKind, Enrolment, EvidenceContent, ExpectedAbsence,
+    ExpectedAbsenceReason, FieldProblem, HealthNeed, HealthProfessionalConsent,
+    HealthyChildProgrammeContact, HomeAddress, LookedAfter, MedicalEvidence, ProfessionalKind,
+    Pupil, Referral, School, SchoolType, SendStatus, SupportMeanwhile, VerbalEvidence,
+    VerbalSetting, form_position, sort_in_form_order,
 };
 pub use policy::{EvidenceHandling, PolicyParameters, PolicyParametersError};
 pub use pupil_match::{Identity, MatchResolution, UpnMatch, classify_upn_match};

@@ -349,6 +349,7 @@ fn referral_subjects(method: &Method, path: &str) -> (&'static str, &'static str
     } else if path.contains("/form/")
         || path.ends_with("/check-answers")
         || path.ends_with("/submit")
+        || path.ends_with("/delete")
         || (path.ends_with("/documents") && *method == Method::POST)
         || path.ends_with("/form")
         || (path.ends_with("/attendance") && *method == Method::POST)
@@ -496,6 +497,23 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                         "Isla"
                     };
                     referral_of(&app, if object == Object::Own { own } else { "Ava" }).await
+                } else if r.path == "/referrals/{id}/delete"
+                    && r.method == Method::POST
+                    && object == Object::Own
+                {
+                    // Deleting is for real: a fresh draft of Wensum Valley's each time, so
+                    // Oliver's stays for the other cells.
+                    let school = mns_app::Actor {
+                        user: app
+                            .app
+                            .store_for_tests()
+                            .find_user_by_email("school@demo.invalid")
+                            .await
+                            .unwrap()
+                            .unwrap(),
+                        source: "test".into(),
+                    };
+                    app.app.start_referral(&school).await.unwrap().record.id
                 } else if r.path.starts_with("/referrals/")
                     || r.path.starts_with("/api/v1/referrals/")
                 {
@@ -1114,6 +1132,29 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 "{action:?} as {role:?}"
             );
         }
+
+        // Deleting a draft: on a fresh draft of Wensum Valley's (so the ones above stay), and
+        // never on a referral that has been sent, whoever asks.
+        let school = mns_app::Actor {
+            user: user("school@demo.invalid").await,
+            source: "test".into(),
+        };
+        let spare = a.start_referral(&school).await.unwrap().record.id;
+        let in_scope = sees(&spare).await;
+        assert_eq!(
+            refused(a.delete_draft_referral(&actor, &spare).await),
+            !(in_scope && ReferralAction::DeleteDraft.allowed_for(role)),
+            "DeleteDraft as {role:?}"
+        );
+        assert!(
+            refused(a.delete_draft_referral(&actor, &submitted).await),
+            "a sent referral is never deleted, as {role:?}"
+        );
+        assert_eq!(
+            refused(ok(a.draft_for_deleting(&actor, &draft).await)),
+            !(sees(&draft).await && ReferralAction::DeleteDraft.allowed_for(role)),
+            "the delete page as {role:?}"
+        );
     }
     // Every capability with an operation is called (reference data is public: schools and term
     // dates are read without an actor, and only their pages are for staff).

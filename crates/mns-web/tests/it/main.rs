@@ -12,6 +12,7 @@ mod outbox;
 mod referral_desk;
 mod referral_form;
 mod referral_form_matrix;
+mod referral_form_tasks;
 mod security;
 mod sessions;
 mod snapshots_test;

@@ -125,3 +125,65 @@ async fn two_instances_on_one_postgresql_deliver_each_message_exactly_once() {
     assert_eq!(files.len(), messages);
     assert_eq!(first.pending_message_count().await.unwrap(), 0);
 }
+
+/// The SEND Local Offer's emails come in its own name, from the service's address; the Medical
+/// Needs Service's keep theirs (one outbox, a sender name per message).
+#[tokio::test]
+async fn the_local_offers_emails_are_sent_in_its_own_name() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let store = app.app.store_for_tests();
+    let provider = store
+        .find_user_by_email("provider@demo.invalid")
+        .await
+        .unwrap()
+        .unwrap();
+    let organization = store.organizations_of_user(&provider.id).await.unwrap()[0]
+        .id
+        .clone();
+    let service = store
+        .services_of_organization(&organization)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.service.status == mns_domain::directory::ServiceStatus::Active)
+        .expect("an active service")
+        .service
+        .id;
+    app.app
+        .email_shortlist(&[service], "family@example.org", "192.0.2.1")
+        .await
+        .unwrap();
+    let queued = store
+        .outbox_messages_to("family@example.org")
+        .await
+        .unwrap();
+    assert_eq!(
+        queued[0].sender_name.as_deref(),
+        Some("Norfolk County Council SEND Local Offer")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let delivery = Delivery::Files(dir.path().to_path_buf());
+    while app.app.deliver_due_messages(&delivery, "w1").await.unwrap() > 0 {}
+    let texts: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    let from = |subject: &str| {
+        texts
+            .iter()
+            .find(|t| t.contains(&format!("Subject: {subject}")))
+            .and_then(|t| t.lines().find(|l| l.starts_with("From: ")))
+            .unwrap_or_else(|| panic!("no email '{subject}'"))
+            .to_string()
+    };
+    let shortlist = from("Your Local Offer shortlist");
+    assert!(
+        shortlist.contains("Norfolk County Council SEND Local Offer"),
+        "{shortlist}"
+    );
+    assert!(shortlist.contains("<no-reply@mns.invalid>"), "{shortlist}");
+    assert!(!shortlist.contains("Medical Needs"), "{shortlist}");
+    let referral = from("There is an update on a Medical Needs referral");
+    assert!(referral.contains("Medical Needs Service"), "{referral}");
+}

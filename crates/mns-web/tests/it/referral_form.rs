@@ -187,7 +187,7 @@ async fn a_school_fills_in_every_section_and_submits_the_referral() {
             ("consent.given_on-day", "10"),
             ("consent.given_on-month", "11"),
             ("consent.given_on-year", "2026"),
-            ("consent.withdrawal", "no"),
+            ("consent.withdrawn", "no"),
             ("consent.withdrawal.withdrawn_on-day", ""),
             ("consent.withdrawal.withdrawn_on-month", ""),
             ("consent.withdrawal.withdrawn_on-year", ""),
@@ -205,7 +205,7 @@ async fn a_school_fills_in_every_section_and_submits_the_referral() {
                 "health_need.description",
                 "Crohn's disease with a severe flare.",
             ),
-            ("health_need.expected_absence", "yes"),
+            ("health_need.absence_expected", "yes"),
             ("health_need.expected_absence.further_school_days", "20"),
             ("health_need.expected_absence.reason", "planned_surgery"),
             (
@@ -264,7 +264,6 @@ async fn a_school_fills_in_every_section_and_submits_the_referral() {
         &mut school,
         &format!("{form}/support"),
         &[
-            ("herringbone_attached", "yes"),
             (
                 "support_meanwhile.learning_supported_by",
                 "Ms J Patel, Head of Year 8",
@@ -287,6 +286,22 @@ async fn a_school_fills_in_every_section_and_submits_the_referral() {
         tasks.body
     );
     assert!(!tasks.body.contains(">Incomplete<"));
+    // Every question answered, but the attendance export is still to attach.
+    assert!(tasks.body.contains("You have completed 7 of 8 tasks"));
+    assert!(tasks.body.contains(">Not started<"));
+    let attached = school
+        .upload(
+            &format!("/referrals/{id}/attendance"),
+            "attendance",
+            "ruby-attendance.csv",
+            crate::referral_form_tasks::attendance_csv(upn.as_str()).as_bytes(),
+        )
+        .await;
+    assert_saved(&attached, &format!("/referrals/{id}/attendance"));
+    let tasks = school.get(&form).await;
+    assert!(tasks.body.contains("You have completed 8 of 8 tasks"));
+    assert!(tasks.body.contains("Referral ready to check"));
+    assert!(tasks.body.contains("ruby-attendance.csv"));
 
     let check = school.get(&format!("/referrals/{id}/check-answers")).await;
     assert_eq!(check.status, StatusCode::OK);
@@ -359,13 +374,19 @@ async fn mn_ref_1_submitting_an_incomplete_referral_shows_every_problem_at_once_
     let problems = expected.missing_fields();
     let links = error_summary_links(&refused.body);
     assert!(problems.len() > 30, "a new draft lacks most answers");
-    assert_eq!(links.len(), problems.len(), "every problem, at once");
+    assert_eq!(
+        links.len(),
+        problems.len() + 1,
+        "every problem at once, the attendance export too"
+    );
     for wanted in [
         format!("/referrals/{id}/form/pupil#pupil.date_of_birth"),
         format!("/referrals/{id}/form/school#school.school_type"),
         format!("/referrals/{id}/form/checklist#checklist.keyworker.answer"),
         format!("/referrals/{id}/form/evidence?add=1#professional"),
-        format!("/referrals/{id}/form/support#herringbone_attached"),
+        format!("/referrals/{id}/form/evidence#repeat_referral"),
+        format!("/referrals/{id}/form/pupil#pupil.pregnant"),
+        format!("/referrals/{id}/attendance#attendance"),
     ] {
         assert!(links.contains(&wanted), "no link to {wanted} in {links:?}");
     }

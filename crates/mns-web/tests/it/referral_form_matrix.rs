@@ -1,7 +1,8 @@
 //! Authorisation-matrix entries for the school's referral journey routes
 //! (`mns_web::pages::referral_form::routes()`): only a school user, and only on their own
 //! school's referral (Wensum Valley's draft for Oliver); another school's referral (Yare Bank's
-//! for Leo) and every other role get 404, as if it did not exist.
+//! for Leo) and every other role get 404, as if it did not exist. Deleting a draft is the same
+//! (each cell that may delete gets a fresh draft of its own, so Oliver's stays).
 
 use crate::authorization::{Expect, Object};
 use axum::http::Method;
@@ -17,8 +18,11 @@ fn is_journey_route(method: &Method, path: &str) -> bool {
             section_page
                 || path == "/referrals/{id}/form"
                 || path == "/referrals/{id}/check-answers"
+                || path == "/referrals/{id}/delete"
         }
-        "POST" => section_page || path == "/referrals/{id}/submit",
+        "POST" => {
+            section_page || path == "/referrals/{id}/submit" || path == "/referrals/{id}/delete"
+        }
         _ => false,
     }
 }

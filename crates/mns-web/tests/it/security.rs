@@ -33,6 +33,13 @@ async fn refer_from_school2(
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let id = created.json()["id"].as_str().unwrap().to_string();
+    let attached = school2
+        .send_bytes(
+            &format!("/api/v1/referrals/{id}/attendance"),
+            crate::referral_form_tasks::attendance_csv(upn).into_bytes(),
+        )
+        .await;
+    assert_eq!(attached.status, StatusCode::CREATED, "{}", attached.body);
     let submitted = school2
         .send_json(Method::POST, &format!("/api/v1/referrals/{id}/submit"), "")
         .await;

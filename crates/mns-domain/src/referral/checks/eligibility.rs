@@ -164,7 +164,7 @@ pub(super) fn not_an_interim_measure(context: &Context) -> Check {
 pub(super) fn pregnancy(context: &Context) -> Check {
     const RULE: &str = "MN-ELIG-9";
     let referral = context.referral;
-    if !referral.pupil.pregnant {
+    if referral.pupil.pregnant != Some(true) {
         return Check::not_applicable(RULE, "The pupil is not pregnant.");
     }
     let evidence_of_illness = referral.evidence.iter().any(|evidence| {
@@ -320,7 +320,7 @@ mod tests {
             check(&referral, "MN-ELIG-9").outcome,
             Outcome::NotApplicable
         );
-        referral.pupil.pregnant = true;
+        referral.pupil.pregnant = Some(true);
         let result = check(&referral, "MN-ELIG-9");
         assert_eq!(result.outcome, Outcome::Flag);
         assert!(result.message.contains("the date the baby is expected"));

@@ -156,7 +156,8 @@ pub(super) fn repeat_referral_and_other_services(context: &Context) -> Check {
         && evidence
             .iter()
             .all(|item| item.document == Some(DocumentKind::JointMedicalProtocolForm));
-    if referral.repeat_referral && only_protocol_forms {
+    let repeat = referral.repeat_referral == Some(true);
+    if repeat && only_protocol_forms {
         flags.push(
             "A repeat referral based only on a GP's Joint Medical Protocol form may not be accepted (§11b.ii).",
         );
@@ -170,7 +171,7 @@ pub(super) fn repeat_referral_and_other_services(context: &Context) -> Check {
         .as_ref()
         .and_then(|expected| expected.further_school_days)
         .map_or(0.0, |days| days as f32);
-    let long_absence = referral.repeat_referral || recorded + expected > LONG_ABSENCE_SCHOOL_DAYS;
+    let long_absence = repeat || recorded + expected > LONG_ABSENCE_SCHOOL_DAYS;
     let other_services = evidence.iter().any(|item| {
         item.professional
             .is_some_and(|kind| kind.is_accepted() && !kind.is_primary_care())
@@ -297,7 +298,7 @@ mod tests {
     #[test]
     fn mn_ev_7_a_repeat_referral_on_a_protocol_form_alone_is_flagged() {
         let mut referral = example();
-        referral.repeat_referral = true;
+        referral.repeat_referral = Some(true);
         referral.evidence = vec![protocol_form()];
         let result = check(&referral, "MN-EV-7");
         assert_eq!(result.outcome, Outcome::Flag);
@@ -311,7 +312,7 @@ mod tests {
                 .message
                 .contains("contact with other health services")
         );
-        referral.repeat_referral = false;
+        referral.repeat_referral = Some(false);
         assert_eq!(check(&referral, "MN-EV-7").outcome, Outcome::Pass);
     }
 

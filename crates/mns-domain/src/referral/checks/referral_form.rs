@@ -149,22 +149,18 @@ const UP_TO_DATE_GRACE: Days = Days::new(14);
 /// year's, early in the school year: a referral in September or October) and has been read.
 pub(super) fn herringbone_attached(context: &Context) -> Check {
     const RULE: &str = "MN-REF-4";
-    if context.referral.herringbone_attached != Some(true) {
+    // Submission requires an export attached; one that cannot be read for this pupil counts
+    // as none for the checks.
+    let Some(attendance) = context.attendance else {
         return Check::fail(
             RULE,
-            "The attendance herringbone is not attached; the referral needs the school year to date (or last year's, early in the school year).",
-        );
-    }
-    let Some(attendance) = context.attendance else {
-        return Check::flag(
-            RULE,
-            "The school says the herringbone is attached, but it has not been read yet, so the absence checks cannot use it.",
+            "No attendance export has been read for the pupil; the referral needs the school year to date (or last year's, early in the school year).",
         );
     };
     let Some(dates) = attendance.herringbone else {
         return Check::flag(
             RULE,
-            "The school says the herringbone is attached, but the attendance record read has none.",
+            "The attendance export read for the pupil has no sessions.",
         );
     };
     let on = context.assessed_on();
@@ -281,7 +277,9 @@ mod tests {
             "health_need.description",
             "awaiting_specialist_place",
             "evidence",
-            "herringbone_attached",
+            "pupil.pregnant",
+            "health_need.absence_expected",
+            "repeat_referral",
             "support_meanwhile.welfare_checks_by",
         ] {
             assert!(
@@ -305,7 +303,7 @@ mod tests {
     #[test]
     fn mn_ref_1_conditional_fields_are_required_when_they_apply() {
         let mut referral = example();
-        referral.pupil.pregnant = true;
+        referral.pupil.pregnant = Some(true);
         referral.consent.withdrawal = Some(ConsentWithdrawal::default());
         referral.evidence[0].date_seen = None;
         let fields: Vec<String> = referral
@@ -319,6 +317,80 @@ mod tests {
                 "pupil.expected_due_date",
                 "consent.withdrawal.withdrawn_on",
                 "evidence[0].date_seen"
+            ]
+        );
+    }
+
+    #[test]
+    fn mn_ref_1_a_yes_or_no_left_unanswered_is_a_problem_never_a_silent_no() {
+        let mut referral = example();
+        referral.pupil.pregnant = None;
+        referral.repeat_referral = None;
+        referral.consent.withdrawn = None;
+        referral.health_need.absence_expected = None;
+        referral.health_need.expected_absence = None;
+        let fields: Vec<String> = referral
+            .missing_fields()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "pupil.pregnant",
+                "consent.withdrawn",
+                "health_need.absence_expected",
+                "repeat_referral"
+            ]
+        );
+        // Consent that was never given cannot have been withdrawn: not asked.
+        referral.consent.given = Some(false);
+        assert!(
+            !referral
+                .missing_fields()
+                .iter()
+                .any(|p| p.field == "consent.withdrawn")
+        );
+    }
+
+    #[test]
+    fn mn_elig_5_only_a_pupil_in_year_12_by_age_must_say_whether_repeating_year_11() {
+        let mut referral = example();
+        referral.pupil.repeating_year_11_for_medical_reasons = None;
+        assert_eq!(
+            referral.missing_fields(),
+            vec![],
+            "Year 10 by age: not asked"
+        );
+        // Born March 2010: Year 11 in 2025/26, Year 12 by age in 2026/27.
+        referral.pupil.date_of_birth = Some(date(2010, 3, 14));
+        let fields: Vec<String> = referral
+            .missing_fields()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["pupil.repeating_year_11_for_medical_reasons"]);
+        referral.pupil.repeating_year_11_for_medical_reasons = Some(false);
+        assert_eq!(referral.missing_fields(), vec![]);
+    }
+
+    #[test]
+    fn mn_ref_1_details_of_expected_absence_are_required_once_the_school_says_yes() {
+        let mut referral = example();
+        referral.health_need.expected_absence = None;
+        referral.health_need.absence_expected = Some(false);
+        assert_eq!(referral.missing_fields(), vec![]);
+        referral.health_need.absence_expected = Some(true);
+        let fields: Vec<String> = referral
+            .missing_fields()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "health_need.expected_absence.further_school_days",
+                "health_need.expected_absence.reason"
             ]
         );
     }
@@ -408,9 +480,6 @@ mod tests {
     #[test]
     fn mn_ref_4_a_missing_or_out_of_date_herringbone_is_shown() {
         let mut scenario = Scenario::new(example());
-        scenario.referral.herringbone_attached = Some(false);
-        assert_eq!(scenario.check("MN-REF-4").outcome, Outcome::Fail);
-        scenario.referral.herringbone_attached = Some(true);
         let dates = HerringboneDates {
             first_day: date(2026, 9, 3),
             last_day: date(2026, 10, 2),
@@ -424,7 +493,7 @@ mod tests {
                 .contains("it ends 6 weeks and 3 days before the referral date")
         );
         scenario.attendance = None;
-        assert_eq!(scenario.check("MN-REF-4").outcome, Outcome::Flag);
+        assert_eq!(scenario.check("MN-REF-4").outcome, Outcome::Fail);
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub(super) fn compulsory_school_age(context: &Context) -> Check {
     }
     if on > ends {
         let message = format!("Past compulsory school age, which ended on {}.", day(ends));
-        return if pupil.repeating_year_11_for_medical_reasons {
+        return if pupil.repeating_year_11_for_medical_reasons == Some(true) {
             Check::flag(
                 RULE,
                 format!(
@@ -76,7 +76,7 @@ pub(super) fn compulsory_school_age(context: &Context) -> Check {
     )];
     let mut flagged = false;
     if let Some(recorded) = pupil.year_group {
-        let repeating = pupil.repeating_year_11_for_medical_reasons && recorded == 11;
+        let repeating = pupil.repeating_year_11_for_medical_reasons == Some(true) && recorded == 11;
         if recorded != by_age && !repeating {
             flagged = true;
             sentences.push(format!(
@@ -124,7 +124,7 @@ pub(super) fn post_16(context: &Context) -> Check {
         return Check::not_applicable(RULE, "No date of birth (see MN-ELIG-4).");
     };
     let by_age = year_group(born, SchoolYear::containing(context.assessed_on()));
-    let repeating = pupil.repeating_year_11_for_medical_reasons;
+    let repeating = pupil.repeating_year_11_for_medical_reasons == Some(true);
     if by_age < 12 {
         return if repeating {
             Check::flag(
@@ -236,7 +236,7 @@ mod tests {
         // Born March 2010: Year 11 in 2025/26, so Year 12 by age in 2026/27.
         referral.pupil.date_of_birth = Some(date(2010, 3, 14));
         referral.pupil.year_group = Some(11);
-        referral.pupil.repeating_year_11_for_medical_reasons = true;
+        referral.pupil.repeating_year_11_for_medical_reasons = Some(true);
         let scenario = Scenario::new(referral);
         let result = scenario.check("MN-ELIG-5");
         assert_eq!(result.outcome, Outcome::Flag);
@@ -275,7 +275,7 @@ mod tests {
     fn mn_elig_5_a_repeater_who_would_be_in_year_13_is_not_the_exception() {
         let mut referral = example();
         referral.pupil.date_of_birth = Some(date(2009, 3, 14));
-        referral.pupil.repeating_year_11_for_medical_reasons = true;
+        referral.pupil.repeating_year_11_for_medical_reasons = Some(true);
         let result = check(&referral, "MN-ELIG-5");
         assert_eq!(result.outcome, Outcome::Fail);
         assert!(result.message.contains("not Year 13"));

@@ -137,8 +137,9 @@ pub fn school_phase_mismatch(
         .date_of_birth
         .map(|born| year_group(born, SchoolYear::containing(on)));
     let recorded = pupil.year_group;
-    let repeating_year_11 =
-        pupil.repeating_year_11_for_medical_reasons && recorded == Some(11) && by_age == Some(12);
+    let repeating_year_11 = pupil.repeating_year_11_for_medical_reasons == Some(true)
+        && recorded == Some(11)
+        && by_age == Some(12);
     let mismatch = |year_group: i32, by_age: bool| PhaseMismatch {
         year_group,
         by_age,
@@ -295,12 +296,12 @@ mod tests {
         // Year 12 by age in 2026/27, repeating Year 11 for medical reasons.
         referral.pupil.date_of_birth = Some(date(2010, 1, 10));
         referral.pupil.year_group = Some(11);
-        referral.pupil.repeating_year_11_for_medical_reasons = true;
+        referral.pupil.repeating_year_11_for_medical_reasons = Some(true);
         assert_eq!(
             school_phase_mismatch(&referral, "High", secondary(), today()),
             None
         );
-        referral.pupil.repeating_year_11_for_medical_reasons = false;
+        referral.pupil.repeating_year_11_for_medical_reasons = Some(false);
         let found = school_phase_mismatch(&referral, "High", secondary(), today()).unwrap();
         assert_eq!((found.year_group, found.by_age), (12, true));
     }

@@ -158,9 +158,9 @@ proptest! {
         let mut referral = example();
         referral.referral_date = referral_date;
         referral.pupil.date_of_birth = born;
-        referral.pupil.pregnant = due.is_some();
+        referral.pupil.pregnant = Some(due.is_some());
         referral.pupil.expected_due_date = due;
-        referral.pupil.repeating_year_11_for_medical_reasons = repeating;
+        referral.pupil.repeating_year_11_for_medical_reasons = Some(repeating);
         referral.evidence[0].date_seen = seen;
         referral.waiting_on_evidence_since = waiting;
         referral.health_need.expected_absence = expected.map(|days| ExpectedAbsence {

@@ -9,8 +9,24 @@ use serde::{Deserialize, Serialize};
 pub struct HealthNeed {
     /// What the health need is and how it stops the pupil attending (required).
     pub description: String,
+    /// Whether the school expects the pupil to miss more school because of their health
+    /// (MN-ABS-2; required): `None` until the school answers. See
+    /// [`HealthNeed::expects_absence`].
+    pub absence_expected: Option<bool>,
     /// Absence still to come, if the school expects some (MN-ABS-2).
     pub expected_absence: Option<ExpectedAbsence>,
+}
+
+impl HealthNeed {
+    /// The school's answer to "do you expect the pupil to miss more school?": details of the
+    /// absence expected are a yes (referrals written before the question had only those).
+    pub fn expects_absence(&self) -> Option<bool> {
+        if self.expected_absence.is_some() {
+            Some(true)
+        } else {
+            self.absence_expected
+        }
+    }
 }
 
 /// Absence the school expects from now on, for example after planned surgery (MN-ABS-2).

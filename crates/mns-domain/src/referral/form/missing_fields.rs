@@ -1,15 +1,21 @@
 //! MN-REF-1: a referral is complete when every required field is present and valid. All the
-//! problems are listed at once, in the order of the form, each with the field it belongs to, so
-//! a page can show an error summary that links to each field.
+//! problems are listed at once, in the order of the form (`order.rs`), each with the field it
+//! belongs to, so a page can show an error summary that links to each field in turn.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::order::sort_in_form_order;
 use super::{
     ChecklistAnswer, ChecklistItem, DocumentKind, Enrolment, LookedAfter, MedicalEvidence,
     Referral, SendStatus,
 };
+use crate::calendar::{SchoolYear, year_group};
 use crate::referral::Entered;
+
+/// The field a missing attendance export is reported on (MN-REF-4): the export is a file
+/// attached to the referral, not a field of the form.
+pub const ATTENDANCE_EXPORT: &str = "attendance";
 
 /// A required field that is missing or not valid (MN-REF-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,18 +86,17 @@ impl Referral {
         self.checklist_problems(&mut problems);
         self.consent_problems(&mut problems);
         self.health_need_problems(&mut problems);
-        for (index, evidence) in self.evidence.iter().enumerate() {
-            evidence_problems(&mut problems, index, evidence);
-        }
         if self.evidence.is_empty() {
             problems.add("evidence", "Add at least one piece of medical evidence");
         }
-        if self.herringbone_attached != Some(true) {
-            problems.add(
-                "herringbone_attached",
-                "Attach the pupil's attendance herringbone for the school year to date",
-            );
+        for (index, evidence) in self.evidence.iter().enumerate() {
+            evidence_problems(&mut problems, index, evidence);
         }
+        problems.present(
+            "repeat_referral",
+            self.repeat_referral.as_ref(),
+            "Select whether the pupil has been referred to the Medical Needs Service before",
+        );
         let support = &self.support_meanwhile;
         problems.text(
             "support_meanwhile.learning_supported_by",
@@ -103,7 +108,36 @@ impl Referral {
             &support.welfare_checks_by,
             "Enter who at the school carries out welfare checks until provision starts",
         );
-        problems.0
+        let mut problems = problems.0;
+        sort_in_form_order(&mut problems);
+        problems
+    }
+
+    /// Everything that stops the referral being submitted on `today`, at once and in the order
+    /// of the form (MN-REF-1): what is missing or not valid, dates that cannot be true yet
+    /// (MN-EV-2), and, last, the attendance export when none is attached (MN-REF-4: a file
+    /// attached to the referral, which this type does not hold, so the caller says).
+    pub fn submission_problems(
+        &self,
+        today: NaiveDate,
+        attendance_export_attached: bool,
+    ) -> Vec<FieldProblem> {
+        let mut problems = self.missing_fields();
+        // One problem a field: a date of birth after the referral date is not also "in the
+        // future".
+        for problem in self.impossible_dates(today) {
+            if !problems.iter().any(|p| p.field == problem.field) {
+                problems.push(problem);
+            }
+        }
+        if !attendance_export_attached {
+            problems.push(FieldProblem {
+                field: ATTENDANCE_EXPORT.into(),
+                message: "Attach the pupil's attendance export (the herringbone) for the school year to date".into(),
+            });
+        }
+        sort_in_form_order(&mut problems);
+        problems
     }
 
     /// Dates that cannot be true on `today` (MN-REF-1, MN-EV-2): things the policy asks to have
@@ -213,12 +247,31 @@ impl Referral {
             ),
             Some(_) => {}
         }
-        problems.present(
-            "pupil.enrolment",
-            pupil.enrolment.as_ref(),
-            "Select whether the pupil is on a school roll",
-        );
-        self.circumstance_problems(problems);
+        if self.in_year_12_or_above_by_age() {
+            problems.present(
+                "pupil.repeating_year_11_for_medical_reasons",
+                pupil.repeating_year_11_for_medical_reasons.as_ref(),
+                "Select whether the pupil is repeating Year 11 for medical reasons",
+            );
+        }
+        match pupil.pregnant {
+            None => problems.add("pupil.pregnant", "Select whether the pupil is pregnant"),
+            Some(true) => problems.present(
+                "pupil.expected_due_date",
+                pupil.expected_due_date.as_ref(),
+                "Enter the date the baby is expected",
+            ),
+            Some(false) => {}
+        }
+    }
+
+    /// Whether the pupil would be in Year 12 or above by age on the referral date: then the
+    /// school says whether they are repeating Year 11 for medical reasons (MN-ELIG-5).
+    fn in_year_12_or_above_by_age(&self) -> bool {
+        match (self.pupil.date_of_birth, self.referral_date) {
+            (Some(born), Some(on)) => year_group(born, SchoolYear::containing(on)) >= 12,
+            _ => false,
+        }
     }
 
     fn circumstance_problems(&self, problems: &mut Problems) {
@@ -246,21 +299,21 @@ impl Referral {
             ),
             Some(_) => {}
         }
-        if pupil.pregnant {
-            problems.present(
-                "pupil.expected_due_date",
-                pupil.expected_due_date.as_ref(),
-                "Enter the date the baby is expected",
-            );
-        }
     }
 
+    /// The school section: the school, whether the pupil is on its roll, its type, then SEND
+    /// and looked-after status.
     fn school_problems(&self, problems: &mut Problems) {
         let required = self.on_roll_or_unknown();
         problems.identifier(
             "school.urn",
             self.school.urn.as_ref(),
             required.then_some("Enter the school's URN"),
+        );
+        problems.present(
+            "pupil.enrolment",
+            self.pupil.enrolment.as_ref(),
+            "Select whether the pupil is on a school roll",
         );
         if required {
             problems.present(
@@ -269,6 +322,7 @@ impl Referral {
                 "Select the type of school",
             );
         }
+        self.circumstance_problems(problems);
     }
 
     fn checklist_problems(&self, problems: &mut Problems) {
@@ -321,12 +375,20 @@ impl Referral {
             self.consent.given.as_ref(),
             "Select whether the parent or carer consents to the coordinator contacting health professionals",
         );
-        if let Some(withdrawal) = &self.consent.withdrawal {
-            problems.present(
+        match self.consent.has_withdrawn() {
+            None if self.consent.given == Some(true) => problems.add(
+                "consent.withdrawn",
+                "Select whether the parent or carer has withdrawn consent",
+            ),
+            Some(true) => problems.present(
                 "consent.withdrawal.withdrawn_on",
-                withdrawal.withdrawn_on.as_ref(),
+                self.consent
+                    .withdrawal
+                    .as_ref()
+                    .and_then(|w| w.withdrawn_on.as_ref()),
                 "Enter the date consent was withdrawn",
-            );
+            ),
+            _ => {}
         }
     }
 
@@ -336,17 +398,25 @@ impl Referral {
             &self.health_need.description,
             "Describe the pupil's health need",
         );
-        if let Some(expected) = &self.health_need.expected_absence {
-            problems.present(
-                "health_need.expected_absence.further_school_days",
-                expected.further_school_days.as_ref(),
-                "Enter how many more school days the pupil is expected to miss",
-            );
-            problems.present(
-                "health_need.expected_absence.reason",
-                expected.reason.as_ref(),
-                "Select why further absence is expected",
-            );
+        match self.health_need.expects_absence() {
+            None => problems.add(
+                "health_need.absence_expected",
+                "Select whether you expect the pupil to miss more school because of their health",
+            ),
+            Some(true) => {
+                let expected = self.health_need.expected_absence.as_ref();
+                problems.present(
+                    "health_need.expected_absence.further_school_days",
+                    expected.and_then(|e| e.further_school_days.as_ref()),
+                    "Enter how many more school days the pupil is expected to miss",
+                );
+                problems.present(
+                    "health_need.expected_absence.reason",
+                    expected.and_then(|e| e.reason.as_ref()),
+                    "Select why further absence is expected",
+                );
+            }
+            Some(false) => {}
         }
         problems.present(
             "awaiting_specialist_place",

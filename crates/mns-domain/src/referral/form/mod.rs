@@ -4,9 +4,10 @@
 //!
 //! Every field may be left out, so a draft loads and [`Referral::missing_fields`] lists
 //! everything still to do at once (MN-REF-1); a field the schema does not know is an error, so a
-//! misspelt name is caught rather than ignored. Dates are `YYYY-MM-DD`. Identifiers (UPN, NHS
-//! number, postcode, URN) are strings kept as typed and parsed when read: a wrong one is
-//! reported with the field, not as a failure to load. Closed lists are snake_case strings.
+//! misspelt name is caught rather than ignored. A yes/no left out is `null`: not answered, never
+//! a silent "no". Dates are `YYYY-MM-DD`. Identifiers (UPN, NHS number, postcode, URN) are
+//! strings kept as typed and parsed when read: a wrong one is reported with the field, not as a
+//! failure to load. Closed lists are snake_case strings.
 //!
 //! # Schema
 //!
@@ -21,11 +22,11 @@
 //! | `pupil.home_address.postcode` | postcode, required | MN-REF-2 |
 //! | `pupil.ordinarily_resident` | yes/no, required: lives in the council's area | MN-ELIG-1 |
 //! | `pupil.year_group` | 0 (Reception) to 13, required: as the school records it | MN-ELIG-4 |
-//! | `pupil.repeating_year_11_for_medical_reasons` | yes/no, default no | MN-ELIG-5 |
+//! | `pupil.repeating_year_11_for_medical_reasons` | yes/no; required for a pupil who would be in Year 12 or above by age on the referral date | MN-ELIG-5 |
 //! | `pupil.enrolment.status` | `on_roll`, `not_on_roll`, `electively_home_educated` (with `exceptional_circumstances`), required | MN-ELIG-6, -7 |
 //! | `pupil.send.status` | `none`, `sen_support` (with `summary`), `ehcp` (with `ehcp_coordinator` (required), `last_reviewed`, `summary`), required | MN-REF-2, MN-SEND-1 |
 //! | `pupil.looked_after.status` | `no`, `by_this_council`, `placed_by_another_authority` (with `placing_authority`, required), required | MN-ELIG-3 |
-//! | `pupil.pregnant`, `pupil.expected_due_date` | yes/no (default no); date, required if pregnant | MN-ELIG-9 |
+//! | `pupil.pregnant`, `pupil.expected_due_date` | yes/no, required; date, required if pregnant | MN-ELIG-9 |
 //! | `school.urn` | URN, required on roll | MN-REF-2 |
 //! | `school.name` | text | |
 //! | `school.school_type` | `maintained`, `maintained_special`, `academy`, `academy_special`, `alternative_provision`, `non_maintained_special`, `independent`, `independent_special`, `further_education`; required on roll | MN-ELIG-2 |
@@ -36,8 +37,10 @@
 //! | `healthy_child_programme.outcome` | text | |
 //! | `consent.given` | yes/no, required: to contact health professionals | MN-REF-3 |
 //! | `consent.given_on` | date | MN-REF-3 |
+//! | `consent.withdrawn` | yes/no, required if consent was given (a `withdrawal` record counts as yes) | MN-REF-3 |
 //! | `consent.withdrawal.withdrawn_on`, `.note` | date, required if withdrawn; text | MN-REF-3 |
 //! | `health_need.description` | text, required | |
+//! | `health_need.absence_expected` | yes/no, required: more absence is expected (an `expected_absence` record counts as yes) | MN-ABS-2 |
 //! | `health_need.expected_absence.further_school_days`, `.reason`, `.details` | whole school days, required; `planned_surgery`, `planned_treatment`, `hospital_admission`, `recovery`, `ongoing_condition`, `other`, required; text | MN-ABS-2 |
 //! | `awaiting_specialist_place` | yes/no, required: is the pupil waiting for a specialist school place? | MN-ELIG-8 |
 //! | `evidence[]` | at least one item, required | MN-EV-1 to -7 |
@@ -50,8 +53,8 @@
 //! | `evidence[].names_send_without_illness` | yes/no, default no | MN-EV-4 |
 //! | `evidence[].content.condition_and_treatment`, `.referrals_to_other_services`, `.reintegration` | text; empty means the evidence does not say | MN-EV-5 |
 //! | `evidence[].verbal.setting`, `.given_on`, `.summary`, `.recorded_by` | `telephone` or `multi_agency_meeting`; date; text; text; all required for verbal evidence | MN-EV-6 |
-//! | `repeat_referral` | yes/no, default no: the pupil has been referred before | MN-EV-7 |
-//! | `herringbone_attached` | yes/no, required to be yes | MN-REF-4 |
+//! | `repeat_referral` | yes/no, required: the pupil has been referred before | MN-EV-7 |
+//! | `herringbone_attached` | ignored: the attendance export attached to the referral is what counts, and submission requires one | MN-REF-4 |
 //! | `support_meanwhile.learning_supported_by`, `.welfare_checks_by` | text, required | MN-REF-5 |
 //! | `waiting_on_evidence_since` | date, the desk's: the case waits on evidence since then | MN-EV-8 |
 
@@ -64,6 +67,7 @@ mod evidence;
 mod health_need;
 mod json;
 mod missing_fields;
+mod order;
 mod pupil;
 mod school;
 
@@ -75,8 +79,9 @@ pub use evidence::{
     DocumentKind, EvidenceContent, MedicalEvidence, ProfessionalKind, VerbalEvidence, VerbalSetting,
 };
 pub use health_need::{ExpectedAbsence, ExpectedAbsenceReason, HealthNeed, SupportMeanwhile};
-pub use missing_fields::FieldProblem;
 pub(in crate::referral) use missing_fields::is_identity_field;
+pub use missing_fields::{ATTENDANCE_EXPORT, FieldProblem};
+pub use order::{form_position, sort_in_form_order};
 pub use pupil::{Enrolment, HomeAddress, LookedAfter, Pupil, SendStatus};
 pub use school::{School, SchoolType};
 
@@ -104,10 +109,15 @@ pub struct Referral {
     pub awaiting_specialist_place: Option<bool>,
     /// The medical evidence (MN-EV-1 to MN-EV-7).
     pub evidence: Vec<MedicalEvidence>,
-    /// Whether the pupil has been referred before (MN-EV-7).
-    pub repeat_referral: bool,
-    /// Whether the attendance herringbone is attached (MN-REF-4; required).
-    pub herringbone_attached: Option<bool>,
+    /// Whether the pupil has been referred before (MN-EV-7; required): `None` until the school
+    /// answers.
+    pub repeat_referral: Option<bool>,
+    /// `herringbone_attached`, a yes or no (or null) that referrals once carried: read, so that
+    /// stored referrals and older clients still load, never written, and used by nothing. What
+    /// counts is the attendance export attached to the referral (MN-REF-4), which submission
+    /// requires.
+    #[serde(rename = "herringbone_attached", skip_serializing)]
+    pub legacy_herringbone_attached: Option<bool>,
     /// Who supports the pupil until provision starts (MN-REF-5).
     pub support_meanwhile: SupportMeanwhile,
     /// For the coordinator's desk: the case has been waiting on medical evidence since this
@@ -177,6 +187,39 @@ mod tests {
                 .and_then(|n| n.value())
                 .is_some()
         );
+    }
+
+    #[test]
+    fn mn_ref_1_a_referral_stored_before_yes_or_no_could_be_unanswered_still_loads() {
+        // Stored drafts and submitted referrals wrote every yes/no as true or false, and the
+        // herringbone as a yes/no: they read as the answers they were.
+        let stored = r#"{
+            "pupil": {"pregnant": false, "repeating_year_11_for_medical_reasons": false},
+            "repeat_referral": false,
+            "herringbone_attached": true,
+            "consent": {"given": true, "withdrawal": {"withdrawn_on": "2026-11-01"}},
+            "health_need": {"expected_absence": {"further_school_days": 5}}
+        }"#;
+        let referral: Referral = serde_json::from_str(stored).unwrap();
+        assert_eq!(referral.pupil.pregnant, Some(false));
+        assert_eq!(referral.repeat_referral, Some(false));
+        assert_eq!(referral.consent.has_withdrawn(), Some(true));
+        assert_eq!(referral.health_need.expects_absence(), Some(true));
+        let written = serde_json::to_value(&referral).unwrap();
+        assert!(
+            written.get("herringbone_attached").is_none(),
+            "never written"
+        );
+        assert!(written["repeat_referral"].is_boolean());
+        // Left out, a yes/no is not answered.
+        let draft: Referral = serde_json::from_str("{}").unwrap();
+        assert_eq!(draft.pupil.pregnant, None);
+        assert_eq!(
+            serde_json::to_value(&draft).unwrap()["repeat_referral"],
+            serde_json::Value::Null
+        );
+        // The old yes/no is still a yes/no: anything else is refused.
+        assert!(serde_json::from_str::<Referral>(r#"{"herringbone_attached": {}}"#).is_err());
     }
 
     #[test]

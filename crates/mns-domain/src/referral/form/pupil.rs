@@ -31,8 +31,9 @@ pub struct Pupil {
     /// Year group on the school's record: 0 for Reception, 1 to 13 (required).
     pub year_group: Option<i32>,
     /// Whether the pupil, who would be in Year 12 by age, is repeating Year 11 for medical
-    /// reasons (MN-ELIG-5).
-    pub repeating_year_11_for_medical_reasons: bool,
+    /// reasons (MN-ELIG-5); `None` until the school answers (required only for a pupil who
+    /// would be in Year 12 or above by age).
+    pub repeating_year_11_for_medical_reasons: Option<bool>,
     /// Whether the pupil is on a school roll, not on any roll, or electively home educated
     /// (MN-ELIG-6, MN-ELIG-7; required).
     pub enrolment: Option<Enrolment>,
@@ -40,8 +41,8 @@ pub struct Pupil {
     pub send: Option<SendStatus>,
     /// Whether the child is looked after, and by whom (MN-ELIG-3; required).
     pub looked_after: Option<LookedAfter>,
-    /// Whether the pupil is pregnant (MN-ELIG-9).
-    pub pregnant: bool,
+    /// Whether the pupil is pregnant (MN-ELIG-9; required): `None` until the school answers.
+    pub pregnant: Option<bool>,
     /// The date the baby is expected, for a pregnant pupil (MN-ELIG-9).
     pub expected_due_date: Option<NaiveDate>,
 }

@@ -13,6 +13,7 @@ pub fn groups(form: &Referral) -> Vec<Group> {
     let contact = &form.healthy_child_programme;
     let consent = &form.consent;
     let withdrawal = consent.withdrawal.as_ref();
+    let withdrawn = consent.has_withdrawn();
     vec![
         Group::headed(
             "Healthy Child Programme",
@@ -61,10 +62,10 @@ pub fn groups(form: &Referral) -> Vec<Group> {
                     ],
                 ),
                 Question::radios(
-                    "consent.withdrawal",
+                    "consent.withdrawn",
                     "Has the parent or carer withdrawn consent?",
                     vec![
-                        Choice::new("yes", "Yes", withdrawal.is_some()).reveal(vec![
+                        Choice::new("yes", "Yes", withdrawn == Some(true)).reveal(vec![
                             Question::date(
                                 "consent.withdrawal.withdrawn_on",
                                 "When was consent withdrawn?",
@@ -77,10 +78,10 @@ pub fn groups(form: &Referral) -> Vec<Group> {
                             )
                             .hint("For example, letter from the pupil's mother to the school"),
                         ]),
-                        Choice::new("no", "No", withdrawal.is_none()),
+                        Choice::new("no", "No", withdrawn == Some(false)),
                     ],
                 )
-                .hint("Consent can be withdrawn at any time, in writing to the school. The coordinator makes no contact from that day."),
+                .hint("Consent can be withdrawn at any time, in writing to the school. The coordinator makes no contact from that day. If consent was never given, answer no."),
             ],
         ),
     ]
@@ -117,7 +118,7 @@ pub fn apply(fields: &Fields, form: &mut Referral) -> Vec<FieldError> {
         &mut consent.given_on,
         &mut errors,
     );
-    match fields.yes_no("consent.withdrawal") {
+    match fields.yes_no("consent.withdrawn") {
         Some(true) => {
             let mut withdrawal = consent.withdrawal.clone().unwrap_or_default();
             fields.set_date(
@@ -127,9 +128,13 @@ pub fn apply(fields: &Fields, form: &mut Referral) -> Vec<FieldError> {
                 &mut errors,
             );
             fields.set_text("consent.withdrawal.note", &mut withdrawal.note);
+            consent.withdrawn = Some(true);
             consent.withdrawal = Some(withdrawal);
         }
-        Some(false) => consent.withdrawal = None,
+        Some(false) => {
+            consent.withdrawn = Some(false);
+            consent.withdrawal = None;
+        }
         None => {}
     }
     errors
@@ -174,15 +179,15 @@ pub fn answers(form: &Referral, referral_id: &str) -> Vec<Row> {
                 .unwrap_or_default(),
         ],
     );
-    let withdrawal = match &consent.withdrawal {
-        None => vec!["No".to_string()],
-        Some(ConsentWithdrawal { withdrawn_on, note }) => vec![
+    let withdrawal = match (&consent.withdrawal, consent.has_withdrawn()) {
+        (Some(ConsentWithdrawal { withdrawn_on, note }), _) => vec![
             withdrawn_on
                 .map(|d| format!("Withdrawn {}", long_date(d)))
                 .unwrap_or_else(|| "Withdrawn".into()),
             note.clone(),
         ],
+        (None, answer) => vec![yes_no(answer).to_string()],
     };
-    rows.lines("Consent withdrawn", "consent.withdrawal", withdrawal);
+    rows.lines("Consent withdrawn", "consent.withdrawn", withdrawal);
     rows.rows
 }

@@ -7,7 +7,7 @@
 //! piece (who gave it, the kind of document, the date seen, whether in person, and for verbal
 //! evidence who, when and what); the page says what is missing and keeps what was typed.
 
-use super::answers::{Row, Rows, yes_no};
+use super::answers::{Row, Rows};
 use super::questions::{Choice, Question, capitalised, list_radios, long_date};
 use super::sections::{evidence_anchor, evidence_field};
 use crate::form::Fields;
@@ -125,13 +125,13 @@ pub fn repeat_question(form: &Referral) -> Question {
     Question::yes_no(
         "repeat_referral",
         "Has the pupil been referred to the Medical Needs Service before?",
-        Some(form.repeat_referral),
+        form.repeat_referral,
     )
 }
 
 /// Saves the section's own question.
 pub fn apply(fields: &Fields, form: &mut Referral) -> Vec<FieldError> {
-    fields.set_flag("repeat_referral", &mut form.repeat_referral);
+    fields.set_answer("repeat_referral", &mut form.repeat_referral);
     Vec::new()
 }
 
@@ -465,10 +465,6 @@ pub fn answers(form: &Referral, referral_id: &str) -> Vec<Row> {
             ],
         );
     }
-    rows.text(
-        "Referred before",
-        "repeat_referral",
-        yes_no(Some(form.repeat_referral)),
-    );
+    rows.yes_no("Referred before", "repeat_referral", form.repeat_referral);
     rows.rows
 }

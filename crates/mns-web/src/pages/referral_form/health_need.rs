@@ -1,7 +1,7 @@
 //! "Health need and expected absence": what the health need is, absence the school expects
 //! from now on (MN-ABS-2), and whether the pupil is waiting for a specialist place (MN-ELIG-8).
 
-use super::answers::{Row, Rows};
+use super::answers::{Row, Rows, yes_no};
 use super::questions::{Choice, Group, Question, capitalised, list_radios};
 use crate::form::Fields;
 use mns_app::FieldError;
@@ -39,6 +39,7 @@ const DAYS: &str = "health_need.expected_absence.further_school_days";
 pub fn groups(form: &Referral) -> Vec<Group> {
     let need = &form.health_need;
     let expected = need.expected_absence.as_ref();
+    let answer = need.expects_absence();
     vec![Group::of(vec![
         Question::textarea(
             "health_need.description",
@@ -47,10 +48,10 @@ pub fn groups(form: &Referral) -> Vec<Group> {
         )
         .hint("What the health need is, and how it stops the pupil attending school"),
         Question::radios(
-            "health_need.expected_absence",
+            "health_need.absence_expected",
             "Do you expect the pupil to miss more school because of their health?",
             vec![
-                Choice::new("yes", "Yes", expected.is_some()).reveal(vec![
+                Choice::new("yes", "Yes", answer == Some(true)).reveal(vec![
                     Question::text(
                         DAYS,
                         "How many more school days is the pupil expected to miss?",
@@ -76,7 +77,7 @@ pub fn groups(form: &Referral) -> Vec<Group> {
                     .hint("For example, the date of the operation and the recovery time the surgeon gave")
                     .rows(3),
                 ]),
-                Choice::new("no", "No", expected.is_none()),
+                Choice::new("no", "No", answer == Some(false)),
             ],
         )
         .hint("For example, after planned surgery. Absence still to come counts with the absence so far."),
@@ -95,7 +96,7 @@ pub fn apply(fields: &Fields, form: &mut Referral) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let need = &mut form.health_need;
     fields.set_text("health_need.description", &mut need.description);
-    match fields.yes_no("health_need.expected_absence") {
+    match fields.yes_no("health_need.absence_expected") {
         Some(true) => {
             let mut expected: ExpectedAbsence = need.expected_absence.clone().unwrap_or_default();
             if let Some(text) = fields.get(DAYS) {
@@ -117,9 +118,13 @@ pub fn apply(fields: &Fields, form: &mut Referral) -> Vec<FieldError> {
                 "health_need.expected_absence.details",
                 &mut expected.details,
             );
+            need.absence_expected = Some(true);
             need.expected_absence = Some(expected);
         }
-        Some(false) => need.expected_absence = None,
+        Some(false) => {
+            need.absence_expected = Some(false);
+            need.expected_absence = None;
+        }
         None => {}
     }
     fields.set_answer(
@@ -135,7 +140,7 @@ pub fn answers(form: &Referral, referral_id: &str) -> Vec<Row> {
     let mut rows = Rows::new(referral_id);
     rows.text("Health need", "health_need.description", &need.description);
     let expected = match &need.expected_absence {
-        None => vec!["No".to_string()],
+        None => vec![yes_no(need.expects_absence()).to_string()],
         Some(e) => vec![
             e.further_school_days
                 .map(|d| format!("{d} more school days"))
@@ -146,7 +151,7 @@ pub fn answers(form: &Referral, referral_id: &str) -> Vec<Row> {
     };
     rows.lines(
         "Further absence expected",
-        "health_need.expected_absence",
+        "health_need.absence_expected",
         expected,
     );
     rows.yes_no(

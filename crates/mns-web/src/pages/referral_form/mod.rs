@@ -7,7 +7,11 @@
 //! `App::save_referral`, and identifiers are kept as typed, valid or not. Only a date (or a
 //! number) that cannot be read is refused, on its page, with what was typed shown again.
 //! Whether a section is complete, and what is left to do, always comes from
-//! `Referral::missing_fields`, the same list that `App::submit_referral` checks.
+//! `App::submission_problems` (the form's `Referral::submission_problems`, with the attendance
+//! export), the same list that `App::submit_referral` checks, in the order of the form. The task
+//! list shows the files too: the attendance export submission needs (MN-REF-4) and the letters.
+//! Yes/no questions start unanswered, and follow-up questions use the GOV.UK conditional reveal
+//! (`referral_form_question.html`). A draft never sent can be deleted (`delete.rs`).
 //!
 //! Only a school user edits a referral, and only while it is a draft or sent back with
 //! questions; anyone else gets the same 404 as for a referral that does not exist, and a
@@ -16,6 +20,7 @@
 mod answers;
 mod checklist;
 mod consent;
+mod delete;
 mod evidence;
 mod health_need;
 mod pupil;
@@ -39,10 +44,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use evidence::{Action, EvidenceCard};
 use mns_app::FieldError;
-use mns_app::referrals::{ReferralView, Status};
-use mns_domain::referral::{FieldProblem, Referral};
+use mns_app::referrals::{ReferralFiles, ReferralView, Status};
+use mns_domain::referral::{ATTENDANCE_EXPORT, FieldProblem, Referral, ReferralAction};
 use questions::{Group, Question, keep_all};
-use std::future::ready;
 
 /// The journey's routes: the task list, each section's page (GET shows it, POST saves it),
 /// "Check your answers" and submission.
@@ -60,6 +64,8 @@ pub fn routes() -> Vec<Route> {
             get(check_answers),
         ),
         route(Method::POST, "/referrals/{id}/submit", post(submit)),
+        route(Method::GET, "/referrals/{id}/delete", get(delete::confirm)),
+        route(Method::POST, "/referrals/{id}/delete", post(delete::delete)),
     ];
     // A route per section rather than `/form/{section}`: the router answers 404 for a section
     // that does not exist, and the authorisation matrix walks every page.
@@ -117,16 +123,14 @@ fn task_list_path(id: &str) -> String {
     format!("/referrals/{id}/form")
 }
 
-/// Everything still to do, as submission would see it: submission dates the referral today
-/// when it has no date yet, so the preview does the same.
-fn problems_on_submission(state: &AppState, form: &Referral) -> Vec<FieldProblem> {
-    let mut form = form.clone();
-    let today = state.app.today();
-    form.referral_date.get_or_insert(today);
-    let mut problems = form.missing_fields();
-    // Dates that have not happened yet are problems too (MN-EV-2), named where they were typed.
-    problems.extend(form.impossible_dates(today));
-    problems
+/// Everything still to do, as submission would see it (the attendance export included), in
+/// the order of the form.
+async fn problems_on_submission(
+    state: &AppState,
+    user: &SignedIn,
+    view: &ReferralView,
+) -> Result<Vec<FieldProblem>, PageError> {
+    Ok(state.app.submission_problems(&user.actor, view).await?)
 }
 
 // --- The task list -------------------------------------------------------------------------
@@ -138,6 +142,54 @@ pub struct Task {
     complete: bool,
 }
 
+/// A file to attach, on the task list: its page, what it holds, and whether it is done.
+pub struct FileTask {
+    slug: &'static str,
+    title: &'static str,
+    href: String,
+    hint: String,
+    /// The status in words: "Attached", "2 attached".
+    status: String,
+    /// Whether the status is a task still to do (shown as a tag).
+    to_do: bool,
+}
+
+/// The files task list: the attendance export (required, MN-REF-4) and the documents (the
+/// medical evidence letters).
+fn file_tasks(id: &str, files: &ReferralFiles) -> Vec<FileTask> {
+    let documents = files.documents.len();
+    vec![
+        FileTask {
+            slug: "attendance",
+            title: "Attendance export (the herringbone)",
+            href: format!("/referrals/{id}/attendance"),
+            hint: match files.attendance_export() {
+                Some(export) => export.filename.clone(),
+                None => {
+                    "Required: the pupil's attendance for this school year, from your MIS".into()
+                }
+            },
+            status: if files.attendance.is_empty() {
+                "Not started".into()
+            } else {
+                "Attached".into()
+            },
+            to_do: files.attendance.is_empty(),
+        },
+        FileTask {
+            slug: "documents",
+            title: "Medical evidence letters and other documents",
+            href: format!("/referrals/{id}/documents"),
+            hint: "The letters and reports the medical evidence section describes".into(),
+            status: match documents {
+                0 => "None attached".into(),
+                n => format!("{n} attached"),
+            },
+            to_do: false,
+        },
+    ]
+}
+
 #[derive(Template)]
 #[template(path = "referral_form_tasks.html")]
 struct TaskListPage {
@@ -146,7 +198,13 @@ struct TaskListPage {
     pupil_name: String,
     questions: Vec<String>,
     tasks: Vec<Task>,
+    files: Vec<FileTask>,
+    /// Tasks done: sections complete, and the attendance export attached.
     completed: usize,
+    /// Tasks to do before submitting.
+    total: usize,
+    /// Whether the school may delete the referral (a draft never sent).
+    may_delete: bool,
 }
 
 /// The coordinator's questions when the referral was sent back: the newest request for
@@ -179,7 +237,7 @@ async fn task_list(
     } else {
         Vec::new()
     };
-    let problems = problems_on_submission(&state, &view.form);
+    let problems = problems_on_submission(&state, &user, &view).await?;
     let tasks: Vec<Task> = Section::ALL
         .into_iter()
         .map(|section| Task {
@@ -188,11 +246,16 @@ async fn task_list(
             complete: section.is_complete(&problems),
         })
         .collect();
+    let files = state.app.referral_files(&user.actor, &id).await?;
+    let attached = !files.attendance.is_empty();
     Ok(render(&TaskListPage {
         chrome: Chrome::signed_in(&state, &user, &task_list_path(&id)),
         pupil_name: view.form.pupil.display_name(),
-        completed: tasks.iter().filter(|t| t.complete).count(),
+        completed: tasks.iter().filter(|t| t.complete).count() + usize::from(attached),
+        total: tasks.len() + 1,
         tasks,
+        files: file_tasks(&id, &files),
+        may_delete: view.may(ReferralAction::DeleteDraft),
         questions,
         id,
     }))
@@ -547,6 +610,36 @@ struct CheckAnswersPage {
     cards: Vec<AnswerCard>,
 }
 
+/// The files attached, as a card of "Check your answers", each row changed on its own page.
+fn files_card(id: &str, files: &ReferralFiles) -> AnswerCard {
+    let documents: Vec<String> = files.documents.iter().map(|d| d.filename.clone()).collect();
+    AnswerCard {
+        title: "Files",
+        rows: vec![
+            Row {
+                key: "Attendance export".into(),
+                lines: vec![
+                    files
+                        .attendance_export()
+                        .map_or_else(|| "Not attached".into(), |d| d.filename.clone()),
+                ],
+                href: sections::problem_href(id, ATTENDANCE_EXPORT),
+                hidden: "attendance export".into(),
+            },
+            Row {
+                key: "Documents".into(),
+                lines: if documents.is_empty() {
+                    vec!["None attached".into()]
+                } else {
+                    documents
+                },
+                href: format!("/referrals/{id}/documents"),
+                hidden: "documents".into(),
+            },
+        ],
+    }
+}
+
 fn answer_rows(section: Section, form: &Referral, id: &str, council_name: &str) -> Vec<Row> {
     match section {
         Section::Pupil => pupil::answers(form, id),
@@ -559,16 +652,25 @@ fn answer_rows(section: Section, form: &Referral, id: &str, council_name: &str) 
     }
 }
 
-fn check_answers_page(
+async fn check_answers_page(
     state: &AppState,
     user: &SignedIn,
     id: &str,
     form: &Referral,
     errors: Vec<FieldError>,
-) -> Response {
+) -> PageResult {
     let council_name = &state.app.settings.council_name;
+    let files = state.app.referral_files(&user.actor, id).await?;
     let state_of_form = FormState::with(errors);
-    render(&CheckAnswersPage {
+    let mut cards: Vec<AnswerCard> = Section::ALL
+        .into_iter()
+        .map(|section| AnswerCard {
+            title: section.title(),
+            rows: answer_rows(section, form, id, council_name),
+        })
+        .collect();
+    cards.push(files_card(id, &files));
+    Ok(render(&CheckAnswersPage {
         chrome: Chrome::signed_in(state, user, &format!("/referrals/{id}/check-answers"))
             .with_errors(&state_of_form),
         id: id.to_string(),
@@ -581,14 +683,8 @@ fn check_answers_page(
                 message: e.message.clone(),
             })
             .collect(),
-        cards: Section::ALL
-            .into_iter()
-            .map(|section| AnswerCard {
-                title: section.title(),
-                rows: answer_rows(section, form, id, council_name),
-            })
-            .collect(),
-    })
+        cards,
+    }))
 }
 
 /// `GET /referrals/{id}/check-answers`: every answer, and everything still to do at once
@@ -601,11 +697,12 @@ async fn check_answers(
     let Some(view) = editable(&state, &user, &id).await? else {
         return Ok(referral_page(&id));
     };
-    let errors = problems_on_submission(&state, &view.form)
+    let errors = problems_on_submission(&state, &user, &view)
+        .await?
         .into_iter()
         .map(|p| FieldError::new(&p.field, p.message))
         .collect();
-    Ok(check_answers_page(&state, &user, &id, &view.form, errors))
+    check_answers_page(&state, &user, &id, &view.form, errors).await
 }
 
 /// `POST /referrals/{id}/submit`: submits a complete referral; an incomplete one shows every
@@ -622,11 +719,7 @@ async fn submit(
     redirect_or_show_again(
         state.app.submit_referral(&user.actor, &id).await,
         |_| format!("/referrals/{id}/sent"),
-        |errors| {
-            ready(Ok(check_answers_page(
-                &state, &user, &id, &view.form, errors,
-            )))
-        },
+        |errors| check_answers_page(&state, &user, &id, &view.form, errors),
     )
     .await
 }

@@ -94,21 +94,21 @@ pub fn groups(form: &Referral, council_name: &str) -> Vec<Group> {
                 Question::yes_no(
                     "pupil.repeating_year_11_for_medical_reasons",
                     "Is the pupil repeating Year 11 for medical reasons?",
-                    Some(pupil.repeating_year_11_for_medical_reasons),
+                    pupil.repeating_year_11_for_medical_reasons,
                 )
-                .hint("Only for a pupil who would be in Year 12 by age"),
+                .hint("Needed for a pupil who would be in Year 12 or above by age"),
                 Question::radios(
                     "pupil.pregnant",
                     "Is the pupil pregnant?",
                     vec![
-                        Choice::new("yes", "Yes", pupil.pregnant).reveal(vec![
+                        Choice::new("yes", "Yes", pupil.pregnant == Some(true)).reveal(vec![
                             Question::date(
                                 "pupil.expected_due_date",
                                 "When is the baby expected?",
                                 pupil.expected_due_date,
                             ),
                         ]),
-                        Choice::new("no", "No", !pupil.pregnant),
+                        Choice::new("no", "No", pupil.pregnant == Some(false)),
                     ],
                 )
                 .hint(
@@ -147,18 +147,19 @@ pub fn apply(fields: &Fields, form: &mut Referral) -> Vec<FieldError> {
     {
         pupil.year_group = Some(year);
     }
-    fields.set_flag(
+    fields.set_answer(
         "pupil.repeating_year_11_for_medical_reasons",
         &mut pupil.repeating_year_11_for_medical_reasons,
     );
-    fields.set_flag("pupil.pregnant", &mut pupil.pregnant);
+    fields.set_answer("pupil.pregnant", &mut pupil.pregnant);
     fields.set_date(
         "pupil.expected_due_date",
         "The date the baby is expected",
         &mut pupil.expected_due_date,
         &mut errors,
     );
-    if !pupil.pregnant {
+    if pupil.pregnant != Some(true) {
+        // A due date under an answer that is not "yes" would only mislead.
         pupil.expected_due_date = None;
     }
     errors
@@ -229,10 +230,10 @@ pub fn answers(form: &Referral, referral_id: &str) -> Vec<Row> {
     rows.yes_no(
         "Repeating Year 11 for medical reasons",
         "pupil.repeating_year_11_for_medical_reasons",
-        Some(pupil.repeating_year_11_for_medical_reasons),
+        pupil.repeating_year_11_for_medical_reasons,
     );
-    rows.yes_no("Pregnant", "pupil.pregnant", Some(pupil.pregnant));
-    if pupil.pregnant {
+    rows.yes_no("Pregnant", "pupil.pregnant", pupil.pregnant);
+    if pupil.pregnant == Some(true) {
         rows.date(
             "Baby expected",
             "pupil.expected_due_date",

@@ -4,7 +4,7 @@
 //! is worked out from the domain's own list of what is still to do (MN-REF-1), never kept
 //! separately.
 
-use mns_domain::referral::FieldProblem;
+use mns_domain::referral::{ATTENDANCE_EXPORT, FieldProblem};
 
 /// A section of the referral form: one question page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub enum Section {
     HealthNeed,
     /// Medical evidence (MN-EV-1 to MN-EV-7).
     Evidence,
-    /// The attendance herringbone (MN-REF-4) and support meanwhile (MN-REF-5).
+    /// Who supports the pupil until provision starts (MN-REF-5).
     Support,
 }
 
@@ -72,7 +72,7 @@ impl Section {
             Section::Consent => "Healthy Child Programme and consent",
             Section::HealthNeed => "Health need and expected absence",
             Section::Evidence => "Medical evidence",
-            Section::Support => "Attendance and support meanwhile",
+            Section::Support => "Support until provision starts",
         }
     }
 
@@ -103,7 +103,7 @@ impl Section {
             Section::Consent => &["healthy_child_programme.", "consent."],
             Section::HealthNeed => &["health_need.", "awaiting_specialist_place"],
             Section::Evidence => &["evidence", "repeat_referral"],
-            Section::Support => &["herringbone_attached", "support_meanwhile."],
+            Section::Support => &["support_meanwhile."],
         }
     }
 
@@ -134,6 +134,10 @@ impl Section {
 /// `/referrals/ID/form/pupil#pupil.date_of_birth`. A piece of evidence opens in the evidence
 /// section's change page (`?change=0#date_seen`), no evidence at all in its add page.
 pub fn problem_href(referral_id: &str, field: &str) -> String {
+    if field == ATTENDANCE_EXPORT {
+        // A file, attached on the referral's attendance page (MN-REF-4).
+        return format!("/referrals/{referral_id}/attendance#{ATTENDANCE_EXPORT}");
+    }
     let base = format!("/referrals/{referral_id}/form");
     let Some(section) = Section::of(field) else {
         return base;
@@ -179,7 +183,12 @@ mod tests {
         };
         // The referral date is set on submission, not asked for.
         referral.referral_date = chrono::NaiveDate::from_ymd_opt(2026, 11, 22);
-        referral.pupil.pregnant = true;
+        referral.pupil.pregnant = Some(true);
+        referral.health_need.absence_expected = Some(true);
+        referral.consent.given = Some(true);
+        referral.consent.withdrawn = Some(true);
+        // Year 12 by age: whether the pupil is repeating Year 11 is asked too.
+        referral.pupil.date_of_birth = chrono::NaiveDate::from_ymd_opt(2009, 3, 1);
         for problem in referral.missing_fields() {
             let owners: Vec<_> = Section::ALL
                 .into_iter()
@@ -206,6 +215,10 @@ mod tests {
         assert_eq!(
             problem_href("R", "evidence"),
             "/referrals/R/form/evidence?add=1#professional"
+        );
+        assert_eq!(
+            problem_href("R", "attendance"),
+            "/referrals/R/attendance#attendance"
         );
     }
 

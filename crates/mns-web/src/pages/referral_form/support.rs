@@ -1,6 +1,6 @@
-//! "Attendance and support meanwhile": the attendance herringbone (MN-REF-4), and who at the
-//! school supports the pupil's learning and checks on their welfare until provision starts
-//! (MN-REF-5).
+//! "Support until provision starts": who at the school supports the pupil's learning and checks
+//! on their welfare until provision starts (MN-REF-5). The attendance export (MN-REF-4) is a
+//! file, attached on its own page and shown as a task of its own.
 
 use super::answers::{Row, Rows};
 use super::questions::{Group, Question};
@@ -12,17 +12,7 @@ use mns_domain::referral::Referral;
 pub fn groups(form: &Referral) -> Vec<Group> {
     let support = &form.support_meanwhile;
     vec![
-        Group::headed(
-            "Attendance",
-            vec![Question::yes_no(
-                "herringbone_attached",
-                "Is the pupil's attendance record (herringbone) for this school year attached?",
-                form.herringbone_attached,
-            )
-            .hint("Early in the school year, attach last year's as well. The referral cannot be submitted without it.")],
-        ),
-        Group::headed(
-            "Support until provision starts",
+        Group::of(
             vec![
                 Question::text(
                     "support_meanwhile.learning_supported_by",
@@ -44,7 +34,6 @@ pub fn groups(form: &Referral) -> Vec<Group> {
 
 /// Puts the answers posted into the referral.
 pub fn apply(fields: &Fields, form: &mut Referral) -> Vec<FieldError> {
-    fields.set_answer("herringbone_attached", &mut form.herringbone_attached);
     let support = &mut form.support_meanwhile;
     fields.set_text(
         "support_meanwhile.learning_supported_by",
@@ -61,11 +50,6 @@ pub fn apply(fields: &Fields, form: &mut Referral) -> Vec<FieldError> {
 pub fn answers(form: &Referral, referral_id: &str) -> Vec<Row> {
     let support = &form.support_meanwhile;
     let mut rows = Rows::new(referral_id);
-    rows.yes_no(
-        "Attendance herringbone attached",
-        "herringbone_attached",
-        form.herringbone_attached,
-    );
     rows.text(
         "Supports the pupil's learning",
         "support_meanwhile.learning_supported_by",

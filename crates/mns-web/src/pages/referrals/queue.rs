@@ -75,6 +75,8 @@ pub struct SchoolRow {
 struct SchoolListPage {
     chrome: Chrome,
     rows: Vec<SchoolRow>,
+    /// A draft was just deleted (`?deleted=draft`): say so.
+    deleted: bool,
 }
 
 /// The queue's filters.
@@ -95,6 +97,9 @@ pub struct QueueQuery {
     sort: String,
     #[serde(default)]
     page: Option<i64>,
+    /// `draft` after the school deleted a draft.
+    #[serde(default)]
+    deleted: String,
 }
 
 impl QueueQuery {
@@ -204,6 +209,7 @@ pub async fn list(
         return Ok(render(&SchoolListPage {
             chrome: Chrome::signed_in(&state, &user, "/referrals"),
             rows,
+            deleted: q.deleted == "draft",
         }));
     }
     let counts = state.app.referral_counts(&user.actor).await?;
