@@ -961,7 +961,10 @@ async function clock(j, step) {
   let referralPath;
   let daysBefore;
   const leoDays = async () => {
-    await j.goto('/referrals?search=Leo+Grant');
+    await j.goto('/referrals');
+    await j.page.fill('#search', 'leo grant');
+    await j.submit(j.page.getByRole('button', { name: 'Search', exact: true }));
+    check(new URL(j.page.url()).searchParams.get('search') === 'leo grant', `the search is not in the URL: ${j.page.url()}`);
     const row = page.locator('main table tbody tr', { hasText: 'Leo Grant' });
     check((await row.count()) === 1, 'Leo Grant is not in the queue');
     const days = (await row.locator('td.govuk-table__cell--numeric').innerText()).trim();
@@ -974,6 +977,7 @@ async function clock(j, step) {
     daysBefore = days;
     referralPath = href;
     check(daysBefore >= 9, `Leo's referral is ${daysBefore} days old, expected at least 9`);
+    await j.audit('queue-search');
     await j.signOut();
   });
   await step('the school reads the question', async () => {

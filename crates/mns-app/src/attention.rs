@@ -19,7 +19,7 @@ pub struct Attention {
 impl App {
     /// What needs `actor` today: referrals waiting for a decision and reviews overdue for the
     /// Medical Needs team (MN-DEC-2, MN-REV-1), the referrals assigned to the user that still
-    /// wait for a decision, continuation requests waiting (MN-CONT-1),
+    /// wait for a decision and their open cases, continuation requests waiting (MN-CONT-1),
     /// and for a school its referrals sent back with questions and its reviews due. Empty
     /// for roles with nothing to act on.
     pub async fn needs_attention(&self, actor: &Actor) -> AppResult<Vec<Attention>> {
@@ -54,6 +54,16 @@ impl App {
                 out.push(Attention {
                     text: format!("{} assigned to you", count(mine, "referral", "referrals")),
                     href: "/referrals?assigned=me",
+                });
+            }
+            let cases = self.store.open_case_ids_assigned_to(&actor.user.id).await?;
+            if !cases.is_empty() {
+                out.push(Attention {
+                    text: format!(
+                        "{} assigned to you",
+                        count(cases.len() as i64, "open case", "open cases")
+                    ),
+                    href: "/cases?assigned=me",
                 });
             }
         }

@@ -488,6 +488,19 @@ impl Store {
         Ok(query.fetch_one(&self.pool).await?.0)
     }
 
+    /// The ids of the open cases (not ended) whose referral is assigned to `user_id`: the
+    /// caseworker's cases (a case has its referral's id).
+    pub async fn open_case_ids_assigned_to(&self, user_id: &str) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT c.id FROM cases c JOIN referrals r ON r.id = c.id \
+             WHERE r.assigned_to = $1 AND c.state <> 'ended' ORDER BY c.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// The schools that have sent referrals (drafts aside), by name: (URN, name, or the URN
     /// when the schools list does not know it).
     pub async fn schools_with_referrals(&self) -> StoreResult<Vec<(String, String)>> {

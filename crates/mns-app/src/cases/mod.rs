@@ -69,6 +69,8 @@ pub struct CaseView {
 pub struct Involved {
     /// The Medical Needs Coordinator who accepted the referral, if known.
     pub coordinator: Option<String>,
+    /// The caseworker (or coordinator) the referral is assigned to, who works the case.
+    pub caseworker: Option<String>,
     /// The providers linked to the child (MN-ROLE-4).
     pub providers: Vec<String>,
     /// The health professionals linked to the child (MN-ROLE-5).
@@ -501,6 +503,15 @@ impl App {
         Ok(lines)
     }
 
+    /// The open cases whose referral is assigned to `actor` (their caseworker's list), from
+    /// those they may see. Audited as the case list is.
+    pub async fn my_assigned_cases(&self, actor: &Actor) -> AppResult<Vec<CaseLine>> {
+        let mine = self.store.open_case_ids_assigned_to(&actor.user.id).await?;
+        let mut lines = self.my_cases(actor).await?;
+        lines.retain(|l| mine.contains(&l.case.id));
+        Ok(lines)
+    }
+
     /// A case as `actor` may see it; the view is audited.
     pub async fn view_case(&self, actor: &Actor, id: &str) -> AppResult<CaseView> {
         let case = self.case_in_scope(actor, id).await?;
@@ -588,14 +599,19 @@ impl App {
         })
     }
 
-    /// Who is working with the child: the coordinator who opened the case, and the providers
-    /// and health professionals linked to the child.
+    /// Who is working with the child: the coordinator who opened the case, the caseworker the
+    /// referral is assigned to, and the providers and health professionals linked to the child.
     async fn involved(&self, case: &CaseRecord, events: &[CaseEvent]) -> AppResult<Involved> {
         let opener = events
             .iter()
             .find(|e| e.kind == "opened")
             .and_then(|e| e.actor_id.clone());
         let coordinator = match opener {
+            Some(id) => self.store.get_user(&id).await?.map(|u| u.display_name),
+            None => None,
+        };
+        let assignee = self.store.referral_assignee(&case.id).await?;
+        let caseworker = match assignee {
             Some(id) => self.store.get_user(&id).await?.map(|u| u.display_name),
             None => None,
         };
@@ -610,6 +626,7 @@ impl App {
         };
         Ok(Involved {
             coordinator,
+            caseworker,
             providers,
             health_professionals,
         })

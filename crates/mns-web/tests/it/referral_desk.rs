@@ -615,3 +615,69 @@ async fn mn_elig_4_a_secondary_age_pupil_at_a_primary_school_is_flagged_on_the_d
     assert_eq!(own.status, StatusCode::OK);
     assert!(!own.body.contains("does not fit the school"));
 }
+
+/// MN-ROLE-1: a case is worked by the caseworker its referral is assigned to. The case page
+/// names them, their home page counts their open cases, and their case list can show only
+/// those.
+#[tokio::test]
+async fn mn_role_1_the_caseworker_of_an_assigned_referral_sees_its_case_as_theirs() {
+    for backend in mns_store::testing::backends() {
+        let app = TestApp::spawn(backend).await;
+        let isla = referral_of(&app, "Isla").await;
+        let store = app.app.store_for_tests();
+        assert!(
+            store.get_case(&isla).await.unwrap().is_some(),
+            "Isla has a case"
+        );
+        let caseworker_id = store
+            .find_user_by_email("caseworker@demo.invalid")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+        let r = coordinator
+            .post(
+                &format!("/referrals/{isla}/assign"),
+                &[("assigned_to", &caseworker_id)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        let mut caseworker = app.signed_in("caseworker@demo.invalid").await;
+        let home = caseworker.get("/home").await;
+        assert!(
+            home.body.contains("1 open case assigned to you"),
+            "{}",
+            home.body
+        );
+        assert!(home.body.contains("href=\"/cases?assigned=me\""));
+        let mine = caseworker.get("/cases?assigned=me").await;
+        assert_eq!(mine.status, StatusCode::OK);
+        assert!(mine.body.contains("Isla Dawson"));
+        assert!(mine.body.contains("Showing the open cases assigned to you"));
+        let all = caseworker.get("/cases").await;
+        let others = all
+            .body
+            .matches("<td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/cases/")
+            .count();
+        let only = mine
+            .body
+            .matches("<td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/cases/")
+            .count();
+        assert_eq!(only, 1, "{}", mine.body);
+        assert!(others > only, "every case is listed without the filter");
+        let page = coordinator.get(&format!("/cases/{isla}")).await;
+        assert!(
+            page.body.contains("Caseworker</dt>") && page.body.contains("Sam Patel"),
+            "the case names its caseworker"
+        );
+        // Only cases assigned to the reader: none for a school user.
+        let mut school = app.signed_in("school@demo.invalid").await;
+        let none = school.get("/cases?assigned=me").await;
+        assert!(
+            none.body
+                .contains("There are no cases to show you assigned to you")
+        );
+    }
+}

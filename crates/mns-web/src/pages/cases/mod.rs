@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::form::Fields;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use chrono::NaiveDate;
 use mns_app::cases::Dashboard;
 use mns_app::records::CaseLine;
@@ -102,15 +102,28 @@ struct ListPage {
     chrome: Chrome,
     rows: Vec<CaseRow>,
     council: bool,
+    /// Only the open cases assigned to the reader (`?assigned=me`).
+    assigned_to_me: bool,
 }
 
-/// `GET /cases`: the cases the user may see.
-pub async fn list(State(state): State<AppState>, user: SignedIn) -> PageResult {
-    let lines = state.app.my_cases(&user.actor).await?;
+/// `GET /cases`: the cases the user may see; `?assigned=me`, only the open cases whose
+/// referral is assigned to them.
+pub async fn list(
+    State(state): State<AppState>,
+    user: SignedIn,
+    RawQuery(query): RawQuery,
+) -> PageResult {
+    let assigned_to_me = Fields::from_query(query.as_deref()).text("assigned") == "me";
+    let lines = if assigned_to_me {
+        state.app.my_assigned_cases(&user.actor).await?
+    } else {
+        state.app.my_cases(&user.actor).await?
+    };
     Ok(render(&ListPage {
         chrome: Chrome::signed_in(&state, &user, "/cases"),
         rows: lines.iter().map(case_row).collect(),
         council: user.actor.may(Capability::ReadCaseDashboard),
+        assigned_to_me,
     }))
 }
 

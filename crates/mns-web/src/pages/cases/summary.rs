@@ -182,6 +182,9 @@ fn involved(view: &CaseView) -> Vec<(&'static str, String)> {
                 format!("{name}, who accepted the referral")
             }),
     ));
+    if let Some(name) = &people.caseworker {
+        out.push(("Caseworker", name.clone()));
+    }
     for (one, many, names) in [
         ("Provider", "Providers", &people.providers),
         (
