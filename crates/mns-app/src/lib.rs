@@ -12,6 +12,7 @@ pub mod attention;
 pub mod audit;
 pub mod calendars;
 pub mod cases;
+pub mod child_access;
 pub mod demo;
 pub mod directory;
 pub mod directory_index;
@@ -39,9 +40,9 @@ pub use mns_store::Backend;
 /// not depend on the store themselves).
 pub mod records {
     pub use mns_store::{
-        ApiTokenRecord, AssignedFilter, CaseLine, ChangeRecord, DocumentMeta, FeedbackRecord,
-        NoteRecord, PupilRecord, QueueFilter, QueueLine, SchoolRecord, SearchUnit, ServiceEntry,
-        new_id, ts,
+        ApiTokenRecord, AssignedFilter, CaseLine, ChangeRecord, ChildAccessRecord, DocumentMeta,
+        FeedbackRecord, NoteRecord, PupilRecord, QueueFilter, QueueLine, SchoolRecord, SearchUnit,
+        ServiceEntry, new_id, ts,
     };
 }
 

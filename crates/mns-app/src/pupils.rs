@@ -20,7 +20,7 @@ impl App {
             }
             ChildScope::Linked => self
                 .store
-                .pupil_link(&actor.user.id, &pupil.id)
+                .pupil_link(&actor.user.id, &pupil.id, self.today())
                 .await?
                 .is_some(),
             ChildScope::None => false,
@@ -39,7 +39,9 @@ impl App {
                 None => (Vec::new(), "none".to_string()),
             },
             ChildScope::Linked => (
-                self.store.pupils_linked_to(&actor.user.id).await?,
+                self.store
+                    .pupils_linked_to(&actor.user.id, self.today())
+                    .await?,
                 "linked".to_string(),
             ),
             ChildScope::None => return Err(AppError::NotFound),

@@ -65,6 +65,9 @@ pub enum Capability {
     ReadChildren,
     /// See who has read a child's record (MN-REC-1).
     ReadAccessHistory,
+    /// Give and take people's access to a child (issue 14): the coordinator every kind, a
+    /// school parents and carers of its own pupils ([`crate::child_access::AccessKind`]).
+    ManageChildAccess,
     /// Put a legal hold on a child's record, and run the retention job (MN-REC-2).
     ManageRetention,
     /// The case dashboard: waiting times, overdue reviews, flags (MN-DEC-2).
@@ -97,7 +100,7 @@ pub enum Capability {
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 21] = [
+    pub const ALL: [Capability; 22] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
@@ -106,6 +109,7 @@ impl Capability {
         Capability::LogEnquiry,
         Capability::ReadChildren,
         Capability::ReadAccessHistory,
+        Capability::ManageChildAccess,
         Capability::ManageRetention,
         Capability::ReadCaseDashboard,
         Capability::ReadResources,
@@ -148,6 +152,7 @@ impl Capability {
             }
             Capability::ReadInvoices => matches!(role, Finance | Coordinator | Auditor),
             Capability::PayInvoices => role == Finance,
+            Capability::ManageChildAccess => matches!(role, Coordinator | School),
             Capability::ReadReferenceData => {
                 matches!(role, Coordinator | Caseworker | Finance | Auditor)
             }

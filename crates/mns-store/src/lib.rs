@@ -13,6 +13,7 @@
 mod audit;
 mod calendars;
 mod cases;
+mod child_access;
 mod columns;
 mod directory;
 mod documents;
@@ -37,6 +38,7 @@ pub use cases::{
     CaseEvent, CaseLine, CaseRecord, ConcernRecord, ContinuationRecord, EndRequestRecord,
     ReviewRecord, SessionLogRecord, WelfareCheckRecord, day,
 };
+pub use child_access::{ChildAccessRecord, NewChildAccess};
 pub use directory::{
     ChangeRecord, FeedbackRecord, SearchHit, SearchPage, SearchUnit, ServiceEntry, ServiceIndex,
     ServiceVersion,

@@ -3,6 +3,11 @@
 use crate::{Store, StoreResult, WriteTx, duplicate_as, parse_ts, qualified, ts};
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// A day as the schema stores it.
+pub(crate) fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
 /// A pupil: one record that follows the child between schools.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PupilRecord {
@@ -146,15 +151,21 @@ impl Store {
         .await
     }
 
-    /// Pupils linked to a user, by family name.
-    pub async fn pupils_linked_to(&self, user_id: &str) -> StoreResult<Vec<PupilRecord>> {
+    /// Pupils a user's links give access to on `today` (not ended, not restricted), by family
+    /// name.
+    pub async fn pupils_linked_to(
+        &self,
+        user_id: &str,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<PupilRecord>> {
         let columns = qualified(COLUMNS, "p");
         self.rows_where(
             &format!(
                 "SELECT {columns} FROM pupils p JOIN pupil_links l ON l.pupil_id = p.id \
-                 WHERE l.user_id = $1 ORDER BY p.family_name, p.given_name, p.id"
+                 WHERE l.user_id = $1 AND {active} ORDER BY p.family_name, p.given_name, p.id",
+                active = crate::child_access::active_link("l", 2),
             ),
-            &[user_id],
+            &[user_id, &day(today)],
             pupil,
         )
         .await
@@ -171,11 +182,21 @@ impl Store {
         rows.into_iter().map(pupil).collect()
     }
 
-    /// How a user is linked to a pupil, if they are.
-    pub async fn pupil_link(&self, user_id: &str, pupil_id: &str) -> StoreResult<Option<String>> {
+    /// How a user is linked to a pupil, if the link gives access on `today` (not ended, not
+    /// restricted).
+    pub async fn pupil_link(
+        &self,
+        user_id: &str,
+        pupil_id: &str,
+        today: NaiveDate,
+    ) -> StoreResult<Option<String>> {
         self.row_where(
-            "SELECT relation FROM pupil_links WHERE user_id = $1 AND pupil_id = $2",
-            &[user_id, pupil_id],
+            &format!(
+                "SELECT l.relation FROM pupil_links l WHERE l.user_id = $1 AND l.pupil_id = $2 \
+                 AND {}",
+                crate::child_access::active_link("l", 3)
+            ),
+            &[user_id, pupil_id, &day(today)],
             |(relation,): (String,)| Ok(relation),
         )
         .await

@@ -592,8 +592,9 @@ impl Store {
         &self,
         pupil_id: &str,
         relation: &str,
+        today: NaiveDate,
     ) -> StoreResult<Vec<String>> {
-        self.linked_users(pupil_id, relation, "email").await
+        self.linked_users(pupil_id, relation, "email", today).await
     }
 
     /// The names of the users linked to a pupil with `relation` (e.g. providers), for a case's
@@ -602,25 +603,29 @@ impl Store {
         &self,
         pupil_id: &str,
         relation: &str,
+        today: NaiveDate,
     ) -> StoreResult<Vec<String>> {
-        self.linked_users(pupil_id, relation, "display_name").await
+        self.linked_users(pupil_id, relation, "display_name", today)
+            .await
     }
 
     /// One column (`email` or `display_name`) of the active users linked to a pupil with
-    /// `relation`, in its order.
+    /// `relation` whose links give access on `today`, in its order.
     async fn linked_users(
         &self,
         pupil_id: &str,
         relation: &str,
         column: &'static str,
+        today: NaiveDate,
     ) -> StoreResult<Vec<String>> {
         self.texts_where(
             &format!(
                 "SELECT u.{column} FROM users u JOIN pupil_links l ON l.user_id = u.id \
                  WHERE l.pupil_id = $1 AND l.relation = $2 AND u.disabled_at IS NULL \
-                 ORDER BY u.{column}"
+                 AND {active} ORDER BY u.{column}",
+                active = crate::child_access::active_link("l", 3),
             ),
-            &[pupil_id, relation],
+            &[pupil_id, relation, &crate::pupils::day(today)],
         )
         .await
     }

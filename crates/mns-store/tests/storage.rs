@@ -6,8 +6,8 @@ use mns_domain::audit::{GENESIS_HASH, verify_run};
 use mns_domain::identity::Role;
 use mns_store::testing::{backends, fresh_store};
 use mns_store::{
-    Backend, CalendarRecord, CredentialRecord, NewAuditEntry, OutboxStatus, PupilRecord,
-    SchoolRecord, SessionRecord, Store, StoreError, UserRecord,
+    Backend, CalendarRecord, CredentialRecord, NewAuditEntry, NewChildAccess, OutboxStatus,
+    PupilRecord, SchoolRecord, SessionRecord, Store, StoreError, UserRecord,
 };
 
 fn at(minute: i64) -> DateTime<Utc> {
@@ -374,6 +374,69 @@ async fn sign_in_failures_are_counted_since_the_last_success() {
     }
 }
 
+fn today() -> NaiveDate {
+    at(0).date_naive()
+}
+
+#[tokio::test]
+async fn a_link_gives_access_until_its_last_day_and_not_while_restricted() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let grant = |ends_on: Option<NaiveDate>| NewChildAccess {
+            user_id: "u2",
+            pupil_id: "p2",
+            kind: "parent",
+            relationship: "Mother",
+            parental_responsibility: "yes",
+            ends_on,
+            reason: "Asked by the school",
+            granted_by: "u1",
+            granted_at: at(0),
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.grant_child_access(&grant(Some(today()))).await.unwrap();
+        tx.commit().await.unwrap();
+        let linked = |day: NaiveDate| {
+            let store = store.clone();
+            async move { store.pupil_link("u2", "p2", day).await.unwrap() }
+        };
+        assert_eq!(linked(today()).await, Some("parent".into()), "{backend:?}");
+        let tomorrow = today().succ_opt().unwrap();
+        assert_eq!(linked(tomorrow).await, None, "{backend:?}");
+        assert!(
+            store
+                .pupils_linked_to("u2", tomorrow)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Granting again replaces the link: no end now.
+        let mut tx = store.begin().await.unwrap();
+        tx.grant_child_access(&grant(None)).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(linked(tomorrow).await, Some("parent".into()), "{backend:?}");
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            tx.restrict_child_access("u2", "p2", true, "Court order")
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+        assert_eq!(linked(today()).await, None, "{backend:?}");
+        let listed = store.child_access("p2").await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].restricted);
+        assert_eq!(listed[0].restricted_reason, "Court order");
+        assert_eq!(listed[0].relationship, "Mother");
+        assert_eq!(listed[0].ends_on, None);
+        let mut tx = store.begin().await.unwrap();
+        assert!(tx.remove_child_access("u2", "p2").await.unwrap());
+        assert!(!tx.remove_child_access("u2", "p2").await.unwrap());
+        tx.commit().await.unwrap();
+        assert!(store.child_access("p2").await.unwrap().is_empty());
+    }
+}
+
 #[tokio::test]
 async fn pupils_are_listed_by_school_and_by_link_and_keep_one_record_when_moving() {
     for backend in backends() {
@@ -391,15 +454,15 @@ async fn pupils_are_listed_by_school_and_by_link_and_keep_one_record_when_moving
         let ids = |v: Vec<PupilRecord>| v.into_iter().map(|p| p.id).collect::<Vec<_>>();
         assert_eq!(ids(store.pupils_at_school("100001").await.unwrap()), ["p1"]);
         assert_eq!(
-            ids(store.pupils_linked_to("u2").await.unwrap()),
+            ids(store.pupils_linked_to("u2", today()).await.unwrap()),
             ["p2"],
             "{backend:?}"
         );
         assert_eq!(
-            store.pupil_link("u2", "p2").await.unwrap(),
+            store.pupil_link("u2", "p2", today()).await.unwrap(),
             Some("parent".into())
         );
-        assert_eq!(store.pupil_link("u2", "p1").await.unwrap(), None);
+        assert_eq!(store.pupil_link("u2", "p1", today()).await.unwrap(), None);
         let mut tx = store.begin().await.unwrap();
         assert!(tx.move_pupil("p1", "100002", at(9)).await.unwrap());
         tx.commit().await.unwrap();

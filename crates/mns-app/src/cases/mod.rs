@@ -207,7 +207,7 @@ impl App {
             ChildScope::Linked => match &case.pupil_id {
                 Some(pupil) => self
                     .store
-                    .pupil_link(&actor.user.id, pupil)
+                    .pupil_link(&actor.user.id, pupil, self.today())
                     .await?
                     .is_some(),
                 None => false,
@@ -241,7 +241,11 @@ impl App {
             Told {
                 who: "the parents",
                 addresses: match &case.pupil_id {
-                    Some(pupil) => self.store.linked_user_emails(pupil, "parent").await?,
+                    Some(pupil) => {
+                        self.store
+                            .linked_user_emails(pupil, "parent", self.today())
+                            .await?
+                    }
                     None => Vec::new(),
                 },
             },
@@ -489,7 +493,7 @@ impl App {
             ChildScope::Linked => {
                 let pupils: Vec<String> = self
                     .store
-                    .pupils_linked_to(&actor.user.id)
+                    .pupils_linked_to(&actor.user.id, self.today())
                     .await?
                     .into_iter()
                     .map(|p| p.id)
@@ -617,9 +621,11 @@ impl App {
         };
         let (providers, health_professionals) = match &case.pupil_id {
             Some(pupil) => (
-                self.store.linked_user_names(pupil, "provider").await?,
                 self.store
-                    .linked_user_names(pupil, "health_professional")
+                    .linked_user_names(pupil, "provider", self.today())
+                    .await?,
+                self.store
+                    .linked_user_names(pupil, "health_professional", self.today())
                     .await?,
             ),
             None => (Vec::new(), Vec::new()),
@@ -661,9 +667,11 @@ impl App {
         let mut out = Vec::new();
         for r in recipients {
             match (r, &case.pupil_id, &case.school_urn) {
-                (Recipient::ParentCarer, Some(pupil), _) => {
-                    out.extend(self.store.linked_user_emails(pupil, "parent").await?)
-                }
+                (Recipient::ParentCarer, Some(pupil), _) => out.extend(
+                    self.store
+                        .linked_user_emails(pupil, "parent", self.today())
+                        .await?,
+                ),
                 (Recipient::HomeSchool, _, Some(urn)) => {
                     out.extend(self.store.school_user_emails(urn).await?)
                 }
@@ -672,7 +680,7 @@ impl App {
                 }
                 (Recipient::HealthProfessional, Some(pupil), _) => out.extend(
                     self.store
-                        .linked_user_emails(pupil, "health_professional")
+                        .linked_user_emails(pupil, "health_professional", self.today())
                         .await?,
                 ),
                 _ => {}

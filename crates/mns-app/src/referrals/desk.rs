@@ -106,7 +106,9 @@ impl App {
         };
         let parents = match &referral.pupil_id {
             Some(pupil) if form.consent.allows_contact_on(self.today()) => {
-                self.store.linked_user_emails(pupil, "parent").await?
+                self.store
+                    .linked_user_emails(pupil, "parent", self.today())
+                    .await?
             }
             _ => Vec::new(),
         };

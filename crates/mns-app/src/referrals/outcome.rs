@@ -33,7 +33,7 @@ impl App {
         let parent = actor.role() == Role::Parent
             && self
                 .store
-                .pupil_link(&actor.user.id, pupil)
+                .pupil_link(&actor.user.id, pupil, self.today())
                 .await?
                 .as_deref()
                 == Some("parent");
@@ -62,7 +62,7 @@ impl App {
                 actor.role() == Role::Parent
                     && self
                         .store
-                        .pupil_link(&actor.user.id, &pupil.id)
+                        .pupil_link(&actor.user.id, &pupil.id, self.today())
                         .await?
                         .as_deref()
                         == Some("parent")
