@@ -6,6 +6,7 @@ use crate::identity::email_key;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
 use mns_domain::child_access::{AccessKind, ParentalResponsibility};
+use mns_domain::identifiers::Upn;
 use mns_domain::permissions::Capability;
 use mns_store::{ChildAccessRecord, NewChildAccess, PupilRecord};
 
@@ -28,6 +29,21 @@ pub struct ChildAccessRequest {
 }
 
 impl App {
+    /// The pupil with this UPN, if `actor` may see them (for `mns user link`). Not audited:
+    /// the change made to the record next is.
+    pub async fn pupil_by_upn(&self, actor: &Actor, upn: &str) -> AppResult<PupilRecord> {
+        actor.require(Capability::ReadChildren)?;
+        let upn = Upn::parse(upn.trim()).map_err(|e| AppError::invalid("pupil", e.to_string()))?;
+        // A pupil outside the actor's scope looks the same as one that is not there.
+        match self.store.pupil_by_upn(upn.as_str()).await? {
+            Some(pupil) if self.pupil_in_scope(actor, &pupil).await? => Ok(pupil),
+            _ => Err(AppError::invalid(
+                "pupil",
+                format!("No pupil with the UPN {upn} is known"),
+            )),
+        }
+    }
+
     /// The people who can see a child (those of the kinds `actor` manages), for the child's
     /// page. Reading the list is audited.
     pub async fn child_access_list(
@@ -114,20 +130,20 @@ impl App {
                 }
             }
         };
-        if let (Some(u), Some(k)) = (&user, kind) {
-            if u.role != k.role() {
-                problems.insert(
-                    0,
-                    FieldError::new(
-                        "email",
-                        format!(
-                            "That person's account is not one for a {}: choose another kind \
-                             or another person",
-                            k.label().to_lowercase()
-                        ),
+        if let (Some(u), Some(k)) = (&user, kind)
+            && u.role != k.role()
+        {
+            problems.insert(
+                0,
+                FieldError::new(
+                    "email",
+                    format!(
+                        "That person's account is not one for a {}: choose another kind \
+                         or another person",
+                        k.noun()
                     ),
-                );
-            }
+                ),
+            );
         }
         let relationship = request.relationship.trim().to_string();
         if relationship.is_empty() {

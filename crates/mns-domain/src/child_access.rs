@@ -90,6 +90,16 @@ impl AccessKind {
         }
     }
 
+    /// As a noun inside a sentence ("an account for a …").
+    pub fn noun(self) -> &'static str {
+        match self {
+            AccessKind::Parent => "parent or carer",
+            AccessKind::Provider => "provider",
+            AccessKind::HealthProfessional => "health professional",
+            AccessKind::CaseViewer => "case viewer",
+        }
+    }
+
     /// The role a person must hold to be given this kind of access.
     pub fn role(self) -> Role {
         match self {

@@ -101,6 +101,32 @@ pub fn routes() -> Vec<Route> {
             "/pupils/{id}/access-history",
             get(pupils::access_history),
         ),
+        route(
+            Method::GET,
+            "/pupils/{id}/access/new",
+            get(child_access::new),
+        ),
+        route(Method::POST, "/pupils/{id}/access", post(child_access::add)),
+        route(
+            Method::GET,
+            "/pupils/{id}/access/{user}/remove",
+            get(child_access::confirm_remove),
+        ),
+        route(
+            Method::POST,
+            "/pupils/{id}/access/{user}/remove",
+            post(child_access::remove),
+        ),
+        route(
+            Method::GET,
+            "/pupils/{id}/access/{user}/restrict",
+            get(child_access::restrict_form),
+        ),
+        route(
+            Method::POST,
+            "/pupils/{id}/access/{user}/restrict",
+            post(child_access::restrict),
+        ),
         route(Method::GET, "/users", get(users::list)),
         route(Method::GET, "/users/new", get(users::new)),
         route(Method::POST, "/users", post(users::create)),

@@ -129,6 +129,29 @@ enum UserCommand {
         #[arg(long)]
         days: Option<i64>,
     },
+    /// Give a person access to a child, as the coordinator does on the pupil's page: the user
+    /// with this email (whose account must be of the matching role) sees the pupil with this
+    /// UPN. Audited on the pupil's record.
+    Link {
+        /// The person's email address.
+        email: String,
+        /// The pupil's Unique Pupil Number.
+        #[arg(long)]
+        pupil: String,
+        /// What they are to the child: parent, provider, health_professional or case_viewer.
+        #[arg(long = "as")]
+        kind: String,
+        /// How they are related to the child, e.g. "Mother" (defaults to the kind).
+        #[arg(long)]
+        relationship: Option<String>,
+        /// For a parent or carer: whether they hold parental responsibility (yes, no or
+        /// unknown; default unknown).
+        #[arg(long, default_value = "unknown")]
+        parental_responsibility: String,
+        /// Why they are given access.
+        #[arg(long, default_value = "Given on the command line")]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -326,6 +349,42 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .await
                 .map_err(describe)?;
             println!("{token}");
+            Ok(())
+        }
+        Command::User(UserCommand::Link {
+            email,
+            pupil,
+            kind,
+            relationship,
+            parental_responsibility,
+            reason,
+        }) => {
+            let app = open(&config).await?;
+            let actor = system_actor("cli");
+            let record = app.pupil_by_upn(&actor, &pupil).await.map_err(describe)?;
+            let relationship = relationship.unwrap_or_else(|| {
+                mns_domain::child_access::AccessKind::parse(&kind)
+                    .map_or(String::new(), |k| k.label().to_string())
+            });
+            let access = app
+                .grant_child_access(
+                    &actor,
+                    &record.id,
+                    mns_app::child_access::ChildAccessRequest {
+                        email,
+                        kind,
+                        relationship,
+                        parental_responsibility,
+                        ends_on: Ok(None),
+                        reason,
+                    },
+                )
+                .await
+                .map_err(describe)?;
+            println!(
+                "{} can now see the pupil with UPN {pupil}; we have emailed them.",
+                access.email
+            );
             Ok(())
         }
         Command::Import(ImportCommand::Postcodes { file }) => {

@@ -4,6 +4,7 @@
 
 pub mod attendance;
 pub mod cases;
+pub mod child_access;
 pub mod documents;
 pub mod health;
 pub mod home;

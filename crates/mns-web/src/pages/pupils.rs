@@ -1,11 +1,12 @@
 //! Pupils: the list in the user's scope, one pupil's record, and its access history.
 
+use super::child_access::{PersonLine, people};
 use super::{Chrome, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::form::{Fields, redirect_or_show_again};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use mns_app::records::PupilRecord;
 use mns_domain::calendar::{SchoolYear, format_uk_datetime, year_group};
 use mns_domain::identity::Role;
@@ -83,15 +84,26 @@ struct PupilPage {
     legal_hold: bool,
     hold_reason: String,
     hold_error: Option<String>,
+    /// "People who can see this child", for those who manage access to it.
+    people: Option<Vec<PersonLine>>,
+    /// What was just done to the people who can see the child, in words.
+    done: Option<&'static str>,
 }
 
-/// `GET /pupils/{id}`.
+/// `GET /pupils/{id}`, with `?done=` after a change to who can see the child.
 pub async fn show(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> PageResult {
-    pupil_page(&state, &user, &id, None).await
+    let done = match Fields::from_query(query.as_deref()).get("done") {
+        Some("added") => Some("The person has been given access and told by email."),
+        Some("removed") => Some("The person's access has been removed."),
+        Some("restricted") => Some("The parent's access has been changed."),
+        _ => None,
+    };
+    pupil_page(&state, &user, &id, None, done).await
 }
 
 /// A decided referral on a child's page.
@@ -110,8 +122,15 @@ async fn pupil_page(
     user: &SignedIn,
     id: &str,
     hold_error: Option<String>,
+    done: Option<&'static str>,
 ) -> PageResult {
     let pupil = state.app.view_pupil(&user.actor, id).await?;
+    let people = if user.actor.may(Capability::ManageChildAccess) {
+        let (_, records) = state.app.child_access_list(&user.actor, id).await?;
+        Some(people(user, records))
+    } else {
+        None
+    };
     let may_hold = user.actor.may(Capability::ManageRetention);
     let (legal_hold, hold_reason) = if may_hold {
         state.app.legal_hold(&user.actor, id).await?
@@ -158,6 +177,8 @@ async fn pupil_page(
         legal_hold,
         hold_reason,
         hold_error,
+        people,
+        done,
     }))
 }
 
@@ -183,7 +204,7 @@ pub async fn legal_hold(
         |()| format!("/pupils/{id}"),
         |errors| {
             let message = errors.into_iter().next().map(|e| e.message);
-            pupil_page(&state, &user, &id, message)
+            pupil_page(&state, &user, &id, message, None)
         },
     )
     .await
@@ -195,6 +216,11 @@ fn describe_action(action: &str) -> &str {
         "pupil.view" => "Viewed the record",
         "pupil.access_history" => "Viewed who has seen the record",
         "pupil.update" => "Changed the record",
+        "pupil.access_list" => "Viewed who can see the child",
+        "pupil.access_grant" => "Gave a person access",
+        "pupil.access_remove" => "Removed a person's access",
+        "pupil.access_restrict" => "Restricted a parent's access",
+        "pupil.access_unrestrict" => "Lifted the restriction on a parent's access",
         other => other,
     }
 }

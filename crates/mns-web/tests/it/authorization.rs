@@ -56,6 +56,17 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("POST", "/pupils/{id}/legal-hold") => {
             signed_in(is(&[Role::Coordinator]) && pupil_in_scope)
         }
+        // Access to a child: the coordinator, and a school for its own pupils (parents only).
+        ("GET", "/pupils/{id}/access/new") | ("POST", "/pupils/{id}/access") => {
+            signed_in(is(&[Role::Coordinator, Role::School]) && pupil_in_scope)
+        }
+        // `{user}` is the demo parent, linked to the own pupil only.
+        ("GET" | "POST", "/pupils/{id}/access/{user}/remove") => signed_in(
+            is(&[Role::Coordinator, Role::School]) && pupil_in_scope && object == Object::Own,
+        ),
+        ("GET" | "POST", "/pupils/{id}/access/{user}/restrict") => {
+            signed_in(is(&[Role::Coordinator]) && object == Object::Own)
+        }
         ("GET", "/pupils/{id}/access-history") => {
             signed_in(is(&[Role::Coordinator, Role::Auditor]) && pupil_in_scope)
         }
@@ -414,6 +425,14 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         .user
         .id;
     let other_pupil = app.pupil("Finley").await.id;
+    let demo_parent = app
+        .app
+        .store_for_tests()
+        .find_user_by_email("parent@demo.invalid")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let directory = DirectoryIds::of(&app).await;
     let payable_invoice = app
         .app
@@ -526,7 +545,8 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                     .path
                     .replace("{id}", &id)
                     .replace("{file}", "govuk-frontend.min.css")
-                    .replace("{token}", NO_SUCH_RECORD);
+                    .replace("{token}", NO_SUCH_RECORD)
+                    .replace("{user}", &demo_parent);
                 let response = if r.method == Method::POST {
                     client.post(&path, &[]).await
                 } else if r.method == Method::GET {
@@ -548,6 +568,17 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                 }
                 if path == "/sign-out" {
                     client = new_client().await;
+                }
+                // Give the demo parent back the access a removal took.
+                if r.path == "/pupils/{id}/access/{user}/remove"
+                    && r.method == Method::POST
+                    && got == Allow
+                {
+                    let mut tx = app.app.store_for_tests().begin().await.unwrap();
+                    tx.link_pupil(&demo_parent, &pupil_id, "parent", app.app.now())
+                        .await
+                        .unwrap();
+                    tx.commit().await.unwrap();
                 }
                 // Re-enable the leaver so every role's cell sees the same world.
                 if path.ends_with("/disable") && got == Allow {
@@ -991,6 +1022,10 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
             (
                 Capability::ManageRetention,
                 refused(a.set_legal_hold(&actor, &pupil, true, "").await),
+            ),
+            (
+                Capability::ManageChildAccess,
+                refused(ok(a.child_access_list(&actor, &pupil).await)),
             ),
         ] {
             covered.insert(capability);

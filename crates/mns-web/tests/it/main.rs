@@ -6,6 +6,7 @@ mod audit;
 mod authorization;
 mod case_pages;
 mod cases;
+mod child_access;
 mod local_offer;
 mod oruk;
 mod outbox;

@@ -274,6 +274,12 @@ pub(super) fn summary(
     }
     if let Some(pupil) = &case.pupil_id {
         elsewhere.push(("The pupil's record", format!("/pupils/{pupil}")));
+        if user.actor.may(Capability::ManageChildAccess) {
+            elsewhere.push((
+                "People who can see this child",
+                format!("/pupils/{pupil}#people"),
+            ));
+        }
         if user.actor.may(Capability::ReadAccessHistory) {
             elsewhere.push((
                 "Who has seen or changed the pupil's record",
