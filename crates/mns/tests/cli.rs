@@ -511,3 +511,75 @@ fn a_council_moves_its_directory_in_from_csv_and_oruk_json_and_loads_postcodes()
         text(&out)
     );
 }
+
+#[test]
+fn a_council_gives_a_parent_access_to_a_child_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    assert!(mns(data, &["migrate"], &[]).status.success());
+    let out = mns(
+        data,
+        &["user", "add", "parent@family.example", "--role", "parent"],
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    // A pupil comes from a referral; here it is written straight into the database.
+    let url = format!("sqlite://{}?mode=rw", data.join("mns.sqlite").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = mns_store::Store::connect(&url).await.unwrap();
+        let now = chrono::Utc::now();
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_pupil(&mns_store::PupilRecord {
+            id: "pupil-1".into(),
+            upn: Some("K926200125001".into()),
+            given_name: "Test".into(),
+            family_name: "Child".into(),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(2014, 5, 1).unwrap(),
+            school_urn: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        store.close().await;
+    });
+
+    let link = |email: &str, upn: &str, kind: &str| {
+        mns(
+            data,
+            &[
+                "user",
+                "link",
+                email,
+                "--pupil",
+                upn,
+                "--as",
+                kind,
+                "--reason",
+                "Court letter",
+            ],
+            &[],
+        )
+    };
+    let out = link("parent@family.example", "K926200125001", "parent");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("parent@family.example can now see"),
+        "{stdout}"
+    );
+
+    // The wrong kind for the account, and an unknown pupil, are named and change nothing.
+    let out = link("parent@family.example", "K926200125001", "provider");
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("not one for a provider"), "{stderr}");
+    let out = link("parent@family.example", "B926200125001", "parent");
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("pupil:"), "{stderr}");
+
+    let out = mns(data, &["audit", "verify"], &[]);
+    assert!(out.status.success(), "{:?}", text(&out));
+}
