@@ -307,10 +307,10 @@ class Journey {
     if (active !== first) warnings.push({ page: this.pathname(), message: `clicking error link #${first} focused "${active || 'nothing'}"` });
   }
 
-  async signIn(email, { expectCode = false } = {}) {
+  async signIn(email, { expectCode = false, password = PASSWORD } = {}) {
     await this.goto('/sign-in');
     await this.page.fill('#email', email);
-    await this.page.fill('#password', PASSWORD);
+    await this.page.fill('#password', password);
     await this.submit(this.page.locator('main button[type=submit]'));
     if (expectCode) {
       check(this.pathname() === '/sign-in/code', `after password expected /sign-in/code, got ${this.pathname()}`);
@@ -948,6 +948,115 @@ async function parentEmail(j, step) {
     check(!/\bMN-[A-Z]+-\d/.test(text), 'the parent sees a rule id');
     check(!/\bUPN\b/.test(text), 'the parent sees a UPN');
     await j.audit('email-link');
+  });
+  await step('sign out', () => j.signOut());
+}
+
+// Access to a child, given and taken (issue 14): the coordinator adds a parent's account,
+// gives them access to a child from the child's page ("People who can see this child", the
+// add form with its errors first), the parent is emailed (no child named), signs in and sees
+// the child; the coordinator removes the access through its confirmation page, the access
+// history names the grant and the removal, and the parent then sees no child and the child's
+// page is not found.
+async function childAccess(j, step) {
+  const email = 'new.parent@example.org';
+  let password;
+  let pupilPath;
+  let childName;
+  await step('coordinator signs in', () => j.signIn('coordinator@demo.invalid', { expectCode: true }));
+  await step('coordinator adds the parent\'s account', async () => {
+    await j.goto('/users/new');
+    await j.page.fill('#display_name', 'Jamie Rivers');
+    await j.page.fill('#email', email);
+    await j.page.check('#role-parent');
+    await j.submit(j.page.locator('main button[type=submit]'));
+    password = (await j.page.locator('code.app-secret').textContent()).trim();
+    check(password.length > 0, 'no first password shown');
+    await j.audit('user-added');
+  });
+  await step('the child\'s page lists the people who can see them', async () => {
+    await j.goto('/pupils');
+    const rows = await j.pupilRows();
+    const row = rows.find((r) => /Freya/.test(r.name)) || rows[0];
+    pupilPath = row.href;
+    childName = row.name;
+    await j.goto(pupilPath);
+    const heading = j.page.locator('#people');
+    check((await heading.count()) === 1, 'no "People who can see this child" section');
+    await j.audit('pupil-people');
+  });
+  await step('the add form names its problems in order', async () => {
+    await Promise.all([j.page.waitForNavigation(), j.page.getByRole('button', { name: 'Add a person' }).click()]);
+    check(j.pathname() === `${pupilPath}/access/new`, `"Add a person" went to ${j.pathname()}`);
+    await j.audit('access-new');
+    await j.submit(j.page.locator('main button[type=submit]'));
+    await j.checkErrorSummary(['email', 'kind', 'relationship', 'reason']);
+    await j.audit('access-new-errors');
+    await j.checkErrorLinkFocus();
+  });
+  await step('the coordinator gives the parent access', async () => {
+    await j.page.fill('#email', email);
+    await j.page.check('#kind-parent');
+    await j.page.fill('#relationship', 'Father');
+    await j.page.check('#parental_responsibility-yes');
+    await j.page.fill('#reason', 'Named on the referral');
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check(j.pathname() === pupilPath, `after adding went to ${j.pathname()}`);
+    const text = await j.page.locator('main').innerText();
+    check(text.includes('Jamie Rivers'), 'the person is not listed');
+    check(text.includes('has been given access'), 'no success banner');
+    await j.audit('access-added');
+  });
+  await step('the parent was emailed without the child\'s name', async () => {
+    const deadline = Date.now() + 15_000;
+    let mail;
+    while (Date.now() < deadline && !mail) {
+      mail = outboxEmails().reverse().find((m) => m.to.includes(email) && /given access/.test(m.body));
+      if (!mail) await sleep(250);
+    }
+    check(mail, `no "given access" email reached ${email}`);
+    const first = childName.split(' ')[0];
+    check(!(mail.subject + mail.body).includes(first), 'the email names the child');
+  });
+  await step('coordinator signs out', () => j.signOut());
+  await step('the parent signs in and sees the child', async () => {
+    await j.signIn(email, { password });
+    await j.goto('/pupils');
+    const rows = await j.pupilRows();
+    check(rows.length === 1, `expected 1 child, saw ${rows.length}`);
+    await j.audit('parent-pupils');
+    await j.goto(pupilPath);
+    await j.audit('parent-pupil');
+  });
+  await step('parent signs out', () => j.signOut());
+  await step('the coordinator removes the access after a confirmation', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    await j.goto(pupilPath);
+    const remove = j.page.locator('main a', { hasText: 'Remove' }).filter({ hasText: 'Jamie Rivers' });
+    check((await remove.count()) === 1, 'no Remove link for the parent');
+    await Promise.all([j.page.waitForNavigation(), remove.click()]);
+    check(/\/access\/[^/]+\/remove$/.test(j.pathname()), `Remove went to ${j.pathname()}`);
+    await j.audit('access-remove');
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check(j.pathname() === pupilPath, `after removing went to ${j.pathname()}`);
+    check(!(await j.page.locator('main').innerText()).includes('Jamie Rivers'), 'the person is still listed');
+    await j.audit('access-removed');
+  });
+  await step('the access history shows the grant and the removal', async () => {
+    await j.goto(`${pupilPath}/access-history`);
+    const text = await j.page.locator('main').innerText();
+    check(text.includes('Gave a person access'), 'the grant is not in the access history');
+    check(text.includes('Removed a person'), 'the removal is not in the access history');
+    await j.audit('access-history');
+  });
+  await step('coordinator signs out again', () => j.signOut());
+  await step('the parent sees nothing', async () => {
+    await j.signIn(email, { password });
+    await j.goto('/pupils');
+    const rows = await j.pupilRows();
+    check(rows.length === 0, `expected no children, saw ${rows.length}`);
+    await j.audit('parent-no-pupils');
+    await j.goto(pupilPath, 404);
   });
   await step('sign out', () => j.signOut());
 }
@@ -1723,6 +1832,7 @@ async function main() {
     await runJourney(context, base, 'local-offer-family', localOfferFamily);
     await runJourney(context, base, 'local-offer-edit', localOfferEditAndApprove);
     await runJourney(context, base, 'cases', cases);
+    await runJourney(context, base, 'child-access', childAccess);
   } catch (err) {
     fail('setup', 'setup', err.message);
   } finally {
