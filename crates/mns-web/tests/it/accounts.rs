@@ -318,7 +318,7 @@ async fn a_user_changes_their_own_password_only_with_the_current_one() {
             )
             .await;
         assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-        assert!(done.body.contains("Your password has been changed"));
+        assert!(done.body.contains("You have changed your password"));
         // This session carries on; the other one ends.
         assert_eq!(parent.get("/home").await.status, StatusCode::OK);
         assert_eq!(elsewhere.get("/home").await.location(), "/sign-in");
