@@ -320,7 +320,7 @@ class Journey {
         const m = text.match(/the code now is\s*(\d{6})/i);
         check(m, 'the demo one-time code is not shown on /sign-in/code');
         await this.page.fill('#code', m[1]);
-        await this.submit(this.page.locator('main button[type=submit]'));
+        await this.submit(this.page.locator('main form[action="/sign-in/code"] button[type=submit]'));
         if (this.pathname() !== '/sign-in/code' || attempt >= 3) break;
         // Each code works once: a staff member who signed in moments ago (an earlier journey)
         // waits for the next code, as a person would. The code may also roll over mid-step.
@@ -1057,6 +1057,117 @@ async function childAccess(j, step) {
     check(rows.length === 0, `expected no children, saw ${rows.length}`);
     await j.audit('parent-no-pupils');
     await j.goto(pupilPath, 404);
+  });
+  await step('sign out', () => j.signOut());
+}
+
+// Getting back into an account (issue 14). A parent who has forgotten their password asks for a
+// link, follows the one emailed to them, chooses a new password and signs in with it; the link
+// does not work twice; they change their password back on "Change your password" (so the other
+// journeys still sign in with the demo password). The coordinator's pages for helping a user,
+// and "Sign in as someone else" on the one-time code page, are visited too.
+async function accountRecovery(j, step) {
+  const NEW = 'three random words in a row';
+  let link;
+  await step('"Forgotten your password?" on the sign-in page', async () => {
+    await j.goto('/sign-in');
+    await j.submit(j.page.getByRole('link', { name: 'Forgotten your password?' }));
+    check(j.pathname() === '/forgotten-password', `the link went to ${j.pathname()}`);
+    await j.audit('forgotten-password');
+  });
+  await step('an empty address is an error', async () => {
+    await j.submit(j.page.locator('main button[type=submit]'));
+    await j.checkErrorSummary(['email']);
+    await j.audit('forgotten-password-errors');
+    await j.checkErrorLinkFocus();
+  });
+  await step('asking for a link gives the same answer for any address', async () => {
+    await j.page.fill('#email', 'parent@demo.invalid');
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check((await j.h1()) === 'Check your email', `the answer page says "${await j.h1()}"`);
+    await j.audit('check-your-email');
+  });
+  await step('the parent was emailed a reset link', async () => {
+    const deadline = Date.now() + 15_000;
+    let mail;
+    while (Date.now() < deadline && !mail) {
+      mail = outboxEmails().reverse().find((m) => m.to.includes('parent@demo.invalid') && /\/reset-password\/[0-9a-f]+/.test(m.body));
+      if (!mail) await sleep(250);
+    }
+    check(mail, 'no email with a reset link reached parent@demo.invalid in the outbox');
+    link = new URL(mail.body.match(/https?:\/\/\S+\/reset-password\/[0-9a-f]+/)[0]);
+  });
+  await step('the link asks for a new password; mismatched ones are an error', async () => {
+    await j.goto(link.pathname);
+    await j.audit('reset-password');
+    await j.page.fill('#new_password', NEW);
+    await j.page.fill('#confirm_password', `${NEW}!`);
+    await j.submit(j.page.locator('main button[type=submit]'));
+    await j.checkErrorSummary(['confirm_password']);
+    await j.audit('reset-password-errors');
+    await j.checkErrorLinkFocus();
+  });
+  await step('the new password is set', async () => {
+    await j.page.fill('#new_password', NEW);
+    await j.page.fill('#confirm_password', NEW);
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check((await j.h1()) === 'Your password has been changed', `after the reset: "${await j.h1()}"`);
+    await j.audit('reset-password-done');
+  });
+  await step('the link does not work twice', async () => {
+    await j.goto(link.pathname, 410);
+    check((await j.h1()) === 'This link does not work', `the replayed link shows "${await j.h1()}"`);
+    await j.audit('reset-link-used');
+  });
+  await step('the parent signs in with the new password', async () => {
+    await j.goto('/sign-in');
+    await j.page.fill('#email', 'parent@demo.invalid');
+    await j.page.fill('#password', NEW);
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check(j.pathname() === '/home', `signing in with the new password went to ${j.pathname()}`);
+  });
+  await step('and changes it back on "Change your password"', async () => {
+    await j.submit(j.page.getByRole('link', { name: 'Change your password' }));
+    check(j.pathname() === '/account/password', `the link went to ${j.pathname()}`);
+    await j.audit('change-password');
+    await j.page.fill('#current_password', 'not my password');
+    await j.page.fill('#new_password', PASSWORD);
+    await j.page.fill('#confirm_password', PASSWORD);
+    await j.submit(j.page.locator('main button[type=submit]'));
+    await j.checkErrorSummary(['current_password']);
+    await j.audit('change-password-errors');
+    await j.page.fill('#current_password', NEW);
+    await j.page.fill('#new_password', PASSWORD);
+    await j.page.fill('#confirm_password', PASSWORD);
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check((await j.h1()) === 'You have changed your password', `after changing: "${await j.h1()}"`);
+    await j.audit('change-password-done');
+  });
+  await step('sign out', () => j.signOut());
+  await step('"Sign in as someone else" ends a half-finished sign-in', async () => {
+    await j.goto('/sign-in');
+    await j.page.fill('#email', 'coordinator@demo.invalid');
+    await j.page.fill('#password', PASSWORD);
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check(j.pathname() === '/sign-in/code', `after the password: ${j.pathname()}`);
+    await j.submit(j.page.getByRole('button', { name: 'Sign in as someone else' }));
+    check(j.pathname() === '/sign-in', `"Sign in as someone else" went to ${j.pathname()}`);
+  });
+  await step('the coordinator signs in', () => j.signIn('coordinator@demo.invalid', { expectCode: true }));
+  await step('the coordinator\'s pages for helping a user sign in', async () => {
+    await j.goto('/users');
+    const row = j.page.locator('main tr', { hasText: 'caseworker@demo.invalid' });
+    await j.submit(row.getByRole('link', { name: /Signing in/ }));
+    check(/^\/users\/[^/]+\/account$/.test(j.pathname()), `"Signing in" went to ${j.pathname()}`);
+    const account = j.pathname();
+    await j.audit('user-account');
+    for (const [what, slug] of [['reset-password', 'user-reset-password'], ['reset-code', 'user-reset-code'], ['self-reset', 'user-self-reset']]) {
+      await j.goto(account.replace(/account$/, what));
+      await j.audit(slug);
+    }
+    // Cancelling changes nothing.
+    await j.submit(j.page.getByRole('link', { name: 'Cancel' }));
+    check(j.pathname() === account, `Cancel went to ${j.pathname()}`);
   });
   await step('sign out', () => j.signOut());
 }
@@ -1833,6 +1944,7 @@ async function main() {
     await runJourney(context, base, 'local-offer-edit', localOfferEditAndApprove);
     await runJourney(context, base, 'cases', cases);
     await runJourney(context, base, 'child-access', childAccess);
+    await runJourney(context, base, 'account-recovery', accountRecovery);
   } catch (err) {
     fail('setup', 'setup', err.message);
   } finally {

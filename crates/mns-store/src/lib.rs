@@ -22,6 +22,7 @@ mod notes;
 mod outbox;
 mod pupils;
 mod rate_limits;
+mod recovery;
 mod referrals;
 mod resources;
 mod retention;
@@ -48,6 +49,7 @@ pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use notes::NoteRecord;
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::{PupilMatchRecord, PupilRecord};
+pub use recovery::{PasswordResetRecord, RecoveryFlags};
 pub use referrals::{AssignedFilter, DecisionRecord, QueueFilter, QueueLine, ReferralRecord};
 pub use resources::{
     HlsaAllocationRecord, HlsaWorkerRecord, OnlineAllocationRecord, OnlineProviderRecord,

@@ -114,20 +114,24 @@ impl WriteTx {
         credentials: &CredentialRecord,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        // The last accepted one-time code's step survives, so no code is accepted twice.
-        let last_step: Option<(Option<i64>,)> =
-            sqlx::query_as("SELECT totp_last_step FROM local_credentials WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_optional(&mut *self.tx)
-                .await?;
+        // The last accepted one-time code's step survives, so no code is accepted twice; so do
+        // the coordinator's recovery flags.
+        let kept: Option<(Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT totp_last_step, must_change_password_at, self_reset_allowed_at \
+             FROM local_credentials WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let (last_step, must_change, self_reset) = kept.unwrap_or_default();
         sqlx::query("DELETE FROM local_credentials WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *self.tx)
             .await?;
         sqlx::query(
             "INSERT INTO local_credentials (user_id, password_hash, totp_secret, \
-             totp_confirmed_at, updated_at, totp_last_step) \
-             VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1))",
+             totp_confirmed_at, updated_at, totp_last_step, must_change_password_at, \
+             self_reset_allowed_at) VALUES ($1, $2, $3, $4, $5, NULLIF($6, -1), $7, $8)",
         )
         .bind(user_id)
         .bind(&credentials.password_hash)
@@ -135,7 +139,9 @@ impl WriteTx {
         .bind(credentials.totp_confirmed_at.map(ts))
         .bind(ts(now))
         // Always an integer (-1 for none): PostgreSQL keeps a statement's parameter types.
-        .bind(last_step.and_then(|(s,)| s).unwrap_or(-1))
+        .bind(last_step.unwrap_or(-1))
+        .bind(must_change)
+        .bind(self_reset)
         .execute(&mut *self.tx)
         .await?;
         Ok(())

@@ -163,6 +163,9 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
             Some(Authenticated::Session(s)) if s.needs_code => {
                 Err(Redirect::to("/sign-in/code").into_response())
             }
+            Some(Authenticated::Session(s)) if s.must_change_password => {
+                Err(Redirect::to("/account/password").into_response())
+            }
             Some(Authenticated::Session(s)) => Ok(SignedIn {
                 actor: s.actor.clone(),
                 csrf_token: s.csrf_token.clone(),
@@ -186,7 +189,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<Authenticated>() {
-            Some(Authenticated::Session(s)) if !s.needs_code => Ok(ApiCaller(s.actor.clone())),
+            Some(Authenticated::Session(s)) if !s.needs_code && !s.must_change_password => {
+                Ok(ApiCaller(s.actor.clone()))
+            }
             Some(Authenticated::Token(actor)) => Ok(ApiCaller((**actor).clone())),
             _ => Err(ApiError(AppError::SignInFailed).into_response()),
         }

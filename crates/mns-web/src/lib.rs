@@ -88,6 +88,37 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/sign-in/code", get(sign_in::show_code)),
         route(Method::POST, "/sign-in/code", post(sign_in::submit_code)),
         route(Method::POST, "/sign-out", post(sign_in::sign_out)),
+        route(
+            Method::POST,
+            "/sign-in/someone-else",
+            post(account::someone_else),
+        ),
+        route(Method::GET, "/forgotten-password", get(account::forgotten)),
+        route(
+            Method::POST,
+            "/forgotten-password",
+            post(account::request_reset),
+        ),
+        route(
+            Method::GET,
+            "/reset-password/{token}",
+            get(account::reset_form),
+        ),
+        route(
+            Method::POST,
+            "/reset-password/{token}",
+            post(account::reset),
+        ),
+        route(
+            Method::GET,
+            "/account/password",
+            get(account::password_form),
+        ),
+        route(
+            Method::POST,
+            "/account/password",
+            post(account::change_password),
+        ),
         route(Method::GET, "/home", get(home::show)),
         route(Method::GET, "/pupils", get(pupils::list)),
         route(Method::GET, "/pupils/{id}", get(pupils::show)),
@@ -136,6 +167,47 @@ pub fn routes() -> Vec<Route> {
             get(users::confirm_disable),
         ),
         route(Method::POST, "/users/{id}/disable", post(users::disable)),
+        route(Method::GET, "/users/{id}/account", get(user_account::show)),
+        route(
+            Method::GET,
+            "/users/{id}/unlock",
+            get(user_account::confirm_unlock),
+        ),
+        route(
+            Method::POST,
+            "/users/{id}/unlock",
+            post(user_account::unlock),
+        ),
+        route(
+            Method::GET,
+            "/users/{id}/reset-password",
+            get(user_account::confirm_reset_password),
+        ),
+        route(
+            Method::POST,
+            "/users/{id}/reset-password",
+            post(user_account::reset_password),
+        ),
+        route(
+            Method::GET,
+            "/users/{id}/reset-code",
+            get(user_account::confirm_reset_code),
+        ),
+        route(
+            Method::POST,
+            "/users/{id}/reset-code",
+            post(user_account::reset_code),
+        ),
+        route(
+            Method::GET,
+            "/users/{id}/self-reset",
+            get(user_account::confirm_self_reset),
+        ),
+        route(
+            Method::POST,
+            "/users/{id}/self-reset",
+            post(user_account::self_reset),
+        ),
         route(
             Method::GET,
             "/users/{id}/api-tokens",

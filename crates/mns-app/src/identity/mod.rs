@@ -7,6 +7,7 @@
 //! user by identity and calls [`sessions::start_session`]; nothing else changes shape.
 
 pub mod passwords;
+pub mod recovery;
 pub mod sessions;
 pub mod totp;
 pub mod users;

@@ -33,6 +33,9 @@ pub struct ResolvedSession {
     pub needs_code_setup: bool,
     /// The TOTP secret being set up (shown once on the set-up page).
     pub pending_totp_secret: Option<String>,
+    /// The coordinator reset the password: the user must choose a new one before anything
+    /// else.
+    pub must_change_password: bool,
 }
 
 impl App {
@@ -206,7 +209,14 @@ impl App {
             .as_ref()
             .is_some_and(|c| c.totp_confirmed_at.is_some());
         let needs_code = staff && session.second_factor_at.is_none();
+        let must_change_password = self
+            .store
+            .recovery_flags(&user.id)
+            .await?
+            .must_change_password_at
+            .is_some();
         Ok(Some(ResolvedSession {
+            must_change_password,
             needs_code_setup: needs_code && !confirmed,
             pending_totp_secret: credentials
                 .filter(|_| needs_code && !confirmed)

@@ -2,6 +2,7 @@
 //! layout needs (council name, the signed-in user, navigation); [`FormState`] carries a form's
 //! errors so every page shows them the GOV.UK way (summary at the top, message at the field).
 
+pub mod account;
 pub mod attendance;
 pub mod cases;
 pub mod child_access;
@@ -16,6 +17,7 @@ pub mod referrals;
 pub mod resources;
 pub mod sign_in;
 pub mod start;
+pub mod user_account;
 pub mod users;
 
 use crate::AppState;

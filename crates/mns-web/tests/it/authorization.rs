@@ -48,6 +48,22 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         | ("GET", "/assets/{file}" | "/api/v1/openapi.json")
         | ("POST", "/sign-in" | "/sign-out") => Allow,
         ("GET" | "POST", "/sign-in/code") => signed_in(true),
+        // Getting back into an account: open to anyone; an unknown reset link gets a page
+        // saying it does not work (410), never someone's account.
+        ("GET" | "POST", "/forgotten-password" | "/reset-password/{token}") => Allow,
+        // Only a half-finished sign-in is ended; a finished one is sent home.
+        ("POST", "/sign-in/someone-else") => signed_in(true),
+        ("GET" | "POST", "/account/password") => signed_in(true),
+        ("GET", "/users/{id}/account") => {
+            signed_in(is(&[Role::Coordinator]) && object == Object::Own)
+        }
+        (
+            "GET" | "POST",
+            "/users/{id}/unlock"
+            | "/users/{id}/reset-password"
+            | "/users/{id}/reset-code"
+            | "/users/{id}/self-reset",
+        ) => signed_in(is(&[Role::Coordinator]) && object == Object::Own),
         ("GET", "/home" | "/api/v1/me" | "/api/v1/schools") => signed_in(true),
         ("GET", "/pupils" | "/api/v1/pupils") => {
             signed_in(!is(&[Role::Finance, Role::LocalOfferOfficer]))

@@ -1,6 +1,7 @@
 //! Integration tests through the HTTP layer: the whole router, a fresh database per test, the
 //! demo dataset. One test binary for the crate (linking several is slow on two cores).
 
+mod accounts;
 mod api;
 mod audit;
 mod authorization;

@@ -1,0 +1,208 @@
+//! The coordinator's help for a user who cannot get in: unlock the account, reset the
+//! password (a reset link by email; no password is passed around), reset the one-time code
+//! key, and allow a member of staff to reset their own password. Each has a confirmation page;
+//! the operations refuse everyone but the coordinator (404).
+
+use super::{Chrome, PageResult, render};
+use crate::AppState;
+use crate::auth::SignedIn;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use mns_app::identity::recovery::AccountState;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "user_account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    account: AccountState,
+    role: &'static str,
+}
+
+/// `GET /users/{id}/account`: a user's sign-in state and what the coordinator can do.
+pub async fn show(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    let account = state.app.account_state(&user.actor, &id).await?;
+    Ok(render(&AccountPage {
+        chrome: Chrome::signed_in(&state, &user, "/users/"),
+        role: account.user.role.label(),
+        account,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "user_account_confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    id: String,
+    heading: String,
+    paragraphs: Vec<String>,
+    action: &'static str,
+    button: &'static str,
+    allowed: &'static str,
+}
+
+async fn confirm(state: &AppState, user: &SignedIn, id: &str, what: &'static str) -> PageResult {
+    let account = state.app.account_state(&user.actor, id).await?;
+    let name = account.user.display_name.clone();
+    let email = account.user.email.clone();
+    let (heading, paragraphs, button, allowed) = match what {
+        "unlock" => (
+            format!("Unlock {name}'s account"),
+            vec![format!(
+                "{email} will be able to sign in again at once. Their failed attempts to sign in are forgotten."
+            )],
+            "Unlock the account",
+            "",
+        ),
+        "reset-password" => (
+            format!("Reset {name}'s password"),
+            vec![
+                format!("{email} will be signed out and sent an email with a link to choose a new password. The link works once, for 1 hour."),
+                "Until they choose a new password, they must do so before anything else when they sign in.".to_string(),
+            ],
+            "Reset the password",
+            "",
+        ),
+        "reset-code" => (
+            format!("Reset {name}'s one-time code"),
+            vec![
+                format!("{email} will be signed out. The next time they sign in, they will set up their authenticator app again with a new key."),
+                "Their old authenticator app codes will stop working.".to_string(),
+            ],
+            "Reset the one-time code",
+            "",
+        ),
+        _ if account.flags.self_reset_allowed_at.is_some() => (
+            format!("Stop {name} resetting their own password"),
+            vec![format!("If {email} forgets their password, they will have to ask you to reset it.")],
+            "Stop self-service reset",
+            "no",
+        ),
+        _ => (
+            format!("Allow {name} to reset their own password"),
+            vec![
+                format!("If {email} forgets their password, they will be able to get a link to choose a new one by email."),
+                "Their one-time code is still needed to sign in.".to_string(),
+            ],
+            "Allow self-service reset",
+            "yes",
+        ),
+    };
+    Ok(render(&ConfirmPage {
+        chrome: Chrome::signed_in(state, user, "/users/"),
+        id: account.user.id,
+        heading,
+        paragraphs,
+        action: what,
+        button,
+        allowed,
+    }))
+}
+
+fn back_to_account(id: &str) -> PageResult {
+    Ok(Redirect::to(&format!("/users/{id}/account")).into_response())
+}
+
+/// `GET /users/{id}/unlock`: "are you sure?".
+pub async fn confirm_unlock(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    confirm(&state, &user, &id, "unlock").await
+}
+
+/// `POST /users/{id}/unlock`.
+pub async fn unlock(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    state.app.unlock_user(&user.actor, &id).await?;
+    back_to_account(&id)
+}
+
+/// `GET /users/{id}/reset-password`: "are you sure?".
+pub async fn confirm_reset_password(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    confirm(&state, &user, &id, "reset-password").await
+}
+
+/// `POST /users/{id}/reset-password`.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    state.app.reset_user_password(&user.actor, &id).await?;
+    back_to_account(&id)
+}
+
+/// `GET /users/{id}/reset-code`: "are you sure?".
+pub async fn confirm_reset_code(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    confirm(&state, &user, &id, "reset-code").await
+}
+
+/// `POST /users/{id}/reset-code`.
+pub async fn reset_code(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    match state.app.reset_user_code(&user.actor, &id).await {
+        Err(mns_app::AppError::Invalid(_)) => back_to_account(&id),
+        other => {
+            other?;
+            back_to_account(&id)
+        }
+    }
+}
+
+/// `GET /users/{id}/self-reset`: "are you sure?" (allowing, or stopping).
+pub async fn confirm_self_reset(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    confirm(&state, &user, &id, "self-reset").await
+}
+
+/// The self-service reset form.
+#[derive(Deserialize)]
+pub struct SelfResetForm {
+    #[serde(default)]
+    allowed: String,
+}
+
+/// `POST /users/{id}/self-reset`.
+pub async fn self_reset(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<SelfResetForm>,
+) -> PageResult {
+    match state
+        .app
+        .allow_self_reset(&user.actor, &id, form.allowed == "yes")
+        .await
+    {
+        Err(mns_app::AppError::Invalid(_)) => back_to_account(&id),
+        other => {
+            other?;
+            back_to_account(&id)
+        }
+    }
+}
