@@ -1,6 +1,7 @@
 //! Identifiers that arrive as text at the edge (forms, imports, MIS exports) and are parsed once
 //! into types that cannot hold a bad value: a pupil's UPN and NHS number, a postcode, a school's
-//! URN. Past the edge nothing re-validates strings.
+//! URN, a health professional's registration number and their organisation's ODS code. Past the
+//! edge nothing re-validates strings.
 //!
 //! Each type has `parse(&str)` returning a typed error whose message is a plain-English sentence
 //! a school user can act on, `as_str()`, `Display`, and serde that deserialises through `parse`
@@ -42,11 +43,17 @@ macro_rules! text_conversions {
 }
 
 mod nhs_number;
+mod ods_code;
 mod postcode;
+mod registration;
 mod upn;
 mod urn;
 
 pub use nhs_number::{NhsNumber, NhsNumberError};
+pub use ods_code::{OdsCode, OdsCodeError};
 pub use postcode::{Postcode, PostcodeDistrict, PostcodeError};
+pub use registration::{
+    HCPC_PREFIXES, ProfessionalRegistration, RegistrationBody, RegistrationError,
+};
 pub use upn::{Upn, UpnError};
 pub use urn::{Urn, UrnError};

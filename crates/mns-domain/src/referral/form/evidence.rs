@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::identifiers::{OdsCode, ProfessionalRegistration};
+
 /// One piece of medical evidence: a letter, a report, a form, or evidence given verbally to the
 /// coordinator.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +30,14 @@ pub struct MedicalEvidence {
     pub content: EvidenceContent,
     /// For verbal evidence: who, when and what, as the coordinator recorded it (MN-EV-6).
     pub verbal: Option<VerbalEvidence>,
+    /// The professional's registration with their regulator (GMC, NMC or HCPC), when they gave
+    /// the evidence themselves through the service (MN-EV-1).
+    pub registration: Option<ProfessionalRegistration>,
+    /// Their organisation's NHS ODS code, when they gave the evidence through the service.
+    pub organisation: Option<OdsCode>,
+    /// The id of the health professional's account, when they gave the evidence themselves
+    /// through the service rather than the school attaching it.
+    pub given_by_user: Option<String>,
 }
 
 /// What written evidence should contain (MN-EV-5); the date seen is

@@ -52,6 +52,9 @@
 //! | `evidence[].has_not_seen_or_spoken_to_young_person` | yes/no, default no | MN-EV-2 |
 //! | `evidence[].names_send_without_illness` | yes/no, default no | MN-EV-4 |
 //! | `evidence[].content.condition_and_treatment`, `.referrals_to_other_services`, `.reintegration` | text; empty means the evidence does not say | MN-EV-5 |
+//! | `evidence[].registration.body`, `.number` | `gmc` (7 digits), `nmc` (PIN like `12A3456E`), `hcpc` (prefix and digits like `PYL012345`); optional | MN-EV-1 |
+//! | `evidence[].organisation` | NHS ODS code, 3 to 6 letters and digits; optional | MN-EV-1 |
+//! | `evidence[].given_by_user` | the health professional's account id when they gave it in the service; set by the service | MN-EV-1 |
 //! | `evidence[].verbal.setting`, `.given_on`, `.summary`, `.recorded_by` | `telephone` or `multi_agency_meeting`; date; text; text; all required for verbal evidence | MN-EV-6 |
 //! | `repeat_referral` | yes/no, required: the pupil has been referred before | MN-EV-7 |
 //! | `herringbone_attached` | ignored: the attendance export attached to the referral is what counts, and submission requires one | MN-REF-4 |

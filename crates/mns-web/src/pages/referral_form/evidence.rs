@@ -297,6 +297,7 @@ pub fn item_from(fields: &Fields, errors: &mut Vec<FieldError>) -> MedicalEviden
             reintegration: text("content.reintegration"),
         },
         verbal,
+        ..MedicalEvidence::default()
     }
 }
 
