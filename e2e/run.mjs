@@ -354,7 +354,11 @@ class Journey {
   }
 }
 
+// E2E_ONLY=name,name runs only those journeys (while working on one; CI runs them all).
+const ONLY = process.env.E2E_ONLY ? process.env.E2E_ONLY.split(',') : null;
+
 async function runJourney(context, base, name, body) {
+  if (ONLY && !ONLY.includes(name)) return;
   log(`\n${name}`);
   const j = new Journey(context, name, base);
   let step = 'start';
