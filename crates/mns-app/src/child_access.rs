@@ -3,12 +3,15 @@
 //! parent's. Every change is audited on the pupil's record, so the access history shows it.
 
 use crate::identity::email_key;
+use crate::identity::users::looks_like_email;
+use crate::invitations::Invitation;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use mns_domain::child_access::{AccessKind, ParentalResponsibility};
 use mns_domain::identifiers::Upn;
 use mns_domain::permissions::Capability;
-use mns_store::{ChildAccessRecord, NewChildAccess, PupilRecord};
+use mns_store::{ChildAccessRecord, NewChildAccess, PupilRecord, UserRecord};
 
 /// What is needed to give a person access to a child, as typed (checked here, in the order
 /// the form asks).
@@ -26,6 +29,47 @@ pub struct ChildAccessRequest {
     pub ends_on: Result<Option<NaiveDate>, FieldError>,
     /// Why the access is given.
     pub reason: String,
+}
+
+/// What giving access did.
+#[derive(Debug, Clone)]
+pub enum Granted {
+    /// The person had an account: they can see the child now.
+    Access(ChildAccessRecord),
+    /// No one had an account with the address: an invitation to create one was sent.
+    Invited(Invitation),
+}
+
+/// The terms of a person's access to a child, checked: what a link or an invitation records.
+#[derive(Debug, Clone)]
+pub(crate) struct AccessTerms {
+    pub(crate) kind: AccessKind,
+    pub(crate) relationship: String,
+    pub(crate) responsibility: ParentalResponsibility,
+    pub(crate) ends_on: Option<NaiveDate>,
+    pub(crate) reason: String,
+}
+
+impl AccessTerms {
+    pub(crate) fn link<'a>(
+        &'a self,
+        user_id: &'a str,
+        pupil_id: &'a str,
+        granted_by: &'a str,
+        now: DateTime<Utc>,
+    ) -> NewChildAccess<'a> {
+        NewChildAccess {
+            user_id,
+            pupil_id,
+            kind: self.kind.as_str(),
+            relationship: &self.relationship,
+            parental_responsibility: self.responsibility.as_str(),
+            ends_on: self.ends_on,
+            reason: &self.reason,
+            granted_by,
+            granted_at: now,
+        }
+    }
 }
 
 impl App {
@@ -84,14 +128,15 @@ impl App {
     }
 
     /// Gives the person with `request.email` access to a child, replacing any access they had
-    /// to it. Their account must hold the kind's role. They are told by email that they have
-    /// been given access (naming no child). Audited on the pupil's record.
+    /// to it. An account must hold the kind's role; if no one has an account with that address,
+    /// they are sent an invitation to create one instead ([`Granted::Invited`]). Either way they
+    /// are told by email (naming no child). Audited on the pupil's record.
     pub async fn grant_child_access(
         &self,
         actor: &Actor,
         pupil_id: &str,
         request: ChildAccessRequest,
-    ) -> AppResult<ChildAccessRecord> {
+    ) -> AppResult<Granted> {
         actor.require(Capability::ManageChildAccess)?;
         let pupil = self.pupil_for(actor, pupil_id).await?;
         let mut problems = Vec::new();
@@ -100,6 +145,11 @@ impl App {
             problems.push(FieldError::new(
                 "email",
                 "Enter the email address of the person to add",
+            ));
+        } else if !looks_like_email(&email) {
+            problems.push(FieldError::new(
+                "email",
+                "Enter an email address in the correct format, like name@example.org",
             ));
         }
         let kind = match AccessKind::parse(request.kind.trim()) {
@@ -112,24 +162,20 @@ impl App {
                 None
             }
         };
-        let user = if email.is_empty() {
+        let user = if problems.iter().any(|p| p.field == "email") {
             None
         } else {
-            match self.store.find_user_by_email(&email).await? {
-                Some(u) if u.disabled_at.is_none() => Some(u),
-                _ => {
-                    problems.insert(
-                        0,
-                        FieldError::new(
-                            "email",
-                            "No one has an account with that email address: the coordinator \
-                             adds their account first, on the Users page",
-                        ),
-                    );
-                    None
-                }
-            }
+            self.store.find_user_by_email(&email).await?
         };
+        if user.as_ref().is_some_and(|u| u.disabled_at.is_some()) {
+            problems.insert(
+                0,
+                FieldError::new(
+                    "email",
+                    "That person's account is disabled: the coordinator enables it first",
+                ),
+            );
+        }
         if let (Some(u), Some(k)) = (&user, kind)
             && u.role != k.role()
         {
@@ -192,33 +238,46 @@ impl App {
                 "Enter why the person is given access",
             ));
         }
-        let (Some(user), Some(kind)) = (user, kind) else {
+        let Some(kind) = kind.filter(|_| problems.is_empty()) else {
             return Err(AppError::Invalid(problems));
         };
-        if !problems.is_empty() {
-            return Err(AppError::Invalid(problems));
+        let access = AccessTerms {
+            kind,
+            relationship,
+            responsibility,
+            ends_on,
+            reason,
+        };
+        match user {
+            Some(user) => self
+                .give_access(actor, &pupil, &user, &access)
+                .await
+                .map(Granted::Access),
+            None => self
+                .invite(actor, &pupil, &email, &access)
+                .await
+                .map(Granted::Invited),
         }
+    }
+
+    async fn give_access(
+        &self,
+        actor: &Actor,
+        pupil: &PupilRecord,
+        user: &UserRecord,
+        access: &AccessTerms,
+    ) -> AppResult<ChildAccessRecord> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        tx.grant_child_access(&NewChildAccess {
-            user_id: &user.id,
-            pupil_id: &pupil.id,
-            kind: kind.as_str(),
-            relationship: &relationship,
-            parental_responsibility: responsibility.as_str(),
-            ends_on,
-            reason: &reason,
-            granted_by: &actor.user.id,
-            granted_at: now,
-        })
-        .await?;
+        tx.grant_child_access(&access.link(&user.id, &pupil.id, &actor.user.id, now))
+            .await?;
         self.audit(
             &mut tx,
             actor,
             "pupil.access_grant",
             "pupil",
             &pupil.id,
-            &format!("{} {}", kind.as_str(), user.id),
+            &format!("{} {}", access.kind.as_str(), user.id),
         )
         .await?;
         tx.enqueue_message(

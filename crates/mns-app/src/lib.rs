@@ -19,6 +19,7 @@ pub mod directory_index;
 pub mod documents;
 pub mod hospital;
 pub mod identity;
+pub mod invitations;
 pub mod letters;
 pub mod notes;
 pub mod outbox;

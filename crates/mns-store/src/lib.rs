@@ -18,6 +18,7 @@ mod columns;
 mod directory;
 mod documents;
 mod hospital;
+mod invitations;
 mod notes;
 mod outbox;
 mod pupils;
@@ -46,6 +47,7 @@ pub use directory::{
 };
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
 pub use hospital::{EpisodeRecord, InvoiceRecord};
+pub use invitations::{InvitationRecord, NewInvitation};
 pub use notes::NoteRecord;
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::{PupilMatchRecord, PupilRecord};

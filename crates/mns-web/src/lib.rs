@@ -109,6 +109,12 @@ pub fn routes() -> Vec<Route> {
             "/reset-password/{token}",
             post(account::reset),
         ),
+        route(Method::GET, "/invitations/{token}", get(invitations::show)),
+        route(
+            Method::POST,
+            "/invitations/{token}",
+            post(invitations::accept),
+        ),
         route(
             Method::GET,
             "/account/password",
@@ -147,6 +153,16 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             "/pupils/{id}/access/{user}/remove",
             post(child_access::remove),
+        ),
+        route(
+            Method::GET,
+            "/pupils/{id}/invitations/{invitation}/cancel",
+            get(child_access::confirm_cancel_invitation),
+        ),
+        route(
+            Method::POST,
+            "/pupils/{id}/invitations/{invitation}/cancel",
+            post(child_access::cancel_invitation),
         ),
         route(
             Method::GET,

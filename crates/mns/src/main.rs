@@ -381,10 +381,19 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 )
                 .await
                 .map_err(describe)?;
-            println!(
-                "{} can now see the pupil with UPN {pupil}; we have emailed them.",
-                access.email
-            );
+            match access {
+                mns_app::child_access::Granted::Access(access) => println!(
+                    "{} can now see the pupil with UPN {pupil}; we have emailed them.",
+                    access.email
+                ),
+                mns_app::child_access::Granted::Invited(invitation) => println!(
+                    "No one has an account with {}: we have emailed them an invitation to \
+                     create one, which works until {}. They see the pupil with UPN {pupil} \
+                     once they have created it.",
+                    invitation.email,
+                    mns_domain::calendar::format_uk_datetime(invitation.expires_at)
+                ),
+            }
             Ok(())
         }
         Command::Import(ImportCommand::Postcodes { file }) => {

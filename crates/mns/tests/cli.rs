@@ -580,6 +580,16 @@ fn a_council_gives_a_parent_access_to_a_child_from_the_command_line() {
     assert!(!out.status.success());
     assert!(stderr.contains("pupil:"), "{stderr}");
 
+    // Someone with no account is sent an invitation to create one.
+    let out = link("carer@family.example", "K926200125001", "parent");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("No one has an account with carer@family.example")
+            && stdout.contains("invitation"),
+        "{stdout}"
+    );
+
     let out = mns(data, &["audit", "verify"], &[]);
     assert!(out.status.success(), "{:?}", text(&out));
 }

@@ -42,7 +42,7 @@ pub struct AccountState {
     pub has_code: bool,
 }
 
-fn check_new_pair(new: &str, confirm: &str, problems: &mut Vec<FieldError>) {
+pub(crate) fn check_new_pair(new: &str, confirm: &str, problems: &mut Vec<FieldError>) {
     if new.is_empty() {
         problems.push(FieldError::new("new_password", "Enter a new password"));
     } else if let Err(message) = passwords::check_new_password(new) {

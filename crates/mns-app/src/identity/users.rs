@@ -336,7 +336,7 @@ impl App {
 }
 
 /// A deliberately loose check: something@something.something, no spaces.
-fn looks_like_email(email: &str) -> bool {
+pub(crate) fn looks_like_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };

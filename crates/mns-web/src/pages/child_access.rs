@@ -9,9 +9,11 @@ use crate::form::{Fields, redirect_or_show_again};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
-use mns_app::child_access::ChildAccessRequest;
+use mns_app::child_access::{ChildAccessRequest, Granted};
+use mns_app::invitations::Invitation;
 use mns_app::records::ChildAccessRecord;
 use mns_app::{AppError, FieldError};
+use mns_domain::calendar::format_uk_datetime;
 use mns_domain::child_access::{AccessKind, ParentalResponsibility};
 
 /// A person on the pupil page's "People who can see this child".
@@ -59,6 +61,40 @@ pub fn people(user: &SignedIn, records: Vec<ChildAccessRecord>) -> Vec<PersonLin
                 ends: a.ends_on.map(|d| d.format("%-d %B %Y").to_string()),
                 may_restrict: kind.restricted_by(user.actor.role()),
             })
+        })
+        .collect()
+}
+
+/// An invitation waiting on the pupil page's "People who can see this child".
+pub struct InvitationLine {
+    /// Its id, for the cancel link.
+    pub id: String,
+    /// Where it went.
+    pub email: String,
+    /// The kind of access, in words.
+    pub kind: &'static str,
+    /// In words.
+    pub relationship: String,
+    /// When it was sent, in words.
+    pub sent: String,
+    /// When its link stops (or stopped) working, in words.
+    pub expires: String,
+    /// Whether it has.
+    pub expired: bool,
+}
+
+/// The invitations waiting for the child, for the pupil page.
+pub fn invitations(records: Vec<Invitation>) -> Vec<InvitationLine> {
+    records
+        .into_iter()
+        .map(|i| InvitationLine {
+            id: i.id,
+            email: i.email,
+            kind: i.kind.label(),
+            relationship: i.relationship,
+            sent: format_uk_datetime(i.sent_at),
+            expires: format_uk_datetime(i.expires_at),
+            expired: i.expired,
         })
         .collect()
 }
@@ -143,7 +179,10 @@ pub async fn add(
         .await;
     redirect_or_show_again(
         result,
-        |_| format!("/pupils/{id}?done=added#people"),
+        |granted| match granted {
+            Granted::Access(_) => format!("/pupils/{id}?done=added#people"),
+            Granted::Invited(_) => format!("/pupils/{id}?done=invited#people"),
+        },
         |errors| add_page(&state, &user, &id, values, errors),
     )
     .await
@@ -272,4 +311,44 @@ pub async fn restrict(
         |errors| restrict_page(&state, &user, &id, &person, values, errors),
     )
     .await
+}
+
+#[derive(Template)]
+#[template(path = "child_access_cancel_invitation.html")]
+struct CancelInvitationPage {
+    chrome: Chrome,
+    pupil_id: String,
+    pupil_name: String,
+    invitation: InvitationLine,
+}
+
+/// `GET /pupils/{id}/invitations/{invitation}/cancel`: "are you sure?".
+pub async fn confirm_cancel_invitation(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((id, invitation)): Path<(String, String)>,
+) -> PageResult {
+    let (pupil, invitation) = state
+        .app
+        .invitation_to(&user.actor, &id, &invitation)
+        .await?;
+    Ok(render(&CancelInvitationPage {
+        chrome: Chrome::signed_in(&state, &user, "/pupils/"),
+        pupil_name: format!("{} {}", pupil.given_name, pupil.family_name),
+        pupil_id: pupil.id,
+        invitation: invitations(vec![invitation]).remove(0),
+    }))
+}
+
+/// `POST /pupils/{id}/invitations/{invitation}/cancel`.
+pub async fn cancel_invitation(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((id, invitation)): Path<(String, String)>,
+) -> PageResult {
+    state
+        .app
+        .cancel_invitation(&user.actor, &id, &invitation)
+        .await?;
+    Ok(Redirect::to(&format!("/pupils/{id}?done=invitation-cancelled#people")).into_response())
 }

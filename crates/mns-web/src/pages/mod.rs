@@ -9,6 +9,7 @@ pub mod child_access;
 pub mod documents;
 pub mod health;
 pub mod home;
+pub mod invitations;
 pub mod local_offer;
 pub mod pupils;
 pub mod reference;

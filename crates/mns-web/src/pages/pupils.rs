@@ -1,6 +1,6 @@
 //! Pupils: the list in the user's scope, one pupil's record, and its access history.
 
-use super::child_access::{PersonLine, people};
+use super::child_access::{InvitationLine, PersonLine, invitations, people};
 use super::{Chrome, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
@@ -86,6 +86,8 @@ struct PupilPage {
     hold_error: Option<String>,
     /// "People who can see this child", for those who manage access to it.
     people: Option<Vec<PersonLine>>,
+    /// Invitations to create an account that have not been accepted.
+    invitations: Vec<InvitationLine>,
     /// What was just done to the people who can see the child, in words.
     done: Option<&'static str>,
 }
@@ -99,6 +101,11 @@ pub async fn show(
 ) -> PageResult {
     let done = match Fields::from_query(query.as_deref()).get("done") {
         Some("added") => Some("The person has been given access and told by email."),
+        Some("invited") => Some(
+            "No one has an account with that email address, so we have emailed them an \
+             invitation to create one. The link works for 7 days.",
+        ),
+        Some("invitation-cancelled") => Some("The invitation has been cancelled."),
         Some("removed") => Some("The person's access has been removed."),
         Some("restricted") => Some("The parent's access has been changed."),
         _ => None,
@@ -125,11 +132,12 @@ async fn pupil_page(
     done: Option<&'static str>,
 ) -> PageResult {
     let pupil = state.app.view_pupil(&user.actor, id).await?;
-    let people = if user.actor.may(Capability::ManageChildAccess) {
+    let (people, invitations) = if user.actor.may(Capability::ManageChildAccess) {
         let (_, records) = state.app.child_access_list(&user.actor, id).await?;
-        Some(people(user, records))
+        let waiting = state.app.invitations_to(&user.actor, id).await?;
+        (Some(people(user, records)), invitations(waiting))
     } else {
-        None
+        (None, Vec::new())
     };
     let may_hold = user.actor.may(Capability::ManageRetention);
     let (legal_hold, hold_reason) = if may_hold {
@@ -178,6 +186,7 @@ async fn pupil_page(
         hold_reason,
         hold_error,
         people,
+        invitations,
         done,
     }))
 }
@@ -219,6 +228,9 @@ fn describe_action(action: &str) -> &str {
         "pupil.access_list" => "Viewed who can see the child",
         "pupil.access_grant" => "Gave a person access",
         "pupil.access_remove" => "Removed a person's access",
+        "pupil.access_invite" => "Invited a person to create an account and see the child",
+        "pupil.access_invite_cancel" => "Cancelled an invitation",
+        "pupil.access_accept" => "Accepted an invitation: created an account and can see the child",
         "pupil.access_restrict" => "Restricted a parent's access",
         "pupil.access_unrestrict" => "Lifted the restriction on a parent's access",
         other => other,

@@ -51,6 +51,12 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         // Getting back into an account: open to anyone; an unknown reset link gets a page
         // saying it does not work (410), never someone's account.
         ("GET" | "POST", "/forgotten-password" | "/reset-password/{token}") => Allow,
+        // An invitation link: open to anyone; a link no invitation has is not found, for
+        // everyone (accepting one is tested on its own, in `invitations`).
+        ("GET" | "POST", "/invitations/{token}") => Deny,
+        // No invitation has that id: refused alike for everyone (cancelling is tested on its
+        // own).
+        ("GET" | "POST", "/pupils/{id}/invitations/{invitation}/cancel") => signed_in(false),
         // Only a half-finished sign-in is ended; a finished one is sent home.
         ("POST", "/sign-in/someone-else") => signed_in(true),
         ("GET" | "POST", "/account/password") => signed_in(true),
