@@ -956,28 +956,20 @@ async function parentEmail(j, step) {
   await step('sign out', () => j.signOut());
 }
 
-// Access to a child, given and taken (issue 14): the coordinator adds a parent's account,
-// gives them access to a child from the child's page ("People who can see this child", the
-// add form with its errors first), the parent is emailed (no child named), signs in and sees
-// the child; the coordinator removes the access through its confirmation page, the access
+// Access to a child, given and taken (issue 14): the coordinator gives a parent who has no
+// account access to a child from the child's page ("People who can see this child", the add
+// form with its errors first), which sends them an invitation (no child named); the parent
+// opens the link, is told what is wrong (another address, no name, passwords that differ),
+// creates the account, finds the link refused a second time, signs in and sees the child; the coordinator removes the access through its confirmation page, the access
 // history names the grant and the removal, and the parent then sees no child and the child's
 // page is not found.
 async function childAccess(j, step) {
   const email = 'new.parent@example.org';
-  let password;
+  const password = 'three random words for jamie';
   let pupilPath;
   let childName;
+  let link;
   await step('coordinator signs in', () => j.signIn('coordinator@demo.invalid', { expectCode: true }));
-  await step('coordinator adds the parent\'s account', async () => {
-    await j.goto('/users/new');
-    await j.page.fill('#display_name', 'Jamie Rivers');
-    await j.page.fill('#email', email);
-    await j.page.check('#role-parent');
-    await j.submit(j.page.locator('main button[type=submit]'));
-    password = (await j.page.locator('code.app-secret').textContent()).trim();
-    check(password.length > 0, 'no first password shown');
-    await j.audit('user-added');
-  });
   await step('the child\'s page lists the people who can see them', async () => {
     await j.goto('/pupils');
     const rows = await j.pupilRows();
@@ -998,7 +990,7 @@ async function childAccess(j, step) {
     await j.audit('access-new-errors');
     await j.checkErrorLinkFocus();
   });
-  await step('the coordinator gives the parent access', async () => {
+  await step('the coordinator invites a parent who has no account', async () => {
     await j.page.fill('#email', email);
     await j.page.check('#kind-parent');
     await j.page.fill('#relationship', 'Father');
@@ -1007,22 +999,49 @@ async function childAccess(j, step) {
     await j.submit(j.page.locator('main button[type=submit]'));
     check(j.pathname() === pupilPath, `after adding went to ${j.pathname()}`);
     const text = await j.page.locator('main').innerText();
-    check(text.includes('Jamie Rivers'), 'the person is not listed');
-    check(text.includes('has been given access'), 'no success banner');
-    await j.audit('access-added');
+    check(text.includes(email) && text.includes('Invited'), 'the invitation is not listed');
+    check(text.includes('emailed them an invitation'), 'no success banner');
+    await j.audit('access-invited');
   });
-  await step('the parent was emailed without the child\'s name', async () => {
+  await step('the parent was emailed a link, without the child\'s name', async () => {
     const deadline = Date.now() + 15_000;
     let mail;
     while (Date.now() < deadline && !mail) {
-      mail = outboxEmails().reverse().find((m) => m.to.includes(email) && /given access/.test(m.body));
+      mail = outboxEmails().reverse().find((m) => m.to.includes(email) && /\/invitations\/[0-9a-f]+/.test(m.body));
       if (!mail) await sleep(250);
     }
-    check(mail, `no "given access" email reached ${email}`);
+    check(mail, `no invitation email reached ${email}`);
     const first = childName.split(' ')[0];
     check(!(mail.subject + mail.body).includes(first), 'the email names the child');
+    link = new URL(mail.body.match(/https?:\/\/\S+\/invitations\/[0-9a-f]+/)[0]);
   });
   await step('coordinator signs out', () => j.signOut());
+  await step('the invitation asks for the address it went to; problems are named', async () => {
+    await j.goto(link.pathname);
+    check((await j.h1()) === 'Create your account', `the link's page says "${await j.h1()}"`);
+    await j.audit('invitation');
+    await j.page.fill('#email', 'someone.else@example.org');
+    await j.page.fill('#password', password);
+    await j.page.fill('#confirm_password', 'not the same password');
+    await j.submit(j.page.locator('main button[type=submit]'));
+    await j.checkErrorSummary(['email', 'display_name', 'confirm_password']);
+    await j.audit('invitation-errors');
+    await j.checkErrorLinkFocus();
+  });
+  await step('the parent creates the account', async () => {
+    await j.page.fill('#email', email);
+    await j.page.fill('#display_name', 'Jamie Rivers');
+    await j.page.fill('#password', password);
+    await j.page.fill('#confirm_password', password);
+    await j.submit(j.page.locator('main button[type=submit]'));
+    check((await j.h1()) === 'Your account has been created', `after creating: "${await j.h1()}"`);
+    await j.audit('invitation-accepted');
+  });
+  await step('the link does not work twice', async () => {
+    await j.goto(link.pathname, 410);
+    check((await j.h1()) === 'This invitation link does not work', 'a used link is not refused');
+    await j.audit('invitation-used');
+  });
   await step('the parent signs in and sees the child', async () => {
     await j.signIn(email, { password });
     await j.goto('/pupils');
@@ -1049,7 +1068,8 @@ async function childAccess(j, step) {
   await step('the access history shows the grant and the removal', async () => {
     await j.goto(`${pupilPath}/access-history`);
     const text = await j.page.locator('main').innerText();
-    check(text.includes('Gave a person access'), 'the grant is not in the access history');
+    check(text.includes('Invited a person'), 'the invitation is not in the access history');
+    check(text.includes('Accepted an invitation'), 'the acceptance is not in the access history');
     check(text.includes('Removed a person'), 'the removal is not in the access history');
     await j.audit('access-history');
   });
