@@ -1460,3 +1460,74 @@ async fn mn_rec_1_unkeyed_entries_are_sealed_once_and_a_mix_is_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_invitation_is_accepted_once_with_the_others_of_its_kind_to_that_address() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let invitation = |token: &'static str, pupil: &'static str, kind: &'static str| {
+            mns_store::NewInvitation {
+                token_hash: token,
+                email: "new@example.org",
+                pupil_id: pupil,
+                kind,
+                relationship: "Aunt",
+                parental_responsibility: "no",
+                ends_on: None,
+                reason: "Carer at home",
+                invited_by: "u1",
+                now: at(0),
+                expires_at: at(60),
+            }
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_invitation(&invitation("t1", "p1", "parent"))
+            .await
+            .unwrap();
+        tx.insert_invitation(&invitation("t2", "p2", "parent"))
+            .await
+            .unwrap();
+        tx.insert_invitation(&invitation("t3", "p2", "provider"))
+            .await
+            .unwrap();
+        tx.insert_user(&user("u3", "new@example.org", Role::Parent, None))
+            .await
+            .unwrap();
+        // Expired: nothing accepted.
+        assert!(
+            tx.accept_invitations("t1", "new@example.org", "u3", at(61))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Another address: nothing accepted.
+        assert!(
+            tx.accept_invitations("t1", "other@example.org", "u3", at(1))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let accepted = tx
+            .accept_invitations("t1", "new@example.org", "u3", at(1))
+            .await
+            .unwrap();
+        let mut pupils: Vec<_> = accepted.iter().map(|i| i.pupil_id.as_str()).collect();
+        pupils.sort();
+        assert_eq!(pupils, ["p1", "p2"]);
+        assert!(accepted.iter().all(|i| i.kind == "parent"));
+        // Used: never twice.
+        assert!(
+            tx.accept_invitations("t1", "new@example.org", "u3", at(2))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        tx.commit().await.unwrap();
+        let pending = store.pending_invitations("p2").await.unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].kind, "provider");
+        let found = store.invitation_by_token("t1").await.unwrap().unwrap();
+        assert_eq!(found.accepted_at, Some(at(1)));
+        assert!(!found.is_open(at(1)));
+    }
+}
