@@ -472,6 +472,16 @@ async fn the_case_page_summarises_who_is_involved_and_lists_its_parts() {
     ] {
         assert!(page.body.contains(&format!("id=\"{anchor}\"")), "{anchor}");
     }
+    // Who can see the case is changed from the child's page: linked for the coordinator, not
+    // for a parent.
+    let pupil = app.pupil("Isla").await;
+    let people = format!("href=\"/pupils/{}#people\"", pupil.id);
+    assert!(page.body.contains(&people));
+    assert!(page.body.contains("People who can see this case"));
+    let mut parent = app.signed_in("parent@demo.invalid").await;
+    let seen = parent.get(&format!("/cases/{isla}")).await;
+    assert_eq!(seen.status, axum::http::StatusCode::OK);
+    assert!(!seen.body.contains(&people));
 }
 
 #[tokio::test]

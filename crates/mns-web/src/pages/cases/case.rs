@@ -90,6 +90,9 @@ struct CasePage {
     episodes: Vec<(String, String, String, String)>,
     invoices: Vec<(String, String, String, String, String)>,
     coding: Option<(String, Vec<String>)>,
+    /// Where the reader changes who can see the child ("People who can see this child" on the
+    /// pupil's page), if they may.
+    people_link: Option<String>,
 }
 
 impl CasePage {
@@ -267,6 +270,14 @@ async fn page(
         errors,
         id: case.id.clone(),
         pupil: view.line.pupil_name.clone(),
+        people_link: case
+            .pupil_id
+            .as_ref()
+            .filter(|_| {
+                user.actor
+                    .may(mns_domain::permissions::Capability::ManageChildAccess)
+            })
+            .map(|p| format!("/pupils/{p}#people")),
         state: view.state.label(),
         tag: tag(view.state),
         summary,
