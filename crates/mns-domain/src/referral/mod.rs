@@ -20,6 +20,7 @@ mod decision;
 mod enquiry;
 mod entered;
 pub mod form;
+pub mod given_evidence;
 pub mod history;
 mod policy;
 pub mod pupil_match;
@@ -35,6 +36,9 @@ pub use checks::{
 pub use decision::{
     Decision, DecisionError, DecisionOutcome, DeclineReason, days_from_referral_to_decision,
     days_from_referral_to_provision_start,
+};
+pub use given_evidence::{
+    AnswerProblem, EvidenceAnswers, evidence_from_answers, lacks_accepted_evidence,
 };
 pub use enquiry::{Enquirer, Enquiry, NO_THRESHOLD_VIEW_WITHOUT_A_REFERRAL};
 pub use entered::Entered;
