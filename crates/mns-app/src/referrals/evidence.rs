@@ -133,6 +133,13 @@ impl App {
         Ok(self.request_of(&view))
     }
 
+    /// Who is told when evidence is given on a referral `actor` may give evidence on (for the
+    /// page that says it was sent).
+    pub async fn evidence_told(&self, actor: &Actor, id: &str) -> AppResult<EvidenceTold> {
+        let view = self.evidence_scope(actor, id).await?;
+        Ok(self.evidence_recipients(&view).await?.0)
+    }
+
     /// Who giving evidence on this referral tells: the person it is assigned to, or else the
     /// coordinator's mailbox; and the referring school's users. Names and addresses, in words.
     async fn evidence_recipients(
