@@ -378,7 +378,7 @@ fn account(role: Role) -> (&'static str, &'static str) {
 /// the school journey edits a draft; letters need a decision; the desk needs a submitted one.
 /// Own ones are Wensum Valley's (school@demo.invalid), other ones Yare Bank's.
 fn referral_subjects(method: &Method, path: &str) -> (&'static str, &'static str) {
-    if path.contains("/evidence") {
+    if path.starts_with("/referrals/{id}/evidence") {
         ("Noah", "Amelia")
     } else if path.ends_with("/letter.pdf") {
         ("Isla", "Freya")
