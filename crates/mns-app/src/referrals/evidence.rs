@@ -109,7 +109,8 @@ impl App {
             for record in self.store.referrals_of_pupil(&pupil.id).await? {
                 let view = App::view_of(record, actor.role(), false)?;
                 let waits = view.status == Status::WaitingForEvidence
-                    || (view.status.awaits_decision() && lacks_accepted_evidence(&view.form.evidence));
+                    || (view.status.awaits_decision()
+                        && lacks_accepted_evidence(&view.form.evidence));
                 if waits && view.may(ReferralAction::GiveEvidence) {
                     requests.push(self.request_of(&view));
                 }

@@ -303,8 +303,7 @@ mod tests {
     fn mn_ev_8_a_health_professional_gives_evidence_while_a_decision_is_awaited() {
         for role in Role::ALL {
             for s in ReferralStatus::ALL {
-                let may =
-                    referral_actions(role, &facts(s)).contains(&ReferralAction::GiveEvidence);
+                let may = referral_actions(role, &facts(s)).contains(&ReferralAction::GiveEvidence);
                 assert_eq!(
                     may,
                     role == Role::HealthProfessional && s.awaits_decision(),

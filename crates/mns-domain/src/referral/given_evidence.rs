@@ -153,7 +153,11 @@ pub fn evidence_from_answers(
     }
     let content = EvidenceContent {
         condition_and_treatment: answers.content.condition_and_treatment.trim().to_string(),
-        referrals_to_other_services: answers.content.referrals_to_other_services.trim().to_string(),
+        referrals_to_other_services: answers
+            .content
+            .referrals_to_other_services
+            .trim()
+            .to_string(),
         reintegration: answers.content.reintegration.trim().to_string(),
     };
     if content.condition_and_treatment.is_empty() {
@@ -240,14 +244,8 @@ mod tests {
     fn mn_ev_1_good_answers_become_evidence_with_who_gave_it() {
         let evidence =
             evidence_from_answers(&good(), "Dr Kim Shaw", "u1", day(2026, 12, 6)).unwrap();
-        assert_eq!(
-            evidence.professional,
-            Some(ProfessionalKind::Paediatrician)
-        );
-        assert_eq!(
-            evidence.registration.unwrap().to_string(),
-            "GMC 1234567"
-        );
+        assert_eq!(evidence.professional, Some(ProfessionalKind::Paediatrician));
+        assert_eq!(evidence.registration.unwrap().to_string(), "GMC 1234567");
         assert_eq!(evidence.organisation.unwrap().as_str(), "RMY");
         assert_eq!(
             evidence.professional_name,
@@ -333,8 +331,7 @@ mod tests {
             ..good()
         };
         let problems =
-            evidence_from_answers(&appointment, "Dr Kim Shaw", "u1", day(2026, 12, 6))
-                .unwrap_err();
+            evidence_from_answers(&appointment, "Dr Kim Shaw", "u1", day(2026, 12, 6)).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("not accepted"));
     }

@@ -37,9 +37,6 @@ pub use decision::{
     Decision, DecisionError, DecisionOutcome, DeclineReason, days_from_referral_to_decision,
     days_from_referral_to_provision_start,
 };
-pub use given_evidence::{
-    AnswerProblem, EvidenceAnswers, evidence_from_answers, lacks_accepted_evidence,
-};
 pub use enquiry::{Enquirer, Enquiry, NO_THRESHOLD_VIEW_WITHOUT_A_REFERRAL};
 pub use entered::Entered;
 pub use form::{
@@ -49,6 +46,9 @@ pub use form::{
     HealthyChildProgrammeContact, HomeAddress, LookedAfter, MedicalEvidence, ProfessionalKind,
     Pupil, Referral, School, SchoolType, SendStatus, SupportMeanwhile, VerbalEvidence,
     VerbalSetting, form_position, sort_in_form_order,
+};
+pub use given_evidence::{
+    AnswerProblem, EvidenceAnswers, evidence_from_answers, lacks_accepted_evidence,
 };
 pub use policy::{EvidenceHandling, PolicyParameters, PolicyParametersError};
 pub use pupil_match::{Identity, MatchResolution, UpnMatch, classify_upn_match};

@@ -254,7 +254,12 @@ fn check_rows(evidence: &MedicalEvidence, filename: &str) -> Vec<(String, Vec<St
     vec![
         (
             "Profession".into(),
-            vec![evidence.professional.map(professional_label).unwrap_or_default()],
+            vec![
+                evidence
+                    .professional
+                    .map(professional_label)
+                    .unwrap_or_default(),
+            ],
         ),
         (
             "Who is giving it".into(),

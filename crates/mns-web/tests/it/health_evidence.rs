@@ -17,7 +17,10 @@ fn good_answers() -> Vec<(&'static str, &'static str)> {
         ("registration_body", "gmc"),
         ("registration_number", "1234567"),
         ("organisation_code", "rmy"),
-        ("organisation_name", "Norfolk and Norwich University Hospitals"),
+        (
+            "organisation_name",
+            "Norfolk and Norwich University Hospitals",
+        ),
         ("date_seen-day", "10"),
         ("date_seen-month", "11"),
         ("date_seen-year", "2026"),
@@ -55,7 +58,11 @@ async fn written(app: &TestApp, referral: &str) -> (String, String, usize, usize
     (
         record.status,
         record.form_json,
-        store.documents_for("referral", referral).await.unwrap().len(),
+        store
+            .documents_for("referral", referral)
+            .await
+            .unwrap()
+            .len(),
         store
             .documents_for("pending_evidence", referral)
             .await
@@ -79,7 +86,10 @@ async fn mn_ev_8_a_health_professional_gives_evidence_and_the_referral_stops_wai
     let list = hp.get("/evidence").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("Noah Ellis"), "{}", list.body);
-    assert!(list.body.contains(&format!("/referrals/{noah}/evidence/new")));
+    assert!(
+        list.body
+            .contains(&format!("/referrals/{noah}/evidence/new"))
+    );
     // Isla's referral was decided: nothing is asked of them there.
     assert!(!list.body.contains("Isla"));
 
@@ -122,8 +132,16 @@ async fn mn_ev_8_a_health_professional_gives_evidence_and_the_referral_stops_wai
     assert_eq!(sent.location(), format!("/evidence?sent={noah}"));
     let banner = hp.get(sent.location()).await;
     assert!(banner.body.contains("Evidence sent for Noah Ellis"));
-    assert!(banner.body.contains("We have told the Medical Needs coordinator and Yare Bank"));
-    assert!(banner.body.contains("No referral is waiting for evidence from you"));
+    assert!(
+        banner
+            .body
+            .contains("We have told the Medical Needs coordinator and Yare Bank")
+    );
+    assert!(
+        banner
+            .body
+            .contains("No referral is waiting for evidence from you")
+    );
 
     // On the referral at once: no longer waiting, the evidence and the document on it.
     let store = app.app.store_for_tests();
@@ -199,11 +217,17 @@ async fn mn_ev_1_a_registration_number_or_ods_code_in_the_wrong_format_is_named_
             "A GMC reference number is 7 digits",
         ),
         (
-            vec![("registration_body", "nmc"), ("registration_number", "1234567")],
+            vec![
+                ("registration_body", "nmc"),
+                ("registration_number", "1234567"),
+            ],
             "An NMC PIN is 2 digits, a letter, 4 digits and a letter",
         ),
         (
-            vec![("registration_body", "hcpc"), ("registration_number", "XX12345")],
+            vec![
+                ("registration_body", "hcpc"),
+                ("registration_number", "XX12345"),
+            ],
             "An HCPC registration number starts with the profession",
         ),
         (
@@ -236,7 +260,10 @@ async fn mn_ev_1_a_registration_number_or_ods_code_in_the_wrong_format_is_named_
         assert!(page.body.contains("There is a problem"));
         assert!(page.body.contains(message), "{message}: {}", page.body);
         // What was typed is kept; the file must be chosen again, and the page says so.
-        assert!(page.body.contains("Norfolk and Norwich University Hospitals"));
+        assert!(
+            page.body
+                .contains("Norfolk and Norwich University Hospitals")
+        );
         assert!(page.body.contains("Choose the document again"));
         assert_eq!(written(&app, &noah).await, before, "{message}");
     }
@@ -360,8 +387,15 @@ async fn mn_role_5_only_health_professionals_give_evidence() {
     ] {
         let mut client = app.signed_in(email).await;
         assert!(!client.get("/home").await.body.contains("Evidence requests"));
-        for path in ["/evidence".to_string(), format!("/referrals/{noah}/evidence/new")] {
-            assert_eq!(client.get(&path).await.status, StatusCode::NOT_FOUND, "{email} {path}");
+        for path in [
+            "/evidence".to_string(),
+            format!("/referrals/{noah}/evidence/new"),
+        ] {
+            assert_eq!(
+                client.get(&path).await.status,
+                StatusCode::NOT_FOUND,
+                "{email} {path}"
+            );
         }
         let upload = client
             .upload_form(
