@@ -1929,6 +1929,107 @@ async function localOfferEditAndApprove(j, step) {
   await step('officer signs out', () => j.signOut());
 }
 
+// Health professionals give medical evidence (issue 14). The demo's health professional opens
+// "Evidence requests", finds Noah's referral (from Yare Bank, waiting for evidence), first sends
+// a GMC number and an ODS code in the wrong format (the page names both and keeps what was
+// typed), then gives the evidence properly with a clinic letter, checks it and sends it. The
+// coordinator then sees the referral no longer waiting, with the evidence and who gave it; the
+// emails name no child.
+async function healthEvidence(j, step) {
+  const page = j.page;
+  let formPath;
+  await step('the health professional signs in', () => j.signIn('health@demo.invalid'));
+  await step('evidence requests list the waiting referral', async () => {
+    const nav = page.locator('.govuk-service-navigation, header, nav').getByRole('link', { name: 'Evidence requests' });
+    check((await nav.count()) >= 1, 'no "Evidence requests" in the navigation');
+    await j.goto('/evidence');
+    check((await j.h1()) === 'Evidence requests', `the list's heading is "${await j.h1()}"`);
+    const link = page.locator('#requests a', { hasText: 'Give evidence' }).filter({ hasText: 'Noah' });
+    check((await link.count()) === 1, 'Noah\'s referral is not listed as waiting for evidence');
+    const row = (await page.locator('#requests tbody tr', { hasText: 'Noah' }).innerText());
+    check(/Yare Bank/.test(row), `the row does not name the school: ${row}`);
+    await j.audit('evidence-requests');
+    formPath = await link.getAttribute('href');
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    check(j.pathname() === formPath, `"Give evidence" went to ${j.pathname()}`);
+    check((await j.h1()).includes('Give medical evidence for Noah'), `the form's heading is "${await j.h1()}"`);
+    await j.audit('evidence-form');
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-evidence-'));
+  tmpDirs.push(dir);
+  const pdf = path.join(dir, 'clinic-letter-noah.pdf');
+  fs.copyFileSync(new URL('../crates/mns-domain/src/documents_fixtures/letter.pdf', import.meta.url), pdf);
+  const today = new Date();
+  const fill = async (gmc, ods) => {
+    await page.check('#profession-paediatrician');
+    await page.check('#registration_body');
+    await page.fill('#registration_number', gmc);
+    await page.fill('#organisation_code', ods);
+    await page.fill('#organisation_name', 'Norfolk and Norwich University Hospitals');
+    await page.fill('#date_seen', String(today.getDate()));
+    await page.fill('#date_seen-month', String(today.getMonth() + 1));
+    await page.fill('#date_seen-year', String(today.getFullYear()));
+    await page.check('#seen_in_person');
+    await page.fill('#condition_and_treatment', 'Crohn\'s disease, treated with infliximab every 8 weeks. Fatigue keeps him from full school days.');
+    await page.fill('#referrals_to_other_services', 'Paediatric dietitian');
+    await page.check('#document_kind');
+    await page.setInputFiles('#document', pdf);
+    await j.submit(page.locator('main form[enctype] button[type=submit]'));
+  };
+  await step('a GMC number and an ODS code in the wrong format are named', async () => {
+    await fill('12345', 'R-MY');
+    check(j.pathname() === `${formPath.replace(/\/new$/, '')}`, `the bad form went to ${j.pathname()}`);
+    await j.checkErrorSummary(['registration_number', 'organisation_code', 'document']);
+    const text = await page.locator('main').innerText();
+    check(text.includes('A GMC reference number is 7 digits'), 'the GMC number\'s problem is not named');
+    check(text.includes('An ODS code contains only letters and numbers'), 'the ODS code\'s problem is not named');
+    check(text.includes('Choose the document again'), 'the page does not say the file must be chosen again');
+    check((await page.inputValue('#organisation_name')) === 'Norfolk and Norwich University Hospitals', 'what was typed is not kept');
+    await j.audit('evidence-errors');
+    await j.checkErrorLinkFocus();
+  });
+  await step('the evidence is checked, then sent', async () => {
+    await fill('1234567', 'RMY');
+    check((await j.h1()).startsWith('Check your evidence for Noah'), `after the form: "${await j.h1()}"`);
+    const answers = await page.locator('#answers').innerText();
+    check(answers.includes('(GMC 1234567), organisation RMY'), 'the check page does not say who is giving it');
+    check(answers.includes('clinic-letter-noah.pdf'), 'the check page does not name the document');
+    await j.audit('evidence-check');
+    await j.submit(page.getByRole('button', { name: 'Confirm and send the evidence' }));
+    check(j.pathname() === '/evidence', `after sending went to ${j.pathname()}`);
+    const text = await page.locator('main').innerText();
+    check(text.includes('Evidence sent for Noah'), 'no "Evidence sent" banner');
+    check(/We have told .* and Yare Bank/.test(text), 'the banner does not say who was told');
+    check((await page.locator('#requests a', { hasText: 'Noah' }).count()) === 0, 'Noah\'s referral still waits for evidence');
+    await j.audit('evidence-sent');
+  });
+  await step('the emails name no child', async () => {
+    const deadline = Date.now() + 15_000;
+    let mails = [];
+    while (Date.now() < deadline && mails.length < 2) {
+      mails = outboxEmails().filter((m) => /Medical evidence has been given/.test(m.subject));
+      if (mails.length < 2) await sleep(250);
+    }
+    check(mails.some((m) => m.to.includes('school2@demo.invalid')), 'the school was not emailed');
+    check(mails.length >= 2, 'the coordinator was not emailed');
+    for (const m of mails) check(!/Noah|Ellis/.test(m.subject + m.body), 'an email names the child');
+  });
+  await step('health professional signs out', () => j.signOut());
+  await step('the coordinator sees the evidence and the referral no longer waiting', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    const referral = formPath.replace(/\/evidence\/new$/, '');
+    await j.goto(referral);
+    const text = await page.locator('main').innerText();
+    check(!/waiting for evidence for \d+ days/.test(text), 'the referral still shows days waiting for evidence');
+    check(text.includes('Given by Dr Kim Shaw'), 'the evidence does not say who gave it');
+    check(text.includes('(GMC 1234567), organisation RMY'), 'the evidence does not give the registration and ODS code');
+    check(text.includes('The medical evidence arrived'), 'the history does not say the evidence arrived');
+    check((await page.getByRole('link', { name: 'clinic-letter-noah.pdf' }).count()) === 1, 'the letter is not among the documents');
+    await j.audit('coordinator-referral');
+  });
+  await step('sign out', () => j.signOut());
+}
+
 async function main() {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -1969,6 +2070,7 @@ async function main() {
     await runJourney(context, base, 'cases', cases);
     await runJourney(context, base, 'child-access', childAccess);
     await runJourney(context, base, 'account-recovery', accountRecovery);
+    await runJourney(context, base, 'health-evidence', healthEvidence);
   } catch (err) {
     fail('setup', 'setup', err.message);
   } finally {

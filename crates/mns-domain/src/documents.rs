@@ -52,15 +52,20 @@ pub enum DocumentOwner {
     ReferralAttendance,
     /// A case's attendance export during provision (MN-PROV-6).
     CaseAttendance,
+    /// The document a health professional uploaded with their evidence on a referral (the
+    /// record id is the referral's), held encrypted until they confirm their answers, when it
+    /// becomes the referral's; nobody reads it before (MN-EV-1).
+    PendingEvidence,
 }
 
 impl DocumentOwner {
     /// Every kind of owner.
-    pub const ALL: [DocumentOwner; 4] = [
+    pub const ALL: [DocumentOwner; 5] = [
         DocumentOwner::Pupil,
         DocumentOwner::Referral,
         DocumentOwner::ReferralAttendance,
         DocumentOwner::CaseAttendance,
+        DocumentOwner::PendingEvidence,
     ];
 
     /// The stored form (also the audit trail's record type).
@@ -70,6 +75,7 @@ impl DocumentOwner {
             DocumentOwner::Referral => "referral",
             DocumentOwner::ReferralAttendance => "referral_attendance",
             DocumentOwner::CaseAttendance => "case_attendance",
+            DocumentOwner::PendingEvidence => "pending_evidence",
         }
     }
 

@@ -96,11 +96,14 @@ pub enum Capability {
     /// Approve or reject changes, restore versions, read families' feedback, import feeds,
     /// send review reminders and link providers to organisations.
     ApproveDirectoryChanges,
+    /// Give medical evidence, as a registered health professional, for the children linked to
+    /// them (MN-ROLE-5, MN-EV-1), and see which of their referrals wait for it (MN-EV-8).
+    GiveEvidence,
 }
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 22] = [
+    pub const ALL: [Capability; 23] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
@@ -123,13 +126,16 @@ impl Capability {
         Capability::ProposeDirectoryChanges,
         Capability::ManageDirectoryEntries,
         Capability::ApproveDirectoryChanges,
+        Capability::GiveEvidence,
     ];
 
     /// Whether `role` has this capability (MN-ROLE-1..6).
     pub fn allowed_for(self, role: Role) -> bool {
-        // Parents, health professionals and case viewers have only `ReadChildren`.
+        // Parents and case viewers have only `ReadChildren`; health professionals also give
+        // evidence.
         use Role::{
-            Auditor, Caseworker, Coordinator, Finance, LocalOfferOfficer, Provider, School,
+            Auditor, Caseworker, Coordinator, Finance, HealthProfessional, LocalOfferOfficer,
+            Provider, School,
         };
         match self {
             Capability::StartReferral => role == School,
@@ -159,6 +165,7 @@ impl Capability {
             Capability::ProposeDirectoryChanges => role == Provider,
             Capability::ManageDirectoryEntries => matches!(role, Provider | LocalOfferOfficer),
             Capability::ApproveDirectoryChanges => role == LocalOfferOfficer,
+            Capability::GiveEvidence => role == HealthProfessional,
         }
     }
 }
@@ -235,6 +242,17 @@ mod tests {
         }
         assert!(Capability::PayInvoices.allowed_for(Role::Finance));
         assert_eq!(ChildScope::of(Role::Finance), ChildScope::None);
+    }
+
+    #[test]
+    fn mn_role_5_only_a_health_professional_gives_evidence() {
+        for role in Role::ALL {
+            assert_eq!(
+                Capability::GiveEvidence.allowed_for(role),
+                role == Role::HealthProfessional,
+                "{role}"
+            );
+        }
     }
 
     #[test]

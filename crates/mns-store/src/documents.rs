@@ -154,6 +154,31 @@ impl WriteTx {
         Ok(done.rows_affected())
     }
 
+    /// Moves a document from one owner to another of the same record (a pending upload
+    /// becoming the record's), if it is `from`'s, of `record_id` and uploaded by `uploaded_by`;
+    /// false otherwise.
+    pub async fn move_document(
+        &mut self,
+        id: &str,
+        record_id: &str,
+        uploaded_by: &str,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE documents SET record_type = $1 \
+             WHERE id = $2 AND record_type = $3 AND record_id = $4 AND uploaded_by = $5",
+        )
+        .bind(to)
+        .bind(id)
+        .bind(from)
+        .bind(record_id)
+        .bind(uploaded_by)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Replaces a document's wrapped data key with one wrapped by another key-encryption key;
     /// the content is untouched. False when there is no such document.
     pub async fn rewrap_document(

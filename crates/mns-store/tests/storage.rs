@@ -1024,6 +1024,54 @@ async fn documents_keep_their_bytes_exactly_and_list_without_content() {
 }
 
 #[tokio::test]
+async fn a_held_document_moves_to_its_record_only_for_its_uploader() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut held = document("d1", "r1", 0);
+        held.meta.record_type = "pending_evidence".into();
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_document(&held).await.unwrap();
+        // Another uploader, another record or another owner moves nothing.
+        for (record, by, from) in [
+            ("r1", "u2", "pending_evidence"),
+            ("r2", "u1", "pending_evidence"),
+            ("r1", "u1", "pupil"),
+        ] {
+            assert!(
+                !tx.move_document("d1", record, by, from, "referral")
+                    .await
+                    .unwrap(),
+                "{backend:?} {record} {by} {from}"
+            );
+        }
+        assert!(
+            tx.move_document("d1", "r1", "u1", "pending_evidence", "referral")
+                .await
+                .unwrap()
+        );
+        // Once moved it is no longer held.
+        assert!(
+            !tx.move_document("d1", "r1", "u1", "pending_evidence", "referral")
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+        assert_eq!(
+            store.documents_for("referral", "r1").await.unwrap().len(),
+            1,
+            "{backend:?}"
+        );
+        assert!(
+            store
+                .documents_for("pending_evidence", "r1")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_document_must_name_a_known_uploader() {
     for backend in backends() {
         let (store, _db) = seeded(backend).await;

@@ -292,6 +292,17 @@ pub fn routes() -> Vec<Route> {
             post(documents::upload).layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
         ),
         route(Method::GET, "/documents/{id}", get(documents::download)),
+        route(Method::GET, "/evidence", get(evidence::list)),
+        route(
+            Method::GET,
+            "/referrals/{id}/evidence/new",
+            get(evidence::new),
+        ),
+        route(
+            Method::POST,
+            "/referrals/{id}/evidence",
+            post(evidence::submit).layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
+        ),
         route(
             Method::GET,
             "/referrals/{id}/documents",

@@ -183,6 +183,10 @@ impl App {
                 self.may_use_referral_documents(actor, record_id, access)
                     .await
             }
+            DocumentOwner::PendingEvidence => {
+                self.may_hold_evidence_document(actor, record_id, access)
+                    .await
+            }
             // A herringbone during provision (MN-PROV-6): council staff and the school read it;
             // the school and council staff who work cases add one once provision has started.
             DocumentOwner::CaseAttendance => {

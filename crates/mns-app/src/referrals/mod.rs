@@ -27,6 +27,7 @@ pub const REFERRAL_ATTENDANCE: DocumentOwner = DocumentOwner::ReferralAttendance
 mod assignment;
 mod desk;
 mod drafts;
+mod evidence;
 mod export;
 mod history;
 mod outcome;
@@ -34,6 +35,7 @@ mod pupil_match;
 pub use assignment::{Assignee, Assignment};
 pub use desk::{DecisionPreview, ReferralSent, referral_reference};
 pub use drafts::ReferralFiles;
+pub use evidence::{EvidenceRequest, EvidenceTold, PENDING_EVIDENCE};
 pub use outcome::ReferralOutcome;
 pub use pupil_match::PupilMatchView;
 

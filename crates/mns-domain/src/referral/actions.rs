@@ -109,6 +109,10 @@ pub enum ReferralAction {
     /// Delete a draft the school has not sent, with the documents attached to it (its school).
     /// A referral that has been submitted is never deleted: it is a child's record (MN-REC-1).
     DeleteDraft,
+    /// Give medical evidence on it (a health professional linked to the child, MN-EV-1,
+    /// MN-EV-8): open while the referral waits for a decision, so evidence that arrives stops
+    /// the waiting-for-evidence clock.
+    GiveEvidence,
 }
 
 /// What the state part of the table needs to know about a referral.
@@ -122,7 +126,7 @@ pub struct ReferralFacts {
 
 impl ReferralAction {
     /// Every action.
-    pub const ALL: [ReferralAction; 9] = [
+    pub const ALL: [ReferralAction; 10] = [
         ReferralAction::EditForm,
         ReferralAction::ReadChecks,
         ReferralAction::Decide,
@@ -132,6 +136,7 @@ impl ReferralAction {
         ReferralAction::ReadDecisionLetter,
         ReferralAction::Assign,
         ReferralAction::DeleteDraft,
+        ReferralAction::GiveEvidence,
     ];
 
     /// The role part: whether `role` may ever take this action on a referral in their scope.
@@ -152,6 +157,7 @@ impl ReferralAction {
             ReferralAction::ReadDecisionLetter => {
                 Capability::ReadReferrals.allowed_for(role) || role == Role::Parent
             }
+            ReferralAction::GiveEvidence => Capability::GiveEvidence.allowed_for(role),
         }
     }
 
@@ -178,6 +184,7 @@ impl ReferralAction {
             // shared out at any point, a decided referral's follow-up included.
             ReferralAction::Assign => s != ReferralStatus::Draft,
             ReferralAction::DeleteDraft => s == ReferralStatus::Draft,
+            ReferralAction::GiveEvidence => s.awaits_decision(),
         }
     }
 }
@@ -290,5 +297,19 @@ mod tests {
             !referral_actions(Role::Coordinator, &facts(ReferralStatus::Accepted))
                 .contains(&ReferralAction::MarkWaitingForEvidence)
         );
+    }
+
+    #[test]
+    fn mn_ev_8_a_health_professional_gives_evidence_while_a_decision_is_awaited() {
+        for role in Role::ALL {
+            for s in ReferralStatus::ALL {
+                let may = referral_actions(role, &facts(s)).contains(&ReferralAction::GiveEvidence);
+                assert_eq!(
+                    may,
+                    role == Role::HealthProfessional && s.awaits_decision(),
+                    "{role} {s:?}"
+                );
+            }
+        }
     }
 }

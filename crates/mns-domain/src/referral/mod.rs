@@ -20,6 +20,7 @@ mod decision;
 mod enquiry;
 mod entered;
 pub mod form;
+pub mod given_evidence;
 pub mod history;
 mod policy;
 pub mod pupil_match;
@@ -45,6 +46,9 @@ pub use form::{
     HealthyChildProgrammeContact, HomeAddress, LookedAfter, MedicalEvidence, ProfessionalKind,
     Pupil, Referral, School, SchoolType, SendStatus, SupportMeanwhile, VerbalEvidence,
     VerbalSetting, form_position, sort_in_form_order,
+};
+pub use given_evidence::{
+    AnswerProblem, EvidenceAnswers, evidence_from_answers, lacks_accepted_evidence,
 };
 pub use policy::{EvidenceHandling, PolicyParameters, PolicyParametersError};
 pub use pupil_match::{Identity, MatchResolution, UpnMatch, classify_upn_match};

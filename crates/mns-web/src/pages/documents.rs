@@ -4,7 +4,7 @@
 use super::{Chrome, FormState, PageResult, render};
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::form::redirect_or_show_again;
+use crate::form::{Fields, redirect_or_show_again};
 use askama::Template;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::header;
@@ -64,23 +64,41 @@ pub(crate) async fn uploaded_file(
     field: &str,
     missing: &str,
 ) -> Result<(String, Vec<u8>), AppError> {
+    let (_, file) = multipart_form(state, request, field, missing).await?;
+    file.ok_or_else(|| AppError::invalid(field, missing))
+}
+
+/// A file upload form (multipart) read whole: its other fields, in order, and the file sent in
+/// `field`, if one was chosen (name and bytes). A body that is not a multipart form is a
+/// problem with `field` (`missing` says what to do).
+pub(crate) async fn multipart_form(
+    state: &AppState,
+    request: Request,
+    field: &str,
+    missing: &str,
+) -> Result<(Fields, Option<(String, Vec<u8>)>), AppError> {
     let incomplete = |e: &dyn std::fmt::Display| {
         AppError::invalid(field, format!("The upload did not arrive whole: {e}"))
     };
     let mut multipart = Multipart::from_request(request, state)
         .await
         .map_err(|e| AppError::invalid(field, format!("{missing} ({e})")))?;
+    let mut fields = Vec::new();
+    let mut file = None;
     while let Some(part) = multipart.next_field().await.map_err(|e| incomplete(&e))? {
-        if part.name() == Some(field) {
-            let name = part.file_name().unwrap_or_default().to_string();
+        let name = part.name().unwrap_or_default().to_string();
+        if name == field {
+            let filename = part.file_name().unwrap_or_default().to_string();
             let bytes = part.bytes().await.map_err(|e| incomplete(&e))?;
-            if name.is_empty() {
-                break;
+            if !filename.is_empty() && file.is_none() {
+                file = Some((filename, bytes.to_vec()));
             }
-            return Ok((name, bytes.to_vec()));
+        } else {
+            let value = part.text().await.map_err(|e| incomplete(&e))?;
+            fields.push((name, value));
         }
     }
-    Err(AppError::invalid(field, missing))
+    Ok((Fields::from(fields), file))
 }
 
 /// A document as the lists show it.

@@ -30,7 +30,7 @@ struct HomePage {
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 10] = [
+const CARDS: [(Capability, Card); 11] = [
     (
         Capability::StartReferral,
         Card {
@@ -45,6 +45,14 @@ const CARDS: [(Capability, Card); 10] = [
             href: "/referrals",
             title: "Referrals",
             text: "The queue of referrals, with the days each has waited.",
+        },
+    ),
+    (
+        Capability::GiveEvidence,
+        Card {
+            href: "/evidence",
+            title: "Evidence requests",
+            text: "Referrals for the young people you care for that wait for your medical evidence.",
         },
     ),
     (

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod cases;
 pub mod child_access;
 pub mod documents;
+pub mod evidence;
 pub mod health;
 pub mod home;
 pub mod invitations;
@@ -73,8 +74,9 @@ pub struct Chrome {
 
 /// The service's navigation: each item and what opens it, from the one permissions table
 /// ([`mns_domain::permissions`]).
-const NAV: [(&str, &str, Capability); 11] = [
+const NAV: [(&str, &str, Capability); 12] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
+    ("/evidence", "Evidence requests", Capability::GiveEvidence),
     ("/cases", "Cases", Capability::ReadChildren),
     ("/pupils", "Pupils", Capability::ReadChildren),
     ("/enquiries", "Enquiries", Capability::LogEnquiry),

@@ -165,6 +165,13 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ),
         ("POST", "/referrals/{id}/waiting-for-evidence" | "/referrals/{id}/notes")
         | ("POST", "/cases/{id}/notes") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
+        // Health professionals give evidence for the children linked to them: own is Noah's
+        // referral (waiting for evidence, linked to the demo's health professional), other is
+        // Amelia's, linked to other people.
+        ("GET", "/evidence") => signed_in(is(&[Role::HealthProfessional])),
+        ("GET", "/referrals/{id}/evidence/new") | ("POST", "/referrals/{id}/evidence") => {
+            signed_in(is(&[Role::HealthProfessional]) && object == Object::Own)
+        }
         ("GET" | "POST", "/enquiries") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
         // The Local Offer is public; its API is open to every origin.
         ("GET", "/local-offer" | "/local-offer/guided" | "/local-offer/glossary")
@@ -377,7 +384,9 @@ fn account(role: Role) -> (&'static str, &'static str) {
 /// the school journey edits a draft; letters need a decision; the desk needs a submitted one.
 /// Own ones are Wensum Valley's (school@demo.invalid), other ones Yare Bank's.
 fn referral_subjects(method: &Method, path: &str) -> (&'static str, &'static str) {
-    if path.ends_with("/letter.pdf") {
+    if path.starts_with("/referrals/{id}/evidence") {
+        ("Noah", "Amelia")
+    } else if path.ends_with("/letter.pdf") {
         ("Isla", "Freya")
     } else if path.contains("/form/")
         || path.ends_with("/check-answers")
@@ -1188,6 +1197,46 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 !(in_scope && action.allowed_for(role) && open),
                 "{action:?} as {role:?}"
             );
+        }
+
+        // Giving evidence (MN-EV-1, MN-EV-8): health professionals only, on a referral of a
+        // child linked to them (Noah's, waiting for evidence). Empty answers and an empty file
+        // are refused with their problems, so a role that may changes nothing here.
+        let waiting = referral_of(&app, "Noah").await;
+        let gives = Capability::GiveEvidence.allowed_for(role);
+        assert_eq!(
+            ReferralAction::GiveEvidence.allowed_for(role),
+            gives,
+            "GiveEvidence as {role:?}"
+        );
+        covered.insert(Capability::GiveEvidence);
+        for (what, was_refused) in [
+            ("requests", refused(ok(a.evidence_requests(&actor).await))),
+            (
+                "request",
+                refused(ok(a.evidence_request(&actor, &waiting).await)),
+            ),
+            ("told", refused(ok(a.evidence_told(&actor, &waiting).await))),
+            (
+                "preview",
+                refused(ok(a
+                    .preview_evidence(&actor, &waiting, &Default::default())
+                    .await)),
+            ),
+            (
+                "hold",
+                refused(ok(a
+                    .hold_evidence_document(&actor, &waiting, "letter.pdf", b"")
+                    .await)),
+            ),
+            (
+                "give",
+                refused(ok(a
+                    .give_evidence(&actor, &waiting, &Default::default(), "none")
+                    .await)),
+            ),
+        ] {
+            assert_eq!(was_refused, !gives, "GiveEvidence ({what}) as {role:?}");
         }
 
         // Deleting a draft: on a fresh draft of Wensum Valley's (so the ones above stay), and

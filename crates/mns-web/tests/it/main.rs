@@ -8,6 +8,7 @@ mod authorization;
 mod case_pages;
 mod cases;
 mod child_access;
+mod health_evidence;
 mod invitations;
 mod local_offer;
 mod oruk;

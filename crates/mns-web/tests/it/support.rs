@@ -211,12 +211,33 @@ impl Client<'_> {
         filename: &str,
         bytes: &[u8],
     ) -> TestResponse {
+        self.upload_form(path, &[], field, filename, bytes).await
+    }
+
+    /// Posts a file upload form as a browser does: the CSRF token, then `fields`, then the file
+    /// (no file chosen when `filename` is empty).
+    pub async fn upload_form(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        field: &str,
+        filename: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
         let boundary = "mns-test-boundary-7d0b";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n",
-            self.csrf
-        )
-        .into_bytes();
+        let part = |name: &str, value: &str| {
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+        };
+        let mut text = part("csrf_token", &self.csrf);
+        for (name, value) in fields {
+            text.push_str(&part(name, value));
+        }
+        text.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+        ));
+        let mut body = text.into_bytes();
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let jar = self

@@ -38,6 +38,8 @@ pub struct MedicalEvidence {
     /// The id of the health professional's account, when they gave the evidence themselves
     /// through the service rather than the school attaching it.
     pub given_by_user: Option<String>,
+    /// The day the health professional gave it through the service.
+    pub given_on: Option<NaiveDate>,
 }
 
 /// What written evidence should contain (MN-EV-5); the date seen is

@@ -55,6 +55,7 @@
 //! | `evidence[].registration.body`, `.number` | `gmc` (7 digits), `nmc` (PIN like `12A3456E`), `hcpc` (prefix and digits like `PYL012345`); optional | MN-EV-1 |
 //! | `evidence[].organisation` | NHS ODS code, 3 to 6 letters and digits; optional | MN-EV-1 |
 //! | `evidence[].given_by_user` | the health professional's account id when they gave it in the service; set by the service | MN-EV-1 |
+//! | `evidence[].given_on` | date the health professional gave it in the service; set by the service | MN-EV-8 |
 //! | `evidence[].verbal.setting`, `.given_on`, `.summary`, `.recorded_by` | `telephone` or `multi_agency_meeting`; date; text; text; all required for verbal evidence | MN-EV-6 |
 //! | `repeat_referral` | yes/no, required: the pupil has been referred before | MN-EV-7 |
 //! | `herringbone_attached` | ignored: the attendance export attached to the referral is what counts, and submission requires one | MN-REF-4 |

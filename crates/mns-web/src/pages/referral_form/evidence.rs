@@ -75,7 +75,8 @@ fn every_kind_is_listed(professional: ProfessionalKind, document: DocumentKind) 
     }
 }
 
-fn professional_label(kind: ProfessionalKind) -> String {
+/// A kind of professional as a radio button says it.
+pub(crate) fn professional_label(kind: ProfessionalKind) -> String {
     match kind {
         ProfessionalKind::MeCfsService => "Norfolk and Suffolk ME/CFS service".into(),
         ProfessionalKind::OtherSpecialistNhsService => "Another specialist NHS service".into(),
@@ -85,7 +86,8 @@ fn professional_label(kind: ProfessionalKind) -> String {
     }
 }
 
-fn document_label(kind: DocumentKind) -> String {
+/// A kind of document as a radio button says it.
+pub(crate) fn document_label(kind: DocumentKind) -> String {
     match kind {
         DocumentKind::Other => "Another kind of document".into(),
         kind => capitalised(kind.label()),
@@ -301,11 +303,20 @@ pub fn item_from(fields: &Fields, errors: &mut Vec<FieldError>) -> MedicalEviden
     }
 }
 
-/// Puts `item` at `index` (or at the end), returning where it went.
+/// Puts `item` at `index` (or at the end), returning where it went. Changing a piece a health
+/// professional gave through the service keeps who gave it (their registration, organisation,
+/// account and the day): the school's form has no fields for them, and may not take them away.
 pub fn place(form: &mut Referral, index: Option<usize>, item: MedicalEvidence) -> usize {
     match index {
         Some(i) if i < form.evidence.len() => {
-            form.evidence[i] = item;
+            let was = &form.evidence[i];
+            form.evidence[i] = MedicalEvidence {
+                registration: was.registration.clone(),
+                organisation: was.organisation.clone(),
+                given_by_user: was.given_by_user.clone(),
+                given_on: was.given_on,
+                ..item
+            };
             i
         }
         _ => {
@@ -350,6 +361,24 @@ fn summary(item: &MedicalEvidence) -> String {
         parts.push(d.label().to_string());
     }
     parts.join(", ")
+}
+
+/// Who gave a piece of evidence through the service, e.g. "Given by Dr Kim Shaw, Norfolk and
+/// Norwich University Hospitals (GMC 1234567), organisation RMY, on 6 December 2026"; `None`
+/// for evidence the school added (MN-EV-1).
+pub fn given_line(item: &MedicalEvidence) -> Option<String> {
+    item.given_by_user.as_ref()?;
+    let mut line = format!("Given by {}", item.professional_name);
+    if let Some(registration) = &item.registration {
+        line.push_str(&format!(" ({registration})"));
+    }
+    if let Some(organisation) = &item.organisation {
+        line.push_str(&format!(", organisation {}", organisation.as_str()));
+    }
+    if let Some(on) = item.given_on {
+        line.push_str(&format!(", on {}", long_date(on)));
+    }
+    Some(line)
 }
 
 fn seen_line(item: &MedicalEvidence) -> String {
@@ -412,6 +441,10 @@ pub fn cards(form: &Referral) -> Vec<EvidenceCard> {
                     ],
                 ),
                 row(
+                    "Given through the service",
+                    given_line(item).into_iter().collect(),
+                ),
+                row(
                     "Kind of evidence",
                     vec![item.document.map(document_label).unwrap_or_default()],
                 ),
@@ -461,11 +494,54 @@ pub fn answers(form: &Referral, referral_id: &str) -> Vec<Row> {
             &format!("evidence[{index}].professional"),
             vec![
                 capitalised(&summary(item)),
-                item.professional_name.clone(),
+                given_line(item).unwrap_or_else(|| item.professional_name.clone()),
                 seen_line(item),
             ],
         );
     }
     rows.yes_no("Referred before", "repeat_referral", form.repeat_referral);
     rows.rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mns_domain::identifiers::{OdsCode, ProfessionalRegistration, RegistrationBody};
+
+    #[test]
+    fn mn_ev_1_a_school_changing_evidence_a_health_professional_gave_keeps_who_gave_it() {
+        let given = MedicalEvidence {
+            professional: Some(ProfessionalKind::Paediatrician),
+            professional_name: "Dr Kim Shaw, NNUH".into(),
+            registration: Some(
+                ProfessionalRegistration::parse(RegistrationBody::Gmc, "1234567").unwrap(),
+            ),
+            organisation: Some(OdsCode::parse("RMY").unwrap()),
+            given_by_user: Some("hp".into()),
+            given_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 6),
+            ..MedicalEvidence::default()
+        };
+        let mut form = Referral {
+            evidence: vec![given],
+            ..Referral::default()
+        };
+        // The school's form sends back what it shows, without the provenance.
+        let resaved = MedicalEvidence {
+            professional: Some(ProfessionalKind::Paediatrician),
+            professional_name: "Dr Kim Shaw, NNUH".into(),
+            seen_in_person: Some(true),
+            ..MedicalEvidence::default()
+        };
+        assert_eq!(place(&mut form, Some(0), resaved), 0);
+        let kept = &form.evidence[0];
+        assert_eq!(kept.seen_in_person, Some(true));
+        assert_eq!(kept.given_by_user.as_deref(), Some("hp"));
+        assert_eq!(
+            given_line(kept).unwrap(),
+            "Given by Dr Kim Shaw, NNUH (GMC 1234567), organisation RMY, on 6 December 2026"
+        );
+        // A new piece the school adds is the school's.
+        place(&mut form, None, MedicalEvidence::default());
+        assert_eq!(given_line(&form.evidence[1]), None);
+    }
 }

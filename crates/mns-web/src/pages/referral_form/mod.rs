@@ -21,7 +21,7 @@ mod answers;
 mod checklist;
 mod consent;
 mod delete;
-mod evidence;
+pub(crate) mod evidence;
 mod health_need;
 mod pupil;
 pub(crate) mod questions;

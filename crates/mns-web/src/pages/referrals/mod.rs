@@ -161,6 +161,8 @@ struct ReferralPage {
     notes_action: String,
     /// Every answer the school gave, read-only (for those who may read the checks).
     answers: Vec<crate::pages::referral_form::AnswerCard>,
+    /// Evidence health professionals gave through the service: who, and what it says.
+    given_evidence: Vec<(String, String)>,
     form: FormState,
     errors: Vec<FieldError>,
     id: String,
@@ -353,6 +355,15 @@ async fn referral_page_after(
         may_note: user.actor.may(Capability::WorkReferral),
         notes_action: format!("/referrals/{id}/notes"),
         answers,
+        given_evidence: view
+            .form
+            .evidence
+            .iter()
+            .filter_map(|e| {
+                crate::pages::referral_form::evidence::given_line(e)
+                    .map(|who| (who, e.content.condition_and_treatment.clone()))
+            })
+            .collect(),
         pupil_match,
         documents,
         may_upload,
