@@ -61,6 +61,10 @@ pub enum Capability {
     WorkReferral,
     /// Log a parent's enquiry (MN-ENQ).
     LogEnquiry,
+    /// Tell the service that a child cannot attend school because of their health: a health
+    /// notification, which becomes a referral the school completes (issue 14). Health
+    /// professionals, and the coordinator turning a public notification into a referral.
+    NotifyHealth,
     /// See the children in the role's [`ChildScope`] and their cases.
     ReadChildren,
     /// See who has read a child's record (MN-REC-1).
@@ -100,13 +104,14 @@ pub enum Capability {
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 22] = [
+    pub const ALL: [Capability; 23] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
         Capability::DecideReferral,
         Capability::WorkReferral,
         Capability::LogEnquiry,
+        Capability::NotifyHealth,
         Capability::ReadChildren,
         Capability::ReadAccessHistory,
         Capability::ManageChildAccess,
@@ -127,7 +132,7 @@ impl Capability {
 
     /// Whether `role` has this capability (MN-ROLE-1..6).
     pub fn allowed_for(self, role: Role) -> bool {
-        // Parents, health professionals and case viewers have only `ReadChildren`.
+        // Parents and case viewers have only `ReadChildren`; health professionals also notify.
         use Role::{
             Auditor, Caseworker, Coordinator, Finance, LocalOfferOfficer, Provider, School,
         };
@@ -146,6 +151,7 @@ impl Capability {
             Capability::WorkReferral | Capability::LogEnquiry | Capability::ManageResources => {
                 matches!(role, Coordinator | Caseworker)
             }
+            Capability::NotifyHealth => matches!(role, Role::HealthProfessional | Coordinator),
             Capability::ReadChildren => ChildScope::of(role) != ChildScope::None,
             Capability::ReadAccessHistory | Capability::VerifyAuditTrail => {
                 matches!(role, Coordinator | Auditor)

@@ -20,6 +20,7 @@ mod decision;
 mod enquiry;
 mod entered;
 pub mod form;
+pub mod health_notification;
 pub mod history;
 mod policy;
 pub mod pupil_match;
@@ -38,6 +39,10 @@ pub use decision::{
 };
 pub use enquiry::{Enquirer, Enquiry, NO_THRESHOLD_VIEW_WITHOUT_A_REFERRAL};
 pub use entered::Entered;
+pub use health_notification::{
+    HealthNotification, HealthNotificationEntry, NotificationRules, Notifier, ParentAgreement,
+    ReferralOrigin,
+};
 pub use form::{
     ATTENDANCE_EXPORT, Checklist, ChecklistAnswer, ChecklistEntry, ChecklistItem,
     ConsentWithdrawal, DocumentKind, Enrolment, EvidenceContent, ExpectedAbsence,
