@@ -17,6 +17,7 @@ mod child_access;
 mod columns;
 mod directory;
 mod documents;
+mod health_notifications;
 mod hospital;
 mod notes;
 mod outbox;
@@ -45,6 +46,7 @@ pub use directory::{
     ServiceVersion,
 };
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
+pub use health_notifications::HealthNotificationRecord;
 pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use notes::NoteRecord;
 pub use outbox::{OutboxMessage, OutboxStatus};

@@ -802,6 +802,7 @@ fn referral(
             .then(|| NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()),
         decided_at: None,
         policy_version: None,
+        origin: "school".into(),
     }
 }
 
@@ -1457,6 +1458,60 @@ async fn mn_rec_1_unkeyed_entries_are_sealed_once_and_a_mix_is_refused() {
         assert!(
             store.seal_unkeyed_audit_entries().await.is_err(),
             "{backend:?}: a mix is refused"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_health_notification_is_kept_with_its_referral_and_finds_the_child_again() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        let mut notified = referral("r1", "p1", "100001", "awaiting_school", 3);
+        notified.origin = "health_notification".into();
+        tx.save_referral(&notified).await.unwrap();
+        tx.insert_health_notification(&mns_store::HealthNotificationRecord {
+            referral_id: "r1".into(),
+            notified_by: Some("u2".into()),
+            notified_at: at(2),
+            notification_json: "{\"first_name\":\"Given\"}".into(),
+        })
+        .await
+        .unwrap();
+        tx.set_pupil_nhs_number("p1", "9434765919").await.unwrap();
+        // Saving the referral again (the school completing it) keeps where it came from.
+        let mut completed = referral("r1", "p1", "100001", "submitted", 3);
+        completed.origin = "school".into();
+        tx.save_referral(&completed).await.unwrap();
+        tx.commit().await.unwrap();
+        let stored = store.get_referral("r1").await.unwrap().unwrap();
+        assert_eq!(stored.origin, "health_notification");
+        let line = store
+            .referral_queue(&mns_store::QueueFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(line[0].origin, "health_notification");
+        let kept = store.health_notification("r1").await.unwrap().unwrap();
+        assert_eq!(kept.notified_by.as_deref(), Some("u2"));
+        assert_eq!(kept.notified_at, at(2));
+        assert!(store.health_notification("r2").await.unwrap().is_none());
+        let found = store.pupils_by_nhs_number("9434765919").await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, "p1");
+        let named = store
+            .pupils_named_at_school("100001", " given ", "FAMILY P1")
+            .await
+            .unwrap();
+        assert_eq!(named.len(), 1);
+        assert!(
+            store
+                .pupils_named_at_school("100002", "Given", "Family p1")
+                .await
+                .unwrap()
+                .is_empty()
         );
     }
 }

@@ -168,6 +168,7 @@ impl App {
             waiting_for_evidence_since: None,
             decided_at: None,
             policy_version: None,
+            origin: mns_domain::referral::ReferralOrigin::School.as_str().into(),
         };
         let mut tx = self.store.begin().await?;
         tx.save_referral(&record).await?;
