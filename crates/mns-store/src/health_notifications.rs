@@ -91,22 +91,26 @@ impl Store {
         .await
     }
 
-    /// The pupils of a school with this given and family name (any case), oldest first.
+    /// The pupils of a school with this given and family name (any case) whose NHS number is
+    /// not known or is `nhs_number`, oldest first: a different NHS number is a different child.
     pub async fn pupils_named_at_school(
         &self,
         school_urn: &str,
         given_name: &str,
         family_name: &str,
+        nhs_number: &str,
     ) -> StoreResult<Vec<PupilRecord>> {
         self.rows_where(
             &format!(
                 "SELECT {COLUMNS} FROM pupils WHERE school_urn = $1 AND LOWER(given_name) = $2 \
-                 AND LOWER(family_name) = $3 ORDER BY created_at, id"
+                 AND LOWER(family_name) = $3 AND (nhs_number IS NULL OR nhs_number = $4) \
+                 ORDER BY created_at, id"
             ),
             &[
                 school_urn,
                 &given_name.trim().to_lowercase(),
                 &family_name.trim().to_lowercase(),
+                nhs_number,
             ],
             pupil,
         )

@@ -1502,13 +1502,21 @@ async fn a_health_notification_is_kept_with_its_referral_and_finds_the_child_aga
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].id, "p1");
         let named = store
-            .pupils_named_at_school("100001", " given ", "FAMILY P1")
+            .pupils_named_at_school("100001", " given ", "FAMILY P1", "9434765919")
             .await
             .unwrap();
         assert_eq!(named.len(), 1);
         assert!(
             store
-                .pupils_named_at_school("100002", "Given", "Family p1")
+                .pupils_named_at_school("100001", "Given", "Family p1", "4010232137")
+                .await
+                .unwrap()
+                .is_empty(),
+            "a different NHS number is a different child"
+        );
+        assert!(
+            store
+                .pupils_named_at_school("100002", "Given", "Family p1", "9434765919")
                 .await
                 .unwrap()
                 .is_empty()

@@ -354,6 +354,21 @@ pub fn routes() -> Vec<Route> {
             post(api_referrals::upload_attendance)
                 .layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
         ),
+        route(
+            Method::GET,
+            "/notifications/new",
+            get(notifications::new),
+        ),
+        route(
+            Method::POST,
+            "/notifications/new",
+            post(notifications::submit),
+        ),
+        route(
+            Method::GET,
+            "/notifications/{id}/sent",
+            get(notifications::sent),
+        ),
         route(Method::GET, "/enquiries", get(referrals::enquiries)),
         route(Method::POST, "/enquiries", post(referrals::log_enquiry)),
     ];

@@ -29,11 +29,13 @@ mod desk;
 mod drafts;
 mod export;
 mod history;
+mod notification;
 mod outcome;
 mod pupil_match;
 pub use assignment::{Assignee, Assignment};
 pub use desk::{DecisionPreview, ReferralSent, referral_reference};
 pub use drafts::ReferralFiles;
+pub use notification::{NotificationToSend, NotificationView};
 pub use outcome::ReferralOutcome;
 pub use pupil_match::PupilMatchView;
 

@@ -30,7 +30,7 @@ struct HomePage {
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 10] = [
+const CARDS: [(Capability, Card); 11] = [
     (
         Capability::StartReferral,
         Card {
@@ -45,6 +45,14 @@ const CARDS: [(Capability, Card); 10] = [
             href: "/referrals",
             title: "Referrals",
             text: "The queue of referrals, with the days each has waited.",
+        },
+    ),
+    (
+        Capability::NotifyHealth,
+        Card {
+            href: "/notifications/new",
+            title: "Tell us about a child",
+            text: "Tell the service about a child who cannot attend school because of their health.",
         },
     ),
     (

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod health;
 pub mod home;
 pub mod local_offer;
+pub mod notifications;
 pub mod pupils;
 pub mod reference;
 pub mod referral_form;
@@ -72,8 +73,13 @@ pub struct Chrome {
 
 /// The service's navigation: each item and what opens it, from the one permissions table
 /// ([`mns_domain::permissions`]).
-const NAV: [(&str, &str, Capability); 11] = [
+const NAV: [(&str, &str, Capability); 12] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
+    (
+        "/notifications/new",
+        "Tell us about a child",
+        Capability::NotifyHealth,
+    ),
     ("/cases", "Cases", Capability::ReadChildren),
     ("/pupils", "Pupils", Capability::ReadChildren),
     ("/enquiries", "Enquiries", Capability::LogEnquiry),
