@@ -160,6 +160,14 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("POST", "/referrals/{id}/waiting-for-evidence" | "/referrals/{id}/notes")
         | ("POST", "/cases/{id}/notes") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
         ("GET" | "POST", "/enquiries") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
+        // Health notifications (issue 14): health professionals, and the coordinator taking
+        // one on a health professional's behalf. An empty form is a 422 with its problems.
+        ("GET" | "POST", "/notifications/new") => {
+            signed_in(is(&[Role::HealthProfessional, Role::Coordinator]))
+        }
+        // The confirmation is its sender's only: no demo record was notified by anyone, so it
+        // is 404 for everyone here (the sender's page is tested in health_notification.rs).
+        ("GET", "/notifications/{id}/sent") => signed_in(false),
         // The Local Offer is public; its API is open to every origin.
         ("GET", "/local-offer" | "/local-offer/guided" | "/local-offer/glossary")
         | ("GET", "/local-offer/shortlist" | "/local-offer/services/{id}")
@@ -981,7 +989,28 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 Capability::ApproveDirectoryChanges,
                 refused(ok(a.send_review_reminders(&actor).await)),
             ),
+            (
+                Capability::NotifyHealth,
+                refused(a.may_notify_health(&actor)),
+            ),
+            (
+                Capability::NotifyHealth,
+                refused(ok(a.schools_for_notification(&actor, "Wensum").await)),
+            ),
             // Writes last: a role that may gets a named problem, not a change.
+            (
+                Capability::NotifyHealth,
+                refused(ok(a
+                    .read_health_notification(&actor, &Default::default())
+                    .await)),
+            ),
+            (
+                Capability::NotifyHealth,
+                // A school that is not in the list: a named problem for those who may.
+                refused(ok(a
+                    .notify_health(&actor, &crate::health_notification::notification("999999"))
+                    .await)),
+            ),
             (
                 Capability::LogEnquiry,
                 refused(ok(a

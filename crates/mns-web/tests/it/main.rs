@@ -8,6 +8,7 @@ mod authorization;
 mod case_pages;
 mod cases;
 mod child_access;
+mod health_notification;
 mod local_offer;
 mod oruk;
 mod outbox;
