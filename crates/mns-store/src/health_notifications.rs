@@ -82,9 +82,7 @@ impl Store {
     /// The pupils with this NHS number (ten digits), oldest first.
     pub async fn pupils_by_nhs_number(&self, nhs_number: &str) -> StoreResult<Vec<PupilRecord>> {
         self.rows_where(
-            &format!(
-                "SELECT {COLUMNS} FROM pupils WHERE nhs_number = $1 ORDER BY created_at, id"
-            ),
+            &format!("SELECT {COLUMNS} FROM pupils WHERE nhs_number = $1 ORDER BY created_at, id"),
             &[nhs_number],
             pupil,
         )

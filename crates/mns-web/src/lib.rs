@@ -354,11 +354,7 @@ pub fn routes() -> Vec<Route> {
             post(api_referrals::upload_attendance)
                 .layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
         ),
-        route(
-            Method::GET,
-            "/notifications/new",
-            get(notifications::new),
-        ),
+        route(Method::GET, "/notifications/new", get(notifications::new)),
         route(
             Method::POST,
             "/notifications/new",

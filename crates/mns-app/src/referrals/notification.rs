@@ -128,16 +128,17 @@ impl App {
         })?;
         let now = self.now();
         let nhs = notification.nhs_number.as_str();
-        let existing = match self.store.pupils_by_nhs_number(nhs).await?.into_iter().next() {
+        let existing = match self
+            .store
+            .pupils_by_nhs_number(nhs)
+            .await?
+            .into_iter()
+            .next()
+        {
             Some(found) => Some(found),
             None => self
                 .store
-                .pupils_named_at_school(
-                    urn,
-                    &notification.first_name,
-                    &notification.last_name,
-                    nhs,
-                )
+                .pupils_named_at_school(urn, &notification.first_name, &notification.last_name, nhs)
                 .await?
                 .into_iter()
                 .next(),
@@ -185,8 +186,15 @@ impl App {
             notification_json: to_json(notification)?,
         })
         .await?;
-        self.audit(&mut tx, actor, "referral.health_notification", "referral", &id, "")
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "referral.health_notification",
+            "referral",
+            &id,
+            "",
+        )
+        .await?;
         self.audit(&mut tx, actor, "pupil.referred", "pupil", &pupil_id, &id)
             .await?;
         // The notifying health professional keeps seeing the child (MN-ROLE-5), unless they
@@ -216,7 +224,11 @@ impl App {
                 "pupil.access_grant",
                 "pupil",
                 &pupil_id,
-                &format!("{} {}", AccessKind::HealthProfessional.as_str(), actor.user.id),
+                &format!(
+                    "{} {}",
+                    AccessKind::HealthProfessional.as_str(),
+                    actor.user.id
+                ),
             )
             .await?;
         }

@@ -282,7 +282,11 @@ impl HealthNotificationEntry {
         for (field, value, what) in [
             ("notifier_name", &n.name, "your name"),
             ("notifier_role", &n.role, "your role or profession"),
-            ("notifier_organisation", &n.organisation, "your organisation"),
+            (
+                "notifier_organisation",
+                &n.organisation,
+                "your organisation",
+            ),
         ] {
             if value.trim().is_empty() {
                 add(field, format!("Enter {what}"));

@@ -39,10 +39,6 @@ pub use decision::{
 };
 pub use enquiry::{Enquirer, Enquiry, NO_THRESHOLD_VIEW_WITHOUT_A_REFERRAL};
 pub use entered::Entered;
-pub use health_notification::{
-    HealthNotification, HealthNotificationEntry, NotificationRules, Notifier, ParentAgreement,
-    ReferralOrigin,
-};
 pub use form::{
     ATTENDANCE_EXPORT, Checklist, ChecklistAnswer, ChecklistEntry, ChecklistItem,
     ConsentWithdrawal, DocumentKind, Enrolment, EvidenceContent, ExpectedAbsence,
@@ -50,6 +46,10 @@ pub use form::{
     HealthyChildProgrammeContact, HomeAddress, LookedAfter, MedicalEvidence, ProfessionalKind,
     Pupil, Referral, School, SchoolType, SendStatus, SupportMeanwhile, VerbalEvidence,
     VerbalSetting, form_position, sort_in_form_order,
+};
+pub use health_notification::{
+    HealthNotification, HealthNotificationEntry, NotificationRules, Notifier, ParentAgreement,
+    ReferralOrigin,
 };
 pub use policy::{EvidenceHandling, PolicyParameters, PolicyParametersError};
 pub use pupil_match::{Identity, MatchResolution, UpnMatch, classify_upn_match};

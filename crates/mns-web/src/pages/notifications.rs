@@ -157,7 +157,10 @@ pub async fn submit(State(state): State<AppState>, user: SignedIn, values: Field
         _ => {}
     }
     let (typed, date_errors) = entry(&values);
-    let checked = state.app.read_health_notification(&user.actor, &typed).await;
+    let checked = state
+        .app
+        .read_health_notification(&user.actor, &typed)
+        .await;
     let checked = match checked {
         Ok(checked) if date_errors.is_empty() => checked,
         Ok(_) => {

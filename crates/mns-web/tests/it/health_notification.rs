@@ -63,7 +63,10 @@ fn typed<'a>(nhs_number: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
         ("agreed_on-year", "2026"),
         ("notifier_name", "Dr Kim Shaw"),
         ("notifier_role", "Consultant paediatrician"),
-        ("notifier_organisation", "Norfolk and Norwich University Hospital"),
+        (
+            "notifier_organisation",
+            "Norfolk and Norwich University Hospital",
+        ),
         ("notifier_email", "kim.shaw@example.nhs.uk"),
         ("action", action),
     ]
@@ -145,7 +148,13 @@ async fn a_health_notification_becomes_a_referral_the_school_completes_with_the_
             .await
             .unwrap()
             .unwrap();
-        assert!(store.child_access_of(&pupil, &hp.id).await.unwrap().is_some());
+        assert!(
+            store
+                .child_access_of(&pupil, &hp.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
 
         // The school and the coordinator are told, without the child's details.
         let told = store
@@ -211,7 +220,12 @@ async fn a_health_notification_becomes_a_referral_the_school_completes_with_the_
         assert_eq!(attached.status, StatusCode::SEE_OTHER, "{}", attached.body);
         school.get(&format!("/referrals/{id}/check-answers")).await;
         let submitted = school.post(&format!("/referrals/{id}/submit"), &[]).await;
-        assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.body);
+        assert_eq!(
+            submitted.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            submitted.body
+        );
         let record = store.get_referral(&id).await.unwrap().unwrap();
         assert_eq!(record.status, "submitted");
         assert_eq!(record.referral_date, Some(notified_on), "the clock ran on");
@@ -289,7 +303,10 @@ async fn a_bad_nhs_number_gets_a_clear_page_and_changes_nothing() {
                 refused.body
             );
             assert!(refused.body.contains("href=\"#nhs_number\""));
-            assert!(refused.body.contains(">Post-viral fatigue<"), "kept as typed");
+            assert!(
+                refused.body.contains(">Post-viral fatigue<"),
+                "kept as typed"
+            );
         }
         // The 999 test range is the demo's only.
         let demo = health
@@ -308,7 +325,11 @@ async fn a_bad_nhs_number_gets_a_clear_page_and_changes_nothing() {
         .post("/notifications/new", &typed("999 000 0018", "send"))
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("NHS numbers starting 999 are for testing only"));
+    assert!(
+        refused
+            .body
+            .contains("NHS numbers starting 999 are for testing only")
+    );
     assert_eq!(referral_count(&app).await, before, "nothing written");
 }
 
