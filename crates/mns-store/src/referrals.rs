@@ -13,7 +13,8 @@ pub struct ReferralRecord {
     pub pupil_id: Option<String>,
     /// The referring school.
     pub school_urn: Option<String>,
-    /// Where it is: `draft`, `submitted`, `information_requested`, `waiting_for_evidence`,
+    /// Where it is: `draft`, `awaiting_school` (a health notification the school has not
+    /// completed), `submitted`, `information_requested`, `waiting_for_evidence`,
     /// `accepted`, `declined`.
     pub status: String,
     /// The form as entered (the domain's `Referral`, as JSON).
