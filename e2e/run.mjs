@@ -1619,7 +1619,7 @@ async function schoolReferral(j, step) {
 // coordinator sees it as new, dated the day of the notification.
 async function healthNotification(j, step) {
   const page = j.page;
-  const child = { first: 'Alex', last: 'Morgan' };
+  const child = { first: 'Sasha', last: 'Quill' };
   const childName = `${child.first} ${child.last}`;
   const born = { d: 3, m: 2, y: 2013 };
   const upn = upnWithCheckLetter('926200126015');
@@ -1656,7 +1656,7 @@ async function healthNotification(j, step) {
     await byId('condition').fill('Post-viral fatigue since September; cannot manage more than an hour of activity.');
     await byId('expected_weeks_absent').fill('8');
     await byId('parent_agreed').check();
-    await byId('agreed_by').fill('Jo Morgan');
+    await byId('agreed_by').fill('Jo Quill');
     await fillDateInput('agreed_on', daysAgo(2));
     await byId('notifier_role').fill('Consultant paediatrician');
     await byId('notifier_organisation').fill('Norfolk and Norwich University Hospital');
@@ -1666,7 +1666,7 @@ async function healthNotification(j, step) {
     check(j.pathname() === '/notifications/new', `a bad NHS number went to ${j.pathname()}`);
     await j.checkErrorSummary(['nhs_number']);
     check((await byId('nhs_number-error').innerText()).includes('last digit should be'), 'the NHS number error does not say what is wrong');
-    check((await byId('agreed_by').inputValue()) === 'Jo Morgan', 'what was typed is not kept');
+    check((await byId('agreed_by').inputValue()) === 'Jo Quill', 'what was typed is not kept');
     await j.audit('notification-nhs-error');
     await j.checkErrorLinkFocus();
   });

@@ -63,7 +63,7 @@ pub enum Capability {
     LogEnquiry,
     /// Tell the service that a child cannot attend school because of their health: a health
     /// notification, which becomes a referral the school completes (issue 14). Health
-    /// professionals, and the coordinator turning a public notification into a referral.
+    /// professionals only.
     NotifyHealth,
     /// See the children in the role's [`ChildScope`] and their cases.
     ReadChildren,
@@ -151,7 +151,7 @@ impl Capability {
             Capability::WorkReferral | Capability::LogEnquiry | Capability::ManageResources => {
                 matches!(role, Coordinator | Caseworker)
             }
-            Capability::NotifyHealth => matches!(role, Role::HealthProfessional | Coordinator),
+            Capability::NotifyHealth => role == Role::HealthProfessional,
             Capability::ReadChildren => ChildScope::of(role) != ChildScope::None,
             Capability::ReadAccessHistory | Capability::VerifyAuditTrail => {
                 matches!(role, Coordinator | Auditor)
@@ -241,6 +241,17 @@ mod tests {
         }
         assert!(Capability::PayInvoices.allowed_for(Role::Finance));
         assert_eq!(ChildScope::of(Role::Finance), ChildScope::None);
+    }
+
+    #[test]
+    fn only_health_professionals_send_health_notifications() {
+        for role in Role::ALL {
+            assert_eq!(
+                Capability::NotifyHealth.allowed_for(role),
+                role == Role::HealthProfessional,
+                "{role}"
+            );
+        }
     }
 
     #[test]

@@ -160,11 +160,9 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("POST", "/referrals/{id}/waiting-for-evidence" | "/referrals/{id}/notes")
         | ("POST", "/cases/{id}/notes") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
         ("GET" | "POST", "/enquiries") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
-        // Health notifications (issue 14): health professionals, and the coordinator taking
-        // one on a health professional's behalf. An empty form is a 422 with its problems.
-        ("GET" | "POST", "/notifications/new") => {
-            signed_in(is(&[Role::HealthProfessional, Role::Coordinator]))
-        }
+        // Health notifications (issue 14): health professionals only. An empty form is a 422
+        // with its problems.
+        ("GET" | "POST", "/notifications/new") => signed_in(is(&[Role::HealthProfessional])),
         // The confirmation is its sender's only: no demo record was notified by anyone, so it
         // is 404 for everyone here (the sender's page is tested in health_notification.rs).
         ("GET", "/notifications/{id}/sent") => signed_in(false),
