@@ -18,3 +18,16 @@ CREATE TABLE health_notifications (
     notified_at TEXT NOT NULL,
     notification_json TEXT NOT NULL
 );
+
+-- Health notifications sent through the public form (no sign-in): an enquiry the coordinator
+-- triages. Open until handled: made into a referral (referral_id) or closed with a reason.
+CREATE TABLE health_notification_enquiries (
+    id TEXT PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    notification_json TEXT NOT NULL,
+    referral_id TEXT REFERENCES referrals (id),
+    closed_reason TEXT NOT NULL DEFAULT '',
+    handled_by TEXT REFERENCES users (id),
+    handled_at TEXT
+);
+CREATE INDEX health_notification_enquiries_received ON health_notification_enquiries (received_at);

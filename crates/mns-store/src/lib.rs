@@ -46,7 +46,7 @@ pub use directory::{
     ServiceVersion,
 };
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
-pub use health_notifications::HealthNotificationRecord;
+pub use health_notifications::{HealthNotificationRecord, NotificationEnquiryRecord};
 pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use notes::NoteRecord;
 pub use outbox::{OutboxMessage, OutboxStatus};

@@ -1523,3 +1523,60 @@ async fn a_health_notification_is_kept_with_its_referral_and_finds_the_child_aga
         );
     }
 }
+
+#[tokio::test]
+async fn a_public_health_notification_stays_open_until_handled_once() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_notification_enquiry("n1", at(1), "{}")
+            .await
+            .unwrap();
+        tx.insert_notification_enquiry("n2", at(2), "{}")
+            .await
+            .unwrap();
+        tx.save_referral(&referral("r1", "p1", "100001", "awaiting_school", 3))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let open: Vec<String> = store
+            .open_notification_enquiries()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(open, ["n1", "n2"]);
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            tx.handle_notification_enquiry("n1", Some("r1"), "", "u1", at(3))
+                .await
+                .unwrap()
+        );
+        assert!(
+            tx.handle_notification_enquiry("n2", None, "Not our area", "u1", at(3))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.handle_notification_enquiry("n2", None, "Again", "u1", at(4))
+                .await
+                .unwrap(),
+            "handled once"
+        );
+        tx.commit().await.unwrap();
+        assert!(
+            store
+                .open_notification_enquiries()
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let made = store.notification_enquiry("n1").await.unwrap().unwrap();
+        assert_eq!(made.referral_id.as_deref(), Some("r1"));
+        assert_eq!(made.handled_at, Some(at(3)));
+        let closed = store.notification_enquiry("n2").await.unwrap().unwrap();
+        assert_eq!(closed.referral_id, None);
+        assert_eq!(closed.closed_reason, "Not our area");
+    }
+}

@@ -30,12 +30,14 @@ mod drafts;
 mod export;
 mod history;
 mod notification;
+mod notification_enquiries;
 mod outcome;
 mod pupil_match;
 pub use assignment::{Assignee, Assignment};
 pub use desk::{DecisionPreview, ReferralSent, referral_reference};
 pub use drafts::ReferralFiles;
 pub use notification::{NotificationToSend, NotificationView};
+pub use notification_enquiries::NotificationEnquiry;
 pub use outcome::ReferralOutcome;
 pub use pupil_match::PupilMatchView;
 

@@ -75,6 +75,22 @@ impl App {
         entry: &HealthNotificationEntry,
     ) -> AppResult<NotificationToSend> {
         actor.require(Capability::NotifyHealth)?;
+        self.checked_notification(entry).await
+    }
+
+    /// Reads a notification sent through the public form (anyone may), as
+    /// [`App::read_health_notification`] does. Nothing is written.
+    pub async fn read_public_health_notification(
+        &self,
+        entry: &HealthNotificationEntry,
+    ) -> AppResult<NotificationToSend> {
+        self.checked_notification(entry).await
+    }
+
+    async fn checked_notification(
+        &self,
+        entry: &HealthNotificationEntry,
+    ) -> AppResult<NotificationToSend> {
         let parsed = entry.parse(self.notification_rules());
         let school = match entry.school_urn.trim() {
             "" => None,
@@ -116,6 +132,18 @@ impl App {
         notification: &HealthNotification,
     ) -> AppResult<String> {
         actor.require(Capability::NotifyHealth)?;
+        self.make_notified_referral(actor, notification, None).await
+    }
+
+    /// [`App::notify_health`]'s work, for a health professional's notification or (`enquiry`
+    /// given) the coordinator's referral from one sent through the public form, which is marked
+    /// handled in the same transaction. Callers check the capability.
+    pub(super) async fn make_notified_referral(
+        &self,
+        actor: &Actor,
+        notification: &HealthNotification,
+        enquiry: Option<&str>,
+    ) -> AppResult<String> {
         if notification.nhs_number.is_test_range() && !self.settings.demo {
             return Err(AppError::invalid(
                 "nhs_number",
@@ -181,7 +209,7 @@ impl App {
         tx.save_referral(&record).await?;
         tx.insert_health_notification(&HealthNotificationRecord {
             referral_id: id.clone(),
-            notified_by: Some(actor.user.id.clone()),
+            notified_by: enquiry.is_none().then(|| actor.user.id.clone()),
             notified_at: now,
             notification_json: to_json(notification)?,
         })
@@ -192,7 +220,7 @@ impl App {
             "referral.health_notification",
             "referral",
             &id,
-            "",
+            enquiry.unwrap_or_default(),
         )
         .await?;
         self.audit(&mut tx, actor, "pupil.referred", "pupil", &pupil_id, &id)
@@ -258,6 +286,14 @@ impl App {
             now,
         )
         .await?;
+        if let Some(enquiry) = enquiry
+            && !tx
+                .handle_notification_enquiry(enquiry, Some(&id), "", &actor.user.id, now)
+                .await?
+        {
+            // Handled meanwhile by someone else: nothing is made twice.
+            return Err(AppError::NotFound);
+        }
         tx.commit().await?;
         Ok(id)
     }

@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 /// The CSRF token for a page anyone may use: the session's, or a pre-session cookie's (set
 /// on the response if it is new).
-fn csrf_for(
+pub(crate) fn csrf_for(
     state: &AppState,
     headers: &HeaderMap,
     session: Option<&ResolvedSession>,
@@ -36,7 +36,12 @@ fn csrf_for(
     }
 }
 
-fn with_presession(state: &AppState, mut response: Response, token: &str, new: bool) -> Response {
+pub(crate) fn with_presession(
+    state: &AppState,
+    mut response: Response,
+    token: &str,
+    new: bool,
+) -> Response {
     if new {
         response.headers_mut().append(
             header::SET_COOKIE,

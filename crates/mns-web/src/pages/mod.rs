@@ -11,6 +11,7 @@ pub mod health;
 pub mod home;
 pub mod local_offer;
 pub mod notifications;
+pub mod public_notification;
 pub mod pupils;
 pub mod reference;
 pub mod referral_form;

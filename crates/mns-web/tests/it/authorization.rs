@@ -166,6 +166,15 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         // The confirmation is its sender's only: no demo record was notified by anyone, so it
         // is 404 for everyone here (the sender's page is tested in health_notification.rs).
         ("GET", "/notifications/{id}/sent") => signed_in(false),
+        // The public form: anyone, signed in or not (an empty form is a 422).
+        ("GET" | "POST", "/health-notification") | ("GET", "/health-notification/sent") => Allow,
+        // A notification sent through the public form is the coordinator's to triage; the `{id}`
+        // here names none, so it is 404 for everyone (triage is tested in
+        // health_notification.rs).
+        ("GET", "/health-notifications/{id}")
+        | ("POST", "/health-notifications/{id}/referral" | "/health-notifications/{id}/close") => {
+            signed_in(false)
+        }
         // The Local Offer is public; its API is open to every origin.
         ("GET", "/local-offer" | "/local-offer/guided" | "/local-offer/glossary")
         | ("GET", "/local-offer/shortlist" | "/local-offer/services/{id}")
@@ -990,6 +999,10 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
             (
                 Capability::NotifyHealth,
                 refused(a.may_notify_health(&actor)),
+            ),
+            (
+                Capability::DecideReferral,
+                refused(ok(a.open_notification_enquiries(&actor).await)),
             ),
             (
                 Capability::NotifyHealth,

@@ -380,3 +380,102 @@ async fn only_health_professionals_reach_the_notification_pages() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The public form's fields (no sign-in): the signed-in form's, the school already chosen.
+fn public_form(action: &str) -> Vec<(&str, &str)> {
+    typed("943 476 5919", action)
+}
+
+#[tokio::test]
+async fn a_public_notification_waits_for_the_coordinator_who_makes_a_referral_dated_its_day() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let received_on = app.app.today();
+        let mut anyone = app.client();
+        let form = anyone.get("/health-notification").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("You cannot attach documents here"));
+        let refused = anyone
+            .post("/health-notification", &typed("943 476 5918", "continue"))
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("last digit should be 9"));
+        let check = anyone
+            .post("/health-notification", &public_form("continue"))
+            .await;
+        assert!(check.body.contains("Check your answers"), "{}", check.body);
+        let before = referral_count(&app).await;
+        let sent = anyone
+            .post("/health-notification", &public_form("send"))
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert_eq!(sent.location(), "/health-notification/sent");
+        assert_eq!(referral_count(&app).await, before, "no referral yet");
+
+        // The coordinator triages it from the enquiries, days later.
+        app.app.clock.advance(chrono::Duration::days(2));
+        let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+        let list = coordinator.get("/enquiries").await;
+        assert!(list.body.contains("Health notifications to triage"));
+        let start = list.body.find("/health-notifications/").expect("a link");
+        let link = list.body[start..].split('"').next().unwrap().to_string();
+        let page = coordinator.get(&link).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Amelia Hart"));
+        let mut caseworker = app.signed_in("caseworker@demo.invalid").await;
+        assert_eq!(caseworker.get(&link).await.status, StatusCode::NOT_FOUND);
+        let made = coordinator.post(&format!("{link}/referral"), &[]).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let id = made
+            .location()
+            .trim_start_matches("/referrals/")
+            .to_string();
+        let store = app.app.store_for_tests();
+        let record = store.get_referral(&id).await.unwrap().unwrap();
+        assert_eq!(record.status, "awaiting_school");
+        assert_eq!(
+            record.referral_date,
+            Some(received_on),
+            "the day it was received"
+        );
+        let kept = store.health_notification(&id).await.unwrap().unwrap();
+        assert_eq!(kept.notified_by, None, "sent by someone without an account");
+        assert!(!coordinator.get("/enquiries").await.body.contains(&link));
+        assert_eq!(
+            coordinator
+                .post(&format!("{link}/referral"), &[])
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "made once"
+        );
+
+        // Another is closed, with a reason.
+        anyone.get("/health-notification").await;
+        anyone
+            .post("/health-notification", &public_form("send"))
+            .await;
+        let list = coordinator.get("/enquiries").await;
+        let start = list.body.find("/health-notifications/").expect("a link");
+        let link = list.body[start..].split('"').next().unwrap().to_string();
+        let refused = coordinator.post(&format!("{link}/close"), &[]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused
+                .body
+                .contains("Enter why the notification is closed")
+        );
+        let closed = coordinator
+            .post(&format!("{link}/close"), &[("reason", "Sent twice")])
+            .await;
+        assert_eq!(closed.status, StatusCode::SEE_OTHER);
+        assert!(
+            store
+                .open_notification_enquiries()
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(referral_count(&app).await, before + 1);
+    }
+}
