@@ -1759,6 +1759,52 @@ async function healthNotification(j, step) {
     await j.audit('queue-notified-submitted');
   });
   await step('coordinator signs out again', () => j.signOut());
+
+  // Without an account: the public form, then the coordinator's triage.
+  await step('a health professional without an account uses the public form', async () => {
+    await j.goto('/health-notification');
+    check((await page.locator('main').innerText()).includes('You cannot attach documents here'), 'the public form does not say documents come afterwards');
+    await j.audit('public-notification');
+    await byId('first_name').fill('Rowan');
+    await byId('last_name').fill('Public');
+    await fillDateInput('date_of_birth', born);
+    await byId('nhs_number').fill('999 000 0026');
+    await byId('postcode').fill('NR2 4TT');
+    await byId('school').fill('121001');
+    await j.submit(page.getByRole('button', { name: 'Find school' }));
+    await radio('school_urn', '121001').check();
+    await byId('condition').fill('Recovering from surgery.');
+    await byId('expected_weeks_absent').fill('4');
+    await byId('parent_agreed').check();
+    await byId('agreed_by').fill('Sam Public');
+    await fillDateInput('agreed_on', daysAgo(1));
+    await byId('notifier_name').fill('Pat Nurse');
+    await byId('notifier_role').fill('School nurse');
+    await byId('notifier_organisation').fill('Norfolk Community Health and Care');
+    await byId('notifier_email').fill('pat.nurse@example.nhs.uk');
+    await j.submit(page.getByRole('button', { name: 'Continue' }));
+    check((await j.h1()).startsWith('Check your answers'), `continuing went to "${await j.h1()}" (errors: ${await f.errorText()})`);
+    await j.submit(page.getByRole('button', { name: 'Send' }));
+    check(j.pathname() === '/health-notification/sent', `sending went to ${j.pathname()}`);
+    await j.audit('public-notification-sent');
+  });
+  await step('the coordinator closes it from the enquiries, with a reason', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    await j.goto('/enquiries');
+    const link = page.locator('#health-notifications a', { hasText: 'Rowan Public' });
+    check((await link.count()) === 1, 'the public notification is not on the enquiries page');
+    await j.audit('enquiries-notifications');
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    await j.audit('public-notification-triage');
+    await j.submit(page.getByRole('button', { name: 'Close' }));
+    await j.checkErrorSummary(['reason']);
+    await j.audit('public-notification-close-error');
+    await byId('reason').fill('The school has already referred the child.');
+    await j.submit(page.getByRole('button', { name: 'Close' }));
+    check(j.pathname() === '/enquiries', `closing went to ${j.pathname()}`);
+    check((await page.locator('#health-notifications a', { hasText: 'Rowan Public' }).count()) === 0, 'the closed notification is still listed');
+  });
+  await step('coordinator signs out at the end', () => j.signOut());
 }
 
 // --- The SEND Local Offer directory ----------------------------------------------------------

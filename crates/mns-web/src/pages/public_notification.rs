@@ -77,7 +77,7 @@ struct ReceivedPage {
 pub async fn sent(State(state): State<AppState>) -> Response {
     render(&ReceivedPage {
         chrome: Chrome::new(&state, None, "/health-notification/sent"),
-        heading: "Health notification sent",
+        heading: "Health notification received",
         paragraphs: vec![
             "The Medical Needs Coordinator will read your notification and decide whether to make a referral. If they do, they will ask the child's school to complete its part.".into(),
             "We will email you to ask for your medical evidence. You cannot attach documents to this form.".into(),

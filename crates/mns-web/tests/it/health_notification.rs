@@ -479,3 +479,34 @@ async fn a_public_notification_waits_for_the_coordinator_who_makes_a_referral_da
         assert_eq!(referral_count(&app).await, before + 1);
     }
 }
+
+#[tokio::test]
+async fn the_public_form_is_rate_limited_by_address() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut anyone = app.client();
+    anyone.get("/health-notification").await;
+    for _ in 0..10 {
+        let sent = anyone
+            .post("/health-notification", &public_form("send"))
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    }
+    let refused = anyone
+        .post("/health-notification", &public_form("send"))
+        .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        refused
+            .body
+            .contains("Too many notifications have been sent from here")
+    );
+    assert_eq!(
+        app.app
+            .store_for_tests()
+            .open_notification_enquiries()
+            .await
+            .unwrap()
+            .len(),
+        10
+    );
+}
