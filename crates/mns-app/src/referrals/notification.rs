@@ -17,6 +17,15 @@ use mns_store::{
     HealthNotificationRecord, NewChildAccess, PupilRecord, ReferralRecord, SchoolRecord, new_id,
 };
 
+/// The questions about the child, which come before the school's in the form.
+const CHILD_FIELDS: [&str; 5] = [
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "nhs_number",
+    "postcode",
+];
+
 /// A notification read and checked, with its school from the schools list: what the
 /// check-your-answers page shows before anything is sent.
 #[derive(Debug, Clone)]
@@ -105,10 +114,18 @@ impl App {
         };
         if school.is_none() && !entry.school_urn.trim().is_empty() {
             problems.retain(|p| p.field != "school");
-            problems.push(FieldError::new(
-                "school",
-                "No school in the schools list has that URN: search for the school by its name",
-            ));
+            // In the order of the form: after the child, before their health.
+            let at = problems
+                .iter()
+                .position(|p| !CHILD_FIELDS.contains(&p.field.as_str()))
+                .unwrap_or(problems.len());
+            problems.insert(
+                at,
+                FieldError::new(
+                    "school",
+                    "No school in the schools list has that URN: search for the school by its name",
+                ),
+            );
         }
         match (parsed, school) {
             (Ok(notification), Some(school)) if problems.is_empty() => Ok(NotificationToSend {

@@ -308,6 +308,26 @@ async fn a_bad_nhs_number_gets_a_clear_page_and_changes_nothing() {
                 "kept as typed"
             );
         }
+        // A URN the schools list does not have is said in its place in the form.
+        let mut unknown = typed("943 476 5918", "continue");
+        for (name, value) in unknown.iter_mut() {
+            if *name == "school_urn" {
+                *value = "999999";
+            }
+        }
+        let refused = health.post("/notifications/new", &unknown).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let nhs = refused
+            .body
+            .find("href=\"#nhs_number\"")
+            .expect("the NHS number");
+        let school = refused.body.find("href=\"#school\"").expect("the school");
+        assert!(nhs < school, "in the order of the form");
+        assert!(
+            refused
+                .body
+                .contains("No school in the schools list has that URN")
+        );
         // The 999 test range is the demo's only.
         let demo = health
             .post("/notifications/new", &typed("999 000 0018", "continue"))
