@@ -1283,7 +1283,9 @@ function yearGroupByAge(born, today = new Date()) {
 // deletes a draft it no longer needs, and the coordinator sees the referral.
 // About 12 audits, to keep the suite quick: the consent, health-need and support pages and the
 // evidence list add no markup the audited pages do not have, so they are filled, not audited.
-async function schoolReferral(j, step) {
+// The school's referral form, for the journeys that fill it in: field locators, a date, the
+// error summary's text, and the task list's sections opened and saved.
+function referralForm(j, formPath) {
   const page = j.page;
   const byId = (id) => page.locator(`[id="${id}"]`);
   const radio = (name, value) => page.locator(`input[type=radio][name="${name}"][value="${value}"]`);
@@ -1294,6 +1296,128 @@ async function schoolReferral(j, step) {
   };
   const errorText = () =>
     page.locator('.govuk-error-summary').innerText({ timeout: 1000 }).then((t) => t.replace(/\s+/g, ' ')).catch(() => 'none');
+  const form = { page, byId, radio, fillDate, errorText, path: formPath };
+  // Follow the task list's link to a section.
+  form.openSection = async (slug) => {
+    check(j.pathname() === form.path, `expected the task list, on ${j.pathname()}`);
+    await Promise.all([page.waitForNavigation(), page.locator(`main a[href="${form.path}/${slug}"]`).click()]);
+    check(j.pathname() === `${form.path}/${slug}`, `the ${slug} task went to ${j.pathname()}`);
+  };
+  // "Save and continue", back on the task list with the section complete.
+  form.saveSection = async (slug) => {
+    await j.submit(page.getByRole('button', { name: 'Save and continue' }));
+    if (j.pathname() !== form.path) throw new Error(`saving ${slug} stayed on ${j.pathname()} (errors: ${await errorText()})`);
+    const status = (await page.locator(`[id="task-${slug}-status"]`).innerText()).trim();
+    check(status === 'Completed', `the ${slug} task is "${status}" after saving it`);
+  };
+  return form;
+}
+
+// The school's sections after "About the pupil", each opened from the task list, answered as a
+// school would and saved: shared by the school's own referral and a health notification's.
+const schoolSections = {
+  async school(j, f) {
+    await f.openSection('school');
+    check((await f.byId('school.urn').innerText()).includes('121001'), "the school's URN is not shown");
+    await j.audit('school');
+    await f.byId('pupil.enrolment').check();
+    await f.radio('school.school_type', 'maintained').check();
+    await f.byId('pupil.send-sen_support').check();
+    await f.byId('pupil.send.sen_support_summary').fill('SEN support plan for anxiety: a key adult, a quiet space and a reduced timetable.');
+    await f.byId('pupil.looked_after').check();
+    await f.saveSection('school');
+  },
+  async checklist(j, f) {
+    await f.openSection('checklist');
+    await j.audit('checklist');
+    const names = await f.page
+      .locator('main input[type=radio][name^="checklist."]')
+      .evaluateAll((inputs) => [...new Set(inputs.map((i) => i.name))]);
+    check(names.length === 18, `the checklist has ${names.length} items, expected 18`);
+    // Every item done, with a note now and then, except the last, which does not apply.
+    for (const [n, name] of names.entries()) {
+      const last = n === names.length - 1;
+      await f.radio(name, last ? 'not_applicable' : 'done').check();
+      const note = name.replace(/\.answer$/, '.note');
+      if (last) await f.byId(note).fill('Does not apply to this pupil.');
+      else if (n % 6 === 0) await f.byId(note).fill('Done this term; see the pupil file.');
+    }
+    await f.saveSection('checklist');
+  },
+  async consent(j, f) {
+    await f.openSection('consent');
+    await f.byId('healthy_child_programme.contacted').check();
+    await f.fillDate('healthy_child_programme.contacted_on', daysAgo(42));
+    await f.byId('healthy_child_programme.parental_consent_before_contact').check();
+    await f.byId('healthy_child_programme.outcome').fill('Advised a referral to the paediatrician and to this service.');
+    await f.byId('consent.given').check();
+    await f.fillDate('consent.given_on', daysAgo(45));
+    await f.byId('consent.withdrawn-no').check();
+    await f.saveSection('consent');
+  },
+  async healthNeed(j, f) {
+    await f.openSection('health-need');
+    await f.byId('health_need.description').fill('Chronic fatigue since the spring; cannot manage a full school day.');
+    await f.byId('health_need.absence_expected').check();
+    await f.byId('health_need.expected_absence.further_school_days').fill('20');
+    await f.radio('health_need.expected_absence.reason', 'ongoing_condition').check();
+    await f.byId('health_need.expected_absence.details').fill('The paediatrician expects at least four more weeks.');
+    await f.byId('awaiting_specialist_place-no').check();
+    await f.saveSection('health-need');
+  },
+  async evidence(j, f) {
+    await f.openSection('evidence');
+    await Promise.all([f.page.waitForNavigation(), f.page.getByRole('button', { name: 'Add evidence' }).click()]);
+    check(j.pathname() === `${f.path}/evidence` && new URL(f.page.url()).search === '?add=1', `"Add evidence" went to ${f.page.url()}`);
+    await j.audit('evidence-add');
+    await f.byId('professional-paediatrician').check();
+    await f.byId('professional_name').fill("Dr A Patel, Jenny Lind Children's Hospital");
+    await f.radio('document', 'letter').check();
+    await f.fillDate('date_seen', daysAgo(21));
+    await f.byId('seen_in_person').check();
+    await f.byId('content.condition_and_treatment').fill('Chronic fatigue syndrome, diagnosed at clinic; graded activity. Cannot attend full days.');
+    await f.byId('content.referrals_to_other_services').fill('Referred to the Norfolk and Suffolk ME/CFS service.');
+    await f.byId('content.reintegration').fill('A phased return, starting with two mornings a week.');
+    await j.submit(f.page.getByRole('button', { name: 'Add this evidence' }));
+    if (j.pathname() !== `${f.path}/evidence` || new URL(f.page.url()).search !== '') {
+      throw new Error(`adding evidence went to ${f.page.url()} (errors: ${await f.errorText()})`);
+    }
+    check((await f.page.locator('main .govuk-summary-card').count()) === 1, 'the evidence list does not show one piece');
+    check((await f.page.locator('main .govuk-summary-card__title').innerText()).includes('paediatrician'), 'the evidence is not shown as from a paediatrician');
+    await f.byId('repeat_referral-no').check();
+    await f.saveSection('evidence');
+  },
+  async support(j, f) {
+    await f.openSection('support');
+    await f.byId('support_meanwhile.learning_supported_by').fill('Ms J Turner, class teacher');
+    await f.byId('support_meanwhile.welfare_checks_by').fill('Mr P Green, designated safeguarding lead');
+    await f.saveSection('support');
+  },
+};
+
+// A pupil's attendance export, written to a file: six weeks of this term, ill for the last two.
+function attendanceExport(upn) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-files-'));
+  tmpDirs.push(dir);
+  const rows = ['UPN,Date,Session,Mark'];
+  const monday = new Date();
+  monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7) - 42);
+  for (let d = 0; d < 42; d++) {
+    const day = new Date(monday.getTime() + d * 86400000);
+    if (day.getDay() === 0 || day.getDay() === 6) continue;
+    const iso = day.toISOString().slice(0, 10);
+    const ill = d >= 28;
+    rows.push(`${upn},${iso},AM,${ill ? 'I' : '/'}`, `${upn},${iso},PM,${ill ? 'I' : '\\'}`);
+  }
+  const csv = path.join(dir, 'attendance.csv');
+  fs.writeFileSync(csv, rows.join('\n') + '\n');
+  return { dir, csv };
+}
+
+async function schoolReferral(j, step) {
+  const page = j.page;
+  const f = referralForm(j, null);
+  const { byId, radio, fillDate, errorText } = f;
 
   const upn = upnWithCheckLetter('926200126014');
   check(upnWithCheckLetter('801200005001') === 'B801200005001', 'the UPN check letter helper is wrong');
@@ -1303,19 +1427,7 @@ async function schoolReferral(j, step) {
   let id;
   let formPath;
 
-  // Follow the task list's link to a section.
-  const openSection = async (slug) => {
-    check(j.pathname() === formPath, `expected the task list, on ${j.pathname()}`);
-    await Promise.all([page.waitForNavigation(), page.locator(`main a[href="${formPath}/${slug}"]`).click()]);
-    check(j.pathname() === `${formPath}/${slug}`, `the ${slug} task went to ${j.pathname()}`);
-  };
-  // "Save and continue", back on the task list with the section complete.
-  const saveSection = async (slug) => {
-    await j.submit(page.getByRole('button', { name: 'Save and continue' }));
-    if (j.pathname() !== formPath) throw new Error(`saving ${slug} stayed on ${j.pathname()} (errors: ${await errorText()})`);
-    const status = (await page.locator(`[id="task-${slug}-status"]`).innerText()).trim();
-    check(status === 'Completed', `the ${slug} task is "${status}" after saving it`);
-  };
+  const { openSection, saveSection } = f;
 
   await step('sign in', () => j.signIn('school@demo.invalid'));
   await step('referrals, start a new one', async () => {
@@ -1326,6 +1438,7 @@ async function schoolReferral(j, step) {
     check(m, `"Start a new referral" went to ${j.pathname()}`);
     id = m[1];
     formPath = j.pathname();
+    f.path = formPath;
     check((await page.locator('.govuk-task-list__item').count()) === 9, 'the task list does not show 7 sections and 2 files');
     check((await page.getByText('You have completed 0 of 8 tasks').count()) === 1, 'a new referral is not 0 of 8 tasks complete');
     const attendanceStatus = (await page.locator('[id="task-attendance-status"]').innerText()).trim();
@@ -1400,88 +1513,12 @@ async function schoolReferral(j, step) {
     await saveSection('pupil');
   });
 
-  await step('school, SEND and looked-after status', async () => {
-    await openSection('school');
-    check((await byId('school.urn').innerText()).includes('121001'), "the school's URN is not shown");
-    await j.audit('school');
-    await byId('pupil.enrolment').check();
-    await radio('school.school_type', 'maintained').check();
-    await byId('pupil.send-sen_support').check();
-    await byId('pupil.send.sen_support_summary').fill('SEN support plan for anxiety: a key adult, a quiet space and a reduced timetable.');
-    await byId('pupil.looked_after').check();
-    await saveSection('school');
-  });
-
-  await step("schools' checklist: all 18 items", async () => {
-    await openSection('checklist');
-    await j.audit('checklist');
-    const names = await page
-      .locator('main input[type=radio][name^="checklist."]')
-      .evaluateAll((inputs) => [...new Set(inputs.map((i) => i.name))]);
-    check(names.length === 18, `the checklist has ${names.length} items, expected 18`);
-    // Every item done, with a note now and then, except the last, which does not apply.
-    for (const [n, name] of names.entries()) {
-      const last = n === names.length - 1;
-      await radio(name, last ? 'not_applicable' : 'done').check();
-      const note = name.replace(/\.answer$/, '.note');
-      if (last) await byId(note).fill('Does not apply to this pupil.');
-      else if (n % 6 === 0) await byId(note).fill('Done this term; see the pupil file.');
-    }
-    await saveSection('checklist');
-  });
-
-  await step('Healthy Child Programme and consent', async () => {
-    await openSection('consent');
-    await byId('healthy_child_programme.contacted').check();
-    await fillDate('healthy_child_programme.contacted_on', daysAgo(42));
-    await byId('healthy_child_programme.parental_consent_before_contact').check();
-    await byId('healthy_child_programme.outcome').fill('Advised a referral to the paediatrician and to this service.');
-    await byId('consent.given').check();
-    await fillDate('consent.given_on', daysAgo(45));
-    await byId('consent.withdrawn-no').check();
-    await saveSection('consent');
-  });
-
-  await step('health need and expected absence', async () => {
-    await openSection('health-need');
-    await byId('health_need.description').fill('Chronic fatigue since the spring; cannot manage a full school day.');
-    await byId('health_need.absence_expected').check();
-    await byId('health_need.expected_absence.further_school_days').fill('20');
-    await radio('health_need.expected_absence.reason', 'ongoing_condition').check();
-    await byId('health_need.expected_absence.details').fill('The paediatrician expects at least four more weeks.');
-    await byId('awaiting_specialist_place-no').check();
-    await saveSection('health-need');
-  });
-
-  await step('medical evidence: one letter from a paediatrician', async () => {
-    await openSection('evidence');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add evidence' }).click()]);
-    check(j.pathname() === `${formPath}/evidence` && new URL(page.url()).search === '?add=1', `"Add evidence" went to ${page.url()}`);
-    await j.audit('evidence-add');
-    await byId('professional-paediatrician').check();
-    await byId('professional_name').fill("Dr A Patel, Jenny Lind Children's Hospital");
-    await radio('document', 'letter').check();
-    await fillDate('date_seen', daysAgo(21));
-    await byId('seen_in_person').check();
-    await byId('content.condition_and_treatment').fill('Chronic fatigue syndrome, diagnosed at clinic; graded activity. Cannot attend full days.');
-    await byId('content.referrals_to_other_services').fill('Referred to the Norfolk and Suffolk ME/CFS service.');
-    await byId('content.reintegration').fill('A phased return, starting with two mornings a week.');
-    await j.submit(page.getByRole('button', { name: 'Add this evidence' }));
-    if (j.pathname() !== `${formPath}/evidence` || new URL(page.url()).search !== '') {
-      throw new Error(`adding evidence went to ${page.url()} (errors: ${await errorText()})`);
-    }
-    check((await page.locator('main .govuk-summary-card').count()) === 1, 'the evidence list does not show one piece');
-    check((await page.locator('main .govuk-summary-card__title').innerText()).includes('paediatrician'), 'the evidence is not shown as from a paediatrician');
-    await byId('repeat_referral-no').check();
-    await saveSection('evidence');
-  });
-
-  await step('support until provision starts', async () => {
-    await openSection('support');
-    await byId('support_meanwhile.learning_supported_by').fill('Ms J Turner, class teacher');
-    await byId('support_meanwhile.welfare_checks_by').fill('Mr P Green, designated safeguarding lead');
-    await saveSection('support');
-  });
+  await step('school, SEND and looked-after status', () => schoolSections.school(j, f));
+  await step("schools' checklist: all 18 items", () => schoolSections.checklist(j, f));
+  await step('Healthy Child Programme and consent', () => schoolSections.consent(j, f));
+  await step('health need and expected absence', () => schoolSections.healthNeed(j, f));
+  await step('medical evidence: one letter from a paediatrician', () => schoolSections.evidence(j, f));
+  await step('support until provision starts', () => schoolSections.support(j, f));
 
   const referralPath = () => `/referrals/${id}`;
   await step('every question answered: submitting without the attendance export is refused', async () => {
@@ -1499,8 +1536,7 @@ async function schoolReferral(j, step) {
     await j.goto(formPath);
   });
   await step('attach the attendance export (a wrong file first) and the clinic letter', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-files-'));
-    tmpDirs.push(dir);
+    const { dir, csv } = attendanceExport(upn);
     // Another pupil's export is refused, naming the reason; nothing is stored.
     await page.getByRole('link', { name: /Attendance export/ }).click();
     await page.waitForURL(`**/referrals/${id}/attendance`);
@@ -1509,18 +1545,6 @@ async function schoolReferral(j, step) {
     check((await errorText()).includes(`no rows for the pupil's UPN ${upn}`), `a wrong export is not refused clearly: ${await errorText()}`);
     await j.audit('attendance-wrong-file');
     // This pupil's own export: six weeks of this term, ill for the last two.
-    const rows = ['UPN,Date,Session,Mark'];
-    const monday = new Date();
-    monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7) - 42);
-    for (let d = 0; d < 42; d++) {
-      const day = new Date(monday.getTime() + d * 86400000);
-      if (day.getDay() === 0 || day.getDay() === 6) continue;
-      const iso = day.toISOString().slice(0, 10);
-      const ill = d >= 28;
-      rows.push(`${upn},${iso},AM,${ill ? 'I' : '/'}`, `${upn},${iso},PM,${ill ? 'I' : '\\'}`);
-    }
-    const csv = path.join(dir, 'attendance.csv');
-    fs.writeFileSync(csv, rows.join('\n') + '\n');
     await page.setInputFiles('#attendance', csv);
     await j.submit(page.locator('main form[enctype] button[type=submit]'));
     check((await page.locator('table.app-herringbone tbody tr').count()) >= 6, 'the herringbone does not show six weeks');
@@ -1605,6 +1629,202 @@ async function schoolReferral(j, step) {
     }
   });
   await step('coordinator signs out', () => j.signOut());
+}
+
+// Health professionals as an entry point (issue 14). The demo health professional tells the
+// service about a child who cannot attend school: an NHS number with a wrong check digit first
+// (its error), then a valid one, the school found by name; check, send, and the confirmation,
+// whose next step (giving the medical evidence) is another page's. The coordinator sees a
+// health notification waiting for the school; the school completes its part and sends it; the
+// coordinator sees it as new, dated the day of the notification.
+async function healthNotification(j, step) {
+  const page = j.page;
+  const child = { first: 'Sasha', last: 'Quill' };
+  const childName = `${child.first} ${child.last}`;
+  const born = { d: 3, m: 2, y: 2013 };
+  const upn = upnWithCheckLetter('926200126015');
+  const f = referralForm(j, null);
+  const { byId, radio } = f;
+  let id;
+  let referred;
+  const fillDateInput = async (name, { d, m, y }) => {
+    await byId(`${name}-day`).fill(String(d));
+    await byId(`${name}-month`).fill(String(m));
+    await byId(`${name}-year`).fill(String(y));
+  };
+
+  await step('the health professional signs in and opens "Tell us about a child"', async () => {
+    await j.signIn('health@demo.invalid');
+    await Promise.all([page.waitForNavigation(), page.locator('main a[href="/notifications/new"]').first().click()]);
+    check(j.pathname() === '/notifications/new', `"Tell us about a child" went to ${j.pathname()}`);
+    check((await byId('notifier_name').inputValue()) === 'Dr Kim Shaw', "the form does not start with the account's name");
+    await j.audit('notification-new');
+  });
+  await step('the school is found by its name and chosen from the matches', async () => {
+    await byId('first_name').fill(child.first);
+    await byId('last_name').fill(child.last);
+    await fillDateInput('date_of_birth', born);
+    await byId('nhs_number').fill('943 476 5918');
+    await byId('postcode').fill('NR2 4TT');
+    await byId('school').fill('Wensum');
+    await j.submit(page.getByRole('button', { name: 'Find school' }));
+    const choice = radio('school_urn', '121001');
+    check((await choice.count()) === 1, 'searching "Wensum" does not offer school 121001');
+    check((await byId('first_name').inputValue()) === child.first, 'finding the school lost what was typed');
+    await j.audit('notification-school-found');
+    await choice.check();
+    await byId('condition').fill('Post-viral fatigue since September; cannot manage more than an hour of activity.');
+    await byId('expected_weeks_absent').fill('8');
+    await byId('parent_agreed').check();
+    await byId('agreed_by').fill('Jo Quill');
+    await fillDateInput('agreed_on', daysAgo(2));
+    await byId('notifier_role').fill('Consultant paediatrician');
+    await byId('notifier_organisation').fill('Norfolk and Norwich University Hospital');
+  });
+  await step('an NHS number failing its check digit is refused, what was typed kept', async () => {
+    await j.submit(page.getByRole('button', { name: 'Continue' }));
+    check(j.pathname() === '/notifications/new', `a bad NHS number went to ${j.pathname()}`);
+    await j.checkErrorSummary(['nhs_number']);
+    check((await byId('nhs_number-error').innerText()).includes('last digit should be'), 'the NHS number error does not say what is wrong');
+    check((await byId('agreed_by').inputValue()) === 'Jo Quill', 'what was typed is not kept');
+    await j.audit('notification-nhs-error');
+    await j.checkErrorLinkFocus();
+  });
+  await step('check your answers, then send', async () => {
+    // The demo allows the 999 test range.
+    await byId('nhs_number').fill('999 000 0018');
+    await j.submit(page.getByRole('button', { name: 'Continue' }));
+    check((await j.h1()).startsWith('Check your answers'), `continuing went to "${await j.h1()}"`);
+    const answers = await page.locator('main .govuk-summary-list').innerText();
+    check(answers.includes(childName) && answers.includes('121001') && answers.includes('999 000 0018'), `the answers do not show the child, school and NHS number: ${answers}`);
+    await j.audit('notification-check');
+    await j.submit(page.getByRole('button', { name: 'Send' }));
+    const m = j.pathname().match(/^\/notifications\/([^/]+)\/sent$/);
+    check(m, `sending went to ${j.pathname()}`);
+    id = m[1];
+    check((await page.locator('.govuk-panel--confirmation').innerText()).includes('Health notification sent'), 'no confirmation panel');
+    const next = page.getByRole('button', { name: 'Give your medical evidence' });
+    check((await next.getAttribute('href')) === `/referrals/${id}/evidence/new`, 'the next step is not the evidence page');
+    await j.audit('notification-sent');
+  });
+  await step('health professional signs out', () => j.signOut());
+
+  await step('the coordinator sees a health notification waiting for the school', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    await j.goto('/referrals?status=awaiting_school');
+    const row = page.locator('main table tbody tr', { hasText: childName });
+    check((await row.count()) === 1, `${childName} is not in the queue waiting for the school`);
+    const text = await row.innerText();
+    check(text.includes('Health notification') && text.includes('Waiting for the school'), `the queue shows ${text}`);
+    referred = (await row.locator('td').nth(3).innerText()).trim();
+    await j.audit('queue-health-notification');
+    await Promise.all([page.waitForNavigation(), row.locator('a').first().click()]);
+    check((await page.locator('#health-notification').innerText()).includes('by Dr Kim Shaw'), 'the referral does not say who sent the notification');
+    await j.audit('referral-health-notification');
+  });
+  await step('coordinator signs out', () => j.signOut());
+
+  await step('the school opens "Complete the school\'s part"', async () => {
+    await j.signIn('school@demo.invalid');
+    await j.goto('/referrals');
+    const link = page.locator(`main a[href="/referrals/${id}/form"]`);
+    check((await link.innerText()).includes("Complete the school's part"), 'the school is not asked to complete its part');
+    await j.audit('school-referrals-notified');
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    f.path = `/referrals/${id}/form`;
+    check(j.pathname() === f.path, `"Complete the school's part" went to ${j.pathname()}`);
+    check((await j.h1()).includes(childName), `the task list is for "${await j.h1()}"`);
+    check((await page.locator('#health-notification').count()) === 1, 'the task list does not say a health professional sent it');
+    await j.audit('school-notified-task-list');
+  });
+  await step('about the pupil: the notification filled in the name and date of birth', async () => {
+    await f.openSection('pupil');
+    check((await byId('pupil.first_name').inputValue()) === child.first, 'the first name is not filled in');
+    await byId('pupil.upn').fill(upn);
+    await byId('pupil.home_address.line_1').fill('4 Notification Lane');
+    await byId('pupil.home_address.town').fill('Norwich');
+    await byId('pupil.ordinarily_resident').check();
+    await radio('pupil.year_group', String(yearGroupByAge(born))).check();
+    await byId('pupil.repeating_year_11_for_medical_reasons-no').check();
+    await byId('pupil.pregnant-no').check();
+    await f.saveSection('pupil');
+  });
+  await step("the school's part: school, checklist, consent, health need, evidence, support", async () => {
+    for (const section of ['school', 'checklist', 'consent', 'healthNeed', 'evidence', 'support']) {
+      await schoolSections[section](j, f);
+    }
+  });
+  await step('the attendance export, then send', async () => {
+    await j.goto(`/referrals/${id}/attendance`);
+    await page.setInputFiles('#attendance', attendanceExport(upn).csv);
+    await j.submit(page.locator('main form[enctype] button[type=submit]'));
+    check((await page.locator('table.app-herringbone tbody tr').count()) >= 6, 'the herringbone does not show six weeks');
+    await j.goto(`/referrals/${id}/check-answers`);
+    check((await page.locator('.govuk-error-summary').count()) === 0, `the completed referral still has problems: ${await f.errorText()}`);
+    await j.audit('school-notified-check');
+    await j.submit(page.getByRole('button', { name: 'Submit referral' }));
+    if (j.pathname() !== `/referrals/${id}/sent`) throw new Error(`sending went to ${j.pathname()} (errors: ${await f.errorText()})`);
+    await j.audit('school-notified-sent');
+  });
+  await step('school signs out', () => j.signOut());
+
+  await step('the coordinator sees it new, dated the day of the notification', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    await j.goto('/referrals?status=submitted');
+    const row = page.locator('main table tbody tr', { hasText: childName });
+    check((await row.count()) === 1, `${childName} is not in the queue of new referrals`);
+    check((await row.innerText()).includes('Health notification'), 'the referral no longer says it came from a health notification');
+    const date = (await row.locator('td').nth(3).innerText()).trim();
+    check(date === referred, `the referral date is ${date}, not the notification's ${referred}`);
+    await j.audit('queue-notified-submitted');
+  });
+  await step('coordinator signs out again', () => j.signOut());
+
+  // Without an account: the public form, then the coordinator's triage.
+  await step('a health professional without an account uses the public form', async () => {
+    await j.goto('/health-notification');
+    check((await page.locator('main').innerText()).includes('You cannot attach documents here'), 'the public form does not say documents come afterwards');
+    await j.audit('public-notification');
+    await byId('first_name').fill('Rowan');
+    await byId('last_name').fill('Public');
+    await fillDateInput('date_of_birth', born);
+    await byId('nhs_number').fill('999 000 0026');
+    await byId('postcode').fill('NR2 4TT');
+    await byId('school').fill('121001');
+    await j.submit(page.getByRole('button', { name: 'Find school' }));
+    await radio('school_urn', '121001').check();
+    await byId('condition').fill('Recovering from surgery.');
+    await byId('expected_weeks_absent').fill('4');
+    await byId('parent_agreed').check();
+    await byId('agreed_by').fill('Sam Public');
+    await fillDateInput('agreed_on', daysAgo(1));
+    await byId('notifier_name').fill('Pat Nurse');
+    await byId('notifier_role').fill('School nurse');
+    await byId('notifier_organisation').fill('Norfolk Community Health and Care');
+    await byId('notifier_email').fill('pat.nurse@example.nhs.uk');
+    await j.submit(page.getByRole('button', { name: 'Continue' }));
+    check((await j.h1()).startsWith('Check your answers'), `continuing went to "${await j.h1()}" (errors: ${await f.errorText()})`);
+    await j.submit(page.getByRole('button', { name: 'Send' }));
+    check(j.pathname() === '/health-notification/sent', `sending went to ${j.pathname()}`);
+    await j.audit('public-notification-sent');
+  });
+  await step('the coordinator closes it from the enquiries, with a reason', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    await j.goto('/enquiries');
+    const link = page.locator('#health-notifications a', { hasText: 'Rowan Public' });
+    check((await link.count()) === 1, 'the public notification is not on the enquiries page');
+    await j.audit('enquiries-notifications');
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    await j.audit('public-notification-triage');
+    await j.submit(page.getByRole('button', { name: 'Close' }));
+    await j.checkErrorSummary(['reason']);
+    await j.audit('public-notification-close-error');
+    await byId('reason').fill('The school has already referred the child.');
+    await j.submit(page.getByRole('button', { name: 'Close' }));
+    check(j.pathname() === '/enquiries', `closing went to ${j.pathname()}`);
+    check((await page.locator('#health-notifications a', { hasText: 'Rowan Public' }).count()) === 0, 'the closed notification is still listed');
+  });
+  await step('coordinator signs out at the end', () => j.signOut());
 }
 
 // --- The SEND Local Offer directory ----------------------------------------------------------
@@ -2071,6 +2291,7 @@ async function main() {
     await runJourney(context, base, 'child-access', childAccess);
     await runJourney(context, base, 'account-recovery', accountRecovery);
     await runJourney(context, base, 'health-evidence', healthEvidence);
+    await runJourney(context, base, 'health-notification', healthNotification);
   } catch (err) {
     fail('setup', 'setup', err.message);
   } finally {

@@ -61,6 +61,10 @@ pub enum Capability {
     WorkReferral,
     /// Log a parent's enquiry (MN-ENQ).
     LogEnquiry,
+    /// Tell the service that a child cannot attend school because of their health: a health
+    /// notification, which becomes a referral the school completes (issue 14). Health
+    /// professionals only.
+    NotifyHealth,
     /// See the children in the role's [`ChildScope`] and their cases.
     ReadChildren,
     /// See who has read a child's record (MN-REC-1).
@@ -110,6 +114,7 @@ impl Capability {
         Capability::DecideReferral,
         Capability::WorkReferral,
         Capability::LogEnquiry,
+        Capability::NotifyHealth,
         Capability::ReadChildren,
         Capability::ReadAccessHistory,
         Capability::ManageChildAccess,
@@ -132,7 +137,7 @@ impl Capability {
     /// Whether `role` has this capability (MN-ROLE-1..6).
     pub fn allowed_for(self, role: Role) -> bool {
         // Parents and case viewers have only `ReadChildren`; health professionals also give
-        // evidence.
+        // evidence and notify the service of a child.
         use Role::{
             Auditor, Caseworker, Coordinator, Finance, HealthProfessional, LocalOfferOfficer,
             Provider, School,
@@ -152,6 +157,7 @@ impl Capability {
             Capability::WorkReferral | Capability::LogEnquiry | Capability::ManageResources => {
                 matches!(role, Coordinator | Caseworker)
             }
+            Capability::NotifyHealth => role == Role::HealthProfessional,
             Capability::ReadChildren => ChildScope::of(role) != ChildScope::None,
             Capability::ReadAccessHistory | Capability::VerifyAuditTrail => {
                 matches!(role, Coordinator | Auditor)
@@ -249,6 +255,17 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(
                 Capability::GiveEvidence.allowed_for(role),
+                role == Role::HealthProfessional,
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_health_professionals_send_health_notifications() {
+        for role in Role::ALL {
+            assert_eq!(
+                Capability::NotifyHealth.allowed_for(role),
                 role == Role::HealthProfessional,
                 "{role}"
             );

@@ -77,6 +77,7 @@ async fn fill(store: &Store, referrals: usize) {
             waiting_for_evidence_since: (status == "waiting_for_evidence").then_some(day),
             decided_at: None,
             policy_version: None,
+            origin: "school".into(),
         })
         .await
         .unwrap();

@@ -17,6 +17,7 @@ mod child_access;
 mod columns;
 mod directory;
 mod documents;
+mod health_notifications;
 mod hospital;
 mod invitations;
 mod notes;
@@ -46,6 +47,7 @@ pub use directory::{
     ServiceVersion,
 };
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
+pub use health_notifications::{HealthNotificationRecord, NotificationEnquiryRecord};
 pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use invitations::{InvitationRecord, NewInvitation};
 pub use notes::NoteRecord;

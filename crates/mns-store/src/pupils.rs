@@ -40,10 +40,10 @@ type PupilRow = (
     String,
 );
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, upn, given_name, family_name, date_of_birth, school_urn, created_at, updated_at";
 
-fn pupil(
+pub(crate) fn pupil(
     (id, upn, given_name, family_name, dob, school_urn, created, updated): PupilRow,
 ) -> StoreResult<PupilRecord> {
     Ok(PupilRecord {

@@ -13,7 +13,8 @@ pub struct ReferralRecord {
     pub pupil_id: Option<String>,
     /// The referring school.
     pub school_urn: Option<String>,
-    /// Where it is: `draft`, `submitted`, `information_requested`, `waiting_for_evidence`,
+    /// Where it is: `draft`, `awaiting_school` (a health notification the school has not
+    /// completed), `submitted`, `information_requested`, `waiting_for_evidence`,
     /// `accepted`, `declined`.
     pub status: String,
     /// The form as entered (the domain's `Referral`, as JSON).
@@ -34,6 +35,9 @@ pub struct ReferralRecord {
     pub decided_at: Option<DateTime<Utc>>,
     /// The policy version it was decided under.
     pub policy_version: Option<String>,
+    /// Where it came from: `school` or `health_notification` (set when it is made, never
+    /// changed by saving it).
+    pub origin: String,
 }
 
 /// One line of the coordinator's queue.
@@ -57,6 +61,8 @@ pub struct QueueLine {
     pub assigned_to: Option<String>,
     /// Their name.
     pub assigned_name: Option<String>,
+    /// Where it came from: `school` or `health_notification`.
+    pub origin: String,
 }
 
 /// Whose referrals the queue shows.
@@ -136,10 +142,12 @@ type QueueRow = (
     i64,
     Option<String>,
     Option<String>,
+    String,
 );
 
 const COLUMNS: &str = "id, pupil_id, school_urn, status, form_json, created_by, created_at, \
-    updated_at, submitted_at, referral_date, waiting_for_evidence_since, decided_at, policy_version";
+    updated_at, submitted_at, referral_date, waiting_for_evidence_since, decided_at, policy_version, \
+    origin";
 
 type ReferralRow = (
     String,
@@ -155,6 +163,7 @@ type ReferralRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    String,
 );
 
 fn date(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
@@ -184,6 +193,7 @@ fn referral(row: ReferralRow) -> StoreResult<ReferralRecord> {
         waiting,
         decided,
         policy_version,
+        origin,
     ) = row;
     Ok(ReferralRecord {
         id,
@@ -199,6 +209,7 @@ fn referral(row: ReferralRow) -> StoreResult<ReferralRecord> {
         waiting_for_evidence_since: date(waiting)?,
         decided_at: decided.as_deref().map(parse_ts).transpose()?,
         policy_version,
+        origin,
     })
 }
 
@@ -206,7 +217,7 @@ impl WriteTx {
     /// Saves a referral: inserts it, or replaces every field of the stored one.
     pub async fn save_referral(&mut self, r: &ReferralRecord) -> StoreResult<()> {
         sqlx::query(&format!(
-            "INSERT INTO referrals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+            "INSERT INTO referrals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
              ON CONFLICT (id) DO UPDATE SET pupil_id = excluded.pupil_id, school_urn = excluded.school_urn, \
              status = excluded.status, form_json = excluded.form_json, updated_at = excluded.updated_at, \
              submitted_at = excluded.submitted_at, referral_date = excluded.referral_date, \
@@ -226,6 +237,7 @@ impl WriteTx {
         .bind(day(r.waiting_for_evidence_since))
         .bind(r.decided_at.map(ts))
         .bind(&r.policy_version)
+        .bind(&r.origin)
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -398,7 +410,7 @@ impl Store {
              r.referral_date, r.waiting_for_evidence_since, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM pupil_matches m WHERE m.referral_id = r.id \
              AND m.resolved_at IS NULL) THEN 1 ELSE 0 END AS BIGINT), \
-             r.assigned_to, u.display_name \
+             r.assigned_to, u.display_name, r.origin \
              FROM (SELECT id FROM {source} AS chosen ORDER BY referral_date {order}, id {order} \
              LIMIT {} OFFSET {}) AS page \
              JOIN referrals r ON r.id = page.id JOIN pupils p ON p.id = r.pupil_id \
@@ -425,6 +437,7 @@ impl Store {
                     open_match,
                     assigned_to,
                     assigned_name,
+                    origin,
                 )| {
                     Ok(QueueLine {
                         id,
@@ -436,6 +449,7 @@ impl Store {
                         pupil_match_open: open_match == 1,
                         assigned_to,
                         assigned_name,
+                        origin,
                     })
                 },
             )

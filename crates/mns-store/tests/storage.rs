@@ -802,6 +802,7 @@ fn referral(
             .then(|| NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()),
         decided_at: None,
         policy_version: None,
+        origin: "school".into(),
     }
 }
 
@@ -1577,5 +1578,124 @@ async fn an_invitation_is_accepted_once_with_the_others_of_its_kind_to_that_addr
         let found = store.invitation_by_token("t1").await.unwrap().unwrap();
         assert_eq!(found.accepted_at, Some(at(1)));
         assert!(!found.is_open(at(1)));
+    }
+}
+
+#[tokio::test]
+async fn a_health_notification_is_kept_with_its_referral_and_finds_the_child_again() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        let mut notified = referral("r1", "p1", "100001", "awaiting_school", 3);
+        notified.origin = "health_notification".into();
+        tx.save_referral(&notified).await.unwrap();
+        tx.insert_health_notification(&mns_store::HealthNotificationRecord {
+            referral_id: "r1".into(),
+            notified_by: Some("u2".into()),
+            notified_at: at(2),
+            notification_json: "{\"first_name\":\"Given\"}".into(),
+        })
+        .await
+        .unwrap();
+        tx.set_pupil_nhs_number("p1", "9434765919").await.unwrap();
+        // Saving the referral again (the school completing it) keeps where it came from.
+        let mut completed = referral("r1", "p1", "100001", "submitted", 3);
+        completed.origin = "school".into();
+        tx.save_referral(&completed).await.unwrap();
+        tx.commit().await.unwrap();
+        let stored = store.get_referral("r1").await.unwrap().unwrap();
+        assert_eq!(stored.origin, "health_notification");
+        let line = store
+            .referral_queue(&mns_store::QueueFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(line[0].origin, "health_notification");
+        let kept = store.health_notification("r1").await.unwrap().unwrap();
+        assert_eq!(kept.notified_by.as_deref(), Some("u2"));
+        assert_eq!(kept.notified_at, at(2));
+        assert!(store.health_notification("r2").await.unwrap().is_none());
+        let found = store.pupils_by_nhs_number("9434765919").await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, "p1");
+        let named = store
+            .pupils_named_at_school("100001", " given ", "FAMILY P1", "9434765919")
+            .await
+            .unwrap();
+        assert_eq!(named.len(), 1);
+        assert!(
+            store
+                .pupils_named_at_school("100001", "Given", "Family p1", "4010232137")
+                .await
+                .unwrap()
+                .is_empty(),
+            "a different NHS number is a different child"
+        );
+        assert!(
+            store
+                .pupils_named_at_school("100002", "Given", "Family p1", "9434765919")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_public_health_notification_stays_open_until_handled_once() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_notification_enquiry("n1", at(1), "{}")
+            .await
+            .unwrap();
+        tx.insert_notification_enquiry("n2", at(2), "{}")
+            .await
+            .unwrap();
+        tx.save_referral(&referral("r1", "p1", "100001", "awaiting_school", 3))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let open: Vec<String> = store
+            .open_notification_enquiries()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(open, ["n1", "n2"]);
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            tx.handle_notification_enquiry("n1", Some("r1"), "", "u1", at(3))
+                .await
+                .unwrap()
+        );
+        assert!(
+            tx.handle_notification_enquiry("n2", None, "Not our area", "u1", at(3))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.handle_notification_enquiry("n2", None, "Again", "u1", at(4))
+                .await
+                .unwrap(),
+            "handled once"
+        );
+        tx.commit().await.unwrap();
+        assert!(
+            store
+                .open_notification_enquiries()
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let made = store.notification_enquiry("n1").await.unwrap().unwrap();
+        assert_eq!(made.referral_id.as_deref(), Some("r1"));
+        assert_eq!(made.handled_at, Some(at(3)));
+        let closed = store.notification_enquiry("n2").await.unwrap().unwrap();
+        assert_eq!(closed.referral_id, None);
+        assert_eq!(closed.closed_reason, "Not our area");
     }
 }

@@ -265,7 +265,7 @@ impl ListQuery {
                 None => {
                     problems.push(FieldError::new(
                         "status",
-                        "status must be one of submitted, information_requested, waiting_for_evidence, accepted or declined",
+                        "status must be one of submitted, awaiting_school, information_requested, waiting_for_evidence, accepted or declined",
                     ));
                     None
                 }

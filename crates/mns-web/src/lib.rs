@@ -381,6 +381,47 @@ pub fn routes() -> Vec<Route> {
             post(api_referrals::upload_attendance)
                 .layer(DefaultBodyLimit::max(documents::UPLOAD_LIMIT)),
         ),
+        route(Method::GET, "/notifications/new", get(notifications::new)),
+        route(
+            Method::POST,
+            "/notifications/new",
+            post(notifications::submit),
+        ),
+        route(
+            Method::GET,
+            "/notifications/{id}/sent",
+            get(notifications::sent),
+        ),
+        route(
+            Method::GET,
+            "/health-notification",
+            get(public_notification::new),
+        ),
+        route(
+            Method::POST,
+            "/health-notification",
+            post(public_notification::submit),
+        ),
+        route(
+            Method::GET,
+            "/health-notification/sent",
+            get(public_notification::sent),
+        ),
+        route(
+            Method::GET,
+            "/health-notifications/{id}",
+            get(public_notification::show),
+        ),
+        route(
+            Method::POST,
+            "/health-notifications/{id}/referral",
+            post(public_notification::refer),
+        ),
+        route(
+            Method::POST,
+            "/health-notifications/{id}/close",
+            post(public_notification::close),
+        ),
         route(Method::GET, "/enquiries", get(referrals::enquiries)),
         route(Method::POST, "/enquiries", post(referrals::log_enquiry)),
     ];

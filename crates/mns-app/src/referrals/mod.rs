@@ -30,12 +30,16 @@ mod drafts;
 mod evidence;
 mod export;
 mod history;
+mod notification;
+mod notification_enquiries;
 mod outcome;
 mod pupil_match;
 pub use assignment::{Assignee, Assignment};
 pub use desk::{DecisionPreview, ReferralSent, referral_reference};
 pub use drafts::ReferralFiles;
 pub use evidence::{EvidenceRequest, EvidenceTold, PENDING_EVIDENCE};
+pub use notification::{NotificationToSend, NotificationView};
+pub use notification_enquiries::NotificationEnquiry;
 pub use outcome::ReferralOutcome;
 pub use pupil_match::PupilMatchView;
 
@@ -170,6 +174,7 @@ impl App {
             waiting_for_evidence_since: None,
             decided_at: None,
             policy_version: None,
+            origin: mns_domain::referral::ReferralOrigin::School.as_str().into(),
         };
         let mut tx = self.store.begin().await?;
         tx.save_referral(&record).await?;

@@ -47,7 +47,7 @@ impl App {
             Some(upn) => self.store.pupil_by_upn(upn).await?,
             None => None,
         };
-        let mut pupil = PupilRecord {
+        let pupil = PupilRecord {
             id: new_id(),
             upn,
             given_name: form.pupil.first_name.trim().to_string(),
@@ -57,6 +57,30 @@ impl App {
             created_at: now,
             updated_at: now,
         };
+        let nhs_number = form
+            .pupil
+            .nhs_number
+            .as_ref()
+            .and_then(|n| n.value())
+            .map(|n| n.as_str().to_string());
+        self.join_or_create_pupil(tx, referral_id, pupil, existing, nhs_number.as_deref())
+            .await
+    }
+
+    /// The rule every way into the service shares (MN-ROLE-2): `pupil` (the child as the
+    /// referral or notification gives them) joins `existing` (the record found by UPN or NHS
+    /// number) only when it is the same school's and the name and date of birth agree. Any
+    /// other match gets a record of its own without the UPN, and a [`PupilMatchRecord`] for the
+    /// coordinator: never merged. Without a match the record is made. A new record keeps the
+    /// NHS number given, so a later notification finds the child.
+    pub(super) async fn join_or_create_pupil(
+        &self,
+        tx: &mut mns_store::WriteTx,
+        referral_id: &str,
+        mut pupil: PupilRecord,
+        existing: Option<PupilRecord>,
+        nhs_number: Option<&str>,
+    ) -> AppResult<String> {
         if let Some(existing) = existing {
             let kind = classify_upn_match(
                 Identity {
@@ -68,8 +92,8 @@ impl App {
                 Identity {
                     given_name: &pupil.given_name,
                     family_name: &pupil.family_name,
-                    date_of_birth,
-                    school_urn,
+                    date_of_birth: pupil.date_of_birth,
+                    school_urn: pupil.school_urn.as_deref(),
                 },
             );
             if kind == UpnMatch::SameRecord {
@@ -77,13 +101,14 @@ impl App {
             }
             // The UPN stays with the existing record until the coordinator decides.
             pupil.upn = None;
-            tx.insert_pupil(&pupil).await?;
+            self.insert_pupil_with_nhs_number(tx, &pupil, nhs_number)
+                .await?;
             tx.insert_pupil_match(&PupilMatchRecord {
                 referral_id: referral_id.to_string(),
                 new_pupil_id: pupil.id.clone(),
                 existing_pupil_id: existing.id,
                 kind: kind.as_str().to_string(),
-                created_at: now,
+                created_at: pupil.created_at,
                 resolution: None,
                 resolved_by: None,
                 resolved_at: None,
@@ -92,8 +117,22 @@ impl App {
             .await?;
             return Ok(pupil.id);
         }
-        tx.insert_pupil(&pupil).await?;
+        self.insert_pupil_with_nhs_number(tx, &pupil, nhs_number)
+            .await?;
         Ok(pupil.id)
+    }
+
+    async fn insert_pupil_with_nhs_number(
+        &self,
+        tx: &mut mns_store::WriteTx,
+        pupil: &PupilRecord,
+        nhs_number: Option<&str>,
+    ) -> AppResult<()> {
+        tx.insert_pupil(pupil).await?;
+        if let Some(nhs_number) = nhs_number {
+            tx.set_pupil_nhs_number(&pupil.id, nhs_number).await?;
+        }
+        Ok(())
     }
 
     /// The UPN match on a referral, with both records, for council staff (MN-ROLE-2). `None`

@@ -14,6 +14,9 @@ use crate::permissions::Capability;
 pub enum ReferralStatus {
     /// The school is still writing it.
     Draft,
+    /// A health professional told the service about the child ("Waiting for the school"): the
+    /// school has not completed its part yet. The clock already runs from the notification.
+    AwaitingSchool,
     /// Submitted, waiting for the coordinator.
     Submitted,
     /// Sent back to the school with questions (the clock keeps running).
@@ -28,8 +31,9 @@ pub enum ReferralStatus {
 
 impl ReferralStatus {
     /// Every status, in the order the queue lists them.
-    pub const ALL: [ReferralStatus; 6] = [
+    pub const ALL: [ReferralStatus; 7] = [
         ReferralStatus::Submitted,
+        ReferralStatus::AwaitingSchool,
         ReferralStatus::InformationRequested,
         ReferralStatus::WaitingForEvidence,
         ReferralStatus::Accepted,
@@ -41,6 +45,7 @@ impl ReferralStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             ReferralStatus::Draft => "draft",
+            ReferralStatus::AwaitingSchool => "awaiting_school",
             ReferralStatus::Submitted => "submitted",
             ReferralStatus::InformationRequested => "information_requested",
             ReferralStatus::WaitingForEvidence => "waiting_for_evidence",
@@ -58,6 +63,7 @@ impl ReferralStatus {
     pub fn label(self) -> &'static str {
         match self {
             ReferralStatus::Draft => "Draft",
+            ReferralStatus::AwaitingSchool => "Waiting for the school",
             ReferralStatus::Submitted => "New",
             ReferralStatus::InformationRequested => "Waiting for information",
             ReferralStatus::WaitingForEvidence => "Waiting for evidence",
@@ -70,7 +76,9 @@ impl ReferralStatus {
     pub fn school_may_edit(self) -> bool {
         matches!(
             self,
-            ReferralStatus::Draft | ReferralStatus::InformationRequested
+            ReferralStatus::Draft
+                | ReferralStatus::InformationRequested
+                | ReferralStatus::AwaitingSchool
         )
     }
 
@@ -81,6 +89,7 @@ impl ReferralStatus {
             ReferralStatus::Submitted
                 | ReferralStatus::WaitingForEvidence
                 | ReferralStatus::InformationRequested
+                | ReferralStatus::AwaitingSchool
         )
     }
 }
@@ -231,13 +240,31 @@ mod tests {
     }
 
     #[test]
-    fn mn_ref_1_the_school_edits_only_a_draft_or_a_referral_sent_back() {
+    fn mn_ref_1_the_school_edits_only_a_draft_a_referral_sent_back_or_a_health_notification() {
         use ReferralStatus::*;
         for s in ReferralStatus::ALL {
             let may = referral_actions(Role::School, &facts(s)).contains(&ReferralAction::EditForm);
-            assert_eq!(may, matches!(s, Draft | InformationRequested), "{s:?}");
+            assert_eq!(
+                may,
+                matches!(s, Draft | InformationRequested | AwaitingSchool),
+                "{s:?}"
+            );
         }
         assert!(!ReferralAction::EditForm.allowed_for(Role::Coordinator));
+    }
+
+    #[test]
+    fn a_health_notification_waits_for_the_school_and_for_a_decision_at_once() {
+        let s = ReferralStatus::AwaitingSchool;
+        assert_eq!(s.as_str(), "awaiting_school");
+        assert_eq!(s.label(), "Waiting for the school");
+        assert!(s.school_may_edit());
+        // The health professional's evidence page opens while a decision is awaited.
+        assert!(s.awaits_decision());
+        assert!(
+            !referral_actions(Role::School, &facts(s)).contains(&ReferralAction::DeleteDraft),
+            "a notification is the child's record, never a draft to delete"
+        );
     }
 
     #[test]

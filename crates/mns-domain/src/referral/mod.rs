@@ -21,6 +21,7 @@ mod enquiry;
 mod entered;
 pub mod form;
 pub mod given_evidence;
+pub mod health_notification;
 pub mod history;
 mod policy;
 pub mod pupil_match;
@@ -49,6 +50,10 @@ pub use form::{
 };
 pub use given_evidence::{
     AnswerProblem, EvidenceAnswers, evidence_from_answers, lacks_accepted_evidence,
+};
+pub use health_notification::{
+    HealthNotification, HealthNotificationEntry, NotificationRules, Notifier, ParentAgreement,
+    ReferralOrigin,
 };
 pub use policy::{EvidenceHandling, PolicyParameters, PolicyParametersError};
 pub use pupil_match::{Identity, MatchResolution, UpnMatch, classify_upn_match};

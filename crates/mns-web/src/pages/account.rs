@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 /// The CSRF token for a page anyone may use: the session's, or a pre-session cookie's (set
 /// on the response if it is new).
-pub(super) fn csrf_for(
+pub(crate) fn csrf_for(
     state: &AppState,
     headers: &HeaderMap,
     session: Option<&ResolvedSession>,
@@ -36,7 +36,7 @@ pub(super) fn csrf_for(
     }
 }
 
-pub(super) fn with_presession(
+pub(crate) fn with_presession(
     state: &AppState,
     mut response: Response,
     token: &str,

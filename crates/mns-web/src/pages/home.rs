@@ -56,6 +56,14 @@ const CARDS: [(Capability, Card); 11] = [
         },
     ),
     (
+        Capability::NotifyHealth,
+        Card {
+            href: "/notifications/new",
+            title: "Tell us about a child",
+            text: "Tell the service about a child who cannot attend school because of their health.",
+        },
+    ),
+    (
         Capability::ReadCaseDashboard,
         Card {
             href: "/cases/dashboard",

@@ -12,6 +12,8 @@ pub mod health;
 pub mod home;
 pub mod invitations;
 pub mod local_offer;
+pub mod notifications;
+pub mod public_notification;
 pub mod pupils;
 pub mod reference;
 pub mod referral_form;
@@ -77,6 +79,11 @@ pub struct Chrome {
 const NAV: [(&str, &str, Capability); 12] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
     ("/evidence", "Evidence requests", Capability::GiveEvidence),
+    (
+        "/notifications/new",
+        "Tell us about a child",
+        Capability::NotifyHealth,
+    ),
     ("/cases", "Cases", Capability::ReadChildren),
     ("/pupils", "Pupils", Capability::ReadChildren),
     ("/enquiries", "Enquiries", Capability::LogEnquiry),

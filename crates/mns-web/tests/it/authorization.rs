@@ -173,6 +173,21 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             signed_in(is(&[Role::HealthProfessional]) && object == Object::Own)
         }
         ("GET" | "POST", "/enquiries") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
+        // Health notifications (issue 14): health professionals only. An empty form is a 422
+        // with its problems.
+        ("GET" | "POST", "/notifications/new") => signed_in(is(&[Role::HealthProfessional])),
+        // The confirmation is its sender's only: no demo record was notified by anyone, so it
+        // is 404 for everyone here (the sender's page is tested in health_notification.rs).
+        ("GET", "/notifications/{id}/sent") => signed_in(false),
+        // The public form: anyone, signed in or not (an empty form is a 422).
+        ("GET" | "POST", "/health-notification") | ("GET", "/health-notification/sent") => Allow,
+        // A notification sent through the public form is the coordinator's to triage; the `{id}`
+        // here names none, so it is 404 for everyone (triage is tested in
+        // health_notification.rs).
+        ("GET", "/health-notifications/{id}")
+        | ("POST", "/health-notifications/{id}/referral" | "/health-notifications/{id}/close") => {
+            signed_in(false)
+        }
         // The Local Offer is public; its API is open to every origin.
         ("GET", "/local-offer" | "/local-offer/guided" | "/local-offer/glossary")
         | ("GET", "/local-offer/shortlist" | "/local-offer/services/{id}")
@@ -996,7 +1011,32 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 Capability::ApproveDirectoryChanges,
                 refused(ok(a.send_review_reminders(&actor).await)),
             ),
+            (
+                Capability::NotifyHealth,
+                refused(a.may_notify_health(&actor)),
+            ),
+            (
+                Capability::DecideReferral,
+                refused(ok(a.open_notification_enquiries(&actor).await)),
+            ),
+            (
+                Capability::NotifyHealth,
+                refused(ok(a.schools_for_notification(&actor, "Wensum").await)),
+            ),
             // Writes last: a role that may gets a named problem, not a change.
+            (
+                Capability::NotifyHealth,
+                refused(ok(a
+                    .read_health_notification(&actor, &Default::default())
+                    .await)),
+            ),
+            (
+                Capability::NotifyHealth,
+                // A school that is not in the list: a named problem for those who may.
+                refused(ok(a
+                    .notify_health(&actor, &crate::health_notification::notification("999999"))
+                    .await)),
+            ),
             (
                 Capability::LogEnquiry,
                 refused(ok(a

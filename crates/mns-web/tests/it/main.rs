@@ -10,6 +10,7 @@ mod cases;
 mod child_access;
 mod health_evidence;
 mod invitations;
+mod health_notification;
 mod local_offer;
 mod oruk;
 mod outbox;

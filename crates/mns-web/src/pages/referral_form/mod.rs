@@ -205,6 +205,8 @@ struct TaskListPage {
     total: usize,
     /// Whether the school may delete the referral (a draft never sent).
     may_delete: bool,
+    /// A health notification waiting for the school: who sent it, and when.
+    notified: Option<String>,
 }
 
 /// The coordinator's questions when the referral was sent back: the newest request for
@@ -248,7 +250,25 @@ async fn task_list(
         .collect();
     let files = state.app.referral_files(&user.actor, &id).await?;
     let attached = !files.attendance.is_empty();
+    let notified = state
+        .app
+        .referral_notification(&user.actor, &id)
+        .await?
+        .filter(|_| view.status == Status::AwaitingSchool)
+        .map(|v| {
+            format!(
+                "{}, {} at {}, told the Medical Needs Service on {} that this pupil cannot attend \
+                 school because of their health. Complete the school's part: the checklist, the \
+                 attendance and the other sections still to do. The referral date stays {}.",
+                v.notification.notifier.name,
+                v.notification.notifier.role,
+                v.notification.notifier.organisation,
+                v.notification.notified_on.format("%-d %B %Y"),
+                v.notification.notified_on.format("%-d %B %Y"),
+            )
+        });
     Ok(render(&TaskListPage {
+        notified,
         chrome: Chrome::signed_in(&state, &user, &task_list_path(&id)),
         pupil_name: view.form.pupil.display_name(),
         completed: tasks.iter().filter(|t| t.complete).count() + usize::from(attached),

@@ -41,6 +41,8 @@ struct EnquiriesPage {
     errors: Vec<FieldError>,
     values: EnquiryForm,
     enquiries: Vec<EnquiryLine>,
+    /// Health notifications sent through the public form, to triage (the coordinator's).
+    notifications: Vec<crate::pages::public_notification::NotificationLine>,
     threshold_note: &'static str,
     logged: bool,
 }
@@ -65,8 +67,11 @@ async fn enquiries_page(
             summary: e.summary,
         })
         .collect();
+    let notifications =
+        crate::pages::public_notification::open_notification_lines(state, user).await?;
     let form = FormState::with(errors.clone());
     Ok(render(&EnquiriesPage {
+        notifications,
         chrome: Chrome::signed_in(state, user, "/enquiries").with_errors(&form),
         form,
         errors,

@@ -52,6 +52,7 @@ fn tag_class(status: Status) -> &'static str {
         Status::Accepted => "govuk-tag--green",
         Status::Declined => "govuk-tag--red",
         Status::Draft => "govuk-tag--grey",
+        Status::AwaitingSchool => "govuk-tag--purple",
     }
 }
 
@@ -159,6 +160,8 @@ struct ReferralPage {
     may_note: bool,
     /// Where a note is posted.
     notes_action: String,
+    /// Where a referral from a health notification came from: by whom, on what date.
+    notification: Option<String>,
     /// Every answer the school gave, read-only (for those who may read the checks).
     answers: Vec<crate::pages::referral_form::AnswerCard>,
     /// Evidence health professionals gave through the service: who, and what it says.
@@ -346,7 +349,27 @@ async fn referral_page_after(
             .notes(&user.actor, mns_app::notes::NoteOn::Referral, id)
             .await?,
     );
+    let notification = state
+        .app
+        .referral_notification(&user.actor, id)
+        .await?
+        .map(|v| {
+            let n = &v.notification.notifier;
+            format!(
+                "This referral came from a health notification by {} ({}, {}) on {}.{}",
+                n.name,
+                n.role,
+                n.organisation,
+                v.notification.notified_on.format("%-d %B %Y"),
+                if view.status == Status::AwaitingSchool {
+                    " The school has not completed its part yet."
+                } else {
+                    ""
+                }
+            )
+        });
     Ok(render(&ReferralPage {
+        notification,
         decided,
         assigned_banner,
         assignment,

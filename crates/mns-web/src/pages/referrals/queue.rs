@@ -8,6 +8,7 @@ use crate::pages::{Chrome, PageResult, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use mns_app::records::AssignedFilter;
+use mns_domain::referral::ReferralOrigin;
 use serde::Deserialize;
 
 /// A line of the queue as the page shows it.
@@ -22,6 +23,8 @@ pub struct QueueRow {
     waiting: String,
     pupil_match_open: bool,
     assigned: String,
+    /// It came from a health professional's notification (issue 14).
+    health_notification: bool,
 }
 
 /// A school in the queue's school filter.
@@ -68,6 +71,8 @@ pub struct SchoolRow {
     status: &'static str,
     tag: &'static str,
     updated: String,
+    /// A health notification the school has not completed yet: the list asks it to.
+    complete_school_part: bool,
 }
 
 #[derive(Template)]
@@ -204,6 +209,7 @@ pub async fn list(
                 status: v.status.label(),
                 tag: tag_class(v.status),
                 updated: mns_domain::calendar::format_uk_datetime(v.record.updated_at),
+                complete_school_part: v.status == Status::AwaitingSchool,
             })
             .collect();
         return Ok(render(&SchoolListPage {
@@ -248,6 +254,8 @@ pub async fn list(
                     .unwrap_or_default(),
                 pupil_match_open: l.pupil_match_open,
                 assigned: l.assigned_name.unwrap_or_default(),
+                health_notification: ReferralOrigin::parse(&l.origin)
+                    == ReferralOrigin::HealthNotification,
             }
         })
         .collect();
