@@ -1634,8 +1634,9 @@ async function schoolReferral(j, step) {
 // Health professionals as an entry point (issue 14). The demo health professional tells the
 // service about a child who cannot attend school: an NHS number with a wrong check digit first
 // (its error), then a valid one, the school found by name; check, send, and the confirmation,
-// whose next step (giving the medical evidence) is another page's. The coordinator sees a
-// health notification waiting for the school; the school completes its part and sends it; the
+// whose next step is giving the medical evidence, which they do. The coordinator sees a
+// health notification waiting for the school; the school completes its part (the health
+// professional's evidence already in place) and sends it; the
 // coordinator sees it as new, dated the day of the notification.
 async function healthNotification(j, step) {
   const page = j.page;
@@ -1707,6 +1708,37 @@ async function healthNotification(j, step) {
     check((await next.getAttribute('href')) === `/referrals/${id}/evidence/new`, 'the next step is not the evidence page');
     await j.audit('notification-sent');
   });
+  await step('the health professional gives their evidence from the confirmation page', async () => {
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Give your medical evidence' }).click()]);
+    check(j.pathname() === `/referrals/${id}/evidence/new`, `"Give your medical evidence" went to ${j.pathname()}`);
+    check((await j.h1()).includes(`Give medical evidence for ${childName}`), `the evidence form is "${await j.h1()}"`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-notified-'));
+    tmpDirs.push(dir);
+    const pdf = path.join(dir, 'clinic-letter-sasha.pdf');
+    fs.copyFileSync(new URL('../crates/mns-domain/src/documents_fixtures/letter.pdf', import.meta.url), pdf);
+    const seen = daysAgo(3);
+    await page.check('#profession-paediatrician');
+    await page.check('#registration_body');
+    await page.fill('#registration_number', '1234567');
+    await page.fill('#organisation_code', 'RM1');
+    await page.fill('#organisation_name', 'Norfolk and Norwich University Hospital');
+    await page.fill('#date_seen', String(seen.d));
+    await page.fill('#date_seen-month', String(seen.m));
+    await page.fill('#date_seen-year', String(seen.y));
+    await page.check('#seen_in_person');
+    await page.fill('#condition_and_treatment', 'Post-viral fatigue since September, managed with activity pacing. Cannot manage a school day.');
+    await page.fill('#referrals_to_other_services', 'Norfolk and Suffolk ME/CFS service');
+    await page.fill('#reintegration', 'Short sessions at home first, then a phased return.');
+    await page.check('#document_kind');
+    await page.setInputFiles('#document', pdf);
+    await j.submit(page.locator('main form[enctype] button[type=submit]'));
+    check((await j.h1()).startsWith(`Check your evidence for ${childName}`), `after the evidence form: "${await j.h1()}"`);
+    await j.audit('notification-evidence-check');
+    await j.submit(page.getByRole('button', { name: 'Confirm and send the evidence' }));
+    check((await page.locator('main').innerText()).includes(`Evidence sent for ${childName}`), 'no "Evidence sent" banner');
+    await j.audit('notification-evidence-sent');
+    await j.goto('/home');
+  });
   await step('health professional signs out', () => j.signOut());
 
   await step('the coordinator sees a health notification waiting for the school', async () => {
@@ -1749,11 +1781,21 @@ async function healthNotification(j, step) {
     await byId('pupil.pregnant-no').check();
     await f.saveSection('pupil');
   });
-  await step("the school's part: school, checklist, consent, health need, evidence, support", async () => {
-    for (const section of ['school', 'checklist', 'consent', 'healthNeed', 'evidence', 'support']) {
+  await step("the school's part: school, checklist, consent, health need", async () => {
+    for (const section of ['school', 'checklist', 'consent', 'healthNeed']) {
       await schoolSections[section](j, f);
     }
   });
+  await step('the health professional\'s evidence is already in place', async () => {
+    await f.openSection('evidence');
+    const cards = page.locator('main .govuk-summary-card');
+    check((await cards.count()) === 1, `the evidence list shows ${await cards.count()} pieces, not the health professional's one`);
+    check((await cards.first().innerText()).includes('Dr Kim Shaw'), 'the evidence does not say the health professional gave it');
+    await j.audit('school-notified-evidence');
+    await f.byId('repeat_referral-no').check();
+    await f.saveSection('evidence');
+  });
+  await step("the school's part: support meanwhile", () => schoolSections.support(j, f));
   await step('the attendance export, then send', async () => {
     await j.goto(`/referrals/${id}/attendance`);
     await page.setInputFiles('#attendance', attendanceExport(upn).csv);

@@ -30,7 +30,7 @@ struct HomePage {
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 11] = [
+const CARDS: [(Capability, Card); 12] = [
     (
         Capability::StartReferral,
         Card {

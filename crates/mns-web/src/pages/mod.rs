@@ -76,7 +76,7 @@ pub struct Chrome {
 
 /// The service's navigation: each item and what opens it, from the one permissions table
 /// ([`mns_domain::permissions`]).
-const NAV: [(&str, &str, Capability); 12] = [
+const NAV: [(&str, &str, Capability); 13] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
     ("/evidence", "Evidence requests", Capability::GiveEvidence),
     (
