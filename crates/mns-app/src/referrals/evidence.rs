@@ -37,6 +37,8 @@ pub struct EvidenceRequest {
     pub open: bool,
     /// Whether the coordinator marked it as waiting for evidence.
     pub marked_waiting: bool,
+    /// Whether it is for a case's continuation request (MN-CONT-1) rather than a decision.
+    pub for_continuation: bool,
 }
 
 /// Who is told when evidence is given, in words for the page that says so.
@@ -71,13 +73,48 @@ impl App {
         if !linked {
             return Err(AppError::NotFound);
         }
-        App::view_of(record, actor.role(), false)
+        self.evidence_view(record, actor)
+            .await
+            .map(|(view, _)| view)
     }
 
-    fn request_of(&self, view: &ReferralView) -> EvidenceRequest {
-        let since = view
-            .record
-            .waiting_for_evidence_since
+    /// Since when the referral's case wants updated evidence for its continuation request, if
+    /// it was accepted and does (MN-CONT-1).
+    async fn case_evidence_since(
+        &self,
+        record: &mns_store::ReferralRecord,
+    ) -> AppResult<Option<NaiveDate>> {
+        if record.status != Status::Accepted.as_str() {
+            return Ok(None);
+        }
+        let Some(case) = self.store.get_case(&record.id).await? else {
+            return Ok(None);
+        };
+        let form: mns_domain::referral::Referral = serde_json::from_str(&record.form_json)
+            .map_err(|e| AppError::internal(format!("referral {} form: {e}", record.id)))?;
+        Ok(mns_domain::referral::case_wants_evidence(
+            case.state,
+            case.period_start,
+            case.continuation_due,
+            &form.evidence,
+            self.today(),
+        ))
+    }
+
+    /// A referral as a health professional sees it, with since when its case wants evidence.
+    async fn evidence_view(
+        &self,
+        record: mns_store::ReferralRecord,
+        actor: &Actor,
+    ) -> AppResult<(ReferralView, Option<NaiveDate>)> {
+        let since = self.case_evidence_since(&record).await?;
+        let view = App::view_with_case(record, actor.role(), false, since.is_some())?;
+        Ok((view, since))
+    }
+
+    fn request_since(&self, view: &ReferralView, case_since: Option<NaiveDate>) -> EvidenceRequest {
+        let since = case_since
+            .or(view.record.waiting_for_evidence_since)
             .or(view.record.referral_date)
             .unwrap_or_else(|| self.today());
         EvidenceRequest {
@@ -92,6 +129,7 @@ impl App {
             days_waited: mns_domain::referral::days_waiting_on_evidence(since, self.today()),
             open: view.may(ReferralAction::GiveEvidence),
             marked_waiting: view.status == Status::WaitingForEvidence,
+            for_continuation: case_since.is_some(),
         }
     }
 
@@ -107,12 +145,13 @@ impl App {
             .await?
         {
             for record in self.store.referrals_of_pupil(&pupil.id).await? {
-                let view = App::view_of(record, actor.role(), false)?;
+                let (view, case_since) = self.evidence_view(record, actor).await?;
                 let waits = view.status == Status::WaitingForEvidence
                     || (view.status.awaits_decision()
-                        && lacks_accepted_evidence(&view.form.evidence));
+                        && lacks_accepted_evidence(&view.form.evidence))
+                    || case_since.is_some();
                 if waits && view.may(ReferralAction::GiveEvidence) {
-                    requests.push(self.request_of(&view));
+                    requests.push(self.request_since(&view, case_since));
                 }
             }
         }
@@ -129,9 +168,10 @@ impl App {
     /// One referral as a health professional linked to the child sees it (audited as a view).
     pub async fn evidence_request(&self, actor: &Actor, id: &str) -> AppResult<EvidenceRequest> {
         let view = self.evidence_scope(actor, id).await?;
+        let case_since = self.case_evidence_since(&view.record).await?;
         self.audit_view(actor, "referral.evidence_view", "referral", id)
             .await?;
-        Ok(self.request_of(&view))
+        Ok(self.request_since(&view, case_since))
     }
 
     /// Who is told when evidence is given on a referral `actor` may give evidence on (for the

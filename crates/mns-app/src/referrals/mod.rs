@@ -74,6 +74,17 @@ impl App {
         role: Role,
         pupil_match_open: bool,
     ) -> AppResult<ReferralView> {
+        App::view_with_case(record, role, pupil_match_open, false)
+    }
+
+    /// A view whose state part knows whether the referral's case wants updated evidence
+    /// (MN-CONT-1).
+    fn view_with_case(
+        record: ReferralRecord,
+        role: Role,
+        pupil_match_open: bool,
+        case_wants_evidence: bool,
+    ) -> AppResult<ReferralView> {
         let status = Status::parse(&record.status).ok_or_else(|| {
             AppError::internal(format!("unknown referral status {}", record.status))
         })?;
@@ -82,6 +93,7 @@ impl App {
         let facts = ReferralFacts {
             status,
             pupil_match_open,
+            case_wants_evidence,
         };
         Ok(ReferralView {
             record,

@@ -131,6 +131,9 @@ pub struct ReferralFacts {
     pub status: ReferralStatus,
     /// A UPN match is waiting for the coordinator (MN-ROLE-2).
     pub pupil_match_open: bool,
+    /// The referral was accepted and its case wants updated medical evidence for the
+    /// continuation request (MN-CONT-1; [`crate::referral::case_wants_evidence`]).
+    pub case_wants_evidence: bool,
 }
 
 impl ReferralAction {
@@ -193,7 +196,11 @@ impl ReferralAction {
             // shared out at any point, a decided referral's follow-up included.
             ReferralAction::Assign => s != ReferralStatus::Draft,
             ReferralAction::DeleteDraft => s == ReferralStatus::Draft,
-            ReferralAction::GiveEvidence => s.awaits_decision(),
+            // While a decision is awaited; and on an accepted referral, while its case wants
+            // updated evidence for the continuation request (MN-CONT-1).
+            ReferralAction::GiveEvidence => {
+                s.awaits_decision() || (s == Accepted && facts.case_wants_evidence)
+            }
         }
     }
 }
@@ -214,6 +221,7 @@ mod tests {
         ReferralFacts {
             status,
             pupil_match_open: false,
+            case_wants_evidence: false,
         }
     }
 
@@ -286,6 +294,7 @@ mod tests {
         let submitted = ReferralFacts {
             status: ReferralStatus::Submitted,
             pupil_match_open: true,
+            case_wants_evidence: false,
         };
         let school = referral_actions(Role::School, &submitted);
         assert!(!school.contains(&ReferralAction::ReadChecks));
@@ -338,5 +347,16 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn mn_cont_1_evidence_is_given_on_an_accepted_referral_only_while_its_case_wants_it() {
+        let mut accepted = facts(ReferralStatus::Accepted);
+        assert!(!ReferralAction::GiveEvidence.open_in(Role::HealthProfessional, &accepted));
+        accepted.case_wants_evidence = true;
+        assert!(ReferralAction::GiveEvidence.open_in(Role::HealthProfessional, &accepted));
+        let mut declined = facts(ReferralStatus::Declined);
+        declined.case_wants_evidence = true;
+        assert!(!ReferralAction::GiveEvidence.open_in(Role::HealthProfessional, &declined));
     }
 }

@@ -207,9 +207,83 @@ pub fn lacks_accepted_evidence(evidence: &[MedicalEvidence]) -> bool {
         .any(|e| e.professional.is_some_and(ProfessionalKind::is_accepted))
 }
 
+/// How many days before its continuation request is due a case asks for updated medical
+/// evidence (MN-CONT-1): four weeks, so the evidence is in when the school sends the request.
+pub const CASE_EVIDENCE_LEAD_DAYS: i64 = 28;
+
+/// Since when a case wants updated medical evidence for its continuation request, if it does
+/// (MN-CONT-1: the request carries updated evidence and the MN-EV rules apply again; MN-EV-8:
+/// the days it has waited are shown). A case wants it while provision runs, from
+/// [`CASE_EVIDENCE_LEAD_DAYS`] before the request is due, until evidence seen or given since
+/// the current period started is on the referral.
+pub fn case_wants_evidence(
+    state: crate::provision::CaseState,
+    period_start: Option<NaiveDate>,
+    continuation_due: Option<NaiveDate>,
+    evidence: &[MedicalEvidence],
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    use crate::provision::CaseState::{ContinuationRequested, Continued, InProvision, Review};
+    if !matches!(
+        state,
+        InProvision | Review | ContinuationRequested | Continued
+    ) {
+        return None;
+    }
+    let (start, due) = (period_start?, continuation_due?);
+    let since = due - chrono::Duration::days(CASE_EVIDENCE_LEAD_DAYS);
+    let recent = evidence.iter().any(|e| {
+        e.professional.is_some_and(ProfessionalKind::is_accepted)
+            && (e.date_seen.is_some_and(|d| d >= start) || e.given_on.is_some_and(|d| d >= start))
+    });
+    (today >= since && !recent).then_some(since.max(start))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mn_cont_1_a_running_case_wants_evidence_from_four_weeks_before_its_request_is_due() {
+        use crate::provision::CaseState;
+        let start = day(2026, 9, 7);
+        let due = day(2026, 11, 16);
+        let wants = |state, today, evidence: &[MedicalEvidence]| {
+            case_wants_evidence(state, Some(start), Some(due), evidence, today)
+        };
+        assert_eq!(wants(CaseState::InProvision, day(2026, 10, 18), &[]), None);
+        assert_eq!(
+            wants(CaseState::InProvision, day(2026, 10, 19), &[]),
+            Some(day(2026, 10, 19))
+        );
+        assert_eq!(
+            wants(CaseState::ContinuationRequested, day(2026, 11, 20), &[]),
+            Some(day(2026, 10, 19))
+        );
+        assert_eq!(wants(CaseState::Ended, day(2026, 11, 1), &[]), None);
+        assert_eq!(wants(CaseState::Planning, day(2026, 11, 1), &[]), None);
+        let old = MedicalEvidence {
+            professional: Some(ProfessionalKind::Paediatrician),
+            date_seen: Some(day(2026, 8, 1)),
+            ..MedicalEvidence::default()
+        };
+        assert!(
+            wants(
+                CaseState::InProvision,
+                day(2026, 11, 1),
+                std::slice::from_ref(&old)
+            )
+            .is_some()
+        );
+        let recent = MedicalEvidence {
+            given_on: Some(day(2026, 10, 30)),
+            ..old
+        };
+        assert_eq!(
+            wants(CaseState::InProvision, day(2026, 11, 1), &[recent]),
+            None
+        );
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

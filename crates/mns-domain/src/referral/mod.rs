@@ -49,7 +49,8 @@ pub use form::{
     VerbalSetting, form_position, sort_in_form_order,
 };
 pub use given_evidence::{
-    AnswerProblem, EvidenceAnswers, evidence_from_answers, lacks_accepted_evidence,
+    AnswerProblem, CASE_EVIDENCE_LEAD_DAYS, EvidenceAnswers, case_wants_evidence,
+    evidence_from_answers, lacks_accepted_evidence,
 };
 pub use health_notification::{
     HealthNotification, HealthNotificationEntry, NotificationRules, Notifier, ParentAgreement,

@@ -1224,6 +1224,7 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 &mns_domain::referral::ReferralFacts {
                     status: mns_domain::referral::ReferralStatus::parse(&record.status).unwrap(),
                     pupil_match_open: false,
+                    case_wants_evidence: false,
                 },
             );
             // The referrals are chosen so that each action is open for the roles it is for

@@ -409,3 +409,71 @@ async fn mn_role_5_only_health_professionals_give_evidence() {
         assert_eq!(upload.status, StatusCode::NOT_FOUND, "{email}");
     }
 }
+
+#[tokio::test]
+async fn mn_cont_1_a_running_case_asks_for_updated_evidence_before_its_continuation_request() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let isla = referral_of(&app, "Isla").await;
+    let store = app.app.store_for_tests();
+    let case = store.get_case(&isla).await.unwrap().unwrap();
+    let due = case.continuation_due.expect("Isla's case runs");
+    // Four weeks before the continuation request is due, the case asks for evidence.
+    let from = due - chrono::Duration::days(mns_domain::referral::CASE_EVIDENCE_LEAD_DAYS);
+    let today = app.app.today();
+    // Her evidence was seen before this period of provision started.
+    let mut record = store.get_referral(&isla).await.unwrap().unwrap();
+    let mut form: mns_domain::referral::Referral = serde_json::from_str(&record.form_json).unwrap();
+    let before = case.period_start.unwrap() - chrono::Duration::days(30);
+    for e in &mut form.evidence {
+        e.date_seen = Some(before);
+    }
+    record.form_json = serde_json::to_string(&form).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.save_referral(&record).await.unwrap();
+    tx.commit().await.unwrap();
+    if from > today {
+        app.app
+            .clock
+            .advance(chrono::Duration::days((from - today).num_days()));
+    }
+    let mut hp = app.signed_in("health@demo.invalid").await;
+    let list = hp.get("/evidence").await;
+    assert!(list.body.contains("Isla"), "{}", list.body);
+    assert!(list.body.contains("Continuation"));
+    let form = hp.get(&format!("/referrals/{isla}/evidence/new")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("will soon ask for it to continue"));
+
+    let check = hp
+        .upload_form(
+            &format!("/referrals/{isla}/evidence"),
+            &good_answers(),
+            "document",
+            "clinic-letter.pdf",
+            LETTER,
+        )
+        .await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+    let document_id = hidden(&check, "document_id");
+    let mut confirm = good_answers();
+    confirm.retain(|(n, _)| *n != "step");
+    confirm.push(("step", "confirm"));
+    confirm.push(("document_id", &document_id));
+    let sent = hp
+        .post(&format!("/referrals/{isla}/evidence"), &confirm)
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+
+    // The referral stays accepted, with the evidence on it; the case no longer asks.
+    let record = store.get_referral(&isla).await.unwrap().unwrap();
+    assert_eq!(record.status, "accepted");
+    let form: mns_domain::referral::Referral = serde_json::from_str(&record.form_json).unwrap();
+    assert!(form.evidence.iter().any(|e| e.given_by_user.is_some()));
+    assert!(!hp.get("/evidence").await.body.contains("Isla"));
+    assert_eq!(
+        hp.get(&format!("/referrals/{isla}/evidence/new"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
