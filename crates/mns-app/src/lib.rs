@@ -156,6 +156,8 @@ pub struct App {
     pub(crate) directory_index: Arc<directory_index::DirectoryIndex>,
     /// The keys that encrypt documents at rest ([`App::with_document_keys`]).
     pub(crate) document_keys: Arc<documents::DocumentKeys>,
+    /// The OpenID Connect providers people may sign in with ([`App::with_oidc`]).
+    pub(crate) oidc: Arc<identity::oidc::OidcProviders>,
 }
 
 /// Who is acting, and from where.
@@ -319,6 +321,7 @@ impl App {
                 documents::DocumentKeys::generate("generated")
                     .unwrap_or_else(|e| panic!("the system's random source failed: {e}")),
             ),
+            oidc: Arc::default(),
         }
     }
 

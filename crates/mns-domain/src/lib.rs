@@ -13,6 +13,7 @@ pub mod document_structure;
 pub mod documents;
 pub mod identifiers;
 pub mod identity;
+pub mod oidc;
 pub mod permissions;
 pub mod provision;
 pub mod referral;

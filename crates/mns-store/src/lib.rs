@@ -21,6 +21,7 @@ mod health_notifications;
 mod hospital;
 mod invitations;
 mod notes;
+mod oidc;
 mod outbox;
 mod pupils;
 mod rate_limits;
@@ -51,6 +52,7 @@ pub use health_notifications::{HealthNotificationRecord, NotificationEnquiryReco
 pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use invitations::{InvitationRecord, NewInvitation};
 pub use notes::NoteRecord;
+pub use oidc::{IdentityLinkRecord, IdentityRecord, OidcRequestRecord};
 pub use outbox::{OutboxMessage, OutboxStatus};
 pub use pupils::{PupilMatchRecord, PupilRecord};
 pub use recovery::{PasswordResetRecord, RecoveryFlags};

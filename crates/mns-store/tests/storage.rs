@@ -1699,3 +1699,99 @@ async fn a_public_health_notification_stays_open_until_handled_once() {
         assert_eq!(closed.closed_reason, "Not our area");
     }
 }
+
+/// Issue 15: a sign-in in progress is taken once, only by the browser that started it, only
+/// before it expires; a coordinator's link is used once; a session remembers its provider.
+#[tokio::test]
+async fn oidc_requests_and_links_are_single_use() {
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let request = mns_store::OidcRequestRecord {
+            state_hash: "state".into(),
+            binding_hash: "browser".into(),
+            provider: "entra".into(),
+            nonce: "n".into(),
+            pkce_verifier: "v".into(),
+            link_token_hash: None,
+            created_at: at(0),
+            expires_at: at(10),
+        };
+        store.insert_oidc_request(&request).await.unwrap();
+        let take = |binding: &'static str, provider: &'static str, now| {
+            let store = store.clone();
+            async move {
+                store
+                    .take_oidc_request("state", binding, provider, now)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(take("other-browser", "entra", at(1)).await.is_none());
+        assert!(take("browser", "dfe", at(1)).await.is_none());
+        assert!(take("browser", "entra", at(10)).await.is_none(), "expired");
+        assert_eq!(take("browser", "entra", at(1)).await, Some(request.clone()));
+        assert!(take("browser", "entra", at(1)).await.is_none(), "used once");
+        let mut expired = request.clone();
+        expired.state_hash = "old".into();
+        store.insert_oidc_request(&expired).await.unwrap();
+        assert_eq!(store.purge_oidc_requests(at(11)).await.unwrap(), 1);
+
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_identity_link("link", "u2", "onelogin", "u1", at(0), at(60))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        assert_eq!(
+            tx.use_identity_link("link", "entra", at(1)).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            tx.use_identity_link("link", "onelogin", at(1))
+                .await
+                .unwrap(),
+            Some("u2".into())
+        );
+        assert_eq!(
+            tx.use_identity_link("link", "onelogin", at(2))
+                .await
+                .unwrap(),
+            None
+        );
+        tx.link_identity("https://issuer", "sub", "u2", at(1))
+            .await
+            .unwrap();
+        tx.set_identity_provider("https://issuer", "sub", "onelogin")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let identities = store.identities_of("u2").await.unwrap();
+        assert_eq!(identities[0].provider.as_deref(), Some("onelogin"));
+        let links = store.identity_links_for("u2").await.unwrap();
+        assert_eq!(links[0].used_at, Some(at(1)));
+        assert!(!links[0].is_open(at(2)));
+
+        store.insert_session(&session("h1", "u2")).await.unwrap();
+        assert_eq!(store.session_oidc("h1").await.unwrap(), None);
+        store
+            .set_session_oidc("h1", "onelogin", "eyJ.x.y")
+            .await
+            .unwrap();
+        assert_eq!(
+            store.session_oidc("h1").await.unwrap(),
+            Some(("onelogin".into(), "eyJ.x.y".into()))
+        );
+        let mut tx = store.begin().await.unwrap();
+        assert!(
+            tx.unlink_identity("u2", "https://issuer", "sub")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.unlink_identity("u2", "https://issuer", "sub")
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+    }
+}

@@ -89,6 +89,27 @@ pub fn routes() -> Vec<Route> {
         route(Method::POST, "/sign-in/code", post(sign_in::submit_code)),
         route(Method::POST, "/sign-out", post(sign_in::sign_out)),
         route(
+            Method::GET,
+            "/sign-in/oidc/{provider}",
+            get(sign_in_oidc::begin),
+        ),
+        route(
+            Method::GET,
+            "/sign-in/oidc/{provider}/callback",
+            get(sign_in_oidc::callback),
+        ),
+        route(Method::GET, "/signed-out", get(sign_in_oidc::signed_out)),
+        route(
+            Method::POST,
+            "/users/{id}/identities/link",
+            post(user_account::send_identity_link),
+        ),
+        route(
+            Method::POST,
+            "/users/{id}/identities/unlink",
+            post(user_account::unlink_identity),
+        ),
+        route(
             Method::POST,
             "/sign-in/someone-else",
             post(account::someone_else),

@@ -4,6 +4,7 @@
 
 mod config;
 mod files;
+mod oidc_config;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -267,7 +268,14 @@ async fn open(config: &Config) -> Result<App> {
         .migrate()
         .await
         .context("could not apply migrations")?;
-    let app = App::new(store, config.settings()).with_document_keys(config.document_keys()?);
+    let oidc = mns_app::identity::oidc::OidcProviders::new(
+        oidc_config::providers().map_err(|e| anyhow::anyhow!(e))?,
+        &format!("mns/{} (+{})", env!("CARGO_PKG_VERSION"), config.public_url),
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    let app = App::new(store, config.settings())
+        .with_document_keys(config.document_keys()?)
+        .with_oidc(oidc);
     // Entries written before the chain was keyed are sealed with the key, once.
     match app.seal_unkeyed_audit_entries().await {
         Ok(0) => {}
@@ -310,6 +318,37 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 keys.ids().len(),
                 keys.current_id()
             );
+            let providers = oidc_config::providers().map_err(|e| anyhow::anyhow!(e))?;
+            print!("{}", oidc_config::describe(&providers, &config.public_url));
+            let mut failed = Vec::new();
+            for check in app.oidc().check().await {
+                match &check.problem {
+                    None => println!(
+                        "provider {}: discovery answers at {} ({} signing keys, {})",
+                        check.id,
+                        check.issuer,
+                        check.keys,
+                        if check.end_session {
+                            "signs out there too"
+                        } else {
+                            "no end-session endpoint: signing out ends only this service's session"
+                        }
+                    ),
+                    Some(problem) => {
+                        println!("provider {}: {problem}", check.id);
+                        failed.push(check.id.clone());
+                    }
+                }
+                for warning in &check.warnings {
+                    println!("provider {}: warning: {warning}", check.id);
+                }
+            }
+            if !failed.is_empty() {
+                bail!(
+                    "OpenID Connect provider(s) not usable: {}",
+                    failed.join(", ")
+                );
+            }
             Ok(())
         }
         Command::User(UserCommand::Add {

@@ -1,11 +1,13 @@
 //! Identity: local accounts (argon2id passwords, TOTP for staff), sign-in throttling,
 //! server-side sessions, API tokens, and user administration.
 //!
-//! The identity model is ready for OpenID Connect (council Entra ID, DfE Sign-in): a user is a
-//! row in `users`; *how* they prove who they are is either a local credential or a linked
-//! external identity (issuer + subject). Adding an OIDC sign-in means a callback that finds the
-//! user by identity and calls [`sessions::start_session`]; nothing else changes shape.
+//! A user is a row in `users`; *how* they prove who they are is a local credential, a linked
+//! external identity (issuer + subject) signed in through OpenID Connect ([`oidc`]: Entra ID,
+//! DfE Sign-in, GOV.UK One Login), or both. Either way the session is started by
+//! [`App::start_session`](crate::App::start_session).
 
+pub mod oidc;
+pub mod oidc_links;
 pub mod passwords;
 pub mod recovery;
 pub mod sessions;

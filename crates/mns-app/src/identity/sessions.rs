@@ -324,6 +324,8 @@ impl App {
         self.store
             .purge_rate_events(now - chrono::Duration::days(1))
             .await?;
+        // OpenID Connect sign-ins that were never finished (they expire after 10 minutes).
+        self.store.purge_oidc_requests(now).await?;
         Ok(self
             .store
             .delete_expired_sessions(now, now - self.settings.session_idle)

@@ -20,6 +20,7 @@ pub mod referral_form;
 pub mod referrals;
 pub mod resources;
 pub mod sign_in;
+pub mod sign_in_oidc;
 pub mod start;
 pub mod user_account;
 pub mod users;

@@ -28,6 +28,8 @@ struct SignInPage<'a> {
     demo: bool,
     demo_password: &'static str,
     demo_sign_ins: &'a [mns_app::demo::DemoSignIn],
+    /// The OpenID Connect providers: `(id, button label)`.
+    providers: Vec<(String, String)>,
 }
 
 fn sign_in_page(
@@ -51,6 +53,7 @@ fn sign_in_page(
         demo: state.app.settings.demo,
         demo_password: mns_app::demo::DEMO_PASSWORD,
         demo_sign_ins: &state.demo_sign_ins,
+        providers: state.app.oidc().buttons(),
     });
     if existing.is_none() {
         response.headers_mut().append(
@@ -267,7 +270,13 @@ pub async fn sign_out(
     State(state): State<AppState>,
     MaybeSession(session): MaybeSession,
 ) -> PageResult {
+    // A session from a provider that supports it is ended there too (RP-initiated logout);
+    // the provider sends the browser back to /signed-out.
+    let mut next = "/".to_string();
     if let Some(session) = session {
+        if let Some(url) = state.app.oidc_logout_url(&session.token_hash).await? {
+            next = url;
+        }
         state.app.sign_out(&session).await?;
     }
     Ok((
@@ -275,7 +284,7 @@ pub async fn sign_out(
             header::SET_COOKIE,
             cookie(state.https, session_cookie_name(state.https), "", Some(0)),
         )],
-        Redirect::to("/"),
+        Redirect::to(&next),
     )
         .into_response())
 }

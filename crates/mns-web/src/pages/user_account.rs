@@ -8,8 +8,9 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
+use mns_app::identity::oidc_links::UserIdentities;
 use mns_app::identity::recovery::AccountState;
 use serde::Deserialize;
 
@@ -19,6 +20,16 @@ struct AccountPage {
     chrome: Chrome,
     account: AccountState,
     role: &'static str,
+    identities: UserIdentities,
+    link_sent: bool,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+/// What the account page was reached with.
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    #[serde(default)]
+    sent: Option<String>,
 }
 
 /// `GET /users/{id}/account`: a user's sign-in state and what the coordinator can do.
@@ -26,13 +37,95 @@ pub async fn show(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
+    Query(query): Query<AccountQuery>,
 ) -> PageResult {
     let account = state.app.account_state(&user.actor, &id).await?;
+    let identities = state.app.user_identities(&user.actor, &id).await?;
     Ok(render(&AccountPage {
         chrome: Chrome::signed_in(&state, &user, "/users/"),
         role: account.user.role.label(),
         account,
+        identities,
+        link_sent: query.sent.is_some(),
+        now: state.app.now(),
     }))
+}
+
+/// The form that sends a link to connect a sign-in account.
+#[derive(Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    provider: String,
+}
+
+/// `POST /users/{id}/identities/link`: emails the user a link that connects their account at a
+/// provider.
+pub async fn send_identity_link(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> PageResult {
+    match state
+        .app
+        .send_identity_link(&user.actor, &id, &form.provider)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/users/{id}/account?sent=1")).into_response()),
+        Err(mns_app::AppError::Invalid(errors)) => {
+            let mut response = info_page(
+                &state,
+                &user,
+                &id,
+                errors.into_iter().map(|e| e.message).collect(),
+            )
+            .await?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn info_page(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    paragraphs: Vec<String>,
+) -> PageResult {
+    let account = state.app.account_state(&user.actor, id).await?;
+    Ok(render(&ConfirmPage {
+        chrome: Chrome::signed_in(state, user, "/users/"),
+        id: account.user.id,
+        heading: "The link could not be sent".into(),
+        paragraphs,
+        action: "",
+        button: "",
+        allowed: "",
+    }))
+}
+
+/// The form that unlinks a sign-in account.
+#[derive(Deserialize)]
+pub struct UnlinkForm {
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    subject: String,
+}
+
+/// `POST /users/{id}/identities/unlink`: the user can no longer sign in with that account.
+pub async fn unlink_identity(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<UnlinkForm>,
+) -> PageResult {
+    state
+        .app
+        .unlink_identity(&user.actor, &id, &form.issuer, &form.subject)
+        .await?;
+    back_to_account(&id)
 }
 
 #[derive(Template)]

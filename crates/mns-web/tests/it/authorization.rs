@@ -48,6 +48,10 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         | ("GET", "/assets/{file}" | "/api/v1/openapi.json")
         | ("POST", "/sign-in" | "/sign-out") => Allow,
         ("GET" | "POST", "/sign-in/code") => signed_in(true),
+        // No OpenID Connect provider is configured here: every provider is unknown (404), for
+        // everyone; signing in through one is tested in `oidc`, against a real OIDC server.
+        ("GET", "/sign-in/oidc/{provider}" | "/sign-in/oidc/{provider}/callback") => Deny,
+        ("GET", "/signed-out") => Allow,
         // Getting back into an account: open to anyone; an unknown reset link gets a page
         // saying it does not work (410), never someone's account.
         ("GET" | "POST", "/forgotten-password" | "/reset-password/{token}") => Allow,
@@ -98,6 +102,13 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET" | "POST", "/users/{id}/disable" | "/users/{id}/api-tokens") => {
             signed_in(is(&[Role::Coordinator]) && object == Object::Own)
         }
+        // Sending a link to connect a sign-in account: the coordinator (here told no provider is
+        // set up). No identity is linked: unlinking is refused alike for everyone (tested in
+        // `oidc`).
+        ("POST", "/users/{id}/identities/link") => {
+            signed_in(is(&[Role::Coordinator]) && object == Object::Own)
+        }
+        ("POST", "/users/{id}/identities/unlink") => signed_in(false),
         // No token has that id: refused alike for everyone (revoking is tested on its own).
         ("POST", "/users/{id}/api-tokens/{token}/revoke") => signed_in(false),
         // The demo referrals have no UPN match to resolve: 404 for everyone, the coordinator
@@ -592,6 +603,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                     .replace("{id}", &id)
                     .replace("{file}", "govuk-frontend.min.css")
                     .replace("{token}", NO_SUCH_RECORD)
+                    .replace("{provider}", "nobody")
                     .replace("{user}", &demo_parent);
                 let response = if r.method == Method::POST {
                     client.post(&path, &[]).await

@@ -12,6 +12,7 @@ mod health_evidence;
 mod health_notification;
 mod invitations;
 mod local_offer;
+mod oidc;
 mod oruk;
 mod outbox;
 mod referral_desk;

@@ -43,6 +43,12 @@ impl TestResponse {
 impl TestApp {
     /// The service on a fresh `backend` database with the demo data, at 10:00 on 22 Nov 2026.
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |app| app).await
+    }
+
+    /// As [`TestApp::spawn`], with `configure` applied to the application first (OpenID
+    /// Connect providers, say).
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(App) -> App) -> TestApp {
         let (store, db) = fresh_store(backend).await;
         let mut settings = Settings::new("http://mns.test");
         settings.demo = true;
@@ -51,6 +57,7 @@ impl TestApp {
             Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap(),
         )));
         app.load_demo().await.expect("demo data loads");
+        let app = configure(app);
         let state = mns_web::AppState::new(app.clone(), false);
         let router = mns_web::router(state);
         TestApp {
