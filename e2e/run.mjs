@@ -43,6 +43,8 @@ const incompleteRules = new Map(); // axe "needs review" rule id -> count of pag
 const titles = new Map(); // title -> pathname
 let server;
 let serverLog = '';
+let mock; // the OIDC test environment (e2e/oidc-mock.mjs), a child process
+let mockLog = '';
 const tmpDirs = [];
 
 function log(msg) {
@@ -85,13 +87,84 @@ function stopServer() {
   }
 }
 
-async function startServer() {
+function stopMock() {
+  if (mock && mock.exitCode === null && mock.signalCode === null) {
+    mock.kill('SIGTERM');
+  }
+}
+
+// Starts e2e/oidc-mock.mjs (three issuers shaped like Entra ID, DfE Sign-in and GOV.UK One
+// Login, and a control server) and answers the JSON line it prints.
+async function startMock() {
+  if (!fs.existsSync(path.join(HERE, 'node_modules', 'oauth2-mock-server'))) {
+    throw new Error('e2e/node_modules/oauth2-mock-server is missing: run `npm ci` in e2e/');
+  }
+  mock = spawn(process.execPath, [path.join(HERE, 'oidc-mock.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  mock.stderr.on('data', (chunk) => {
+    mockLog += chunk.toString();
+    if (mockLog.length > 100_000) mockLog = mockLog.slice(-50_000);
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the OIDC mock printed nothing within 20 s')), 20_000);
+    const onData = (chunk) => {
+      out += chunk.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      mock.stdout.off('data', onData);
+      mock.stdout.resume(); // keep draining anything else it prints
+      try {
+        resolve(JSON.parse(out.slice(0, nl)));
+      } catch (err) {
+        reject(new Error(`the OIDC mock printed something other than JSON: ${out.slice(0, 200)}`));
+      }
+    };
+    mock.stdout.on('data', onData);
+    mock.once('exit', (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`the OIDC mock exited early (code ${code}, signal ${sig}): ${mockLog.slice(-500)}`));
+    });
+  });
+}
+
+// The MNS_OIDC_* variables that point mns at the mock's three issuers.
+function oidcEnv(m) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-oidc-'));
+  tmpDirs.push(dir);
+  const keyFile = path.join(dir, 'onelogin.pem');
+  fs.writeFileSync(keyFile, m.onelogin_private_key_pem, { mode: 0o600 });
+  return {
+    MNS_OIDC_PROVIDERS: 'entra,dfe,onelogin',
+    MNS_OIDC_ENTRA_ISSUER: m.entra,
+    MNS_OIDC_ENTRA_CLIENT_ID: 'mns-entra',
+    MNS_OIDC_ENTRA_CLIENT_SECRET: 'mock-secret',
+    MNS_OIDC_ENTRA_ROLES: 'coordinator,caseworker,finance,auditor,local_offer_officer',
+    MNS_OIDC_ENTRA_TENANT_ID: 'tenant-1',
+    MNS_OIDC_ENTRA_TRUST_MFA: 'true',
+    MNS_OIDC_DFE_ISSUER: m.dfe,
+    MNS_OIDC_DFE_CLIENT_ID: 'mns-dfe',
+    MNS_OIDC_DFE_CLIENT_SECRET: 'mock-secret',
+    MNS_OIDC_DFE_ROLES: 'school',
+    MNS_OIDC_DFE_API_URL: `${m.control}/dfe-api`,
+    MNS_OIDC_DFE_API_SECRET: 'mock-api-secret',
+    MNS_OIDC_DFE_ROLE_CODES: 'MNS_SCHOOL',
+    MNS_OIDC_DFE_TRUST_MFA: 'true',
+    MNS_OIDC_ONELOGIN_ISSUER: m.onelogin,
+    MNS_OIDC_ONELOGIN_CLIENT_ID: 'mns-onelogin',
+    MNS_OIDC_ONELOGIN_PRIVATE_KEY_FILE: keyFile,
+    MNS_OIDC_ONELOGIN_KEY_ID: m.onelogin_key_id,
+    MNS_OIDC_ONELOGIN_ROLES: 'parent',
+  };
+}
+
+async function startServer(extraEnv = {}) {
   if (!fs.existsSync(BIN)) throw new Error(`mns binary not found at ${BIN} (set MNS_BIN or build it first)`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mns-e2e-data-'));
   tmpDirs.push(dataDir);
   const port = await freePort();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MNS_')));
-  Object.assign(env, { MNS_DATA_DIR: dataDir, MNS_BIND: `127.0.0.1:${port}`, NO_COLOR: '1' });
+  Object.assign(env, { MNS_DATA_DIR: dataDir, MNS_BIND: `127.0.0.1:${port}`, NO_COLOR: '1' }, extraEnv);
   server = spawn(BIN, ['demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (chunk) => {
     serverLog += chunk.toString();
@@ -382,7 +455,7 @@ async function runJourney(context, base, name, body) {
   }
 }
 
-const shared = { allPupils: [], shortlisted: null, feedback: null, dataDir: null };
+const shared = { allPupils: [], shortlisted: null, feedback: null, dataDir: null, oidc: null };
 
 async function anonymous(j, step) {
   await step('start page', async () => {
@@ -2292,12 +2365,201 @@ async function healthEvidence(j, step) {
   await step('sign out', () => j.signOut());
 }
 
+// Signing in through OpenID Connect (issue 15), against e2e/oidc-mock.mjs. The coordinator sends
+// each person a link to connect a sign-in account (the council's Entra ID for the caseworker,
+// DfE Sign-in for a school, GOV.UK One Login for a parent); each opens the emailed link, signs in
+// at the provider and lands on their home page, signs out (through the provider's end-session
+// page back to "You have signed out") and, the caseworker, signs in again with the button alone.
+// The refusals: a school user whose DfE organisation is another school, and a One Login user who
+// was never connected. Last, the coordinator sees the parent's connected account.
+async function oidcSignIn(j, step) {
+  const control = shared.oidc.control;
+  const ctl = async (method, p, body) => {
+    const res = await fetch(`${control}${p}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    check(res.ok, `OIDC mock ${method} ${p} answered ${res.status}`);
+  };
+  const setUser = (issuer, claims) => ctl('PUT', `/user/${issuer}`, claims);
+  const org = (urn) => ({
+    id: urn === '121001' ? 'org-1' : 'org-2',
+    name: urn === '121001' ? 'Wensum Valley Primary School' : 'Another Primary School',
+    urn,
+    category: { id: '001', name: 'Establishment' },
+  });
+  const people = {
+    entra: { email: 'caseworker@demo.invalid', name: 'Sam Patel', label: 'Sign in with your council account' },
+    dfe: { email: 'school@demo.invalid', name: 'Jo Turner', label: 'Sign in with DfE Sign-in' },
+    onelogin: { email: 'parent@demo.invalid', name: 'Pat Green', label: 'Sign in with GOV.UK One Login' },
+  };
+  const accountPaths = {};
+  const links = {};
+
+  // The link the coordinator sent to `email` for `provider`, newest first.
+  const emailedLink = async (provider, email) => {
+    const re = new RegExp(`https?://\\S+/sign-in/oidc/${provider}\\?link=[0-9a-f]{64}`);
+    const deadline = Date.now() + 15_000;
+    let mail;
+    while (Date.now() < deadline && !mail) {
+      mail = outboxEmails().reverse().find((m) => m.to.includes(email) && re.test(m.body));
+      if (!mail) await sleep(250);
+    }
+    check(mail, `no email with a ${provider} sign-in link reached ${email}`);
+    return new URL(mail.body.match(re)[0]);
+  };
+  // Signed in and on /home as `name`.
+  const checkHome = async (name) => {
+    check(j.pathname() === '/home', `expected /home, got ${j.pathname()} ("${await j.h1()}")`);
+    const bar = await j.page.locator('.app-account-bar').innerText().catch(() => '');
+    check(bar.includes(`Signed in as ${name}`), `the header does not name ${name}: "${bar.replace(/\s+/g, ' ')}"`);
+  };
+  // A button on /sign-in, through the provider and back.
+  const clickProvider = async (label, until) => {
+    await j.goto('/sign-in');
+    const button = j.page.locator('main a.govuk-button', { hasText: label });
+    check((await button.count()) === 1, `no "${label}" button on /sign-in`);
+    await Promise.all([j.page.waitForURL(until, { waitUntil: 'load' }), button.click()]);
+  };
+  // Sign out through the provider: ends on "You have signed out", and /home is gone.
+  const signOutThroughProvider = async (slug) => {
+    await j.submit(j.page.locator('form[action="/sign-out"] button'));
+    if (j.pathname() !== '/signed-out') await j.page.waitForURL('**/signed-out', { waitUntil: 'load', timeout: 10_000 });
+    check((await j.h1()) === 'You have signed out', `after signing out the page says "${await j.h1()}"`);
+    check((await j.page.locator('.app-account-bar').count()) === 0, 'the signed-out page still shows who is signed in');
+    if (slug) await j.audit(slug);
+    await j.goto('/home');
+    check(j.pathname() === '/sign-in', `after signing out /home went to ${j.pathname()}`);
+  };
+  const refusal = async (code) => {
+    check((await j.h1()) === 'You have not been signed in', `the refusal page says "${await j.h1()}"`);
+    const shown = (await j.page.locator('main code').first().textContent().catch(() => '')).trim();
+    check(shown === code, `the refusal's reason is "${shown}", expected ${code}`);
+    check((await j.page.locator('.app-account-bar').count()) === 0, 'the refusal page shows someone signed in');
+  };
+
+  await step('the sign-in page offers the three providers and the password form', async () => {
+    await j.goto('/sign-in');
+    for (const p of Object.values(people)) {
+      check((await j.page.locator('main a.govuk-button', { hasText: p.label }).count()) === 1, `no "${p.label}" button`);
+    }
+    check((await j.page.getByRole('heading', { name: 'Or sign in with your email address and password' }).count()) === 1,
+      'no heading above the password form');
+    check((await j.page.locator('#email').count()) === 1 && (await j.page.locator('#password').count()) === 1, 'no password form');
+  });
+  await step('coordinator signs in', () => j.signIn('coordinator@demo.invalid', { expectCode: true }));
+  await step('the coordinator finds each person\'s "Signing in" page', async () => {
+    await j.goto('/users');
+    for (const [provider, p] of Object.entries(people)) {
+      const row = j.page.locator('main table tbody tr', { hasText: p.email });
+      check((await row.count()) === 1, `no row for ${p.email} on /users`);
+      accountPaths[provider] = await row.locator('a', { hasText: 'Signing in' }).getAttribute('href');
+      check(/^\/users\/[^/]+\/account$/.test(accountPaths[provider] || ''), `odd "Signing in" link for ${p.email}: ${accountPaths[provider]}`);
+    }
+  });
+  for (const [provider, p] of Object.entries(people)) {
+    await step(`the coordinator sends ${p.name} a link to connect ${provider}`, async () => {
+      await j.goto(accountPaths[provider]);
+      check((await j.h1()) === `Signing in: ${p.name}`, `the page says "${await j.h1()}"`);
+      check((await j.page.getByRole('heading', { name: 'Sign-in accounts' }).count()) === 1, 'no "Sign-in accounts" section');
+      const radios = await j.page.locator('input[name=provider]').evaluateAll((rs) => rs.map((r) => r.id));
+      check(JSON.stringify(radios) === JSON.stringify([`provider-${provider}`]),
+        `the providers offered for ${p.name} are ${radios.join(', ') || 'none'}, expected only provider-${provider}`);
+      await j.audit(`account-${provider}`);
+      await j.page.check(`#provider-${provider}`);
+      await j.submit(j.page.getByRole('button', { name: 'Send the link' }));
+      check(j.pathname() === accountPaths[provider], `after sending went to ${j.pathname()}`);
+      const banner = await j.page.locator('.govuk-notification-banner--success').innerText().catch(() => '');
+      check(banner.includes(`We have emailed ${p.email} a link to connect their sign-in account`),
+        `no success banner (saw "${banner.replace(/\s+/g, ' ')}")`);
+      await j.audit(`account-${provider}-link-sent`);
+      links[provider] = await emailedLink(provider, p.email);
+      check(links[provider].origin === new URL(j.base).origin, `the link points at ${links[provider].origin}, not ${j.base}`);
+    });
+  }
+  await step('coordinator signs out', () => j.signOut());
+
+  // The caseworker, through the council's Entra ID.
+  await step('the caseworker opens the emailed link and is signed in', async () => {
+    await setUser('entra', { sub: 'pairwise-sam', oid: 'oid-sam', tid: 'tenant-1', name: 'Sam Patel', email: 'caseworker@demo.invalid' });
+    await j.goto(links.entra.pathname + links.entra.search);
+    await checkHome('Sam Patel');
+    await j.audit('caseworker-home');
+  });
+  await step('the caseworker signs out through Entra', () => signOutThroughProvider('signed-out'));
+  await step('the caseworker signs in again with the button', async () => {
+    await clickProvider(people.entra.label, '**/home');
+    await checkHome('Sam Patel');
+  });
+  await step('the caseworker signs out again', () => signOutThroughProvider());
+  await step('the link does not work twice', async () => {
+    await j.goto(links.entra.pathname + links.entra.search, 403).catch(async (err) => {
+      // any refusal status will do; what matters is the page and that nobody is signed in
+      if (!/answered 4\d\d/.test(err.message)) throw err;
+    });
+    check(j.pathname() !== '/home', 'a used link signed the caseworker in again... through the link');
+  });
+
+  // The school user, through DfE Sign-in.
+  await step('Jo Turner opens the emailed link and is signed in', async () => {
+    await ctl('PUT', '/dfe-roles/dfe-jo', { organisation: 'org-1', roles: ['MNS_SCHOOL'] });
+    await setUser('dfe', { sub: 'dfe-jo', email: 'school@demo.invalid', given_name: 'Jo', family_name: 'Turner', organisation: org('121001') });
+    await j.goto(links.dfe.pathname + links.dfe.search);
+    await checkHome('Jo Turner');
+    await j.audit('school-home');
+  });
+  await step('Jo Turner signs out through DfE Sign-in', () => signOutThroughProvider());
+  await step('signing in for another school is refused', async () => {
+    await ctl('PUT', '/dfe-roles/dfe-jo', { organisation: 'org-2', roles: ['MNS_SCHOOL'] });
+    await setUser('dfe', { sub: 'dfe-jo', email: 'school@demo.invalid', given_name: 'Jo', family_name: 'Turner', organisation: org('121002') });
+    await clickProvider(people.dfe.label, '**/sign-in/oidc/dfe/callback**');
+    await refusal('other_school');
+    await j.audit('refused-other-school');
+    await j.goto('/home');
+    check(j.pathname() === '/sign-in', `after the refusal /home went to ${j.pathname()}`);
+  });
+
+  // The parent, through GOV.UK One Login.
+  await step('Pat Green opens the emailed link and is signed in', async () => {
+    await setUser('onelogin', { sub: 'urn:fdc:gov.uk:2022:pat', email: 'parent@demo.invalid', email_verified: true });
+    await j.goto(links.onelogin.pathname + links.onelogin.search);
+    await checkHome('Pat Green');
+    await j.audit('parent-home');
+  });
+  await step('Pat Green signs out through One Login', () => signOutThroughProvider());
+  await step('a One Login account nobody connected is refused', async () => {
+    await setUser('onelogin', { sub: 'urn:fdc:gov.uk:2022:stranger' });
+    await clickProvider(people.onelogin.label, '**/sign-in/oidc/onelogin/callback**');
+    await refusal('no_linked_account');
+    await j.goto('/home');
+    check(j.pathname() === '/sign-in', `after the refusal /home went to ${j.pathname()}`);
+  });
+
+  // Back to the coordinator.
+  await step('the coordinator sees the parent\'s connected account', async () => {
+    await j.signIn('coordinator@demo.invalid', { expectCode: true });
+    await j.goto(accountPaths.onelogin);
+    const row = j.page.locator('main .govuk-summary-list__row', { hasText: people.onelogin.label });
+    check((await row.count()) === 1, `"${people.onelogin.label}" is not listed under "Sign-in accounts"`);
+    check(/Connected \d{1,2} [A-Z][a-z]+ \d{4}/.test(await row.innerText()), `the row says "${(await row.innerText()).replace(/\s+/g, ' ')}"`);
+    check((await row.getByRole('button', { name: /Disconnect/ }).count()) === 1, 'no Disconnect button');
+    await j.audit('account-onelogin-connected');
+  });
+  await step('coordinator signs out', () => j.signOut());
+}
+
 async function main() {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   let context;
   try {
-    const { base, dataDir } = await startServer();
+    shared.oidc = await startMock();
+    log(`OIDC mock at ${shared.oidc.control}`);
+    mock.on('exit', (code, sig) => {
+      if (!stopping) fail('oidc-mock', 'oidc-mock', `the OIDC mock exited during the run (code ${code}, signal ${sig})`);
+    });
+    const { base, dataDir } = await startServer(oidcEnv(shared.oidc));
     shared.dataDir = dataDir;
     log(`mns demo at ${base} (${BIN})`);
     server.on('exit', (code, sig) => {
@@ -2334,16 +2596,19 @@ async function main() {
     await runJourney(context, base, 'account-recovery', accountRecovery);
     await runJourney(context, base, 'health-evidence', healthEvidence);
     await runJourney(context, base, 'health-notification', healthNotification);
+    await runJourney(context, base, 'oidc-sign-in', oidcSignIn);
   } catch (err) {
     fail('setup', 'setup', err.message);
   } finally {
     if (context) await context.close().catch(() => {});
     stopping = true;
     stopServer();
+    stopMock();
   }
   if (results.failed) {
     const tail = serverLog.split('\n').slice(-30).join('\n');
     log(`\nlast lines of the server log:\n${tail}`);
+    if (mockLog.trim()) log(`\nlast lines of the OIDC mock's log:\n${mockLog.split('\n').slice(-20).join('\n')}`);
   }
   summary();
   if (!KEEP) for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
@@ -2352,11 +2617,15 @@ async function main() {
 }
 
 let stopping = false;
-process.on('exit', stopServer);
+process.on('exit', () => {
+  stopServer();
+  stopMock();
+});
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     stopping = true;
     stopServer();
+    stopMock();
     process.exit(130);
   });
 }

@@ -351,6 +351,8 @@ async fn token_faults_fail_closed() {
         (serde_json::json!({"drop": ["nonce"]}), "wrong_nonce"),
         (serde_json::json!({"exp": now - 600}), "token_expired"),
         (serde_json::json!({"status": 503}), "provider_unavailable"),
+        (serde_json::json!({"alg": "none"}), "invalid_token"),
+        (serde_json::json!({"alg": "HS256"}), "invalid_token"),
     ] {
         mock.tamper(fault).await;
         let mut browser = app.client();
