@@ -762,3 +762,53 @@ async fn a_provider_that_is_down_or_unknown_is_a_clear_page() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A writer the test's log lines go to.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_is_logged_for_the_council_with_its_reason_and_never_a_token() {
+    let Some(mock) = MockOidc::start() else {
+        return;
+    };
+    let app = spawn(&mock, Backend::Sqlite).await;
+    entra_coordinator(&mock, &app).await;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    // The test's runtime runs on this thread, so the subscriber sees the service's log lines.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    mock.tamper(serde_json::json!({"aud": "someone-else"}))
+        .await;
+    let mut browser = app.client();
+    let (refused, callback) = sign_in_with(&mock, &mut browser, "entra").await;
+    assert_refused(&app, &mut browser, &refused, "wrong_audience").await;
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("OpenID Connect sign-in refused")
+            && log.contains("provider=entra")
+            && log.contains("reason=\"wrong_audience\""),
+        "{log}"
+    );
+    let code = url_param(&callback, "code");
+    let state = url_param(&callback, "state");
+    assert!(!log.contains("eyJ"), "no token in the log: {log}");
+    assert!(
+        !log.contains(&code) && !log.contains(&state),
+        "no code or state in the log"
+    );
+}
