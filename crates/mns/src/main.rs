@@ -130,6 +130,15 @@ enum UserCommand {
         #[arg(long)]
         days: Option<i64>,
     },
+    /// Email a user a link that connects their account at an OpenID Connect provider (as the
+    /// coordinator does on the user's "Signing in" page): it works once, for 7 days.
+    Connect {
+        /// The user's email address.
+        email: String,
+        /// The provider's id, as in MNS_OIDC_PROVIDERS.
+        #[arg(long)]
+        provider: String,
+    },
     /// Give a person access to a child, as the coordinator does on the pupil's page: the user
     /// with this email (whose account must be of the matching role) sees the pupil with this
     /// UPN. Audited on the pupil's record.
@@ -318,38 +327,7 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 keys.ids().len(),
                 keys.current_id()
             );
-            let providers = oidc_config::providers().map_err(|e| anyhow::anyhow!(e))?;
-            print!("{}", oidc_config::describe(&providers, &config.public_url));
-            let mut failed = Vec::new();
-            for check in app.oidc().check().await {
-                match &check.problem {
-                    None => println!(
-                        "provider {}: discovery answers at {} ({} signing keys, {})",
-                        check.id,
-                        check.issuer,
-                        check.keys,
-                        if check.end_session {
-                            "signs out there too"
-                        } else {
-                            "no end-session endpoint: signing out ends only this service's session"
-                        }
-                    ),
-                    Some(problem) => {
-                        println!("provider {}: {problem}", check.id);
-                        failed.push(check.id.clone());
-                    }
-                }
-                for warning in &check.warnings {
-                    println!("provider {}: warning: {warning}", check.id);
-                }
-            }
-            if !failed.is_empty() {
-                bail!(
-                    "OpenID Connect provider(s) not usable: {}",
-                    failed.join(", ")
-                );
-            }
-            Ok(())
+            oidc_config::check(&app, &config.public_url).await
         }
         Command::User(UserCommand::Add {
             email,
@@ -388,6 +366,17 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .await
                 .map_err(describe)?;
             println!("{token}");
+            Ok(())
+        }
+        Command::User(UserCommand::Connect { email, provider }) => {
+            let app = open(&config).await?;
+            app.send_identity_link_by_email(&system_actor("cli"), &email, &provider)
+                .await
+                .map_err(describe)?;
+            println!(
+                "Emailed {email} a link to connect their {provider} account; it works once, for {} days",
+                mns_app::identity::oidc_links::LINK_LIFETIME_DAYS
+            );
             Ok(())
         }
         Command::User(UserCommand::Link {

@@ -138,6 +138,43 @@ pub fn providers_from(get: Lookup<'_>, read: ReadFile<'_>) -> Result<Vec<Provide
     Ok(providers)
 }
 
+/// For `check-config`: prints the providers (no secrets), fetches each one's discovery document
+/// and keys, and fails naming those that do not answer.
+pub async fn check(app: &mns_app::App, public_url: &str) -> anyhow::Result<()> {
+    let providers = providers().map_err(|e| anyhow::anyhow!(e))?;
+    print!("{}", describe(&providers, public_url));
+    let mut failed = Vec::new();
+    for check in app.oidc().check().await {
+        match &check.problem {
+            None => println!(
+                "provider {}: discovery answers at {} ({} signing keys, {})",
+                check.id,
+                check.issuer,
+                check.keys,
+                if check.end_session {
+                    "signs out there too"
+                } else {
+                    "no end-session endpoint: signing out ends only this service's session"
+                }
+            ),
+            Some(problem) => {
+                println!("provider {}: {problem}", check.id);
+                failed.push(check.id.clone());
+            }
+        }
+        for warning in &check.warnings {
+            println!("provider {}: warning: {warning}", check.id);
+        }
+    }
+    if !failed.is_empty() {
+        anyhow::bail!(
+            "OpenID Connect provider(s) not usable: {}",
+            failed.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// The providers as `check-config` prints them: no secrets.
 pub fn describe(providers: &[ProviderConfig], public_url: &str) -> String {
     if providers.is_empty() {

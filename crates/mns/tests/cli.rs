@@ -593,3 +593,80 @@ fn a_council_gives_a_parent_access_to_a_child_from_the_command_line() {
     let out = mns(data, &["audit", "verify"], &[]);
     assert!(out.status.success(), "{:?}", text(&out));
 }
+
+/// Issue 15: a council configures an OpenID Connect provider in the environment; a broken
+/// configuration is named, `check-config` fails for a provider that does not answer without
+/// printing its secret, and `user connect` queues the email with the link that connects a user's
+/// account (its content is tested in the web suite).
+#[test]
+fn oidc_providers_are_configured_checked_and_users_sent_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let env = [
+        ("MNS_OIDC_PROVIDERS", "entra"),
+        // Nothing listens on port 9: discovery fails.
+        ("MNS_OIDC_ENTRA_ISSUER", "http://127.0.0.1:9/tenant-1/v2.0"),
+        ("MNS_OIDC_ENTRA_CLIENT_ID", "mns"),
+        ("MNS_OIDC_ENTRA_CLIENT_SECRET", "the-client-secret"),
+        ("MNS_OIDC_ENTRA_ROLES", "coordinator,caseworker"),
+        ("MNS_OIDC_ENTRA_TENANT_ID", "tenant-1"),
+    ];
+    let out = mns(data, &["check-config"], &env[..5]);
+    let (stdout, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("MNS_OIDC_ENTRA_TENANT_ID is needed"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("the-client-secret"));
+
+    let out = mns(data, &["check-config"], &env);
+    let (stdout, stderr) = text(&out);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(
+            "redirect URI to register: http://127.0.0.1:8080/sign-in/oidc/entra/callback"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("provider entra: discovery failed"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("not usable: entra"), "{stderr}");
+    assert!(!(stdout.clone() + &stderr).contains("the-client-secret"));
+
+    let out = mns(
+        data,
+        &["user", "add", "sam@council.example", "--role", "caseworker"],
+        &env,
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = mns(
+        data,
+        &[
+            "user",
+            "connect",
+            "sam@council.example",
+            "--provider",
+            "entra",
+        ],
+        &env,
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("it works once, for 7 days"), "{stdout}");
+    let out = mns(
+        data,
+        &[
+            "user",
+            "connect",
+            "nobody@council.example",
+            "--provider",
+            "entra",
+        ],
+        &env,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("No account has the email address"));
+}

@@ -5,7 +5,7 @@
 //! names; signing in through it links the identity the provider vouches for to that user and no
 //! other. Sending a new link for the same provider cancels the old one.
 
-use super::{new_token, token_hash};
+use super::{email_key, new_token, token_hash};
 use crate::{Actor, App, AppError, AppResult};
 use mns_domain::permissions::Capability;
 use mns_store::{IdentityLinkRecord, UserRecord};
@@ -170,6 +170,24 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// As [`App::send_identity_link`], for the user with this email address (`mns user
+    /// connect`).
+    pub async fn send_identity_link_by_email(
+        &self,
+        actor: &Actor,
+        email: &str,
+        provider: &str,
+    ) -> AppResult<()> {
+        actor.require(Capability::ManageUsers)?;
+        let Some(user) = self.store.find_user_by_email(&email_key(email)).await? else {
+            return Err(AppError::invalid(
+                "email",
+                format!("No account has the email address {}", email.trim()),
+            ));
+        };
+        self.send_identity_link(actor, &user.id, provider).await
     }
 
     /// Unlinks an identity from a user (the coordinator): they can no longer sign in with it.
