@@ -315,6 +315,10 @@ class Journey {
       if (focus && !focus.visible) unfocusable.push(focus.name);
     }
     if (unfocusable.length) bad(`focus not visible on: ${unfocusable.join(', ')}`);
+    // On a short page the tabbing wraps round to the skip link, which shows only while focused:
+    // a later click's mousedown would move focus, hide it, shift the page up and let the mouseup
+    // land on something else, so that the click does nothing. Leave nothing focused.
+    await page.evaluate(() => document.activeElement?.blur());
 
     await page.screenshot({ path: path.join(SHOTS, `${label}.png`), fullPage: true });
 
@@ -2381,7 +2385,9 @@ async function oidcSignIn(j, step) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     check(res.ok, `OIDC mock ${method} ${p} answered ${res.status}`);
+    return res;
   };
+  const ctlJson = async (method, p, body) => (await ctl(method, p, body)).json();
   const setUser = (issuer, claims) => ctl('PUT', `/user/${issuer}`, claims);
   const org = (urn) => ({
     id: urn === '121001' ? 'org-1' : 'org-2',
@@ -2390,9 +2396,9 @@ async function oidcSignIn(j, step) {
     category: { id: '001', name: 'Establishment' },
   });
   const people = {
-    entra: { email: 'caseworker@demo.invalid', name: 'Sam Patel', label: 'Sign in with your council account' },
-    dfe: { email: 'school@demo.invalid', name: 'Jo Turner', label: 'Sign in with DfE Sign-in' },
-    onelogin: { email: 'parent@demo.invalid', name: 'Pat Green', label: 'Sign in with GOV.UK One Login' },
+    entra: { email: 'caseworker@demo.invalid', name: 'Sam Patel', label: 'Sign in with your council account', account: 'council Microsoft account' },
+    dfe: { email: 'school@demo.invalid', name: 'Jo Turner', label: 'Sign in with DfE Sign-in', account: 'DfE Sign-in' },
+    onelogin: { email: 'parent@demo.invalid', name: 'Pat Green', label: 'Sign in with GOV.UK One Login', account: 'GOV.UK One Login' },
   };
   const accountPaths = {};
   const links = {};
@@ -2422,18 +2428,32 @@ async function oidcSignIn(j, step) {
     check((await button.count()) === 1, `no "${label}" button on /sign-in`);
     await Promise.all([j.page.waitForURL(until, { waitUntil: 'load' }), button.click()]);
   };
-  // Sign out through the provider: ends on "You have signed out", and /home is gone.
-  const signOutThroughProvider = async (slug) => {
-    await j.submit(j.page.locator('form[action="/sign-out"] button'));
-    if (j.pathname() !== '/signed-out') await j.page.waitForURL('**/signed-out', { waitUntil: 'load', timeout: 10_000 });
+  // Sign out through the provider: mns ends its session and answers with a "Signing you out"
+  // page that moves on at once (a redirect from the form's POST to another site would break the
+  // CSP's form-action) to the provider's end-session page, with the ID token as a hint, which
+  // sends the browser back to "You have signed out"; /home is then gone.
+  const signOutThroughProvider = async (issuer, slug) => {
+    const before = await ctlJson('GET', `/stats/${issuer}`);
+    await Promise.all([
+      // The provider sends the browser back with its `state`: /signed-out?state=…
+      j.page.waitForURL((u) => u.pathname === '/signed-out', { waitUntil: 'load', timeout: 15_000 }),
+      j.page.locator('form[action="/sign-out"] button').click(),
+    ]);
+    const after = await ctlJson('GET', `/stats/${issuer}`);
+    check(after.endsession && JSON.stringify(after.endsession) !== JSON.stringify(before.endsession),
+      `the browser did not pass through ${issuer}'s end-session page`);
+    check(after.endsession.id_token_hint, `mns sent no id_token_hint to ${issuer}'s end-session page`);
+    check(new URL(after.endsession.post_logout_redirect_uri || '/', j.base).pathname === '/signed-out',
+      `the end-session request comes back to ${after.endsession.post_logout_redirect_uri}, not /signed-out`);
     check((await j.h1()) === 'You have signed out', `after signing out the page says "${await j.h1()}"`);
     check((await j.page.locator('.app-account-bar').count()) === 0, 'the signed-out page still shows who is signed in');
     if (slug) await j.audit(slug);
     await j.goto('/home');
     check(j.pathname() === '/sign-in', `after signing out /home went to ${j.pathname()}`);
   };
-  const refusal = async (code) => {
-    check((await j.h1()) === 'You have not been signed in', `the refusal page says "${await j.h1()}"`);
+  const refusal = async (code, heading) => {
+    check((await j.h1()) === heading, `the refusal page says "${await j.h1()}", expected "${heading}"`);
+    check((await j.page.locator('main').innerText()).includes('You have not been signed in.'), 'the refusal page does not say no one was signed in');
     const shown = (await j.page.locator('main code').first().textContent().catch(() => '')).trim();
     check(shown === code, `the refusal's reason is "${shown}", expected ${code}`);
     check((await j.page.locator('.app-account-bar').count()) === 0, 'the refusal page shows someone signed in');
@@ -2463,11 +2483,12 @@ async function oidcSignIn(j, step) {
       await j.goto(accountPaths[provider]);
       check((await j.h1()) === `Signing in: ${p.name}`, `the page says "${await j.h1()}"`);
       check((await j.page.getByRole('heading', { name: 'Sign-in accounts' }).count()) === 1, 'no "Sign-in accounts" section');
-      const radios = await j.page.locator('input[name=provider]').evaluateAll((rs) => rs.map((r) => r.id));
-      check(JSON.stringify(radios) === JSON.stringify([`provider-${provider}`]),
-        `the providers offered for ${p.name} are ${radios.join(', ') || 'none'}, expected only provider-${provider}`);
+      // Each demo role fits one provider: it is named, with no one-option radio list.
+      const offered = await j.page.locator('input[name=provider]').evaluateAll((rs) => rs.map((r) => `${r.type}:${r.value}`));
+      check(JSON.stringify(offered) === JSON.stringify([`hidden:${provider}`]),
+        `the providers offered for ${p.name} are ${offered.join(', ') || 'none'}, expected only ${provider}`);
+      check((await j.page.getByRole('heading', { name: `Connect a ${p.account}` }).count()) === 1, `no "Connect a ${p.account}" heading`);
       await j.audit(`account-${provider}`);
-      await j.page.check(`#provider-${provider}`);
       await j.submit(j.page.getByRole('button', { name: 'Send the link' }));
       check(j.pathname() === accountPaths[provider], `after sending went to ${j.pathname()}`);
       const banner = await j.page.locator('.govuk-notification-banner--success').innerText().catch(() => '');
@@ -2487,18 +2508,18 @@ async function oidcSignIn(j, step) {
     await checkHome('Sam Patel');
     await j.audit('caseworker-home');
   });
-  await step('the caseworker signs out through Entra', () => signOutThroughProvider('signed-out'));
+  await step('the caseworker signs out through Entra', () => signOutThroughProvider('entra', 'signed-out'));
   await step('the caseworker signs in again with the button', async () => {
     await clickProvider(people.entra.label, '**/home');
     await checkHome('Sam Patel');
   });
-  await step('the caseworker signs out again', () => signOutThroughProvider());
+  await step('the caseworker signs out again', () => signOutThroughProvider('entra'));
   await step('the link does not work twice', async () => {
-    await j.goto(links.entra.pathname + links.entra.search, 403).catch(async (err) => {
-      // any refusal status will do; what matters is the page and that nobody is signed in
-      if (!/answered 4\d\d/.test(err.message)) throw err;
-    });
-    check(j.pathname() !== '/home', 'a used link signed the caseworker in again... through the link');
+    const res = await j.page.goto(j.url(links.entra.pathname + links.entra.search), { waitUntil: 'load' });
+    check(res.status() >= 400, `a used link answered ${res.status()} at ${j.pathname()}`);
+    await refusal('link_not_usable', 'The link to connect your account does not work');
+    await j.goto('/home');
+    check(j.pathname() === '/sign-in', `after the used link /home went to ${j.pathname()}`);
   });
 
   // The school user, through DfE Sign-in.
@@ -2509,12 +2530,12 @@ async function oidcSignIn(j, step) {
     await checkHome('Jo Turner');
     await j.audit('school-home');
   });
-  await step('Jo Turner signs out through DfE Sign-in', () => signOutThroughProvider());
+  await step('Jo Turner signs out through DfE Sign-in', () => signOutThroughProvider('dfe'));
   await step('signing in for another school is refused', async () => {
     await ctl('PUT', '/dfe-roles/dfe-jo', { organisation: 'org-2', roles: ['MNS_SCHOOL'] });
     await setUser('dfe', { sub: 'dfe-jo', email: 'school@demo.invalid', given_name: 'Jo', family_name: 'Turner', organisation: org('121002') });
     await clickProvider(people.dfe.label, '**/sign-in/oidc/dfe/callback**');
-    await refusal('other_school');
+    await refusal('other_school', 'Your organisation is not your account\'s school');
     await j.audit('refused-other-school');
     await j.goto('/home');
     check(j.pathname() === '/sign-in', `after the refusal /home went to ${j.pathname()}`);
@@ -2527,11 +2548,12 @@ async function oidcSignIn(j, step) {
     await checkHome('Pat Green');
     await j.audit('parent-home');
   });
-  await step('Pat Green signs out through One Login', () => signOutThroughProvider());
+  await step('Pat Green signs out through One Login', () => signOutThroughProvider('onelogin'));
   await step('a One Login account nobody connected is refused', async () => {
     await setUser('onelogin', { sub: 'urn:fdc:gov.uk:2022:stranger' });
     await clickProvider(people.onelogin.label, '**/sign-in/oidc/onelogin/callback**');
-    await refusal('no_linked_account');
+    await refusal('no_linked_account', 'Your account is not connected to this service yet');
+    await j.audit('refused-not-connected');
     await j.goto('/home');
     check(j.pathname() === '/sign-in', `after the refusal /home went to ${j.pathname()}`);
   });
@@ -2540,11 +2562,21 @@ async function oidcSignIn(j, step) {
   await step('the coordinator sees the parent\'s connected account', async () => {
     await j.signIn('coordinator@demo.invalid', { expectCode: true });
     await j.goto(accountPaths.onelogin);
-    const row = j.page.locator('main .govuk-summary-list__row', { hasText: people.onelogin.label });
-    check((await row.count()) === 1, `"${people.onelogin.label}" is not listed under "Sign-in accounts"`);
+    const row = j.page.locator('main .govuk-summary-list__row', { hasText: people.onelogin.account });
+    check((await row.count()) === 1, `"${people.onelogin.account}" is not listed under "Sign-in accounts"`);
     check(/Connected \d{1,2} [A-Z][a-z]+ \d{4}/.test(await row.innerText()), `the row says "${(await row.innerText()).replace(/\s+/g, ' ')}"`);
-    check((await row.getByRole('button', { name: /Disconnect/ }).count()) === 1, 'no Disconnect button');
+    check((await row.getByRole('link', { name: /Disconnect/ }).count()) === 1, 'no Disconnect link');
+    check((await j.page.locator('input[name=provider]').count()) === 0, 'a connected provider is still offered');
     await j.audit('account-onelogin-connected');
+  });
+  await step('the coordinator disconnects it after a confirmation page', async () => {
+    const row = j.page.locator('main .govuk-summary-list__row', { hasText: people.onelogin.account });
+    await Promise.all([j.page.waitForNavigation(), row.getByRole('link', { name: /Disconnect/ }).click()]);
+    check((await j.h1()) === `Disconnect ${people.onelogin.account} from Pat Green's account`, `the confirmation says "${await j.h1()}"`);
+    await j.audit('account-onelogin-disconnect');
+    await j.submit(j.page.getByRole('button', { name: 'Disconnect' }));
+    check(j.pathname() === accountPaths.onelogin, `after disconnecting went to ${j.pathname()}`);
+    check((await j.page.locator('main').innerText()).includes('None connected.'), 'the account is still listed');
   });
   await step('coordinator signs out', () => j.signOut());
 }

@@ -77,6 +77,17 @@ impl ProviderKind {
         }
     }
 
+    /// What the account at the provider is called, in sentences ("connect your …"), unless the
+    /// council configures another name.
+    pub fn default_name(self) -> &'static str {
+        match self {
+            Self::Entra => "council Microsoft account",
+            Self::Dfe => "DfE Sign-in",
+            Self::OneLogin => "GOV.UK One Login",
+            Self::Generic => "organisation account",
+        }
+    }
+
     /// The button's words unless the council configures others.
     pub fn default_label(self) -> &'static str {
         match self {
@@ -315,6 +326,34 @@ impl Refusal {
         self.status() == 400
     }
 
+    /// The refusal page's heading (and title): what went wrong, in a few words.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::StateMismatch => "The sign-in could not be finished",
+            Self::ProviderError => "The sign-in service did not sign you in",
+            Self::ProviderUnavailable => "Sorry, you cannot sign in this way at the moment",
+            Self::CodeRejected
+            | Self::WrongAudience
+            | Self::WrongIssuer
+            | Self::WrongNonce
+            | Self::TokenExpired
+            | Self::UnknownKey
+            | Self::InvalidToken => "The sign-in could not be checked",
+            Self::WrongTenant => "This account is from another organisation",
+            Self::MissingObjectId => "Your council account did not share what is needed",
+            Self::RoleNotAssigned => "Your council account does not have access to this service",
+            Self::WrongConfidence => "You need to sign in with your second security step",
+            Self::UnknownSchool => "Your organisation is not a school this service works with",
+            Self::OtherSchool => "Your organisation is not your account's school",
+            Self::NoServiceRole => "You do not have access to this service at your school",
+            Self::NoLinkedAccount => "Your account is not connected to this service yet",
+            Self::AccountDisabled => "Your account has been disabled",
+            Self::RoleNotAllowed => "This sign-in option is not for your account",
+            Self::LinkNotUsable => "The link to connect your account does not work",
+            Self::IdentityLinkedElsewhere => "This account is connected to someone else",
+        }
+    }
+
     /// What the person is told: what happened and what to do next. Never names a claim value.
     pub fn message(self) -> &'static str {
         match self {
@@ -358,13 +397,13 @@ impl Refusal {
                 "Your DfE Sign-in account has not been given access to this service at your school. Ask your school's DfE Sign-in approver to give you access."
             }
             Self::NoLinkedAccount => {
-                "You signed in, but your account is not linked to this service yet. Ask the Medical Needs Service to send you a link to connect your account, or use the invitation they emailed you."
+                "The account you signed in with is not connected to an account in this service, so you have not been signed in. Ask the Medical Needs Service to email you a link that connects it, or sign in with your email address and password."
             }
             Self::AccountDisabled => {
                 "Your account has been disabled. Contact the Medical Needs Service if you need access."
             }
             Self::RoleNotAllowed => {
-                "Your account cannot sign in this way. Use the sign-in option for your role, or your email address and password."
+                "This sign-in option is for other kinds of account. Go back to the sign-in page and choose another option, or sign in with your email address and password."
             }
             Self::LinkNotUsable => {
                 "The link to connect your account has already been used, has expired or was cancelled. Ask the Medical Needs Service for a new one."
@@ -772,6 +811,8 @@ mod tests {
         assert_eq!(Refusal::ProviderUnavailable.status(), 503);
         assert_eq!(Refusal::OtherSchool.status(), 403);
         assert!(all.iter().all(|r| !r.message().is_empty()));
+        let headings: HashSet<_> = all.iter().map(|r| r.heading()).collect();
+        assert!(headings.len() >= 15, "most refusals have their own heading");
     }
 
     #[test]

@@ -105,6 +105,11 @@ pub fn routes() -> Vec<Route> {
             post(user_account::send_identity_link),
         ),
         route(
+            Method::GET,
+            "/users/{id}/identities/disconnect",
+            get(user_account::confirm_unlink_identity),
+        ),
+        route(
             Method::POST,
             "/users/{id}/identities/unlink",
             post(user_account::unlink_identity),

@@ -126,6 +126,7 @@ pub fn providers_from(get: Lookup<'_>, read: ReadFile<'_>) -> Result<Vec<Provide
         });
         providers.push(ProviderConfig {
             label: var("LABEL").unwrap_or_else(|| kind.default_label().to_string()),
+            name: var("NAME").unwrap_or_else(|| kind.default_name().to_string()),
             issuer: required("ISSUER")?,
             client_id: required("CLIENT_ID")?,
             auth,

@@ -18,14 +18,25 @@ pub const LINK_LIFETIME_DAYS: i64 = 7;
 pub struct LinkedIdentity {
     /// The provider's id, where known.
     pub provider: Option<String>,
-    /// The provider's button label, or the issuer if the provider is no longer configured.
-    pub provider_label: String,
+    /// The provider's name, or the issuer if the provider is no longer configured.
+    pub provider_name: String,
     /// The issuer.
     pub issuer: String,
     /// The subject (an opaque id, not personal data in itself).
     pub subject: String,
     /// When it was linked.
     pub linked_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl LinkedIdentity {
+    /// The query string that names this identity (`issuer=…&subject=…`).
+    pub fn query(&self) -> String {
+        format!(
+            "issuer={}&subject={}",
+            super::oidc::enc(&self.issuer),
+            super::oidc::enc(&self.subject)
+        )
+    }
 }
 
 /// A user's sign-in accounts, links sent, and the providers a link can be sent for.
@@ -35,9 +46,9 @@ pub struct UserIdentities {
     pub user: UserRecord,
     /// Linked identities, oldest first.
     pub identities: Vec<LinkedIdentity>,
-    /// Links sent, newest first.
-    pub links: Vec<IdentityLinkRecord>,
-    /// Providers that may sign in this user's role: `(id, label)`.
+    /// Links sent, newest first, with the provider's name.
+    pub links: Vec<(IdentityLinkRecord, String)>,
+    /// Providers that may sign in this user's role and are not connected yet: `(id, name)`.
     pub providers: Vec<(String, String)>,
 }
 
@@ -50,7 +61,7 @@ impl App {
             .get_user(user_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let identities = self
+        let identities: Vec<LinkedIdentity> = self
             .store
             .identities_of(user_id)
             .await?
@@ -60,17 +71,31 @@ impl App {
                     .provider
                     .as_deref()
                     .and_then(|p| self.oidc.config(p))
-                    .map_or_else(|| i.issuer.clone(), |c| c.label.clone());
+                    .map_or_else(|| i.issuer.clone(), |c| c.name.clone());
                 LinkedIdentity {
                     provider: i.provider,
-                    provider_label: label,
+                    provider_name: label,
                     issuer: i.issuer,
                     subject: i.subject,
                     linked_at: i.created_at,
                 }
             })
             .collect();
-        let links = self.store.identity_links_for(user_id).await?;
+        let name_of = |id: &str| {
+            self.oidc
+                .config(id)
+                .map_or(id.to_string(), |c| c.name.clone())
+        };
+        let links = self
+            .store
+            .identity_links_for(user_id)
+            .await?
+            .into_iter()
+            .map(|l| {
+                let name = name_of(&l.provider);
+                (l, name)
+            })
+            .collect();
         let providers = self
             .oidc
             .buttons()
@@ -79,6 +104,13 @@ impl App {
                 self.oidc
                     .config(id)
                     .is_some_and(|c| c.policy.roles.contains(&user.role))
+                    && !identities
+                        .iter()
+                        .any(|i: &LinkedIdentity| i.provider.as_deref() == Some(id))
+            })
+            .map(|(id, _)| {
+                let name = name_of(&id);
+                (id, name)
             })
             .collect();
         Ok(UserIdentities {
@@ -120,7 +152,7 @@ impl App {
                 "provider",
                 format!(
                     "{} is not set up to sign in {} users",
-                    config.label,
+                    config.name,
                     user.role.as_str().replace('_', " ")
                 ),
             ));
@@ -155,12 +187,19 @@ impl App {
                 self.settings.council_name
             ),
             &format!(
-                "You can now sign in to the {council} Medical Needs Service with an account you \
-                 already have ({label}).\n\nTo connect it, open this link within \
-                 {LINK_LIFETIME_DAYS} days and sign in. The link works once:\n\
-                 {url}/sign-in/oidc/{provider}?link={token}\n\nAfter that, use \"{label}\" on \
-                 the sign-in page. If you did not expect this email, you can ignore it.\n",
+                "You can now sign in to the {council} Medical Needs Service with your {name}.\n\n\
+                 To connect it to your account in the service, open this link within \
+                 {LINK_LIFETIME_DAYS} days and sign in with your {name}{create}. The link works \
+                 once:\n{url}/sign-in/oidc/{provider}?link={token}\n\nAfter that, choose \
+                 \"{label}\" on the sign-in page. If you did not expect this email, you can \
+                 ignore it.\n",
                 council = self.settings.council_name,
+                name = config.name,
+                create = if config.policy.kind == mns_domain::oidc::ProviderKind::OneLogin {
+                    " (if you do not have one yet, you can create one there)"
+                } else {
+                    ""
+                },
                 label = config.label,
                 url = self.settings.public_url,
                 provider = config.id,

@@ -77,6 +77,14 @@ pub async fn show(
     }
 }
 
+#[derive(Template)]
+#[template(path = "signing_out.html")]
+struct SigningOutPage {
+    chrome: Chrome,
+    url: String,
+    name: String,
+}
+
 /// The sign-in form.
 #[derive(Deserialize)]
 pub struct SignInForm {
@@ -270,21 +278,29 @@ pub async fn sign_out(
     State(state): State<AppState>,
     MaybeSession(session): MaybeSession,
 ) -> PageResult {
-    // A session from a provider that supports it is ended there too (RP-initiated logout);
-    // the provider sends the browser back to /signed-out.
-    let mut next = "/".to_string();
+    // A session from a provider that supports it is ended there too (RP-initiated logout),
+    // and the provider sends the browser back to /signed-out. That is a page here that moves
+    // on at once, not a redirect: browsers apply the CSP's `form-action 'self'` to the
+    // redirects after a form is posted, and the provider is another site.
+    let mut provider = None;
     if let Some(session) = session {
-        if let Some(url) = state.app.oidc_logout_url(&session.token_hash).await? {
-            next = url;
-        }
+        provider = state.app.oidc_logout_url(&session.token_hash).await?;
         state.app.sign_out(&session).await?;
     }
-    Ok((
-        [(
-            header::SET_COOKIE,
-            cookie(state.https, session_cookie_name(state.https), "", Some(0)),
-        )],
-        Redirect::to(&next),
-    )
-        .into_response())
+    let clear = [(
+        header::SET_COOKIE,
+        cookie(state.https, session_cookie_name(state.https), "", Some(0)),
+    )];
+    Ok(match provider {
+        Some((url, name)) => (
+            clear,
+            render(&SigningOutPage {
+                chrome: Chrome::new(&state, None, "/sign-out"),
+                url,
+                name,
+            }),
+        )
+            .into_response(),
+        None => (clear, Redirect::to("/")).into_response(),
+    })
 }

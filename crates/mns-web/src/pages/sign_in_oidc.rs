@@ -32,21 +32,16 @@ struct RefusedPage {
 }
 
 fn refused(state: &AppState, provider: &str, refusal: Refusal) -> Response {
-    let label = state
+    let name = state
         .app
         .oidc()
         .config(provider)
-        .map_or_else(|| provider.to_string(), |c| c.label.clone());
-    let heading = if refusal == Refusal::ProviderUnavailable {
-        "Sorry, you cannot sign in this way at the moment"
-    } else {
-        "You have not been signed in"
-    };
+        .map_or_else(|| provider.to_string(), |c| c.name.clone());
     let mut response = render(&RefusedPage {
         chrome: Chrome::new(state, None, "/sign-in"),
-        heading,
+        heading: refusal.heading(),
         message: refusal.message(),
-        provider: label,
+        provider: name,
         reason: refusal.code(),
     });
     *response.status_mut() =

@@ -105,6 +105,42 @@ async fn info_page(
     }))
 }
 
+#[derive(Template)]
+#[template(path = "user_identity_disconnect.html")]
+struct DisconnectPage {
+    chrome: Chrome,
+    id: String,
+    user_name: String,
+    email: String,
+    name: String,
+    issuer: String,
+    subject: String,
+}
+
+/// `GET /users/{id}/identities/disconnect?issuer=…&subject=…`: "are you sure?".
+pub async fn confirm_unlink_identity(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    Query(form): Query<UnlinkForm>,
+) -> PageResult {
+    let identities = state.app.user_identities(&user.actor, &id).await?;
+    let identity = identities
+        .identities
+        .into_iter()
+        .find(|i| i.issuer == form.issuer && i.subject == form.subject)
+        .ok_or(mns_app::AppError::NotFound)?;
+    Ok(render(&DisconnectPage {
+        chrome: Chrome::signed_in(&state, &user, "/users/"),
+        id: identities.user.id,
+        user_name: identities.user.display_name,
+        email: identities.user.email,
+        name: identity.provider_name,
+        issuer: identity.issuer,
+        subject: identity.subject,
+    }))
+}
+
 /// The form that unlinks a sign-in account.
 #[derive(Deserialize)]
 pub struct UnlinkForm {

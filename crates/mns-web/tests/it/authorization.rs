@@ -108,7 +108,8 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("POST", "/users/{id}/identities/link") => {
             signed_in(is(&[Role::Coordinator]) && object == Object::Own)
         }
-        ("POST", "/users/{id}/identities/unlink") => signed_in(false),
+        ("GET", "/users/{id}/identities/disconnect")
+        | ("POST", "/users/{id}/identities/unlink") => signed_in(false),
         // No token has that id: refused alike for everyone (revoking is tested on its own).
         ("POST", "/users/{id}/api-tokens/{token}/revoke") => signed_in(false),
         // The demo referrals have no UPN match to resolve: 404 for everyone, the coordinator

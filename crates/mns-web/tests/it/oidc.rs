@@ -114,6 +114,7 @@ impl MockOidc {
             ProviderConfig {
                 id: "entra".into(),
                 label: "Sign in with your council account".into(),
+                name: "council Microsoft account".into(),
                 issuer: self.url("entra"),
                 client_id: "mns-entra".into(),
                 auth: ClientAuth::Secret("mock-secret".into()),
@@ -124,6 +125,7 @@ impl MockOidc {
             ProviderConfig {
                 id: "dfe".into(),
                 label: "Sign in with DfE Sign-in".into(),
+                name: "DfE Sign-in".into(),
                 issuer: self.url("dfe"),
                 client_id: "mns-dfe".into(),
                 auth: ClientAuth::Secret("mock-secret".into()),
@@ -141,6 +143,7 @@ impl MockOidc {
             ProviderConfig {
                 id: "onelogin".into(),
                 label: "Sign in with GOV.UK One Login".into(),
+                name: "GOV.UK One Login".into(),
                 issuer: self.url("onelogin"),
                 client_id: "mns-onelogin".into(),
                 auth: ClientAuth::PrivateKey {
@@ -316,9 +319,14 @@ async fn a_council_user_signs_in_with_entra_and_signs_out_there_too() {
                 .iter()
                 .any(|(a, d)| a == "oidc.sign_in" && d == "provider=entra")
         );
+        // A page that moves on at once to the provider (a redirect would break the CSP's
+        // form-action), with a link for anyone whose browser does not.
         let out = browser.post("/sign-out", &[]).await;
-        assert_eq!(out.status, StatusCode::SEE_OTHER);
-        let end = out.location();
+        assert_eq!(out.status, StatusCode::OK);
+        assert!(out.body.contains("Signing you out"), "{}", out.body);
+        let start = out.body.find("url=").unwrap() + 4;
+        let end = unescape(out.body[start..].split('"').next().unwrap());
+        let end = end.as_str();
         assert!(
             end.starts_with(&mock.url("entra")),
             "to the provider: {end}"
@@ -720,8 +728,19 @@ async fn the_coordinator_sends_a_link_that_connects_an_account_once() {
     let page = coordinator
         .get(&format!("/users/{}/account", parent.id))
         .await;
-    assert!(page.body.contains("Sign in with GOV.UK One Login"));
-    assert!(page.body.contains("Disconnect"));
+    assert!(page.body.contains("GOV.UK One Login") && page.body.contains("Connected"));
+    let start = page.body.find("/identities/disconnect?").unwrap();
+    let disconnect = unescape(page.body[start..].split('"').next().unwrap());
+    let confirm = coordinator
+        .get(&format!("/users/{}{disconnect}", parent.id))
+        .await;
+    assert_eq!(
+        confirm.status,
+        StatusCode::OK,
+        "{disconnect}: {}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("will no longer be able to sign in"));
     // The link works once.
     let mut again = app.client();
     let reused = again.get(&link_path).await;
@@ -763,7 +782,8 @@ async fn a_provider_that_is_down_or_unknown_is_a_clear_page() {
     );
 }
 
-/// A writer the test's log lines go to.
+/// A writer the service's OpenID Connect log lines go to, for the whole test binary: a scoped
+/// subscriber misses callsites other tests' threads reached first.
 #[derive(Clone, Default)]
 struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
@@ -777,21 +797,41 @@ impl std::io::Write for Captured {
     }
 }
 
+fn captured_log() -> &'static Captured {
+    static LOG: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "mns_app::identity::oidc=warn",
+            ))
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other test sets a global subscriber");
+        captured
+    })
+}
+
+fn unescape(html: &str) -> String {
+    html.replace("&#38;", "&")
+        .replace("&amp;", "&")
+        .replace("&#x3D;", "=")
+        .replace("&#61;", "=")
+        .replace("&#x2F;", "/")
+        .replace("&#47;", "/")
+}
+
 #[tokio::test]
 async fn a_refusal_is_logged_for_the_council_with_its_reason_and_never_a_token() {
     let Some(mock) = MockOidc::start() else {
         return;
     };
+    let captured = captured_log();
     let app = spawn(&mock, Backend::Sqlite).await;
     entra_coordinator(&mock, &app).await;
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    // The test's runtime runs on this thread, so the subscriber sees the service's log lines.
-    let _guard = tracing::subscriber::set_default(subscriber);
     mock.tamper(serde_json::json!({"aud": "someone-else"}))
         .await;
     let mut browser = app.client();
@@ -799,9 +839,10 @@ async fn a_refusal_is_logged_for_the_council_with_its_reason_and_never_a_token()
     assert_refused(&app, &mut browser, &refused, "wrong_audience").await;
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
-        log.contains("OpenID Connect sign-in refused")
-            && log.contains("provider=entra")
-            && log.contains("reason=\"wrong_audience\""),
+        log.lines()
+            .any(|l| l.contains("OpenID Connect sign-in refused")
+                && l.contains("provider=entra")
+                && l.contains("reason=\"wrong_audience\"")),
         "{log}"
     );
     let code = url_param(&callback, "code");

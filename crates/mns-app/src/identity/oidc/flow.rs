@@ -669,8 +669,12 @@ fn refusal_for(error: &ClaimsVerificationError) -> Refusal {
 /// For sign-out: the provider's end-session URL, if the session came from a provider that has
 /// one, with the ID token as the hint and the service's signed-out page to come back to.
 impl App {
-    /// The URL that ends the session at the provider too, if there is one.
-    pub async fn oidc_logout_url(&self, session_token_hash: &str) -> AppResult<Option<String>> {
+    /// The URL that ends the session at the provider too, if there is one, with the
+    /// provider's name.
+    pub async fn oidc_logout_url(
+        &self,
+        session_token_hash: &str,
+    ) -> AppResult<Option<(String, String)>> {
         let Some((provider_id, id_token)) = self.store.session_oidc(session_token_hash).await?
         else {
             return Ok(None);
@@ -692,7 +696,7 @@ impl App {
             self.settings.public_url
         ))
         .context("the signed-out URL")?;
-        Ok(Some(
+        Ok(Some((
             openidconnect::LogoutRequest::from(end)
                 .set_id_token_hint(&token)
                 .set_client_id(ClientId::new(provider.config.client_id.clone()))
@@ -700,6 +704,7 @@ impl App {
                 .set_state(CsrfToken::new_random())
                 .http_get_url()
                 .to_string(),
-        ))
+            provider.config.name.clone(),
+        )))
     }
 }

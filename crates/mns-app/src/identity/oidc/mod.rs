@@ -87,6 +87,8 @@ pub struct ProviderConfig {
     pub id: String,
     /// The sign-in button's words.
     pub label: String,
+    /// What the account there is called in sentences ("GOV.UK One Login").
+    pub name: String,
     /// The issuer, exactly as its discovery document gives it.
     pub issuer: String,
     /// The client id the provider gave the service.
@@ -197,12 +199,9 @@ impl DfeRoleSource for HttpDfeRoles {
     }
 }
 
-fn enc(segment: &str) -> String {
-    form_urlencoded_segment(segment)
-}
-
-/// Percent-encodes a path segment (ids are GUIDs, but nothing from a token goes unescaped).
-fn form_urlencoded_segment(segment: &str) -> String {
+/// Percent-encodes a path segment or query value (ids are GUIDs, but nothing from a token goes
+/// unescaped).
+pub(crate) fn enc(segment: &str) -> String {
     segment
         .bytes()
         .map(|b| match b {
