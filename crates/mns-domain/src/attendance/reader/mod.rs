@@ -170,6 +170,8 @@ impl AttendanceExport {
 /// problem gives an error listing them and no pupils.
 pub fn read_attendance_export(input: &[u8]) -> Result<AttendanceExport, ReadError> {
     let body = input.strip_prefix(UTF8_BOM).unwrap_or(input);
+    let lines = Lines::of(body);
+    let line_of = |record: &csv::ByteRecord| lines.at(record.position());
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -182,7 +184,7 @@ pub fn read_attendance_export(input: &[u8]) -> Result<AttendanceExport, ReadErro
             Ok(false) => return Err(ReadError::Empty),
             Err(error) => {
                 let problem = ReadProblem {
-                    line: error.position().map_or(1, csv::Position::line),
+                    line: error.position().map_or(1, |p| lines.at(Some(p))),
                     column: None,
                     kind: ProblemKind::NotCsv(error.to_string()),
                 };
@@ -199,7 +201,7 @@ pub fn read_attendance_export(input: &[u8]) -> Result<AttendanceExport, ReadErro
             Ok(true) => import.row(&record, line_of(&record)),
             Ok(false) => break,
             Err(error) => {
-                let line = error.position().map_or(0, csv::Position::line);
+                let line = error.position().map_or(0, |p| lines.at(Some(p)));
                 import.problem(line, ProblemKind::NotCsv(error.to_string()));
                 break;
             }
@@ -216,7 +218,36 @@ fn header_names(record: &csv::ByteRecord) -> Vec<String> {
         .collect()
 }
 
-/// The line a record starts on.
-fn line_of(record: &csv::ByteRecord) -> u64 {
-    record.position().map_or(0, csv::Position::line)
+/// Where the file's lines start, to name the line a record starts on from its byte offset.
+/// The csv crate's own line count is one short in CRLF files: it gives a record the position
+/// of the `\n` that ends the line before (it has read only the `\r`). So the record's first
+/// byte is found past any line ends, and the line is one more than the `\n`s before it.
+struct Lines<'a> {
+    body: &'a [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn of(body: &'a [u8]) -> Lines<'a> {
+        Lines {
+            body,
+            newlines: body
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    /// The 1-based line of the record (or error) at `position`.
+    fn at(&self, position: Option<&csv::Position>) -> u64 {
+        position.map_or(0, |p| {
+            let mut start = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+            while matches!(self.body.get(start), Some(b'\r' | b'\n')) {
+                start += 1;
+            }
+            self.newlines.partition_point(|&newline| newline < start) as u64 + 1
+        })
+    }
 }

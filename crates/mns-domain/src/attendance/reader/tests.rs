@@ -546,3 +546,28 @@ proptest! {
         }
     }
 }
+
+/// Issue 16's fix: SIMS writes CRLF line ends; a mark is reported on the line it is on, as in
+/// the same file with LF ends (a blank line before the header, a blank line between rows, and a
+/// quoted cell with a line break in it included).
+#[test]
+fn a_crlf_file_reports_the_same_lines_as_an_lf_file() {
+    let lf = format!(
+        "\n\
+         UPN,Surname,Date,Session,Mark\n\
+         {PUPIL_A},Smith,2025-09-03,AM,/\n\
+         \n\
+         {PUPIL_A},\"Smith\nJones\",2025-09-03,PM,/\n\
+         {PUPIL_A},Smith,2025-09-04,AM,/\n\
+         {PUPIL_A},Smith,2025-09-04,PM,Q9\n\
+         {PUPIL_A},Smith,2025-13-05,AM,/\n"
+    );
+    let crlf = lf.replace('\n', "\r\n");
+    for text in [lf, crlf] {
+        let message = only_problem(read(&text));
+        assert!(message.starts_with("line 9, column Date:"), "{message}");
+        let without_bad_date = text.replace("2025-13-05", "2025-09-05");
+        let export = read(&without_bad_date).unwrap();
+        assert_eq!(export.unknown_codes[0].lines, vec![8]);
+    }
+}
