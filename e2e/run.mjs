@@ -1814,7 +1814,6 @@ async function healthNotification(j, step) {
     await j.submit(page.getByRole('button', { name: 'Confirm and send the evidence' }));
     check((await page.locator('main').innerText()).includes(`Evidence sent for ${childName}`), 'no "Evidence sent" banner');
     await j.audit('notification-evidence-sent');
-    await j.goto('/home');
   });
   await step('health professional signs out', () => j.signOut());
 
