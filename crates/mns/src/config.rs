@@ -241,22 +241,7 @@ impl Config {
             trusted_proxies,
             coordinator_email: args.coordinator_email,
             local_offer_email: args.local_offer_email,
-            policy: match &args.policy_file {
-                None => mns_domain::referral::PolicyParameters::norfolk_2024(),
-                Some(path) => {
-                    let text = std::fs::read_to_string(path).map_err(|e| {
-                        anyhow::anyhow!("could not read the policy file {}: {e}", path.display())
-                    })?;
-                    let policy: mns_domain::referral::PolicyParameters =
-                        serde_json::from_str(&text).map_err(|e| {
-                            anyhow::anyhow!("the policy file {} is not valid: {e}", path.display())
-                        })?;
-                    policy
-                        .validate()
-                        .map_err(|e| anyhow::anyhow!("the policy file {}: {e}", path.display()))?;
-                    policy
-                }
-            },
+            policy: load_policy(args.policy_file.as_deref())?,
         })
     }
 
@@ -371,6 +356,29 @@ impl Config {
             self.log_format,
         )
     }
+}
+
+impl Args {
+    /// The policy parameters in force: `MNS_POLICY_FILE` (`--policy-file`), or Norfolk's
+    /// December 2024 policy. For the commands that need no database (`mns referral check`).
+    pub fn policy(&self) -> Result<mns_domain::referral::PolicyParameters> {
+        load_policy(self.policy_file.as_deref())
+    }
+}
+
+/// Reads and checks a policy file, or gives Norfolk's December 2024 policy without one.
+fn load_policy(path: Option<&std::path::Path>) -> Result<mns_domain::referral::PolicyParameters> {
+    let Some(path) = path else {
+        return Ok(mns_domain::referral::PolicyParameters::norfolk_2024());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("could not read the policy file {}: {e}", path.display()))?;
+    let policy: mns_domain::referral::PolicyParameters = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("the policy file {} is not valid: {e}", path.display()))?;
+    policy
+        .validate()
+        .map_err(|e| anyhow::anyhow!("the policy file {}: {e}", path.display()))?;
+    Ok(policy)
 }
 
 /// Structured logs to standard error: text for people (coloured only on a terminal), JSON for

@@ -253,7 +253,7 @@ fn run_cli() -> Result<()> {
             attendance,
             today,
         }) => {
-            return referral_check(file, attendance.as_deref(), *today);
+            return referral_check(file, attendance.as_deref(), *today, &cli.config.policy()?);
         }
         _ => {}
     }
@@ -579,12 +579,13 @@ fn referral_check(
     file: &std::path::Path,
     attendance: Option<&std::path::Path>,
     today: Option<chrono::NaiveDate>,
+    policy: &mns_domain::referral::PolicyParameters,
 ) -> Result<()> {
     use mns_domain::calendar::{
         SchoolCalendar, england_bank_holidays_2025_2027, norfolk_2025_26,
         norfolk_2026_27_provisional,
     };
-    use mns_domain::referral::{PolicyParameters, Referral, evaluate};
+    use mns_domain::referral::{Referral, evaluate};
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("could not read {}", file.display()))?;
     let referral: Referral = serde_json::from_str(&text).with_context(|| {
@@ -619,13 +620,7 @@ fn referral_check(
             Some(found.evidence)
         }
     };
-    let checks = evaluate(
-        &referral,
-        evidence.as_ref(),
-        Some(&calendar),
-        &PolicyParameters::norfolk_2024(),
-        today,
-    );
+    let checks = evaluate(&referral, evidence.as_ref(), Some(&calendar), policy, today);
     println!(
         "{}",
         serde_json::to_string_pretty(&ChecksOutput { checks: &checks })?

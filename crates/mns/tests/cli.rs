@@ -437,6 +437,24 @@ fn policy_parameters_are_versioned_configuration_read_from_a_file() {
         "{stdout}"
     );
 
+    // `referral check` needs no database, and reads the same policy file.
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../mns-domain/src/referral/example.json"
+    );
+    let out = mns(
+        dir.path(),
+        &["referral", "check", example, "--today", "2026-11-22"],
+        &[("MNS_POLICY_FILE", file.to_str().unwrap())],
+    );
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("meets the threshold of 10 days"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("threshold of 15 days"), "{stdout}");
+
     std::fs::write(&file, r#"{"version": "x"}"#).unwrap();
     let out = mns(
         dir.path(),
