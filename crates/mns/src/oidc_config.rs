@@ -142,7 +142,7 @@ pub fn providers_from(get: Lookup<'_>, read: ReadFile<'_>) -> Result<Vec<Provide
 /// For `check-config`: prints the providers (no secrets), fetches each one's discovery document
 /// and keys, and fails naming those that do not answer.
 pub async fn check(app: &mns_app::App, public_url: &str) -> anyhow::Result<()> {
-    let providers = providers().map_err(|e| anyhow::anyhow!(e))?;
+    let providers: Vec<ProviderConfig> = app.oidc().configs().cloned().collect();
     print!("{}", describe(&providers, public_url));
     let mut failed = Vec::new();
     for check in app.oidc().check().await {

@@ -31,11 +31,10 @@ pub struct LinkedIdentity {
 impl LinkedIdentity {
     /// The query string that names this identity (`issuer=…&subject=…`).
     pub fn query(&self) -> String {
-        format!(
-            "issuer={}&subject={}",
-            super::oidc::enc(&self.issuer),
-            super::oidc::enc(&self.subject)
-        )
+        openidconnect::url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("issuer", &self.issuer)
+            .append_pair("subject", &self.subject)
+            .finish()
     }
 }
 

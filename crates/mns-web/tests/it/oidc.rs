@@ -193,6 +193,13 @@ async fn through_provider(
     client: &mut Client<'_>,
     start: &str,
 ) -> (TestResponse, String) {
+    let path = callback_path(mock, client, start).await;
+    (client.get(&path).await, path)
+}
+
+/// The service's redirect and the provider's /authorize, up to (not into) the callback: the
+/// callback's path, for the browser (or another one) to open.
+async fn callback_path(mock: &MockOidc, client: &mut Client<'_>, start: &str) -> String {
     let begin = client.get(start).await;
     assert_eq!(begin.status, StatusCode::SEE_OTHER, "{}", begin.body);
     let authorize = mock
@@ -208,11 +215,9 @@ async fn through_provider(
         .to_str()
         .unwrap()
         .to_string();
-    let path = back
-        .strip_prefix("http://mns.test")
+    back.strip_prefix("http://mns.test")
         .unwrap_or_else(|| panic!("back to the service: {back}"))
-        .to_string();
-    (client.get(&path).await, path)
+        .to_string()
 }
 
 async fn sign_in_with(
@@ -403,14 +408,8 @@ async fn a_replayed_callback_or_code_a_foreign_state_and_a_provider_error_fail_c
     // A callback from someone else's browser: no binding cookie.
     let mut victim = app.client();
     let mut attacker = app.client();
-    let begin = attacker.get("/sign-in/oidc/entra").await;
-    let authorize = mock.http.get(begin.location()).send().await.unwrap();
-    let planted = authorize.headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let planted = planted.strip_prefix("http://mns.test").unwrap();
-    let refused = victim.get(planted).await;
+    let planted = callback_path(&mock, &mut attacker, "/sign-in/oidc/entra").await;
+    let refused = victim.get(&planted).await;
     assert_refused(&app, &mut victim, &refused, "state_mismatch").await;
     // The provider sends an error instead of a code.
     let mut fourth = app.client();
@@ -424,16 +423,9 @@ async fn a_replayed_callback_or_code_a_foreign_state_and_a_provider_error_fail_c
     assert_refused(&app, &mut fourth, &error, "provider_error").await;
     // A state that has expired (the sign-in took more than 10 minutes).
     let mut slow = app.client();
-    let begin = slow.get("/sign-in/oidc/entra").await;
-    let authorize = mock.http.get(begin.location()).send().await.unwrap();
-    let back = authorize.headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let back = callback_path(&mock, &mut slow, "/sign-in/oidc/entra").await;
     app.app.clock.advance(chrono::Duration::minutes(11));
-    let late = slow
-        .get(back.strip_prefix("http://mns.test").unwrap())
-        .await;
+    let late = slow.get(&back).await;
     assert_refused(&app, &mut slow, &late, "state_mismatch").await;
 }
 

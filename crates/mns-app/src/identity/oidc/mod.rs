@@ -163,13 +163,20 @@ impl DfeRoleSource for HttpDfeRoles {
                     "iat": now, "exp": now + 300,
                 }),
             )?;
-            let url = format!(
-                "{}/services/{}/organisations/{}/users/{}",
-                api.url.trim_end_matches('/'),
-                enc(&config.client_id),
-                enc(organisation_id),
-                enc(user_id)
-            );
+            // Ids from a token go in as escaped path segments, never as raw text.
+            let mut url = openidconnect::url::Url::parse(&api.url)
+                .map_err(|e| format!("the DfE Sign-in API URL does not read: {e}"))?;
+            url.path_segments_mut()
+                .map_err(|()| "the DfE Sign-in API URL cannot have a path")?
+                .pop_if_empty()
+                .extend([
+                    "services",
+                    &config.client_id,
+                    "organisations",
+                    organisation_id,
+                    "users",
+                    user_id,
+                ]);
             let response = self
                 .http
                 .get(url)
@@ -197,20 +204,6 @@ impl DfeRoleSource for HttpDfeRoles {
             }
         })
     }
-}
-
-/// Percent-encodes a path segment or query value (ids are GUIDs, but nothing from a token goes
-/// unescaped).
-pub(crate) fn enc(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A compact JWS: base64url(header).base64url(claims).base64url(signature).
@@ -324,6 +317,11 @@ impl OidcProviders {
             .iter()
             .map(|p| (p.config.id.clone(), p.config.label.clone()))
             .collect()
+    }
+
+    /// Every provider's configuration, in configured order.
+    pub fn configs(&self) -> impl Iterator<Item = &ProviderConfig> {
+        self.providers.iter().map(|p| &p.config)
     }
 
     /// The configuration of a provider.
