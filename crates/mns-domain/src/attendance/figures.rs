@@ -6,7 +6,8 @@ use serde::Serialize;
 use super::health_run::longest_health_run_by;
 use super::school_days::SchoolDays;
 use super::{
-    AttendanceCategory, AttendanceCode, DayCount, HealthRun, Herringbone, longest_health_run,
+    AttendanceCategory, AttendanceCode, DayCount, HealthRun, Herringbone, Session,
+    longest_health_run,
 };
 use crate::calendar::{SchoolCalendar, SchoolYear};
 
@@ -47,7 +48,11 @@ impl AttendanceFigures {
     ) -> Self {
         let marks = herringbone.between(school_year.first_day(), school_year.last_day());
         let run = longest_health_run(marks, calendar);
-        Self::count(herringbone, school_year, run)
+        Self::count(
+            herringbone.between(school_year.first_day(), school_year.last_day()),
+            school_year,
+            run,
+        )
     }
 
     /// [`Self::for_school_year`] with the school days worked out once for many pupils.
@@ -60,16 +65,29 @@ impl AttendanceFigures {
         let run = longest_health_run_by(marks, |date| {
             school_days.and_then(|days| days.school_day(date))
         });
-        Self::count(herringbone, school_year, run)
+        Self::count(
+            herringbone.between(school_year.first_day(), school_year.last_day()),
+            school_year,
+            run,
+        )
+    }
+
+    /// The figures of marks already limited to `school_year` and in session order, as the
+    /// county feed's session grid gives them (the same counting as [`Self::for_school_year`]).
+    pub(crate) fn from_marks(
+        marks: impl Iterator<Item = (Session, AttendanceCode)> + Clone,
+        school_year: SchoolYear,
+    ) -> Self {
+        let run = longest_health_run_by(marks.clone(), |_| None);
+        Self::count(marks, school_year, run)
     }
 
     /// Counts the marks in the school year, given its longest health run.
     fn count(
-        herringbone: &Herringbone,
+        marks: impl Iterator<Item = (Session, AttendanceCode)>,
         school_year: SchoolYear,
         longest_health_run: Option<HealthRun>,
     ) -> Self {
-        let marks = || herringbone.between(school_year.first_day(), school_year.last_day());
         let mut figures = Self {
             school_year,
             sessions_possible: 0,
@@ -81,7 +99,7 @@ impl AttendanceFigures {
             medical_appointment_sessions: 0,
         };
         let mut illness_sessions: u32 = 0;
-        for (_, code) in marks() {
+        for (_, code) in marks {
             let count = match code.category() {
                 AttendanceCategory::NotPossible => continue,
                 AttendanceCategory::Present | AttendanceCategory::ApprovedActivity => {

@@ -6,10 +6,12 @@
 //! Everything here is pure: the reader takes the file's bytes, never a path, and the figures are
 //! plain functions of a herringbone, a school year and, where it matters, a school calendar.
 
+pub mod alerts;
 mod category;
 mod code;
 mod day_count;
 mod early_warning;
+pub mod feed;
 mod figures;
 mod grid;
 mod health_run;

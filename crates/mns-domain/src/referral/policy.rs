@@ -36,6 +36,10 @@ pub struct PolicyParameters {
     pub non_engagement_window_weeks: u32,
     /// The birthday at which a child's records are destroyed or anonymised (MN-REC-2).
     pub retention_age_years: u32,
+    /// The early-identification alert rules and their parameters (issue 16). A policy file
+    /// written before them gets December 2024's settings.
+    #[serde(default = "crate::attendance::alerts::norfolk_2024_alert_rules")]
+    pub alert_rules: Vec<crate::attendance::alerts::AlertRuleSetting>,
 }
 
 /// How a kind of doubtful evidence is treated (MN-EV-4).
@@ -62,6 +66,9 @@ pub enum PolicyParametersError {
         /// The parameter's name.
         parameter: &'static str,
     },
+    /// An alert rule's setting cannot be used.
+    #[error("{0}")]
+    AlertRule(String),
     /// A week counted inside the initial period falls outside it.
     #[error(
         "{parameter} ({weeks}) should be no more than the initial period ({initial_period_weeks} weeks)"
@@ -92,6 +99,7 @@ impl PolicyParameters {
             non_engagement_count: 3,
             non_engagement_window_weeks: 4,
             retention_age_years: 25,
+            alert_rules: crate::attendance::alerts::norfolk_2024_alert_rules(),
         }
     }
 
@@ -132,6 +140,8 @@ impl PolicyParameters {
                 initial_period_weeks: self.initial_period_weeks,
             });
         }
+        crate::attendance::alerts::validate_alert_rules(&self.alert_rules)
+            .map_err(PolicyParametersError::AlertRule)?;
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 /// Parses `YYYY-MM-DD` or `DD/MM/YYYY` (day and month of one or two digits), forgiving
 /// surrounding spaces; `None` for anything else, including dates that do not exist (31/02).
-pub(super) fn parse_date(raw: &[u8]) -> Option<NaiveDate> {
+pub(in crate::attendance) fn parse_date(raw: &[u8]) -> Option<NaiveDate> {
     let text = raw.trim_ascii();
     let (year, month, day) = if let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *text {
         (

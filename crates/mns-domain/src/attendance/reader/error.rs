@@ -116,6 +116,47 @@ pub enum ProblemKind {
     /// The file is not valid CSV at this point.
     #[error("the file is not valid CSV here: {0}")]
     NotCsv(String),
+    /// County feed: a mark that is not a code of the 2024 regulations (the single-school reader
+    /// lists these instead; a county import refuses the school).
+    #[error("'{0}' is not an attendance code of the 2024 regulations")]
+    UnknownCode(String),
+    /// County feed: a date outside the school year being imported.
+    #[error("{date} is outside {year} ({first} to {last})", first = .year.first_day().format("%-d %b %Y"), last = .year.last_day().format("%-d %b %Y"))]
+    OutsideSchoolYear {
+        /// The date.
+        date: chrono::NaiveDate,
+        /// The school year imported.
+        year: crate::calendar::SchoolYear,
+    },
+    /// County feed: the school is not on the schools list (GIAS).
+    #[error("{0} is not a school on the schools list")]
+    UnknownSchool(String),
+    /// County feed: the same pupil has a possible session at two schools on one day.
+    #[error("{pupil} has a possible session at {school} and at {other} on {date}")]
+    TwoSchoolsOneDay {
+        /// The pupil's UPN.
+        pupil: String,
+        /// This school's URN.
+        school: String,
+        /// The other school's URN.
+        other: String,
+        /// The day.
+        date: chrono::NaiveDate,
+    },
+    /// County feed: the file's last row is cut short.
+    #[error("the file ends in the middle of a row; was it cut short?")]
+    Truncated,
+    /// County feed: the row has fewer cells than the columns the feed reads.
+    #[error("the row has {found} cells but the header has {expected} columns")]
+    TooFewCells {
+        /// How many cells the row has.
+        found: usize,
+        /// How many columns the header has.
+        expected: usize,
+    },
+    /// County feed: a quoted cell runs over a line break, which a county file may not have.
+    #[error("a cell has a line break inside quotes; county files keep each row on one line")]
+    LineBreakInCell,
 }
 
 /// `", column Date"`, or nothing for a problem with the whole row.

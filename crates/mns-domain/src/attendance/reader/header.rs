@@ -10,7 +10,7 @@ use super::error::{ProblemKind, Problems, ReadError};
 
 /// Which kind of identifier a pupil column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum PupilColumnKind {
+pub(in crate::attendance) enum PupilColumnKind {
     /// `UPN`: must be a valid UPN.
     Upn,
     /// `Pupil ID`: a UPN if shaped like one, otherwise an admission number.
@@ -21,7 +21,7 @@ pub(super) enum PupilColumnKind {
 
 /// A column naming the pupil.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct PupilColumn {
+pub(in crate::attendance) struct PupilColumn {
     /// The column's position, from 0.
     pub index: usize,
     /// What it holds.
@@ -30,7 +30,7 @@ pub(super) struct PupilColumn {
 
 /// A column of marks for one weekday's morning or afternoon, in a one-row-per-week export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct WeekdayColumn {
+pub(in crate::attendance) struct WeekdayColumn {
     /// The column's position, from 0.
     pub index: usize,
     /// The weekday.
@@ -41,7 +41,7 @@ pub(super) struct WeekdayColumn {
 
 /// A column of marks for one dated session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct DatedColumn {
+pub(in crate::attendance) struct DatedColumn {
     /// The column's position, from 0.
     pub index: usize,
     /// The session.
@@ -50,7 +50,7 @@ pub(super) struct DatedColumn {
 
 /// Where the marks are in each row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Shape {
+pub(in crate::attendance) enum Shape {
     /// One row per session.
     Long {
         /// The date column.
@@ -76,7 +76,7 @@ pub(super) enum Shape {
 
 /// What the header says about every row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Layout {
+pub(in crate::attendance) struct Layout {
     /// The header text of each column, trimmed, for messages.
     pub names: Vec<String>,
     /// The pupil columns, most trusted first (UPN, then Pupil ID, then admission number).
@@ -134,7 +134,10 @@ enum SessionHeader {
 }
 
 /// Reads the header row (at `line`) into a layout, or says why it is not an attendance export.
-pub(super) fn detect_layout(names: Vec<String>, line: u64) -> Result<Layout, ReadError> {
+pub(in crate::attendance) fn detect_layout(
+    names: Vec<String>,
+    line: u64,
+) -> Result<Layout, ReadError> {
     let mut problems = Problems::default();
     let mut roles: Vec<(Role, usize)> = Vec::new();
     let mut weekday_columns: Vec<WeekdayColumn> = Vec::new();
@@ -242,7 +245,7 @@ pub(super) fn detect_layout(names: Vec<String>, line: u64) -> Result<Layout, Rea
 
 /// The header in lower case with only its letters and digits: `Week beginning`, `week_beginning`
 /// and `WeekBeginning` all become `weekbeginning`.
-fn normalise(name: &str) -> String {
+pub(in crate::attendance) fn normalise(name: &str) -> String {
     name.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())

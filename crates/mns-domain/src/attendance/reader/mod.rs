@@ -77,9 +77,9 @@
 //! builds (about eight bytes a session), so a county-sized export needs no second copy.
 
 mod codes_seen;
-mod dates;
+pub(super) mod dates;
 mod error;
-mod header;
+pub(super) mod header;
 mod import;
 #[cfg(test)]
 mod tests;

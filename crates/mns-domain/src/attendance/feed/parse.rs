@@ -1,0 +1,403 @@
+//! The county feed's hot path: whole lines from large blocks, split on commas without the csv
+//! crate (a line with a quote goes through it), each cell mapped through a small cache (the
+//! previous row's school, pupil and date), and the mark put in the pupil's grid.
+
+use std::collections::HashMap;
+use std::io::{self, BufRead};
+
+use chrono::NaiveDate;
+
+use super::super::code::{Recognised, recognise};
+use super::super::reader::dates::parse_date;
+use super::super::{HalfDay, ProblemKind};
+use super::{FeedLayout, FeedProblems, SLOTS, SchoolTally, grid, pack_upn};
+use crate::calendar::SchoolYear;
+use crate::identifiers::Upn;
+
+/// How much is read at a time.
+pub(crate) const BLOCK: usize = 8 << 20;
+
+/// The most cells of a row the fast path looks at.
+const MAX_CELLS: usize = 32;
+
+/// What a date cell turned out to be.
+#[derive(Clone)]
+enum DateCell {
+    Day(u16),
+    Problem(ProblemKind),
+}
+
+/// The grid byte for each one-byte mark (upper or lower case): the code's number plus one, or
+/// 0 for a byte that is not a whole code by itself.
+fn single_byte_codes() -> [u8; 256] {
+    let mut table = [0u8; 256];
+    for byte in 0..=255u8 {
+        if let Recognised::Code(code) = recognise(&[byte]) {
+            table[usize::from(byte)] = grid::byte_of(code);
+        }
+    }
+    table
+}
+
+/// One thread's share of the file: its schools and the problems it found, lines counted from
+/// the start of its share.
+pub(crate) struct Part<'a> {
+    layout: &'a FeedLayout,
+    school_year: SchoolYear,
+    first_day: NaiveDate,
+    codes: [u8; 256],
+    schools: Vec<SchoolTally>,
+    by_urn: HashMap<Vec<u8>, usize>,
+    file_problems: FeedProblems,
+    last_urn: Vec<u8>,
+    last_school: usize,
+    last_upn: Vec<u8>,
+    last_pupil: Option<usize>,
+    last_date: Vec<u8>,
+    last_day: Option<DateCell>,
+    dates: HashMap<Vec<u8>, DateCell>,
+    lines: u64,
+    rows: u64,
+}
+
+impl<'a> Part<'a> {
+    pub(crate) fn new(layout: &'a FeedLayout, school_year: SchoolYear) -> Self {
+        Self {
+            layout,
+            school_year,
+            first_day: school_year.first_day(),
+            codes: single_byte_codes(),
+            schools: Vec::new(),
+            by_urn: HashMap::new(),
+            file_problems: FeedProblems::default(),
+            last_urn: Vec::new(),
+            last_school: usize::MAX,
+            last_upn: Vec::new(),
+            last_pupil: None,
+            last_date: Vec::new(),
+            last_day: None,
+            dates: HashMap::new(),
+            lines: 0,
+            rows: 0,
+        }
+    }
+
+    /// The schools, the file-wide problems, the lines and the data rows read.
+    pub(crate) fn into_parts(self) -> (Vec<SchoolTally>, FeedProblems, u64, u64) {
+        (self.schools, self.file_problems, self.lines, self.rows)
+    }
+
+    /// Reads up to `limit` bytes of whole lines; with `last`, a final line without its line end
+    /// is read too (and checked for being cut short).
+    pub(crate) fn read(
+        &mut self,
+        input: &mut impl BufRead,
+        limit: u64,
+        last: bool,
+    ) -> io::Result<()> {
+        let mut remaining = limit;
+        let mut carry: Vec<u8> = Vec::new();
+        loop {
+            let block = input.fill_buf()?;
+            if block.is_empty() || remaining == 0 {
+                break;
+            }
+            let take = block
+                .len()
+                .min(usize::try_from(remaining).unwrap_or(usize::MAX));
+            let block = &block[..take];
+            let mut start = 0;
+            // A line begun in the previous block.
+            if !carry.is_empty() {
+                match memchr::memchr(b'\n', block) {
+                    Some(end) => {
+                        carry.extend_from_slice(&block[..end]);
+                        let line = std::mem::take(&mut carry);
+                        self.line(&line, false);
+                        start = end + 1;
+                    }
+                    None => {
+                        carry.extend_from_slice(block);
+                        start = block.len();
+                    }
+                }
+            }
+            while start < block.len() {
+                match memchr::memchr(b'\n', &block[start..]) {
+                    Some(end) => {
+                        self.line(&block[start..start + end], false);
+                        start += end + 1;
+                    }
+                    None => {
+                        carry.extend_from_slice(&block[start..]);
+                        start = block.len();
+                    }
+                }
+            }
+            input.consume(take);
+            remaining -= take as u64;
+        }
+        if !carry.is_empty() && last {
+            self.line(&carry, true);
+        }
+        Ok(())
+    }
+
+    /// One line of the file (without its `\n`).
+    fn line(&mut self, raw: &[u8], unterminated: bool) {
+        self.lines += 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        if memchr::memchr(b'"', raw).is_some() {
+            self.quoted_line(raw, unterminated);
+            return;
+        }
+        let mut cells: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
+        let mut count = 0;
+        for cell in raw.split(|byte| *byte == b',') {
+            if count < MAX_CELLS {
+                cells[count] = cell;
+            }
+            count += 1;
+            if count >= self.layout.needed {
+                break;
+            }
+        }
+        self.row(&cells[..count.min(MAX_CELLS)], unterminated);
+    }
+
+    /// A line with quotes, through the csv crate.
+    fn quoted_line(&mut self, raw: &[u8], unterminated: bool) {
+        let quotes = raw.iter().filter(|byte| **byte == b'"').count();
+        if quotes % 2 == 1 {
+            let line = self.lines;
+            self.file_problems
+                .add(line, None, ProblemKind::LineBreakInCell);
+            return;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(raw);
+        let mut record = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {
+                let cells: Vec<&[u8]> = record.iter().collect();
+                self.row(&cells, unterminated);
+            }
+            Ok(false) => {}
+            Err(error) => {
+                let line = self.lines;
+                self.file_problems
+                    .add(line, None, ProblemKind::NotCsv(error.to_string()));
+            }
+        }
+    }
+
+    /// The school a URN cell names, added on first sight.
+    fn school(&mut self, urn: &[u8]) -> usize {
+        if urn == self.last_urn.as_slice() && self.last_school != usize::MAX {
+            return self.last_school;
+        }
+        let index = match self.by_urn.get(urn) {
+            Some(index) => *index,
+            None => {
+                let index = self.schools.len();
+                let text = String::from_utf8_lossy(urn).into_owned();
+                self.schools.push(SchoolTally::new(text));
+                self.by_urn.insert(urn.to_vec(), index);
+                index
+            }
+        };
+        self.last_urn.clear();
+        self.last_urn.extend_from_slice(urn);
+        self.last_school = index;
+        self.last_upn.clear();
+        self.last_pupil = None;
+        index
+    }
+
+    /// One data row's cells.
+    fn row(&mut self, cells: &[&[u8]], unterminated: bool) {
+        let line = self.lines;
+        let layout = self.layout;
+        self.rows += 1;
+        let Some(urn) = cells.get(layout.urn).map(|cell| cell.trim_ascii()) else {
+            let kind = if unterminated {
+                ProblemKind::Truncated
+            } else {
+                ProblemKind::TooFewCells {
+                    found: cells.len(),
+                    expected: layout.needed,
+                }
+            };
+            self.file_problems.add(line, None, kind);
+            return;
+        };
+        if urn.is_empty() {
+            let column = layout.name(layout.urn).to_owned();
+            self.file_problems
+                .add(line, Some(&column), ProblemKind::Blank);
+            return;
+        }
+        let school = self.school(urn);
+        if cells.len() < layout.needed {
+            let kind = if unterminated {
+                ProblemKind::Truncated
+            } else {
+                ProblemKind::TooFewCells {
+                    found: cells.len(),
+                    expected: layout.needed,
+                }
+            };
+            self.schools[school].problems.add(line, None, kind);
+            return;
+        }
+        let mut problems: Vec<(usize, ProblemKind)> = Vec::new();
+        let pupil = self.pupil(school, cells[layout.upn].trim_ascii(), line);
+        let pupil = pupil.map_err(|kind| problems.push((layout.upn, kind))).ok();
+        let day = match self.day(cells[layout.date].trim_ascii()) {
+            DateCell::Day(day) => Some(day),
+            DateCell::Problem(kind) => {
+                problems.push((layout.date, kind));
+                None
+            }
+        };
+        let half = cells[layout.half].trim_ascii();
+        let half = if half.eq_ignore_ascii_case(b"AM") {
+            Some(HalfDay::Am)
+        } else if half.eq_ignore_ascii_case(b"PM") {
+            Some(HalfDay::Pm)
+        } else {
+            let kind = match half {
+                [] => ProblemKind::Blank,
+                text => ProblemKind::NotASession(String::from_utf8_lossy(text).into_owned()),
+            };
+            problems.push((layout.half, kind));
+            None
+        };
+        let mark = cells[layout.mark];
+        let code = match mark {
+            [byte] if self.codes[usize::from(*byte)] != 0 => Some(self.codes[usize::from(*byte)]),
+            _ => match recognise(mark) {
+                Recognised::Blank => return,
+                Recognised::Code(code) => Some(grid::byte_of(code)),
+                Recognised::Retired(retired) => Some(grid::byte_of(retired.replacement())),
+                Recognised::Unknown => {
+                    let text = String::from_utf8_lossy(mark.trim_ascii()).into_owned();
+                    problems.push((layout.mark, ProblemKind::UnknownCode(text)));
+                    None
+                }
+            },
+        };
+        let tally = &mut self.schools[school];
+        if !problems.is_empty() {
+            if unterminated {
+                tally.problems.add(line, None, ProblemKind::Truncated);
+                return;
+            }
+            for (column, kind) in problems {
+                tally.problems.add(line, Some(layout.name(column)), kind);
+            }
+            return;
+        }
+        let (Some(pupil), Some(day), Some(half), Some(code)) = (pupil, day, half, code) else {
+            return;
+        };
+        let slot = usize::from(day) * 2 + usize::from(half == HalfDay::Pm);
+        if let Err(first) = tally.mark(pupil, slot, code) {
+            let kind = ProblemKind::ConflictingMarks {
+                pupil: super::unpack_upn(tally.keys[pupil]),
+                session: grid::session_of(&grid::school_year_dates(self.school_year), slot),
+                first: grid::code_of(first),
+                second: grid::code_of(code),
+            };
+            let column = layout.name(layout.mark).to_owned();
+            tally.problems.add(line, Some(&column), kind);
+        }
+    }
+
+    /// The pupil a UPN cell names within the school, checked on first sight.
+    fn pupil(&mut self, school: usize, upn: &[u8], line: u64) -> Result<usize, ProblemKind> {
+        if let Some(pupil) = self.last_pupil
+            && upn == self.last_upn.as_slice()
+        {
+            return Ok(pupil);
+        }
+        let not_a_pupil = |upn: &[u8]| {
+            let text = String::from_utf8_lossy(upn).into_owned();
+            match Upn::parse(&text) {
+                Err(error) => ProblemKind::NotAPupil {
+                    value: text,
+                    error: error.into(),
+                },
+                Ok(_) => ProblemKind::Blank,
+            }
+        };
+        if upn.is_empty() {
+            return Err(ProblemKind::Blank);
+        }
+        let key = pack_upn(upn).ok_or_else(|| not_a_pupil(upn))?;
+        let tally = &mut self.schools[school];
+        let pupil = match tally.index.get(&key) {
+            Some(index) => *index as usize,
+            None => {
+                // First sight in this school: check the check letter once.
+                if Upn::parse(&String::from_utf8_lossy(upn)).is_err() {
+                    return Err(not_a_pupil(upn));
+                }
+                tally.pupil_index(key, line)
+            }
+        };
+        self.last_upn.clear();
+        self.last_upn.extend_from_slice(upn);
+        self.last_pupil = Some(pupil);
+        Ok(pupil)
+    }
+
+    /// The day index of a date cell in the school year.
+    fn day(&mut self, text: &[u8]) -> DateCell {
+        if let Some(cell) = &self.last_day
+            && text == self.last_date.as_slice()
+        {
+            return cell.clone();
+        }
+        let cell = match self.dates.get(text) {
+            Some(cell) => cell.clone(),
+            None => {
+                let cell = match parse_date(text) {
+                    None if text.is_empty() => DateCell::Problem(ProblemKind::Blank),
+                    None => DateCell::Problem(ProblemKind::NotADate(
+                        String::from_utf8_lossy(text).into_owned(),
+                    )),
+                    Some(date) if !self.school_year.contains(date) => {
+                        DateCell::Problem(ProblemKind::OutsideSchoolYear {
+                            date,
+                            year: self.school_year,
+                        })
+                    }
+                    Some(date) => {
+                        let day = (date - self.first_day).num_days();
+                        match u16::try_from(day) {
+                            Ok(day) if usize::from(day) < SLOTS / 2 => DateCell::Day(day),
+                            _ => DateCell::Problem(ProblemKind::OutsideSchoolYear {
+                                date,
+                                year: self.school_year,
+                            }),
+                        }
+                    }
+                };
+                if self.dates.len() < 4096 {
+                    self.dates.insert(text.to_vec(), cell.clone());
+                }
+                cell
+            }
+        };
+        self.last_date.clear();
+        self.last_date.extend_from_slice(text);
+        self.last_day = Some(cell.clone());
+        cell
+    }
+}

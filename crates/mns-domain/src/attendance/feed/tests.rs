@@ -1,0 +1,502 @@
+use std::io::Cursor;
+
+use chrono::{Datelike, Days, NaiveDate};
+use proptest::prelude::*;
+
+use super::super::alerts::{AlertRule, CaseSpan, Priority, PupilContext, evaluate};
+use super::super::{AttendanceCode, AttendanceFigures, read_attendance_export};
+use super::*;
+use crate::calendar::SchoolYear;
+use crate::identifiers::Upn;
+use crate::referral::PolicyParameters;
+
+const YEAR: SchoolYear = SchoolYear::new(2025);
+
+fn upn(n: u32) -> String {
+    Upn::with_check_letter(&format!("9262000250{n:02}"))
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// School days (Monday to Friday) from 3 September 2025.
+fn weekdays(count: usize) -> Vec<NaiveDate> {
+    let mut days = Vec::new();
+    let mut date = day(2025, 9, 3);
+    while days.len() < count {
+        if date.weekday().num_days_from_monday() < 5 {
+            days.push(date);
+        }
+        date = date.checked_add_days(Days::new(1)).unwrap();
+    }
+    days
+}
+
+/// A county file: for each (URN, pupil number, marks by day as "AM PM" pairs).
+fn county(rows: &[(&str, u32, &[(&str, &str)])]) -> String {
+    let mut text = String::from("URN,UPN,Date,Session,Mark\n");
+    for (urn, pupil, marks) in rows {
+        for (date, (am, pm)) in weekdays(marks.len()).iter().zip(marks.iter()) {
+            text.push_str(&format!("{urn},{},{date},AM,{am}\n", upn(*pupil)));
+            text.push_str(&format!("{urn},{},{date},PM,{pm}\n", upn(*pupil)));
+        }
+    }
+    text
+}
+
+fn read(text: &str) -> CountyTally {
+    read_county(text.as_bytes(), YEAR).unwrap()
+}
+
+fn problems(tally: &CountyTally, urn: &str) -> Vec<String> {
+    tally
+        .schools
+        .iter()
+        .find(|s| s.urn == urn)
+        .unwrap()
+        .problems
+        .listed
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn codes_are_declared_in_the_order_of_all_so_a_grid_byte_is_the_place() {
+    for (place, code) in AttendanceCode::ALL.iter().enumerate() {
+        assert_eq!(*code as usize, place, "{code:?}");
+        assert_eq!(grid::code_of(grid::byte_of(*code)), *code);
+    }
+}
+
+#[test]
+fn a_upn_packs_into_a_number_and_back() {
+    for text in [
+        upn(1),
+        "A12345678901Z".to_owned(),
+        "Z99999999999A".to_owned(),
+    ] {
+        let key = pack_upn(text.as_bytes()).unwrap();
+        assert_eq!(unpack_upn(key), text);
+    }
+    assert_eq!(pack_upn(b"A1234"), None);
+    assert_eq!(pack_upn(b"A12345678X01Z"), None);
+}
+
+#[test]
+fn schools_and_pupils_interleaved_are_kept_apart() {
+    let ill: &[(&str, &str)] = &[("I", "I"), ("I", "I"), ("/", "\\")];
+    let well: &[(&str, &str)] = &[("/", "\\"), ("/", "\\"), ("/", "\\")];
+    let text = county(&[("121234", 1, ill), ("121299", 2, well), ("121234", 3, well)]);
+    let tally = read(&text);
+    assert_eq!(tally.schools.len(), 2);
+    assert_eq!(tally.schools[0].pupils(), 2);
+    assert_eq!(tally.rows, 18);
+    let figures = all_figures(&tally, 2);
+    assert_eq!(figures[0][0].figures.health_absence.days(), 2.0);
+    assert_eq!(figures[0][1].figures.health_absence.days(), 0.0);
+    assert_eq!(figures[1][0].figures.present, 6);
+}
+
+proptest! {
+    /// The grid's figures are the single-school reader's, on the same marks in any order.
+    #[test]
+    fn grid_figures_equal_the_herringbone_figures(
+        marks in proptest::collection::vec(0usize..AttendanceCode::ALL.len(), 2..120),
+        reverse in any::<bool>(),
+    ) {
+        let days = weekdays(marks.len().div_ceil(2));
+        let mut rows: Vec<String> = marks.iter().enumerate().map(|(i, code)| {
+            let half = if i % 2 == 0 { "AM" } else { "PM" };
+            format!("{},{},{half},{}", upn(7), days[i / 2], AttendanceCode::ALL[*code].as_str())
+        }).collect();
+        if reverse { rows.reverse(); }
+        let single = format!("UPN,Date,Session,Mark\n{}\n", rows.join("\n"));
+        let county = format!("URN,UPN,Date,Session,Mark\n{}\n",
+            rows.iter().map(|r| format!("121234,{r}")).collect::<Vec<_>>().join("\n"));
+        let export = read_attendance_export(single.as_bytes()).unwrap();
+        let expected = AttendanceFigures::for_school_year(&export.pupils[0].herringbone, YEAR, None);
+        let tally = read(&county);
+        let figures = all_figures(&tally, 1);
+        prop_assert_eq!(figures[0][0].figures, expected);
+    }
+
+    /// Reading on several threads gives the same schools, figures and problem lines as one.
+    #[test]
+    fn reading_split_between_threads_gives_the_same_tally(threads in 2usize..5, bad in 0usize..60) {
+        let ill: &[(&str, &str)] = &[("I", "I"), ("/", "\\"), ("I", "M"), ("/", "\\"), ("C2", "C2")];
+        let mut text = county(&[("121234", 1, ill), ("121299", 2, ill), ("121234", 3, ill), ("121300", 4, ill)]);
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let index = 1 + bad % (lines.len() - 1);
+        lines[index] = lines[index].replace(",I", ",Q9").replace(",/", ",Q9").replace(",\\", ",Q9").replace(",M", ",Q9").replace(",C2", ",Q9");
+        text = lines.join("\r\n") + "\r\n";
+        let one = read(&text);
+        let len = text.len() as u64;
+        let split = read_county_split(|| Ok(Cursor::new(text.as_bytes())), len, YEAR, threads).unwrap();
+        prop_assert_eq!(one.rows, split.rows);
+        let summary = |t: &CountyTally| t.schools.iter().map(|s| (s.urn.clone(), s.pupils(), s.rows, s.problems.clone())).collect::<Vec<_>>();
+        let mut a = summary(&one);
+        let mut b = summary(&split);
+        a.sort_by(|x, y| x.0.cmp(&y.0));
+        b.sort_by(|x, y| x.0.cmp(&y.0));
+        prop_assert_eq!(a, b);
+        prop_assert_eq!(all_figures(&one, 1).concat().len(), all_figures(&split, 2).concat().len());
+    }
+}
+
+#[test]
+fn an_unknown_code_refuses_its_school_only_with_line_and_column() {
+    let well: &[(&str, &str)] = &[("/", "\\"), ("/", "\\")];
+    let mut text = county(&[("121234", 1, well), ("121299", 2, well)]);
+    text = text.replacen("121234,", "121234,", 1);
+    let mut lines: Vec<&str> = text.lines().collect();
+    let bad = lines[2].replace(",\\", ",Q9");
+    lines[2] = &bad;
+    let tally = read(&(lines.join("\r\n") + "\r\n"));
+    assert_eq!(
+        problems(&tally, "121234"),
+        ["line 3, column Mark: 'Q9' is not an attendance code of the 2024 regulations"]
+    );
+    assert!(problems(&tally, "121299").is_empty());
+}
+
+#[test]
+fn a_date_outside_the_school_year_is_a_problem() {
+    let text = format!(
+        "URN,UPN,Date,Session,Mark\n121234,{},2025-07-18,AM,/\n",
+        upn(1)
+    );
+    assert_eq!(
+        problems(&read(&text), "121234"),
+        ["line 2, column Date: 2025-07-18 is outside 2025/26 (1 Sep 2025 to 31 Aug 2026)"]
+    );
+}
+
+#[test]
+fn a_file_cut_short_mid_row_says_so() {
+    let text = format!(
+        "URN,UPN,Date,Session,Mark\n121234,{u},2025-09-03,AM,/\n121234,{u},2025-09-0",
+        u = upn(1)
+    );
+    assert_eq!(
+        problems(&read(&text), "121234"),
+        ["line 3: the file ends in the middle of a row; was it cut short?"]
+    );
+}
+
+#[test]
+fn a_pupil_at_two_schools_on_one_day_refuses_both() {
+    let well: &[(&str, &str)] = &[("/", "\\"), ("/", "\\")];
+    let dual: &[(&str, &str)] = &[("D", "D"), ("/", "\\")];
+    let mut tally = read(&county(&[("121234", 1, well), ("121299", 1, dual)]));
+    tally.check_two_schools_one_day();
+    let upn = upn(1);
+    assert_eq!(
+        problems(&tally, "121234"),
+        [format!(
+            "line 2: {upn} has a possible session at 121234 and at 121299 on 2025-09-04"
+        )]
+    );
+    assert_eq!(problems(&tally, "121299").len(), 1);
+}
+
+#[test]
+fn a_school_not_on_the_schools_list_is_refused() {
+    let well: &[(&str, &str)] = &[("/", "\\")];
+    let mut tally = read(&county(&[("999999", 1, well), ("121234", 2, well)]));
+    tally.check_schools(|urn| urn == "121234");
+    assert_eq!(
+        problems(&tally, "999999"),
+        ["line 2, column URN: 999999 is not a school on the schools list"]
+    );
+    assert!(problems(&tally, "121234").is_empty());
+}
+
+#[test]
+fn a_row_without_its_school_refuses_the_whole_file() {
+    let text = format!("URN,UPN,Date,Session,Mark\n,{},2025-09-03,AM,/\n", upn(1));
+    let tally = read(&text);
+    assert_eq!(
+        tally.file_problems.listed[0].to_string(),
+        "line 2, column URN: is blank"
+    );
+}
+
+#[test]
+fn a_header_without_a_urn_is_not_a_county_file() {
+    let error = read_county("UPN,Date,Session,Mark\n".as_bytes(), YEAR).unwrap_err();
+    assert!(error.to_string().contains("'URN' column"), "{error}");
+}
+
+#[test]
+fn the_pupil_file_gives_ehcp_looked_after_and_leaving_date() {
+    let text = format!(
+        "URN,UPN,Forename,Surname,EHCP,CLA,Actual leaving date\n121234,{},Sam,Smith,Y,N,2025-10-03\n",
+        upn(1)
+    );
+    assert!(is_pupil_file_header(
+        &text
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    ));
+    let file = read_pupil_file(text.as_bytes()).unwrap();
+    let details = &file.pupils[&("121234".to_owned(), upn(1))];
+    assert_eq!(details.name().as_deref(), Some("Sam Smith"));
+    assert_eq!(
+        (details.ehcp, details.looked_after),
+        (Some(true), Some(false))
+    );
+    assert_eq!(details.leaving_date, Some(day(2025, 10, 3)));
+}
+
+/// The figures and first alert of one pupil's marks under the December 2024 policy.
+fn alerts_for(marks: &[(&str, &str)], context: &PupilContext) -> Vec<super::super::alerts::Alert> {
+    let tally = read(&county(&[("121234", 1, marks)]));
+    let figures = all_figures(&tally, 1);
+    let (_, cells) = tally.schools[0].pupil(0).unwrap();
+    let marks = PupilMarks::new(cells, tally.dates());
+    evaluate(
+        &PolicyParameters::norfolk_2024(),
+        &figures[0][0],
+        marks,
+        context,
+        day(2026, 6, 1),
+    )
+}
+
+fn fired(marks: &[(&str, &str)], context: &PupilContext) -> Vec<AlertRule> {
+    alerts_for(marks, context).iter().map(|a| a.rule).collect()
+}
+
+fn repeat(mark: (&'static str, &'static str), n: usize) -> Vec<(&'static str, &'static str)> {
+    vec![mark; n]
+}
+
+#[test]
+fn mn_abs_3_five_days_of_illness_flags_a_pupil() {
+    let mut marks = repeat(("/", "\\"), 20);
+    for d in [1, 4, 7, 10] {
+        marks[d] = ("I", "I");
+    }
+    assert!(!fired(&marks, &PupilContext::default()).contains(&AlertRule::MnAbs3));
+    marks[13] = ("I", "I");
+    let alerts = alerts_for(&marks, &PupilContext::default());
+    let alert = alerts.iter().find(|a| a.rule == AlertRule::MnAbs3).unwrap();
+    assert_eq!(alert.priority, Priority::Routine);
+    assert!(
+        alert
+            .why
+            .starts_with("5 days of illness absence in 2025/26"),
+        "{}",
+        alert.why
+    );
+}
+
+#[test]
+fn ei_abs_15_fifteen_days_without_a_referral() {
+    let marks = [repeat(("I", "I"), 15), repeat(("/", "\\"), 5)].concat();
+    let unreferred = PupilContext {
+        referred_this_year: Some(false),
+        ..PupilContext::default()
+    };
+    assert!(fired(&marks, &unreferred).contains(&AlertRule::EiAbs15));
+    let referred = PupilContext {
+        referred_this_year: Some(true),
+        ..PupilContext::default()
+    };
+    assert!(!fired(&marks, &referred).contains(&AlertRule::EiAbs15));
+    assert!(!fired(&marks, &PupilContext::default()).contains(&AlertRule::EiAbs15));
+}
+
+#[test]
+fn ei_run_a_week_of_illness_in_a_row() {
+    let marks = [repeat(("/", "\\"), 3), repeat(("I", "I"), 5)].concat();
+    let alerts = alerts_for(&marks, &PupilContext::default());
+    let run = alerts.iter().find(|a| a.rule == AlertRule::EiRun).unwrap();
+    assert_eq!(run.measure, 10);
+    assert!(run.why.contains("still going"), "{}", run.why);
+    let four = [
+        repeat(("/", "\\"), 3),
+        repeat(("I", "I"), 4),
+        repeat(("/", "\\"), 1),
+    ]
+    .concat();
+    assert!(!fired(&four, &PupilContext::default()).contains(&AlertRule::EiRun));
+}
+
+#[test]
+fn ei_att_90_persistent_absence_mostly_illness() {
+    let marks = [repeat(("/", "\\"), 17), repeat(("I", "M"), 3)].concat();
+    assert!(fired(&marks, &PupilContext::default()).contains(&AlertRule::EiAtt90));
+    let truancy = [repeat(("/", "\\"), 17), repeat(("O", "G"), 3)].concat();
+    assert!(!fired(&truancy, &PupilContext::default()).contains(&AlertRule::EiAtt90));
+}
+
+#[test]
+fn ei_att_50_severe_absence() {
+    let marks = [
+        repeat(("/", "\\"), 3),
+        repeat(("/", "I"), 2),
+        repeat(("I", "I"), 5),
+    ]
+    .concat();
+    let alerts = alerts_for(&marks, &PupilContext::default());
+    let severe = alerts
+        .iter()
+        .find(|a| a.rule == AlertRule::EiAtt50)
+        .unwrap();
+    assert_eq!(severe.priority, Priority::Urgent);
+    let half = [repeat(("/", "\\"), 5), repeat(("I", "I"), 5)].concat();
+    assert!(!fired(&half, &PupilContext::default()).contains(&AlertRule::EiAtt50));
+}
+
+#[test]
+fn ei_k_nocase_k_without_a_case() {
+    let marks = [repeat(("/", "\\"), 3), repeat(("K", "K"), 2)].concat();
+    let no_cases = PupilContext {
+        cases: Some(vec![]),
+        ..PupilContext::default()
+    };
+    assert!(fired(&marks, &no_cases).contains(&AlertRule::EiKNoCase));
+    let covered = PupilContext {
+        cases: Some(vec![CaseSpan {
+            first: day(2025, 9, 1),
+            last: None,
+        }]),
+        ..PupilContext::default()
+    };
+    assert!(!fired(&marks, &covered).contains(&AlertRule::EiKNoCase));
+}
+
+#[test]
+fn mn_prov_6_case_without_k_coding() {
+    let marks = [repeat(("/", "\\"), 3), repeat(("K", "I"), 2)].concat();
+    let days = weekdays(5);
+    let case = PupilContext {
+        cases: Some(vec![CaseSpan {
+            first: days[3],
+            last: None,
+        }]),
+        ..PupilContext::default()
+    };
+    let alerts = alerts_for(&marks, &case);
+    let prov = alerts
+        .iter()
+        .find(|a| a.rule == AlertRule::MnProv6)
+        .unwrap();
+    assert_eq!(prov.measure, 2);
+}
+
+#[test]
+fn ei_c2_6w_part_time_timetable_beyond_six_weeks() {
+    let seven_weeks = [repeat(("/", "\\"), 3), repeat(("/", "C2"), 35)].concat();
+    let alerts = alerts_for(&seven_weeks, &PupilContext::default());
+    let c2 = alerts.iter().find(|a| a.rule == AlertRule::EiC26w).unwrap();
+    assert_eq!(c2.measure, 7);
+    let six_weeks = [repeat(("/", "\\"), 3), repeat(("/", "C2"), 30)].concat();
+    assert!(!fired(&six_weeks, &PupilContext::default()).contains(&AlertRule::EiC26w));
+}
+
+#[test]
+fn ei_cme_left_during_illness() {
+    let marks = [repeat(("/", "\\"), 5), repeat(("I", "I"), 3)].concat();
+    let left = weekdays(8)[7];
+    let context = PupilContext {
+        leaving_date: Some(left),
+        ..PupilContext::default()
+    };
+    assert!(fired(&marks, &context).contains(&AlertRule::EiCme));
+    let elsewhere = PupilContext {
+        on_another_roll_after_leaving: true,
+        ..context.clone()
+    };
+    assert!(!fired(&marks, &elsewhere).contains(&AlertRule::EiCme));
+    let well = repeat(("/", "\\"), 20);
+    assert!(!fired(&well, &context).contains(&AlertRule::EiCme));
+}
+
+#[test]
+fn an_ehcp_or_looked_after_pupil_raises_priority() {
+    let marks = [
+        repeat(("/", "\\"), 5),
+        repeat(("I", "I"), 5),
+        repeat(("/", "\\"), 1),
+    ]
+    .concat();
+    let plain = alerts_for(&marks, &PupilContext::default());
+    let ehcp = alerts_for(
+        &marks,
+        &PupilContext {
+            ehcp: Some(true),
+            ..PupilContext::default()
+        },
+    );
+    let la = alerts_for(
+        &marks,
+        &PupilContext {
+            looked_after: Some(true),
+            ..PupilContext::default()
+        },
+    );
+    let priority = |alerts: &[super::super::alerts::Alert]| {
+        alerts
+            .iter()
+            .find(|a| a.rule == AlertRule::MnAbs3)
+            .unwrap()
+            .priority
+    };
+    assert_eq!(priority(&plain), Priority::Routine);
+    assert_eq!(priority(&ehcp), Priority::Soon);
+    assert_eq!(priority(&la), Priority::Soon);
+    assert!(ehcp[0].why.contains("has an EHC plan"));
+}
+
+#[test]
+fn alert_rules_in_the_policy_file_are_checked() {
+    use super::super::alerts::{AlertRuleSetting, validate_alert_rules};
+    let mut policy = PolicyParameters::norfolk_2024();
+    policy.alert_rules.push(AlertRuleSetting {
+        id: AlertRule::EiRun,
+        parameter: Some(3),
+        enabled: true,
+    });
+    assert_eq!(
+        policy.validate().unwrap_err().to_string(),
+        "alert rule EI-RUN is listed twice"
+    );
+    assert_eq!(
+        validate_alert_rules(&[AlertRuleSetting {
+            id: AlertRule::MnAbs3,
+            parameter: Some(4),
+            enabled: true
+        }]),
+        Err("MN-ABS-3 takes no parameter: set early_warning_days".into())
+    );
+    let json = serde_json::to_value(PolicyParameters::norfolk_2024()).unwrap();
+    let mut old = json.clone();
+    old.as_object_mut().unwrap().remove("alert_rules");
+    let loaded: PolicyParameters = serde_json::from_value(old).unwrap();
+    assert_eq!(loaded.alert_rules.len(), 9);
+    let mut off = PolicyParameters::norfolk_2024();
+    off.alert_rules.retain(|s| s.id != AlertRule::MnAbs3);
+    let marks = [repeat(("/", "\\"), 5), repeat(("I", "I"), 6)].concat();
+    let tally = read(&county(&[("121234", 1, &marks)]));
+    let figures = all_figures(&tally, 1);
+    let (_, cells) = tally.schools[0].pupil(0).unwrap();
+    let fired = evaluate(
+        &off,
+        &figures[0][0],
+        PupilMarks::new(cells, tally.dates()),
+        &PupilContext::default(),
+        day(2026, 6, 1),
+    );
+    assert!(fired.iter().all(|a| a.rule != AlertRule::MnAbs3));
+}
