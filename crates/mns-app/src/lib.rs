@@ -17,6 +17,7 @@ pub mod demo;
 pub mod directory;
 pub mod directory_index;
 pub mod documents;
+pub mod early_identification;
 pub mod hospital;
 pub mod identity;
 pub mod invitations;
@@ -40,6 +41,9 @@ pub use mns_store::Backend;
 /// The stored records the application's operations return, for the layers above it (which do
 /// not depend on the store themselves).
 pub mod records {
+    pub use mns_store::{
+        AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertStatus,
+    };
     pub use mns_store::{
         ApiTokenRecord, AssignedFilter, CaseLine, ChangeRecord, ChildAccessRecord, DocumentMeta,
         FeedbackRecord, NoteRecord, PupilRecord, QueueFilter, QueueLine, SchoolRecord, SearchUnit,

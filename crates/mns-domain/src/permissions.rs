@@ -103,11 +103,17 @@ pub enum Capability {
     /// Give medical evidence, as a registered health professional, for the children linked to
     /// them (MN-ROLE-5, MN-EV-1), and see which of their referrals wait for it (MN-EV-8).
     GiveEvidence,
+    /// See the early-identification alerts from the county's attendance and each pupil's
+    /// figures (issue 16). Not the auditor: figures of pupils who are not the service's clients
+    /// are for the people who act on them.
+    ReadAttendanceAlerts,
+    /// Record what was done about an alert (issue 16).
+    ActOnAttendanceAlerts,
 }
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 24] = [
+    pub const ALL: [Capability; 26] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
@@ -132,6 +138,8 @@ impl Capability {
         Capability::ManageDirectoryEntries,
         Capability::ApproveDirectoryChanges,
         Capability::GiveEvidence,
+        Capability::ReadAttendanceAlerts,
+        Capability::ActOnAttendanceAlerts,
     ];
 
     /// Whether `role` has this capability (MN-ROLE-1..6).
@@ -172,6 +180,9 @@ impl Capability {
             Capability::ManageDirectoryEntries => matches!(role, Provider | LocalOfferOfficer),
             Capability::ApproveDirectoryChanges => role == LocalOfferOfficer,
             Capability::GiveEvidence => role == HealthProfessional,
+            Capability::ReadAttendanceAlerts | Capability::ActOnAttendanceAlerts => {
+                matches!(role, Coordinator | Caseworker)
+            }
         }
     }
 }

@@ -10,6 +10,8 @@
 //! the write lock from its first statement (no upgrade deadlock) and on PostgreSQL audited
 //! transactions are serialised across instances, which the hash chain needs.
 
+mod attendance_context;
+mod attendance_feed;
 mod audit;
 mod calendars;
 mod cases;
@@ -36,6 +38,10 @@ mod users;
 #[doc(hidden)]
 pub mod testing;
 
+pub use attendance_feed::{
+    AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertStatus,
+    AttendanceFiguresRecord, AttendanceImportRecord,
+};
 pub use audit::NewAuditEntry;
 pub use calendars::CalendarRecord;
 pub use cases::{

@@ -1,7 +1,8 @@
 //! Retention (MN-REC-2): finding the children whose records are past the retention period, the
 //! legal hold that keeps them, and anonymising them in one transaction.
 
-use crate::{Store, StoreResult, WriteTx};
+use crate::{Store, StoreResult, WriteTx, day};
+use chrono::NaiveDate;
 
 /// A pupil the retention job considers.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -118,5 +119,42 @@ impl WriteTx {
         .execute(&mut *self.tx)
         .await?;
         Ok(documents)
+    }
+}
+
+impl WriteTx {
+    /// The attendance retention sweep (issue 16): deletes figures whose `delete_after` is
+    /// before `today`, and alerts (with their history) past theirs that are not linked to a
+    /// pupil's record (a linked alert follows the child's record, MN-REC-2); then the imports
+    /// no figures are left from. Returns how many figures rows and alerts went.
+    pub async fn delete_expired_attendance(&mut self, today: NaiveDate) -> StoreResult<(u64, u64)> {
+        let today = day(today);
+        let figures = sqlx::query("DELETE FROM attendance_figures WHERE delete_after < $1")
+            .bind(&today)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        let expired =
+            "SELECT id FROM attendance_alerts WHERE delete_after < $1 AND pupil_id IS NULL";
+        sqlx::query(&format!(
+            "DELETE FROM attendance_alert_events WHERE alert_id IN ({expired})"
+        ))
+        .bind(&today)
+        .execute(&mut *self.tx)
+        .await?;
+        let alerts = sqlx::query(
+            "DELETE FROM attendance_alerts WHERE delete_after < $1 AND pupil_id IS NULL",
+        )
+        .bind(&today)
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "DELETE FROM attendance_imports WHERE NOT EXISTS \
+             (SELECT 1 FROM attendance_figures f WHERE f.import_id = attendance_imports.id)",
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        Ok((figures, alerts))
     }
 }

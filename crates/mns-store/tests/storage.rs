@@ -1795,3 +1795,703 @@ async fn oidc_requests_and_links_are_single_use() {
         tx.commit().await.unwrap();
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// Early identification from the county's attendance (issue 16).
+
+mod attendance {
+    use super::*;
+    use mns_store::{
+        AlertEventRecord, AlertFilter, AlertPriority, AlertRecord, AlertStatus,
+        AttendanceFiguresRecord, AttendanceImportRecord,
+    };
+
+    const YEAR: &str = "2025/26";
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn import(id: &str, urn: &str, year: &str, minute: i64) -> AttendanceImportRecord {
+        AttendanceImportRecord {
+            id: id.into(),
+            urn: urn.into(),
+            school_year: year.into(),
+            source: "county.csv".into(),
+            file_sha256: format!("{id:0>64}"),
+            rows: 380,
+            pupils: 1,
+            imported_by: (minute % 2 == 0).then(|| "u1".to_string()),
+            imported_at: at(minute),
+        }
+    }
+
+    /// Figures that differ with `n`, with every optional column empty for some `n` and
+    /// filled for others.
+    fn figures(year: &str, urn: &str, upn: &str, n: u32) -> AttendanceFiguresRecord {
+        let some = !n.is_multiple_of(3);
+        AttendanceFiguresRecord {
+            school_year: year.into(),
+            urn: urn.into(),
+            upn: upn.into(),
+            sessions_possible: 300 + n % 40,
+            present: 250 + n % 30,
+            authorised: 20 + n % 7,
+            unauthorised: n % 5,
+            illness_sessions: 10 + n % 11,
+            longest_run_sessions: n % 13,
+            longest_run_first: some.then(|| date(2025, 9, 1 + n % 28)),
+            longest_run_last: some.then(|| date(2025, 10, 1 + n % 28)),
+            run_ongoing: n.is_multiple_of(2),
+            m_sessions: n % 4,
+            k_sessions: n % 6,
+            c2_sessions: n % 9,
+            c2_weeks: n % 3,
+            persistent: n.is_multiple_of(5),
+            severe: n.is_multiple_of(7),
+            ehcp: some.then_some(n % 2 == 1),
+            looked_after: (!n.is_multiple_of(4)).then_some(n % 3 == 1),
+            leaving_date: (n % 10 == 1).then(|| date(2026, 3, 1 + n % 28)),
+            last_session: some.then(|| date(2025, 11, 20)),
+        }
+    }
+
+    fn upn(i: u32) -> String {
+        format!("B80120{i:07}")
+    }
+
+    fn alert(
+        id: &str,
+        rule: &str,
+        urn: &str,
+        upn: &str,
+        priority: AlertPriority,
+        minute: i64,
+    ) -> AlertRecord {
+        AlertRecord {
+            id: id.into(),
+            rule_id: rule.into(),
+            school_year: YEAR.into(),
+            urn: urn.into(),
+            upn: upn.into(),
+            pupil_id: None,
+            status: AlertStatus::Open,
+            priority,
+            opened_at: at(minute),
+            first_opened_at: at(minute),
+            figures_json: format!("{{\"illness_sessions\":{minute}}}"),
+            why: format!("{rule} fired"),
+            measure: minute,
+            decided_measure: None,
+            still_met: true,
+            policy_version: "norfolk-2024-12".into(),
+            pupil_name: None,
+            delete_after: date(2027, 8, 31),
+            updated_at: at(minute),
+        }
+    }
+
+    fn event(id: &str, alert_id: &str, minute: i64, kind: &str) -> AlertEventRecord {
+        AlertEventRecord {
+            id: id.into(),
+            alert_id: alert_id.into(),
+            at: at(minute),
+            kind: kind.into(),
+            action: None,
+            reason: None,
+            actor_id: None,
+            figures_json: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn replacing_a_schools_figures_twice_keeps_only_the_second_imports_rows() {
+        for backend in backends() {
+            let (store, _db) = seeded(backend).await;
+            let keep = date(2027, 8, 31);
+            let mut tx = store.begin().await.unwrap();
+            let first: Vec<_> = (1..=3)
+                .map(|i| figures(YEAR, "100001", &upn(i), i))
+                .collect();
+            tx.replace_attendance_figures(&import("i1", "100001", YEAR, 1), keep, &first)
+                .await
+                .unwrap();
+            // Another school's and another year's figures, which the replace must leave alone.
+            let other_school = [figures(YEAR, "100002", &upn(1), 40)];
+            tx.replace_attendance_figures(&import("i2", "100002", YEAR, 2), keep, &other_school)
+                .await
+                .unwrap();
+            let last_year = [figures("2024/25", "100001", &upn(1), 50)];
+            tx.replace_attendance_figures(&import("i3", "100001", "2024/25", 3), keep, &last_year)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+
+            let second = [
+                figures(YEAR, "100001", &upn(2), 20),
+                figures(YEAR, "100001", &upn(4), 4),
+            ];
+            let mut tx = store.begin().await.unwrap();
+            tx.replace_attendance_figures(&import("i4", "100001", YEAR, 4), keep, &second)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+
+            assert_eq!(
+                store
+                    .attendance_figures_count("100001", YEAR)
+                    .await
+                    .unwrap(),
+                2,
+                "{backend:?}"
+            );
+            assert_eq!(
+                store.attendance_figures_for_upn(&upn(2)).await.unwrap(),
+                vec![second[0].clone()],
+                "{backend:?}: the second import's figures, not the first's"
+            );
+            assert_eq!(
+                store.attendance_figures_for_upn(&upn(3)).await.unwrap(),
+                vec![],
+                "{backend:?}: a pupil missing from the second import has no figures left"
+            );
+            // Newest school year first; the other school's row is untouched.
+            assert_eq!(
+                store.attendance_figures_for_upn(&upn(1)).await.unwrap(),
+                vec![other_school[0].clone(), last_year[0].clone()],
+                "{backend:?}"
+            );
+            let latest = store
+                .latest_attendance_import("100001")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(latest, import("i4", "100001", YEAR, 4), "{backend:?}");
+
+            // A replace that fails half-way (a UPN twice) and is dropped changes nothing.
+            let mut tx = store.begin().await.unwrap();
+            let twice = [
+                figures(YEAR, "100001", &upn(7), 7),
+                figures(YEAR, "100001", &upn(7), 8),
+            ];
+            let err = tx
+                .replace_attendance_figures(&import("i5", "100001", YEAR, 5), keep, &twice)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, StoreError::Duplicate(_)),
+                "{backend:?}: {err}"
+            );
+            drop(tx);
+            // Rows of another school are refused before anything is written.
+            let mut tx = store.begin().await.unwrap();
+            let stray = [figures(YEAR, "100002", &upn(8), 8)];
+            assert!(
+                tx.replace_attendance_figures(&import("i6", "100001", YEAR, 6), keep, &stray)
+                    .await
+                    .is_err()
+            );
+            drop(tx);
+            assert_eq!(
+                store.attendance_figures_for_upn(&upn(2)).await.unwrap(),
+                vec![second[0].clone()],
+                "{backend:?}"
+            );
+            assert_eq!(
+                store
+                    .latest_attendance_import("100001")
+                    .await
+                    .unwrap()
+                    .map(|i| i.id),
+                Some("i4".into())
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn figures_for_2500_pupils_span_three_batches_and_read_back_equal() {
+        for backend in backends() {
+            let (store, _db) = seeded(backend).await;
+            let rows: Vec<_> = (0..2_500)
+                .map(|i| figures(YEAR, "100001", &upn(i), i))
+                .collect();
+            let mut tx = store.begin().await.unwrap();
+            tx.replace_attendance_figures(
+                &import("i1", "100001", YEAR, 1),
+                date(2027, 8, 31),
+                &rows,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(
+                store
+                    .attendance_figures_count("100001", YEAR)
+                    .await
+                    .unwrap(),
+                2_500
+            );
+            for row in &rows {
+                assert_eq!(
+                    store.attendance_figures_for_upn(&row.upn).await.unwrap(),
+                    vec![row.clone()],
+                    "{backend:?}"
+                );
+            }
+        }
+    }
+
+    /// PostgreSQL keeps a prepared statement's parameter types from its first call on a
+    /// connection: each nullable column is written empty first and filled later, through the
+    /// same statements in one transaction (so on one connection; the pool's would each have
+    /// their own statements).
+    #[tokio::test]
+    async fn nullable_attendance_columns_written_empty_then_filled_read_back() {
+        for backend in backends() {
+            let (store, _db) = seeded(backend).await;
+            let keep = date(2027, 8, 31);
+            let empty = |i| AttendanceFiguresRecord {
+                longest_run_first: None,
+                longest_run_last: None,
+                ehcp: None,
+                looked_after: None,
+                leaving_date: None,
+                last_session: None,
+                ..figures(YEAR, "100001", &upn(i), i)
+            };
+            let filled = |i| AttendanceFiguresRecord {
+                longest_run_first: Some(date(2025, 9, 8)),
+                longest_run_last: Some(date(2025, 9, 12)),
+                ehcp: Some(true),
+                looked_after: Some(false),
+                leaving_date: Some(date(2026, 1, 9)),
+                last_session: Some(date(2025, 11, 20)),
+                ..figures(YEAR, "100002", &upn(i), i)
+            };
+            // A full batch (the statement kept prepared) and a short one, empty first.
+            let empty_rows: Vec<_> = (0..1_001).map(empty).collect();
+            let filled_rows: Vec<_> = (0..1_001).map(filled).collect();
+            let mut tx = store.begin().await.unwrap();
+            tx.replace_attendance_figures(&import("i1", "100001", YEAR, 1), keep, &empty_rows)
+                .await
+                .unwrap();
+            tx.replace_attendance_figures(&import("i2", "100002", YEAR, 2), keep, &filled_rows)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            for i in [0, 999, 1_000] {
+                assert_eq!(
+                    store.attendance_figures_for_upn(&upn(i)).await.unwrap(),
+                    vec![empty(i), filled(i)],
+                    "{backend:?}"
+                );
+            }
+
+            let mut tx = store.begin().await.unwrap();
+            let mut a = alert("a1", "MN-ABS-3", "100001", &upn(1), AlertPriority::Soon, 1);
+            tx.insert_alert(&a).await.unwrap();
+            let mut b = alert("a2", "EI-RUN", "100001", &upn(1), AlertPriority::Soon, 2);
+            b.pupil_id = Some("p1".into());
+            b.decided_measure = Some(12);
+            b.pupil_name = Some("Ada Lovelace".into());
+            tx.insert_alert(&b).await.unwrap();
+            a.pupil_id = Some("p1".into());
+            a.decided_measure = Some(10);
+            a.pupil_name = Some("Ada Lovelace".into());
+            a.status = AlertStatus::Decided;
+            assert!(tx.update_alert(&a).await.unwrap());
+            b.pupil_id = None;
+            b.decided_measure = None;
+            b.pupil_name = None;
+            assert!(tx.update_alert(&b).await.unwrap());
+            tx.insert_alert_event(&event("e1", "a1", 1, "opened"))
+                .await
+                .unwrap();
+            let action = AlertEventRecord {
+                action: Some("contacted_school".into()),
+                reason: Some("Spoke to the SENCo".into()),
+                actor_id: Some("u1".into()),
+                figures_json: Some("{}".into()),
+                ..event("e2", "a1", 2, "action")
+            };
+            tx.insert_alert_event(&action).await.unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(store.alert("a1").await.unwrap(), Some(a), "{backend:?}");
+            assert_eq!(store.alert("a2").await.unwrap(), Some(b), "{backend:?}");
+            assert_eq!(
+                store.alert_events("a1").await.unwrap(),
+                vec![event("e1", "a1", 1, "opened"), action],
+                "{backend:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_alert_list_filters_orders_pages_and_counts() {
+        for backend in backends() {
+            let (store, _db) = seeded(backend).await;
+            use AlertPriority::{Routine, Soon, Urgent};
+            let mut decided = alert("d", "MN-ABS-3", "100001", &upn(9), Urgent, 0);
+            decided.status = AlertStatus::Decided;
+            let alerts = [
+                alert("r-late", "MN-ABS-3", "100001", &upn(1), Routine, 9),
+                alert("s-early", "EI-RUN", "100002", &upn(2), Soon, 1),
+                alert("u-late", "EI-ATT-50", "100001", &upn(3), Urgent, 8),
+                alert("s-tie-b", "MN-ABS-3", "100001", &upn(4), Soon, 5),
+                alert("s-tie-a", "EI-RUN", "100001", &upn(5), Soon, 5),
+                alert("u-early", "MN-ABS-3", "999999", &upn(6), Urgent, 2),
+                decided,
+            ];
+            let mut tx = store.begin().await.unwrap();
+            for a in &alerts {
+                tx.insert_alert(a).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+            let list = |filter: AlertFilter| {
+                let store = store.clone();
+                async move {
+                    let (rows, total) = store.list_alerts(&filter).await.unwrap();
+                    let ids: Vec<String> = rows.into_iter().map(|r| r.alert.id).collect();
+                    (ids, total)
+                }
+            };
+            let open = AlertFilter {
+                status: Some(AlertStatus::Open),
+                limit: 50,
+                ..AlertFilter::default()
+            };
+            // Most urgent first, then longest waiting, then id.
+            assert_eq!(
+                list(open.clone()).await,
+                (
+                    vec![
+                        "u-early".to_string(),
+                        "u-late".into(),
+                        "s-early".into(),
+                        "s-tie-a".into(),
+                        "s-tie-b".into(),
+                        "r-late".into(),
+                    ],
+                    6
+                ),
+                "{backend:?}"
+            );
+            let page = AlertFilter {
+                limit: 2,
+                offset: 2,
+                ..open.clone()
+            };
+            assert_eq!(
+                list(page).await,
+                (vec!["s-early".to_string(), "s-tie-a".into()], 6),
+                "{backend:?}: a page, with the total of every match"
+            );
+            let school = AlertFilter {
+                urn: Some("100001".into()),
+                rules: vec!["MN-ABS-3".into(), "EI-RUN".into()],
+                ..open.clone()
+            };
+            assert_eq!(
+                list(school).await,
+                (
+                    vec!["s-tie-a".to_string(), "s-tie-b".into(), "r-late".into()],
+                    3
+                ),
+                "{backend:?}"
+            );
+            let soon = AlertFilter {
+                priority: Some(Soon),
+                rules: vec!["EI-RUN".into()],
+                ..open.clone()
+            };
+            assert_eq!(
+                list(soon).await,
+                (vec!["s-early".to_string(), "s-tie-a".into()], 2),
+                "{backend:?}"
+            );
+            let every_status = AlertFilter {
+                status: None,
+                limit: 1,
+                ..AlertFilter::default()
+            };
+            assert_eq!(
+                list(every_status).await,
+                (vec!["d".to_string()], 7),
+                "{backend:?}: the decided alert is oldest among the urgent ones"
+            );
+            let decided_only = AlertFilter {
+                status: Some(AlertStatus::Decided),
+                limit: 10,
+                ..AlertFilter::default()
+            };
+            assert_eq!(list(decided_only).await, (vec!["d".to_string()], 1));
+
+            let (rows, _) = store.list_alerts(&open).await.unwrap();
+            let names: Vec<(String, Option<String>)> = rows
+                .into_iter()
+                .map(|r| (r.alert.id, r.school_name))
+                .take(3)
+                .collect();
+            assert_eq!(
+                names,
+                [
+                    ("u-early".to_string(), None),
+                    ("u-late".into(), Some("School 100001".into())),
+                    ("s-early".into(), Some("School 100002".into())),
+                ],
+                "{backend:?}: the school's name, where the schools list has it"
+            );
+            let (rows, _) = store.list_alerts(&open).await.unwrap();
+            assert_eq!(rows[1].alert, alerts[2], "{backend:?}: the whole alert");
+
+            assert_eq!(
+                store.alert_counts_by_rule(AlertStatus::Open).await.unwrap(),
+                vec![
+                    ("EI-ATT-50".to_string(), 1),
+                    ("EI-RUN".into(), 2),
+                    ("MN-ABS-3".into(), 3),
+                ],
+                "{backend:?}"
+            );
+            assert_eq!(
+                store
+                    .alert_counts_by_rule(AlertStatus::Decided)
+                    .await
+                    .unwrap(),
+                vec![("MN-ABS-3".to_string(), 1)]
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn alerts_and_their_events_round_trip_with_events_oldest_first() {
+        for backend in backends() {
+            let (store, _db) = seeded(backend).await;
+            let first = alert(
+                "a1",
+                "MN-ABS-3",
+                "100001",
+                &upn(1),
+                AlertPriority::Routine,
+                1,
+            );
+            let other_year = AlertRecord {
+                id: "a0".into(),
+                school_year: "2024/25".into(),
+                ..alert("a0", "MN-ABS-3", "100001", &upn(1), AlertPriority::Soon, 0)
+            };
+            let mut tx = store.begin().await.unwrap();
+            tx.insert_alert(&first).await.unwrap();
+            tx.insert_alert(&other_year).await.unwrap();
+            tx.commit().await.unwrap();
+            // A failed statement ends a PostgreSQL transaction, so this one is dropped.
+            let mut tx = store.begin().await.unwrap();
+            let again = alert(
+                "a9",
+                "MN-ABS-3",
+                "100001",
+                &upn(1),
+                AlertPriority::Urgent,
+                3,
+            );
+            let err = tx.insert_alert(&again).await.unwrap_err();
+            assert!(
+                matches!(err, StoreError::Duplicate(_)),
+                "{backend:?}: one alert per rule, year, school and UPN: {err}"
+            );
+            drop(tx);
+
+            // An import reads the school's alerts inside its own transaction and updates them.
+            let mut tx = store.begin().await.unwrap();
+            let found = tx.alerts_for_school(YEAR, "100001").await.unwrap();
+            assert_eq!(found, vec![first.clone()], "{backend:?}");
+            assert!(
+                tx.alerts_for_school(YEAR, "100002")
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            let worse = AlertRecord {
+                priority: AlertPriority::Urgent,
+                measure: 14,
+                still_met: false,
+                figures_json: "{\"illness_sessions\":14}".into(),
+                why: "7 days of illness".into(),
+                updated_at: at(6),
+                ..first.clone()
+            };
+            assert!(tx.update_alert(&worse).await.unwrap());
+            assert!(
+                !tx.update_alert(&alert("nope", "X", "100001", "U", AlertPriority::Soon, 1))
+                    .await
+                    .unwrap(),
+                "no alert with that id"
+            );
+            // Written out of order, same instant for two: listed by time, then id.
+            tx.insert_alert_event(&event("e3", "a1", 6, "worsened"))
+                .await
+                .unwrap();
+            tx.insert_alert_event(&event("e1", "a1", 1, "opened"))
+                .await
+                .unwrap();
+            let decision = AlertEventRecord {
+                action: Some("no_action".into()),
+                reason: Some("Known to the school nurse".into()),
+                actor_id: Some("u1".into()),
+                ..event("e4", "a1", 6, "action")
+            };
+            tx.insert_alert_event(&decision).await.unwrap();
+            let met = AlertEventRecord {
+                figures_json: Some("{\"illness_sessions\":12}".into()),
+                ..event("e2", "a1", 4, "no_longer_met")
+            };
+            tx.insert_alert_event(&met).await.unwrap();
+            tx.insert_alert_event(&event("e5", "a0", 0, "opened"))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+
+            assert_eq!(
+                store.alert("a1").await.unwrap(),
+                Some(worse.clone()),
+                "{backend:?}"
+            );
+            assert_eq!(store.alert("missing").await.unwrap(), None);
+            assert_eq!(
+                store.alert_events("a1").await.unwrap(),
+                vec![
+                    event("e1", "a1", 1, "opened"),
+                    met,
+                    event("e3", "a1", 6, "worsened"),
+                    decision,
+                ],
+                "{backend:?}"
+            );
+            // Newest school year first.
+            assert_eq!(
+                store.alerts_for_upn(&upn(1)).await.unwrap(),
+                vec![worse, other_year],
+                "{backend:?}"
+            );
+            assert!(store.alerts_for_upn(&upn(2)).await.unwrap().is_empty());
+        }
+    }
+
+    #[tokio::test]
+    async fn attendance_retention_deletes_only_expired_rows_and_keeps_alerts_linked_to_a_pupil() {
+        for backend in backends() {
+            let (store, _db) = seeded(backend).await;
+            let today = date(2026, 9, 1);
+            let mut tx = store.begin().await.unwrap();
+            let old = [
+                figures("2024/25", "100001", &upn(1), 1),
+                figures("2024/25", "100001", &upn(2), 2),
+            ];
+            tx.replace_attendance_figures(
+                &import("old", "100001", "2024/25", 1),
+                date(2026, 8, 31),
+                &old,
+            )
+            .await
+            .unwrap();
+            // Due on `today` itself: kept until the day after.
+            let current = [figures(YEAR, "100001", &upn(1), 3)];
+            tx.replace_attendance_figures(&import("new", "100001", YEAR, 2), today, &current)
+                .await
+                .unwrap();
+            let expired = AlertRecord {
+                delete_after: date(2026, 8, 31),
+                ..alert(
+                    "gone",
+                    "MN-ABS-3",
+                    "100001",
+                    &upn(1),
+                    AlertPriority::Soon,
+                    1,
+                )
+            };
+            let linked = AlertRecord {
+                pupil_id: Some("p1".into()),
+                ..alert(
+                    "linked",
+                    "EI-RUN",
+                    "100001",
+                    &upn(1),
+                    AlertPriority::Soon,
+                    1,
+                )
+            };
+            let linked = AlertRecord {
+                delete_after: date(2026, 8, 31),
+                ..linked
+            };
+            let current_alert = AlertRecord {
+                delete_after: today,
+                ..alert(
+                    "kept",
+                    "EI-ATT-90",
+                    "100001",
+                    &upn(1),
+                    AlertPriority::Soon,
+                    1,
+                )
+            };
+            for a in [&expired, &linked, &current_alert] {
+                tx.insert_alert(a).await.unwrap();
+            }
+            tx.insert_alert_event(&event("e1", "gone", 1, "opened"))
+                .await
+                .unwrap();
+            tx.insert_alert_event(&event("e2", "gone", 2, "worsened"))
+                .await
+                .unwrap();
+            tx.insert_alert_event(&event("e3", "linked", 1, "opened"))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+
+            let mut tx = store.begin().await.unwrap();
+            let swept = tx.delete_expired_attendance(today).await.unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(swept, (2, 1), "{backend:?}");
+            assert_eq!(
+                store.attendance_figures_for_upn(&upn(1)).await.unwrap(),
+                vec![current[0].clone()],
+                "{backend:?}"
+            );
+            assert!(
+                store
+                    .attendance_figures_for_upn(&upn(2))
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            assert_eq!(store.alert("gone").await.unwrap(), None);
+            assert!(store.alert_events("gone").await.unwrap().is_empty());
+            assert_eq!(store.alert("linked").await.unwrap(), Some(linked));
+            assert_eq!(store.alert_events("linked").await.unwrap().len(), 1);
+            assert_eq!(store.alert("kept").await.unwrap(), Some(current_alert));
+            // The import no figures are left from goes; the current one stays.
+            assert_eq!(
+                store
+                    .latest_attendance_import("100001")
+                    .await
+                    .unwrap()
+                    .map(|i| i.id),
+                Some("new".into())
+            );
+            let mut tx = store.begin().await.unwrap();
+            let next_day = tx
+                .delete_expired_attendance(date(2026, 9, 2))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(next_day, (1, 1), "{backend:?}");
+            assert_eq!(
+                store.latest_attendance_import("100001").await.unwrap(),
+                None
+            );
+            assert!(store.alert("linked").await.unwrap().is_some());
+        }
+    }
+}

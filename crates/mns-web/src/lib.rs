@@ -448,6 +448,9 @@ pub fn routes() -> Vec<Route> {
             "/health-notifications/{id}/close",
             post(public_notification::close),
         ),
+        route(Method::GET, "/alerts", get(alerts::list)),
+        route(Method::GET, "/alerts/{id}", get(alerts::show)),
+        route(Method::POST, "/alerts/{id}", post(alerts::act)),
         route(Method::GET, "/enquiries", get(referrals::enquiries)),
         route(Method::POST, "/enquiries", post(referrals::log_enquiry)),
     ];

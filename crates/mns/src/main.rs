@@ -3,6 +3,7 @@
 //! Configuration comes from flags, then environment variables, then defaults.
 
 mod config;
+mod county;
 mod files;
 mod oidc_config;
 
@@ -83,6 +84,12 @@ enum AttendanceCommand {
         #[arg(long)]
         school_year: Option<String>,
     },
+    /// Read the county's attendance (many schools at once) and print the early-identification
+    /// alerts as JSON. No database needed. Exit code 3 if some schools' rows were refused.
+    Scan(county::ScanArgs),
+    /// Read the county's attendance and keep each school's figures and alerts, replacing the
+    /// school's figures for the year. Exit code 3 if some schools' rows were refused.
+    Import(county::FeedArgs),
 }
 
 #[derive(Subcommand)]
@@ -232,7 +239,7 @@ enum AuditCommand {
 
 fn main() -> std::process::ExitCode {
     match run_cli() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             // The chain of causes, one per line; never a backtrace for a user's mistake.
             eprintln!("error: {error:#}");
@@ -241,19 +248,24 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run_cli() -> Result<()> {
+fn run_cli() -> Result<std::process::ExitCode> {
     let cli = Cli::parse();
     // These read files and print; they need neither a database nor a runtime.
     match &cli.command {
+        Command::Attendance(AttendanceCommand::Scan(args)) => {
+            return county::scan(args, &cli.config.policy()?);
+        }
         Command::Attendance(AttendanceCommand::Summarise { file, school_year }) => {
-            return attendance_summarise(file, school_year.as_deref());
+            return attendance_summarise(file, school_year.as_deref())
+                .map(|()| std::process::ExitCode::SUCCESS);
         }
         Command::Referral(ReferralCommand::Check {
             file,
             attendance,
             today,
         }) => {
-            return referral_check(file, attendance.as_deref(), *today, &cli.config.policy()?);
+            return referral_check(file, attendance.as_deref(), *today, &cli.config.policy()?)
+                .map(|()| std::process::ExitCode::SUCCESS);
         }
         _ => {}
     }
@@ -263,7 +275,18 @@ fn run_cli() -> Result<()> {
         .enable_all()
         .build()
         .context("could not start the async runtime")?;
-    runtime.block_on(run(cli.command, config))
+    if let Command::Attendance(AttendanceCommand::Import(args)) = &cli.command {
+        return runtime.block_on(county_import(args, config));
+    }
+    runtime
+        .block_on(run(cli.command, config))
+        .map(|()| std::process::ExitCode::SUCCESS)
+}
+
+/// `mns attendance import`: reads the files, then keeps each school's figures and alerts.
+async fn county_import(args: &county::FeedArgs, config: Config) -> Result<std::process::ExitCode> {
+    let app = open(&config).await?;
+    county::import(&app, args).await
 }
 
 async fn open(config: &Config) -> Result<App> {

@@ -30,7 +30,7 @@ struct HomePage {
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 12] = [
+const CARDS: [(Capability, Card); 13] = [
     (
         Capability::StartReferral,
         Card {
@@ -61,6 +61,14 @@ const CARDS: [(Capability, Card); 12] = [
             href: "/notifications/new",
             title: "Tell us about a child",
             text: "Tell the service about a child who cannot attend school because of their health.",
+        },
+    ),
+    (
+        Capability::ReadAttendanceAlerts,
+        Card {
+            href: "/alerts",
+            title: "Attendance alerts",
+            text: "Children the county's attendance shows may be missing school through illness, before anyone refers them.",
         },
     ),
     (

@@ -3,6 +3,7 @@
 //! errors so every page shows them the GOV.UK way (summary at the top, message at the field).
 
 pub mod account;
+pub mod alerts;
 pub mod attendance;
 pub mod cases;
 pub mod child_access;
@@ -77,8 +78,13 @@ pub struct Chrome {
 
 /// The service's navigation: each item and what opens it, from the one permissions table
 /// ([`mns_domain::permissions`]).
-const NAV: [(&str, &str, Capability); 13] = [
+const NAV: [(&str, &str, Capability); 14] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
+    (
+        "/alerts",
+        "Attendance alerts",
+        Capability::ReadAttendanceAlerts,
+    ),
     ("/evidence", "Evidence requests", Capability::GiveEvidence),
     (
         "/notifications/new",

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod attendance_alerts;
 mod audit;
 mod authorization;
 mod case_pages;

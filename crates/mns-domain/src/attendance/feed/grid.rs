@@ -32,7 +32,7 @@ pub(crate) fn school_year_dates(year: SchoolYear) -> Vec<NaiveDate> {
 /// The session of a slot.
 pub(crate) fn session_of(dates: &[NaiveDate], slot: usize) -> Session {
     let date = dates.get(slot / 2).copied().unwrap_or_default();
-    let half = if slot % 2 == 0 {
+    let half = if slot.is_multiple_of(2) {
         HalfDay::Am
     } else {
         HalfDay::Pm

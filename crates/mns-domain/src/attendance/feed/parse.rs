@@ -243,6 +243,7 @@ impl<'a> Part<'a> {
             return;
         }
         let school = self.school(urn);
+        self.schools[school].rows += 1;
         if cells.len() < layout.needed {
             let kind = if unterminated {
                 ProblemKind::Truncated

@@ -96,6 +96,7 @@ fn schools_and_pupils_interleaved_are_kept_apart() {
     assert_eq!(tally.schools.len(), 2);
     assert_eq!(tally.schools[0].pupils(), 2);
     assert_eq!(tally.rows, 18);
+    assert_eq!((tally.schools[0].rows, tally.schools[1].rows), (12, 6));
     let figures = all_figures(&tally, 2);
     assert_eq!(figures[0][0].figures.health_absence.days(), 2.0);
     assert_eq!(figures[0][1].figures.health_absence.days(), 0.0);

@@ -1,0 +1,756 @@
+//! Early identification from the county's attendance (issue 16): each school's figures per
+//! pupil and school year as last imported, and the alerts the rules raised on them with their
+//! history. Figures never hold names; an alert holds one only when the county's pupil file gave
+//! it for that pupil.
+
+use crate::columns::{OptText, Text};
+use crate::{Store, StoreError, StoreResult, WriteTx, day, duplicate_as, ts};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::{Any, AnyTypeInfo, AnyValueRef};
+use sqlx::error::BoxDynError;
+use sqlx::{Decode, FromRow, Type, ValueRef};
+
+/// One import of a school's attendance for a school year: where it came from and what it held.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AttendanceImportRecord {
+    /// Its id.
+    pub id: String,
+    /// The school, by URN.
+    pub urn: String,
+    /// The school year, as the domain writes it (`2025/26`).
+    pub school_year: String,
+    /// Where the file came from (e.g. `county`, a file name or an upload).
+    pub source: String,
+    /// The SHA-256 of the file read, in hex.
+    pub file_sha256: String,
+    /// How many attendance rows were read for the school.
+    #[sqlx(try_from = "i64")]
+    pub rows: u64,
+    /// How many pupils they covered (one figures row each).
+    #[sqlx(try_from = "i64")]
+    pub pupils: u64,
+    /// Who imported it (a user's id); `None` for the command line's system actor.
+    pub imported_by: Option<String>,
+    /// When.
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub imported_at: DateTime<Utc>,
+}
+
+/// A pupil's attendance figures at one school for one school year, as of the last import.
+/// Counts are in sessions (two a school day) unless named otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AttendanceFiguresRecord {
+    /// The school year (`2025/26`).
+    pub school_year: String,
+    /// The school, by URN.
+    pub urn: String,
+    /// The pupil's UPN (validated at the edge).
+    pub upn: String,
+    /// Possible sessions.
+    #[sqlx(try_from = "i64")]
+    pub sessions_possible: u32,
+    /// Sessions present (approved educational activity counts as present).
+    #[sqlx(try_from = "i64")]
+    pub present: u32,
+    /// Authorised absences.
+    #[sqlx(try_from = "i64")]
+    pub authorised: u32,
+    /// Unauthorised absences.
+    #[sqlx(try_from = "i64")]
+    pub unauthorised: u32,
+    /// Sessions absent through illness (`I`).
+    #[sqlx(try_from = "i64")]
+    pub illness_sessions: u32,
+    /// The longest run of illness absence, in sessions.
+    #[sqlx(try_from = "i64")]
+    pub longest_run_sessions: u32,
+    /// The first day of that run, if there was one.
+    #[sqlx(try_from = "OptText<NaiveDate>")]
+    pub longest_run_first: Option<NaiveDate>,
+    /// The last day of that run, if there was one.
+    #[sqlx(try_from = "OptText<NaiveDate>")]
+    pub longest_run_last: Option<NaiveDate>,
+    /// Whether that run was still going at the last marked session.
+    #[sqlx(try_from = "Flag")]
+    pub run_ongoing: bool,
+    /// Sessions coded `M` (medical or dental appointments).
+    #[sqlx(try_from = "i64")]
+    pub m_sessions: u32,
+    /// Sessions coded `K` (education arranged by the local authority).
+    #[sqlx(try_from = "i64")]
+    pub k_sessions: u32,
+    /// Sessions coded `C2` (part-time timetable).
+    #[sqlx(try_from = "i64")]
+    pub c2_sessions: u32,
+    /// Consecutive school weeks with `C2`, up to the latest week marked.
+    #[sqlx(try_from = "i64")]
+    pub c2_weeks: u32,
+    /// Persistently absent (absence at or above 10 %).
+    #[sqlx(try_from = "Flag")]
+    pub persistent: bool,
+    /// Severely absent (absence at or above 50 %).
+    #[sqlx(try_from = "Flag")]
+    pub severe: bool,
+    /// Whether the pupil has an EHCP, when the pupil file said.
+    #[sqlx(try_from = "OptFlag")]
+    pub ehcp: Option<bool>,
+    /// Whether the pupil is looked after, when the pupil file said.
+    #[sqlx(try_from = "OptFlag")]
+    pub looked_after: Option<bool>,
+    /// The pupil's actual leaving date, when the pupil file gave one.
+    #[sqlx(try_from = "OptText<NaiveDate>")]
+    pub leaving_date: Option<NaiveDate>,
+    /// The day of the last marked session, if any was marked.
+    #[sqlx(try_from = "OptText<NaiveDate>")]
+    pub last_session: Option<NaiveDate>,
+}
+
+const IMPORT_COLUMNS: &str =
+    "id, urn, school_year, source, file_sha256, rows, pupils, imported_by, imported_at";
+
+const FIGURES_COLUMNS: &str = "school_year, urn, upn, sessions_possible, present, authorised, \
+    unauthorised, illness_sessions, longest_run_sessions, longest_run_first, longest_run_last, \
+    run_ongoing, m_sessions, k_sessions, c2_sessions, c2_weeks, persistent, severe, ehcp, \
+    looked_after, leaving_date, last_session";
+
+/// Columns written per figures row: [`FIGURES_COLUMNS`] plus `import_id` and `delete_after`.
+const FIGURES_WRITTEN: usize = 24;
+
+/// Rows per multi-row INSERT: 24,000 parameters, under SQLite's limit of 32,766 (and
+/// PostgreSQL's 65,535), and few enough statements to load a large school quickly.
+const FIGURES_BATCH: usize = 1_000;
+const _: () = assert!(FIGURES_BATCH * FIGURES_WRITTEN <= 32_766);
+
+/// Whether an alert waits for someone to decide, or has been decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AlertStatus {
+    /// Waiting for a decision (stored `open`). An alert whose rule no longer fires stays open.
+    Open,
+    /// Someone recorded what they did (stored `decided`); worse figures reopen it.
+    Decided,
+}
+
+impl AlertStatus {
+    /// Every status.
+    pub const ALL: [AlertStatus; 2] = [AlertStatus::Open, AlertStatus::Decided];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertStatus::Open => "open",
+            AlertStatus::Decided => "decided",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<AlertStatus> {
+        AlertStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// How soon an alert needs looking at. The order is the triage order: `Routine < Soon < Urgent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AlertPriority {
+    /// Stored `routine`, rank 0.
+    Routine,
+    /// Stored `soon`, rank 1.
+    Soon,
+    /// Stored `urgent`, rank 2.
+    Urgent,
+}
+
+impl AlertPriority {
+    /// Every priority, lowest first.
+    pub const ALL: [AlertPriority; 3] = [
+        AlertPriority::Routine,
+        AlertPriority::Soon,
+        AlertPriority::Urgent,
+    ];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertPriority::Routine => "routine",
+            AlertPriority::Soon => "soon",
+            AlertPriority::Urgent => "urgent",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(text: &str) -> Option<AlertPriority> {
+        AlertPriority::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+
+    /// The number the triage list sorts on (`priority_rank`), written from the priority so
+    /// the two never disagree.
+    pub fn rank(self) -> i64 {
+        match self {
+            AlertPriority::Routine => 0,
+            AlertPriority::Soon => 1,
+            AlertPriority::Urgent => 2,
+        }
+    }
+}
+
+/// An alert: one rule firing for one pupil at one school in one school year. There is at most
+/// one per (rule, year, school, UPN); it is updated, never duplicated, as new figures arrive.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AlertRecord {
+    /// Its id.
+    pub id: String,
+    /// The rule that fired (`MN-ABS-3`, `EI-RUN`, …).
+    pub rule_id: String,
+    /// The school year (`2025/26`).
+    pub school_year: String,
+    /// The school, by URN.
+    pub urn: String,
+    /// The pupil's UPN.
+    pub upn: String,
+    /// The pupil's record, once there is one.
+    pub pupil_id: Option<String>,
+    /// Open or decided.
+    pub status: AlertStatus,
+    /// How soon it needs looking at (`priority_rank` is written from it).
+    pub priority: AlertPriority,
+    /// When it was last opened (or reopened): the triage list's age.
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub opened_at: DateTime<Utc>,
+    /// When it was first opened; never changes.
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub first_opened_at: DateTime<Utc>,
+    /// The figures the rule saw (the domain's JSON).
+    pub figures_json: String,
+    /// Why it fired, in a sentence.
+    pub why: String,
+    /// The rule's worsening measure on the latest figures (e.g. illness sessions).
+    pub measure: i64,
+    /// The measure when last decided: worse than this reopens it.
+    pub decided_measure: Option<i64>,
+    /// Whether the rule still fires on the latest figures.
+    #[sqlx(try_from = "Flag")]
+    pub still_met: bool,
+    /// The policy version the rule was evaluated under.
+    pub policy_version: String,
+    /// The pupil's name, when the county's pupil file gave it.
+    pub pupil_name: Option<String>,
+    /// When it goes, unless linked to a pupil's record (then it follows the child's record).
+    #[sqlx(try_from = "Text<NaiveDate>")]
+    pub delete_after: NaiveDate,
+    /// When it last changed.
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An alert on the triage list, with its school's name from the schools list.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AlertListRow {
+    /// The alert.
+    #[sqlx(flatten)]
+    pub alert: AlertRecord,
+    /// The school's name, if the school is on the schools list.
+    pub school_name: Option<String>,
+}
+
+/// Something that happened to an alert: its history, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct AlertEventRecord {
+    /// Its id.
+    pub id: String,
+    /// The alert.
+    pub alert_id: String,
+    /// When. Events of one alert are listed by this, then by id, so give each a distinct time.
+    #[sqlx(try_from = "Text<DateTime<Utc>>")]
+    pub at: DateTime<Utc>,
+    /// `opened`, `worsened`, `reopened`, `no_longer_met`, `met_again` or `action`.
+    pub kind: String,
+    /// For `action`: what was done (the domain's action, e.g. `contacted_school`).
+    pub action: Option<String>,
+    /// Why, where a reason was given.
+    pub reason: Option<String>,
+    /// Who (a user's id); `None` for the import.
+    pub actor_id: Option<String>,
+    /// The figures at the time (the domain's JSON), for events the import records.
+    pub figures_json: Option<String>,
+}
+
+/// Which alerts the triage list shows, and which page of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AlertFilter {
+    /// Only alerts with this status (`None`: every status).
+    pub status: Option<AlertStatus>,
+    /// Only this school's alerts.
+    pub urn: Option<String>,
+    /// Only these rules (empty: every rule).
+    pub rules: Vec<String>,
+    /// Only this priority.
+    pub priority: Option<AlertPriority>,
+    /// How many rows.
+    pub limit: u32,
+    /// How many rows to skip.
+    pub offset: u32,
+}
+
+const ALERT_COLUMNS: &str = "id, rule_id, school_year, urn, upn, pupil_id, status, priority, \
+    opened_at, first_opened_at, figures_json, why, measure, decided_measure, still_met, \
+    policy_version, pupil_name, delete_after, updated_at";
+
+const EVENT_COLUMNS: &str = "id, alert_id, at, kind, action, reason, actor_id, figures_json";
+
+impl WriteTx {
+    /// Replaces a school's figures for a school year with an import's: records `import`,
+    /// deletes the figures the school had for `import.school_year`, and writes `rows` (each to
+    /// be deleted after `delete_after`). All in this transaction, so readers see the old
+    /// figures or the new, never a mix. Every row must be for the import's school and year
+    /// (refused before anything is written); a UPN twice is [`StoreError::Duplicate`].
+    pub async fn replace_attendance_figures(
+        &mut self,
+        import: &AttendanceImportRecord,
+        delete_after: NaiveDate,
+        rows: &[AttendanceFiguresRecord],
+    ) -> StoreResult<()> {
+        if let Some(stray) = rows
+            .iter()
+            .find(|r| r.urn != import.urn || r.school_year != import.school_year)
+        {
+            return Err(StoreError::Corrupt(format!(
+                "figures for {} {} cannot be written with an import for {} {}",
+                stray.urn, stray.school_year, import.urn, import.school_year
+            )));
+        }
+        sqlx::query(&format!(
+            "INSERT INTO attendance_imports ({IMPORT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(&import.id)
+        .bind(&import.urn)
+        .bind(&import.school_year)
+        .bind(&import.source)
+        .bind(&import.file_sha256)
+        .bind(count(import.rows)?)
+        .bind(count(import.pupils)?)
+        .bind(&import.imported_by)
+        .bind(ts(import.imported_at))
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("DELETE FROM attendance_figures WHERE urn = $1 AND school_year = $2")
+            .bind(&import.urn)
+            .bind(&import.school_year)
+            .execute(&mut *self.tx)
+            .await?;
+        let delete_after = day(delete_after);
+        for batch in rows.chunks(FIGURES_BATCH) {
+            let sql = figures_insert(batch.len());
+            let mut query = sqlx::query(&sql);
+            // Every nullable column is bound as the same type whether empty or not (dates as
+            // text, flags as `Option<i64>`): PostgreSQL keeps a prepared statement's parameter
+            // types from its first call.
+            for r in batch {
+                query = query
+                    .bind(&r.school_year)
+                    .bind(&r.urn)
+                    .bind(&r.upn)
+                    .bind(i64::from(r.sessions_possible))
+                    .bind(i64::from(r.present))
+                    .bind(i64::from(r.authorised))
+                    .bind(i64::from(r.unauthorised))
+                    .bind(i64::from(r.illness_sessions))
+                    .bind(i64::from(r.longest_run_sessions))
+                    .bind(r.longest_run_first.map(day))
+                    .bind(r.longest_run_last.map(day))
+                    .bind(i64::from(r.run_ongoing))
+                    .bind(i64::from(r.m_sessions))
+                    .bind(i64::from(r.k_sessions))
+                    .bind(i64::from(r.c2_sessions))
+                    .bind(i64::from(r.c2_weeks))
+                    .bind(i64::from(r.persistent))
+                    .bind(i64::from(r.severe))
+                    .bind(r.ehcp.map(i64::from))
+                    .bind(r.looked_after.map(i64::from))
+                    .bind(r.leaving_date.map(day))
+                    .bind(r.last_session.map(day))
+                    .bind(&import.id)
+                    .bind(&delete_after);
+            }
+            // Only the full batch's statement is kept prepared; a last, shorter batch has a
+            // length of its own that would only crowd the statement cache.
+            query
+                .persistent(batch.len() == FIGURES_BATCH)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(duplicate_as("attendance figures for a pupil"))?;
+        }
+        Ok(())
+    }
+
+    /// A school's alerts for a school year, by rule then UPN: what the import reconciles the
+    /// newly evaluated alerts against, read inside its transaction.
+    pub async fn alerts_for_school(
+        &mut self,
+        school_year: &str,
+        urn: &str,
+    ) -> StoreResult<Vec<AlertRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ALERT_COLUMNS} FROM attendance_alerts WHERE school_year = $1 AND urn = $2 \
+             ORDER BY rule_id, upn, id"
+        ))
+        .bind(school_year)
+        .bind(urn)
+        .fetch_all(&mut *self.tx)
+        .await?)
+    }
+
+    /// Adds an alert; a second for the same rule, year, school and UPN is
+    /// [`StoreError::Duplicate`].
+    pub async fn insert_alert(&mut self, a: &AlertRecord) -> StoreResult<()> {
+        sqlx::query(&format!(
+            "INSERT INTO attendance_alerts ({ALERT_COLUMNS}, priority_rank) VALUES ($1, $2, $3, \
+             $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+        ))
+        .bind(&a.id)
+        .bind(&a.rule_id)
+        .bind(&a.school_year)
+        .bind(&a.urn)
+        .bind(&a.upn)
+        .bind(&a.pupil_id)
+        .bind(a.status.as_str())
+        .bind(a.priority.as_str())
+        .bind(ts(a.opened_at))
+        .bind(ts(a.first_opened_at))
+        .bind(&a.figures_json)
+        .bind(&a.why)
+        .bind(a.measure)
+        .bind(a.decided_measure)
+        .bind(i64::from(a.still_met))
+        .bind(&a.policy_version)
+        .bind(&a.pupil_name)
+        .bind(day(a.delete_after))
+        .bind(ts(a.updated_at))
+        .bind(a.priority.rank())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(duplicate_as("an alert for this rule and pupil"))?;
+        Ok(())
+    }
+
+    /// Writes an alert's changeable columns (everything but its rule, year, school, UPN and
+    /// first opening) by id. False if there is no alert with that id.
+    pub async fn update_alert(&mut self, a: &AlertRecord) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE attendance_alerts SET pupil_id = $1, status = $2, priority = $3, \
+             priority_rank = $4, opened_at = $5, figures_json = $6, why = $7, measure = $8, \
+             decided_measure = $9, still_met = $10, policy_version = $11, pupil_name = $12, \
+             delete_after = $13, updated_at = $14 WHERE id = $15",
+        )
+        .bind(&a.pupil_id)
+        .bind(a.status.as_str())
+        .bind(a.priority.as_str())
+        .bind(a.priority.rank())
+        .bind(ts(a.opened_at))
+        .bind(&a.figures_json)
+        .bind(&a.why)
+        .bind(a.measure)
+        .bind(a.decided_measure)
+        .bind(i64::from(a.still_met))
+        .bind(&a.policy_version)
+        .bind(&a.pupil_name)
+        .bind(day(a.delete_after))
+        .bind(ts(a.updated_at))
+        .bind(&a.id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Adds an event to an alert's history.
+    pub async fn insert_alert_event(&mut self, e: &AlertEventRecord) -> StoreResult<()> {
+        sqlx::query(&format!(
+            "INSERT INTO attendance_alert_events ({EVENT_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        ))
+        .bind(&e.id)
+        .bind(&e.alert_id)
+        .bind(ts(e.at))
+        .bind(&e.kind)
+        .bind(&e.action)
+        .bind(&e.reason)
+        .bind(&e.actor_id)
+        .bind(&e.figures_json)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A pupil's figures at every school and in every school year held, newest year first.
+    pub async fn attendance_figures_for_upn(
+        &self,
+        upn: &str,
+    ) -> StoreResult<Vec<AttendanceFiguresRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {FIGURES_COLUMNS} FROM attendance_figures WHERE upn = $1 \
+             ORDER BY school_year DESC, urn"
+        ))
+        .bind(upn)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// How many pupils' figures a school has for a school year.
+    pub async fn attendance_figures_count(&self, urn: &str, school_year: &str) -> StoreResult<u64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM attendance_figures WHERE urn = $1 AND school_year = $2",
+        )
+        .bind(urn)
+        .bind(school_year)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n.unsigned_abs())
+    }
+
+    /// A school's most recent import, of any school year.
+    pub async fn latest_attendance_import(
+        &self,
+        urn: &str,
+    ) -> StoreResult<Option<AttendanceImportRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {IMPORT_COLUMNS} FROM attendance_imports WHERE urn = $1 \
+             ORDER BY imported_at DESC, id DESC LIMIT 1"
+        ))
+        .bind(urn)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// The alert with this id.
+    pub async fn alert(&self, id: &str) -> StoreResult<Option<AlertRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ALERT_COLUMNS} FROM attendance_alerts WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// An alert's history, oldest first.
+    pub async fn alert_events(&self, alert_id: &str) -> StoreResult<Vec<AlertEventRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS} FROM attendance_alert_events WHERE alert_id = $1 \
+             ORDER BY at, id"
+        ))
+        .bind(alert_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A pupil's alerts at every school, newest school year first, then as the triage list
+    /// orders them.
+    pub async fn alerts_for_upn(&self, upn: &str) -> StoreResult<Vec<AlertRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ALERT_COLUMNS} FROM attendance_alerts WHERE upn = $1 \
+             ORDER BY school_year DESC, priority_rank DESC, opened_at, id"
+        ))
+        .bind(upn)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// One page of the triage list (most urgent first, then longest waiting) and how many
+    /// alerts match the filter in all.
+    pub async fn list_alerts(&self, filter: &AlertFilter) -> StoreResult<(Vec<AlertListRow>, u64)> {
+        let (where_sql, binds) = alert_where(filter);
+        let count_sql = format!("SELECT COUNT(*) FROM attendance_alerts a {where_sql}");
+        let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
+        for b in &binds {
+            count = count.bind(b);
+        }
+        let (total,) = count.fetch_one(&self.pool).await?;
+        let columns = crate::qualified(ALERT_COLUMNS, "a");
+        let page_sql = format!(
+            "SELECT {columns}, s.name AS school_name FROM attendance_alerts a \
+             LEFT JOIN schools s ON s.urn = a.urn {where_sql} \
+             ORDER BY a.priority_rank DESC, a.opened_at, a.id LIMIT ${} OFFSET ${}",
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        let mut page = sqlx::query_as::<_, AlertListRow>(&page_sql);
+        for b in &binds {
+            page = page.bind(b);
+        }
+        let rows = page
+            .bind(i64::from(filter.limit))
+            .bind(i64::from(filter.offset))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((rows, total.unsigned_abs()))
+    }
+
+    /// How many alerts with this status each rule has, by rule id (for the filter panel).
+    pub async fn alert_counts_by_rule(
+        &self,
+        status: AlertStatus,
+    ) -> StoreResult<Vec<(String, u64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT rule_id, COUNT(*) FROM attendance_alerts WHERE status = $1 \
+             GROUP BY rule_id ORDER BY rule_id",
+        )
+        .bind(status.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(rule, n)| (rule, n.unsigned_abs()))
+            .collect())
+    }
+}
+
+/// The WHERE clause for `filter` over `attendance_alerts a`, with its values to bind as `$1`…
+/// in order: every value is a parameter, none is written into the SQL.
+fn alert_where(filter: &AlertFilter) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    let mut bind = |value: &str| {
+        binds.push(value.to_string());
+        format!("${}", binds.len())
+    };
+    if let Some(status) = filter.status {
+        clauses.push(format!("a.status = {}", bind(status.as_str())));
+    }
+    if let Some(urn) = &filter.urn {
+        clauses.push(format!("a.urn = {}", bind(urn)));
+    }
+    if !filter.rules.is_empty() {
+        let marks: Vec<String> = filter.rules.iter().map(|r| bind(r)).collect();
+        clauses.push(format!("a.rule_id IN ({})", marks.join(", ")));
+    }
+    if let Some(priority) = filter.priority {
+        clauses.push(format!("a.priority = {}", bind(priority.as_str())));
+    }
+    if clauses.is_empty() {
+        (String::new(), binds)
+    } else {
+        (format!("WHERE {}", clauses.join(" AND ")), binds)
+    }
+}
+
+/// The multi-row INSERT for `rows` figures rows.
+fn figures_insert(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|row| {
+            let marks: Vec<String> = (1..=FIGURES_WRITTEN)
+                .map(|column| format!("${}", row * FIGURES_WRITTEN + column))
+                .collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO attendance_figures ({FIGURES_COLUMNS}, import_id, delete_after) VALUES {}",
+        values.join(", ")
+    )
+}
+
+/// A count as the schema stores it (BIGINT).
+fn count(n: u64) -> StoreResult<i64> {
+    i64::try_from(n).map_err(|_| StoreError::Corrupt(format!("{n} is too large to store")))
+}
+
+/// A yes/no column (BIGINT 0 or 1) read as `bool`.
+struct Flag(bool);
+
+/// A yes/no column that may be NULL ("not known"), read as `Option<bool>`.
+struct OptFlag(Option<bool>);
+
+/// Declares each type as read from a column of the SQL type `$stored` reads.
+macro_rules! read_as {
+    ($stored:ty => $($t:ty),*) => {
+        $(
+            impl Type<Any> for $t {
+                fn type_info() -> AnyTypeInfo {
+                    <$stored as Type<Any>>::type_info()
+                }
+
+                fn compatible(ty: &AnyTypeInfo) -> bool {
+                    <$stored as Type<Any>>::compatible(ty)
+                }
+            }
+        )*
+    };
+}
+
+read_as!(i64 => Flag, OptFlag);
+read_as!(String => AlertStatus, AlertPriority);
+
+impl<'r> Decode<'r, Any> for Flag {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(Flag(<i64 as Decode<Any>>::decode(value)? != 0))
+    }
+}
+
+impl<'r> Decode<'r, Any> for OptFlag {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        if value.is_null() {
+            return Ok(OptFlag(None));
+        }
+        Flag::decode(value).map(|flag| OptFlag(Some(flag.0)))
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0
+    }
+}
+
+impl From<OptFlag> for Option<bool> {
+    fn from(flag: OptFlag) -> Option<bool> {
+        flag.0
+    }
+}
+
+/// Reads a stored status or priority, refusing any other text (named `what` in the error).
+fn stored<T>(
+    value: AnyValueRef<'_>,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, BoxDynError> {
+    let text = <String as Decode<Any>>::decode(value)?;
+    parse(&text).ok_or_else(|| format!("'{text}' is not a stored {what}").into())
+}
+
+impl<'r> Decode<'r, Any> for AlertStatus {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        stored(value, "alert status", AlertStatus::parse)
+    }
+}
+
+impl<'r> Decode<'r, Any> for AlertPriority {
+    fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+        stored(value, "alert priority", AlertPriority::parse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_priorities_read_back_from_their_stored_form_and_nothing_else() {
+        for status in AlertStatus::ALL {
+            assert_eq!(AlertStatus::parse(status.as_str()), Some(status));
+        }
+        for priority in AlertPriority::ALL {
+            assert_eq!(AlertPriority::parse(priority.as_str()), Some(priority));
+        }
+        assert_eq!(AlertStatus::parse("Open"), None);
+        assert_eq!(AlertPriority::parse("high"), None);
+        let ranks: Vec<i64> = AlertPriority::ALL.iter().map(|p| p.rank()).collect();
+        assert_eq!(ranks, [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_figures_insert_numbers_every_column_of_every_row() {
+        let sql = figures_insert(2);
+        assert_eq!(FIGURES_COLUMNS.split(',').count() + 2, FIGURES_WRITTEN);
+        assert!(sql.ends_with("$47, $48)"), "{sql}");
+    }
+}

@@ -1,0 +1,208 @@
+//! Early identification (issue 16): a county import opens alerts; the coordinator sees them on
+//! the triage list by priority, records what was done (a reason required for "no action"), and
+//! an alert re-opens when the figures worsen after the decision. Only the coordinator and
+//! caseworkers see alerts.
+
+use crate::support::TestApp;
+use axum::http::StatusCode;
+use mns_app::early_identification::{ImportedPupil, SchoolImport};
+use mns_app::system_actor;
+use mns_domain::attendance::feed::{ScanContext, all_figures, read_county, school_alerts};
+use mns_domain::calendar::SchoolYear;
+use mns_domain::identifiers::Upn;
+use mns_store::testing::backends;
+
+const URN: &str = "121001";
+
+/// Imports a county file for the demo school where one pupil was ill for `ill_days` school
+/// days from 3 September 2025.
+async fn import(
+    app: &TestApp,
+    ill_days: usize,
+) -> (String, mns_app::early_identification::AlertChanges) {
+    let upn = Upn::with_check_letter("926200025077")
+        .unwrap()
+        .as_str()
+        .to_owned();
+    let mut text = String::from("URN,UPN,Date,Session,Mark\n");
+    let mut date = chrono::NaiveDate::from_ymd_opt(2025, 9, 3).unwrap();
+    let mut day = 0;
+    while day < 30 {
+        if chrono::Datelike::weekday(&date).num_days_from_monday() < 5 {
+            let (am, pm) = if day < ill_days {
+                ("I", "I")
+            } else {
+                ("/", "\\")
+            };
+            text.push_str(&format!(
+                "{URN},{upn},{date},AM,{am}\n{URN},{upn},{date},PM,{pm}\n"
+            ));
+            day += 1;
+        }
+        date = date.succ_opt().unwrap();
+    }
+    let tally = read_county(text.as_bytes(), SchoolYear::new(2025)).unwrap();
+    let figures = all_figures(&tally, 1);
+    let school = &tally.schools[0];
+    let context = ScanContext::default();
+    let policy = app.app.policy().clone();
+    let alerts = school_alerts(
+        &tally,
+        school,
+        &figures[0],
+        &context,
+        &policy,
+        app.app.today(),
+    );
+    let import = SchoolImport {
+        urn: URN.into(),
+        school_year: SchoolYear::new(2025),
+        source: "county.csv".into(),
+        fingerprint: "test".into(),
+        rows: school.rows,
+        pupils: vec![ImportedPupil {
+            upn: upn.clone(),
+            figures: &figures[0][0],
+            details: None,
+            alerts: alerts.into_iter().map(|(_, a)| a).collect(),
+        }],
+    };
+    let changes = app
+        .app
+        .import_school_attendance(&system_actor("test"), &import)
+        .await
+        .unwrap();
+    (upn, changes)
+}
+
+#[tokio::test]
+async fn the_coordinator_triages_an_alert_and_it_reopens_when_figures_worsen() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let (upn, changes) = import(&app, 6).await;
+        assert_eq!(changes.opened, 3, "MN-ABS-3, EI-RUN and EI-ATT-90 open");
+
+        let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+        let list = coordinator.get("/alerts").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(list.body.contains(&upn), "{}", list.body);
+        assert!(list.body.contains("Off ill for days in a row"));
+        assert!(list.body.contains("3 alerts"));
+        let soon = list.body.find("govuk-tag--orange").unwrap();
+        let routine = list.body.find("govuk-tag--grey").unwrap();
+        assert!(soon < routine, "the sooner alert comes first");
+        let filtered = coordinator.get("/alerts?rule=EI-RUN").await;
+        assert!(filtered.body.contains("1 alert<"), "{}", filtered.body);
+
+        let id = list
+            .body
+            .split("href=\"/alerts/")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned();
+        let page = coordinator.get(&format!("/alerts/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("What did you do?"));
+        assert!(page.body.contains("Alert opened by the attendance import"));
+
+        let refused = coordinator
+            .post(
+                &format!("/alerts/{id}"),
+                &[("action", "no_action"), ("reason", " ")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Enter why no action is needed"));
+        let nothing = coordinator.post(&format!("/alerts/{id}"), &[]).await;
+        assert!(nothing.body.contains("Select what you did"));
+
+        let done = coordinator
+            .post(
+                &format!("/alerts/{id}"),
+                &[
+                    ("action", "contacted_school"),
+                    ("reason", "Spoke to the SENCo"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert_eq!(done.location(), "/alerts?done=1");
+        let open = coordinator.get("/alerts").await;
+        assert!(
+            open.body.contains("2 alerts<"),
+            "two left open: {}",
+            open.body
+        );
+        let decided = coordinator.get("/alerts?status=decided").await;
+        assert!(decided.body.contains("1 alert<"));
+        let page = coordinator.get(&format!("/alerts/{id}")).await;
+        assert!(page.body.contains("Contacted the school (by you)"));
+        assert!(page.body.contains("Spoke to the SENCo"));
+
+        // The same figures again change nothing; worse figures re-open the decided alert.
+        let (_, same) = import(&app, 6).await;
+        assert_eq!((same.opened, same.reopened), (0, 0));
+        let (_, worse) = import(&app, 9).await;
+        assert_eq!((worse.reopened, worse.worsened), (1, 2));
+        let page = coordinator.get(&format!("/alerts/{id}")).await;
+        assert!(page.body.contains("Re-opened"), "{}", page.body);
+
+        let actions: Vec<String> = app
+            .app
+            .store_for_tests()
+            .audit_page(0, 100_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .filter(|a| a.starts_with("attendance."))
+            .collect();
+        for expected in [
+            "attendance.import",
+            "attendance.alerts_list",
+            "attendance.alert_view",
+            "attendance.alert_action",
+        ] {
+            assert!(
+                actions.iter().any(|a| a == expected),
+                "{expected} audited: {actions:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_the_coordinator_and_caseworkers_see_alerts() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let (upn, _) = import(&app, 6).await;
+        let mut caseworker = app.signed_in("caseworker@demo.invalid").await;
+        let list = caseworker.get("/alerts").await;
+        assert!(list.body.contains(&upn));
+        let id = list
+            .body
+            .split("href=\"/alerts/")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .to_owned();
+        for email in [
+            "auditor@demo.invalid",
+            "school@demo.invalid",
+            "parent@demo.invalid",
+            "health@demo.invalid",
+        ] {
+            let mut other = app.signed_in(email).await;
+            let page = other.get(&format!("/alerts/{id}")).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{email}");
+            let list = other.get("/alerts").await;
+            assert_ne!(list.status, StatusCode::OK, "{email}");
+            assert!(!list.body.contains(&upn), "{email}");
+            let post = other
+                .post(&format!("/alerts/{id}"), &[("action", "advice_given")])
+                .await;
+            assert_eq!(post.status, StatusCode::NOT_FOUND, "{email}");
+        }
+    }
+}
