@@ -403,6 +403,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         actor.require(Capability::ActOnAttendanceAlerts)?;
+        let mut alert = self.store.alert(id).await?.ok_or(AppError::NotFound)?;
         let mut errors = Vec::new();
         if !ALERT_ACTIONS.iter().any(|(value, _)| *value == action) {
             errors.push(("action", "Select what you did".to_owned()));
@@ -425,7 +426,6 @@ impl App {
                     .collect(),
             ));
         }
-        let mut alert = self.store.alert(id).await?.ok_or(AppError::NotFound)?;
         let now = self.now();
         alert.status = AlertStatus::Decided;
         alert.decided_measure = Some(alert.measure);

@@ -140,7 +140,7 @@ fn write_county_export(path: &Path, pupils: usize) -> std::io::Result<Export> {
             lines.clear();
             let mut ill_days_left = 0u64;
             for day in &days {
-                if ill_days_left == 0 && marks.next() % 200 == 0 {
+                if ill_days_left == 0 && marks.next().is_multiple_of(200) {
                     ill_days_left = 1 + marks.next() % 15;
                 }
                 let (am, pm) = if ill_days_left > 0 {

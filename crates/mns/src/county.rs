@@ -295,7 +295,7 @@ pub fn scan(args: &ScanArgs, policy: &PolicyParameters) -> Result<std::process::
         }
     }
     sort_alerts(&mut output.alerts);
-    if !schools.is_some() {
+    if schools.is_none() {
         output.skipped_rules.push(SkippedRule {
             rule: "schools",
             why: "schools not checked against the schools list: give --schools".into(),

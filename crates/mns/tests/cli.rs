@@ -688,3 +688,109 @@ fn oidc_providers_are_configured_checked_and_users_sent_a_link() {
     assert!(!out.status.success());
     assert!(text(&out).1.contains("No account has the email address"));
 }
+
+/// A county file (issue 16): school 121234's pupil ill for six days running, and school
+/// 121235's rows with a code that does not exist.
+fn county_file() -> String {
+    let upn = |n: u32| {
+        mns_domain::identifiers::Upn::with_check_letter(&format!("9262000250{n:02}"))
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    let mut text = String::from("URN,UPN,Date,Session,Mark\r\n");
+    let days = [
+        "2025-09-03",
+        "2025-09-04",
+        "2025-09-05",
+        "2025-09-08",
+        "2025-09-09",
+        "2025-09-10",
+        "2025-09-11",
+    ];
+    for (i, day) in days.iter().enumerate() {
+        let mark = if i < 6 { "I" } else { "/" };
+        text.push_str(&format!(
+            "121234,{},{day},AM,{mark}\r\n121234,{},{day},PM,{mark}\r\n",
+            upn(1),
+            upn(1)
+        ));
+        text.push_str(&format!("121235,{},{day},AM,/\r\n", upn(2)));
+    }
+    text.push_str(&format!("121235,{},2025-09-12,AM,Q9\r\n", upn(2)));
+    text
+}
+
+#[test]
+fn attendance_scan_and_import_read_the_county_and_refuse_only_the_bad_school() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let county = data.join("county.csv");
+    std::fs::write(&county, county_file()).unwrap();
+    let county = county.to_str().unwrap();
+
+    let out = mns(
+        data,
+        &["attendance", "scan", "--today", "2025-09-12", county],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "some schools refused: {:?}",
+        text(&out)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = report["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"MN-ABS-3") && rules.contains(&"EI-RUN"),
+        "{rules:?}"
+    );
+    assert_eq!(report["read"][0]["school"], "121234");
+    assert_eq!(report["refused"][0]["school"], "121235");
+    assert_eq!(
+        report["refused"][0]["problems"][0]["message"],
+        "'Q9' is not an attendance code of the 2024 regulations"
+    );
+    assert_eq!(report["refused"][0]["problems"][0]["line"], 23);
+
+    // Import: the schools list first, then the county; the bad school's rows are not kept.
+    let gias = data.join("gias.csv");
+    std::fs::write(&gias, GIAS).unwrap();
+    let out = mns(data, &["import", "schools", gias.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = mns(
+        data,
+        &[
+            "attendance",
+            "import",
+            "--today",
+            "2025-09-12",
+            "--stats",
+            county,
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(3), "{:?}", text(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["imported"][0]["school"], "121234");
+    assert!(summary["imported"][0]["opened"].as_u64().unwrap() >= 2);
+    assert_eq!(summary["refused"][0]["school"], "121235");
+    let (_, stderr) = text(&out);
+    let stats: serde_json::Value =
+        serde_json::from_str(stderr.trim().lines().last().unwrap()).unwrap();
+    assert_eq!(stats["rows"], 22);
+    // Again: nothing new opens.
+    let out = mns(
+        data,
+        &["attendance", "import", "--today", "2025-09-12", county],
+        &[],
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["imported"][0]["opened"], 0);
+}

@@ -184,6 +184,10 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET", "/referrals/{id}/evidence/new") | ("POST", "/referrals/{id}/evidence") => {
             signed_in(is(&[Role::HealthProfessional]) && object == Object::Own)
         }
+        ("GET", "/alerts") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
+        // An alert's page with an id that is no alert: not found for everyone (the triage
+        // journey in attendance_alerts.rs covers a real alert, and the roles that may not see it).
+        ("GET" | "POST", "/alerts/{id}") => signed_in(false),
         ("GET" | "POST", "/enquiries") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
         // Health notifications (issue 14): health professionals only. An empty form is a 422
         // with its problems.
@@ -980,6 +984,32 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
             (
                 Capability::ReadInvoices,
                 refused(ok(a.invoice_list(&actor).await)),
+            ),
+            (
+                Capability::ReadAttendanceAlerts,
+                refused(ok(a.attendance_alerts(&actor, &Default::default()).await)),
+            ),
+            (
+                Capability::ReadAttendanceAlerts,
+                refused(ok(a
+                    .attendance_alert_counts(&actor, mns_app::records::AlertStatus::Open)
+                    .await)),
+            ),
+            (
+                Capability::ActOnAttendanceAlerts,
+                refused(ok(a
+                    .import_school_attendance(
+                        &actor,
+                        &mns_app::early_identification::SchoolImport {
+                            urn: "121001".into(),
+                            school_year: mns_domain::calendar::SchoolYear::new(2025),
+                            source: "county.csv".into(),
+                            fingerprint: "test".into(),
+                            rows: 0,
+                            pupils: Vec::new(),
+                        },
+                    )
+                    .await)),
             ),
             (Capability::ManageUsers, refused(ok(a.list_users(&actor).await))),
             (
