@@ -189,6 +189,8 @@ impl App {
             .map(|a| ((a.rule_id.clone(), a.upn.clone()), a))
             .collect();
         let mut changes = AlertChanges::default();
+        let mut new_alerts: Vec<AlertRecord> = Vec::new();
+        let mut events: Vec<AlertEventRecord> = Vec::new();
         let policy_version = self.policy().version.clone();
         for pupil in &import.pupils {
             let figures_json = serde_json::to_string(&AlertFigures::of(pupil.figures))
@@ -196,6 +198,7 @@ impl App {
             for alert in &pupil.alerts {
                 let key = (alert.rule.id().to_owned(), pupil.upn.clone());
                 let measure = i64::from(alert.measure);
+                // An opening's figures are the alert's own; a change keeps its figures.
                 let event = |kind: &str, alert_id: &str| AlertEventRecord {
                     id: new_id(),
                     alert_id: alert_id.to_owned(),
@@ -204,7 +207,7 @@ impl App {
                     action: None,
                     reason: None,
                     actor_id: None,
-                    figures_json: Some(figures_json.clone()),
+                    figures_json: (kind != "opened").then(|| figures_json.clone()),
                 };
                 match by_key.remove(&key) {
                     None => {
@@ -229,8 +232,8 @@ impl App {
                             delete_after,
                             updated_at: now,
                         };
-                        tx.insert_alert(&record).await?;
-                        tx.insert_alert_event(&event("opened", &record.id)).await?;
+                        events.push(event("opened", &record.id));
+                        new_alerts.push(record);
                         changes.opened += 1;
                     }
                     Some(mut record) => {
@@ -250,19 +253,29 @@ impl App {
                             AlertStatus::Open if !record.still_met => Some("met_again"),
                             _ => None,
                         };
-                        record.figures_json = figures_json.clone();
-                        record.why = alert.why.clone();
-                        record.measure = measure;
-                        record.priority = priority(alert.priority);
-                        record.still_met = true;
-                        record.policy_version = policy_version.clone();
-                        if record.pupil_name.is_none() {
-                            record.pupil_name = pupil.details.and_then(PupilDetails::name);
+                        // Written only when something the list shows changed: a daily import
+                        // of the same figures writes nothing.
+                        let name = record
+                            .pupil_name
+                            .clone()
+                            .or_else(|| pupil.details.and_then(PupilDetails::name));
+                        let changed = kind.is_some()
+                            || record.measure != measure
+                            || record.priority != priority(alert.priority)
+                            || record.pupil_name != name;
+                        if changed {
+                            record.figures_json = figures_json.clone();
+                            record.why = alert.why.clone();
+                            record.measure = measure;
+                            record.priority = priority(alert.priority);
+                            record.still_met = true;
+                            record.policy_version = policy_version.clone();
+                            record.pupil_name = name;
+                            record.updated_at = now;
+                            tx.update_alert(&record).await?;
                         }
-                        record.updated_at = now;
-                        tx.update_alert(&record).await?;
                         if let Some(kind) = kind {
-                            tx.insert_alert_event(&event(kind, &record.id)).await?;
+                            events.push(event(kind, &record.id));
                         }
                     }
                 }
@@ -274,7 +287,7 @@ impl App {
                 record.still_met = false;
                 record.updated_at = now;
                 tx.update_alert(&record).await?;
-                tx.insert_alert_event(&AlertEventRecord {
+                events.push(AlertEventRecord {
                     id: new_id(),
                     alert_id: record.id.clone(),
                     at: now,
@@ -283,11 +296,12 @@ impl App {
                     reason: None,
                     actor_id: None,
                     figures_json: None,
-                })
-                .await?;
+                });
                 changes.no_longer_met += 1;
             }
         }
+        tx.insert_alerts(&new_alerts).await?;
+        tx.insert_alert_events(&events).await?;
         let detail = format!(
             "urn={} year={} rows={} pupils={} opened={} worsened={} reopened={} no_longer_met={}",
             import.urn,

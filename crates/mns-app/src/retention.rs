@@ -17,6 +17,10 @@ pub struct RetentionReport {
     pub documents: u64,
     /// Children past the period whose records a legal hold keeps.
     pub held: usize,
+    /// Attendance figures rows past their school year's retention (issue 16), deleted.
+    pub attendance_figures: u64,
+    /// Attendance alerts not linked to a child's record, past the same date, deleted.
+    pub attendance_alerts: u64,
 }
 
 impl App {
@@ -78,6 +82,24 @@ impl App {
             report.anonymised += 1;
             report.documents += documents;
         }
+        // Attendance figures of pupils who are not the service's clients go at the end of the
+        // following school year (issue 16), with alerts no child's record holds.
+        let mut tx = self.store.begin().await?;
+        let (figures, alerts) = tx.delete_expired_attendance(today).await?;
+        if figures + alerts > 0 {
+            self.audit(
+                &mut tx,
+                actor,
+                "attendance.figures_deleted",
+                "attendance_figures",
+                &today.to_string(),
+                &format!("{figures} figures rows and {alerts} alerts past their retention deleted"),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        report.attendance_figures = figures;
+        report.attendance_alerts = alerts;
         Ok(report)
     }
 

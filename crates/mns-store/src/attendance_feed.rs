@@ -119,6 +119,12 @@ const FIGURES_WRITTEN: usize = 24;
 /// Rows per multi-row INSERT: 24,000 parameters, under SQLite's limit of 32,766 (and
 /// PostgreSQL's 65,535), and few enough statements to load a large school quickly.
 const FIGURES_BATCH: usize = 1_000;
+/// Alerts or events written by one statement (20 columns: 20,000 parameters, under SQLite's
+/// 32,766).
+const ALERTS_BATCH: usize = 1_000;
+/// The columns an alert insert binds.
+const ALERT_WRITTEN: usize = 20;
+const _: () = assert!(ALERTS_BATCH * ALERT_WRITTEN <= 32_766);
 const _: () = assert!(FIGURES_BATCH * FIGURES_WRITTEN <= 32_766);
 
 /// Whether an alert waits for someone to decide, or has been decided.
@@ -402,33 +408,46 @@ impl WriteTx {
     /// Adds an alert; a second for the same rule, year, school and UPN is
     /// [`StoreError::Duplicate`].
     pub async fn insert_alert(&mut self, a: &AlertRecord) -> StoreResult<()> {
-        sqlx::query(&format!(
-            "INSERT INTO attendance_alerts ({ALERT_COLUMNS}, priority_rank) VALUES ($1, $2, $3, \
-             $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
-        ))
-        .bind(&a.id)
-        .bind(&a.rule_id)
-        .bind(&a.school_year)
-        .bind(&a.urn)
-        .bind(&a.upn)
-        .bind(&a.pupil_id)
-        .bind(a.status.as_str())
-        .bind(a.priority.as_str())
-        .bind(ts(a.opened_at))
-        .bind(ts(a.first_opened_at))
-        .bind(&a.figures_json)
-        .bind(&a.why)
-        .bind(a.measure)
-        .bind(a.decided_measure)
-        .bind(i64::from(a.still_met))
-        .bind(&a.policy_version)
-        .bind(&a.pupil_name)
-        .bind(day(a.delete_after))
-        .bind(ts(a.updated_at))
-        .bind(a.priority.rank())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(duplicate_as("an alert for this rule and pupil"))?;
+        self.insert_alerts(std::slice::from_ref(a)).await
+    }
+
+    /// Adds alerts, many to a statement (an import opens thousands at once).
+    pub async fn insert_alerts(&mut self, alerts: &[AlertRecord]) -> StoreResult<()> {
+        for batch in alerts.chunks(ALERTS_BATCH) {
+            let sql = format!(
+                "INSERT INTO attendance_alerts ({ALERT_COLUMNS}, priority_rank) VALUES {}",
+                placeholders(batch.len(), ALERT_WRITTEN)
+            );
+            let mut query = sqlx::query(&sql);
+            for a in batch {
+                query = query
+                    .bind(&a.id)
+                    .bind(&a.rule_id)
+                    .bind(&a.school_year)
+                    .bind(&a.urn)
+                    .bind(&a.upn)
+                    .bind(&a.pupil_id)
+                    .bind(a.status.as_str())
+                    .bind(a.priority.as_str())
+                    .bind(ts(a.opened_at))
+                    .bind(ts(a.first_opened_at))
+                    .bind(&a.figures_json)
+                    .bind(&a.why)
+                    .bind(a.measure)
+                    .bind(a.decided_measure)
+                    .bind(i64::from(a.still_met))
+                    .bind(&a.policy_version)
+                    .bind(&a.pupil_name)
+                    .bind(day(a.delete_after))
+                    .bind(ts(a.updated_at))
+                    .bind(a.priority.rank());
+            }
+            query
+                .persistent(batch.len() == ALERTS_BATCH || batch.len() == 1)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(duplicate_as("an alert for this rule and pupil"))?;
+        }
         Ok(())
     }
 
@@ -463,20 +482,33 @@ impl WriteTx {
 
     /// Adds an event to an alert's history.
     pub async fn insert_alert_event(&mut self, e: &AlertEventRecord) -> StoreResult<()> {
-        sqlx::query(&format!(
-            "INSERT INTO attendance_alert_events ({EVENT_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-        ))
-        .bind(&e.id)
-        .bind(&e.alert_id)
-        .bind(ts(e.at))
-        .bind(&e.kind)
-        .bind(&e.action)
-        .bind(&e.reason)
-        .bind(&e.actor_id)
-        .bind(&e.figures_json)
-        .execute(&mut *self.tx)
-        .await?;
+        self.insert_alert_events(std::slice::from_ref(e)).await
+    }
+
+    /// Adds events, many to a statement.
+    pub async fn insert_alert_events(&mut self, events: &[AlertEventRecord]) -> StoreResult<()> {
+        for batch in events.chunks(ALERTS_BATCH) {
+            let sql = format!(
+                "INSERT INTO attendance_alert_events ({EVENT_COLUMNS}) VALUES {}",
+                placeholders(batch.len(), 8)
+            );
+            let mut query = sqlx::query(&sql);
+            for e in batch {
+                query = query
+                    .bind(&e.id)
+                    .bind(&e.alert_id)
+                    .bind(ts(e.at))
+                    .bind(&e.kind)
+                    .bind(&e.action)
+                    .bind(&e.reason)
+                    .bind(&e.actor_id)
+                    .bind(&e.figures_json);
+            }
+            query
+                .persistent(batch.len() == ALERTS_BATCH || batch.len() == 1)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         Ok(())
     }
 }
@@ -634,18 +666,23 @@ fn alert_where(filter: &AlertFilter) -> (String, Vec<String>) {
 }
 
 /// The multi-row INSERT for `rows` figures rows.
-fn figures_insert(rows: usize) -> String {
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
+fn placeholders(rows: usize, columns: usize) -> String {
     let values: Vec<String> = (0..rows)
         .map(|row| {
-            let marks: Vec<String> = (1..=FIGURES_WRITTEN)
-                .map(|column| format!("${}", row * FIGURES_WRITTEN + column))
+            let marks: Vec<String> = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
                 .collect();
             format!("({})", marks.join(", "))
         })
         .collect();
+    values.join(", ")
+}
+
+fn figures_insert(rows: usize) -> String {
     format!(
         "INSERT INTO attendance_figures ({FIGURES_COLUMNS}, import_id, delete_after) VALUES {}",
-        values.join(", ")
+        placeholders(rows, FIGURES_WRITTEN)
     )
 }
 

@@ -488,8 +488,13 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .await
                 .map_err(describe)?;
             println!(
-                "Anonymised the records of {} children ({} documents destroyed); {} kept by a legal hold",
-                report.anonymised, report.documents, report.held
+                "Anonymised the records of {} children ({} documents destroyed); {} kept by a legal hold; \
+                 deleted {} attendance figures rows and {} attendance alerts past their retention",
+                report.anonymised,
+                report.documents,
+                report.held,
+                report.attendance_figures,
+                report.attendance_alerts
             );
             Ok(())
         }

@@ -90,6 +90,18 @@ struct PupilPage {
     invitations: Vec<InvitationLine>,
     /// What was just done to the people who can see the child, in words.
     done: Option<&'static str>,
+    /// Early-identification alerts for the child's UPN (issue 16), for those who see alerts.
+    alerts: Vec<PupilAlertLine>,
+}
+
+/// One attendance alert on the pupil's page.
+struct PupilAlertLine {
+    href: String,
+    rule: String,
+    year: String,
+    status: &'static str,
+    opened: String,
+    why: String,
 }
 
 /// `GET /pupils/{id}`, with `?done=` after a change to who can see the child.
@@ -132,6 +144,26 @@ async fn pupil_page(
     done: Option<&'static str>,
 ) -> PageResult {
     let pupil = state.app.view_pupil(&user.actor, id).await?;
+    let alerts = match &pupil.upn {
+        Some(upn) => state
+            .app
+            .attendance_alerts_for_upn(&user.actor, upn)
+            .await?
+            .into_iter()
+            .map(|a| PupilAlertLine {
+                href: format!("/alerts/{}", a.id),
+                rule: mns_app::early_identification::rule_title(&a.rule_id),
+                year: a.school_year.clone(),
+                status: match a.status {
+                    mns_app::records::AlertStatus::Open => "Open",
+                    mns_app::records::AlertStatus::Decided => "Decided",
+                },
+                opened: format_uk_datetime(a.first_opened_at),
+                why: a.why,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let (people, invitations) = if user.actor.may(Capability::ManageChildAccess) {
         let (_, records) = state.app.child_access_list(&user.actor, id).await?;
         let waiting = state.app.invitations_to(&user.actor, id).await?;
@@ -188,6 +220,7 @@ async fn pupil_page(
         people,
         invitations,
         done,
+        alerts,
     }))
 }
 

@@ -24,6 +24,16 @@ async fn import(
         .unwrap()
         .as_str()
         .to_owned();
+    import_for(app, &upn, ill_days).await
+}
+
+/// [`import`] for a given UPN.
+async fn import_for(
+    app: &TestApp,
+    upn: &str,
+    ill_days: usize,
+) -> (String, mns_app::early_identification::AlertChanges) {
+    let upn = upn.to_owned();
     let mut text = String::from("URN,UPN,Date,Session,Mark\n");
     let mut date = chrono::NaiveDate::from_ymd_opt(2025, 9, 3).unwrap();
     let mut day = 0;
@@ -205,4 +215,20 @@ async fn only_the_coordinator_and_caseworkers_see_alerts() {
             assert_eq!(post.status, StatusCode::NOT_FOUND, "{email}");
         }
     }
+}
+
+#[tokio::test]
+async fn a_pupils_page_shows_the_alerts_for_their_upn_to_the_coordinator_only() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let amelia = app.pupil("Amelia").await;
+    let upn = amelia.upn.clone().expect("Amelia has a UPN");
+    import_for(&app, &upn, 7).await;
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let page = coordinator.get(&format!("/pupils/{}", amelia.id)).await;
+    assert!(page.body.contains("Attendance alerts"), "{}", page.body);
+    assert!(page.body.contains("Off ill for days in a row"));
+    let mut school = app.signed_in("school@demo.invalid").await;
+    let page = school.get(&format!("/pupils/{}", amelia.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Attendance alerts"));
 }

@@ -802,7 +802,9 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
         mns_app::retention::RetentionReport {
             anonymised: 0,
             documents: 0,
-            held: 1
+            held: 1,
+            attendance_figures: 0,
+            attendance_alerts: 0,
         }
     );
 }
