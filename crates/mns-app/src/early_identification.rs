@@ -302,6 +302,25 @@ impl App {
         }
         tx.insert_alerts(&new_alerts).await?;
         tx.insert_alert_events(&events).await?;
+        // One email per school whose alerts opened or re-opened: no child's details in it.
+        if changes.opened + changes.reopened > 0 {
+            let url = &self.settings.public_url;
+            for to in self.store.school_user_emails(&import.urn).await? {
+                tx.enqueue_message(
+                    &to,
+                    "Attendance alerts for pupils at your school",
+                    &format!(
+                        "The {} Medical Needs Service has looked at the school's attendance and \
+                         would like to know what the school is doing for some pupils who have \
+                         been absent through illness.\n\nSign in to see them and tell us:\n\
+                         {url}/alerts\n",
+                        self.settings.council_name
+                    ),
+                    now,
+                )
+                .await?;
+            }
+        }
         let detail = format!(
             "urn={} year={} rows={} pupils={} opened={} worsened={} reopened={} no_longer_met={}",
             import.urn,
@@ -355,6 +374,12 @@ impl App {
         filter: &AlertFilter,
     ) -> AppResult<(Vec<AlertListRow>, u64)> {
         actor.require(Capability::ReadAttendanceAlerts)?;
+        let mut filter = filter.clone();
+        if actor.role() == mns_domain::identity::Role::School {
+            // A school sees its own pupils' alerts only.
+            filter.urn = Some(actor.user.school_urn.clone().unwrap_or_default());
+        }
+        let filter = &filter;
         let found = self.store.list_alerts(filter).await?;
         let detail = format!(
             "status={} school={} rules={} priority={} offset={}",
@@ -397,12 +422,67 @@ impl App {
         if !Capability::ReadAttendanceAlerts.allowed_for(actor.role()) {
             return Err(AppError::NotFound);
         }
-        let alert = self.store.alert(id).await?.ok_or(AppError::NotFound)?;
+        let alert = self.visible_alert(actor, id).await?;
         let events = self.store.alert_events(id).await?;
         let school = self.store.get_school(&alert.urn).await?.map(|s| s.name);
         self.audit_view(actor, "attendance.alert_view", "attendance_alert", id)
             .await?;
         Ok((alert, events, school))
+    }
+
+    /// An alert the actor may see: any for the coordinator and caseworkers, a school's own
+    /// pupils' for a school; `NotFound` otherwise.
+    async fn visible_alert(&self, actor: &Actor, id: &str) -> AppResult<AlertRecord> {
+        if !Capability::ReadAttendanceAlerts.allowed_for(actor.role()) {
+            return Err(AppError::NotFound);
+        }
+        let alert = self.store.alert(id).await?.ok_or(AppError::NotFound)?;
+        if actor.role() == mns_domain::identity::Role::School
+            && actor.user.school_urn.as_deref() != Some(alert.urn.as_str())
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(alert)
+    }
+
+    /// A school tells the service what it is doing about an alert: kept in the alert's
+    /// history; it does not decide the alert (the coordinator or a caseworker does).
+    pub async fn respond_to_attendance_alert(
+        &self,
+        actor: &Actor,
+        id: &str,
+        response: &str,
+    ) -> AppResult<()> {
+        let alert = self.visible_alert(actor, id).await?;
+        if actor.role() != mns_domain::identity::Role::School {
+            return Err(AppError::NotFound);
+        }
+        let response = response.trim();
+        if response.is_empty() {
+            return Err(AppError::invalid("response", "Enter what the school is doing"));
+        }
+        if response.chars().count() > 2000 {
+            return Err(AppError::invalid(
+                "response",
+                "What the school is doing must be 2,000 characters or fewer",
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        tx.insert_alert_event(&AlertEventRecord {
+            id: new_id(),
+            alert_id: alert.id.clone(),
+            at: self.now(),
+            kind: "school_response".into(),
+            action: None,
+            reason: Some(response.to_owned()),
+            actor_id: Some(actor.user.id.clone()),
+            figures_json: None,
+        })
+        .await?;
+        self.audit(&mut tx, actor, "attendance.school_response", "attendance_alert", id, "")
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records what was done about an alert, which decides it. "No action" needs a reason.
@@ -413,11 +493,8 @@ impl App {
         action: &str,
         reason: &str,
     ) -> AppResult<AlertRecord> {
-        if !Capability::ReadAttendanceAlerts.allowed_for(actor.role()) {
-            return Err(AppError::NotFound);
-        }
+        let mut alert = self.visible_alert(actor, id).await?;
         actor.require(Capability::ActOnAttendanceAlerts)?;
-        let mut alert = self.store.alert(id).await?.ok_or(AppError::NotFound)?;
         let mut errors = Vec::new();
         if !ALERT_ACTIONS.iter().any(|(value, _)| *value == action) {
             errors.push(("action", "Select what you did".to_owned()));
@@ -479,7 +556,14 @@ impl App {
         if !Capability::ReadAttendanceAlerts.allowed_for(actor.role()) {
             return Ok(Vec::new());
         }
-        Ok(self.store.alerts_for_upn(upn).await?)
+        let alerts = self.store.alerts_for_upn(upn).await?;
+        Ok(match actor.role() {
+            mns_domain::identity::Role::School => alerts
+                .into_iter()
+                .filter(|a| actor.user.school_urn.as_deref() == Some(a.urn.as_str()))
+                .collect(),
+            _ => alerts,
+        })
     }
 }
 

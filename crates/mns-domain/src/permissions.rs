@@ -104,10 +104,11 @@ pub enum Capability {
     /// them (MN-ROLE-5, MN-EV-1), and see which of their referrals wait for it (MN-EV-8).
     GiveEvidence,
     /// See the early-identification alerts from the county's attendance and each pupil's
-    /// figures (issue 16). Not the auditor: figures of pupils who are not the service's clients
-    /// are for the people who act on them.
+    /// figures (issue 16): the coordinator and caseworkers every school's, a school its own
+    /// pupils' (and tell the service what it is doing). Not the auditor: figures of pupils who
+    /// are not the service's clients are for the people who act on them.
     ReadAttendanceAlerts,
-    /// Record what was done about an alert (issue 16).
+    /// Record what was done about an alert, which decides it (issue 16).
     ActOnAttendanceAlerts,
 }
 
@@ -180,9 +181,8 @@ impl Capability {
             Capability::ManageDirectoryEntries => matches!(role, Provider | LocalOfferOfficer),
             Capability::ApproveDirectoryChanges => role == LocalOfferOfficer,
             Capability::GiveEvidence => role == HealthProfessional,
-            Capability::ReadAttendanceAlerts | Capability::ActOnAttendanceAlerts => {
-                matches!(role, Coordinator | Caseworker)
-            }
+            Capability::ReadAttendanceAlerts => matches!(role, Coordinator | Caseworker | School),
+            Capability::ActOnAttendanceAlerts => matches!(role, Coordinator | Caseworker),
         }
     }
 }

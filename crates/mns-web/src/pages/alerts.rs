@@ -69,6 +69,8 @@ struct AlertsPage {
     has_next: bool,
     filter_query: String,
     done: bool,
+    /// A school's view: its own pupils, no school filter.
+    school_view: bool,
 }
 
 fn tag(priority: AlertPriority) -> &'static str {
@@ -169,6 +171,7 @@ pub async fn list(
         has_next: u64::from(page * PAGE_SIZE) < total,
         filter_query,
         done: query.done == "1",
+        school_view: user.actor.role() == mns_domain::identity::Role::School,
     }))
 }
 
@@ -199,7 +202,11 @@ struct AlertPage {
     actions: Vec<(&'static str, &'static str)>,
     action: String,
     reason: String,
+    response: String,
     policy_version: String,
+    /// A school's view: it tells the service what it is doing; it does not decide.
+    school_view: bool,
+    told: bool,
 }
 
 /// The form.
@@ -209,6 +216,8 @@ pub struct ActionForm {
     action: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    response: String,
 }
 
 fn figure_rows(json: &str) -> Vec<(String, String)> {
@@ -257,6 +266,7 @@ async fn alert_page(
     id: &str,
     values: ActionForm,
     errors: Vec<FieldError>,
+    told: bool,
 ) -> PageResult {
     let (alert, events, school) = state.app.attendance_alert(&user.actor, id).await?;
     let school = school.map_or_else(
@@ -273,6 +283,7 @@ async fn alert_page(
                 "reopened" => "Re-opened: the figures worsened after the decision".into(),
                 "no_longer_met" => "The rule no longer fires on the latest figures".into(),
                 "met_again" => "The rule fires again".into(),
+                "school_response" => "The school said what it is doing".into(),
                 "action" => format!(
                     "{}{}",
                     action_label(e.action.as_deref().unwrap_or_default()),
@@ -314,17 +325,22 @@ async fn alert_page(
         actions: ALERT_ACTIONS.to_vec(),
         action: values.action,
         reason: values.reason,
+        response: values.response,
         policy_version: alert.policy_version,
+        school_view: user.actor.role() == mns_domain::identity::Role::School,
+        told,
     }))
 }
 
-/// `GET /alerts/{id}`.
+/// `GET /alerts/{id}` (`?told=1` after a school's response).
 pub async fn show(
     State(state): State<AppState>,
     user: SignedIn,
     Path(id): Path<String>,
+    Query(query): Query<AlertsQuery>,
 ) -> PageResult {
-    alert_page(&state, &user, &id, ActionForm::default(), Vec::new()).await
+    let told = query.done == "told";
+    alert_page(&state, &user, &id, ActionForm::default(), Vec::new(), told).await
 }
 
 /// `POST /alerts/{id}`: record what was done.
@@ -334,12 +350,26 @@ pub async fn act(
     Path(id): Path<String>,
     Form(values): Form<ActionForm>,
 ) -> PageResult {
+    if user.actor.role() == mns_domain::identity::Role::School {
+        return match state
+            .app
+            .respond_to_attendance_alert(&user.actor, &id, &values.response)
+            .await
+        {
+            Ok(()) => Ok(Redirect::to(&format!("/alerts/{id}?done=told")).into_response()),
+            Err(e) => {
+                show_again(e, |errors| alert_page(&state, &user, &id, values, errors, false)).await
+            }
+        };
+    }
     match state
         .app
         .act_on_attendance_alert(&user.actor, &id, &values.action, &values.reason)
         .await
     {
         Ok(_) => Ok(Redirect::to("/alerts?done=1").into_response()),
-        Err(e) => show_again(e, |errors| alert_page(&state, &user, &id, values, errors)).await,
+        Err(e) => {
+            show_again(e, |errors| alert_page(&state, &user, &id, values, errors, false)).await
+        }
     }
 }

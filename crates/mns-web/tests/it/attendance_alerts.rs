@@ -33,6 +33,16 @@ async fn import_for(
     upn: &str,
     ill_days: usize,
 ) -> (String, mns_app::early_identification::AlertChanges) {
+    import_at(app, URN, upn, ill_days).await
+}
+
+/// [`import`] for a given school and UPN.
+async fn import_at(
+    app: &TestApp,
+    urn: &str,
+    upn: &str,
+    ill_days: usize,
+) -> (String, mns_app::early_identification::AlertChanges) {
     let upn = upn.to_owned();
     let mut text = String::from("URN,UPN,Date,Session,Mark\n");
     let mut date = chrono::NaiveDate::from_ymd_opt(2025, 9, 3).unwrap();
@@ -45,7 +55,7 @@ async fn import_for(
                 ("/", "\\")
             };
             text.push_str(&format!(
-                "{URN},{upn},{date},AM,{am}\n{URN},{upn},{date},PM,{pm}\n"
+                "{urn},{upn},{date},AM,{am}\n{urn},{upn},{date},PM,{pm}\n"
             ));
             day += 1;
         }
@@ -65,7 +75,7 @@ async fn import_for(
         app.app.today(),
     );
     let import = SchoolImport {
-        urn: URN.into(),
+        urn: urn.into(),
         school_year: SchoolYear::new(2025),
         source: "county.csv".into(),
         fingerprint: "test".into(),
@@ -183,42 +193,76 @@ async fn the_coordinator_triages_an_alert_and_it_reopens_when_figures_worsen() {
 }
 
 #[tokio::test]
-async fn only_the_coordinator_and_caseworkers_see_alerts() {
+async fn the_school_sees_its_own_pupils_alerts_and_says_what_it_is_doing() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
         let (upn, _) = import(&app, 6).await;
+        // One email to the school's staff, naming no child.
+        let emails = app
+            .app
+            .store_for_tests()
+            .outbox_messages_to("school@demo.invalid")
+            .await
+            .unwrap();
+        let email = emails
+            .iter()
+            .find(|m| m.subject == "Attendance alerts for pupils at your school")
+            .expect("the school is told");
+        assert!(!email.body.contains(&upn) && email.body.contains("/alerts"));
+        let mut school = app.signed_in("school@demo.invalid").await;
+        let list = school.get("/alerts").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(list.body.contains("Pupils we&#x27;ve asked you about") || list.body.contains("Pupils we've asked you about"));
+        assert!(list.body.contains(&upn));
+        let id = list.body.split("href=\"/alerts/").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+        let page = school.get(&format!("/alerts/{id}")).await;
+        assert!(page.body.contains("Tell us what the school is doing"));
+        assert!(!page.body.contains("What did you do?"));
+        let empty = school.post(&format!("/alerts/{id}"), &[("response", "")]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.body.contains("Enter what the school is doing"));
+        let told = school
+            .post(&format!("/alerts/{id}"), &[("response", "Meeting the family on Monday")])
+            .await;
+        assert_eq!(told.status, StatusCode::SEE_OTHER);
+        // Still open for the coordinator, with the school's words in its history.
+        let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+        let page = coordinator.get(&format!("/alerts/{id}")).await;
+        assert!(page.body.contains("Meeting the family on Monday"));
+        assert!(page.body.contains("The school said what it is doing"));
+        let open = coordinator.get("/alerts").await;
+        assert!(open.body.contains("3 alerts<"));
+        // A school may not decide.
+        let decide = school.post(&format!("/alerts/{id}"), &[("action", "no_action"), ("reason", "x")]).await;
+        assert_eq!(decide.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+#[tokio::test]
+async fn only_the_coordinator_caseworkers_and_the_pupils_school_see_alerts() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        // An alert at another school than the demo school user's (121001).
+        let upn = Upn::with_check_letter("926200025088").unwrap().as_str().to_owned();
+        import_at(&app, "121002", &upn, 6).await;
         let mut caseworker = app.signed_in("caseworker@demo.invalid").await;
         let list = caseworker.get("/alerts").await;
         assert!(list.body.contains(&upn));
-        let id = list
-            .body
-            .split("href=\"/alerts/")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .unwrap()
-            .to_owned();
-        for email in [
-            "auditor@demo.invalid",
-            "school@demo.invalid",
-            "parent@demo.invalid",
-            "health@demo.invalid",
-        ] {
+        let id = list.body.split("href=\"/alerts/").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+        for email in ["auditor@demo.invalid", "school@demo.invalid", "parent@demo.invalid", "health@demo.invalid"] {
             let mut other = app.signed_in(email).await;
             let page = other.get(&format!("/alerts/{id}")).await;
             assert_eq!(page.status, StatusCode::NOT_FOUND, "{email}");
             let list = other.get("/alerts").await;
-            assert_ne!(list.status, StatusCode::OK, "{email}");
-            assert!(!list.body.contains(&upn), "{email}");
-            let post = other
-                .post(&format!("/alerts/{id}"), &[("action", "advice_given")])
-                .await;
+            assert!(!list.body.contains(&id), "{email}");
+            let post = other.post(&format!("/alerts/{id}"), &[("action", "advice_given"), ("response", "x")]).await;
             assert_eq!(post.status, StatusCode::NOT_FOUND, "{email}");
         }
     }
 }
 
 #[tokio::test]
-async fn a_pupils_page_shows_the_alerts_for_their_upn_to_the_coordinator_only() {
+async fn a_pupils_page_shows_their_alerts_to_the_coordinator_and_their_school_not_the_auditor() {
     let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
     let amelia = app.pupil("Amelia").await;
     let upn = amelia.upn.clone().expect("Amelia has a UPN");
@@ -230,5 +274,9 @@ async fn a_pupils_page_shows_the_alerts_for_their_upn_to_the_coordinator_only() 
     let mut school = app.signed_in("school@demo.invalid").await;
     let page = school.get(&format!("/pupils/{}", amelia.id)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("Attendance alerts"));
+    assert!(page.body.contains("Off ill for days in a row"));
+    let mut auditor = app.signed_in("auditor@demo.invalid").await;
+    let page = auditor.get(&format!("/pupils/{}", amelia.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Off ill for days in a row"));
 }

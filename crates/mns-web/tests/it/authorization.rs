@@ -184,7 +184,7 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET", "/referrals/{id}/evidence/new") | ("POST", "/referrals/{id}/evidence") => {
             signed_in(is(&[Role::HealthProfessional]) && object == Object::Own)
         }
-        ("GET", "/alerts") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
+        ("GET", "/alerts") => signed_in(is(&[Role::Coordinator, Role::Caseworker, Role::School])),
         // An alert's page with an id that is no alert: not found for everyone (the triage
         // journey in attendance_alerts.rs covers a real alert, and the roles that may not see it).
         ("GET" | "POST", "/alerts/{id}") => signed_in(false),
