@@ -69,6 +69,9 @@ pub const ALERT_ACTIONS: [(&str, &str); 5] = [
 
 /// The label of an action.
 pub fn action_label(action: &str) -> &str {
+    if action == "assessment_opened" {
+        return "Assessment opened with the school";
+    }
     ALERT_ACTIONS
         .iter()
         .find(|(value, _)| *value == action)
@@ -459,7 +462,10 @@ impl App {
         }
         let response = response.trim();
         if response.is_empty() {
-            return Err(AppError::invalid("response", "Enter what the school is doing"));
+            return Err(AppError::invalid(
+                "response",
+                "Enter what the school is doing",
+            ));
         }
         if response.chars().count() > 2000 {
             return Err(AppError::invalid(
@@ -479,8 +485,15 @@ impl App {
             figures_json: None,
         })
         .await?;
-        self.audit(&mut tx, actor, "attendance.school_response", "attendance_alert", id, "")
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "attendance.school_response",
+            "attendance_alert",
+            id,
+            "",
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -7,6 +7,7 @@
 //! so the web layer cannot leak which records exist. Handlers in `mns-web` and the commands in
 //! the `mns` binary call these operations and nothing below them.
 
+pub mod assessments;
 pub mod attendance;
 pub mod attention;
 pub mod audit;

@@ -110,11 +110,13 @@ pub enum Capability {
     ReadAttendanceAlerts,
     /// Record what was done about an alert, which decides it (issue 16).
     ActOnAttendanceAlerts,
+    /// Open an assessment with a school before a referral, and record its outcome (issue 16).
+    ManageAssessments,
 }
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 26] = [
+    pub const ALL: [Capability; 27] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
@@ -141,6 +143,7 @@ impl Capability {
         Capability::GiveEvidence,
         Capability::ReadAttendanceAlerts,
         Capability::ActOnAttendanceAlerts,
+        Capability::ManageAssessments,
     ];
 
     /// Whether `role` has this capability (MN-ROLE-1..6).
@@ -182,7 +185,9 @@ impl Capability {
             Capability::ApproveDirectoryChanges => role == LocalOfferOfficer,
             Capability::GiveEvidence => role == HealthProfessional,
             Capability::ReadAttendanceAlerts => matches!(role, Coordinator | Caseworker | School),
-            Capability::ActOnAttendanceAlerts => matches!(role, Coordinator | Caseworker),
+            Capability::ActOnAttendanceAlerts | Capability::ManageAssessments => {
+                matches!(role, Coordinator | Caseworker)
+            }
         }
     }
 }

@@ -10,6 +10,7 @@
 //! the write lock from its first statement (no upgrade deadlock) and on PostgreSQL audited
 //! transactions are serialised across instances, which the hash chain needs.
 
+mod assessments;
 mod attendance_context;
 mod attendance_feed;
 mod audit;
@@ -38,6 +39,7 @@ mod users;
 #[doc(hidden)]
 pub mod testing;
 
+pub use assessments::AssessmentRecord;
 pub use attendance_feed::{
     AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertStatus,
     AttendanceFiguresRecord, AttendanceImportRecord,

@@ -451,6 +451,32 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/alerts", get(alerts::list)),
         route(Method::GET, "/alerts/{id}", get(alerts::show)),
         route(Method::POST, "/alerts/{id}", post(alerts::act)),
+        route(
+            Method::GET,
+            "/alerts/{id}/assessment",
+            get(assessments::new_from_alert),
+        ),
+        route(
+            Method::POST,
+            "/alerts/{id}/assessment",
+            post(assessments::open_from_alert),
+        ),
+        route(
+            Method::GET,
+            "/pupils/{id}/assessments/new",
+            get(assessments::new_for_pupil),
+        ),
+        route(
+            Method::POST,
+            "/pupils/{id}/assessments",
+            post(assessments::open_for_pupil),
+        ),
+        route(Method::GET, "/assessments/{id}", get(assessments::show)),
+        route(
+            Method::POST,
+            "/assessments/{id}/outcome",
+            post(assessments::outcome),
+        ),
         route(Method::GET, "/enquiries", get(referrals::enquiries)),
         route(Method::POST, "/enquiries", post(referrals::log_enquiry)),
     ];

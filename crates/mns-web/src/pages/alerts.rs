@@ -358,7 +358,10 @@ pub async fn act(
         {
             Ok(()) => Ok(Redirect::to(&format!("/alerts/{id}?done=told")).into_response()),
             Err(e) => {
-                show_again(e, |errors| alert_page(&state, &user, &id, values, errors, false)).await
+                show_again(e, |errors| {
+                    alert_page(&state, &user, &id, values, errors, false)
+                })
+                .await
             }
         };
     }
@@ -369,7 +372,10 @@ pub async fn act(
     {
         Ok(_) => Ok(Redirect::to("/alerts?done=1").into_response()),
         Err(e) => {
-            show_again(e, |errors| alert_page(&state, &user, &id, values, errors, false)).await
+            show_again(e, |errors| {
+                alert_page(&state, &user, &id, values, errors, false)
+            })
+            .await
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod alerts;
+pub mod assessments;
 pub mod attendance;
 pub mod cases;
 pub mod child_access;

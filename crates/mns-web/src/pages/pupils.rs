@@ -92,6 +92,10 @@ struct PupilPage {
     done: Option<&'static str>,
     /// Early-identification alerts for the child's UPN (issue 16), for those who see alerts.
     alerts: Vec<PupilAlertLine>,
+    /// Assessments with the school (issue 16): link and one line each.
+    assessments: Vec<(String, String)>,
+    /// Whether the reader may open an assessment.
+    may_assess: bool,
 }
 
 /// One attendance alert on the pupil's page.
@@ -164,6 +168,22 @@ async fn pupil_page(
             .collect(),
         None => Vec::new(),
     };
+    let assessments = state
+        .app
+        .assessments_of_pupil(&user.actor, id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let outcome = a.outcome.as_deref().map_or("open", |o| {
+                mns_app::assessments::label_of(&mns_app::assessments::OUTCOMES, o)
+            });
+            (
+                format!("/assessments/{}", a.id),
+                format!("Opened {}: {}", format_uk_datetime(a.opened_at), outcome),
+            )
+        })
+        .collect();
+    let may_assess = user.actor.may(Capability::ManageAssessments);
     let (people, invitations) = if user.actor.may(Capability::ManageChildAccess) {
         let (_, records) = state.app.child_access_list(&user.actor, id).await?;
         let waiting = state.app.invitations_to(&user.actor, id).await?;
@@ -221,6 +241,8 @@ async fn pupil_page(
         invitations,
         done,
         alerts,
+        assessments,
+        may_assess,
     }))
 }
 

@@ -187,7 +187,13 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET", "/alerts") => signed_in(is(&[Role::Coordinator, Role::Caseworker, Role::School])),
         // An alert's page with an id that is no alert: not found for everyone (the triage
         // journey in attendance_alerts.rs covers a real alert, and the roles that may not see it).
-        ("GET" | "POST", "/alerts/{id}") => signed_in(false),
+        ("GET" | "POST", "/alerts/{id}" | "/alerts/{id}/assessment") => signed_in(false),
+        // Assessments: the id is a pupil's, not an assessment's, so not found for everyone;
+        // attendance_alerts.rs covers real assessments and who sees them.
+        ("GET" | "POST", "/assessments/{id}" | "/assessments/{id}/outcome") => signed_in(false),
+        ("GET", "/pupils/{id}/assessments/new") | ("POST", "/pupils/{id}/assessments") => {
+            signed_in(is(&[Role::Coordinator, Role::Caseworker]))
+        }
         ("GET" | "POST", "/enquiries") => signed_in(is(&[Role::Coordinator, Role::Caseworker])),
         // Health notifications (issue 14): health professionals only. An empty form is a 422
         // with its problems.
@@ -993,6 +999,12 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 Capability::ReadAttendanceAlerts,
                 refused(ok(a
                     .attendance_alert_counts(&actor, mns_app::records::AlertStatus::Open)
+                    .await)),
+            ),
+            (
+                Capability::ManageAssessments,
+                refused(ok(a
+                    .referrals_for_assessment(&actor, "00000000-0000-4000-8000-000000000000")
                     .await)),
             ),
             (

@@ -146,6 +146,8 @@ pub struct ReasonChoice {
 #[template(path = "referral.html")]
 struct ReferralPage {
     chrome: Chrome,
+    /// The assessment the referral was made from (issue 16): its page and when it opened.
+    from_assessment: Option<(String, String)>,
     /// Shown once, just after the coordinator records a decision.
     decided: Option<DecidedBanner>,
     /// Shown once, just after the coordinator assigns the referral.
@@ -368,7 +370,18 @@ async fn referral_page_after(
                 }
             )
         });
+    let from_assessment = state
+        .app
+        .assessment_of_referral(&user.actor, id)
+        .await?
+        .map(|a| {
+            (
+                format!("/assessments/{}", a.id),
+                a.opened_at.format("%-d %B %Y").to_string(),
+            )
+        });
     Ok(render(&ReferralPage {
+        from_assessment,
         notification,
         decided,
         assigned_banner,
