@@ -12,8 +12,9 @@ use chrono::NaiveDate;
 use mns_domain::attendance::alerts::CaseSpan;
 use mns_domain::attendance::feed::{
     AlertFigures, CountyTally, GridFigures, ProblemOut, PupilFile, ScanAlert, ScanContext,
-    SchoolRead, SchoolRefused, SkippedRule, all_figures, is_pupil_file_header, last_sessions,
-    read_county_split, read_pupil_file, school_alerts, sort_alerts,
+    SchoolRead, SchoolRefused, SkippedRule, all_figures, is_pupil_file_header,
+    is_school_export_header, last_sessions, read_county_split, read_pupil_file, school_alerts,
+    sort_alerts, tally_from_exports,
 };
 use mns_domain::calendar::SchoolYear;
 use mns_domain::referral::PolicyParameters;
@@ -23,7 +24,9 @@ use serde::Serialize;
 #[derive(clap::Args, Debug, Clone)]
 pub struct FeedArgs {
     /// The files: session marks (long form with a URN column) and, beside them, a pupil file
-    /// (URN, UPN, names, EHCP, looked after, leaving date); recognised by their headers.
+    /// (URN, UPN, names, EHCP, looked after, leaving date); recognised by their headers. Or a
+    /// folder of schools' own exports: each `*.csv` in it one school's, in any form `attendance
+    /// summarise` reads, named by the school's URN (`121234-sims.csv`) unless it has a URN column.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// The school year the marks belong to (e.g. 2025/26); default: the one containing --today.
@@ -60,7 +63,7 @@ pub struct ScanArgs {
 pub struct Inputs {
     pub school_year: SchoolYear,
     pub today: NaiveDate,
-    /// Each marks file's name and tally.
+    /// Each marks file's (or folder's) name and tally.
     pub tallies: Vec<(String, CountyTally)>,
     /// Each tally's pupils' figures (only for the schools not refused).
     pub figures: Vec<Vec<Vec<GridFigures>>>,
@@ -97,33 +100,19 @@ impl FeedArgs {
             threads,
         };
         for path in &self.files {
-            if path.is_dir() {
-                bail!(
-                    "{} is a folder: give the county files themselves (a folder of per-school exports is not read yet)",
-                    path.display()
-                );
-            }
             let name = path.display().to_string();
-            if is_pupil_file_header(&header_of(path)?) {
-                let file =
-                    read_pupil_file(open(path)?).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-                if let Some(first) = file.problems.listed.first() {
-                    bail!(
-                        "{name}: the pupil file has {} problems; the first is at {first}",
-                        file.problems.total
-                    );
-                }
-                match &mut inputs.pupils {
-                    Some(pupils) => pupils.pupils.extend(file.pupils),
-                    None => inputs.pupils = Some(file),
-                }
+            let mut tally = if path.is_dir() {
+                inputs.read_folder(path)?
+            } else if is_pupil_file_header(&header_of(path)?) {
+                inputs.read_pupil_file(path)?;
                 continue;
-            }
-            let len = std::fs::metadata(path)
-                .with_context(|| format!("could not read {name}"))?
-                .len();
-            let mut tally = read_county_split(|| File::open(path), len, school_year, threads)
-                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            } else {
+                let len = std::fs::metadata(path)
+                    .with_context(|| format!("could not read {name}"))?
+                    .len();
+                read_county_split(|| File::open(path), len, school_year, threads)
+                    .map_err(|e| anyhow::anyhow!("{name}: {e}"))?
+            };
             tally.check_two_schools_one_day();
             if let Some(known) = known_school {
                 tally.check_schools(known);
@@ -133,7 +122,7 @@ impl FeedArgs {
         }
         if inputs.tallies.is_empty() {
             bail!(
-                "no session-marks file was given (a file with URN, UPN, Date, Session and Mark columns)"
+                "no session-marks file was given (a file with URN, UPN, Date, Session and Mark columns, or a folder of schools' exports)"
             );
         }
         for (_, tally) in &inputs.tallies {
@@ -144,6 +133,72 @@ impl FeedArgs {
 }
 
 impl Inputs {
+    /// Reads a pupil file, adding its pupils to any read before.
+    fn read_pupil_file(&mut self, path: &Path) -> Result<()> {
+        let name = path.display();
+        let file = read_pupil_file(open(path)?).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        if let Some(first) = file.problems.listed.first() {
+            bail!(
+                "{name}: the pupil file has {} problems; the first is at {first}",
+                file.problems.total
+            );
+        }
+        match &mut self.pupils {
+            Some(pupils) => pupils.pupils.extend(file.pupils),
+            None => self.pupils = Some(file),
+        }
+        Ok(())
+    }
+
+    /// Reads a folder of schools' own exports (its `*.csv` files, not those in folders inside
+    /// it, in name order) into one tally, one file in memory at a time; a pupil file among them
+    /// is read as one.
+    fn read_folder(&mut self, folder: &Path) -> Result<CountyTally> {
+        let listing = || format!("could not list the folder {}", folder.display());
+        let mut paths = Vec::new();
+        for entry in std::fs::read_dir(folder).with_context(listing)? {
+            let path = entry.with_context(listing)?.path();
+            let csv = path
+                .extension()
+                .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
+            if csv && path.is_file() {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        let mut exports = Vec::new();
+        for path in paths {
+            // A school's export may name its pupils and school as a pupil file does.
+            let header = header_of(&path)?;
+            if is_pupil_file_header(&header) && !is_school_export_header(&header) {
+                self.read_pupil_file(&path)?;
+            } else {
+                exports.push(path);
+            }
+        }
+        if exports.is_empty() {
+            bail!(
+                "{} has no schools' exports (.csv files) in it",
+                folder.display()
+            );
+        }
+        let mut failed = None;
+        let files = exports.iter().map_while(|path| match std::fs::read(path) {
+            Ok(bytes) => Some((path.display().to_string(), bytes)),
+            Err(error) => {
+                failed = Some(
+                    anyhow::Error::new(error).context(format!("could not read {}", path.display())),
+                );
+                None
+            }
+        });
+        let tally = tally_from_exports(files, self.school_year);
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(tally),
+        }
+    }
+
     /// Whether a school of a tally is refused (its own problems, or the file's).
     pub fn refused(tally: &CountyTally, school: usize) -> bool {
         !tally.file_problems.is_empty() || !tally.schools[school].problems.is_empty()
@@ -164,7 +219,7 @@ impl Inputs {
                 };
                 refused.push(SchoolRefused {
                     school: school.urn.clone(),
-                    file: file.clone(),
+                    file: school.file.clone().unwrap_or_else(|| file.clone()),
                     total: problems.total,
                     problems: problems.listed.iter().map(ProblemOut::from).collect(),
                 });
@@ -410,6 +465,20 @@ fn column(reader: &mut csv::Reader<File>, path: &Path, name: &str) -> Result<usi
         .ok_or_else(|| anyhow::anyhow!("{}: no {name} column", path.display()))
 }
 
+/// The size and modification time of a file, to tell one import's file from another's.
+fn fingerprint(path: &str) -> String {
+    std::fs::metadata(path)
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_secs());
+            format!("bytes={} modified={modified}", m.len())
+        })
+        .unwrap_or_default()
+}
+
 /// One school imported, as `import` prints it.
 #[derive(Serialize)]
 struct SchoolImported {
@@ -468,20 +537,12 @@ pub async fn import(app: &mns_app::App, args: &FeedArgs) -> Result<std::process:
             .map_err(anyhow::Error::new)?;
     }
     for ((file, tally), figures) in inputs.tallies.iter().zip(&inputs.figures) {
-        let fingerprint = std::fs::metadata(file)
-            .map(|m| {
-                let modified = m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_secs());
-                format!("bytes={} modified={modified}", m.len())
-            })
-            .unwrap_or_default();
         for (index, (school, pupils)) in tally.schools.iter().zip(figures).enumerate() {
             if Inputs::refused(tally, index) {
                 continue;
             }
+            // A school of a folder came from its own file.
+            let source = school.file.as_ref().unwrap_or(file);
             let mut alerts: Vec<Vec<mns_domain::attendance::alerts::Alert>> =
                 vec![Vec::new(); pupils.len()];
             for (pupil, alert) in
@@ -493,8 +554,8 @@ pub async fn import(app: &mns_app::App, args: &FeedArgs) -> Result<std::process:
             let import = SchoolImport {
                 urn: school.urn.clone(),
                 school_year: inputs.school_year,
-                source: file.clone(),
-                fingerprint: fingerprint.clone(),
+                source: source.clone(),
+                fingerprint: fingerprint(source),
                 rows: school.rows,
                 pupils: pupils
                     .iter()

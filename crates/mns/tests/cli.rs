@@ -794,3 +794,103 @@ fn attendance_scan_and_import_read_the_county_and_refuse_only_the_bad_school() {
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["imported"][0]["opened"], 0);
 }
+
+#[test]
+fn attendance_scan_and_import_read_a_folder_of_schools_exports_and_refuse_only_the_bad_file() {
+    let upn = |n: u32| {
+        mns_domain::identifiers::Upn::with_check_letter(&format!("9262000250{n:02}"))
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let folder = data.join("exports");
+    std::fs::create_dir_all(folder.join("last-year")).unwrap();
+    // 121234 (named by its file) wide by week: ill from Wednesday 3 to Wednesday 10 September.
+    let header =
+        "UPN,Week beginning,Mon AM,Mon PM,Tue AM,Tue PM,Wed AM,Wed PM,Thu AM,Thu PM,Fri AM,Fri PM";
+    let wide = format!(
+        "{header}\n{u},2025-09-01,,,,,I,I,I,I,I,I\n{u},2025-09-08,I,I,I,I,I,I,/,\\,,\n",
+        u = upn(1)
+    );
+    std::fs::write(folder.join("121234-sims.csv"), wide).unwrap();
+    // 121235 long, with a URN column (so any file name will do).
+    let long = format!(
+        "URN,UPN,Date,Session,Mark\r\n121235,{u},2025-09-03,AM,/\r\n121235,{u},2025-09-03,PM,\\\r\n",
+        u = upn(2)
+    );
+    std::fs::write(folder.join("arbor-export.csv"), long).unwrap();
+    // No URN anywhere: refused.
+    let unnamed = format!("UPN,Date,Session,Mark\n{},2025-09-03,AM,/\n", upn(3));
+    std::fs::write(folder.join("export.csv"), unnamed).unwrap();
+    // Neither a sub-folder's files nor other files are read.
+    std::fs::write(
+        folder.join("last-year").join("121299.csv"),
+        "not,a\nschool,export\n",
+    )
+    .unwrap();
+    std::fs::write(folder.join("notes.txt"), "sent on Friday").unwrap();
+    let folder = folder.to_str().unwrap();
+
+    let out = mns(
+        data,
+        &["attendance", "scan", "--today", "2025-09-12", folder],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(3), "{:?}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let read: Vec<&str> = report["read"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|school| school["school"].as_str().unwrap())
+        .collect();
+    assert_eq!(read, ["121234", "121235"], "files in name order");
+    let rules: Vec<&str> = report["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["school"] == "121234")
+        .map(|a| a["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"MN-ABS-3"), "{rules:?}");
+    let refused = report["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0]["file"].as_str().unwrap().ends_with("export.csv")
+            && !refused[0]["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("arbor-export.csv"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[0]["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("name the file by its school's URN, e.g. 121234-sims.csv"),
+        "{refused:?}"
+    );
+
+    // Import: each good school's figures come from its own file.
+    let gias = data.join("gias.csv");
+    std::fs::write(&gias, GIAS).unwrap();
+    let out = mns(data, &["import", "schools", gias.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = mns(
+        data,
+        &["attendance", "import", "--today", "2025-09-12", folder],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(3), "{:?}", text(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let imported: Vec<&str> = summary["imported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|school| school["school"].as_str().unwrap())
+        .collect();
+    assert_eq!(imported, ["121234", "121235"]);
+    assert_eq!(summary["refused"].as_array().unwrap().len(), 1);
+}

@@ -2,6 +2,7 @@
 //! to walk every page. Created once, on the first start of `mns demo` in a data directory.
 //! Every name here is invented. The Local Offer's generated directory is in [`directory`].
 
+mod attendance;
 mod cases;
 pub mod directory;
 mod referrals;
@@ -349,6 +350,7 @@ impl App {
             &actor_for("provider@demo.invalid")?,
         )
         .await?;
+        self.load_demo_attendance().await?;
         self.load_demo_directory(
             &actor_for("provider@demo.invalid")?,
             &actor_for("localoffer@demo.invalid")?,

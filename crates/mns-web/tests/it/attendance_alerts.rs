@@ -103,7 +103,7 @@ async fn the_coordinator_triages_an_alert_and_it_reopens_when_figures_worsen() {
         assert_eq!(changes.opened, 3, "MN-ABS-3, EI-RUN and EI-ATT-90 open");
 
         let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
-        let list = coordinator.get("/alerts").await;
+        let list = coordinator.get("/alerts?school=121001").await;
         assert_eq!(list.status, StatusCode::OK);
         assert!(list.body.contains(&upn), "{}", list.body);
         assert!(list.body.contains("Off ill for days in a row"));
@@ -111,7 +111,7 @@ async fn the_coordinator_triages_an_alert_and_it_reopens_when_figures_worsen() {
         let soon = list.body.find("govuk-tag--orange").unwrap();
         let routine = list.body.find("govuk-tag--grey").unwrap();
         assert!(soon < routine, "the sooner alert comes first");
-        let filtered = coordinator.get("/alerts?rule=EI-RUN").await;
+        let filtered = coordinator.get("/alerts?rule=EI-RUN&school=121001").await;
         assert!(filtered.body.contains("1 alert<"), "{}", filtered.body);
 
         let id = list
@@ -148,13 +148,15 @@ async fn the_coordinator_triages_an_alert_and_it_reopens_when_figures_worsen() {
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER);
         assert_eq!(done.location(), "/alerts?done=1");
-        let open = coordinator.get("/alerts").await;
+        let open = coordinator.get("/alerts?school=121001").await;
         assert!(
             open.body.contains("2 alerts<"),
             "two left open: {}",
             open.body
         );
-        let decided = coordinator.get("/alerts?status=decided").await;
+        let decided = coordinator
+            .get("/alerts?status=decided&school=121001")
+            .await;
         assert!(decided.body.contains("1 alert<"));
         let page = coordinator.get(&format!("/alerts/{id}")).await;
         assert!(page.body.contains("Contacted the school (by you)"));
@@ -244,7 +246,7 @@ async fn the_school_sees_its_own_pupils_alerts_and_says_what_it_is_doing() {
         let page = coordinator.get(&format!("/alerts/{id}")).await;
         assert!(page.body.contains("Meeting the family on Monday"));
         assert!(page.body.contains("The school said what it is doing"));
-        let open = coordinator.get("/alerts").await;
+        let open = coordinator.get("/alerts?school=121001").await;
         assert!(open.body.contains("3 alerts<"));
         // A school may not decide.
         let decide = school
@@ -325,7 +327,7 @@ async fn an_assessment_opened_from_an_alert_makes_the_pupils_record_and_records_
         let app = TestApp::spawn(backend).await;
         let (upn, _) = import(&app, 6).await;
         let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
-        let list = coordinator.get("/alerts").await;
+        let list = coordinator.get("/alerts?school=121001").await;
         let id = list
             .body
             .split("href=\"/alerts/")

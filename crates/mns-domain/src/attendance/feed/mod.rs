@@ -26,7 +26,12 @@
 //! and a quoted cell may not hold a line break. A problem that cannot be put down to a school
 //! (a blank URN) refuses the whole file. A file cut exactly at a line end cannot be told from
 //! a whole one: the summary gives each school's row count so that a short school stands out.
+//!
+//! # A folder of schools' exports
+//! [`tally_from_exports`] reads a folder's files instead, one school's own MIS export each, into
+//! the same tally (see the `folder` module).
 
+mod folder;
 mod grid;
 mod parse;
 mod pupils;
@@ -44,6 +49,7 @@ use super::reader::header::normalise;
 use super::{ProblemKind, ReadError, ReadProblem, Session};
 use crate::calendar::SchoolYear;
 
+pub use folder::{NAME_BY_URN, is_school_export_header, tally_from_exports, urn_of_file_name};
 pub use grid::{GridFigures, PupilMarks};
 pub use pupils::{PupilDetails, PupilFile, is_pupil_file_header, read_pupil_file};
 pub use scan::{
@@ -139,7 +145,7 @@ impl FeedLayout {
                 problems: vec![ReadProblem {
                     line,
                     column: None,
-                    kind: ProblemKind::NotCsv(
+                    kind: ProblemKind::File(
                         "a county file needs a 'URN' column naming each row's school".into(),
                     ),
                 }],
@@ -191,6 +197,9 @@ pub struct SchoolTally {
     pub rows: u64,
     /// What is wrong with the school's rows; any problem refuses the school.
     pub problems: FeedProblems,
+    /// The school's own file, when each school has one (a folder of exports); `None` when the
+    /// school's rows came in a county file.
+    pub file: Option<String>,
     keys: Vec<u64>,
     first_lines: Vec<u64>,
     index: KeyMap<u64, u32>,
@@ -311,6 +320,9 @@ impl CountyTally {
         for (a_school, a_pupil, b_school, b_pupil) in clashes {
             let a = &self.schools[a_school];
             let b = &self.schools[b_school];
+            if a.urn == b.urn {
+                continue; // one school in two files of a folder: refused as that already
+            }
             let a_cells = &a.grid[a_pupil * SLOTS..(a_pupil + 1) * SLOTS];
             let b_cells = &b.grid[b_pupil * SLOTS..(b_pupil + 1) * SLOTS];
             let day = (0..SLOTS / 2)
@@ -344,10 +356,11 @@ impl CountyTally {
         }
     }
 
-    /// Refuses the schools not on the schools list (`known` says whether a URN is).
+    /// Refuses the schools not on the schools list (`known` says whether a URN is); a file of a
+    /// folder with no URN is refused already.
     pub fn check_schools(&mut self, known: impl Fn(&str) -> bool) {
         for school in &mut self.schools {
-            if !known(&school.urn) {
+            if !school.urn.is_empty() && !known(&school.urn) {
                 let line = school.first_lines.first().copied().unwrap_or(0);
                 school.problems.add(
                     line,

@@ -503,3 +503,243 @@ fn alert_rules_in_the_policy_file_are_checked() {
     );
     assert!(fired.iter().all(|a| a.rule != AlertRule::MnAbs3));
 }
+
+/// One pupil of a school's export: pupil number, marks by day as (AM, PM) from 3 September.
+type ExportPupil<'a> = (u32, &'a [(&'a str, &'a str)]);
+
+/// A school's export in long form, with a URN column when `urn` is given.
+fn long_export(urn: Option<&str>, pupils: &[ExportPupil<'_>]) -> Vec<u8> {
+    let mut text = String::from(if urn.is_some() {
+        "URN,UPN,Date,Session,Mark\r\n"
+    } else {
+        "UPN,Date,Session,Mark\r\n"
+    });
+    let prefix = urn.map(|urn| format!("{urn},")).unwrap_or_default();
+    for (pupil, marks) in pupils {
+        for (date, (am, pm)) in weekdays(marks.len()).iter().zip(marks.iter()) {
+            text.push_str(&format!("{prefix}{},{date},AM,{am}\r\n", upn(*pupil)));
+            text.push_str(&format!("{prefix}{},{date},PM,{pm}\r\n", upn(*pupil)));
+        }
+    }
+    text.into_bytes()
+}
+
+/// A school's export wide by week: a row per pupil per week, a column per weekday session.
+fn wide_by_week_export(pupils: &[ExportPupil<'_>]) -> Vec<u8> {
+    let mut text = String::from("UPN,Name,Week beginning");
+    for day in ["Mon", "Tue", "Wed", "Thu", "Fri"] {
+        text.push_str(&format!(",{day} AM,{day} PM"));
+    }
+    text.push('\n');
+    for (pupil, marks) in pupils {
+        let mut weeks: Vec<(NaiveDate, [&str; 10])> = Vec::new();
+        for (date, (am, pm)) in weekdays(marks.len()).iter().zip(marks.iter()) {
+            let weekday = date.weekday().num_days_from_monday() as usize;
+            let monday = *date - Days::new(weekday as u64);
+            if weeks.last().is_none_or(|(week, _)| *week != monday) {
+                weeks.push((monday, [""; 10]));
+            }
+            let (_, cells) = weeks.last_mut().unwrap();
+            cells[weekday * 2] = am;
+            cells[weekday * 2 + 1] = pm;
+        }
+        for (monday, cells) in weeks {
+            text.push_str(&format!(
+                "{},Sam,{monday},{}\n",
+                upn(*pupil),
+                cells.join(",")
+            ));
+        }
+    }
+    text.into_bytes()
+}
+
+fn folder(files: Vec<(&str, Vec<u8>)>) -> CountyTally {
+    let files = files
+        .into_iter()
+        .map(|(name, bytes)| (name.to_owned(), bytes));
+    let mut tally = tally_from_exports(files, YEAR);
+    tally.check_two_schools_one_day();
+    tally
+}
+
+/// Every problem of the school whose file is `file`.
+fn file_problems(tally: &CountyTally, file: &str) -> Vec<String> {
+    let school = tally
+        .schools
+        .iter()
+        .find(|s| s.file.as_deref() == Some(file));
+    school
+        .unwrap()
+        .problems
+        .listed
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn a_folder_of_a_wide_by_week_and_a_long_export_gives_the_county_files_figures() {
+    let ill: &[(&str, &str)] = &[("I", "I"), ("/", "\\"), ("I", "M"), ("/", "C2"), ("K", "K")];
+    let ill = [ill, ill, &[("/", "\\"), ("I", "I")]].concat();
+    let well: &[(&str, &str)] = &[("/", "\\"), ("/", "\\"), ("L", "\\"), ("O", "G")];
+    let county = read(&county(&[
+        ("121234", 1, &ill),
+        ("121234", 2, well),
+        ("121299", 3, well),
+        ("121299", 4, &ill),
+    ]));
+    let folder = folder(vec![
+        (
+            "exports/121234-sims.csv",
+            wide_by_week_export(&[(1, &ill), (2, well)]),
+        ),
+        (
+            "exports/arbor.csv",
+            long_export(Some("121299"), &[(3, well), (4, &ill)]),
+        ),
+    ]);
+    for school in &folder.schools {
+        assert!(school.problems.is_empty(), "{:?}", school.problems);
+    }
+    let urns = |t: &CountyTally| t.schools.iter().map(|s| s.urn.clone()).collect::<Vec<_>>();
+    assert_eq!(urns(&folder), urns(&county));
+    assert_eq!(
+        folder.schools[0].file.as_deref(),
+        Some("exports/121234-sims.csv")
+    );
+    assert_eq!(folder.schools[0].rows, 3 + 2, "a row per pupil per week");
+    assert_eq!(folder.schools[1].rows, county.schools[1].rows);
+    for (ours, theirs) in folder.schools.iter().zip(&county.schools) {
+        assert_eq!(ours.pupils(), theirs.pupils());
+        for index in 0..ours.pupils() {
+            assert_eq!(ours.pupil(index), theirs.pupil(index));
+        }
+    }
+    assert_eq!(all_figures(&folder, 2), all_figures(&county, 2));
+}
+
+#[test]
+fn an_export_without_a_urn_column_or_a_urn_file_name_is_refused() {
+    let well: &[(&str, &str)] = &[("/", "\\")];
+    let tally = folder(vec![
+        ("exports/sims-export.csv", long_export(None, &[(1, well)])),
+        ("exports/121234.csv", long_export(None, &[(2, well)])),
+    ]);
+    assert_eq!(
+        file_problems(&tally, "exports/sims-export.csv"),
+        [format!("line 1: {NAME_BY_URN}")]
+    );
+    assert_eq!(tally.schools[0].urn, "");
+    assert_eq!(
+        tally.schools[0].pupils(),
+        0,
+        "no school, so no pupils to check"
+    );
+    assert_eq!(tally.schools[1].urn, "121234");
+    assert!(tally.schools[1].problems.is_empty());
+    assert_eq!(urn_of_file_name("121234-sims.csv"), Some("121234"));
+    assert_eq!(urn_of_file_name("/data/feeds/121234.csv"), Some("121234"));
+    assert_eq!(urn_of_file_name("1212345.csv"), None);
+    assert_eq!(urn_of_file_name("12123.csv"), None);
+}
+
+#[test]
+fn an_export_whose_urn_column_names_two_schools_is_refused() {
+    let mut bytes = long_export(Some("121234"), &[(1, &[("/", "\\")])]);
+    bytes.extend_from_slice(format!("121299,{},2025-09-04,AM,/\r\n", upn(1)).as_bytes());
+    let tally = folder(vec![("a.csv", bytes)]);
+    assert_eq!(
+        file_problems(&tally, "a.csv"),
+        ["line 4, column URN: 121299 is a second school \
+          (line 2 gives 121234); give each school its own file"]
+    );
+}
+
+#[test]
+fn a_pupil_named_only_by_admission_number_refuses_the_school() {
+    let text = "Adno,Date,Session,Mark\n004512,2025-09-03,AM,/\n004512,2025-09-03,PM,\\\n";
+    let well: &[(&str, &str)] = &[("/", "\\")];
+    let tally = folder(vec![
+        ("121234-sims.csv", text.as_bytes().to_vec()),
+        ("121299-sims.csv", long_export(None, &[(2, well)])),
+    ]);
+    assert_eq!(
+        file_problems(&tally, "121234-sims.csv"),
+        ["line 2, column Adno: pupil '004512' has only an \
+          admission number; a county import needs each pupil's UPN"]
+    );
+    assert!(file_problems(&tally, "121299-sims.csv").is_empty());
+}
+
+#[test]
+fn an_unknown_code_in_an_export_refuses_the_school_with_line_and_column() {
+    let marks: &[(&str, &str)] = &[("/", "\\"), ("Q9", "\\"), ("/", "\\")];
+    let well: &[(&str, &str)] = &[("/", "\\")];
+    let tally = folder(vec![
+        ("121234-sims.csv", wide_by_week_export(&[(1, marks)])),
+        ("121299-sims.csv", long_export(None, &[(2, well)])),
+    ]);
+    assert_eq!(
+        file_problems(&tally, "121234-sims.csv"),
+        ["line 2, column Thu AM: 'Q9' is not an attendance code of the 2024 regulations"]
+    );
+    assert!(file_problems(&tally, "121299-sims.csv").is_empty());
+}
+
+#[test]
+fn an_export_the_reader_refuses_or_dated_outside_the_year_refuses_its_school() {
+    let text = format!(
+        "UPN,Date,Session,Mark\n{u},2025-07-18,AM,/\n{u},31/02/2026,AM,/\n",
+        u = upn(1)
+    );
+    let tally = folder(vec![("121234.csv", text.into_bytes())]);
+    assert_eq!(
+        file_problems(&tally, "121234.csv"),
+        [
+            "line 2, column Date: 2025-07-18 is outside 2025/26 (1 Sep 2025 to 31 Aug 2026)",
+            "line 3, column Date: '31/02/2026' is not a date; write dates as 2025-09-03 or 03/09/2025",
+        ]
+    );
+    let tally = folder(vec![("121234.csv", b"Name,Form\nSam,7B\n".to_vec())]);
+    assert_eq!(
+        file_problems(&tally, "121234.csv"),
+        ["line 1: The header has no pupil column: name one \
+          'UPN', 'Pupil ID', 'Admission Number' or 'Adno'"]
+    );
+}
+
+#[test]
+fn two_files_for_one_school_refuse_both_and_a_pupil_at_two_schools_refuses_both() {
+    let well: &[(&str, &str)] = &[("/", "\\"), ("/", "\\")];
+    let tally = folder(vec![
+        ("121234-autumn.csv", long_export(None, &[(1, well)])),
+        ("121234-spring.csv", long_export(None, &[(2, well)])),
+        ("121299.csv", long_export(None, &[(1, well)])),
+        ("121300.csv", long_export(None, &[(3, well)])),
+    ]);
+    assert_eq!(
+        file_problems(&tally, "121234-autumn.csv"),
+        [
+            "line 1: 121234-spring.csv also holds school \
+             121234's marks; give each school one file",
+            format!(
+                "line 2: {} has a possible session at 121234 and at 121299 on 2025-09-03",
+                upn(1)
+            )
+            .as_str(),
+        ]
+    );
+    assert_eq!(file_problems(&tally, "121234-spring.csv").len(), 1);
+    assert_eq!(file_problems(&tally, "121299.csv").len(), 1);
+    assert!(file_problems(&tally, "121300.csv").is_empty());
+}
+
+#[test]
+fn a_wide_export_with_names_and_a_urn_is_a_school_export_not_a_pupil_file() {
+    let header = |text: &str| text.split(',').map(str::to_owned).collect::<Vec<_>>();
+    let export = header("URN,UPN,Forename,Surname,Week beginning,Mon AM,Mon PM");
+    assert!(is_pupil_file_header(&export) && is_school_export_header(&export));
+    let pupils = header("URN,UPN,Forename,Surname,EHCP,CLA,Actual leaving date");
+    assert!(is_pupil_file_header(&pupils) && !is_school_export_header(&pupils));
+}

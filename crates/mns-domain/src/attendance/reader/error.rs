@@ -154,6 +154,9 @@ pub enum ProblemKind {
         /// How many columns the header has.
         expected: usize,
     },
+    /// County feed: something wrong with a whole file, said in full.
+    #[error("{0}")]
+    File(String),
     /// County feed: a quoted cell runs over a line break, which a county file may not have.
     #[error("a cell has a line break inside quotes; county files keep each row on one line")]
     LineBreakInCell,
