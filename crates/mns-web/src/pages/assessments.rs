@@ -63,12 +63,21 @@ async fn new_page(
     state: &AppState,
     user: &SignedIn,
     subject: &Subject,
-    values: Fields,
+    mut values: Fields,
     errors: Vec<FieldError>,
 ) -> PageResult {
     let (action, back, pupil, ask_pupil) = match subject {
         Subject::Alert(id) => {
             let (alert, pupil) = state.app.assessment_subject_pupil(&user.actor, id).await?;
+            // The names the county's pupil file gave, to start from.
+            if pupil.is_none()
+                && values.pairs().is_empty()
+                && let Some((given, family)) =
+                    alert.pupil_name.as_deref().and_then(|n| n.split_once(' '))
+            {
+                values.put("given_name", given);
+                values.put("family_name", family);
+            }
             let name = pupil.as_ref().map_or_else(
                 || {
                     alert
