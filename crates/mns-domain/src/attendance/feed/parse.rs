@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::super::code::{Recognised, recognise};
 use super::super::reader::dates::parse_date;
@@ -56,6 +56,9 @@ pub(crate) struct Part<'a> {
     last_date: Vec<u8>,
     last_day: Option<DateCell>,
     dates: HashMap<Vec<u8>, DateCell>,
+    /// ISO dates of the school year by (year offset, month, day): the day index, or
+    /// `u16::MAX` for a day outside the year (or no such day).
+    iso_days: Vec<u16>,
     lines: u64,
     rows: u64,
 }
@@ -77,6 +80,7 @@ impl<'a> Part<'a> {
             last_date: Vec::new(),
             last_day: None,
             dates: HashMap::new(),
+            iso_days: iso_day_table(school_year),
             lines: 0,
             rows: 0,
         }
@@ -360,6 +364,13 @@ impl<'a> Part<'a> {
 
     /// The day index of a date cell in the school year.
     fn day(&mut self, text: &[u8]) -> DateCell {
+        // Most feeds write ISO dates: read those by table, without parsing or hashing.
+        if let Some(index) = iso_key(text, self.school_year)
+            && let Some(&day) = self.iso_days.get(index)
+            && day != u16::MAX
+        {
+            return DateCell::Day(day);
+        }
         if let Some(cell) = &self.last_day
             && text == self.last_date.as_slice()
         {
@@ -401,4 +412,41 @@ impl<'a> Part<'a> {
         self.last_day = Some(cell.clone());
         cell
     }
+}
+
+/// The table key of an ISO date (`2025-09-03`) in or next to the school year's two calendar
+/// years: (year offset × 12 + month − 1) × 31 + day − 1. `None` for anything else.
+fn iso_key(text: &[u8], school_year: SchoolYear) -> Option<usize> {
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *text else {
+        return None;
+    };
+    let digit = |b: u8| b.is_ascii_digit().then(|| usize::from(b - b'0'));
+    let year = digit(y1)? * 1000 + digit(y2)? * 100 + digit(y3)? * 10 + digit(y4)?;
+    let month = digit(m1)? * 10 + digit(m2)?;
+    let day = digit(d1)? * 10 + digit(d2)?;
+    let first = usize::try_from(school_year.first_day().year()).ok()?;
+    let offset = year.checked_sub(first).filter(|o| *o < 2)?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    Some((offset * 12 + month - 1) * 31 + day - 1)
+}
+
+/// [`iso_key`]'s table for the school year: each key's day index in the year's grid.
+fn iso_day_table(school_year: SchoolYear) -> Vec<u16> {
+    let mut table = vec![u16::MAX; 2 * 12 * 31];
+    let dates = grid::school_year_dates(school_year);
+    for (index, date) in dates
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| school_year.contains(**d))
+    {
+        let text = date.format("%Y-%m-%d").to_string();
+        if let (Some(key), Ok(day)) = (iso_key(text.as_bytes(), school_year), u16::try_from(index))
+            && let Some(slot) = table.get_mut(key)
+        {
+            *slot = day;
+        }
+    }
+    table
 }

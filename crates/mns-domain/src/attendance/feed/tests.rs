@@ -743,3 +743,27 @@ fn a_wide_export_with_names_and_a_urn_is_a_school_export_not_a_pupil_file() {
     let pupils = header("URN,UPN,Forename,Surname,EHCP,CLA,Actual leaving date");
     assert!(is_pupil_file_header(&pupils) && !is_school_export_header(&pupils));
 }
+
+#[test]
+fn iso_and_british_dates_land_on_the_same_day_and_the_first_of_next_september_is_outside() {
+    let iso = format!(
+        "URN,UPN,Date,Session,Mark\n121234,{u},2026-08-31,AM,I\n",
+        u = upn(1)
+    );
+    let british = format!(
+        "URN,UPN,Date,Session,Mark\n121234,{u},31/08/2026,AM,I\n",
+        u = upn(1)
+    );
+    let a = all_figures(&read(&iso), 1);
+    let b = all_figures(&read(&british), 1);
+    assert_eq!(a, b);
+    assert_eq!(a[0][0].last_session.map(|s| s.date), Some(day(2026, 8, 31)));
+    let next = format!(
+        "URN,UPN,Date,Session,Mark\n121234,{u},2026-09-01,AM,I\n",
+        u = upn(1)
+    );
+    assert_eq!(
+        problems(&read(&next), "121234"),
+        ["line 2, column Date: 2026-09-01 is outside 2025/26 (1 Sep 2025 to 31 Aug 2026)"]
+    );
+}
