@@ -8,7 +8,9 @@
 use chrono::NaiveDate;
 use mns_domain::identity::Role;
 use mns_domain::permissions::Capability;
-use mns_store::{AlertEventRecord, AlertStatus, AssessmentRecord, PupilRecord, new_id, ts};
+use mns_store::{AssessmentRecord, PupilRecord, new_id, ts};
+
+use crate::early_identification::{alert_event, decide};
 use serde::{Deserialize, Serialize};
 
 use crate::{Actor, App, AppError, AppResult, FieldError};
@@ -254,22 +256,17 @@ impl App {
         if let Some(mut alert) = alert {
             tx.link_alerts_to_pupil(&alert.upn, &pupil.id).await?;
             alert.pupil_id = Some(pupil.id.clone());
-            if alert.status == AlertStatus::Open {
-                alert.status = AlertStatus::Decided;
-                alert.decided_measure = Some(alert.measure);
-            }
-            alert.updated_at = now;
+            decide(&mut alert, now);
             tx.update_alert(&alert).await?;
-            tx.insert_alert_event(&AlertEventRecord {
-                id: new_id(),
-                alert_id: alert.id.clone(),
-                at: now,
-                kind: "action".into(),
-                action: Some("assessment_opened".into()),
-                reason: None,
-                actor_id: Some(actor.user.id.clone()),
-                figures_json: None,
-            })
+            let opened = Some("assessment_opened");
+            tx.insert_alert_event(&alert_event(
+                &alert.id,
+                now,
+                "action",
+                opened,
+                None,
+                Some(actor),
+            ))
             .await?;
         }
         self.audit(

@@ -123,6 +123,36 @@ fn figures_record(
     }
 }
 
+/// An event in an alert's history.
+pub(crate) fn alert_event(
+    alert_id: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    kind: &str,
+    action: Option<&str>,
+    reason: Option<&str>,
+    actor: Option<&Actor>,
+) -> AlertEventRecord {
+    AlertEventRecord {
+        id: new_id(),
+        alert_id: alert_id.to_owned(),
+        at,
+        kind: kind.to_owned(),
+        action: action.map(str::to_owned),
+        reason: reason.map(str::to_owned),
+        actor_id: actor.map(|a| a.user.id.clone()),
+        figures_json: None,
+    }
+}
+
+/// Decides an open alert: what it measured now is what a worse figure must pass to re-open it.
+pub(crate) fn decide(alert: &mut AlertRecord, now: chrono::DateTime<chrono::Utc>) {
+    if alert.status == AlertStatus::Open {
+        alert.status = AlertStatus::Decided;
+        alert.decided_measure = Some(alert.measure);
+    }
+    alert.updated_at = now;
+}
+
 impl App {
     /// The URNs on the schools list, to refuse rows of schools not on it.
     pub async fn school_urns(&self) -> AppResult<HashSet<String>> {
@@ -290,16 +320,14 @@ impl App {
                 record.still_met = false;
                 record.updated_at = now;
                 tx.update_alert(&record).await?;
-                events.push(AlertEventRecord {
-                    id: new_id(),
-                    alert_id: record.id.clone(),
-                    at: now,
-                    kind: "no_longer_met".into(),
-                    action: None,
-                    reason: None,
-                    actor_id: None,
-                    figures_json: None,
-                });
+                events.push(alert_event(
+                    &record.id,
+                    now,
+                    "no_longer_met",
+                    None,
+                    None,
+                    None,
+                ));
                 changes.no_longer_met += 1;
             }
         }
@@ -474,16 +502,14 @@ impl App {
             ));
         }
         let mut tx = self.store.begin().await?;
-        tx.insert_alert_event(&AlertEventRecord {
-            id: new_id(),
-            alert_id: alert.id.clone(),
-            at: self.now(),
-            kind: "school_response".into(),
-            action: None,
-            reason: Some(response.to_owned()),
-            actor_id: Some(actor.user.id.clone()),
-            figures_json: None,
-        })
+        tx.insert_alert_event(&alert_event(
+            &alert.id,
+            self.now(),
+            "school_response",
+            None,
+            Some(response),
+            Some(actor),
+        ))
         .await?;
         self.audit(
             &mut tx,
@@ -531,21 +557,18 @@ impl App {
             ));
         }
         let now = self.now();
-        alert.status = AlertStatus::Decided;
-        alert.decided_measure = Some(alert.measure);
-        alert.updated_at = now;
+        decide(&mut alert, now);
         let mut tx = self.store.begin().await?;
         tx.update_alert(&alert).await?;
-        tx.insert_alert_event(&AlertEventRecord {
-            id: new_id(),
-            alert_id: alert.id.clone(),
-            at: now,
-            kind: "action".into(),
-            action: Some(action.to_owned()),
-            reason: (!reason.is_empty()).then(|| reason.to_owned()),
-            actor_id: Some(actor.user.id.clone()),
-            figures_json: None,
-        })
+        let reason = (!reason.is_empty()).then_some(reason);
+        tx.insert_alert_event(&alert_event(
+            &alert.id,
+            now,
+            "action",
+            Some(action),
+            reason,
+            Some(actor),
+        ))
         .await?;
         self.audit(
             &mut tx,
