@@ -453,9 +453,13 @@ impl App {
         if !Capability::ReadAttendanceAlerts.allowed_for(actor.role()) {
             return Err(AppError::NotFound);
         }
-        let alert = self.visible_alert(actor, id).await?;
+        let mut alert = self.visible_alert(actor, id).await?;
         let events = self.store.alert_events(id).await?;
         let school = self.store.get_school(&alert.urn).await?.map(|s| s.name);
+        // The service's own record of the pupil names them, if it has one.
+        if let Some(pupil) = self.store.pupil_by_upn(&alert.upn).await? {
+            alert.pupil_name = Some(format!("{} {}", pupil.given_name, pupil.family_name));
+        }
         self.audit_view(actor, "attendance.alert_view", "attendance_alert", id)
             .await?;
         Ok((alert, events, school))

@@ -256,6 +256,8 @@ pub struct AlertListRow {
     pub alert: AlertRecord,
     /// The school's name, if the school is on the schools list.
     pub school_name: Option<String>,
+    /// The pupil's name from the service's record of them (by UPN), if it has one.
+    pub record_name: Option<String>,
 }
 
 /// Something that happened to an alert: its history, oldest first.
@@ -600,8 +602,9 @@ impl Store {
         let (total,) = count.fetch_one(&self.pool).await?;
         let columns = crate::qualified(ALERT_COLUMNS, "a");
         let page_sql = format!(
-            "SELECT {columns}, s.name AS school_name FROM attendance_alerts a \
-             LEFT JOIN schools s ON s.urn = a.urn {where_sql} \
+            "SELECT {columns}, s.name AS school_name, \
+             p.given_name || ' ' || p.family_name AS record_name FROM attendance_alerts a \
+             LEFT JOIN schools s ON s.urn = a.urn LEFT JOIN pupils p ON p.upn = a.upn {where_sql} \
              ORDER BY a.priority_rank DESC, a.opened_at, a.id LIMIT ${} OFFSET ${}",
             binds.len() + 1,
             binds.len() + 2

@@ -111,7 +111,11 @@ pub async fn list(
             let days = (today - a.opened_at.date_naive()).num_days();
             AlertLine {
                 priority: tag(a.priority),
-                pupil: a.pupil_name.clone().unwrap_or_else(|| a.upn.clone()),
+                pupil: row
+                    .record_name
+                    .clone()
+                    .or_else(|| a.pupil_name.clone())
+                    .unwrap_or_else(|| a.upn.clone()),
                 school: row
                     .school_name
                     .map_or_else(|| a.urn.clone(), |name| format!("{name} ({})", a.urn)),
