@@ -231,7 +231,7 @@ impl App {
             for alert in &pupil.alerts {
                 let key = (alert.rule.id().to_owned(), pupil.upn.clone());
                 let measure = i64::from(alert.measure);
-                // An opening's figures are the alert's own; a change keeps its figures.
+                // A change keeps the figures it was made on.
                 let event = |kind: &str, alert_id: &str| AlertEventRecord {
                     id: new_id(),
                     alert_id: alert_id.to_owned(),
@@ -240,7 +240,7 @@ impl App {
                     action: None,
                     reason: None,
                     actor_id: None,
-                    figures_json: (kind != "opened").then(|| figures_json.clone()),
+                    figures_json: Some(figures_json.clone()),
                 };
                 match by_key.remove(&key) {
                     None => {
@@ -265,7 +265,8 @@ impl App {
                             delete_after,
                             updated_at: now,
                         };
-                        events.push(event("opened", &record.id));
+                        // No "opened" event: the alert's first_opened_at is that history's
+                        // first line (a first import opens hundreds of thousands).
                         new_alerts.push(record);
                         changes.opened += 1;
                     }

@@ -360,7 +360,13 @@ pub fn scan(args: &ScanArgs, policy: &PolicyParameters) -> Result<std::process::
         use std::io::Write;
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        serde_json::to_writer_pretty(&mut out, &output)?;
+        // Indented for a person at a terminal; compact for a program (a county's alerts run
+        // to tens of megabytes).
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            serde_json::to_writer_pretty(&mut out, &output)?;
+        } else {
+            serde_json::to_writer(&mut out, &output)?;
+        }
         writeln!(out)?;
         out.flush()?;
     }

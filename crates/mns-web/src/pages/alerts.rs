@@ -277,9 +277,14 @@ async fn alert_page(
         || alert.urn.clone(),
         |name| format!("{name} ({})", alert.urn),
     );
-    let events = events
-        .into_iter()
-        .map(|e| EventLine {
+    // The history starts with the opening (kept on the alert itself, not as an event).
+    let opening = EventLine {
+        when: format_uk_datetime(alert.first_opened_at),
+        what: "Alert opened by the attendance import".into(),
+        reason: None,
+    };
+    let events = std::iter::once(opening)
+        .chain(events.into_iter().map(|e| EventLine {
             when: format_uk_datetime(e.at),
             what: match e.kind.as_str() {
                 "opened" => "Alert opened by the attendance import".into(),
@@ -300,7 +305,7 @@ async fn alert_page(
                 other => other.to_owned(),
             },
             reason: e.reason,
-        })
+        }))
         .collect();
     let form = FormState::with(errors.clone());
     Ok(render(&AlertPage {
