@@ -97,6 +97,15 @@ impl WriteTx {
             // A case's id is its referral's, so this takes the notes on both.
             format!("DELETE FROM notes WHERE record_id IN ({referrals})"),
             "DELETE FROM pupil_links WHERE pupil_id = $1".to_string(),
+            // Assessments keep their dates and outcome, not what was said (issue 16); the
+            // attendance alerts linked to the child go with their history.
+            "UPDATE assessments SET concern = '', advice = '', actions_json = '[]', \
+             outcome_note = NULL, alert_id = NULL WHERE pupil_id = $1"
+                .to_string(),
+            "DELETE FROM attendance_alert_events WHERE alert_id IN \
+             (SELECT id FROM attendance_alerts WHERE pupil_id = $1)"
+                .to_string(),
+            "DELETE FROM attendance_alerts WHERE pupil_id = $1".to_string(),
         ];
         for sql in statements {
             sqlx::query(&sql)

@@ -730,6 +730,19 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
         )
         .await
         .unwrap();
+    // An assessment's free text goes with the rest (issue 16).
+    app.app
+        .open_assessment(
+            &coordinator,
+            mns_app::assessments::AssessmentSubject::Pupil(&ava.id),
+            &mns_app::assessments::AssessmentEntry {
+                concern: "Ava is off with fatigue".into(),
+                advice: "Rest breaks".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     // Nothing is due in 2026.
     let system = mns_app::system_actor("test");
     assert_eq!(app.app.run_retention(&system).await.unwrap().anonymised, 0);
@@ -752,6 +765,20 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
         "notes go with the rest of the free text"
     );
     assert!(report.documents >= 1);
+    let assessments = app
+        .app
+        .store_for_tests()
+        .assessments_for_pupil(&ava.id)
+        .await
+        .unwrap();
+    assert_eq!(assessments.len(), 1);
+    assert_eq!(
+        (
+            assessments[0].concern.as_str(),
+            assessments[0].advice.as_str()
+        ),
+        ("", "")
+    );
     let gone = app
         .app
         .store_for_tests()
