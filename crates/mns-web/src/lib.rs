@@ -67,7 +67,7 @@ pub struct Route {
     pub handler: MethodRouter<AppState>,
 }
 
-fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
+pub(crate) fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> Route {
     Route {
         method,
         path,
@@ -481,7 +481,7 @@ pub fn routes() -> Vec<Route> {
         route(Method::POST, "/enquiries", post(referrals::log_enquiry)),
     ];
     all.extend(referral_form::routes());
-    all.extend(local_offer_routes());
+    all.extend(pages::local_offer::routes::routes());
     all.extend(case_routes());
     all
 }
@@ -628,142 +628,6 @@ fn case_routes() -> Vec<Route> {
             ),
         ])
         .collect()
-}
-
-/// The SEND Local Offer's routes: public pages, the providers' and council's pages, and the
-/// Open Referral UK API.
-fn local_offer_routes() -> Vec<Route> {
-    use pages::local_offer::{self as lo, manage};
-    vec![
-        route(Method::GET, "/local-offer", get(lo::search)),
-        route(Method::GET, "/local-offer/guided", get(lo::guided)),
-        route(Method::GET, "/local-offer/glossary", get(lo::glossary)),
-        route(Method::GET, "/local-offer/services/{id}", get(lo::service)),
-        route(
-            Method::POST,
-            "/local-offer/services/{id}/feedback",
-            post(lo::feedback),
-        ),
-        route(
-            Method::GET,
-            "/local-offer/shortlist",
-            get(lo::show_shortlist),
-        ),
-        route(
-            Method::POST,
-            "/local-offer/shortlist",
-            post(lo::add_to_shortlist),
-        ),
-        route(
-            Method::POST,
-            "/local-offer/shortlist/remove",
-            post(lo::remove_from_shortlist),
-        ),
-        route(
-            Method::POST,
-            "/local-offer/shortlist/email",
-            post(lo::email_shortlist),
-        ),
-        route(Method::GET, "/local-offer/manage", get(manage::home)),
-        route(
-            Method::GET,
-            "/local-offer/manage/services/{id}",
-            get(manage::edit),
-        ),
-        route(
-            Method::POST,
-            "/local-offer/manage/services/{id}",
-            post(manage::save),
-        ),
-        route(
-            Method::POST,
-            "/local-offer/manage/services/{id}/confirm",
-            post(manage::confirm),
-        ),
-        route(
-            Method::GET,
-            "/local-offer/manage/services/{id}/history",
-            get(manage::history),
-        ),
-        route(
-            Method::POST,
-            "/local-offer/manage/services/{id}/restore",
-            post(manage::restore),
-        ),
-        route(
-            Method::GET,
-            "/local-offer/manage/changes/{id}",
-            get(manage::show_change),
-        ),
-        route(
-            Method::POST,
-            "/local-offer/manage/changes/{id}",
-            post(manage::decide_change),
-        ),
-        route(
-            Method::GET,
-            "/local-offer/manage/feedback",
-            get(manage::feedback),
-        ),
-        route(
-            Method::POST,
-            "/local-offer/manage/feedback/{id}/read",
-            post(manage::feedback_read),
-        ),
-        route(Method::GET, "/api/oruk", get(api_oruk::details)),
-        route(Method::GET, "/api/oruk/", get(api_oruk::details)),
-        route(
-            Method::GET,
-            "/api/oruk/openapi.json",
-            get(api_oruk::openapi),
-        ),
-        route(Method::GET, "/api/oruk/services", get(api_oruk::services)),
-        route(
-            Method::GET,
-            "/api/oruk/services/{id}",
-            get(api_oruk::service),
-        ),
-        route(
-            Method::GET,
-            "/api/oruk/service_at_locations",
-            get(api_oruk::service_at_locations),
-        ),
-        route(
-            Method::GET,
-            "/api/oruk/service_at_locations/{id}",
-            get(api_oruk::service_at_location),
-        ),
-        route(
-            Method::GET,
-            "/api/oruk/taxonomies",
-            get(api_oruk::taxonomies),
-        ),
-        route(
-            Method::GET,
-            "/api/oruk/taxonomies/{id}",
-            get(api_oruk::taxonomy),
-        ),
-        route(
-            Method::GET,
-            "/api/oruk/taxonomy_terms",
-            get(api_oruk::taxonomy_terms),
-        ),
-        route(
-            Method::GET,
-            "/api/oruk/taxonomy_terms/{id}",
-            get(api_oruk::taxonomy_term),
-        ),
-        route(
-            Method::GET,
-            "/api/oruk/organizations",
-            get(api_oruk::organizations),
-        ),
-        route(
-            Method::GET,
-            "/api/oruk/organizations/{id}",
-            get(api_oruk::organization),
-        ),
-    ]
 }
 
 const REQUEST_ID: &str = "x-request-id";

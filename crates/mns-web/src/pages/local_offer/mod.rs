@@ -8,6 +8,7 @@
 //! file.
 
 pub mod manage;
+pub mod routes;
 
 mod glossary;
 mod guided;
