@@ -11,8 +11,8 @@ use mns_domain::attendance::feed::{AlertFigures, GridFigures, PupilDetails};
 use mns_domain::calendar::SchoolYear;
 use mns_domain::permissions::Capability;
 use mns_store::{
-    AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertStatus,
-    AttendanceFiguresRecord, AttendanceImportRecord, new_id,
+    AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertState,
+    AlertStatus, AttendanceFiguresRecord, AttendanceImportRecord, new_id,
 };
 
 use crate::{Actor, App, AppError, AppResult};
@@ -216,8 +216,8 @@ impl App {
         let mut tx = self.store.begin().await?;
         tx.replace_attendance_figures(&record, delete_after, &rows)
             .await?;
-        let existing = tx.alerts_for_school(&year, &import.urn).await?;
-        let mut by_key: HashMap<(String, String), AlertRecord> = existing
+        let existing = tx.alert_states_for_school(&year, &import.urn).await?;
+        let mut by_key: HashMap<(String, String), AlertState> = existing
             .into_iter()
             .map(|a| ((a.rule_id.clone(), a.upn.clone()), a))
             .collect();
@@ -270,59 +270,70 @@ impl App {
                         new_alerts.push(record);
                         changes.opened += 1;
                     }
-                    Some(mut record) => {
-                        let kind = match record.status {
+                    Some(mut state) => {
+                        let kind = match state.status {
                             AlertStatus::Decided
-                                if measure > record.decided_measure.unwrap_or(i64::MAX) =>
+                                if measure > state.decided_measure.unwrap_or(i64::MAX) =>
                             {
-                                record.status = AlertStatus::Open;
-                                record.opened_at = now;
+                                state.status = AlertStatus::Open;
+                                state.opened_at = now;
                                 changes.reopened += 1;
                                 Some("reopened")
                             }
-                            AlertStatus::Open if measure > record.measure => {
+                            AlertStatus::Open if measure > state.measure => {
                                 changes.worsened += 1;
                                 Some("worsened")
                             }
-                            AlertStatus::Open if !record.still_met => Some("met_again"),
+                            AlertStatus::Open if !state.still_met => Some("met_again"),
                             _ => None,
                         };
                         // Written only when something the list shows changed: a daily import
                         // of the same figures writes nothing.
-                        let name = record
+                        let name = state
                             .pupil_name
                             .clone()
                             .or_else(|| pupil.details.and_then(PupilDetails::name));
                         let changed = kind.is_some()
-                            || record.measure != measure
-                            || record.priority != priority(alert.priority)
-                            || record.pupil_name != name;
+                            || state.measure != measure
+                            || state.priority != priority(alert.priority)
+                            || state.pupil_name != name;
                         if changed {
-                            record.figures_json = figures_json.clone();
-                            record.why = alert.why.clone();
-                            record.measure = measure;
-                            record.priority = priority(alert.priority);
-                            record.still_met = true;
-                            record.policy_version = policy_version.clone();
-                            record.pupil_name = name;
-                            record.updated_at = now;
+                            let record = AlertRecord {
+                                id: state.id.clone(),
+                                rule_id: state.rule_id,
+                                school_year: year.clone(),
+                                urn: import.urn.clone(),
+                                upn: state.upn,
+                                pupil_id: state.pupil_id,
+                                status: state.status,
+                                priority: priority(alert.priority),
+                                opened_at: state.opened_at,
+                                first_opened_at: state.first_opened_at,
+                                figures_json: figures_json.clone(),
+                                why: alert.why.clone(),
+                                measure,
+                                decided_measure: state.decided_measure,
+                                still_met: true,
+                                policy_version: policy_version.clone(),
+                                pupil_name: name,
+                                delete_after: state.delete_after,
+                                updated_at: now,
+                            };
                             tx.update_alert(&record).await?;
                         }
                         if let Some(kind) = kind {
-                            events.push(event(kind, &record.id));
+                            events.push(event(kind, &state.id));
                         }
                     }
                 }
             }
         }
         // Alerts whose rule no longer fires stay open until someone decides.
-        for (_, mut record) in by_key {
-            if record.status == AlertStatus::Open && record.still_met {
-                record.still_met = false;
-                record.updated_at = now;
-                tx.update_alert(&record).await?;
+        for (_, state) in by_key {
+            if state.status == AlertStatus::Open && state.still_met {
+                tx.set_alert_no_longer_met(&state.id, now).await?;
                 events.push(alert_event(
-                    &record.id,
+                    &state.id,
                     now,
                     "no_longer_met",
                     None,

@@ -4,7 +4,7 @@
 //! it for that pupil.
 
 use crate::columns::{OptText, Text};
-use crate::{Store, StoreError, StoreResult, WriteTx, day, duplicate_as, ts};
+use crate::{Store, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::{Any, AnyTypeInfo, AnyValueRef};
 use sqlx::error::BoxDynError;
@@ -104,29 +104,6 @@ pub struct AttendanceFiguresRecord {
     #[sqlx(try_from = "OptText<NaiveDate>")]
     pub last_session: Option<NaiveDate>,
 }
-
-const IMPORT_COLUMNS: &str =
-    "id, urn, school_year, source, file_sha256, rows, pupils, imported_by, imported_at";
-
-const FIGURES_COLUMNS: &str = "school_year, urn, upn, sessions_possible, present, authorised, \
-    unauthorised, illness_sessions, longest_run_sessions, longest_run_first, longest_run_last, \
-    run_ongoing, m_sessions, k_sessions, c2_sessions, c2_weeks, persistent, severe, ehcp, \
-    looked_after, leaving_date, last_session";
-
-/// Columns written per figures row: [`FIGURES_COLUMNS`] plus `import_id` and `delete_after`.
-const FIGURES_WRITTEN: usize = 24;
-
-/// Rows per multi-row INSERT: 384 parameters. Measured on SQLite through sqlx: binding looks
-/// each parameter up by name (`sqlite3_bind_parameter_name`), so its cost grows with the square
-/// of the parameters (a 325-row, 7,800-parameter statement took 177 ms; at 50 rows the lookup
-/// was a third of the import's time, at 16 an eighth), and small statements win.
-const FIGURES_BATCH: usize = 16;
-/// Alerts or events written by one statement (320 parameters), small for the same reason.
-const ALERTS_BATCH: usize = 16;
-/// The columns an alert insert binds.
-const ALERT_WRITTEN: usize = 20;
-const _: () = assert!(ALERTS_BATCH * ALERT_WRITTEN <= 32_766);
-const _: () = assert!(FIGURES_BATCH * FIGURES_WRITTEN <= 32_766);
 
 /// Whether an alert waits for someone to decide, or has been decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -299,222 +276,20 @@ pub struct AlertFilter {
     pub offset: u32,
 }
 
-const ALERT_COLUMNS: &str = "id, rule_id, school_year, urn, upn, pupil_id, status, priority, \
+pub(crate) const IMPORT_COLUMNS: &str =
+    "id, urn, school_year, source, file_sha256, rows, pupils, imported_by, imported_at";
+
+pub(crate) const FIGURES_COLUMNS: &str = "school_year, urn, upn, sessions_possible, present, \
+    authorised, unauthorised, illness_sessions, longest_run_sessions, longest_run_first, \
+    longest_run_last, run_ongoing, m_sessions, k_sessions, c2_sessions, c2_weeks, persistent, \
+    severe, ehcp, looked_after, leaving_date, last_session";
+
+pub(crate) const ALERT_COLUMNS: &str = "id, rule_id, school_year, urn, upn, pupil_id, status, priority, \
     opened_at, first_opened_at, figures_json, why, measure, decided_measure, still_met, \
     policy_version, pupil_name, delete_after, updated_at";
 
-const EVENT_COLUMNS: &str = "id, alert_id, at, kind, action, reason, actor_id, figures_json";
-
-impl WriteTx {
-    /// Replaces a school's figures for a school year with an import's: records `import`,
-    /// deletes the figures the school had for `import.school_year`, and writes `rows` (each to
-    /// be deleted after `delete_after`). All in this transaction, so readers see the old
-    /// figures or the new, never a mix. Every row must be for the import's school and year
-    /// (refused before anything is written); a UPN twice is [`StoreError::Duplicate`].
-    pub async fn replace_attendance_figures(
-        &mut self,
-        import: &AttendanceImportRecord,
-        delete_after: NaiveDate,
-        rows: &[AttendanceFiguresRecord],
-    ) -> StoreResult<()> {
-        if let Some(stray) = rows
-            .iter()
-            .find(|r| r.urn != import.urn || r.school_year != import.school_year)
-        {
-            return Err(StoreError::Corrupt(format!(
-                "figures for {} {} cannot be written with an import for {} {}",
-                stray.urn, stray.school_year, import.urn, import.school_year
-            )));
-        }
-        sqlx::query(&format!(
-            "INSERT INTO attendance_imports ({IMPORT_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        ))
-        .bind(&import.id)
-        .bind(&import.urn)
-        .bind(&import.school_year)
-        .bind(&import.source)
-        .bind(&import.file_sha256)
-        .bind(count(import.rows)?)
-        .bind(count(import.pupils)?)
-        .bind(&import.imported_by)
-        .bind(ts(import.imported_at))
-        .execute(&mut *self.tx)
-        .await?;
-        sqlx::query("DELETE FROM attendance_figures WHERE urn = $1 AND school_year = $2")
-            .bind(&import.urn)
-            .bind(&import.school_year)
-            .execute(&mut *self.tx)
-            .await?;
-        let delete_after = day(delete_after);
-        for batch in rows.chunks(FIGURES_BATCH) {
-            let sql = figures_insert(batch.len());
-            let mut query = sqlx::query(&sql);
-            // Every nullable column is bound as the same type whether empty or not (dates as
-            // text, flags as `Option<i64>`): PostgreSQL keeps a prepared statement's parameter
-            // types from its first call.
-            for r in batch {
-                query = query
-                    .bind(&r.school_year)
-                    .bind(&r.urn)
-                    .bind(&r.upn)
-                    .bind(i64::from(r.sessions_possible))
-                    .bind(i64::from(r.present))
-                    .bind(i64::from(r.authorised))
-                    .bind(i64::from(r.unauthorised))
-                    .bind(i64::from(r.illness_sessions))
-                    .bind(i64::from(r.longest_run_sessions))
-                    .bind(r.longest_run_first.map(day))
-                    .bind(r.longest_run_last.map(day))
-                    .bind(i64::from(r.run_ongoing))
-                    .bind(i64::from(r.m_sessions))
-                    .bind(i64::from(r.k_sessions))
-                    .bind(i64::from(r.c2_sessions))
-                    .bind(i64::from(r.c2_weeks))
-                    .bind(i64::from(r.persistent))
-                    .bind(i64::from(r.severe))
-                    .bind(r.ehcp.map(i64::from))
-                    .bind(r.looked_after.map(i64::from))
-                    .bind(r.leaving_date.map(day))
-                    .bind(r.last_session.map(day))
-                    .bind(&import.id)
-                    .bind(&delete_after);
-            }
-            // Only the full batch's statement is kept prepared; a last, shorter batch has a
-            // length of its own that would only crowd the statement cache.
-            query
-                .persistent(batch.len() == FIGURES_BATCH)
-                .execute(&mut *self.tx)
-                .await
-                .map_err(duplicate_as("attendance figures for a pupil"))?;
-        }
-        Ok(())
-    }
-
-    /// A school's alerts for a school year, by rule then UPN: what the import reconciles the
-    /// newly evaluated alerts against, read inside its transaction.
-    pub async fn alerts_for_school(
-        &mut self,
-        school_year: &str,
-        urn: &str,
-    ) -> StoreResult<Vec<AlertRecord>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {ALERT_COLUMNS} FROM attendance_alerts WHERE school_year = $1 AND urn = $2 \
-             ORDER BY rule_id, upn, id"
-        ))
-        .bind(school_year)
-        .bind(urn)
-        .fetch_all(&mut *self.tx)
-        .await?)
-    }
-
-    /// Adds an alert; a second for the same rule, year, school and UPN is
-    /// [`StoreError::Duplicate`].
-    pub async fn insert_alert(&mut self, a: &AlertRecord) -> StoreResult<()> {
-        self.insert_alerts(std::slice::from_ref(a)).await
-    }
-
-    /// Adds alerts, many to a statement (an import opens thousands at once).
-    pub async fn insert_alerts(&mut self, alerts: &[AlertRecord]) -> StoreResult<()> {
-        for batch in alerts.chunks(ALERTS_BATCH) {
-            let sql = format!(
-                "INSERT INTO attendance_alerts ({ALERT_COLUMNS}, priority_rank) VALUES {}",
-                placeholders(batch.len(), ALERT_WRITTEN)
-            );
-            let mut query = sqlx::query(&sql);
-            for a in batch {
-                query = query
-                    .bind(&a.id)
-                    .bind(&a.rule_id)
-                    .bind(&a.school_year)
-                    .bind(&a.urn)
-                    .bind(&a.upn)
-                    .bind(&a.pupil_id)
-                    .bind(a.status.as_str())
-                    .bind(a.priority.as_str())
-                    .bind(ts(a.opened_at))
-                    .bind(ts(a.first_opened_at))
-                    .bind(&a.figures_json)
-                    .bind(&a.why)
-                    .bind(a.measure)
-                    .bind(a.decided_measure)
-                    .bind(i64::from(a.still_met))
-                    .bind(&a.policy_version)
-                    .bind(&a.pupil_name)
-                    .bind(day(a.delete_after))
-                    .bind(ts(a.updated_at))
-                    .bind(a.priority.rank());
-            }
-            query
-                .persistent(batch.len() == ALERTS_BATCH || batch.len() == 1)
-                .execute(&mut *self.tx)
-                .await
-                .map_err(duplicate_as("an alert for this rule and pupil"))?;
-        }
-        Ok(())
-    }
-
-    /// Writes an alert's changeable columns (everything but its rule, year, school, UPN and
-    /// first opening) by id. False if there is no alert with that id.
-    pub async fn update_alert(&mut self, a: &AlertRecord) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE attendance_alerts SET pupil_id = $1, status = $2, priority = $3, \
-             priority_rank = $4, opened_at = $5, figures_json = $6, why = $7, measure = $8, \
-             decided_measure = $9, still_met = $10, policy_version = $11, pupil_name = $12, \
-             delete_after = $13, updated_at = $14 WHERE id = $15",
-        )
-        .bind(&a.pupil_id)
-        .bind(a.status.as_str())
-        .bind(a.priority.as_str())
-        .bind(a.priority.rank())
-        .bind(ts(a.opened_at))
-        .bind(&a.figures_json)
-        .bind(&a.why)
-        .bind(a.measure)
-        .bind(a.decided_measure)
-        .bind(i64::from(a.still_met))
-        .bind(&a.policy_version)
-        .bind(&a.pupil_name)
-        .bind(day(a.delete_after))
-        .bind(ts(a.updated_at))
-        .bind(&a.id)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    /// Adds an event to an alert's history.
-    pub async fn insert_alert_event(&mut self, e: &AlertEventRecord) -> StoreResult<()> {
-        self.insert_alert_events(std::slice::from_ref(e)).await
-    }
-
-    /// Adds events, many to a statement.
-    pub async fn insert_alert_events(&mut self, events: &[AlertEventRecord]) -> StoreResult<()> {
-        for batch in events.chunks(ALERTS_BATCH) {
-            let sql = format!(
-                "INSERT INTO attendance_alert_events ({EVENT_COLUMNS}) VALUES {}",
-                placeholders(batch.len(), 8)
-            );
-            let mut query = sqlx::query(&sql);
-            for e in batch {
-                query = query
-                    .bind(&e.id)
-                    .bind(&e.alert_id)
-                    .bind(ts(e.at))
-                    .bind(&e.kind)
-                    .bind(&e.action)
-                    .bind(&e.reason)
-                    .bind(&e.actor_id)
-                    .bind(&e.figures_json);
-            }
-            query
-                .persistent(batch.len() == ALERTS_BATCH || batch.len() == 1)
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        Ok(())
-    }
-}
+pub(crate) const EVENT_COLUMNS: &str =
+    "id, alert_id, at, kind, action, reason, actor_id, figures_json";
 
 impl Store {
     /// A pupil's figures at every school and in every school year held, newest year first.
@@ -669,29 +444,8 @@ fn alert_where(filter: &AlertFilter) -> (String, Vec<String>) {
     }
 }
 
-/// The multi-row INSERT for `rows` figures rows.
-/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
-fn placeholders(rows: usize, columns: usize) -> String {
-    let values: Vec<String> = (0..rows)
-        .map(|row| {
-            let marks: Vec<String> = (1..=columns)
-                .map(|column| format!("${}", row * columns + column))
-                .collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect();
-    values.join(", ")
-}
-
-fn figures_insert(rows: usize) -> String {
-    format!(
-        "INSERT INTO attendance_figures ({FIGURES_COLUMNS}, import_id, delete_after) VALUES {}",
-        placeholders(rows, FIGURES_WRITTEN)
-    )
-}
-
 /// A count as the schema stores it (BIGINT).
-fn count(n: u64) -> StoreResult<i64> {
+pub(crate) fn count(n: u64) -> StoreResult<i64> {
     i64::try_from(n).map_err(|_| StoreError::Corrupt(format!("{n} is too large to store")))
 }
 
@@ -786,12 +540,5 @@ mod tests {
         assert_eq!(AlertPriority::parse("high"), None);
         let ranks: Vec<i64> = AlertPriority::ALL.iter().map(|p| p.rank()).collect();
         assert_eq!(ranks, [0, 1, 2]);
-    }
-
-    #[test]
-    fn a_figures_insert_numbers_every_column_of_every_row() {
-        let sql = figures_insert(2);
-        assert_eq!(FIGURES_COLUMNS.split(',').count() + 2, FIGURES_WRITTEN);
-        assert!(sql.ends_with("$47, $48)"), "{sql}");
     }
 }

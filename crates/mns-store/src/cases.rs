@@ -3,7 +3,7 @@
 
 use crate::columns::{OptText, Text};
 use crate::{Store, StoreError, StoreResult, WriteTx, parse_ts, ts};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use mns_domain::identity::Role;
 use mns_domain::provision::{CaseState, EndReason, RequestStatus};
 use sqlx::FromRow;
@@ -288,7 +288,9 @@ fn opt_ts(text: Option<String>) -> StoreResult<Option<DateTime<Utc>>> {
 
 /// A date's stored form.
 pub fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    // Not `format("%Y-%m-%d")`, which parses its pattern each time: an import writes
+    // hundreds of thousands of dates.
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 impl CaseRow {
@@ -719,5 +721,21 @@ impl Store {
         .bind(day(since))
         .fetch_all(&self.pool)
         .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_stored_as_iso_8601_as_chrono_writes_it() {
+        let mut d = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        while d < last {
+            assert_eq!(day(d), d.format("%Y-%m-%d").to_string());
+            d = d + chrono::Days::new(367);
+        }
+        assert_eq!(day(last), "9999-12-31");
     }
 }

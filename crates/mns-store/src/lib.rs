@@ -13,7 +13,9 @@
 mod assessments;
 mod attendance_context;
 mod attendance_feed;
+mod attendance_writes;
 mod audit;
+mod bulk;
 mod calendars;
 mod cases;
 mod child_access;
@@ -44,6 +46,7 @@ pub use attendance_feed::{
     AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertStatus,
     AttendanceFiguresRecord, AttendanceImportRecord,
 };
+pub use attendance_writes::AlertState;
 pub use audit::NewAuditEntry;
 pub use calendars::CalendarRecord;
 pub use cases::{
@@ -263,6 +266,7 @@ impl Store {
             head_hash: hash,
             head_moved: false,
             audit_keys: self.audit_keys.clone(),
+            backend: self.backend,
         })
     }
 }
@@ -275,6 +279,7 @@ pub struct WriteTx {
     head_hash: String,
     head_moved: bool,
     audit_keys: Option<Arc<AuditKeys>>,
+    backend: Backend,
 }
 
 impl WriteTx {

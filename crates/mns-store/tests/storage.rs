@@ -1802,7 +1802,7 @@ async fn oidc_requests_and_links_are_single_use() {
 mod attendance {
     use super::*;
     use mns_store::{
-        AlertEventRecord, AlertFilter, AlertPriority, AlertRecord, AlertStatus,
+        AlertEventRecord, AlertFilter, AlertPriority, AlertRecord, AlertState, AlertStatus,
         AttendanceFiguresRecord, AttendanceImportRecord,
     };
 
@@ -2267,14 +2267,19 @@ mod attendance {
     async fn alerts_and_their_events_round_trip_with_events_oldest_first() {
         for backend in backends() {
             let (store, _db) = seeded(backend).await;
-            let first = alert(
-                "a1",
-                "MN-ABS-3",
-                "100001",
-                &upn(1),
-                AlertPriority::Routine,
-                1,
-            );
+            // Read back through JSON too: a name with an apostrophe and an accent.
+            let first = AlertRecord {
+                pupil_name: Some("Zoë O'Brien \"Jo\"".into()),
+                decided_measure: Some(2),
+                ..alert(
+                    "a1",
+                    "MN-ABS-3",
+                    "100001",
+                    &upn(1),
+                    AlertPriority::Routine,
+                    1,
+                )
+            };
             let other_year = AlertRecord {
                 id: "a0".into(),
                 school_year: "2024/25".into(),
@@ -2303,10 +2308,29 @@ mod attendance {
 
             // An import reads the school's alerts inside its own transaction and updates them.
             let mut tx = store.begin().await.unwrap();
-            let found = tx.alerts_for_school(YEAR, "100001").await.unwrap();
-            assert_eq!(found, vec![first.clone()], "{backend:?}");
+            let found = tx.alert_states_for_school(YEAR, "100001").await.unwrap();
+            let state = AlertState {
+                id: first.id.clone(),
+                rule_id: first.rule_id.clone(),
+                upn: first.upn.clone(),
+                pupil_id: first.pupil_id.clone(),
+                status: first.status,
+                priority: first.priority,
+                opened_at: first.opened_at,
+                first_opened_at: first.first_opened_at,
+                measure: first.measure,
+                decided_measure: first.decided_measure,
+                still_met: first.still_met,
+                pupil_name: first.pupil_name.clone(),
+                delete_after: first.delete_after,
+            };
+            assert_eq!(
+                found,
+                vec![state],
+                "{backend:?}: one row, every column read back"
+            );
             assert!(
-                tx.alerts_for_school(YEAR, "100002")
+                tx.alert_states_for_school(YEAR, "100002")
                     .await
                     .unwrap()
                     .is_empty()
@@ -2327,6 +2351,8 @@ mod attendance {
                     .unwrap(),
                 "no alert with that id"
             );
+            assert!(tx.set_alert_no_longer_met("a0", at(7)).await.unwrap());
+            assert!(!tx.set_alert_no_longer_met("nope", at(7)).await.unwrap());
             // Written out of order, same instant for two: listed by time, then id.
             tx.insert_alert_event(&event("e3", "a1", 6, "worsened"))
                 .await
@@ -2358,6 +2384,15 @@ mod attendance {
             );
             assert_eq!(store.alert("missing").await.unwrap(), None);
             assert_eq!(
+                store.alert("a0").await.unwrap(),
+                Some(AlertRecord {
+                    still_met: false,
+                    updated_at: at(7),
+                    ..other_year.clone()
+                }),
+                "{backend:?}: only whether it is met, and when"
+            );
+            assert_eq!(
                 store.alert_events("a1").await.unwrap(),
                 vec![
                     event("e1", "a1", 1, "opened"),
@@ -2370,7 +2405,14 @@ mod attendance {
             // Newest school year first.
             assert_eq!(
                 store.alerts_for_upn(&upn(1)).await.unwrap(),
-                vec![worse, other_year],
+                vec![
+                    worse,
+                    AlertRecord {
+                        still_met: false,
+                        updated_at: at(7),
+                        ..other_year
+                    }
+                ],
                 "{backend:?}"
             );
             assert!(store.alerts_for_upn(&upn(2)).await.unwrap().is_empty());

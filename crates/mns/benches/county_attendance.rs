@@ -171,6 +171,16 @@ fn write_county_export(path: &Path, pupils: usize) -> std::io::Result<Export> {
     })
 }
 
+/// What an export written by an earlier run holds, if `path` is one.
+fn read_export(path: &Path, pupils: usize) -> Option<Export> {
+    let bytes = std::fs::metadata(path).ok()?.len();
+    Some(Export {
+        rows: (pupils * SCHOOL_DAYS * 2) as u64,
+        bytes,
+        schools: school_count(pupils),
+    })
+}
+
 /// A GIAS establishments CSV with the schools of the export, for `mns import schools`.
 fn write_gias_csv(path: &Path, schools: usize) -> std::io::Result<()> {
     let mut out = BufWriter::new(File::create(path)?);
@@ -471,18 +481,35 @@ fn main() {
         .and_then(|value| value.parse().ok())
         .filter(|&pupils: &usize| pupils > 0)
         .unwrap_or(COUNTY_PUPILS);
-    let dir = tempfile::Builder::new()
-        .prefix("mns-county-attendance-")
-        .tempdir()
-        .expect("a temporary folder in $TMPDIR");
-    let root = dir.path().to_path_buf();
-    let county = root.join("county.csv");
+    // `MNS_BENCH_DIR` keeps the files in that folder between runs (the CSV is written once).
+    let kept = std::env::var_os("MNS_BENCH_DIR").map(std::path::PathBuf::from);
+    let dir = match &kept {
+        Some(_) => None,
+        None => Some(
+            tempfile::Builder::new()
+                .prefix("mns-county-attendance-")
+                .tempdir()
+                .expect("a temporary folder in $TMPDIR"),
+        ),
+    };
+    let root = match (&kept, &dir) {
+        (Some(kept), _) => {
+            std::fs::create_dir_all(kept).expect("MNS_BENCH_DIR can be made");
+            kept.clone()
+        }
+        (None, Some(dir)) => dir.path().to_path_buf(),
+        (None, None) => unreachable!("a folder is kept or temporary"),
+    };
+    let county = root.join(format!("county-{pupils}.csv"));
     let gias = root.join("gias.csv");
     let data_dir = root.join("data");
     let sqlite_url = format!("sqlite://{}?mode=rwc", root.join("bench.db").display());
 
     let start = Instant::now();
-    let export = write_county_export(&county, pupils).expect("the county export is written");
+    let export = match (&kept, read_export(&county, pupils)) {
+        (Some(_), Some(export)) => export,
+        _ => write_county_export(&county, pupils).expect("the county export is written"),
+    };
     write_gias_csv(&gias, export.schools).expect("the GIAS file is written");
     eprintln!(
         "generated {pupils} pupils in {} schools × {} sessions = {} rows, {:.2} GB of CSV in {:.1} s: {}",
@@ -673,7 +700,7 @@ fn main() {
     }
 
     let failed = tools.iter().filter(|tool| tool.failed.is_some()).count();
-    if let Err(error) = dir.close() {
+    if let Some(Err(error)) = dir.map(tempfile::TempDir::close) {
         eprintln!(
             "could not delete the temporary folder {}: {error}",
             root.display()

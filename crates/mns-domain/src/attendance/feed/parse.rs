@@ -45,6 +45,8 @@ pub(crate) struct Part<'a> {
     layout: &'a FeedLayout,
     school_year: SchoolYear,
     first_day: NaiveDate,
+    /// The calendar year the school year starts in, for [`iso_key`].
+    first_year: usize,
     codes: [u8; 256],
     schools: Vec<SchoolTally>,
     by_urn: HashMap<Vec<u8>, usize>,
@@ -61,6 +63,8 @@ pub(crate) struct Part<'a> {
     iso_days: Vec<u16>,
     lines: u64,
     rows: u64,
+    /// Whether the block being read (or the line carried into it) may hold a quote.
+    quotes: bool,
 }
 
 impl<'a> Part<'a> {
@@ -69,6 +73,7 @@ impl<'a> Part<'a> {
             layout,
             school_year,
             first_day: school_year.first_day(),
+            first_year: first_year(school_year),
             codes: single_byte_codes(),
             schools: Vec::new(),
             by_urn: HashMap::new(),
@@ -83,6 +88,7 @@ impl<'a> Part<'a> {
             iso_days: iso_day_table(school_year),
             lines: 0,
             rows: 0,
+            quotes: true,
         }
     }
 
@@ -111,6 +117,8 @@ impl<'a> Part<'a> {
                 .min(usize::try_from(remaining).unwrap_or(usize::MAX));
             let block = &block[..take];
             let mut start = 0;
+            // A carried line is checked for quotes on its own.
+            self.quotes = true;
             // A line begun in the previous block.
             if !carry.is_empty() {
                 match memchr::memchr(b'\n', block) {
@@ -126,6 +134,9 @@ impl<'a> Part<'a> {
                     }
                 }
             }
+            // One look for quotes in the rest of the block spares one per line in the usual
+            // file.
+            self.quotes = memchr::memchr(b'"', &block[start..]).is_some();
             while start < block.len() {
                 match memchr::memchr(b'\n', &block[start..]) {
                     Some(end) => {
@@ -142,8 +153,10 @@ impl<'a> Part<'a> {
             remaining -= take as u64;
         }
         if !carry.is_empty() && last {
+            self.quotes = true;
             self.line(&carry, true);
         }
+        self.quotes = true;
         Ok(())
     }
 
@@ -154,7 +167,7 @@ impl<'a> Part<'a> {
         if raw.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        if memchr::memchr(b'"', raw).is_some() {
+        if self.quotes && memchr::memchr(b'"', raw).is_some() {
             self.quoted_line(raw, unterminated);
             return;
         }
@@ -365,7 +378,7 @@ impl<'a> Part<'a> {
     /// The day index of a date cell in the school year.
     fn day(&mut self, text: &[u8]) -> DateCell {
         // Most feeds write ISO dates: read those by table, without parsing or hashing.
-        if let Some(index) = iso_key(text, self.school_year)
+        if let Some(index) = iso_key(text, self.first_year)
             && let Some(&day) = self.iso_days.get(index)
             && day != u16::MAX
         {
@@ -414,9 +427,10 @@ impl<'a> Part<'a> {
     }
 }
 
-/// The table key of an ISO date (`2025-09-03`) in or next to the school year's two calendar
-/// years: (year offset × 12 + month − 1) × 31 + day − 1. `None` for anything else.
-fn iso_key(text: &[u8], school_year: SchoolYear) -> Option<usize> {
+/// The table key of an ISO date (`2025-09-03`) in the two calendar years from `first_year`
+/// (the school year's first): (year offset × 12 + month − 1) × 31 + day − 1. `None` for
+/// anything else.
+fn iso_key(text: &[u8], first_year: usize) -> Option<usize> {
     let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *text else {
         return None;
     };
@@ -424,12 +438,16 @@ fn iso_key(text: &[u8], school_year: SchoolYear) -> Option<usize> {
     let year = digit(y1)? * 1000 + digit(y2)? * 100 + digit(y3)? * 10 + digit(y4)?;
     let month = digit(m1)? * 10 + digit(m2)?;
     let day = digit(d1)? * 10 + digit(d2)?;
-    let first = usize::try_from(school_year.first_day().year()).ok()?;
-    let offset = year.checked_sub(first).filter(|o| *o < 2)?;
+    let offset = year.checked_sub(first_year).filter(|o| *o < 2)?;
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
     Some((offset * 12 + month - 1) * 31 + day - 1)
+}
+
+/// The calendar year a school year starts in, as [`iso_key`] takes it.
+fn first_year(school_year: SchoolYear) -> usize {
+    usize::try_from(school_year.first_day().year()).unwrap_or(usize::MAX)
 }
 
 /// [`iso_key`]'s table for the school year: each key's day index in the year's grid.
@@ -442,8 +460,10 @@ fn iso_day_table(school_year: SchoolYear) -> Vec<u16> {
         .filter(|(_, d)| school_year.contains(**d))
     {
         let text = date.format("%Y-%m-%d").to_string();
-        if let (Some(key), Ok(day)) = (iso_key(text.as_bytes(), school_year), u16::try_from(index))
-            && let Some(slot) = table.get_mut(key)
+        if let (Some(key), Ok(day)) = (
+            iso_key(text.as_bytes(), first_year(school_year)),
+            u16::try_from(index),
+        ) && let Some(slot) = table.get_mut(key)
         {
             *slot = day;
         }
