@@ -15,6 +15,7 @@ mod attendance_context;
 mod attendance_feed;
 mod attendance_writes;
 mod audit;
+mod backup;
 mod bulk;
 mod calendars;
 mod cases;
@@ -147,6 +148,10 @@ pub enum StoreError {
     /// The audit trail cannot be sealed with the key as it stands (see the message).
     #[error("the audit trail cannot be sealed: {0}")]
     AuditChain(String),
+    /// The operation copies a SQLite database file (online backup); PostgreSQL has its own
+    /// tools.
+    #[error("this works on a SQLite deployment only; back up PostgreSQL with pg_dump")]
+    NotSqlite,
     /// A stored value could not be read back as its type.
     #[error("stored data is not valid: {0}")]
     Corrupt(String),

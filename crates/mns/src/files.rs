@@ -16,17 +16,9 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 /// 0600 if missing, and set to 0600 if it exists. SQLite gives its `-wal` and `-shm` files the
 /// database file's permissions; existing ones are set here too.
 pub fn prepare_sqlite_file(url: &str) -> Result<()> {
-    let Some(rest) = url
-        .strip_prefix("sqlite://")
-        .or(url.strip_prefix("sqlite:"))
-    else {
+    let Some(path) = sqlite_path(url) else {
         return Ok(());
     };
-    let path = rest.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
-    let path = Path::new(path);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
         && !parent.exists()
     {
@@ -52,6 +44,20 @@ pub fn prepare_sqlite_file(url: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The database file a `sqlite:` URL names; `None` for PostgreSQL or an in-memory database.
+pub fn sqlite_path(url: &str) -> Option<&Path> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
+}
+
+/// Makes `path` owner-only (0600): for copies of the database.
+pub fn make_private(path: &Path) -> Result<()> {
+    set_mode(path, 0o600)
 }
 
 #[cfg(unix)]

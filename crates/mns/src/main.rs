@@ -2,6 +2,7 @@
 //! one with a demo dataset, and the other subcommands are the council's administration tasks.
 //! Configuration comes from flags, then environment variables, then defaults.
 
+mod backup;
 mod config;
 mod county;
 mod files;
@@ -57,6 +58,18 @@ enum Command {
     /// Encrypted documents.
     #[command(subcommand)]
     Documents(DocumentsCommand),
+    /// Copy a running SQLite deployment's database into FILE (a new file), with the
+    /// fingerprints of the keys it needs; the service keeps running. PostgreSQL: use pg_dump.
+    Backup {
+        /// The backup file to write (it must not exist).
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup made by `mns backup` into an empty data directory, once its keys are
+    /// configured there, and verify its audit trail.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+    },
     /// Attendance exports (herringbones).
     #[command(subcommand)]
     Attendance(AttendanceCommand),
@@ -322,6 +335,8 @@ async fn open(config: &Config) -> Result<App> {
 
 async fn run(command: Command, config: Config) -> Result<()> {
     match command {
+        Command::Backup { file } => backup::backup(&config, &file).await,
+        Command::Restore { file } => backup::restore(&config, &file).await,
         Command::Serve => {
             let app = open(&config).await?;
             serve(app, &config, Vec::new()).await

@@ -216,6 +216,22 @@ impl DocumentKeys {
         DocumentKeys::parse(&text)
     }
 
+    /// Each key's id and fingerprint: the first 16 hex digits of SHA-256 over a label and the
+    /// key. Enough to tell whether two configurations hold the same key (a backup records the
+    /// fingerprints of the keys it needs), and nothing about the key itself.
+    pub fn fingerprints(&self) -> Vec<(String, String)> {
+        use sha2::{Digest, Sha256};
+        self.all()
+            .map(|k| {
+                let digest = Sha256::new()
+                    .chain_update(b"mns key fingerprint\0")
+                    .chain_update(k.key)
+                    .finalize();
+                (k.id.clone(), hex::encode(&digest[..8]))
+            })
+            .collect()
+    }
+
     /// The same keys as audit keys: `MNS_AUDIT_KEYS` and the `audit-keys` file are written
     /// the same way (`id:BASE64KEY,…`, current first), and read by the same parser.
     pub fn to_audit_keys(&self) -> mns_domain::audit::AuditKeys {

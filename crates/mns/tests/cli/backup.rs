@@ -1,0 +1,114 @@
+//! `mns backup` and `mns restore` (issue 20): a council's IT team backs up the running
+//! service and restores it elsewhere.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{GIAS, mns, text};
+
+#[test]
+fn a_backup_made_while_the_service_writes_restores_verified_and_only_with_its_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    std::fs::create_dir(&live).unwrap();
+    let csv = dir.path().join("gias.csv");
+    std::fs::write(&csv, GIAS).unwrap();
+    let csv = csv.to_str().unwrap().to_owned();
+    let out = mns(&live, &["import", "schools", &csv], &[]);
+    assert!(out.status.success(), "{:?}", text(&out));
+
+    // Write load: audited imports one after another while the backups are taken.
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (stop, live, csv) = (stop.clone(), live.clone(), csv.clone());
+        std::thread::spawn(move || {
+            let mut writes = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let out = mns(&live, &["import", "schools", &csv], &[]);
+                assert!(out.status.success(), "{:?}", text(&out));
+                writes += 1;
+            }
+            writes
+        })
+    };
+    let backup = dir.path().join("mns.backup");
+    let backup_arg = backup.to_str().unwrap();
+    let out = mns(&live, &["backup", backup_arg], &[]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Backed up"), "{stdout}");
+    assert!(stdout.contains("does not hold the keys"), "{stdout}");
+    let out = mns(&live, &["backup", backup_arg], &[]);
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success(), "a backup never overwrites a file");
+    assert!(stderr.contains("already exists"), "{stderr}");
+    stop.store(true, Ordering::Relaxed);
+    assert!(writer.join().unwrap() >= 1, "the backup ran under writes");
+    assert!(
+        !dir.path().join("mns.backup.partial").exists(),
+        "no partial file is left"
+    );
+
+    // Elsewhere, without the keys: refused, and nothing is left behind.
+    let fresh = dir.path().join("fresh");
+    let out = mns(&fresh, &["restore", backup_arg], &[]);
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("does not have the keys the backup needs")
+            && stderr.contains("MNS_AUDIT_KEYS")
+            && stderr.contains("audit-keys"),
+        "{stderr}"
+    );
+    assert!(!fresh.join("mns.sqlite").exists());
+    assert!(!fresh.join("mns.sqlite.restoring").exists());
+
+    // A different key with the same id is not the key.
+    let other = "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    let out = mns(
+        &fresh,
+        &["restore", backup_arg],
+        &[("MNS_AUDIT_KEYS", other)],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("key 'k1' (fingerprint "), "{stderr}");
+
+    // With the keys copied from where they are kept: restored and verified.
+    for key_file in ["audit-keys", "document-keys"] {
+        std::fs::copy(live.join(key_file), fresh.join(key_file)).unwrap();
+    }
+    let out = mns(&fresh, &["restore", backup_arg], &[]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("Restored"), "{stdout}");
+    assert!(stdout.contains("The audit trail is intact"), "{stdout}");
+    let out = mns(&fresh, &["audit", "verify"], &[]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = mns(&fresh, &["import", "schools", &csv], &[]);
+    assert!(out.status.success(), "the restored service takes writes");
+
+    // Never over a deployment, and never from a file that is not a backup.
+    let out = mns(&fresh, &["restore", backup_arg], &[]);
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("already exists"), "{stderr}");
+    let out = mns(&dir.path().join("third"), &["restore", &csv], &[]);
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("is not"), "{stderr}");
+}
+
+#[test]
+fn postgresql_is_backed_up_with_its_own_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.backup");
+    let out = mns(
+        dir.path(),
+        &["backup", file.to_str().unwrap()],
+        &[("MNS_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("pg_dump"), "{stderr}");
+}
