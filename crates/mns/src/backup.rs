@@ -208,7 +208,6 @@ pub async fn restore(config: &Config, file: &Path) -> Result<()> {
     remove_database_files(&restoring);
 
     let app = super::open(config).await?;
-    let report = app.verify_audit_trail().await.map_err(super::describe)?;
     let said = |name: &str| manifest.get(name).map_or("?", String::as_str);
     println!(
         "Restored {} (made {} by mns {}) into {}.",
@@ -217,16 +216,7 @@ pub async fn restore(config: &Config, file: &Path) -> Result<()> {
         said("mns_version"),
         target.display()
     );
-    match report.problem {
-        None => {
-            println!(
-                "The audit trail is intact: {} entries checked against the audit key, {} checkpoints matched.",
-                report.entries, report.checkpoints
-            );
-            Ok(())
-        }
-        Some(problem) => bail!("restored, but the audit trail does not verify: {problem}"),
-    }
+    super::verify_audit_trail(&app, "restored, but the audit trail does not verify").await
 }
 
 /// Reads the copy's manifest, checks this deployment's keys are the ones it needs, and takes

@@ -591,17 +591,7 @@ async fn run(command: Command, config: Config) -> Result<()> {
         }
         Command::Audit(AuditCommand::Verify) => {
             let app = open(&config).await?;
-            let report = app.verify_audit_trail().await.map_err(describe)?;
-            match report.problem {
-                None => {
-                    println!(
-                        "The audit trail is intact: {} entries checked against the audit key, {} checkpoints matched.",
-                        report.entries, report.checkpoints
-                    );
-                    Ok(())
-                }
-                Some(problem) => bail!("the audit trail has been tampered with: {problem}"),
-            }
+            verify_audit_trail(&app, "the audit trail has been tampered with").await
         }
     }
 }
@@ -678,6 +668,21 @@ struct ChecksOutput<'a> {
 }
 
 /// Turns an operation's error into a message that names every problem.
+/// Verifies the audit trail and says so; an error starting with `broken` if it does not hold.
+async fn verify_audit_trail(app: &App, broken: &str) -> Result<()> {
+    let report = app.verify_audit_trail().await.map_err(describe)?;
+    match report.problem {
+        None => {
+            println!(
+                "The audit trail is intact: {} entries checked against the audit key, {} checkpoints matched.",
+                report.entries, report.checkpoints
+            );
+            Ok(())
+        }
+        Some(problem) => bail!("{broken}: {problem}"),
+    }
+}
+
 fn describe(error: mns_app::AppError) -> anyhow::Error {
     match error {
         mns_app::AppError::Invalid(fields) => anyhow::anyhow!(
