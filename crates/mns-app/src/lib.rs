@@ -24,6 +24,7 @@ pub mod identity;
 pub mod invitations;
 pub mod letters;
 pub mod notes;
+pub mod operations;
 pub mod outbox;
 pub mod pupils;
 pub mod referrals;

@@ -4,7 +4,7 @@
 //! messages are picked up again when it runs out.
 
 use crate::columns::Text;
-use crate::{Store, StoreResult, WriteTx, new_id, ts};
+use crate::{Store, StoreResult, WriteTx, new_id, parse_ts, ts};
 use chrono::{DateTime, Utc};
 
 /// A message waiting to be (or being) delivered.
@@ -199,5 +199,15 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(n)
+    }
+
+    /// When the oldest message still waiting to be delivered was queued, if any waits.
+    pub async fn oldest_pending_message(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let (at,): (Option<String>,) = sqlx::query_as(
+            "SELECT MIN(created_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        at.as_deref().map(parse_ts).transpose()
     }
 }

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod csrf;
 pub mod errors;
 pub mod form;
+pub mod metrics;
 pub mod pages;
 pub mod security;
 
@@ -42,6 +43,11 @@ pub struct AppState {
     /// The reverse proxies in front of the service: a request from one of them is from the
     /// address it names last in `X-Forwarded-For` (for the audit trail and per-address limits).
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// Requests counted for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+    /// The bearer token `/metrics` answers to (`MNS_METRICS_TOKEN`); without one it is not
+    /// served.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -53,6 +59,8 @@ impl AppState {
             logo: None,
             demo_sign_ins: Arc::new(Vec::new()),
             trusted_proxies: Arc::new(Vec::new()),
+            metrics: metrics::new(),
+            metrics_token: None,
         }
     }
 }
@@ -647,6 +655,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::middleware::from_fn(api_oruk::open_to_any_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
@@ -661,5 +670,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(HeaderName::from_static(REQUEST_ID)))
         .layer(SetRequestIdLayer::new(HeaderName::from_static(REQUEST_ID), MakeRequestUuid))
+        // Outside the layers: its bearer token is the monitoring's, not a user's API token.
+        .route("/metrics", get(metrics::metrics))
         .with_state(state)
 }

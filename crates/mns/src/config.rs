@@ -89,6 +89,10 @@ pub struct Args {
         global = true
     )]
     local_offer_email: String,
+    /// The bearer token `/metrics` answers to (Prometheus's `authorization` setting); without
+    /// one, `/metrics` is not served.
+    #[arg(long, env = "MNS_METRICS_TOKEN", global = true, hide_env_values = true)]
+    metrics_token: Option<String>,
     /// The policy parameters in force, as JSON (thresholds such as the 15-day absence threshold
     /// and the 12-week evidence age, with a `version`); default: Norfolk's December 2024 policy.
     #[arg(long, env = "MNS_POLICY_FILE", global = true)]
@@ -165,6 +169,7 @@ pub struct Config {
     pub document_keys: Option<Secret>,
     pub audit_keys: Option<Secret>,
     pub audit_checkpoint_file: PathBuf,
+    pub metrics_token: Option<Secret>,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub coordinator_email: String,
     pub local_offer_email: String,
@@ -238,6 +243,7 @@ impl Config {
             document_keys: args.document_keys.map(Secret),
             audit_keys: args.audit_keys.map(Secret),
             audit_checkpoint_file,
+            metrics_token: args.metrics_token.filter(|t| !t.is_empty()).map(Secret),
             trusted_proxies,
             coordinator_email: args.coordinator_email,
             local_offer_email: args.local_offer_email,
@@ -323,7 +329,7 @@ impl Config {
     /// The configuration as `check-config` prints it: secrets hidden.
     pub fn describe(&self) -> String {
         format!(
-            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\ncoordinator mailbox: {}\ndocument keys: {}\naudit keys: {}\naudit checkpoints: {}\npolicy: version {}\nlog format: {}\n",
+            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\ncoordinator mailbox: {}\ndocument keys: {}\naudit keys: {}\naudit checkpoints: {}\nmetrics: {}\npolicy: version {}\nlog format: {}\n",
             self.bind,
             self.data_dir.display(),
             self.database_url,
@@ -352,6 +358,11 @@ impl Config {
                 format!("key file {}", self.data_dir.join("audit-keys").display())
             },
             self.audit_checkpoint_file.display(),
+            if self.metrics_token.is_some() {
+                "/metrics, with the bearer token in MNS_METRICS_TOKEN (hidden)"
+            } else {
+                "not served (set MNS_METRICS_TOKEN)"
+            },
             self.policy.version,
             self.log_format,
         )

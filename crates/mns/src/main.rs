@@ -709,6 +709,7 @@ async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignI
     let mut state = mns_web::AppState::new(app.clone(), config.https());
     state.logo = config.logo()?.map(Arc::new);
     state.trusted_proxies = Arc::new(config.trusted_proxies.clone());
+    state.metrics_token = config.metrics_token.as_ref().map(|t| Arc::from(t.expose()));
     if !sign_ins.is_empty() {
         println!("Demo data is in {}.", config.data_dir.display());
         println!(

@@ -14,6 +14,7 @@ mod health_notification;
 mod invitations;
 mod local_offer;
 mod oidc;
+mod operations;
 mod oruk;
 mod outbox;
 mod referral_desk;

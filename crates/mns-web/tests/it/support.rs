@@ -67,6 +67,14 @@ impl TestApp {
         }
     }
 
+    /// This app served with `configure` applied to the web state first (a metrics token, say).
+    pub fn reconfigured(mut self, configure: impl FnOnce(&mut mns_web::AppState)) -> TestApp {
+        let mut state = mns_web::AppState::new(self.app.clone(), false);
+        configure(&mut state);
+        self.router = mns_web::router(state);
+        self
+    }
+
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self
             .router
