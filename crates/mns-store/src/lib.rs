@@ -124,6 +124,41 @@ impl Backend {
     }
 }
 
+/// How the connection pool behaves: `MNS_DB_POOL_SIZE`, `MNS_DB_STATEMENT_TIMEOUT` and
+/// `MNS_DB_MAX_LIFETIME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// The most connections open at once; `None`: 4 on SQLite (one writer at a time anyway),
+    /// 10 on PostgreSQL.
+    pub max_connections: Option<u32>,
+    /// PostgreSQL cancels a statement that runs longer (`statement_timeout`); `None`: never.
+    /// SQLite has no such limit (a writer waits up to 10 s for the lock).
+    pub statement_timeout: Option<Duration>,
+    /// A connection is closed and replaced after this long (so a database's restarts and
+    /// failovers are picked up).
+    pub max_lifetime: Option<Duration>,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: None,
+            statement_timeout: None,
+            max_lifetime: Some(Duration::from_secs(30 * 60)),
+        }
+    }
+}
+
+impl PoolSettings {
+    /// The pool's size on `backend`.
+    pub fn max_connections(&self, backend: Backend) -> u32 {
+        self.max_connections.unwrap_or(match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 10,
+        })
+    }
+}
+
 /// What can go wrong in storage. The database's own message is kept for the log, never shown
 /// to users.
 #[derive(Debug, thiserror::Error)]
@@ -172,16 +207,21 @@ static DRIVERS: Once = Once::new();
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Store {
-    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`).
+    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`) with the default
+    /// [`PoolSettings`].
     pub async fn connect(url: &str) -> StoreResult<Store> {
+        Store::connect_with(url, &PoolSettings::default()).await
+    }
+
+    /// Connects to `url` with `settings`.
+    pub async fn connect_with(url: &str, settings: &PoolSettings) -> StoreResult<Store> {
         let backend = Backend::from_url(url)?;
         DRIVERS.call_once(install_default_drivers);
         let options = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 4,
-                Backend::Postgres => 10,
-            })
+            .max_connections(settings.max_connections(backend))
+            .max_lifetime(settings.max_lifetime)
             .acquire_timeout(Duration::from_secs(10));
+        let timeout_ms = settings.statement_timeout.map_or(0, |t| t.as_millis());
         let options = match backend {
             Backend::Sqlite => options.after_connect(|conn, _| {
                 Box::pin(async move {
@@ -193,7 +233,14 @@ impl Store {
                     Ok(())
                 })
             }),
-            Backend::Postgres => options,
+            // A statement running longer is cancelled (0: never). A number, never a parameter.
+            Backend::Postgres => options.after_connect(move |conn, _| {
+                Box::pin(async move {
+                    conn.execute(format!("SET statement_timeout = {timeout_ms}").as_str())
+                        .await?;
+                    Ok(())
+                })
+            }),
         };
         let pool = options.connect(url).await?;
         if backend == Backend::Sqlite {

@@ -108,6 +108,18 @@ pub async fn fresh_store(backend: Backend) -> (Store, TestDb) {
     (store, db)
 }
 
+/// Runs a statement that takes `seconds` on PostgreSQL (`pg_sleep`), for the statement
+/// timeout's test; nothing on SQLite.
+pub async fn sleep_in_database(store: &Store, seconds: f64) -> crate::StoreResult<()> {
+    if store.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_sleep($1)")
+            .bind(seconds)
+            .execute(&store.pool)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The audit key tests seal with (never used by the service).
 pub fn test_audit_keys() -> mns_domain::audit::AuditKeys {
     mns_domain::audit::AuditKeys::new(vec![mns_domain::audit::AuditKey::new("test", [42; 32])])

@@ -97,6 +97,42 @@ async fn migrations_apply_once_and_again_without_harm() {
 }
 
 #[tokio::test]
+async fn the_pool_takes_its_size_lifetime_and_statement_timeout_from_settings() {
+    for backend in backends() {
+        let db = mns_store::testing::fresh_database(backend).await;
+        let settings = mns_store::PoolSettings {
+            max_connections: Some(2),
+            statement_timeout: Some(std::time::Duration::from_millis(300)),
+            max_lifetime: Some(std::time::Duration::from_secs(60)),
+        };
+        let store = mns_store::Store::connect_with(&db.url, &settings)
+            .await
+            .unwrap();
+        assert_eq!(store.pool_stats().2, 2, "{backend:?}");
+        mns_store::testing::sleep_in_database(&store, 0.05)
+            .await
+            .unwrap();
+        let late = mns_store::testing::sleep_in_database(&store, 2.0).await;
+        match backend {
+            Backend::Postgres => assert!(
+                late.as_ref()
+                    .is_err_and(|e| e.to_string().contains("statement timeout")),
+                "PostgreSQL cancels it: {late:?}"
+            ),
+            Backend::Sqlite => assert!(late.is_ok()),
+        }
+        store.ping().await.unwrap();
+        assert_eq!(
+            mns_store::PoolSettings::default().max_connections(backend),
+            match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 10,
+            }
+        );
+    }
+}
+
+#[tokio::test]
 async fn users_round_trip_and_a_second_user_with_the_same_email_is_refused() {
     for backend in backends() {
         let (store, _db) = seeded(backend).await;

@@ -89,6 +89,33 @@ pub struct Args {
         global = true
     )]
     local_offer_email: String,
+    /// The most database connections open at once (default: 4 on SQLite, 10 on PostgreSQL).
+    #[arg(long, env = "MNS_DB_POOL_SIZE", global = true)]
+    db_pool_size: Option<u32>,
+    /// PostgreSQL cancels a statement running longer than this many seconds (0: never).
+    #[arg(
+        long,
+        env = "MNS_DB_STATEMENT_TIMEOUT",
+        default_value_t = 60,
+        global = true
+    )]
+    db_statement_timeout: u64,
+    /// A database connection is replaced after this many seconds (0: never).
+    #[arg(
+        long,
+        env = "MNS_DB_MAX_LIFETIME",
+        default_value_t = 1800,
+        global = true
+    )]
+    db_max_lifetime: u64,
+    /// Seconds a stopping server gives requests in flight and email being sent to finish.
+    #[arg(
+        long,
+        env = "MNS_SHUTDOWN_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    shutdown_timeout: u64,
     /// The bearer token `/metrics` answers to (Prometheus's `authorization` setting); without
     /// one, `/metrics` is not served.
     #[arg(long, env = "MNS_METRICS_TOKEN", global = true, hide_env_values = true)]
@@ -154,6 +181,11 @@ pub fn redact_url(url: &str) -> String {
     format!("{scheme}://{authority}{}", path.unwrap_or_default())
 }
 
+/// `n` seconds, or none for 0.
+fn seconds(n: u64) -> Option<std::time::Duration> {
+    (n > 0).then(|| std::time::Duration::from_secs(n))
+}
+
 /// The configuration in force.
 pub struct Config {
     pub bind: String,
@@ -170,6 +202,8 @@ pub struct Config {
     pub audit_keys: Option<Secret>,
     pub audit_checkpoint_file: PathBuf,
     pub metrics_token: Option<Secret>,
+    pub pool: mns_store::PoolSettings,
+    pub shutdown_timeout: std::time::Duration,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub coordinator_email: String,
     pub local_offer_email: String,
@@ -244,6 +278,15 @@ impl Config {
             audit_keys: args.audit_keys.map(Secret),
             audit_checkpoint_file,
             metrics_token: args.metrics_token.filter(|t| !t.is_empty()).map(Secret),
+            shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
+            pool: mns_store::PoolSettings {
+                max_connections: match args.db_pool_size {
+                    Some(0) => bail!("MNS_DB_POOL_SIZE must be at least 1"),
+                    size => size,
+                },
+                statement_timeout: seconds(args.db_statement_timeout),
+                max_lifetime: seconds(args.db_max_lifetime),
+            },
             trusted_proxies,
             coordinator_email: args.coordinator_email,
             local_offer_email: args.local_offer_email,
@@ -326,13 +369,33 @@ impl Config {
         Ok(Some((content_type.to_string(), bytes)))
     }
 
+    /// The pool's settings as `check-config` prints them.
+    fn describe_pool(&self) -> String {
+        let backend = mns_store::Backend::from_url(self.database_url.expose())
+            .unwrap_or(mns_store::Backend::Sqlite);
+        let secs = |d: Option<std::time::Duration>| {
+            d.map_or("never".into(), |d| format!("{} s", d.as_secs()))
+        };
+        format!(
+            "{} connections at most; statement timeout {}; connections replaced after {}",
+            self.pool.max_connections(backend),
+            match backend {
+                mns_store::Backend::Postgres => secs(self.pool.statement_timeout),
+                mns_store::Backend::Sqlite =>
+                    "none on SQLite (a writer waits up to 10 s for the lock)".into(),
+            },
+            secs(self.pool.max_lifetime),
+        )
+    }
+
     /// The configuration as `check-config` prints it: secrets hidden.
     pub fn describe(&self) -> String {
         format!(
-            "bind: {}\ndata directory: {}\ndatabase: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\ncoordinator mailbox: {}\ndocument keys: {}\naudit keys: {}\naudit checkpoints: {}\nmetrics: {}\npolicy: version {}\nlog format: {}\n",
+            "bind: {}\ndata directory: {}\ndatabase: {}\ndatabase pool: {}\npublic URL: {}\ncouncil: {}\ncouncil logo: {}\nemail: {}\nemail from: {}\ncoordinator mailbox: {}\ndocument keys: {}\naudit keys: {}\naudit checkpoints: {}\nmetrics: {}\npolicy: version {}\nlog format: {}\n",
             self.bind,
             self.data_dir.display(),
             self.database_url,
+            self.describe_pool(),
             self.public_url,
             self.council_name,
             self.council_logo

@@ -7,15 +7,13 @@ mod config;
 mod county;
 mod files;
 mod oidc_config;
+mod server;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use config::Config;
-use mns_app::outbox::Delivery;
 use mns_app::{App, system_actor};
 use mns_store::Store;
-use std::net::SocketAddr;
-use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -305,7 +303,7 @@ async fn county_import(args: &county::FeedArgs, config: Config) -> Result<std::p
 async fn open(config: &Config) -> Result<App> {
     files::create_private_dir(&config.data_dir)?;
     files::prepare_sqlite_file(config.database_url.expose())?;
-    let store = Store::connect(config.database_url.expose())
+    let store = Store::connect_with(config.database_url.expose(), &config.pool)
         .await
         .with_context(|| format!("could not open the database {}", config.database_url))?
         .with_audit_keys(config.audit_keys()?);
@@ -339,7 +337,7 @@ async fn run(command: Command, config: Config) -> Result<()> {
         Command::Restore { file } => backup::restore(&config, &file).await,
         Command::Serve => {
             let app = open(&config).await?;
-            serve(app, &config, Vec::new()).await
+            server::serve(app, &config, Vec::new()).await
         }
         Command::Demo => {
             let app = open(&config).await?;
@@ -347,7 +345,7 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .load_demo()
                 .await
                 .context("could not create the demo data")?;
-            serve(app, &config, sign_ins).await
+            server::serve(app, &config, sign_ins).await
         }
         Command::Migrate => {
             open(&config).await?;
@@ -695,101 +693,4 @@ fn describe(error: mns_app::AppError) -> anyhow::Error {
         ),
         other => anyhow::Error::new(other),
     }
-}
-
-async fn serve(app: App, config: &Config, sign_ins: Vec<mns_app::demo::DemoSignIn>) -> Result<()> {
-    let delivery = match &config.smtp_url {
-        Some(url) => Delivery::smtp(url.expose()).map_err(anyhow::Error::msg)?,
-        None => Delivery::Files(config.data_dir.join("outbox")),
-    };
-    let listener = tokio::net::TcpListener::bind(&config.bind)
-        .await
-        .with_context(|| format!("could not listen on {}", config.bind))?;
-    let address = listener.local_addr()?;
-    let mut state = mns_web::AppState::new(app.clone(), config.https());
-    state.logo = config.logo()?.map(Arc::new);
-    state.trusted_proxies = Arc::new(config.trusted_proxies.clone());
-    state.metrics_token = config.metrics_token.as_ref().map(|t| Arc::from(t.expose()));
-    if !sign_ins.is_empty() {
-        println!("Demo data is in {}.", config.data_dir.display());
-        println!(
-            "Sign in with any of these; the password is {}:",
-            mns_app::demo::DEMO_PASSWORD
-        );
-        for s in &sign_ins {
-            println!(
-                "  {:<28} {}{}",
-                s.email,
-                s.role,
-                if s.needs_code {
-                    " (the sign-in page shows the one-time code)"
-                } else {
-                    ""
-                }
-            );
-        }
-        println!(
-            "Emails are written to {}.",
-            config.data_dir.join("outbox").display()
-        );
-    }
-    state.demo_sign_ins = Arc::new(sign_ins);
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker_app = app.clone();
-    let worker_name = format!("{}-{}", hostname(), std::process::id());
-    let worker = tokio::spawn(async move {
-        let mut stop = stop_rx;
-        worker_app
-            .run_worker(delivery, worker_name, async move {
-                let _ = stop.changed().await;
-            })
-            .await;
-    });
-    // The directory's search index loads while the server starts; a search that comes first
-    // waits for it.
-    let index_app = app.clone();
-    tokio::spawn(async move {
-        if let Err(error) = index_app.warm_directory_index().await {
-            tracing::error!(%error, "could not load the directory search index");
-        }
-    });
-    println!("Serving the Medical Needs Service at http://{address}/ (Ctrl+C stops it)");
-    tracing::info!(%address, database = app.backend().name(), "serving");
-    axum::serve(
-        listener,
-        mns_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("the server stopped with an error")?;
-    let _ = stop_tx.send(true);
-    let _ = worker.await;
-    app.close().await;
-    Ok(())
-}
-
-fn hostname() -> String {
-    std::env::var("HOSTNAME").unwrap_or_else(|_| "mns".into())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("stopping");
 }

@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-#[path = "cli/backup.rs"]
-mod backup;
+#[path = "cli/operations.rs"]
+mod operations;
 
 fn mns(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mns"));

@@ -1,5 +1,5 @@
-//! `mns backup` and `mns restore` (issue 20): a council's IT team backs up the running
-//! service and restores it elsewhere.
+//! Operating the service (issue 20): backing it up while it runs, restoring it elsewhere, and
+//! stopping it cleanly.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -111,4 +111,79 @@ fn postgresql_is_backed_up_with_its_own_tools() {
     let (_, stderr) = text(&out);
     assert!(!out.status.success());
     assert!(stderr.contains("pg_dump"), "{stderr}");
+}
+
+#[test]
+fn a_server_told_to_stop_finishes_and_exits_within_its_shutdown_timeout() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mns"))
+        .arg("serve")
+        .env_remove("MNS_DATABASE_URL")
+        .env("MNS_DATA_DIR", dir.path())
+        .env("MNS_BIND", "127.0.0.1:0")
+        .env("MNS_SHUTDOWN_TIMEOUT", "3")
+        .env("RUST_LOG", "info")
+        .env("MNS_LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let address = loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server says where it is"
+        );
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    let mut answered = String::new();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: mns\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    stream.read_to_string(&mut answered).unwrap();
+    assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
+    // A client that never finishes its request does not hold the stop up past the timeout.
+    let mut idle = std::net::TcpStream::connect(&address).unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: mns\r\n")
+        .unwrap();
+
+    let asked = std::time::Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            asked.elapsed() < std::time::Duration::from_secs(20),
+            "the server did not stop"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "a requested stop is not a failure");
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(log.contains("\"stopping\""), "{log}");
+    assert!(
+        log.contains("\"stopped\"") || log.contains("shutdown timeout"),
+        "{log}"
+    );
+    assert!(
+        log.lines().all(|line| line.starts_with('{')),
+        "JSON logs, one object a line: {log}"
+    );
+    drop(idle);
 }
