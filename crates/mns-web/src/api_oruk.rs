@@ -14,27 +14,132 @@ use mns_app::AppError;
 use mns_app::directory::parse_search;
 use mns_app::records::SearchUnit;
 use mns_domain::directory::oruk;
-use mns_domain::directory::search::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use mns_domain::directory::search::DEFAULT_PER_PAGE;
 use mns_domain::directory::{Taxonomy, TaxonomyTerm};
 use serde_json::Value;
 
 type ApiResult = Result<Response, ApiError>;
 
-/// Middleware: every answer under `/api/oruk`, errors and unknown paths included, may be read
-/// by pages on any site (ORUK directories are read across origins).
+/// The most of a list's JSON the API buffers to hash and compress (a page of 200 full
+/// services is about 1 MB).
+const MOST_BUFFERED: usize = 32 << 20;
+
+/// How long a reader may keep an answer before asking again (it can ask cheaply, with the
+/// `ETag`).
+const CACHE_CONTROL: &str = "public, max-age=60";
+
+/// Middleware for everything under `/api/oruk`, errors and unknown paths included:
+/// - any site may read it (`Access-Control-Allow-Origin: *`; ORUK directories are read across
+///   origins), and a CORS preflight (`OPTIONS`) is answered here;
+/// - a successful `GET` carries an `ETag` (a hash of its JSON) and `Cache-Control`, and a
+///   request whose `If-None-Match` has that tag gets `304 Not Modified` with no body;
+/// - it is gzipped when the reader accepts gzip. Only this public API is compressed: pages
+///   carry CSRF tokens beside what the user typed, which compression would leak (BREACH).
 pub async fn open_to_any_origin(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let oruk = request.uri().path().starts_with("/api/oruk");
-    let mut response = next.run(request).await;
-    if oruk {
-        response.headers_mut().insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
+    use axum::http::{Method, StatusCode};
+    if !request.uri().path().starts_with("/api/oruk") {
+        return next.run(request).await;
     }
-    response
+    if request.method() == Method::OPTIONS {
+        let asked = request
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+            .cloned()
+            .unwrap_or(HeaderValue::from_static("*"));
+        return (
+            StatusCode::NO_CONTENT,
+            [
+                (
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
+                ),
+                (
+                    header::ACCESS_CONTROL_ALLOW_METHODS,
+                    HeaderValue::from_static("GET, HEAD, OPTIONS"),
+                ),
+                (header::ACCESS_CONTROL_ALLOW_HEADERS, asked),
+                (
+                    header::ACCESS_CONTROL_MAX_AGE,
+                    HeaderValue::from_static("86400"),
+                ),
+            ],
+        )
+            .into_response();
+    }
+    // GET only: a HEAD answer reaches here without its body, so its tag would differ.
+    let cacheable = request.method() == Method::GET;
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let gzip = request
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(accepts_gzip);
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    if !cacheable || response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MOST_BUFFERED).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let tag = {
+        use sha2::{Digest, Sha256};
+        format!("W/\"{}\"", hex::encode(&Sha256::digest(&bytes)[..12]))
+    };
+    let tag_value = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
+    parts.headers.insert(header::ETAG, tag_value.clone());
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    parts
+        .headers
+        .insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    let matched = if_none_match
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if matched {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.remove(header::CONTENT_TYPE);
+        return Response::from_parts(parts, axum::body::Body::empty());
+    }
+    if gzip && bytes.len() >= 1024 {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        if encoder.write_all(&bytes).is_ok()
+            && let Ok(compressed) = encoder.finish()
+        {
+            parts
+                .headers
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            return Response::from_parts(parts, axum::body::Body::from(compressed));
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Whether an `Accept-Encoding` list accepts gzip (`gzip`, or `*`, without `q=0`).
+fn accepts_gzip(list: &str) -> bool {
+    list.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let coding = parts.next().unwrap_or_default();
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+    })
 }
 
 /// A JSON response.
@@ -60,7 +165,7 @@ fn flag(params: &Fields, key: &str) -> bool {
 
 /// `page` and `per_page` for lists that are not searches.
 fn paging(params: &Fields) -> Result<(u32, u32), AppError> {
-    use mns_domain::directory::search::parse_number;
+    use mns_domain::directory::search::{parse_number, parse_per_page};
     let mut page = 1;
     let mut per_page = DEFAULT_PER_PAGE;
     let mut errors = Vec::new();
@@ -73,7 +178,7 @@ fn paging(params: &Fields) -> Result<(u32, u32), AppError> {
                     format!("page {}", e.message),
                 )),
             },
-            "per_page" => match parse_number("per_page", v, 1, MAX_PER_PAGE) {
+            "per_page" => match parse_per_page(v) {
                 Ok(p) => per_page = p,
                 Err(e) => errors.push(mns_app::FieldError::new(
                     "per_page",

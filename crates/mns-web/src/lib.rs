@@ -645,6 +645,10 @@ const REQUEST_ID: &str = "x-request-id";
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for r in routes() {
+        // ORUK readers (and its validators) may ask for `/api/oruk/services/`: the same.
+        if r.path.starts_with("/api/oruk/") && !r.path.ends_with('/') {
+            router = router.route(&format!("{}/", r.path), r.handler.clone());
+        }
         router = router.route(r.path, r.handler);
     }
     router

@@ -17,7 +17,7 @@ pub fn parse_search(
     terms: &[TaxonomyTerm],
 ) -> Result<SearchQuery, Vec<FieldError>> {
     use mns_domain::directory::search::{
-        MAX_PER_PAGE, MAX_PROXIMITY_METRES, parse_day, parse_number, parse_time, words,
+        MAX_PROXIMITY_METRES, parse_day, parse_number, parse_per_page, parse_time, words,
     };
     use mns_domain::directory::taxonomy::{CATEGORY_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY};
     let mut q = SearchQuery::new();
@@ -105,7 +105,7 @@ pub fn parse_search(
                 Ok(p) => q.page = p,
                 Err(e) => err("page", format!("page {}", e.message)),
             },
-            "per_page" => match parse_number("per_page", value, 1, MAX_PER_PAGE) {
+            "per_page" => match parse_per_page(value) {
                 Ok(p) => q.per_page = p,
                 Err(e) => err("per_page", format!("per_page {}", e.message)),
             },

@@ -108,6 +108,19 @@ pub fn parse_number(
     }
 }
 
+/// Parses a page size: a whole number from 1; above [`MAX_PER_PAGE`] it is that (ORUK
+/// consumers ask for large pages and read `size` and `total_pages` for what they got, and the
+/// ORUK validators expect a clamp, not an error).
+pub fn parse_per_page(text: &str) -> Result<u32, SearchError> {
+    match parse_number("per_page", text, 1, u32::MAX) {
+        Ok(n) => Ok(n.min(MAX_PER_PAGE)),
+        Err(_) => Err(SearchError {
+            field: "per_page",
+            message: "must be a whole number from 1".into(),
+        }),
+    }
+}
+
 /// Parses a day of the week: `monday`, `Mon`, or the iCalendar `MO`.
 pub fn parse_day(text: &str) -> Option<Weekday> {
     let t = text.trim().to_ascii_lowercase();

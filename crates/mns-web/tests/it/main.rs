@@ -16,6 +16,7 @@ mod local_offer;
 mod oidc;
 mod operations;
 mod oruk;
+mod oruk_http;
 mod outbox;
 mod referral_desk;
 mod referral_form;

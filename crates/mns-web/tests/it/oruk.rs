@@ -1076,7 +1076,8 @@ async fn unknown_paths_under_the_api_answer_404_json_to_any_origin() {
     let mut client = app.client();
     for path in [
         "/api/oruk/nonsense",
-        "/api/oruk/services/",
+        "/api/oruk/nonsense/",
+        "/api/oruk/services//",
         "/api/oruk/services/00000000-0000-4000-8000-000000000000/extra",
     ] {
         error_json(&mut client, path, StatusCode::NOT_FOUND, "not_found").await;
@@ -1102,17 +1103,18 @@ async fn bad_parameters_and_unknown_ids_answer_json_errors_on_every_database() {
         ("page=0", &["page"]),
         ("page=two", &["page"]),
         ("per_page=0", &["per_page"]),
-        ("per_page=201", &["per_page"]),
+        ("per_page=-5", &["per_page"]),
+        // A page size past the most is clamped, not refused (see `bulk_readers_...`).
         (
             "minimum_age=x&day=someday&per_page=9999",
-            &["minimum_age", "day", "per_page"],
+            &["minimum_age", "day"],
         ),
     ];
     let paging: &[(&str, &[&str])] = &[
         ("page=0", &["page"]),
         ("page=-1", &["page"]),
         ("per_page=abc", &["per_page"]),
-        ("per_page=1000", &["per_page"]),
+        ("per_page=1.5", &["per_page"]),
         ("page=x&per_page=0", &["page", "per_page"]),
     ];
     for backend in backends() {

@@ -1,0 +1,165 @@
+//! The ORUK API as HTTP readers and the ORUK validators use it (issue 18): trailing slashes,
+//! page sizes past the most, CORS preflight, caching by `ETag`, and gzip.
+
+use crate::support::TestApp;
+use axum::body::{Body, to_bytes};
+use axum::http::{Method, Request, StatusCode, header};
+use mns_store::testing::backends;
+use tower::ServiceExt;
+
+async fn raw(
+    app: &TestApp,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    (status, headers, bytes.to_vec())
+}
+
+fn get(path: &str) -> axum::http::request::Builder {
+    Request::get(path)
+}
+
+#[tokio::test]
+async fn the_api_answers_with_a_trailing_slash_clamps_pages_and_answers_preflight() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let mut client = app.client();
+        let plain = client.get("/api/oruk/services").await;
+        let slashed = client.get("/api/oruk/services/").await;
+        assert_eq!(slashed.status, StatusCode::OK, "{backend:?}");
+        assert_eq!(slashed.body, plain.body, "the same list");
+        let id = plain.json()["contents"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let one = client.get(&format!("/api/oruk/services/{id}/")).await;
+        assert_eq!(one.status, StatusCode::OK);
+        assert_eq!(one.json()["id"], id.as_str());
+        assert_eq!(
+            client.get("/api/oruk/taxonomies/").await.status,
+            StatusCode::OK
+        );
+
+        // More than the most per page: clamped, and the envelope says what was returned.
+        let all = client.get("/api/oruk/services?per_page=100000").await;
+        assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+        let page = all.json();
+        let total = page["total_items"].as_u64().unwrap();
+        let size = page["contents"].as_array().unwrap().len() as u64;
+        assert_eq!(page["size"].as_u64(), Some(size));
+        assert_eq!(size, total.min(200));
+        assert_eq!(page["total_pages"].as_u64(), Some(total.div_ceil(200)));
+
+        // A browser's preflight from another site.
+        let (status, headers, body) = raw(
+            &app,
+            Request::builder()
+                .method(Method::OPTIONS)
+                .uri("/api/oruk/services")
+                .header(header::ORIGIN, "https://find-support.example")
+                .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+                .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "accept")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        assert!(body.is_empty());
+        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+        assert!(
+            headers[header::ACCESS_CONTROL_ALLOW_METHODS]
+                .to_str()
+                .unwrap()
+                .contains("GET")
+        );
+        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_HEADERS], "accept");
+    }
+}
+
+#[tokio::test]
+async fn the_api_is_cached_by_etag_and_gzipped_and_pages_are_not() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let (status, headers, plain) =
+        raw(&app, get("/api/oruk/services").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let tag = headers[header::ETAG].to_str().unwrap().to_owned();
+    assert!(tag.starts_with("W/\""), "{tag}");
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=60");
+    assert!(
+        headers.get(header::CONTENT_ENCODING).is_none(),
+        "not asked for"
+    );
+
+    // Asked again with the tag: nothing to send.
+    let (status, headers, body) = raw(
+        &app,
+        get("/api/oruk/services")
+            .header(header::IF_NONE_MATCH, &tag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(headers[header::ETAG], tag.as_str());
+    // Another list has another tag.
+    let (_, headers, _) = raw(
+        &app,
+        get("/api/oruk/services?page=2&per_page=1")
+            .header(header::IF_NONE_MATCH, &tag)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_ne!(headers[header::ETAG], tag.as_str());
+
+    // Gzipped for a reader that takes it; the same JSON once unpacked.
+    let (status, headers, packed) = raw(
+        &app,
+        get("/api/oruk/services")
+            .header(header::ACCEPT_ENCODING, "br;q=1.0, gzip;q=0.8")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(headers[header::VARY], "Accept-Encoding");
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&packed[..]),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, plain);
+    assert!(
+        packed.len() * 3 < plain.len(),
+        "{} of {}",
+        packed.len(),
+        plain.len()
+    );
+    let (_, headers, _) = raw(
+        &app,
+        get("/api/oruk/services")
+            .header(header::ACCEPT_ENCODING, "gzip;q=0")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none(), "refused");
+
+    // Pages are never compressed or cached this way (they carry CSRF tokens).
+    let (_, headers, _) = raw(
+        &app,
+        get("/local-offer")
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(headers.get(header::ETAG).is_none());
+}
