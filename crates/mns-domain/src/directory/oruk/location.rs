@@ -22,8 +22,13 @@ pub fn service_at_location(
     if let Value::Object(fields) = &mut nested {
         fields.remove("service_at_locations");
     }
+    // `name` and `status` at the top too: the published ORUK OpenAPI document checks this
+    // answer against the service schema, which needs them; the service-at-location schema
+    // allows them, so the answer passes both.
     Fields::new()
         .put("id", sal.id.as_str())
+        .put("name", service.name.as_str())
+        .put("status", service.status.as_str())
         .put("service_id", service.id.as_str())
         .put("location_id", sal.location.id.as_str())
         .put("location", location_full(&sal.location))

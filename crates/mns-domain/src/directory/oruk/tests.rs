@@ -262,6 +262,10 @@ fn a_service_at_location_is_valid() {
         &builtin::builtin_taxonomies(),
     );
     assert_valid("service_at_location", &document);
+    // The published OpenAPI document checks this answer against the service schema.
+    assert_valid("service", &document);
+    assert_eq!(document["name"], service.name.as_str());
+    assert_eq!(document["status"], "active");
     all_ids_are_uuids(&document);
     assert_eq!(document["location"]["addresses"][0]["city"], "Norwich");
     assert_eq!(document["service"]["schedules"][0]["byday"], "SA");
