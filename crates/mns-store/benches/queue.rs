@@ -187,9 +187,18 @@ async fn main() {
                 .len()
         })
         .await;
-        measure("counts by status", runs, || async {
+        measure("counts by status (kept counts)", runs, || async {
             store.referral_counts(None).await.unwrap().len()
         })
         .await;
+        measure("counts by status (counting, before)", runs, || async {
+            store.referral_counts_by_counting(None).await.unwrap().len()
+        })
+        .await;
+        assert_eq!(
+            store.referral_counts(None).await.unwrap(),
+            store.referral_counts_by_counting(None).await.unwrap(),
+            "the kept counts are true"
+        );
     }
 }

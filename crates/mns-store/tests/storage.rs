@@ -842,6 +842,80 @@ fn referral(
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_queue_counts_stay_true_under_concurrent_status_changes() {
+    const STATUSES: [&str; 5] = [
+        "draft",
+        "submitted",
+        "information_requested",
+        "waiting_for_evidence",
+        "accepted",
+    ];
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        for i in 0..40u32 {
+            let school = if i % 3 == 0 { "100002" } else { "100001" };
+            let pupil = if i % 3 == 0 { "p2" } else { "p1" };
+            let status = STATUSES[(i as usize) % STATUSES.len()];
+            tx.save_referral(&referral(
+                &format!("r{i}"),
+                pupil,
+                school,
+                status,
+                1 + i % 28,
+            ))
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+
+        // Eight writers at once: each moves referrals between statuses and schools, and
+        // deletes drafts; some of their transactions are rolled back.
+        let mut writers = Vec::new();
+        for w in 0..8u32 {
+            let store = store.clone();
+            writers.push(tokio::spawn(async move {
+                for step in 0..15u32 {
+                    let id = format!("r{}", (w * 7 + step * 3) % 40);
+                    // Read outside the transaction, so possibly stale by the time it is
+                    // saved: the counts must follow what is stored, not what was read.
+                    let Some(mut r) = store.get_referral(&id).await.unwrap() else {
+                        continue;
+                    };
+                    let mut tx = store.begin().await.unwrap();
+                    if r.status == "draft" && step % 4 == 0 {
+                        tx.delete_draft_referral(&id).await.unwrap();
+                    } else {
+                        r.status = STATUSES[((w + step) as usize) % STATUSES.len()].into();
+                        if step % 5 == 0 {
+                            r.school_urn =
+                                Some(if w % 2 == 0 { "100002" } else { "100001" }.into());
+                        }
+                        tx.save_referral(&r).await.unwrap();
+                    }
+                    if step % 6 == 5 {
+                        drop(tx);
+                    } else {
+                        tx.commit().await.unwrap();
+                    }
+                }
+            }));
+        }
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        for school in [None, Some("100001"), Some("100002"), Some("999999")] {
+            assert_eq!(
+                store.referral_counts(school).await.unwrap(),
+                store.referral_counts_by_counting(school).await.unwrap(),
+                "{backend:?} {school:?}"
+            );
+        }
+        assert!(!store.referral_counts(None).await.unwrap().is_empty());
+    }
+}
+
 #[tokio::test]
 async fn the_referral_queue_filters_sorts_and_counts() {
     for backend in backends() {
