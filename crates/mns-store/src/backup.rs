@@ -98,6 +98,24 @@ impl Store {
         Ok(Some(rows))
     }
 
+    /// Moves everything in the write-ahead log into the database file and empties the log, so
+    /// that the file alone holds it all and can be renamed or copied (a backup's copy, a
+    /// restore's). SQLite only; for a store only this process uses.
+    pub async fn settle_into_one_file(&self) -> StoreResult<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::NotSqlite);
+        }
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await?;
+        if busy != 0 {
+            return Err(StoreError::Corrupt(
+                "the copy's write-ahead log could not be checkpointed".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Removes the backup manifest from a restored copy.
     pub async fn remove_backup_manifest(&self) -> StoreResult<()> {
         sqlx::query(&format!("DROP TABLE IF EXISTS {MANIFEST}"))

@@ -165,6 +165,8 @@ async fn write_manifest(config: &Config, copy: &Path) -> Result<()> {
             }
         }
         store.write_backup_manifest(&entries).await?;
+        // Into the main file before it is renamed: the log is not renamed with it.
+        store.settle_into_one_file().await?;
         Ok(())
     }
     .await;
@@ -269,6 +271,7 @@ async fn check_copy(config: &Config, file: &Path, copy: &Path) -> Result<BTreeMa
             );
         }
         store.remove_backup_manifest().await?;
+        store.settle_into_one_file().await?;
         Ok(manifest)
     }
     .await;
