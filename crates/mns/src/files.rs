@@ -39,8 +39,13 @@ pub fn prepare_sqlite_file(url: &str) -> Result<()> {
         let mut side = path.as_os_str().to_owned();
         side.push(suffix);
         let side = Path::new(&side);
-        if side.exists() {
-            set_mode(side, 0o600)?;
+        // Another process closing the database may remove its log between the look and the
+        // change: a file that is gone needs no permissions.
+        if side.exists()
+            && let Err(error) = set_mode(side, 0o600)
+            && side.exists()
+        {
+            return Err(error);
         }
     }
     Ok(())
