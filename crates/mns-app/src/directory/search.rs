@@ -159,11 +159,20 @@ mod tests {
     #[test]
     fn every_bad_parameter_is_named() {
         let errors = parse_search(
-            &pairs("age=40&need=unicorns&day=someday&per_page=9999&proximity=5"),
+            &pairs("age=40&need=unicorns&day=someday&per_page=0&proximity=5"),
             &builtin_terms(),
         )
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["age", "need", "day", "per_page", "postcode"]);
+    }
+
+    #[test]
+    fn a_page_size_past_the_most_is_the_most() {
+        let query = parse_search(&pairs("per_page=9999"), &builtin_terms()).unwrap();
+        assert_eq!(query.per_page, mns_domain::directory::search::MAX_PER_PAGE);
+        let query = parse_search(&pairs("per_page=7"), &builtin_terms()).unwrap();
+        assert_eq!(query.per_page, 7);
+        assert!(parse_search(&pairs("per_page=-1"), &builtin_terms()).is_err());
     }
 }
