@@ -373,6 +373,15 @@ pub async fn taxonomies(State(state): State<AppState>, RawQuery(raw): RawQuery) 
             let params = Fields::from_query(raw.as_deref());
             let (page, per_page) = paging(&params)?;
             let (taxonomies, _) = vocabulary(&state).await?;
+            let search = params.get("search").map(str::to_lowercase);
+            let taxonomies: Vec<Taxonomy> = taxonomies
+                .into_iter()
+                .filter(|t| {
+                    search
+                        .as_ref()
+                        .is_none_or(|s| t.name.to_lowercase().contains(s))
+                })
+                .collect();
             let contents = slice(&taxonomies, page, per_page)
                 .iter()
                 .map(oruk::taxonomy_list_item)

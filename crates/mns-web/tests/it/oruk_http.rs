@@ -163,3 +163,90 @@ async fn the_api_is_cached_by_etag_and_gzipped_and_pages_are_not() {
     assert!(headers.get(header::CONTENT_ENCODING).is_none());
     assert!(headers.get(header::ETAG).is_none());
 }
+
+/// A value each advertised parameter accepts.
+fn example(parameter: &str) -> &'static str {
+    match parameter {
+        "search" => "club",
+        "page" | "per_page" => "1",
+        "minimum_age" | "maximum_age" | "age" => "9",
+        "day" => "SA",
+        "start_time" => "09:00",
+        "end_time" => "12:00",
+        "postcode" => "NR2 1AA",
+        // Distance is from a postcode.
+        "proximity" => "5000&postcode=NR2+1AA",
+        "need" => "autism",
+        "modified_after" => "2020-01-01T00:00:00Z",
+        "full" | "full_service" | "free" | "local_offer" | "top_only" => "true",
+        _ => "00000000-0000-4000-8000-000000000000",
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_advertises_only_what_the_api_does() {
+    let app = TestApp::spawn(mns_store::Backend::Sqlite).await;
+    let mut client = app.client();
+    let openapi = client.get("/api/oruk/openapi.json").await.json();
+    let text = openapi.to_string();
+    for unbuilt in [
+        "components/parameters/format",
+        "components/parameters/minimal",
+    ] {
+        assert!(!text.contains(unbuilt), "{unbuilt} is advertised");
+    }
+    let resolve = |p: &serde_json::Value| -> String {
+        match p["$ref"].as_str() {
+            Some(r) => {
+                let name = r.rsplit('/').next().unwrap();
+                openapi["components"]["parameters"][name]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            }
+            None => p["name"].as_str().unwrap().to_owned(),
+        }
+    };
+    let mut checked = 0;
+    for (path, operations) in openapi["paths"].as_object().unwrap() {
+        let Some(parameters) = operations["get"]["parameters"].as_array() else {
+            continue;
+        };
+        let concrete = path.replace(
+            "{id}",
+            &client.get("/api/oruk/organizations").await.json()["contents"][0]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+        for parameter in parameters {
+            let name = resolve(parameter);
+            let url = format!(
+                "/api/oruk{concrete}?{name}={}",
+                example(&name).replace(' ', "+")
+            );
+            let response = client.get(&url).await;
+            assert_eq!(response.status, StatusCode::OK, "{url}: {}", response.body);
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "{checked} parameters checked");
+
+    // `search` narrows the taxonomies as it does the terms.
+    let all = client.get("/api/oruk/taxonomies").await.json();
+    let first = all["contents"][0]["name"].as_str().unwrap().to_owned();
+    let found = client
+        .get(&format!(
+            "/api/oruk/taxonomies?search={}",
+            first.replace(' ', "+")
+        ))
+        .await
+        .json();
+    assert!(found["total_items"].as_u64().unwrap() >= 1);
+    assert!(found["total_items"].as_u64() <= all["total_items"].as_u64());
+    let none = client
+        .get("/api/oruk/taxonomies?search=zzzz-nothing")
+        .await
+        .json();
+    assert_eq!(none["total_items"], 0);
+}
