@@ -212,13 +212,8 @@ async fn the_openapi_document_advertises_only_what_the_api_does() {
         let Some(parameters) = operations["get"]["parameters"].as_array() else {
             continue;
         };
-        let concrete = path.replace(
-            "{id}",
-            &client.get("/api/oruk/organizations").await.json()["contents"][0]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        let organizations = client.get("/api/oruk/organizations").await.json();
+        let concrete = path.replace("{id}", organizations["contents"][0]["id"].as_str().unwrap());
         for parameter in parameters {
             let name = resolve(parameter);
             let url = format!(
