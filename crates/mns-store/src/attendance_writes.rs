@@ -76,8 +76,8 @@ type StateRow = (
 
 impl AlertState {
     fn from_row(row: StateRow) -> StoreResult<AlertState> {
-        let (id, rule_id, upn, pupil_id, status, priority, opened, first, measure, decided) = (
-            row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9,
+        let (id, rule_id, upn, pupil_id, status, priority, opened, first, measure, decided, met) = (
+            row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10,
         );
         let corrupt = |what: &str, text: &str| {
             StoreError::Corrupt(format!("alert {id}: '{text}' is not {what}"))
@@ -88,9 +88,8 @@ impl AlertState {
                 .ok_or_else(|| corrupt("a priority", &priority))?,
             opened_at: parse_ts(&opened)?,
             first_opened_at: parse_ts(&first)?,
-            delete_after: NaiveDate::parse_from_str(&row.12, "%Y-%m-%d")
-                .map_err(|_| corrupt("a date", &row.12))?,
-            still_met: row.10 != 0,
+            delete_after: crate::cases::date(&row.12)?,
+            still_met: met != 0,
             pupil_name: row.11,
             id,
             rule_id,

@@ -273,7 +273,7 @@ struct CaseLineRow {
     school_name: Option<String>,
 }
 
-fn date(text: &str) -> StoreResult<NaiveDate> {
+pub(crate) fn date(text: &str) -> StoreResult<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| StoreError::Corrupt(format!("'{text}' is not a date")))
 }
