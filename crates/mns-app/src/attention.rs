@@ -3,7 +3,7 @@
 
 use crate::{Actor, App, AppResult};
 use mns_domain::permissions::Capability;
-use mns_domain::provision::{CaseState, overdue};
+use mns_domain::provision::CaseState;
 use mns_domain::referral::ReferralStatus;
 use mns_domain::wording::count;
 
@@ -90,21 +90,23 @@ impl App {
                 });
             }
         }
-        let lines = self.store.case_lines(&[], scope, None).await?;
-        let running = |s: CaseState| {
-            matches!(
-                s,
-                CaseState::InProvision | CaseState::Review | CaseState::Continued
+        // Counted by the database, not by reading every case: the home page's cost does not
+        // grow with the service's history (issue 20).
+        let running = [
+            CaseState::InProvision,
+            CaseState::Review,
+            CaseState::Continued,
+        ]
+        .map(CaseState::as_str);
+        let (reviews_overdue, continuations) = self
+            .store
+            .case_attention_counts(
+                scope,
+                today,
+                &running,
+                CaseState::ContinuationRequested.as_str(),
             )
-        };
-        let reviews_overdue = lines
-            .iter()
-            .filter(|l| {
-                running(l.case.state)
-                    && l.case.review_held_on.is_none()
-                    && l.case.review_due.is_some_and(|d| overdue(d, today))
-            })
-            .count();
+            .await?;
         let href = if actor.may(Capability::ReadCaseDashboard) {
             "/cases/dashboard"
         } else {
@@ -112,27 +114,16 @@ impl App {
         };
         if reviews_overdue > 0 {
             out.push(Attention {
-                text: format!(
-                    "{} overdue",
-                    count(
-                        i64::try_from(reviews_overdue).unwrap_or(i64::MAX),
-                        "review",
-                        "reviews"
-                    )
-                ),
+                text: format!("{} overdue", count(reviews_overdue, "review", "reviews")),
                 href,
             });
         }
-        let continuations = lines
-            .iter()
-            .filter(|l| l.case.state == CaseState::ContinuationRequested)
-            .count();
         if continuations > 0 && actor.may(Capability::ReadCaseDashboard) {
             out.push(Attention {
                 text: format!(
                     "{} waiting for a decision",
                     count(
-                        i64::try_from(continuations).unwrap_or(i64::MAX),
+                        continuations,
                         "continuation request",
                         "continuation requests"
                     )

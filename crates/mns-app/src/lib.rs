@@ -11,6 +11,7 @@ pub mod assessments;
 pub mod attendance;
 pub mod attention;
 pub mod audit;
+pub mod audit_group;
 pub mod calendars;
 pub mod cases;
 pub mod child_access;
@@ -47,9 +48,9 @@ pub mod records {
         AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertStatus,
     };
     pub use mns_store::{
-        ApiTokenRecord, AssignedFilter, CaseLine, ChangeRecord, ChildAccessRecord, DocumentMeta,
-        FeedbackRecord, NoteRecord, PupilRecord, QueueFilter, QueueLine, SchoolRecord, SearchUnit,
-        ServiceEntry, new_id, ts,
+        ApiTokenRecord, AssignedFilter, CaseCursor, CaseLine, CasePage, ChangeRecord,
+        ChildAccessRecord, DocumentMeta, FeedbackRecord, NoteRecord, PupilRecord, QueueCursor,
+        QueueFilter, QueueLine, QueuePage, SchoolRecord, SearchUnit, ServiceEntry, new_id, ts,
     };
 }
 
@@ -164,6 +165,8 @@ pub struct App {
     pub(crate) document_keys: Arc<documents::DocumentKeys>,
     /// The OpenID Connect providers people may sign in with ([`App::with_oidc`]).
     pub(crate) oidc: Arc<identity::oidc::OidcProviders>,
+    /// Views waiting to share an audit commit ([`audit_group`]).
+    pub(crate) audit_group: Arc<audit_group::AuditGroup>,
 }
 
 /// Who is acting, and from where.
@@ -328,6 +331,7 @@ impl App {
                     .unwrap_or_else(|e| panic!("the system's random source failed: {e}")),
             ),
             oidc: Arc::default(),
+            audit_group: Arc::default(),
         }
     }
 
@@ -403,7 +407,8 @@ impl App {
         Ok(())
     }
 
-    /// Records, in its own transaction, that `actor` viewed a record.
+    /// Records that `actor` viewed a record, and returns once the entry is committed: in a
+    /// commit shared with the other views waiting at the same time ([`audit_group`]).
     pub(crate) async fn audit_view(
         &self,
         actor: &Actor,
@@ -411,11 +416,20 @@ impl App {
         record_type: &str,
         record_id: &str,
     ) -> AppResult<()> {
-        let mut tx = self.store.begin().await?;
-        self.audit(&mut tx, actor, action, record_type, record_id, "")
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let entry = NewAuditEntry {
+            at: self.now(),
+            actor_id: actor.user.id.clone(),
+            actor_role: actor.role().as_str().to_string(),
+            action: action.to_string(),
+            record_type: record_type.to_string(),
+            record_id: record_id.to_string(),
+            source: actor.source.clone(),
+            detail: String::new(),
+        };
+        self.audit_group
+            .append(&self.store, entry)
+            .await
+            .map_err(|e| AppError::internal(format!("auditing a view: {e}")))
     }
 }
 

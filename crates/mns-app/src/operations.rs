@@ -22,6 +22,11 @@ pub struct ServiceFigures {
     pub audit_entries: i64,
     /// The Local Offer directory's generation (moves with every change to a service).
     pub directory_generation: i64,
+    /// Commits this instance has made of views' audit entries since it started (group commit:
+    /// the views waiting together share one).
+    pub audit_view_commits: u64,
+    /// The view entries those commits held.
+    pub audit_view_entries: u64,
 }
 
 impl App {
@@ -31,6 +36,7 @@ impl App {
         let (pool_size, pool_idle, pool_max) = self.store.pool_stats();
         let now: DateTime<Utc> = self.now();
         let oldest = self.store.oldest_pending_message().await?;
+        let (audit_view_commits, audit_view_entries) = self.audit_group.figures();
         Ok(ServiceFigures {
             pool_size,
             pool_idle,
@@ -41,6 +47,8 @@ impl App {
             }),
             audit_entries: self.store.audit_head().await?.0,
             directory_generation: self.store.directory_generation().await?,
+            audit_view_commits,
+            audit_view_entries,
         })
     }
 }

@@ -175,11 +175,24 @@ async fn main() {
                 .len()
         })
         .await;
-        measure("page 100 (offset 4,950)", runs, || async {
+        // Page 100 by cursor: the line before it, then the page after that line.
+        let before = store
+            .referral_queue(&QueueFilter {
+                limit: 4950,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let last = before.last().expect("a line");
+        let after = mns_store::QueuePage::After(mns_store::QueueCursor {
+            referral_date: last.referral_date.expect("a date"),
+            id: last.id.clone(),
+        });
+        measure("page 100 (after a cursor)", runs, || async {
             store
                 .referral_queue(&QueueFilter {
                     limit: 50,
-                    offset: 4950,
+                    page: after.clone(),
                     ..Default::default()
                 })
                 .await

@@ -129,6 +129,16 @@ impl WriteTx {
 }
 
 impl Store {
+    /// Appends `entries` to the chain, in order, in one transaction: the audit group's commit
+    /// of the views that waited together (see `mns_app::audit_group`).
+    pub async fn append_audit_entries(&self, entries: Vec<NewAuditEntry>) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        for entry in entries {
+            tx.audit(entry).await?;
+        }
+        tx.commit().await
+    }
+
     /// Seals, with the current audit key, the unkeyed entries written before the chain was
     /// keyed (migration 0007): once, at start-up, in one transaction. The unkeyed chain is
     /// verified first, and nothing is sealed if it is broken or if any entry is keyed already

@@ -234,7 +234,7 @@ pub struct ConcernRecord {
     pub dsl_email: String,
 }
 
-const COLUMNS: &str = "c.id, c.pupil_id, c.school_urn, c.state, c.opened_at, c.referral_date, \
+pub(crate) const COLUMNS: &str = "c.id, c.pupil_id, c.school_urn, c.state, c.opened_at, c.referral_date, \
     c.provision_start, c.period_number, c.period_start, c.period_end, c.review_due, \
     c.continuation_due, c.review_held_on, c.plan_json, c.plan_finalised_at, c.hours_per_week, \
     c.full_time_hours, c.life_limiting, c.end_reason, c.ended_at, c.ends_on, c.updated_at";
@@ -266,11 +266,21 @@ struct CaseRow {
 }
 
 #[derive(FromRow)]
-struct CaseLineRow {
+pub(crate) struct CaseLineRow {
     #[sqlx(flatten)]
     case: CaseRow,
     pupil_name: Option<String>,
     school_name: Option<String>,
+}
+
+impl CaseLineRow {
+    pub(crate) fn into_line(self) -> StoreResult<CaseLine> {
+        Ok(CaseLine {
+            case: self.case.into_record()?,
+            pupil_name: self.pupil_name.unwrap_or_default(),
+            school_name: self.school_name.unwrap_or_default(),
+        })
+    }
 }
 
 pub(crate) fn date(text: &str) -> StoreResult<NaiveDate> {
@@ -614,14 +624,49 @@ impl Store {
         q.fetch_all(&self.pool)
             .await?
             .into_iter()
-            .map(|row| {
-                Ok(CaseLine {
-                    case: row.case.into_record()?,
-                    pupil_name: row.pupil_name.unwrap_or_default(),
-                    school_name: row.school_name.unwrap_or_default(),
-                })
-            })
+            .map(CaseLineRow::into_line)
             .collect()
+    }
+
+    /// What the home page counts about cases, in one query whatever the number of cases: cases
+    /// in one of the `running` states whose review is overdue (not held this period, due before
+    /// `today`: the domain's `provision::overdue`), and cases in the `awaiting` state. Only
+    /// one school's when `school_urn` is given.
+    pub async fn case_attention_counts(
+        &self,
+        school_urn: Option<&str>,
+        today: NaiveDate,
+        running: &[&str],
+        awaiting: &str,
+    ) -> StoreResult<(i64, i64)> {
+        let mut binds: Vec<String> = vec![today.to_string(), awaiting.to_string()];
+        let running = running
+            .iter()
+            .map(|state| {
+                binds.push((*state).to_string());
+                format!("${}", binds.len())
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let school = match school_urn {
+            Some(urn) => {
+                binds.push(urn.to_string());
+                format!(" AND school_urn = ${}", binds.len())
+            }
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT \
+             CAST(COALESCE(SUM(CASE WHEN state IN ({running}) AND review_held_on IS NULL \
+             AND review_due < $1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN state = $2 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM cases WHERE (state IN ({running}) OR state = $2){school}"
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        Ok(query.fetch_one(&self.pool).await?)
     }
 
     /// A case's timeline, oldest first.

@@ -18,6 +18,7 @@ mod audit;
 mod backup;
 mod bulk;
 mod calendars;
+mod case_list;
 mod cases;
 mod child_access;
 mod columns;
@@ -29,6 +30,7 @@ mod invitations;
 mod notes;
 mod oidc;
 mod outbox;
+mod paging;
 mod pupils;
 mod rate_limits;
 mod recovery;
@@ -50,6 +52,7 @@ pub use attendance_feed::{
 pub use attendance_writes::AlertState;
 pub use audit::NewAuditEntry;
 pub use calendars::CalendarRecord;
+pub use case_list::CaseListFilter;
 pub use cases::{
     CaseEvent, CaseLine, CaseRecord, ConcernRecord, ContinuationRecord, EndRequestRecord,
     ReviewRecord, SessionLogRecord, WelfareCheckRecord, day,
@@ -66,6 +69,7 @@ pub use invitations::{InvitationRecord, NewInvitation};
 pub use notes::NoteRecord;
 pub use oidc::{IdentityLinkRecord, IdentityRecord, OidcRequestRecord};
 pub use outbox::{OutboxMessage, OutboxStatus};
+pub use paging::{CaseCursor, CasePage, Page, QueueCursor, QueuePage};
 pub use pupils::{PupilMatchRecord, PupilRecord};
 pub use recovery::{PasswordResetRecord, RecoveryFlags};
 pub use referrals::{AssignedFilter, DecisionRecord, QueueFilter, QueueLine, ReferralRecord};

@@ -1,7 +1,7 @@
 //! Referrals, their decisions, and parent enquiries. The coordinator's queue is one indexed
 //! query: it must answer quickly with 100,000 referrals in the database.
 
-use crate::{Store, StoreResult, WriteTx, parse_ts, ts};
+use crate::{QueuePage, Store, StoreResult, WriteTx, parse_ts, ts};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A stored referral.
@@ -90,8 +90,9 @@ pub struct QueueFilter {
     pub newest_first: bool,
     /// How many lines.
     pub limit: i64,
-    /// How many lines to skip.
-    pub offset: i64,
+    /// Which page: the first, or the lines after or before a line already shown (keyset
+    /// pagination, so a deep page costs what the first does).
+    pub page: QueuePage,
 }
 
 /// A decision as stored.
@@ -387,7 +388,6 @@ impl Store {
     /// the runs merged (`UNION ALL`), rather than sorting every matching referral: the first
     /// page stays fast with 100,000 referrals on both databases.
     pub async fn referral_queue(&self, filter: &QueueFilter) -> StoreResult<Vec<QueueLine>> {
-        let order = if filter.newest_first { "DESC" } else { "ASC" };
         let mut binds: Vec<String> = Vec::new();
         let mut bind = |value: &str| {
             binds.push(value.to_string());
@@ -421,7 +421,20 @@ impl Store {
                  OR LOWER(COALESCE(s.name, '')) LIKE {like} ESCAPE '\\' OR p.upn = {upn})"
             ));
         }
-        let window = filter.offset + filter.limit;
+        // Keyset pagination: the lines after (or before) a cursor, read from the index in the
+        // direction of travel; a page before the cursor is read backwards and turned round.
+        let backwards = filter.page.backwards();
+        let descending = filter.newest_first != backwards;
+        let order = if descending { "DESC" } else { "ASC" };
+        if let Some(cursor) = filter.page.cursor() {
+            let date = bind(&cursor.referral_date.to_string());
+            let id = bind(&cursor.id);
+            let beyond = if descending { "<" } else { ">" };
+            school.push_str(&format!(
+                " AND (referral_date {beyond} {date} OR (referral_date = {date} AND id {beyond} {id}))"
+            ));
+        }
+        let window = filter.limit.max(0);
         let source = if filter.statuses.len() > 1 {
             let runs: Vec<String> = filter
                 .statuses
@@ -450,19 +463,20 @@ impl Store {
              AND m.resolved_at IS NULL) THEN 1 ELSE 0 END AS BIGINT), \
              r.assigned_to, u.display_name, r.origin \
              FROM (SELECT id FROM {source} AS chosen ORDER BY referral_date {order}, id {order} \
-             LIMIT {} OFFSET {}) AS page \
+             LIMIT {window}) AS page \
              JOIN referrals r ON r.id = page.id JOIN pupils p ON p.id = r.pupil_id \
              LEFT JOIN schools s ON s.urn = r.school_urn \
              LEFT JOIN users u ON u.id = r.assigned_to \
-             ORDER BY r.referral_date {order}, r.id {order}",
-            filter.limit.max(0),
-            filter.offset.max(0)
+             ORDER BY r.referral_date {order}, r.id {order}"
         );
         let mut query = sqlx::query_as::<_, QueueRow>(&sql);
         for b in &binds {
             query = query.bind(b);
         }
-        let rows = query.fetch_all(&self.pool).await?;
+        let mut rows = query.fetch_all(&self.pool).await?;
+        if backwards {
+            rows.reverse();
+        }
         rows.into_iter()
             .map(
                 |(
@@ -577,13 +591,15 @@ impl Store {
     }
 
     /// The schools that have sent referrals (drafts aside), by name: (URN, name, or the URN
-    /// when the schools list does not know it).
+    /// when the schools list does not know it). From the kept counts (a row per school and
+    /// status), so the queue's school filter does not group every referral on every page.
     pub async fn schools_with_referrals(&self) -> StoreResult<Vec<(String, String)>> {
         Ok(sqlx::query_as(
-            "SELECT r.school_urn, MIN(COALESCE(s.name, r.school_urn)) FROM referrals r \
-             LEFT JOIN schools s ON s.urn = r.school_urn \
-             WHERE r.status <> 'draft' AND r.school_urn IS NOT NULL \
-             GROUP BY r.school_urn ORDER BY MIN(COALESCE(s.name, r.school_urn)), r.school_urn",
+            "SELECT c.school_urn, COALESCE(s.name, c.school_urn) FROM \
+             (SELECT school_urn FROM referral_counts WHERE status <> 'draft' AND school_urn <> '' \
+             GROUP BY school_urn HAVING SUM(n) > 0) c \
+             LEFT JOIN schools s ON s.urn = c.school_urn \
+             ORDER BY COALESCE(s.name, c.school_urn), c.school_urn",
         )
         .fetch_all(&self.pool)
         .await?)

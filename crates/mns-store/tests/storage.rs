@@ -916,6 +916,195 @@ async fn the_queue_counts_stay_true_under_concurrent_status_changes() {
     }
 }
 
+/// Issue 20: the queue pages by cursor (keyset), not by offset; walking forward page by page and
+/// back again visits every line once, in order, whichever order and however many statuses.
+#[tokio::test]
+async fn the_referral_queue_pages_by_cursor_forwards_and_back() {
+    use mns_store::{QueueCursor, QueueFilter, QueuePage};
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        // Eleven referrals, several on one day, so that the id breaks ties.
+        for (n, day) in [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5].into_iter().enumerate() {
+            let status = if n % 2 == 0 { "submitted" } else { "accepted" };
+            tx.save_referral(&referral(&format!("r{n:02}"), "p1", "100001", status, day))
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        for statuses in [vec![], vec!["submitted".to_string(), "accepted".into()]] {
+            for newest_first in [false, true] {
+                let filter = |limit, page| QueueFilter {
+                    statuses: statuses.clone(),
+                    newest_first,
+                    limit,
+                    page,
+                    ..QueueFilter::default()
+                };
+                let ids = |lines: &[mns_store::QueueLine]| {
+                    lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>()
+                };
+                let cursor = |l: &mns_store::QueueLine| QueueCursor {
+                    referral_date: l.referral_date.unwrap(),
+                    id: l.id.clone(),
+                };
+                let whole = ids(&store
+                    .referral_queue(&filter(100, QueuePage::First))
+                    .await
+                    .unwrap());
+                assert_eq!(whole.len(), 11, "{backend:?}");
+                let mut forwards = Vec::new();
+                let mut page = QueuePage::First;
+                let mut last_page = Vec::new();
+                loop {
+                    let lines = store.referral_queue(&filter(3, page)).await.unwrap();
+                    if lines.is_empty() {
+                        break;
+                    }
+                    forwards.extend(ids(&lines));
+                    page = QueuePage::After(cursor(lines.last().unwrap()));
+                    last_page = lines;
+                }
+                assert_eq!(forwards, whole, "{backend:?} newest first {newest_first}");
+                let mut backwards = ids(&last_page);
+                let mut page = QueuePage::Before(cursor(&last_page[0]));
+                loop {
+                    let lines = store.referral_queue(&filter(3, page)).await.unwrap();
+                    if lines.is_empty() {
+                        break;
+                    }
+                    let mut earlier = ids(&lines);
+                    earlier.extend(backwards);
+                    backwards = earlier;
+                    page = QueuePage::Before(cursor(&lines[0]));
+                }
+                assert_eq!(backwards, whole, "{backend:?} back again");
+                let round_trip = QueueCursor::parse(&cursor(&last_page[0]).to_param());
+                assert_eq!(round_trip, Some(cursor(&last_page[0])));
+            }
+        }
+        assert_eq!(QueueCursor::parse("2026-13-01_r1"), None);
+        assert_eq!(QueueCursor::parse("2026-11-01_"), None);
+        assert_eq!(QueueCursor::parse("r1"), None);
+    }
+}
+
+/// Issue 20: the case list pages by cursor, newest opened first, open and ended cases apart;
+/// forward page by page and back again visits every case once, in order.
+#[tokio::test]
+async fn the_case_list_pages_by_cursor_forwards_and_back() {
+    use mns_store::{CaseCursor, CaseListFilter, CasePage};
+    for backend in backends() {
+        let (store, _db) = seeded(backend).await;
+        let mut tx = store.begin().await.unwrap();
+        // Nine cases, some opened at the same instant (the id breaks ties); two ended.
+        for (n, hour) in [3, 1, 4, 1, 5, 9, 2, 6, 5].into_iter().enumerate() {
+            let id = format!("c{n}");
+            let school = if n % 3 == 0 { "100002" } else { "100001" };
+            tx.save_referral(&referral(&id, "p1", school, "accepted", 1))
+                .await
+                .unwrap();
+            let opened = at(hour);
+            tx.save_case(&mns_store::CaseRecord {
+                id,
+                pupil_id: Some("p1".into()),
+                school_urn: Some(school.into()),
+                state: if n == 2 || n == 6 {
+                    mns_domain::provision::CaseState::Ended
+                } else {
+                    mns_domain::provision::CaseState::Planning
+                },
+                opened_at: opened,
+                referral_date: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                provision_start: None,
+                period_number: 0,
+                period_start: None,
+                period_end: None,
+                review_due: None,
+                continuation_due: None,
+                review_held_on: None,
+                plan_json: None,
+                plan_finalised_at: None,
+                hours_per_week: None,
+                full_time_hours: None,
+                life_limiting: false,
+                end_reason: None,
+                ended_at: None,
+                ends_on: None,
+                updated_at: opened,
+            })
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let ids = |lines: &[mns_store::CaseLine]| {
+            lines.iter().map(|l| l.case.id.clone()).collect::<Vec<_>>()
+        };
+        let cursor = |l: &mns_store::CaseLine| CaseCursor {
+            opened_at: l.case.opened_at,
+            id: l.case.id.clone(),
+        };
+        let filter = |limit, page| CaseListFilter {
+            limit,
+            page,
+            ..CaseListFilter::default()
+        };
+        let open = ids(&store
+            .case_page(&filter(100, CasePage::First))
+            .await
+            .unwrap());
+        assert_eq!(
+            open,
+            ["c5", "c7", "c8", "c4", "c0", "c3", "c1"],
+            "{backend:?}: open cases, newest opened first, ties by id"
+        );
+        let mut forwards = Vec::new();
+        let mut page = CasePage::First;
+        let mut last = Vec::new();
+        loop {
+            let lines = store.case_page(&filter(2, page)).await.unwrap();
+            if lines.is_empty() {
+                break;
+            }
+            forwards.extend(ids(&lines));
+            page = CasePage::After(cursor(lines.last().unwrap()));
+            last = lines;
+        }
+        assert_eq!(forwards, open, "{backend:?}");
+        let mut backwards = ids(&last);
+        let mut page = CasePage::Before(cursor(&last[0]));
+        loop {
+            let lines = store.case_page(&filter(2, page)).await.unwrap();
+            if lines.is_empty() {
+                break;
+            }
+            let mut earlier = ids(&lines);
+            earlier.extend(backwards);
+            backwards = earlier;
+            page = CasePage::Before(cursor(&lines[0]));
+        }
+        assert_eq!(backwards, open, "{backend:?} back again");
+        let ended = CaseListFilter {
+            ended: true,
+            ..filter(100, CasePage::First)
+        };
+        assert_eq!(ids(&store.case_page(&ended).await.unwrap()), ["c2", "c6"]);
+        let school = CaseListFilter {
+            school_urn: Some("100002".into()),
+            ..filter(100, CasePage::First)
+        };
+        assert_eq!(ids(&store.case_page(&school).await.unwrap()), ["c0", "c3"]);
+        let nobody = CaseListFilter {
+            pupil_ids: Some(Vec::new()),
+            ..filter(100, CasePage::First)
+        };
+        assert!(store.case_page(&nobody).await.unwrap().is_empty());
+        let param = cursor(&last[0]).to_param();
+        assert_eq!(CaseCursor::parse(&param), Some(cursor(&last[0])));
+        assert_eq!(CaseCursor::parse("yesterday_c1"), None);
+    }
+}
+
 #[tokio::test]
 async fn the_referral_queue_filters_sorts_and_counts() {
     for backend in backends() {

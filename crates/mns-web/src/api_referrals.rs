@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mns_app::records::QueueFilter;
+use mns_app::records::{QueueCursor, QueueFilter, QueuePage};
 use mns_app::referrals::{REFERRAL, ReferralView, Status};
 use mns_app::{AppError, FieldError};
 use mns_domain::referral::{Check, DecisionOutcome, Referral};
@@ -250,13 +250,14 @@ pub async fn resolve_pupil_match(
 pub struct ListQuery {
     #[serde(default)]
     status: Option<String>,
+    /// The page after this cursor (the `next` of the page before).
     #[serde(default)]
-    page: Option<String>,
+    after: Option<String>,
 }
 
 impl ListQuery {
-    /// The status asked for (`None`: all but drafts) and the page (from 1).
-    fn parse(&self) -> Result<(Option<Status>, i64), ApiError> {
+    /// The status asked for (`None`: all but drafts) and where the page starts.
+    fn parse(&self) -> Result<(Option<Status>, QueuePage), ApiError> {
         let mut problems = Vec::new();
         let status = match self.status.as_deref() {
             None => None,
@@ -271,16 +272,16 @@ impl ListQuery {
                 }
             },
         };
-        let page = match self.page.as_deref() {
-            None => 1,
-            Some(text) => match text.parse::<i64>() {
-                Ok(n) if (1..=1_000_000).contains(&n) => n,
-                _ => {
+        let page = match self.after.as_deref() {
+            None => QueuePage::First,
+            Some(text) => match QueueCursor::parse(text) {
+                Some(cursor) => QueuePage::After(cursor),
+                None => {
                     problems.push(FieldError::new(
-                        "page",
-                        "page must be a whole number from 1",
+                        "after",
+                        "after must be the next value of the page before",
                     ));
-                    1
+                    QueuePage::First
                 }
             },
         };
@@ -292,7 +293,8 @@ impl ListQuery {
     }
 }
 
-/// `GET /api/v1/referrals`: a school's own referrals, or the council's queue (50 a page).
+/// `GET /api/v1/referrals`: a school's own referrals, or the council's queue (50 a page; `next`
+/// is the `after` of the page that follows, or null on the last).
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(actor): ApiCaller,
@@ -317,14 +319,27 @@ pub async fn list(
                 statuses: status
                     .map(|s| vec![s.as_str().to_string()])
                     .unwrap_or_default(),
-                limit: 50,
-                offset: (page - 1) * 50,
+                limit: 51,
+                page,
                 ..QueueFilter::default()
             },
         )
         .await?;
+    let next = (lines.len() > 50)
+        .then(|| lines.get(49))
+        .flatten()
+        .and_then(|l| {
+            l.referral_date.map(|d| {
+                QueueCursor {
+                    referral_date: d,
+                    id: l.id.clone(),
+                }
+                .to_param()
+            })
+        });
     let items: Vec<serde_json::Value> = lines
         .into_iter()
+        .take(50)
         .map(|l| {
             serde_json::json!({
                 "id": l.id, "status": l.status, "pupil_name": l.pupil_name, "school_name": l.school_name,
@@ -333,7 +348,7 @@ pub async fn list(
             })
         })
         .collect();
-    Ok(Json(serde_json::json!({"items": items, "page": page})))
+    Ok(Json(serde_json::json!({"items": items, "next": next})))
 }
 
 /// The upload's parameters.

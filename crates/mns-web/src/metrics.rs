@@ -61,6 +61,8 @@ pub struct Metrics {
     outbox_pending: Gauge,
     outbox_oldest: Gauge<f64, AtomicU64>,
     audit_entries: Counter,
+    audit_view_commits: Counter,
+    audit_view_entries: Counter,
     directory_generation: Gauge,
 }
 
@@ -104,6 +106,18 @@ impl Default for Metrics {
             "Entries in the audit trail (its rate is the audit append rate)",
             audit_entries.clone(),
         );
+        let audit_view_commits = Counter::default();
+        registry.register(
+            "audit_view_commits",
+            "Commits of views' audit entries by this instance (views waiting together share one)",
+            audit_view_commits.clone(),
+        );
+        let audit_view_entries = Counter::default();
+        registry.register(
+            "audit_view_entries",
+            "Views' audit entries committed by this instance",
+            audit_view_entries.clone(),
+        );
         let directory_generation = Gauge::default();
         registry.register(
             "directory_index_generation",
@@ -118,6 +132,8 @@ impl Default for Metrics {
             outbox_pending,
             outbox_oldest,
             audit_entries,
+            audit_view_commits,
+            audit_view_entries,
             directory_generation,
         }
     }
@@ -149,11 +165,20 @@ impl Metrics {
         gauge("max").set(i64::from(figures.pool_max));
         self.outbox_pending.set(figures.outbox_pending);
         self.outbox_oldest.set(figures.outbox_oldest_seconds);
-        // The trail only grows (retention never deletes entries): catch the counter up.
-        let entries = u64::try_from(figures.audit_entries).unwrap_or(0);
-        let counted = self.audit_entries.get();
-        if entries > counted {
-            self.audit_entries.inc_by(entries - counted);
+        // The trail only grows (retention never deletes entries), and the group's figures
+        // since start only grow: catch each counter up.
+        for (counter, now) in [
+            (
+                &self.audit_entries,
+                u64::try_from(figures.audit_entries).unwrap_or(0),
+            ),
+            (&self.audit_view_commits, figures.audit_view_commits),
+            (&self.audit_view_entries, figures.audit_view_entries),
+        ] {
+            let counted = counter.get();
+            if now > counted {
+                counter.inc_by(now - counted);
+            }
         }
         self.directory_generation.set(figures.directory_generation);
     }

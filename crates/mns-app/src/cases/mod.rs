@@ -25,8 +25,8 @@ use mns_domain::provision::{
     CaseAction, CaseFacts, CaseState, SessionOutcome, case_actions, may_move, non_engagement,
 };
 use mns_store::{
-    CaseEvent, CaseLine, CaseRecord, ConcernRecord, ContinuationRecord, EndRequestRecord,
-    ReviewRecord, SessionLogRecord, WelfareCheckRecord, WriteTx, new_id,
+    CaseEvent, CaseLine, CaseListFilter, CasePage, CaseRecord, ConcernRecord, ContinuationRecord,
+    EndRequestRecord, ReviewRecord, SessionLogRecord, WelfareCheckRecord, WriteTx, new_id,
 };
 
 /// A case as its reader may see it. Fields a role may not see are empty.
@@ -482,37 +482,45 @@ impl App {
         .await
     }
 
-    /// The cases `actor` may see, by the end of their current period.
-    pub async fn my_cases(&self, actor: &Actor) -> AppResult<Vec<CaseLine>> {
-        let lines = match actor.child_scope() {
-            ChildScope::Every => self.store.case_lines(&[], None, None).await?,
+    /// A page of the cases `actor` may see, newest opened first: open ones, or ended ones; with
+    /// `assigned_to_me`, only those whose referral is assigned to them (a caseworker's list).
+    /// Audited as the case list.
+    pub async fn my_cases(
+        &self,
+        actor: &Actor,
+        ended: bool,
+        assigned_to_me: bool,
+        page: CasePage,
+        limit: i64,
+    ) -> AppResult<Vec<CaseLine>> {
+        let mut filter = CaseListFilter {
+            ended,
+            assigned_to: assigned_to_me.then(|| actor.user.id.clone()),
+            limit,
+            page,
+            ..CaseListFilter::default()
+        };
+        match actor.child_scope() {
+            ChildScope::Every => {}
             ChildScope::OwnSchool => match &actor.user.school_urn {
-                Some(urn) => self.store.case_lines(&[], Some(urn), None).await?,
-                None => Vec::new(),
+                Some(urn) => filter.school_urn = Some(urn.clone()),
+                None => filter.pupil_ids = Some(Vec::new()),
             },
             ChildScope::Linked => {
-                let pupils: Vec<String> = self
-                    .store
-                    .pupils_linked_to(&actor.user.id, self.today())
-                    .await?
-                    .into_iter()
-                    .map(|p| p.id)
-                    .collect();
-                self.store.case_lines(&[], None, Some(&pupils)).await?
+                filter.pupil_ids = Some(
+                    self.store
+                        .pupils_linked_to(&actor.user.id, self.today())
+                        .await?
+                        .into_iter()
+                        .map(|p| p.id)
+                        .collect(),
+                );
             }
             ChildScope::None => return Err(AppError::NotFound),
-        };
+        }
+        let lines = self.store.case_page(&filter).await?;
         self.audit_view(actor, "case.list", "case_list", actor.role().as_str())
             .await?;
-        Ok(lines)
-    }
-
-    /// The open cases whose referral is assigned to `actor` (their caseworker's list), from
-    /// those they may see. Audited as the case list is.
-    pub async fn my_assigned_cases(&self, actor: &Actor) -> AppResult<Vec<CaseLine>> {
-        let mine = self.store.open_case_ids_assigned_to(&actor.user.id).await?;
-        let mut lines = self.my_cases(actor).await?;
-        lines.retain(|l| mine.contains(&l.case.id));
         Ok(lines)
     }
 

@@ -103,6 +103,14 @@ impl App {
         Ok(out)
     }
 
+    /// How many pieces of feedback nobody has read yet (officers only).
+    pub async fn new_directory_feedback_count(&self, actor: &Actor) -> AppResult<i64> {
+        if !is_local_offer_officer(actor) {
+            return Err(AppError::NotFound);
+        }
+        Ok(self.store.count_feedback_with_status("new").await?)
+    }
+
     /// Marks feedback as read.
     pub async fn mark_directory_feedback_read(&self, actor: &Actor, id: &str) -> AppResult<()> {
         if !is_local_offer_officer(actor) {

@@ -38,6 +38,9 @@ pub struct ResolvedSession {
     pub must_change_password: bool,
 }
 
+/// How stale a session's last-seen time may get before a request writes it again.
+const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
+
 impl App {
     /// Checks an email and password and starts a session.
     ///
@@ -198,9 +201,14 @@ impl App {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        self.store.touch_session(&hash, now).await?;
-        let staff = user.role.is_staff();
-        let credentials = if staff {
+        // Activity moves the idle time-out on, written at most once a minute: a page view is
+        // not a write (issue 20), and the time-out is kept to within a minute.
+        if now - session.last_seen_at >= TOUCH_EVERY {
+            self.store.touch_session(&hash, now).await?;
+        }
+        let needs_code = user.role.is_staff() && session.second_factor_at.is_none();
+        // The authenticator's state matters only until the code is given.
+        let credentials = if needs_code {
             self.store.get_credentials(&user.id).await?
         } else {
             None
@@ -208,7 +216,6 @@ impl App {
         let confirmed = credentials
             .as_ref()
             .is_some_and(|c| c.totp_confirmed_at.is_some());
-        let needs_code = staff && session.second_factor_at.is_none();
         let must_change_password = self
             .store
             .recovery_flags(&user.id)

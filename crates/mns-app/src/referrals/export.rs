@@ -20,7 +20,7 @@ impl App {
         actor.require(Capability::ReadReferralQueue)?;
         let filter = QueueFilter {
             limit: EXPORT_LIMIT,
-            offset: 0,
+            page: mns_store::QueuePage::First,
             ..filter.clone()
         };
         let lines = self.store.referral_queue(&filter).await?;

@@ -282,6 +282,17 @@ impl Store {
         .await
     }
 
+    /// How many pieces of feedback are in `status` (the officer's page counts the new ones
+    /// without reading them all).
+    pub async fn count_feedback_with_status(&self, status: &str) -> StoreResult<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM directory_feedback WHERE status = $1")
+                .bind(status)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
+
     /// Feedback with a status, newest first.
     pub async fn directory_feedback(
         &self,

@@ -973,7 +973,12 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 Capability::ReadChildren,
                 refused(ok(a.list_pupils(&actor).await)),
             ),
-            (Capability::ReadChildren, refused(ok(a.my_cases(&actor).await))),
+            (
+                Capability::ReadChildren,
+                refused(ok(a
+                    .my_cases(&actor, false, false, Default::default(), 50)
+                    .await)),
+            ),
             (
                 Capability::ManageRetention,
                 refused(ok(a.legal_hold(&actor, &pupil).await)),

@@ -655,7 +655,10 @@ async fn mn_role_1_the_caseworker_of_an_assigned_referral_sees_its_case_as_their
         let mine = caseworker.get("/cases?assigned=me").await;
         assert_eq!(mine.status, StatusCode::OK);
         assert!(mine.body.contains("Isla Dawson"));
-        assert!(mine.body.contains("Showing the open cases assigned to you"));
+        assert!(
+            mine.body
+                .contains("Showing open cases, most recently opened first, assigned to you")
+        );
         let all = caseworker.get("/cases").await;
         let others = all
             .body
@@ -677,7 +680,7 @@ async fn mn_role_1_the_caseworker_of_an_assigned_referral_sees_its_case_as_their
         let none = school.get("/cases?assigned=me").await;
         assert!(
             none.body
-                .contains("There are no cases to show you assigned to you")
+                .contains("There are no open cases to show you assigned to you")
         );
     }
 }

@@ -693,8 +693,8 @@ async fn api_errors_are_json_and_name_the_bad_parameter() {
     let mut coordinator = api_client(&app, "coordinator@demo.invalid").await;
     for (path, field) in [
         ("/api/v1/referrals?status=anything", "status"),
-        ("/api/v1/referrals?page=-1", "page"),
-        ("/api/v1/referrals?page=two", "page"),
+        ("/api/v1/referrals?after=-1", "after"),
+        ("/api/v1/referrals?after=2025-13-01_x", "after"),
     ] {
         let r = coordinator.get(path).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");

@@ -115,31 +115,16 @@ fn postgresql_is_backed_up_with_its_own_tools() {
 
 #[test]
 fn a_server_told_to_stop_finishes_and_exits_within_its_shutdown_timeout() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mns"))
-        .arg("serve")
-        .env_remove("MNS_DATABASE_URL")
-        .env("MNS_DATA_DIR", dir.path())
-        .env("MNS_BIND", "127.0.0.1:0")
-        .env("MNS_SHUTDOWN_TIMEOUT", "3")
-        .env("RUST_LOG", "info")
-        .env("MNS_LOG_FORMAT", "json")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let address = loop {
-        let mut line = String::new();
-        assert!(
-            stdout.read_line(&mut line).unwrap() > 0,
-            "the server says where it is"
-        );
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split('/').next().unwrap().to_owned();
-        }
-    };
+    let (mut child, address) = serve(
+        dir.path(),
+        &[
+            ("MNS_SHUTDOWN_TIMEOUT", "3"),
+            ("RUST_LOG", "info"),
+            ("MNS_LOG_FORMAT", "json"),
+        ],
+    );
     let mut answered = String::new();
     let mut stream = std::net::TcpStream::connect(&address).unwrap();
     stream
@@ -186,4 +171,120 @@ fn a_server_told_to_stop_finishes_and_exits_within_its_shutdown_timeout() {
         "JSON logs, one object a line: {log}"
     );
     drop(idle);
+}
+
+/// `mns serve` on `data_dir` at a free port, with `env`; returns the process and its address
+/// once it listens. Its log is left in the pipe for the test to read.
+fn serve(data_dir: &std::path::Path, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mns"));
+    command
+        .arg("serve")
+        .env_remove("MNS_DATABASE_URL")
+        .env("MNS_DATA_DIR", data_dir)
+        .env("MNS_BIND", "127.0.0.1:0")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let address = loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server says where it is"
+        );
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().trim().to_owned();
+        }
+    };
+    (child, address)
+}
+
+/// Issue 20: a view's response waits for its audit entry's commit (shared with the views
+/// waiting beside it), so killing the server mid-load loses no view it answered.
+#[test]
+fn views_answered_before_the_server_is_killed_are_all_in_the_audit_trail() {
+    use std::io::{Read, Write};
+    use std::sync::atomic::AtomicUsize;
+    let dir = tempfile::tempdir().unwrap();
+    let out = mns(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "coordinator@example.org",
+            "--role",
+            "coordinator",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = mns(
+        dir.path(),
+        &["user", "token", "coordinator@example.org"],
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let token = text(&out).0.trim().to_owned();
+    let (mut child, address) = serve(dir.path(), &[]);
+
+    // Eight clients list pupils (an audited view) as fast as they are answered.
+    let answered = Arc::new(AtomicUsize::new(0));
+    let clients: Vec<_> = (0..8)
+        .map(|_| {
+            let (answered, address, token) = (answered.clone(), address.clone(), token.clone());
+            std::thread::spawn(move || {
+                loop {
+                    let Ok(mut stream) = std::net::TcpStream::connect(&address) else {
+                        return;
+                    };
+                    let request = format!(
+                        "GET /api/v1/pupils HTTP/1.1\r\nHost: mns\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+                    );
+                    let mut response = String::new();
+                    if stream.write_all(request.as_bytes()).is_err()
+                        || stream.read_to_string(&mut response).is_err()
+                    {
+                        return;
+                    }
+                    if !response.starts_with("HTTP/1.1 200") {
+                        assert!(response.is_empty(), "{response}");
+                        return;
+                    }
+                    answered.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap(); // SIGKILL: no shutdown, no flushing.
+    child.wait().unwrap();
+    for client in clients {
+        client.join().unwrap();
+    }
+    let answered = answered.load(Ordering::SeqCst);
+    assert!(
+        answered >= 20,
+        "the server was under load: {answered} views"
+    );
+
+    let out = mns(dir.path(), &["audit", "verify"], &[]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let url = format!("sqlite://{}", dir.path().join("mns.sqlite").display());
+    let recorded = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = mns_store::Store::connect(&url).await.unwrap();
+        store
+            .audit_for_record("pupil_list", "all", 10_000_000)
+            .await
+            .unwrap()
+            .len()
+    });
+    assert!(
+        recorded >= answered,
+        "{answered} views were answered but only {recorded} are in the audit trail"
+    );
 }

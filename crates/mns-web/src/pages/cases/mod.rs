@@ -11,7 +11,10 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use chrono::NaiveDate;
 use mns_app::cases::Dashboard;
-use mns_app::records::CaseLine;
+use mns_app::records::{CaseCursor, CaseLine, CasePage};
+
+/// Cases on a page of the list.
+const CASES_A_PAGE: i64 = 50;
 use mns_domain::permissions::Capability;
 use mns_domain::provision::CaseState;
 
@@ -102,8 +105,13 @@ struct ListPage {
     chrome: Chrome,
     rows: Vec<CaseRow>,
     council: bool,
-    /// Only the open cases assigned to the reader (`?assigned=me`).
+    /// Only the cases assigned to the reader (`?assigned=me`).
     assigned_to_me: bool,
+    /// Ended cases (`?state=ended`) rather than open ones.
+    ended: bool,
+    /// The "Previous" and "Next" links ("" when there is none).
+    previous: String,
+    next: String,
 }
 
 /// `GET /cases`: the cases the user may see; `?assigned=me`, only the open cases whose
@@ -113,17 +121,76 @@ pub async fn list(
     user: SignedIn,
     RawQuery(query): RawQuery,
 ) -> PageResult {
-    let assigned_to_me = Fields::from_query(query.as_deref()).text("assigned") == "me";
-    let lines = if assigned_to_me {
-        state.app.my_assigned_cases(&user.actor).await?
-    } else {
-        state.app.my_cases(&user.actor).await?
+    let fields = Fields::from_query(query.as_deref());
+    let assigned_to_me = fields.text("assigned") == "me";
+    let ended = fields.text("state") == "ended";
+    let page = match (
+        CaseCursor::parse(fields.text("after")),
+        CaseCursor::parse(fields.text("before")),
+    ) {
+        (Some(after), _) => CasePage::After(after),
+        (None, Some(before)) => CasePage::Before(before),
+        (None, None) => CasePage::First,
+    };
+    let mut lines = state
+        .app
+        .my_cases(
+            &user.actor,
+            ended,
+            assigned_to_me,
+            page.clone(),
+            CASES_A_PAGE + 1,
+        )
+        .await?;
+    // One line more than a page says whether there is more in the direction of travel; the
+    // other direction is where the reader came from.
+    let more = lines.len() as i64 > CASES_A_PAGE;
+    if more {
+        if page.backwards() {
+            lines.remove(0);
+        } else {
+            lines.truncate(CASES_A_PAGE as usize);
+        }
+    }
+    let (has_previous, has_next) = match page {
+        CasePage::First => (false, more),
+        CasePage::After(_) => (true, more),
+        CasePage::Before(_) => (more, true),
+    };
+    let cursor = |line: Option<&CaseLine>| {
+        line.map(|l| {
+            CaseCursor {
+                opened_at: l.case.opened_at,
+                id: l.case.id.clone(),
+            }
+            .to_param()
+        })
+    };
+    let mut keep = form_urlencoded::Serializer::new(String::new());
+    if assigned_to_me {
+        keep.append_pair("assigned", "me");
+    }
+    if ended {
+        keep.append_pair("state", "ended");
+    }
+    let keep = keep.finish();
+    let link = |key: &str, value: Option<String>| {
+        value
+            .map(|v| {
+                let mut q = form_urlencoded::Serializer::new(keep.clone());
+                q.append_pair(key, &v);
+                format!("/cases?{}", q.finish())
+            })
+            .unwrap_or_default()
     };
     Ok(render(&ListPage {
         chrome: Chrome::signed_in(&state, &user, "/cases"),
+        previous: link("before", cursor(lines.first()).filter(|_| has_previous)),
+        next: link("after", cursor(lines.last()).filter(|_| has_next)),
         rows: lines.iter().map(case_row).collect(),
         council: user.actor.may(Capability::ReadCaseDashboard),
         assigned_to_me,
+        ended,
     }))
 }
 

@@ -7,7 +7,7 @@ use crate::auth::SignedIn;
 use crate::pages::{Chrome, PageResult, render};
 use askama::Template;
 use axum::extract::{Query, State};
-use mns_app::records::AssignedFilter;
+use mns_app::records::{AssignedFilter, QueueCursor, QueuePage};
 use mns_domain::referral::ReferralOrigin;
 use serde::Deserialize;
 
@@ -44,7 +44,7 @@ pub struct StatusLink {
 
 #[derive(Template)]
 #[template(path = "referral_queue.html")]
-struct QueuePage {
+struct QueueView {
     chrome: Chrome,
     rows: Vec<QueueRow>,
     statuses: Vec<StatusLink>,
@@ -60,8 +60,9 @@ struct QueuePage {
     /// `me`, `nobody` or "" (anyone).
     assigned: String,
     newest: bool,
-    page: i64,
-    has_next: bool,
+    /// The cursors of the "Previous" and "Next" links ("" when there is none).
+    previous: String,
+    next: String,
 }
 
 /// A school's referral in its list.
@@ -100,8 +101,11 @@ pub struct QueueQuery {
     assigned: String,
     #[serde(default)]
     sort: String,
+    /// The page after this line (`date_id`), or before it.
     #[serde(default)]
-    page: Option<i64>,
+    after: String,
+    #[serde(default)]
+    before: String,
     /// `draft` after the school deleted a draft.
     #[serde(default)]
     deleted: String,
@@ -220,24 +224,53 @@ pub async fn list(
     }
     let counts = state.app.referral_counts(&user.actor).await?;
     let status = Status::parse(&q.status).filter(|s| *s != Status::Draft);
-    let page = q.page.unwrap_or(1).max(1);
     let newest = q.sort == "newest";
-    let lines = state
+    let page = match (QueueCursor::parse(&q.after), QueueCursor::parse(&q.before)) {
+        (Some(after), _) => QueuePage::After(after),
+        (None, Some(before)) => QueuePage::Before(before),
+        (None, None) => QueuePage::First,
+    };
+    let mut lines = state
         .app
         .referral_queue(
             &user.actor,
             &QueueFilter {
                 limit: PAGE_SIZE + 1,
-                offset: (page - 1) * PAGE_SIZE,
+                page: page.clone(),
                 ..q.filter(&user.actor.user.id)
             },
         )
         .await?;
-    let has_next = lines.len() as i64 > PAGE_SIZE;
+    // One line more than a page says whether there is more in the direction of travel; the
+    // other direction is where the reader came from.
+    let more = lines.len() as i64 > PAGE_SIZE;
+    if more {
+        match page {
+            QueuePage::Before(_) => lines.remove(0),
+            _ => lines.remove(PAGE_SIZE as usize),
+        };
+    }
+    let cursor = |line: Option<&QueueLine>| {
+        line.and_then(|l| {
+            l.referral_date.map(|d| {
+                QueueCursor {
+                    referral_date: d,
+                    id: l.id.clone(),
+                }
+                .to_param()
+            })
+        })
+    };
+    let (has_previous, has_next) = match page {
+        QueuePage::First => (false, more),
+        QueuePage::After(_) => (true, more),
+        QueuePage::Before(_) => (more, true),
+    };
+    let previous = cursor(lines.first()).filter(|_| has_previous);
+    let next = cursor(lines.last()).filter(|_| has_next);
     let today = state.app.today();
     let rows = lines
         .into_iter()
-        .take(PAGE_SIZE as usize)
         .map(|l: QueueLine| {
             let s = Status::parse(&l.status).unwrap_or(Status::Submitted);
             QueueRow {
@@ -281,7 +314,7 @@ pub async fn list(
             name,
         })
         .collect();
-    Ok(render(&QueuePage {
+    Ok(render(&QueueView {
         chrome: Chrome::signed_in(&state, &user, "/referrals"),
         rows,
         statuses,
@@ -292,7 +325,7 @@ pub async fn list(
         school,
         assigned: q.assigned_choice().to_string(),
         newest,
-        page,
-        has_next,
+        previous: previous.unwrap_or_default(),
+        next: next.unwrap_or_default(),
     }))
 }

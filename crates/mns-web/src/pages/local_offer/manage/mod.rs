@@ -61,7 +61,7 @@ struct ManagePage {
     changes: Vec<ChangeLine>,
     my_changes: Vec<(ChangeLine, String)>,
     stale: u64,
-    feedback_new: usize,
+    feedback_new: i64,
     submitted: bool,
 }
 
@@ -110,11 +110,10 @@ pub async fn home(
             .iter()
             .map(change_line)
             .collect();
-        let feedback = state.app.directory_feedback(actor).await?;
         (
             changes,
             state.app.stale_directory_entries().await?,
-            feedback.iter().filter(|(f, _)| f.status == "new").count(),
+            state.app.new_directory_feedback_count(actor).await?,
         )
     } else {
         (Vec::new(), 0, 0)
