@@ -79,7 +79,7 @@ pub use resources::{
 };
 pub use retention::RetentionCandidate;
 pub use schools::SchoolRecord;
-pub use sessions::{SessionRecord, SignInReservation};
+pub use sessions::{SessionRecord, SessionWithUser, SignInReservation};
 pub use users::{ApiTokenRecord, CredentialRecord, UserRecord};
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -167,6 +167,25 @@ type ReferralRow = (
     String,
 );
 
+/// A referral's row with one more column: whether a pupil match on it is open.
+type ReferralMatchRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
+
 fn date(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
     text.map(|t| {
         NaiveDate::parse_from_str(&t, "%Y-%m-%d")
@@ -340,6 +359,29 @@ impl Store {
             referral,
         )
         .await
+    }
+
+    /// A referral and whether a pupil match on it is still open, in one read: what every
+    /// operation on a referral checks first (issue 20).
+    pub async fn get_referral_with_open_match(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<(ReferralRecord, bool)>> {
+        let row: Option<ReferralMatchRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS}, CAST(CASE WHEN EXISTS (SELECT 1 FROM pupil_matches m \
+             WHERE m.referral_id = referrals.id AND m.resolved_at IS NULL) THEN 1 ELSE 0 END \
+             AS BIGINT) FROM referrals WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let record = referral((
+                r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13,
+            ))?;
+            Ok((record, r.14 == 1))
+        })
+        .transpose()
     }
 
     /// The decisions on a referral, oldest first.

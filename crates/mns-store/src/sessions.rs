@@ -33,6 +33,50 @@ type SessionRow = (
     String,
 );
 
+/// A session, its user, and when they were told to change their password (if they were).
+#[derive(Debug, Clone)]
+pub struct SessionWithUser {
+    /// The session.
+    pub session: SessionRecord,
+    /// Whose it is.
+    pub user: crate::UserRecord,
+    /// Set when the user must change their password before anything else.
+    pub must_change_password_at: Option<DateTime<Utc>>,
+}
+
+/// The session's seven columns, the user's seven and the password flag, as one row.
+type SessionUserRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+fn session(
+    (token_hash, user_id, csrf_token, second, created, seen, expires): SessionRow,
+) -> StoreResult<SessionRecord> {
+    Ok(SessionRecord {
+        token_hash,
+        user_id,
+        csrf_token,
+        second_factor_at: second.as_deref().map(parse_ts).transpose()?,
+        created_at: parse_ts(&created)?,
+        last_seen_at: parse_ts(&seen)?,
+        expires_at: parse_ts(&expires)?,
+    })
+}
+
 impl Store {
     /// Starts a session.
     pub async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()> {
@@ -61,19 +105,32 @@ impl Store {
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(
-            |(token_hash, user_id, csrf_token, second, created, seen, expires)| {
-                Ok(SessionRecord {
-                    token_hash,
-                    user_id,
-                    csrf_token,
-                    second_factor_at: second.as_deref().map(parse_ts).transpose()?,
-                    created_at: parse_ts(&created)?,
-                    last_seen_at: parse_ts(&seen)?,
-                    expires_at: parse_ts(&expires)?,
-                })
-            },
+        row.map(session).transpose()
+    }
+
+    /// The session with this token hash with its user and whether they must change their
+    /// password, in one read: what every signed-in request needs (issue 20).
+    pub async fn find_session_with_user(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<SessionWithUser>> {
+        let row: Option<SessionUserRow> = sqlx::query_as(
+            "SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor_at, s.created_at, \
+             s.last_seen_at, s.expires_at, u.id, u.email, u.display_name, u.role, u.school_urn, \
+             u.disabled_at, u.created_at, c.must_change_password_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id \
+             LEFT JOIN local_credentials c ON c.user_id = s.user_id WHERE s.token_hash = $1",
         )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(SessionWithUser {
+                session: session((r.0, r.1, r.2, r.3, r.4, r.5, r.6))?,
+                user: crate::users::user((r.7, r.8, r.9, r.10, r.11, r.12, r.13))?,
+                must_change_password_at: r.14.as_deref().map(parse_ts).transpose()?,
+            })
+        })
         .transpose()
     }
 

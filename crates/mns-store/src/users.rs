@@ -62,7 +62,7 @@ pub struct CredentialRecord {
     pub totp_confirmed_at: Option<DateTime<Utc>>,
 }
 
-type UserRow = (
+pub(crate) type UserRow = (
     String,
     String,
     String,
@@ -74,7 +74,7 @@ type UserRow = (
 
 const USER_COLUMNS: &str = "id, email, display_name, role, school_urn, disabled_at, created_at";
 
-fn user(
+pub(crate) fn user(
     (id, email, display_name, role, school_urn, disabled_at, created_at): UserRow,
 ) -> StoreResult<UserRecord> {
     Ok(UserRecord {

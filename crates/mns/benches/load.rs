@@ -19,7 +19,9 @@
 //! baseline; asserts nothing about speed. `MNS_BENCH_REFERRALS`, `MNS_BENCH_CASES`,
 //! `MNS_BENCH_SERVICES`, `MNS_BENCH_SECONDS` (per page, default 8) and
 //! `MNS_BENCH_CONNECTIONS` (default 32) change the sizes; `MNS_BENCH_FILL_ONLY=1` writes the
-//! SQLite dataset, prints how to serve it and stops (for looking at one page's queries).
+//! SQLite dataset, prints how to serve it and stops (for looking at one page's queries);
+//! `MNS_BENCH_DRIVE=host:port/path` (with `MNS_BENCH_COOKIE`) drives one page of a server
+//! already running, for profiling it.
 
 #[path = "load/baseline.rs"]
 mod baseline;
@@ -419,6 +421,24 @@ fn main() {
         return;
     }
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    if let Ok(target) = std::env::var("MNS_BENCH_DRIVE") {
+        // One page of a server already running (`host:port/path`), for profiling it.
+        let (address, path) = target.split_once('/').expect("host:port/path");
+        let cookie = std::env::var("MNS_BENCH_COOKIE").ok();
+        let f = runtime.block_on(drive(
+            &reqwest::Client::new(),
+            &[address.to_owned()],
+            &[format!("/{path}")],
+            cookie.as_deref(),
+            env_number("MNS_BENCH_CONNECTIONS", 32),
+            env_number("MNS_BENCH_SECONDS", 8) as u64,
+        ));
+        println!(
+            "{target}: {:.0} requests/s, p50 {:.1} ms, p99 {:.1} ms, {} errors",
+            f.rps, f.p50, f.p99, f.errors
+        );
+        return;
+    }
     runtime.block_on(async {
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(256)

@@ -185,18 +185,17 @@ impl App {
         source: &str,
     ) -> AppResult<Option<ResolvedSession>> {
         let hash = token_hash(token);
-        let Some(session) = self.store.find_session(&hash).await? else {
+        // The session, its user and the password flag in one read (issue 20). A session whose
+        // user is gone cannot be (the key refers to the user), and is swept when it times out.
+        let Some(found) = self.store.find_session_with_user(&hash).await? else {
             return Ok(None);
         };
+        let (session, user) = (found.session, found.user);
         let now = self.now();
         if self.session_expired(&session, now) {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        let Some(user) = self.store.get_user(&session.user_id).await? else {
-            self.store.delete_session(&hash).await?;
-            return Ok(None);
-        };
         if user.disabled_at.is_some() {
             self.store.delete_session(&hash).await?;
             return Ok(None);
@@ -216,12 +215,7 @@ impl App {
         let confirmed = credentials
             .as_ref()
             .is_some_and(|c| c.totp_confirmed_at.is_some());
-        let must_change_password = self
-            .store
-            .recovery_flags(&user.id)
-            .await?
-            .must_change_password_at
-            .is_some();
+        let must_change_password = found.must_change_password_at.is_some();
         Ok(Some(ResolvedSession {
             must_change_password,
             needs_code_setup: needs_code && !confirmed,

@@ -153,11 +153,18 @@ impl App {
         // Review reminders for stale Local Offer entries go out once a day per instance; the
         // store remembers who was reminded, so several instances do not repeat each other.
         let mut reminded_on: Option<chrono::NaiveDate> = None;
+        let mut daily: Option<tokio::task::JoinHandle<Option<chrono::NaiveDate>>> = None;
         // Audit checkpoints go outside the database every few minutes (MN-REC-1).
         let mut checkpointed_at: Option<chrono::DateTime<chrono::Utc>> = None;
         loop {
             tokio::select! {
-                () = &mut shutdown => return,
+                () = &mut shutdown => {
+                    // Each chore commits item by item: stopping one mid-way loses nothing.
+                    if let Some(chores) = daily {
+                        chores.abort();
+                    }
+                    return;
+                }
                 _ = tick.tick() => {
                     if let Err(e) = self.deliver_due_messages(&delivery, &worker).await {
                         tracing::error!(error = %e, "outbox delivery round failed");
@@ -174,38 +181,59 @@ impl App {
                             tracing::error!(error = %e, "audit checkpoint not written: the trail does not verify");
                         }
                     }
+                    // The day's chores run beside delivery, not in its way: on a big directory
+                    // the first day's review reminders take minutes, and email must not wait.
+                    if daily.as_ref().is_some_and(tokio::task::JoinHandle::is_finished)
+                        && let Some(finished) = daily.take()
+                        && let Ok(Some(day)) = finished.await
+                    {
+                        reminded_on = Some(day);
+                    }
                     let today = self.today();
-                    if reminded_on != Some(today) {
-                        match self.send_review_reminders(&crate::system_actor("worker")).await {
-                            Ok(n) => {
-                                reminded_on = Some(today);
-                                if n > 0 {
-                                    tracing::info!(entries = n, "Local Offer review reminders queued");
-                                }
-                            }
-                            Err(e) => tracing::error!(error = %e, "review reminders failed"),
-                        }
-                        // Schools are reminded of reviews and continuation requests due within
-                        // a school week (MN-REV-1, MN-CONT-2).
-                        match self.send_case_reminders(7).await {
-                            Ok(n) if n > 0 => tracing::info!(reminders = n, "case reminders queued"),
-                            Ok(_) => {}
-                            Err(e) => tracing::error!(error = %e, "case reminders failed"),
-                        }
-                        // Records past the retention period (MN-REC-2).
-                        match self.run_retention(&crate::system_actor("worker")).await {
-                            Ok(r) if r.anonymised > 0 => tracing::info!(
-                                anonymised = r.anonymised,
-                                held = r.held,
-                                "retention run"
-                            ),
-                            Ok(_) => {}
-                            Err(e) => tracing::error!(error = %e, "retention run failed"),
-                        }
+                    if reminded_on != Some(today) && daily.is_none() {
+                        let app = self.clone();
+                        daily = Some(tokio::spawn(async move { app.daily_chores(today).await }));
                     }
                 }
             }
         }
+    }
+
+    /// Once a day: the Local Offer's review reminders, the schools' case reminders and the
+    /// retention run. Returns `today` when the reminders went out (so they are not tried again
+    /// today), `None` when they failed (tried again at the next tick).
+    async fn daily_chores(&self, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+        let reminded = match self
+            .send_review_reminders(&crate::system_actor("worker"))
+            .await
+        {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::info!(entries = n, "Local Offer review reminders queued");
+                }
+                Some(today)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "review reminders failed");
+                None
+            }
+        };
+        // Schools are reminded of reviews and continuation requests due within a school week
+        // (MN-REV-1, MN-CONT-2).
+        match self.send_case_reminders(7).await {
+            Ok(n) if n > 0 => tracing::info!(reminders = n, "case reminders queued"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "case reminders failed"),
+        }
+        // Records past the retention period (MN-REC-2).
+        match self.run_retention(&crate::system_actor("worker")).await {
+            Ok(r) if r.anonymised > 0 => {
+                tracing::info!(anonymised = r.anonymised, held = r.held, "retention run")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "retention run failed"),
+        }
+        reminded
     }
 }
 

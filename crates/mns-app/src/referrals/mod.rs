@@ -67,6 +67,12 @@ impl ReferralView {
     }
 }
 
+/// Whether `actor` decides UPN matches and `record` is at a stage where one is decided.
+fn may_decide_match(actor: &Actor, record: &ReferralRecord) -> bool {
+    ReferralAction::ResolvePupilMatch.allowed_for(actor.role())
+        && Status::parse(&record.status).is_some_and(Status::awaits_decision)
+}
+
 impl App {
     /// Reads a stored referral back for `role`, with what that role may do on it.
     fn view_of(
@@ -111,9 +117,7 @@ impl App {
 
     /// Whether a UPN match waits for `actor` to decide it (asked only of those who may).
     async fn match_open_for(&self, actor: &Actor, record: &ReferralRecord) -> AppResult<bool> {
-        if ReferralAction::ResolvePupilMatch.allowed_for(actor.role())
-            && Status::parse(&record.status).is_some_and(Status::awaits_decision)
-        {
+        if may_decide_match(actor, record) {
             self.pupil_match_open(&record.id).await
         } else {
             Ok(false)
@@ -127,9 +131,11 @@ impl App {
         actor: &Actor,
         id: &str,
     ) -> AppResult<ReferralView> {
-        let record = self
+        // The referral and its open match in one read: every operation on a referral starts
+        // here, and a page calls several.
+        let (record, open_match) = self
             .store
-            .get_referral(id)
+            .get_referral_with_open_match(id)
             .await?
             .ok_or(AppError::NotFound)?;
         actor.require(Capability::ReadReferrals)?;
@@ -143,7 +149,8 @@ impl App {
         if !allowed {
             return Err(AppError::NotFound);
         }
-        self.refreshed(actor, record).await
+        let open = open_match && may_decide_match(actor, &record);
+        App::view_of(record, actor.role(), open)
     }
 
     /// The referral if `actor` may see it and their role may ever take `action` on a referral

@@ -1,5 +1,5 @@
 //! The load benchmark's data: 300 schools, 100,000 pupils each with a referral (10,000 of them
-//! accepted, each with a case in provision), 50,000 Local Offer services, a coordinator with a
+//! accepted, each with a case: one in ten in provision, the rest ended), 50,000 Local Offer services, a coordinator with a
 //! signed-in session; and the fresh PostgreSQL database it is written to.
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -127,7 +127,12 @@ pub async fn fill(url: &str, keys: &str) -> Ids {
                     id,
                     pupil_id: Some(pupil),
                     school_urn: Some(school),
-                    state: CaseState::InProvision,
+                    // Most cases of a service's history have ended; one in ten is open.
+                    state: if n % 10 == 0 {
+                        CaseState::InProvision
+                    } else {
+                        CaseState::Ended
+                    },
                     opened_at: now,
                     referral_date: day,
                     provision_start: Some(provision),
@@ -143,7 +148,7 @@ pub async fn fill(url: &str, keys: &str) -> Ids {
                     full_time_hours: Some(25.0),
                     life_limiting: false,
                     end_reason: None,
-                    ended_at: None,
+                    ended_at: (n % 10 != 0).then_some(now),
                     ends_on: None,
                     updated_at: now,
                 })
@@ -196,7 +201,8 @@ pub async fn fill(url: &str, keys: &str) -> Ids {
     Ids {
         // The newest submitted referral (every fifth referral after the cases is submitted).
         referral: format!("r{:07}", (referrals - 1) / 5 * 5),
-        case: format!("r{:07}", cases / 2),
+        // An open case (every tenth).
+        case: format!("r{:07}", cases / 20 * 10),
         session: token,
     }
 }
