@@ -1,7 +1,7 @@
 //! Referrals, their decisions, and parent enquiries. The coordinator's queue is one indexed
 //! query: it must answer quickly with 100,000 referrals in the database.
 
-use crate::{QueuePage, Store, StoreResult, WriteTx, parse_ts, ts};
+use crate::{QueuePage, Store, StoreError, StoreResult, WriteTx, parse_ts, ts};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A stored referral.
@@ -634,17 +634,22 @@ impl Store {
 
     /// The schools that have sent referrals (drafts aside), by name: (URN, name, or the URN
     /// when the schools list does not know it). From the kept counts (a row per school and
-    /// status), so the queue's school filter does not group every referral on every page.
+    /// status), so the queue's school filter does not group every referral on every page; and
+    /// as one JSON row, not hundreds (see `Backend::json_rows`).
     pub async fn schools_with_referrals(&self) -> StoreResult<Vec<(String, String)>> {
-        Ok(sqlx::query_as(
-            "SELECT c.school_urn, COALESCE(s.name, c.school_urn) FROM \
-             (SELECT school_urn FROM referral_counts WHERE status <> 'draft' AND school_urn <> '' \
-             GROUP BY school_urn HAVING SUM(n) > 0) c \
-             LEFT JOIN schools s ON s.urn = c.school_urn \
-             ORDER BY COALESCE(s.name, c.school_urn), c.school_urn",
-        )
-        .fetch_all(&self.pool)
-        .await?)
+        let (json,): (String,) = sqlx::query_as(&format!(
+            "SELECT {} FROM (SELECT school_urn FROM referral_counts \
+             WHERE status <> 'draft' AND school_urn <> '' GROUP BY school_urn \
+             HAVING SUM(n) > 0) c LEFT JOIN schools s ON s.urn = c.school_urn",
+            self.backend
+                .json_rows("c.school_urn, COALESCE(s.name, c.school_urn)")
+        ))
+        .fetch_one(&self.pool)
+        .await?;
+        let mut schools: Vec<(String, String)> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("the schools with referrals: {e}")))?;
+        schools.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(schools)
     }
 
     /// A school's referrals, newest first (drafts included): the school's own list.

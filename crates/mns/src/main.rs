@@ -15,6 +15,11 @@ use config::Config;
 use mns_app::{App, system_actor};
 use mns_store::Store;
 
+/// The allocator: glibc's spent a fifth of a loaded server's CPU in `malloc` and its
+/// consolidation (issue 20's load benchmark, profiled with perf).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "mns",

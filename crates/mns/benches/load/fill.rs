@@ -179,6 +179,19 @@ pub async fn fill(url: &str, keys: &str) -> Ids {
             .await
             .expect("services");
     }
+    // The day's review reminders for the directory's stale entries (thousands, the first day),
+    // sent now and marked delivered, so that the server measured is in its steady state: its
+    // worker has no backlog of writes to make beside the pages.
+    let reminded = app
+        .send_review_reminders(&actor)
+        .await
+        .expect("review reminders");
+    let mut settle = sqlx::AnyConnection::connect(url).await.expect("connect");
+    sqlx::query("UPDATE outbox SET sent_at = created_at, sent_by = 'load-bench'")
+        .execute(&mut settle)
+        .await
+        .expect("settle the outbox");
+    println!("{reminded} review reminders settled before the run");
     store.analyze().await.expect("analyse");
     let token = format!("load-{}-{}", mns_store::new_id(), mns_store::new_id());
     store
@@ -275,6 +288,17 @@ pub async fn fresh_postgres(default: &str) -> Option<Postgres> {
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| default.to_string());
     let mut admin = sqlx::PgConnection::connect(&server).await.ok()?;
+    // Databases of runs that were stopped before they could drop theirs.
+    let stale: Vec<(String,)> =
+        sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'mns_load_%'")
+            .fetch_all(&mut admin)
+            .await
+            .ok()?;
+    for (old,) in stale {
+        let _ = admin
+            .execute(format!("DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)").as_str())
+            .await;
+    }
     let name = format!("mns_load_{}", std::process::id());
     admin
         .execute(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").as_str())
