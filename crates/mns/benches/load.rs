@@ -34,6 +34,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The same allocator as the `mns` binary, so that the baseline is not slower for want of it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The audit and document key both processes use (32 zero bytes: a benchmark's data only).
 const KEYS: &str = "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 const METRICS_TOKEN: &str = "load-bench-metrics";
