@@ -652,6 +652,10 @@ async function cases(j, step) {
   const today = new Date();
   const openAmelia = async () => {
     await j.goto('/cases');
+    // The list shows open cases; once provision has ended, the case is under "Show ended cases".
+    if ((await j.page.getByRole('link', { name: 'Amelia Barnes' }).count()) === 0) {
+      await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Show ended cases' }).click()]);
+    }
     await Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name: 'Amelia Barnes' }).click()]);
   };
   const follow = (name) => Promise.all([j.page.waitForNavigation(), j.page.getByRole('link', { name, exact: true }).click()]);
