@@ -184,10 +184,10 @@ async fn main() {
             .await
             .unwrap();
         let last = before.last().expect("a line");
-        let after = mns_store::QueuePage::After(mns_store::QueueCursor {
-            referral_date: last.referral_date.expect("a date"),
-            id: last.id.clone(),
-        });
+        let after = mns_store::QueuePage::After(mns_store::QueueCursor::of(
+            last.referral_date.expect("a date"),
+            &last.id,
+        ));
         measure("page 100 (after a cursor)", runs, || async {
             store
                 .referral_queue(&QueueFilter {

@@ -35,29 +35,47 @@ impl<C> Page<C> {
 /// A page of the queue, whose order is by referral date, then id.
 pub type QueuePage = Page<QueueCursor>;
 
-/// A line's place in the queue's order.
+/// A line's place in the queue's order. The date is kept as text of the stored form
+/// (`YYYY-MM-DD`) and compared as text, as the column is: a cursor of the right shape whose date
+/// is not a day ("0000-00-00") is still a place in the order, not an error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueCursor {
-    /// The line's referral date.
-    pub referral_date: NaiveDate,
+    /// The line's referral date, `YYYY-MM-DD`.
+    pub referral_date: String,
     /// The line's referral id.
     pub id: String,
 }
 
 impl QueueCursor {
+    /// The place of the line with this referral date and id.
+    pub fn of(referral_date: NaiveDate, id: &str) -> QueueCursor {
+        QueueCursor {
+            referral_date: crate::day(referral_date),
+            id: id.to_string(),
+        }
+    }
+
     /// The cursor as it goes in a link: `2025-01-31_<id>`.
     pub fn to_param(&self) -> String {
         format!("{}_{}", self.referral_date, self.id)
     }
 
-    /// Reads [`QueueCursor::to_param`]'s form; `None` for anything else.
+    /// Reads [`QueueCursor::to_param`]'s form (four digits, two, two, `_`, then an id of 1 to
+    /// 100 characters); `None` for anything else.
     pub fn parse(text: &str) -> Option<QueueCursor> {
         let (date, id) = text.split_once('_')?;
-        Some(QueueCursor {
-            referral_date: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?,
-            id: Some(id.trim())
-                .filter(|id| !id.is_empty() && id.len() <= 100)?
-                .to_string(),
+        let shaped = date.len() == 10
+            && date.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        let count = id.chars().count();
+        (shaped && (1..=100).contains(&count)).then(|| QueueCursor {
+            referral_date: date.to_string(),
+            id: id.to_string(),
         })
     }
 }

@@ -469,7 +469,7 @@ impl Store {
         let descending = filter.newest_first != backwards;
         let order = if descending { "DESC" } else { "ASC" };
         if let Some(cursor) = filter.page.cursor() {
-            let date = bind(&cursor.referral_date.to_string());
+            let date = bind(&cursor.referral_date);
             let id = bind(&cursor.id);
             let beyond = if descending { "<" } else { ">" };
             school.push_str(&format!(

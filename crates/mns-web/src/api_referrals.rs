@@ -329,13 +329,8 @@ pub async fn list(
         .then(|| lines.get(49))
         .flatten()
         .and_then(|l| {
-            l.referral_date.map(|d| {
-                QueueCursor {
-                    referral_date: d,
-                    id: l.id.clone(),
-                }
-                .to_param()
-            })
+            l.referral_date
+                .map(|d| QueueCursor::of(d, &l.id).to_param())
         });
     let items: Vec<serde_json::Value> = lines
         .into_iter()

@@ -694,7 +694,7 @@ async fn api_errors_are_json_and_name_the_bad_parameter() {
     for (path, field) in [
         ("/api/v1/referrals?status=anything", "status"),
         ("/api/v1/referrals?after=-1", "after"),
-        ("/api/v1/referrals?after=2025-13-01_x", "after"),
+        ("/api/v1/referrals?after=2025-1-01_x", "after"),
     ] {
         let r = coordinator.get(path).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");

@@ -252,13 +252,8 @@ pub async fn list(
     }
     let cursor = |line: Option<&QueueLine>| {
         line.and_then(|l| {
-            l.referral_date.map(|d| {
-                QueueCursor {
-                    referral_date: d,
-                    id: l.id.clone(),
-                }
-                .to_param()
-            })
+            l.referral_date
+                .map(|d| QueueCursor::of(d, &l.id).to_param())
         })
     };
     let (has_previous, has_next) = match page {
