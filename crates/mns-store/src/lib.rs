@@ -34,6 +34,7 @@ mod paging;
 mod pupils;
 mod rate_limits;
 mod recovery;
+mod referral_counts;
 mod referrals;
 mod resources;
 mod retention;
