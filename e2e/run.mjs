@@ -1972,6 +1972,8 @@ async function localOfferFamily(j, step) {
     await page.fill('#postcode', 'NR2');
     await page.selectOption('#distance', { label: '5 miles' });
     await page.fill('#age', '9');
+    // The needs are one of the filters folded away below the Search button.
+    await main.locator('summary', { hasText: 'Needs' }).click();
     await main.getByLabel('Autism', { exact: true }).check();
     await j.submit(main.getByRole('button', { name: 'Search', exact: true }));
     check(j.pathname() === '/local-offer', `searching went to ${j.pathname()}`);
@@ -2115,6 +2117,50 @@ async function localOfferFamily(j, step) {
     check((await banner().count()) === 1, `no success banner after emailing (errors: ${await errorText()})`);
     check((await banner().innerText()).includes('We have emailed your shortlist of 1 service'), `the banner says "${(await banner().innerText()).trim()}"`);
     await j.audit('shortlist-emailed');
+  });
+  // Searching as a family types: the word they mean, spelt wrong; another word for it; the
+  // best match first; and taking a filter away again.
+  const names = () => results.locator('h3 a').allInnerTexts();
+  const searchFor = async (words) => {
+    await j.goto('/local-offer');
+    await page.fill('#q', words);
+    await j.submit(main.getByRole('button', { name: 'Search', exact: true }));
+    check(j.pathname() === '/local-offer', `searching for "${words}" went to ${j.pathname()}`);
+  };
+  await step('a search for "autism" puts services named for autism first', async () => {
+    await searchFor('autism');
+    const found = await names();
+    check(found.length >= 1, 'a search for autism found nothing');
+    check(/autis/i.test(found[0]), `the first result for "autism" is "${found[0]}"`);
+    check((await main.innerText()).includes('Sorted most relevant first'), 'the results do not say they are sorted by relevance');
+    await j.audit('search-relevance');
+  });
+  await step('a misspelt "autsim" is searched as "autism", and says so', async () => {
+    const expected = await names();
+    await searchFor('autsim');
+    const text = await main.innerText();
+    check(text.includes('No services matched ‘autsim’') && text.includes('autism’ instead'), 'the page does not say it searched for autism instead of autsim');
+    const found = await names();
+    check(found.length >= 1 && found[0] === expected[0], `"autsim" found "${found[0]}" first, "autism" found "${expected[0]}"`);
+    await j.audit('search-misspelt');
+  });
+  await step('"ASD" finds the autism services', async () => {
+    await searchFor('ASD');
+    const found = await names();
+    check(found.length >= 1 && found.some((n) => /autis/i.test(n)), `"ASD" found ${found.length} services, none named for autism: ${found.slice(0, 3).join('; ')}`);
+  });
+  await step('a filter is removed from the search', async () => {
+    await j.goto('/local-offer?q=autism&age=9&free=yes');
+    const applied = main.locator('#applied-filters li');
+    check((await applied.count()) === 3, `the search shows ${await applied.count()} filters applied, not 3`);
+    const before = await main.locator('#results').innerText();
+    await Promise.all([page.waitForNavigation(), main.getByRole('link', { name: 'Remove Free services only' }).click()]);
+    const q = new URL(page.url()).searchParams;
+    check(q.get('q') === 'autism' && q.get('age') === '9' && !q.has('free'), `removing "Free services only" went to ${page.url()}`);
+    check((await applied.count()) === 2, `after removing one filter the search shows ${await applied.count()}`);
+    const after = await main.locator('#results').innerText();
+    check(parseInt(after, 10) >= parseInt(before, 10), `removing a filter found fewer: "${before}" then "${after}"`);
+    await j.audit('search-filter-removed');
   });
   await step('glossary', async () => {
     await j.goto('/local-offer/glossary');

@@ -1497,7 +1497,10 @@ mod directory {
             .unwrap();
         for s in services() {
             let index = ServiceIndex {
-                words: words(&format!("{} {}", s.name, s.description)),
+                words: words(&format!("{} {}", s.name, s.description))
+                    .into_iter()
+                    .map(|w| (w, 1))
+                    .collect(),
             };
             tx.put_service(&s, &index, None, "test", at(0))
                 .await

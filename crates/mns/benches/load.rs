@@ -21,12 +21,15 @@
 //! `MNS_BENCH_CONNECTIONS` (default 32) change the sizes; `MNS_BENCH_FILL_ONLY=1` writes the
 //! SQLite dataset, prints how to serve it and stops (for looking at one page's queries);
 //! `MNS_BENCH_DRIVE=host:port/path` (with `MNS_BENCH_COOKIE`) drives one page of a server
-//! already running, for profiling it.
+//! already running, for profiling it; `MNS_BENCH_SEARCH=1` measures the Local Offer's searches
+//! alone ([`search`]).
 
 #[path = "load/baseline.rs"]
 mod baseline;
 #[path = "load/fill.rs"]
 mod fill;
+#[path = "load/search.rs"]
+mod search;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -460,6 +463,21 @@ fn main() {
         );
         let dir: PathBuf = work.path().join("sqlite");
         let ids = fill::fill(&sqlite, KEYS).await;
+        if std::env::var_os("MNS_BENCH_SEARCH").is_some() {
+            let mut rows = vec![
+                "| search | database | 1 connection p50 ms | p99 ms | 32 connections req/s | p50 ms | p99 ms | errors |".to_string(),
+                "|---|---|---|---|---|---|---|---|".to_string(),
+            ];
+            rows.extend(search::measure("SQLite", &sqlite, &dir, &client).await);
+            if let Some(pg) = fill::fresh_postgres(DEFAULT_POSTGRES).await {
+                fill::fill(&pg.url, KEYS).await;
+                let dir = work.path().join("postgres");
+                rows.extend(search::measure("PostgreSQL", &pg.url, &dir, &client).await);
+                pg.drop_database().await;
+            }
+            println!("\n{}", rows.join("\n"));
+            return;
+        }
         if std::env::var_os("MNS_BENCH_FILL_ONLY").is_some() {
             let kept = work.keep();
             println!(

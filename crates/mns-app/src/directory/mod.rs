@@ -6,7 +6,8 @@
 //! them needs no sign-in and is not audited; every change is, with who made it.
 
 use crate::{Actor, App, AppError, AppResult};
-use mns_domain::directory::search::{Point, SearchQuery, index_words};
+use mns_domain::directory::relevance::{Field, weighted_words};
+use mns_domain::directory::search::{Point, SearchQuery};
 use mns_domain::directory::taxonomy::{builtin_taxonomies, builtin_terms};
 use mns_domain::directory::{Organization, Service, ServiceStatus, Taxonomy, TaxonomyTerm};
 use mns_store::{SearchPage, SearchUnit, ServiceEntry, ServiceIndex, WriteTx};
@@ -34,6 +35,10 @@ pub struct SearchResults {
     pub origin: Option<(Point, String)>,
     /// The organisations that run the page's services, read in one query.
     pub organizations: Vec<Organization>,
+    /// Keywords that matched nothing, each with the word searched instead.
+    pub corrections: Vec<(String, String)>,
+    /// When nothing matched: keywords spelt differently that find something.
+    pub suggestion: Option<String>,
 }
 
 impl SearchResults {
@@ -143,7 +148,7 @@ impl App {
             },
             None => None,
         };
-        let page = self
+        let (page, corrections, suggestion) = self
             .search_index(query, origin.as_ref().map(|(p, _)| *p), unit)
             .await?;
         let mut ids: Vec<String> = page
@@ -158,6 +163,8 @@ impl App {
             page,
             origin,
             organizations,
+            corrections,
+            suggestion,
         })
     }
 
@@ -288,34 +295,38 @@ impl App {
     }
 }
 
-/// The search words of a service: its text, its organisation, its terms and its places.
+/// The search words of a service with their weights: its name (counting most), its terms'
+/// names, its organisation's name, and its other text and places.
 pub fn service_index(
     service: &Service,
     organization: Option<&Organization>,
     terms: &[TaxonomyTerm],
 ) -> ServiceIndex {
-    let mut texts: Vec<&str> = vec![&service.name, &service.description];
+    let mut fields: Vec<(Field, &str)> = vec![
+        (Field::Name, &service.name),
+        (Field::Text, &service.description),
+    ];
     if let Some(org) = organization {
-        texts.push(&org.name);
+        fields.push((Field::Organisation, &org.name));
     }
     for t in terms.iter().filter(|t| service.terms.contains(&t.id)) {
-        texts.push(&t.name);
+        fields.push((Field::Term, &t.name));
     }
     if let Some(lo) = &service.local_offer {
-        texts.push(&lo.who_for);
-        texts.push(&lo.send_support);
+        fields.push((Field::Text, &lo.who_for));
+        fields.push((Field::Text, &lo.send_support));
     }
     for l in &service.locations {
-        texts.push(&l.location.name);
-        texts.push(&l.location.address.city);
+        fields.push((Field::Text, &l.location.name));
+        fields.push((Field::Text, &l.location.address.city));
     }
     for a in &service.service_areas {
-        texts.push(&a.name);
+        fields.push((Field::Text, &a.name));
     }
     for l in &service.languages {
-        texts.push(&l.name);
+        fields.push((Field::Text, &l.name));
     }
     ServiceIndex {
-        words: index_words(texts).into_iter().collect(),
+        words: weighted_words(fields),
     }
 }

@@ -84,6 +84,31 @@ impl App {
             .await?)
     }
 
+    /// A page of the active entries overdue for review, oldest first, for the Local Offer
+    /// officer (404 for anyone else): `after` is the last entry of the page before, by its
+    /// review date and id. Returns the page and whether more follow.
+    pub async fn stale_directory_list(
+        &self,
+        actor: &Actor,
+        after: Option<(NaiveDate, &str)>,
+        limit: u32,
+    ) -> AppResult<(Vec<Service>, bool)> {
+        if !is_local_offer_officer(actor) {
+            return Err(AppError::NotFound);
+        }
+        let today = self.today();
+        let cutoff = today
+            .checked_sub_months(chrono::Months::new(REVIEW_MONTHS))
+            .unwrap_or(NaiveDate::MIN);
+        let mut page = self
+            .store
+            .services_reviewed_before(cutoff.succ_opt().unwrap_or(today), after, limit + 1)
+            .await?;
+        let more = page.len() > limit as usize;
+        page.truncate(limit as usize);
+        Ok((page, more))
+    }
+
     /// Links a provider user to an organisation so they can edit its entries.
     pub async fn link_provider_to_organization(
         &self,

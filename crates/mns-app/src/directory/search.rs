@@ -30,7 +30,11 @@ pub fn parse_search(
             continue;
         }
         match key.as_str() {
-            "q" | "search" => q.words.extend(words(value)),
+            "q" | "search" => {
+                let found = words(value);
+                q.stop_words_only = found.is_empty() && q.words.is_empty();
+                q.words.extend(found);
+            }
             "postcode" => q.postcode = Some(value.to_string()),
             "distance" => match parse_number("distance", value, 1, 100) {
                 Ok(miles) => q.within_metres = Some((f64::from(miles) * 1609.344).round() as u32),

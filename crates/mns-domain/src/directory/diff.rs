@@ -2,7 +2,7 @@
 //! approver reads before publishing a provider's edit or restoring an older version.
 
 use super::model::Service;
-use super::search::ical_day;
+use super::search::day_name;
 
 /// One field that differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,9 +112,9 @@ pub fn service_fields(service: &Service) -> Vec<(&'static str, String)> {
                     let days = s
                         .days
                         .iter()
-                        .map(|d| ical_day(*d))
+                        .map(|d| day_name(*d))
                         .collect::<Vec<_>>()
-                        .join(",");
+                        .join(", ");
                     let times = match (s.opens_at, s.closes_at) {
                         (Some(o), Some(c)) => {
                             format!(" {}–{}", o.format("%H:%M"), c.format("%H:%M"))
@@ -228,5 +228,23 @@ mod tests {
         assert_eq!(changes[1].field, "Oldest age");
         assert_eq!(changes[1].before, "16");
         assert_eq!(changes[1].after, "18");
+    }
+
+    #[test]
+    fn changed_opening_days_are_written_in_words() {
+        let before = example_service();
+        let mut after = before.clone();
+        after.schedules[0].days = vec![chrono::Weekday::Mon, chrono::Weekday::Tue];
+        let changes = diff(&before, &after);
+        let times = changes
+            .iter()
+            .find(|c| c.field == "Opening times")
+            .expect("the opening times changed");
+        assert!(
+            times.after.starts_with("Monday, Tuesday"),
+            "{}",
+            times.after
+        );
+        assert!(!times.after.contains("MO"));
     }
 }

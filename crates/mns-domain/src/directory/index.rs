@@ -10,10 +10,11 @@
 //! Keeping it here, with no I/O, lets the rules of search be tested in isolation; the
 //! application keeps one per instance and catches it up with the database before each search.
 
-use super::search::{Point, SearchQuery, prefix_upper_bound};
+use super::relevance::{KeywordMatch, TextIndex};
+use super::search::{Point, SearchQuery};
 use chrono::{DateTime, Utc};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Degrees of latitude per metre, for turning a radius into the units distances are compared
 /// in (the database's search uses the same constant).
@@ -55,8 +56,9 @@ pub struct IndexedService {
     pub last_modified: DateTime<Utc>,
     /// Its taxonomy term ids.
     pub terms: Vec<String>,
-    /// The stems of its text.
-    pub words: Vec<String>,
+    /// The stems of its text, each with its weighted count
+    /// ([`super::relevance::weighted_words`]).
+    pub words: Vec<(String, u32)>,
     /// Each service at a location: its id and coordinates.
     pub locations: Vec<(String, Point)>,
 }
@@ -71,12 +73,16 @@ pub struct IndexRow {
 }
 
 /// A page of results: how many match in all, and this page's rows in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct IndexPage {
     /// How many rows match in all.
     pub total: u64,
     /// This page.
     pub rows: Vec<IndexRow>,
+    /// Words that matched nothing, each with the word searched instead.
+    pub corrections: Vec<(String, String)>,
+    /// When nothing matched: a search with a word spelt differently that finds something.
+    pub suggestion: Option<String>,
 }
 
 /// One service at a location, by slot.
@@ -120,8 +126,8 @@ pub struct SearchIndex {
     by_id: HashMap<String, u32>,
     /// Slots in name order (name key, then id): the order of a search without a point.
     by_name: Vec<u32>,
-    /// Stem → slots having it.
-    words: BTreeMap<String, Vec<u32>>,
+    /// Stems → slots having them, with their weighted counts.
+    text: TextIndex,
     /// Term id → slots having it.
     terms: HashMap<String, Vec<u32>>,
     /// Term id → its taxonomy's id.
@@ -200,7 +206,7 @@ impl SearchIndex {
     }
 
     /// Puts a service in a slot and in every lookup but the name order.
-    fn link(&mut self, service: IndexedService) -> u32 {
+    fn link(&mut self, mut service: IndexedService) -> u32 {
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
@@ -209,12 +215,15 @@ impl SearchIndex {
             }
         };
         self.by_id.insert(service.id.clone(), slot);
-        let mut words = service.words.clone();
-        words.sort_unstable();
-        words.dedup();
-        for word in words {
-            self.words.entry(word).or_default().push(slot);
-        }
+        service.words.sort_unstable();
+        service.words.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 += later.1;
+            }
+            same
+        });
+        self.text.link(slot, &service.words);
         let mut terms = service.terms.clone();
         terms.sort_unstable();
         terms.dedup();
@@ -239,14 +248,7 @@ impl SearchIndex {
             return;
         };
         self.by_id.remove(&service.id);
-        for word in &service.words {
-            if let Some(list) = self.words.get_mut(word) {
-                list.retain(|s| *s != slot);
-                if list.is_empty() {
-                    self.words.remove(word);
-                }
-            }
-        }
+        self.text.unlink(slot, &service.words);
         for term in &service.terms {
             if let Some(list) = self.terms.get_mut(term) {
                 list.retain(|s| *s != slot);
@@ -273,20 +275,15 @@ impl SearchIndex {
     }
 
     /// The slots the keyword, term and taxonomy filters allow; `None` when there are none.
-    fn candidates(&self, query: &SearchQuery) -> Option<SlotSet> {
+    fn candidates(&self, query: &SearchQuery, keywords: Option<&KeywordMatch>) -> Option<SlotSet> {
         let mut sets = Vec::new();
-        for word in &query.words {
-            let set = match prefix_upper_bound(word) {
-                Some(upper) => self.union(
-                    self.words
-                        .range::<str, _>((
-                            std::ops::Bound::Included(word.as_str()),
-                            std::ops::Bound::Excluded(upper.as_str()),
-                        ))
-                        .map(|(_, list)| list),
-                ),
-                None => self.union(self.words.get(word.as_str()).into_iter()),
-            };
+        if let Some(keywords) = keywords {
+            let mut set = SlotSet::empty(self.slots.len());
+            for (slot, score) in keywords.scores.iter().enumerate() {
+                if *score > 0.0 {
+                    set.insert(slot as u32);
+                }
+            }
             sets.push(set);
         }
         for group in query.term_groups.iter().filter(|g| !g.is_empty()) {
@@ -311,9 +308,51 @@ impl SearchIndex {
     }
 
     /// Answers a search: with `near`, nearest first (within `query.within_metres` when set;
-    /// otherwise services without a place come last), else by name.
+    /// otherwise services without a place come last); else with keywords, most relevant
+    /// first; else by name. A keyword search that finds nothing offers a search that would.
     pub fn search(&self, query: &SearchQuery, near: Option<Point>, unit: SearchUnit) -> IndexPage {
-        let candidates = self.candidates(query);
+        if query.stop_words_only {
+            return IndexPage::default();
+        }
+        let mut page = self.search_once(query, near, unit);
+        if page.total == 0 && !query.words.is_empty() {
+            for variant in self.text.alternatives(&query.words) {
+                let mut other = query.clone();
+                other.words = variant;
+                if self.search_once(&other, near, unit).total > 0 {
+                    page.suggestion = Some(other.words.join(" "));
+                    break;
+                }
+            }
+        }
+        page
+    }
+
+    /// How many distinct stems the keyword index holds.
+    pub fn vocabulary(&self) -> usize {
+        self.text.vocabulary()
+    }
+
+    fn search_once(&self, query: &SearchQuery, near: Option<Point>, unit: SearchUnit) -> IndexPage {
+        let keywords =
+            (!query.words.is_empty()).then(|| self.text.search(&query.words, self.slots.len()));
+        let corrections = keywords
+            .as_ref()
+            .map(|k| k.corrections.clone())
+            .unwrap_or_default();
+        let mut page = self.search_rows(query, near, unit, keywords.as_ref());
+        page.corrections = corrections;
+        page
+    }
+
+    fn search_rows(
+        &self,
+        query: &SearchQuery,
+        near: Option<Point>,
+        unit: SearchUnit,
+        keywords: Option<&KeywordMatch>,
+    ) -> IndexPage {
+        let candidates = self.candidates(query, keywords);
         let start_time = query.start_time.map(|t| t.format("%H:%M").to_string());
         let end_time = query.end_time.map(|t| t.format("%H:%M").to_string());
         let mask = query.day_mask();
@@ -345,6 +384,9 @@ impl SearchIndex {
         let offset = query.offset() as usize;
         let limit = query.per_page.max(1) as usize;
         let service = |slot: u32| self.slots[slot as usize].as_ref().expect("a live slot");
+        if let (None, Some(keywords)) = (near, keywords) {
+            return self.ranked(keywords, &passes, unit, offset, limit);
+        }
         match near {
             None => match unit {
                 SearchUnit::Service => {
@@ -364,6 +406,7 @@ impl SearchIndex {
                     IndexPage {
                         total: total as u64,
                         rows,
+                        ..IndexPage::default()
                     }
                 }
                 SearchUnit::ServiceAtLocation => {
@@ -401,6 +444,7 @@ impl SearchIndex {
                     IndexPage {
                         total: total as u64,
                         rows,
+                        ..IndexPage::default()
                     }
                 }
             },
@@ -473,6 +517,7 @@ impl SearchIndex {
                         IndexPage {
                             total: found.len() as u64,
                             rows,
+                            ..IndexPage::default()
                         }
                     }
                     SearchUnit::ServiceAtLocation => {
@@ -501,10 +546,58 @@ impl SearchIndex {
                         IndexPage {
                             total: found.len() as u64,
                             rows,
+                            ..IndexPage::default()
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+impl SearchIndex {
+    /// A keyword search without a point: the highest score first, then by name (and by the
+    /// place's id, one row per service at a location).
+    fn ranked(
+        &self,
+        keywords: &KeywordMatch,
+        passes: &impl Fn(u32) -> bool,
+        unit: SearchUnit,
+        offset: usize,
+        limit: usize,
+    ) -> IndexPage {
+        let service = |slot: u32| self.slots[slot as usize].as_ref().expect("a live slot");
+        let mut found: Vec<(f32, u32, Option<&str>)> = Vec::new();
+        for (slot, score) in keywords.scores.iter().enumerate() {
+            let slot = slot as u32;
+            if *score > 0.0 && passes(slot) {
+                match unit {
+                    SearchUnit::Service => found.push((*score, slot, None)),
+                    SearchUnit::ServiceAtLocation => found.extend(
+                        service(slot)
+                            .locations
+                            .iter()
+                            .map(|(id, _)| (*score, slot, Some(id.as_str()))),
+                    ),
+                }
+            }
+        }
+        let order = |a: &(f32, u32, Option<&str>), b: &(f32, u32, Option<&str>)| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| name_order(&self.slots, a.1, b.1))
+                .then_with(|| a.2.cmp(&b.2))
+        };
+        let rows = page_of(&mut found, offset, limit, order)
+            .iter()
+            .map(|(_, slot, place)| IndexRow {
+                service_id: service(*slot).id.clone(),
+                service_at_location_id: place.map(str::to_string),
+            })
+            .collect();
+        IndexPage {
+            total: found.len() as u64,
+            rows,
+            ..IndexPage::default()
         }
     }
 }
@@ -577,7 +670,7 @@ mod tests {
             closes_at: "24:00".into(),
             last_modified: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
             terms: vec![],
-            words: words.iter().map(|w| w.to_string()).collect(),
+            words: words.iter().map(|w| (w.to_string(), 1)).collect(),
             locations: places
                 .iter()
                 .map(|(id, lat, lon)| {
@@ -702,6 +795,33 @@ mod tests {
             ids(&index.search(&SearchQuery::new(), None, SearchUnit::Service)),
             ["c", "b", "d"]
         );
+    }
+
+    #[test]
+    fn keywords_rank_by_relevance_and_a_search_that_finds_nothing_offers_one_that_does() {
+        let mut index = SearchIndex::new(
+            [],
+            vec![
+                service("a", "Art club", &["art", "club"], &[]),
+                service("b", "Cub scouts", &["cub", "scout"], &[]),
+                service("c", "Another art group", &["art", "group"], &[]),
+            ],
+        );
+        let mut art = service("d", "Zebra art", &[], &[]);
+        art.words = vec![("art".into(), 5), ("zebra".into(), 5)];
+        index.upsert(art);
+        let mut q = SearchQuery::new();
+        q.words = vec!["art".into()];
+        let page = index.search(&q, None, SearchUnit::Service);
+        // The name counts five times: "Zebra art" first, then A to Z among equals.
+        assert_eq!(ids(&page), ["d", "c", "a"]);
+        q.words = vec!["art".into(), "cub".into()];
+        let page = index.search(&q, None, SearchUnit::Service);
+        assert_eq!(page.total, 0);
+        assert_eq!(page.suggestion.as_deref(), Some("art club"));
+        q.stop_words_only = true;
+        q.words.clear();
+        assert_eq!(index.search(&q, None, SearchUnit::Service).total, 0);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! - [`model`]: organisations, services and their parts, in ORUK's vocabulary.
 //! - [`taxonomy`]: the built-in needs, kinds of service and delivery terms.
 //! - [`search`]: the parsed search and the pure parts of searching (stems, distances).
+//! - [`relevance`]: ranking, synonyms and spelling tolerance for keyword searches.
+//! - [`index`]: the in-memory search every instance answers from.
 //! - [`diff`]: what changed between two versions, for approval and restore.
 //! - [`glossary`]: plain English for the acronyms families meet.
 
@@ -14,6 +16,7 @@ pub mod import;
 pub mod index;
 pub mod model;
 pub mod oruk;
+pub mod relevance;
 pub mod search;
 pub mod taxonomy;
 

@@ -19,6 +19,9 @@ pub const MAX_PROXIMITY_METRES: u32 = 160_934;
 pub struct SearchQuery {
     /// Word stems that must all appear (prefix match) in the service's text.
     pub words: Vec<String>,
+    /// Keywords were given, but every one was too common to search by ("the", "and"): the
+    /// search finds nothing rather than everything.
+    pub stop_words_only: bool,
     /// The postcode or postcode district to measure from, as typed (normalised, upper case).
     pub postcode: Option<String>,
     /// Only services with a location within this many metres of the postcode.
@@ -150,6 +153,19 @@ pub fn ical_day(day: Weekday) -> &'static str {
     }
 }
 
+/// The English name of a day (`Monday`), as pages and the approver's change view write it.
+pub fn day_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
 /// Parses a time of day: `09:30`, `9:30`, `09:30:00`.
 pub fn parse_time(text: &str) -> Option<NaiveTime> {
     let t = text.trim();
@@ -164,17 +180,11 @@ const STOP_WORDS: [&str; 24] = [
     "or", "our", "the", "to", "we", "with", "you", "your", "who",
 ];
 
-/// Reduces a lower-case word to the stem both the index and queries use, so that "autistic"
-/// finds "autism" and "clubs" finds "club".
+/// Reduces a lower-case word to the stem both the index and queries use, so that "clubs"
+/// finds "club" (other words for the same need are [`super::relevance::SYNONYMS`]).
 pub fn stem(word: &str) -> String {
-    // Families' words for the same thing, folded to one stem.
-    match word {
-        "autistic" | "asd" | "asc" => return "autism".into(),
-        "deafness" => return "deaf".into(),
-        "dyslexic" => return "dyslexia".into(),
-        "therapies" => return "therapy".into(),
-        "children" | "kids" => return "child".into(),
-        _ => {}
+    if matches!(word, "children" | "kids") {
+        return "child".into();
     }
     for (suffix, keep) in [("ies", "y"), ("sses", "ss"), ("ing", ""), ("s", "")] {
         if let Some(base) = word.strip_suffix(suffix)
@@ -293,7 +303,6 @@ mod tests {
 
     #[test]
     fn families_words_fold_to_one_stem() {
-        assert_eq!(words("Autistic"), vec!["autism"]);
         assert_eq!(words("autism"), vec!["autism"]);
         assert_eq!(
             words("After-school clubs for children"),

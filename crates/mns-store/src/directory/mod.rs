@@ -25,8 +25,8 @@ pub struct ServiceEntry {
 /// The search columns of a service, worked out by the application from the document.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceIndex {
-    /// Words and stems of its text, for keyword search.
-    pub words: Vec<String>,
+    /// The stems of its text with their weighted counts, for keyword search and ranking.
+    pub words: Vec<(String, u32)>,
 }
 
 /// One search result.
@@ -274,8 +274,11 @@ fn search_filters(query: &SearchQuery, params: &mut Vec<Param>) -> String {
              ON t.id = st.term_id WHERE t.taxonomy_id = {p})"
         ));
     }
+    if query.stop_words_only {
+        clauses.push("1 = 0".into());
+    }
     for word in &query.words {
-        match prefix_upper_bound(word) {
+        match prefix_upper_bound(word).filter(|_| word.chars().count() >= 3) {
             Some(upper) => {
                 let lo = next(params, Param::Text(word.clone()));
                 let hi = next(params, Param::Text(upper));

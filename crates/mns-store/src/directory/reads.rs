@@ -354,4 +354,31 @@ impl Store {
         .await?;
         Ok(n as u64)
     }
+
+    /// Active services last reviewed before `day`, oldest first (then by id), after the
+    /// service `after` names by its review date and id: one page of the list of entries
+    /// overdue for review.
+    pub async fn services_reviewed_before(
+        &self,
+        day: NaiveDate,
+        after: Option<(NaiveDate, &str)>,
+        limit: u32,
+    ) -> StoreResult<Vec<Service>> {
+        let (from, id) = after.map_or((String::new(), String::new()), |(d, id)| {
+            (d.to_string(), id.to_string())
+        });
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT document FROM directory_services WHERE status = 'active' \
+             AND last_reviewed < $1 AND (last_reviewed > $2 OR (last_reviewed = $3 AND id > $4)) \
+             ORDER BY last_reviewed, id LIMIT $5",
+        )
+        .bind(day.to_string())
+        .bind(&from)
+        .bind(&from)
+        .bind(&id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|(d,)| from_json::<Service>(d)).collect()
+    }
 }

@@ -5,6 +5,7 @@ use super::*;
 use crate::{Store, StoreResult, parse_ts};
 use mns_domain::directory::Service;
 use mns_domain::directory::index::{DEGREES_PER_METRE, IndexedService};
+use mns_domain::directory::relevance::{ANALYSIS_VERSION, decode_weighted};
 use mns_domain::directory::search::{Point, SearchQuery};
 
 impl Store {
@@ -238,6 +239,7 @@ impl Store {
             String,
             String,
             String,
+            String,
         );
         let batches: Vec<Option<&[String]>> = match ids {
             None => vec![None],
@@ -259,7 +261,8 @@ impl Store {
             };
             let sql = format!(
                 "SELECT id, organization_id, name_key, local_offer, minimum_age, maximum_age, \
-                 free, day_mask, opens_at, closes_at, last_modified FROM directory_services \
+                 free, day_mask, opens_at, closes_at, last_modified, search_words \
+                 FROM directory_services \
                  WHERE status = 'active'{filter}"
             );
             let mut q = sqlx::query_as::<_, Columns>(&sql);
@@ -269,7 +272,8 @@ impl Store {
             let mut found: std::collections::HashMap<String, IndexedService> =
                 std::collections::HashMap::new();
             for row in q.fetch_all(&self.pool).await? {
-                let (id, org, name_key, lo, min, max, free, days, opens, closes, modified) = row;
+                let (id, org, name_key, lo, min, max, free, days, opens, closes, modified, words) =
+                    row;
                 found.insert(
                     id.clone(),
                     IndexedService {
@@ -285,28 +289,20 @@ impl Store {
                         closes_at: closes,
                         last_modified: parse_ts(&modified)?,
                         terms: Vec::new(),
-                        words: Vec::new(),
+                        words: decode_weighted(&words),
                         locations: Vec::new(),
                     },
                 );
             }
-            for (table, column) in [
-                ("directory_service_terms", "term_id"),
-                ("directory_words", "word"),
-            ] {
-                let sql = format!("SELECT service_id, {column} FROM {table}{service_filter}");
-                let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-                for id in binds {
-                    q = q.bind(id);
-                }
-                for (service_id, key) in q.fetch_all(&self.pool).await? {
-                    if let Some(entry) = found.get_mut(&service_id) {
-                        if column == "term_id" {
-                            entry.terms.push(key);
-                        } else {
-                            entry.words.push(key);
-                        }
-                    }
+            let sql =
+                format!("SELECT service_id, term_id FROM directory_service_terms{service_filter}");
+            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+            for id in binds {
+                q = q.bind(id);
+            }
+            for (service_id, term) in q.fetch_all(&self.pool).await? {
+                if let Some(entry) = found.get_mut(&service_id) {
+                    entry.terms.push(term);
                 }
             }
             let sql = format!(
@@ -331,6 +327,20 @@ impl Store {
             out.extend(found.into_values());
         }
         Ok(out)
+    }
+
+    /// Up to `limit` services (any status) whose search words were made by an older text
+    /// analysis than this one's, to be made again.
+    pub async fn directory_services_to_reanalyse(&self, limit: u32) -> StoreResult<Vec<Service>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT document FROM directory_services WHERE search_version < $1 ORDER BY id \
+             LIMIT $2",
+        )
+        .bind(ANALYSIS_VERSION)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|(d,)| from_json::<Service>(d)).collect()
     }
 
     /// Services by id, whatever their status, in the order given; unknown ids are skipped.

@@ -4,6 +4,7 @@
 use super::*;
 use crate::{StoreResult, WriteTx, ts};
 use chrono::{DateTime, NaiveDate, Utc};
+use mns_domain::directory::relevance::{ANALYSIS_VERSION, encode_weighted};
 use mns_domain::directory::search::Point;
 use mns_domain::directory::{Organization, Service, Taxonomy, TaxonomyTerm};
 
@@ -140,11 +141,7 @@ impl WriteTx {
         .bind(&document)
         .execute(&mut *self.tx)
         .await?;
-        for table in [
-            "directory_service_at_locations",
-            "directory_service_terms",
-            "directory_words",
-        ] {
+        for table in ["directory_service_at_locations", "directory_service_terms"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE service_id = $1"))
                 .bind(&service.id)
                 .execute(&mut *self.tx)
@@ -173,11 +170,7 @@ impl WriteTx {
             &terms,
         )
         .await?;
-        let mut words = index.words.clone();
-        words.sort();
-        words.dedup();
-        insert_keys(self, "directory_words", "word", &service.id, &words).await?;
-        self.bump_directory_generation(Some(&service.id)).await?;
+        self.put_search_words(&service.id, index).await?;
         sqlx::query(
             "INSERT INTO directory_service_versions (service_id, version, document, changed_by, \
              changed_at, note) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -191,6 +184,32 @@ impl WriteTx {
         .execute(&mut *self.tx)
         .await?;
         Ok(version)
+    }
+
+    /// Replaces a service's keyword search words (its weighted words and the word list the SQL
+    /// search reads), and logs the change for every instance's index.
+    pub async fn put_search_words(
+        &mut self,
+        service_id: &str,
+        index: &ServiceIndex,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE directory_services SET search_words = $1, search_version = $2 WHERE id = $3",
+        )
+        .bind(encode_weighted(&index.words))
+        .bind(ANALYSIS_VERSION)
+        .bind(service_id)
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("DELETE FROM directory_words WHERE service_id = $1")
+            .bind(service_id)
+            .execute(&mut *self.tx)
+            .await?;
+        let mut words: Vec<String> = index.words.iter().map(|(w, _)| w.clone()).collect();
+        words.sort();
+        words.dedup();
+        insert_keys(self, "directory_words", "word", service_id, &words).await?;
+        self.bump_directory_generation(Some(service_id)).await
     }
 
     /// Records a provider's proposed change.

@@ -369,6 +369,51 @@ async fn owners_of_stale_entries_are_reminded_once() {
         app.app.send_review_reminders(&system).await.unwrap() as u64,
         app.app.stale_directory_entries().await.unwrap()
     );
+
+    // The officer's count links to the entries themselves, oldest first, a page at a time.
+    let mut officer = app.signed_in("localoffer@demo.invalid").await;
+    let home = officer.get("/local-offer/manage").await;
+    assert!(home.body.contains("href=\"/local-offer/manage/stale\""));
+    let mut shown = 0;
+    let mut next = Some("/local-offer/manage/stale".to_string());
+    let mut last_dates: Vec<String> = Vec::new();
+    while let Some(path) = next.take() {
+        let page = officer.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        shown += page
+            .body
+            .matches("href=\"/local-offer/manage/services/")
+            .count();
+        last_dates.extend(
+            page.body
+                .split("</a></td><td class=\"govuk-table__cell\">")
+                .skip(1)
+                .map(|rest| rest.split('<').next().unwrap().to_string()),
+        );
+        next = page
+            .body
+            .split("href=\"/local-offer/manage/stale?after=")
+            .nth(1)
+            .map(|rest| {
+                format!(
+                    "/local-offer/manage/stale?after={}",
+                    &rest[..rest.find('"').unwrap()]
+                )
+            });
+    }
+    assert_eq!(
+        shown as u64,
+        app.app.stale_directory_entries().await.unwrap()
+    );
+    let days: Vec<chrono::NaiveDate> = last_dates
+        .iter()
+        .map(|d| chrono::NaiveDate::parse_from_str(d, "%-d %B %Y").unwrap())
+        .collect();
+    assert!(days.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+    // Nobody else sees it.
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let hidden = coordinator.get("/local-offer/manage/stale").await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -459,4 +504,82 @@ async fn a_missing_local_offer_page_keeps_the_local_offers_name() {
     assert!(missing.body.contains("/local-offer/guided"));
     let elsewhere = family.get("/no-such-page").await;
     assert!(elsewhere.body.contains("– Medical Needs Service –"));
+}
+
+/// The name of the first result on a search page.
+fn first_result(body: &str) -> String {
+    let after = body.split("class=\"app-result\"").nth(1).expect("a result");
+    let link = after
+        .split("/local-offer/services/")
+        .nth(1)
+        .expect("a link");
+    html_unescape(&link[38..link.find("</a>").expect("the link's end")])
+}
+
+#[tokio::test]
+async fn a_family_finds_what_they_mean_misspelt_or_in_other_words_best_first() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut family = app.client();
+    let autism = family.get("/local-offer?q=autism").await;
+    let best = first_result(&autism.body);
+    assert!(
+        best.to_lowercase().contains("autism"),
+        "first for autism: {best}"
+    );
+    assert!(autism.body.contains("Sorted most relevant first"));
+
+    let misspelt = family.get("/local-offer?q=autsim").await;
+    assert!(
+        misspelt
+            .body
+            .contains("No services matched ‘autsim’, so we searched for ‘<strong>autism</strong>’"),
+        "{}",
+        misspelt.body
+    );
+    assert_eq!(first_result(&misspelt.body), best);
+    let other_words = family.get("/local-offer?q=ASD").await;
+    assert!(
+        first_result(&other_words.body)
+            .to_lowercase()
+            .contains("autism")
+    );
+
+    // Words too common to search by find nothing, and say why, rather than everything.
+    let common = family.get("/local-offer?q=the+and+of").await;
+    assert!(common.body.contains("0 services found"), "{}", common.body);
+    assert!(common.body.contains("too common to search by"));
+
+    // Each filter applied is listed with a link that takes it (only it) away; taking the
+    // postcode away takes its distance too.
+    let filtered = family
+        .get("/local-offer?q=autism&age=9&free=yes&postcode=NR2&distance=10")
+        .await;
+    for label in [
+        "Search words: autism",
+        "Age: 9",
+        "Free services only",
+        "Near: NR2",
+    ] {
+        assert!(
+            filtered.body.contains(&format!(
+                "Remove<span class=\"govuk-visually-hidden\"> {label}"
+            )),
+            "{label}"
+        );
+    }
+    assert!(
+        filtered
+            .body
+            .contains("href=\"/local-offer?q=autism&#38;age=9&#38;postcode=NR2&#38;distance=10\"")
+    );
+    assert!(
+        filtered
+            .body
+            .contains("href=\"/local-offer?q=autism&#38;age=9&#38;free=yes\"")
+    );
+
+    // Other directories get the same ranking through the ORUK API.
+    let api = family.get("/api/oruk/services?search=autsim").await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json["contents"][0]["name"].as_str(), Some(best.as_str()));
 }

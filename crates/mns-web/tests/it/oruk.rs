@@ -451,7 +451,7 @@ impl Stored {
             index
                 .words
                 .iter()
-                .any(|stored| stored.starts_with(w.as_str()))
+                .any(|stored| stored.0.starts_with(w.as_str()))
         })
     }
 }

@@ -40,6 +40,7 @@ pub fn routes() -> Vec<Route> {
             post(lo::email_shortlist),
         ),
         route(Method::GET, "/local-offer/manage", get(manage::home)),
+        route(Method::GET, "/local-offer/manage/stale", get(manage::stale)),
         route(
             Method::GET,
             "/local-offer/manage/services/{id}",

@@ -31,6 +31,20 @@ pub struct ResultLine {
     in_shortlist: bool,
 }
 
+/// A filter the search has, with the link that takes it away.
+pub struct Applied {
+    label: String,
+    remove: String,
+}
+
+/// A group of checkboxes, collapsed unless one is chosen or it has an error.
+pub struct FilterGroup {
+    name: &'static str,
+    legend: &'static str,
+    choices: Vec<Choice>,
+    chosen: usize,
+}
+
 /// A page link for pagination.
 pub struct PageLink {
     number: u32,
@@ -49,12 +63,14 @@ struct SearchPage {
     postcode: String,
     distances: Vec<Choice>,
     age: String,
-    needs: Vec<Choice>,
-    categories: Vec<Choice>,
-    deliveries: Vec<Choice>,
-    days: Vec<Choice>,
+    groups: Vec<FilterGroup>,
     free: bool,
     local_offer: bool,
+    applied: Vec<Applied>,
+    order: &'static str,
+    corrections: Vec<(String, String)>,
+    suggestion: Option<(String, String)>,
+    stop_words_only: bool,
     total: u64,
     origin: String,
     results: Vec<ResultLine>,
@@ -71,6 +87,48 @@ fn summary(text: &str) -> String {
             out.truncate(cut);
         }
         out.push('…');
+    }
+    out
+}
+
+/// The filters a search has, in the order of its parameters, each with the search's address
+/// without it (taking the postcode also takes the distance, which needs one).
+fn applied_filters(pairs: &[(String, String)], groups: &[FilterGroup]) -> Vec<Applied> {
+    let mut out = Vec::new();
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let label = match key.as_str() {
+            "q" => format!("Search words: {value}"),
+            "postcode" => format!("Near: {value}"),
+            "distance" => format!("Within: {value} miles"),
+            "age" => format!("Age: {value}"),
+            "free" => "Free services only".into(),
+            "local_offer" => "In the SEND Local Offer".into(),
+            name => match groups.iter().find(|g| g.name == name) {
+                Some(group) => match group
+                    .choices
+                    .iter()
+                    .find(|c| c.value.eq_ignore_ascii_case(value))
+                {
+                    Some(choice) => format!("{}: {}", group.legend, choice.label),
+                    None => continue,
+                },
+                None => continue,
+            },
+        };
+        let kept: Vec<(String, String)> = pairs
+            .iter()
+            .enumerate()
+            .filter(|(j, (k, _))| *j != i && !(key == "postcode" && k == "distance"))
+            .map(|(_, pair)| pair.clone())
+            .collect();
+        out.push(Applied {
+            label,
+            remove: url_with_page(&kept, 1),
+        });
     }
     out
 }
@@ -107,14 +165,22 @@ pub async fn search(
         .any(|(k, v)| k != "page" && !v.trim().is_empty());
     let mut form = FormState::default();
     let mut results = Vec::new();
+    let (mut corrections, mut suggestion, mut stop_words_only) = (Vec::new(), None, false);
+    let (mut keywords, mut near) = (false, false);
     let (mut total, mut origin, mut pages, mut previous, mut next) =
         (0, String::new(), Vec::new(), None, None);
     let listed = shortlist(&headers);
     let mut public_pairs = pairs.to_vec();
     // The public search is for families: it always asks for active services of 20 a page.
     public_pairs.retain(|(k, _)| k != "per_page");
-    if searched {
-        match parse_search(&public_pairs, &terms) {
+    let parsed = searched.then(|| parse_search(&public_pairs, &terms));
+    if let Some(Ok(query)) = &parsed {
+        stop_words_only = query.stop_words_only;
+        keywords = !query.words.is_empty();
+        near = query.postcode.is_some();
+    }
+    if let Some(parsed) = parsed {
+        match parsed {
             Err(errors) => form = FormState::with(errors),
             Ok(query) => match state
                 .app
@@ -125,6 +191,13 @@ pub async fn search(
                 Err(e) => return Err(e.into()),
                 Ok(found) => {
                     total = found.page.total;
+                    corrections = found.corrections.clone();
+                    suggestion = found.suggestion.as_ref().map(|words| {
+                        let mut with: Vec<(String, String)> =
+                            pairs.iter().filter(|(k, _)| k != "q").cloned().collect();
+                        with.insert(0, ("q".to_string(), words.clone()));
+                        (words.clone(), url_with_page(&with, 1))
+                    });
                     origin = found
                         .origin
                         .as_ref()
@@ -173,6 +246,59 @@ pub async fn search(
     }
     let (csrf_token, cookie) = form_token(&state, auth.as_ref(), &headers);
     let distance = fields.trimmed("distance");
+    let group = |name: &'static str, legend: &'static str, choices: Vec<Choice>| FilterGroup {
+        name,
+        legend,
+        chosen: choices.iter().filter(|c| c.checked).count(),
+        choices,
+    };
+    let days = {
+        let chosen: Vec<String> = fields
+            .list("day")
+            .iter()
+            .map(|d| d.to_ascii_lowercase())
+            .collect();
+        [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ]
+        .into_iter()
+        .map(|d| Choice {
+            value: d.into(),
+            label: format!("{}{}", d[..1].to_uppercase(), &d[1..]),
+            hint: String::new(),
+            checked: chosen.iter().any(|c| c == d),
+        })
+        .collect()
+    };
+    let groups = vec![
+        group(
+            "need",
+            "Needs",
+            choices(&terms, NEEDS_TAXONOMY, &fields.list("need")),
+        ),
+        group(
+            "category",
+            "Kind of help",
+            choices(&terms, CATEGORY_TAXONOMY, &fields.list("category")),
+        ),
+        group(
+            "delivery",
+            "How it is delivered",
+            choices(&terms, DELIVERY_TAXONOMY, &fields.list("delivery")),
+        ),
+        group("day", "Days", days),
+    ];
+    let applied = if searched {
+        applied_filters(pairs, &groups)
+    } else {
+        Vec::new()
+    };
     let page = SearchPage {
         chrome: Chrome::local_offer(&state, auth.as_ref(), "/local-offer").with_errors(&form),
         form,
@@ -197,35 +323,20 @@ pub async fn search(
         })
         .collect(),
         age: fields.trimmed("age"),
-        needs: choices(&terms, NEEDS_TAXONOMY, &fields.list("need")),
-        categories: choices(&terms, CATEGORY_TAXONOMY, &fields.list("category")),
-        deliveries: choices(&terms, DELIVERY_TAXONOMY, &fields.list("delivery")),
-        days: {
-            let chosen: Vec<String> = fields
-                .list("day")
-                .iter()
-                .map(|d| d.to_ascii_lowercase())
-                .collect();
-            [
-                "monday",
-                "tuesday",
-                "wednesday",
-                "thursday",
-                "friday",
-                "saturday",
-                "sunday",
-            ]
-            .into_iter()
-            .map(|d| Choice {
-                value: d.into(),
-                label: format!("{}{}", d[..1].to_uppercase(), &d[1..]),
-                hint: String::new(),
-                checked: chosen.iter().any(|c| c == d),
-            })
-            .collect()
-        },
+        groups,
         free: fields.trimmed("free") == "yes",
         local_offer: fields.trimmed("local_offer") == "yes",
+        applied,
+        order: if near {
+            "nearest first"
+        } else if keywords {
+            "most relevant first"
+        } else {
+            "A to Z"
+        },
+        corrections,
+        suggestion,
+        stop_words_only,
         total,
         origin,
         results,

@@ -14,7 +14,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use mns_app::AppError;
 use mns_app::directory::ServiceView;
-use mns_domain::directory::search::ical_day;
+use mns_domain::directory::search::day_name;
 use mns_domain::directory::taxonomy::{CATEGORY_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY};
 use serde::Deserialize;
 
@@ -273,18 +273,6 @@ async fn service_page(
 /// The names of `items`, comma-separated, for a summary line.
 fn joined<T>(items: &[T], name: impl Fn(&T) -> &str) -> String {
     items.iter().map(name).collect::<Vec<_>>().join(", ")
-}
-
-fn day_name(day: chrono::Weekday) -> &'static str {
-    match ical_day(day) {
-        "MO" => "Monday",
-        "TU" => "Tuesday",
-        "WE" => "Wednesday",
-        "TH" => "Thursday",
-        "FR" => "Friday",
-        "SA" => "Saturday",
-        _ => "Sunday",
-    }
 }
 
 /// `GET /local-offer/services/{id}`: everything families ask about a service.

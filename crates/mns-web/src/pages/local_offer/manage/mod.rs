@@ -10,12 +10,14 @@ mod edit;
 mod feedback;
 mod history;
 mod save;
+mod stale;
 
 pub use changes::{decide_change, show_change};
 pub use edit::edit;
 pub use feedback::{feedback, feedback_read};
 pub use history::{VersionLine, confirm, history, restore};
 pub use save::save;
+pub use stale::stale;
 
 use crate::AppState;
 use crate::auth::SignedIn;
