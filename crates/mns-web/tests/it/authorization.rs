@@ -231,7 +231,9 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("POST", "/local-offer/manage/changes/{id}" | "/local-offer/manage/feedback/{id}/read") => {
             signed_in(is(&[Role::LocalOfferOfficer]) && object == Object::Own)
         }
-        ("GET", "/local-offer/manage/feedback") => signed_in(is(&[Role::LocalOfferOfficer])),
+        ("GET", "/local-offer/manage/feedback" | "/local-offer/manage/stale") => {
+            signed_in(is(&[Role::LocalOfferOfficer]))
+        }
         // Cases: own is Isla's (Wensum Valley's, linked to the demo parent, provider, health
         // professional and case viewer); other is Ava's at Yare Bank, linked to nobody. The
         // End of Provision letter's own case is Grace's, which has ended.
