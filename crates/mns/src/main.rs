@@ -198,8 +198,11 @@ enum ImportCommand {
     },
     /// Import Local Offer services: Open Referral UK 3.0 JSON files (one service, a list of
     /// services, or pages of another directory's `/services?full=true` feed) or the CSV layout
-    /// described in the README. Each file is imported whole or not at all.
+    /// described in the README. Each file is imported whole or not at all, unless --skip-bad.
     Directory {
+        /// Leave out a service (or CSV line) with a problem, say why, and import the rest.
+        #[arg(long)]
+        skip_bad: bool,
         /// The JSON or CSV files.
         #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
@@ -476,17 +479,36 @@ async fn run(command: Command, config: Config) -> Result<()> {
             println!("Imported {count} postcodes from {}", file.display());
             Ok(())
         }
-        Command::Import(ImportCommand::Directory { files }) => {
+        Command::Import(ImportCommand::Directory { skip_bad, files }) => {
             let app = open(&config).await?;
             for file in files {
                 let bytes = std::fs::read(&file)
                     .with_context(|| format!("could not read {}", file.display()))?;
-                let count = app
-                    .import_directory_file(&system_actor("cli"), &file.to_string_lossy(), &bytes)
+                let done = app
+                    .import_directory_file(
+                        &system_actor("cli"),
+                        &file.to_string_lossy(),
+                        &bytes,
+                        skip_bad,
+                    )
                     .await
                     .map_err(describe)
                     .with_context(|| format!("{} was not imported", file.display()))?;
-                println!("Imported {count} services from {}", file.display());
+                for problem in &done.skipped {
+                    println!("Left out {problem}");
+                }
+                println!(
+                    "Imported {} services from {}",
+                    done.services,
+                    file.display()
+                );
+                if done.kept_parts > 0 {
+                    println!(
+                        "{} of them were summaries without contacts, schedules, places or other \
+                         parts (a list page without full=true), so those entries kept their own",
+                        done.kept_parts
+                    );
+                }
             }
             Ok(())
         }

@@ -484,6 +484,15 @@ fn a_council_moves_its_directory_in_from_csv_and_oruk_json_and_loads_postcodes()
     let (_, stderr) = text(&out);
     assert!(!out.status.success());
     assert!(stderr.contains("line "), "{stderr}");
+    // Asked to, it leaves the bad lines out, names each, and imports the good ones.
+    let out = mns(
+        dir.path(),
+        &["import", "directory", "--skip-bad", bad.to_str().unwrap()],
+        &[],
+    );
+    let (stdout, _) = text(&out);
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(stdout.contains("Left out line "), "{stdout}");
     let out = mns(
         dir.path(),
         &["import", "directory", good.to_str().unwrap()],

@@ -84,16 +84,24 @@ impl App {
 
     /// Imports a file of services: Open Referral UK JSON (one service, a list, or a
     /// `/services` page) or the directory CSV layout, chosen by the name's extension or, failing
-    /// that, by whether the content starts like JSON. All or nothing.
+    /// that, by whether the content starts like JSON. All or nothing, unless `skip_bad`: then
+    /// a service with a problem is left out and reported, and the rest imported. A service that
+    /// carries none of its parts (an item of a list page without `full=true`) updates an
+    /// existing entry's summary and keeps its contacts, schedules, places and the rest.
     pub async fn import_directory_file(
         &self,
         actor: &Actor,
         name: &str,
         bytes: &[u8],
-    ) -> AppResult<usize> {
+        skip_bad: bool,
+    ) -> AppResult<DirectoryImport> {
         use mns_domain::directory::import::{
-            ImportedService, from_csv, from_oruk_page, from_oruk_service,
+            ImportedService, from_csv, from_csv_skipping_bad, from_oruk_page, from_oruk_service,
         };
+        if !is_local_offer_officer(actor) && actor.user.id != "system" {
+            return Err(AppError::NotFound);
+        }
+        let mut skipped: Vec<String> = Vec::new();
         let today = self.today();
         let looks_json = bytes
             .iter()
@@ -101,7 +109,21 @@ impl App {
             .is_some_and(|b| *b == b'{' || *b == b'[');
         let imported: Vec<ImportedService> =
             if name.to_ascii_lowercase().ends_with(".csv") || !looks_json {
-                from_csv(bytes, today).map_err(|e| AppError::invalid("file", e.to_string()))?
+                let read = if skip_bad {
+                    from_csv_skipping_bad(bytes, today).map(|(good, problems, lines)| {
+                        skipped.extend(problems.iter().map(|p| p.to_string()));
+                        if lines > problems.len() {
+                            skipped.push(format!(
+                                "and {} more lines with problems",
+                                lines - problems.len()
+                            ));
+                        }
+                        good
+                    })
+                } else {
+                    from_csv(bytes, today)
+                };
+                read.map_err(|e| AppError::invalid("file", e.to_string()))?
             } else {
                 let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
                     AppError::invalid("file", format!("The file is not valid JSON: {e}"))
@@ -115,15 +137,34 @@ impl App {
                 };
                 let mut out = Vec::new();
                 for (n, item) in items.iter().enumerate() {
-                    out.push(from_oruk_service(item, today).map_err(|e| {
-                        AppError::invalid("file", format!("service {}: {e}", n + 1))
-                    })?);
+                    let problems = match from_oruk_service(item, today) {
+                        Ok(found) => {
+                            let problems: Vec<String> = check_service(&found.service)
+                                .iter()
+                                .map(|e| e.to_string())
+                                .collect();
+                            if problems.is_empty() || !skip_bad {
+                                out.push(found);
+                                continue;
+                            }
+                            problems.join("; ")
+                        }
+                        Err(e) => e.to_string(),
+                    };
+                    if !skip_bad {
+                        return Err(AppError::invalid(
+                            "file",
+                            format!("service {}: {problems}", n + 1),
+                        ));
+                    }
+                    skipped.push(format!("service {}: {problems}", n + 1));
                 }
                 out
             };
         let mut organizations: Vec<Organization> = Vec::new();
         let mut taxonomies: Vec<(Taxonomy, Vec<TaxonomyTerm>)> = Vec::new();
         let mut services = Vec::new();
+        let mut kept_parts = 0;
         for item in imported {
             if let Some(org) = item.organization
                 && !organizations.iter().any(|o| o.id == org.id)
@@ -144,16 +185,47 @@ impl App {
                     list.push(term);
                 }
             }
-            services.push(item.service);
+            let known = organizations
+                .iter()
+                .any(|o| o.id == item.service.organization_id)
+                || self
+                    .store
+                    .directory_organization(&item.service.organization_id)
+                    .await?
+                    .is_some();
+            if skip_bad && !known {
+                skipped.push(format!(
+                    "service {}: names an organisation that is not in the file or the directory",
+                    item.service.id
+                ));
+                continue;
+            }
+            let service = match item.summary_only {
+                true => match self.store.directory_service(&item.service.id).await? {
+                    Some(existing) => {
+                        kept_parts += 1;
+                        existing.service.with_summary_of(&item.service)
+                    }
+                    None => item.service,
+                },
+                false => item.service,
+            };
+            services.push(service);
         }
-        self.import_directory(
-            actor,
-            &organizations,
-            &taxonomies,
-            &services,
-            &format!("imported from {name}"),
-        )
-        .await
+        let services = self
+            .import_directory(
+                actor,
+                &organizations,
+                &taxonomies,
+                &services,
+                &format!("imported from {name}"),
+            )
+            .await?;
+        Ok(DirectoryImport {
+            services,
+            kept_parts,
+            skipped,
+        })
     }
 
     /// Loads postcode centroids from a CSV with a header: the demo's outcode file
@@ -182,6 +254,18 @@ impl App {
         tx.commit().await?;
         Ok(rows.len())
     }
+}
+
+/// What importing a file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryImport {
+    /// Services written.
+    pub services: usize,
+    /// Of those, entries that already existed and were updated from a summary that carried
+    /// none of their parts, so their contacts, schedules, places and the rest were kept.
+    pub kept_parts: usize,
+    /// With `skip_bad`: each service (or CSV line) left out, and why.
+    pub skipped: Vec<String>,
 }
 
 /// Reads a postcode CSV by column name; see [`App::import_postcodes`].
@@ -255,4 +339,93 @@ pub fn parse_postcode_csv(
         ));
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DirectoryImport;
+    use crate::{App, Settings, system_actor};
+    use mns_domain::directory::oruk::{service_full, service_list_item};
+    use mns_domain::directory::taxonomy::{builtin_taxonomies, builtin_terms};
+    use mns_domain::directory::{Organization, example_service};
+    use mns_store::testing::{backends, fresh_store};
+
+    #[tokio::test]
+    async fn a_list_page_without_parts_updates_an_entry_and_keeps_its_parts() {
+        for backend in backends() {
+            let (store, _db) = fresh_store(backend).await;
+            let app = App::new(store, Settings::new("http://localhost"));
+            let actor = system_actor("test");
+            app.ensure_directory_taxonomies().await.unwrap();
+            let service = example_service();
+            let organization = Organization {
+                id: service.organization_id.clone(),
+                name: "Example Trust".into(),
+                description: String::new(),
+                email: None,
+                website: None,
+                logo: None,
+                uri: None,
+                parent_organization_id: None,
+            };
+            let full = service_full(
+                &service,
+                Some(&organization),
+                &builtin_terms(),
+                &builtin_taxonomies(),
+            );
+            let done = app
+                .import_directory_file(&actor, "full.json", full.to_string().as_bytes(), false)
+                .await
+                .unwrap();
+            assert_eq!(
+                done,
+                DirectoryImport {
+                    services: 1,
+                    kept_parts: 0,
+                    skipped: Vec::new(),
+                }
+            );
+            // Another directory's plain list page: the summary changed, the parts are absent.
+            let mut renamed = service.clone();
+            renamed.name = "Saturday Swim Club (renamed)".into();
+            renamed.maximum_age = Some(18);
+            let page = serde_json::json!({
+                "total_items": 1, "total_pages": 1, "page_number": 1, "size": 1,
+                "first_page": true, "last_page": true, "empty": false,
+                "contents": [service_list_item(&renamed, Some(&organization))],
+            });
+            let done = app
+                .import_directory_file(&actor, "page.json", page.to_string().as_bytes(), false)
+                .await
+                .unwrap();
+            assert_eq!(done.kept_parts, 1);
+            let stored = app
+                .store
+                .directory_service(&service.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .service;
+            assert_eq!(stored.name, renamed.name);
+            assert_eq!(stored.maximum_age, Some(18));
+            assert!(!service.contacts.is_empty() && !service.schedules.is_empty());
+            assert_eq!(stored.contacts, service.contacts);
+            assert_eq!(stored.schedules, service.schedules);
+            assert_eq!(stored.locations, service.locations);
+            assert_eq!(stored.terms, service.terms);
+            assert_eq!(stored.local_offer, service.local_offer);
+            // A full record still replaces the parts: one that lists no phones has none.
+            let mut fewer = service.clone();
+            fewer.phones.clear();
+            let full = service_full(&fewer, Some(&organization), &builtin_terms(), &[]);
+            let done = app
+                .import_directory_file(&actor, "full.json", full.to_string().as_bytes(), false)
+                .await
+                .unwrap();
+            assert_eq!(done.kept_parts, 0);
+            let stored = app.store.directory_service(&service.id).await.unwrap();
+            assert!(stored.unwrap().service.phones.is_empty());
+        }
+    }
 }

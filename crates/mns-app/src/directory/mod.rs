@@ -70,7 +70,7 @@ mod manage;
 mod owners;
 mod search;
 
-pub use import::parse_postcode_csv;
+pub use import::{DirectoryImport, parse_postcode_csv};
 pub use search::parse_search;
 
 /// The rate-limit kind of anonymous shortlist emails.

@@ -22,6 +22,32 @@ pub fn from_csv(
     reader: impl std::io::Read,
     today: NaiveDate,
 ) -> Result<Vec<ImportedService>, ImportError> {
+    let (imported, problems, _) = read_rows(reader, today)?;
+    if problems.is_empty() {
+        Ok(imported)
+    } else {
+        Err(problems.into_error())
+    }
+}
+
+/// As [`from_csv`], but a line with a problem is left out instead of failing the file: the
+/// services of the good lines, each problem of the lines left out (the first
+/// [`MAX_ROW_PROBLEMS`]), and how many lines were left out. A header that cannot be read still
+/// fails the file.
+pub fn from_csv_skipping_bad(
+    reader: impl std::io::Read,
+    today: NaiveDate,
+) -> Result<(Vec<ImportedService>, Vec<RowError>, usize), ImportError> {
+    let (imported, problems, skipped) = read_rows(reader, today)?;
+    Ok((imported, problems.kept, skipped))
+}
+
+/// Reads every line: the services of the clean ones, the problems, and how many lines had one.
+fn read_rows(
+    reader: impl std::io::Read,
+    today: NaiveDate,
+) -> Result<(Vec<ImportedService>, Problems, usize), ImportError> {
+    let mut skipped = 0;
     let mut file = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -44,6 +70,7 @@ pub fn from_csv(
         let record = match result {
             Ok(record) => record,
             Err(error) => {
+                skipped += 1;
                 problems.push(csv_error_line(&error), None, csv_error_message(&error));
                 if error.is_io_error() {
                     break;
@@ -64,6 +91,7 @@ pub fn from_csv(
             clean: true,
         };
         let Some(service) = row.service(today) else {
+            skipped += 1;
             continue;
         };
         let service_column = if row.get("id").is_empty() {
@@ -77,6 +105,7 @@ pub fn from_csv(
                  name)"
             );
             row.problem(service_column, message);
+            skipped += 1;
             continue;
         }
         seen.insert(service.service.id.clone(), line);
@@ -85,13 +114,11 @@ pub fn from_csv(
         }
         if row.clean {
             imported.push(service);
+        } else {
+            skipped += 1;
         }
     }
-    if problems.is_empty() {
-        Ok(imported)
-    } else {
-        Err(problems.into_error())
-    }
+    Ok((imported, problems, skipped))
 }
 
 /// The CSV column that holds a field [`check_service`] names.
@@ -349,6 +376,7 @@ impl Row<'_> {
             terms: Vec::new(),
             taxonomies: Vec::new(),
             left_out: Vec::new(),
+            summary_only: false,
         })
     }
 

@@ -57,7 +57,7 @@ mod oruk_feed;
 #[cfg(test)]
 mod tests;
 
-pub use csv_rows::from_csv;
+pub use csv_rows::{from_csv, from_csv_skipping_bad};
 pub use oruk_feed::{from_oruk_page, from_oruk_service};
 
 /// The columns a CSV import understands, in the order of the template.
@@ -116,6 +116,50 @@ pub struct ImportedService {
     pub taxonomies: Vec<Taxonomy>,
     /// What the source had that the model cannot hold, in words, naming where it was.
     pub left_out: Vec<String>,
+    /// The source carried none of the service's parts (contacts, phones, schedules, costs,
+    /// languages, areas, funding, places, taxonomy links, Local Offer answers), as an item of
+    /// an ORUK list page without `full=true` does: it describes the service, not its parts,
+    /// so an existing entry's parts must be kept ([`Service::with_summary_of`]).
+    pub summary_only: bool,
+}
+
+/// The keys of an ORUK service that hold its parts; a service with none of them is a summary.
+pub const PART_KEYS: [&str; 10] = [
+    "contacts",
+    "phones",
+    "schedules",
+    "cost_options",
+    "languages",
+    "service_areas",
+    "funding",
+    "service_at_locations",
+    "attributes",
+    crate::directory::oruk::LOCAL_OFFER_FIELD,
+];
+
+impl Service {
+    /// This service with the summary fields of `summary` (name, description, links, status,
+    /// fees, ages, alert and dates) and its own parts: how a summary from another directory
+    /// updates an entry without stripping its contacts, schedules and places.
+    pub fn with_summary_of(&self, summary: &Service) -> Service {
+        Service {
+            id: self.id.clone(),
+            organization_id: summary.organization_id.clone(),
+            name: summary.name.clone(),
+            description: summary.description.clone(),
+            url: summary.url.clone(),
+            email: summary.email.clone(),
+            status: summary.status,
+            fees_description: summary.fees_description.clone(),
+            accreditations: summary.accreditations.clone(),
+            minimum_age: summary.minimum_age,
+            maximum_age: summary.maximum_age,
+            alert: summary.alert.clone(),
+            last_reviewed: summary.last_reviewed,
+            last_modified: summary.last_modified,
+            ..self.clone()
+        }
+    }
 }
 
 /// A problem with one line of a CSV file.

@@ -109,12 +109,16 @@ pub fn from_oruk_service(value: &Value, today: NaiveDate) -> Result<ImportedServ
         )?,
         id,
     };
+    let summary_only = !super::PART_KEYS
+        .iter()
+        .any(|key| root.fields.contains_key(*key));
     Ok(ImportedService {
         service,
         organization,
         terms: links.terms,
         taxonomies: links.taxonomies,
         left_out,
+        summary_only,
     })
 }
 
