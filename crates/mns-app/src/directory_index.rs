@@ -18,6 +18,10 @@ use mns_store::{SearchHit, SearchPage};
 use std::collections::{BTreeSet, HashMap};
 use tokio::sync::RwLock;
 
+/// How many generations of the index log are kept: an instance that falls further behind
+/// (stopped for a long while) reloads its index whole.
+pub const INDEX_LOG_KEPT: i64 = 10_000;
+
 /// Past this many changed services, reloading everything is quicker than catching up.
 const RELOAD_AFTER_CHANGES: usize = 2_000;
 
@@ -80,6 +84,36 @@ impl App {
             tracing::info!(services = done, "directory search words remade");
         }
         Ok(done)
+    }
+
+    /// Prunes the directory's history (daily): each service keeps its newest
+    /// [`Settings::directory_versions_kept`](crate::Settings) versions, and the index log its
+    /// last [`INDEX_LOG_KEPT`] generations. Audited when anything goes.
+    pub async fn prune_directory_history(&self) -> AppResult<(u64, u64)> {
+        let generation = self.store.directory_generation().await?;
+        let mut tx = self.store.begin().await?;
+        let (versions, log) = tx
+            .prune_directory_history(
+                self.settings.directory_versions_kept.max(1),
+                generation - INDEX_LOG_KEPT,
+            )
+            .await?;
+        if versions > 0 {
+            self.audit(
+                &mut tx,
+                &crate::system_actor("worker"),
+                "directory.history.prune",
+                "directory",
+                "-",
+                &format!(
+                    "{versions} old versions removed, keeping {} a service",
+                    self.settings.directory_versions_kept.max(1)
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((versions, log))
     }
 
     /// Searches the in-memory index, caught up first, and reads the page's documents.
@@ -147,7 +181,12 @@ impl App {
                 .store
                 .directory_changes_since(loaded.generation)
                 .await?;
-            let taxonomies = changes.iter().any(|(_, id)| id.is_none());
+            // Every generation is logged; a gap after the index's own means the log was pruned
+            // past it, and only a reload is sure to be whole.
+            let pruned = changes
+                .first()
+                .is_none_or(|(first, _)| *first != loaded.generation + 1);
+            let taxonomies = pruned || changes.iter().any(|(_, id)| id.is_none());
             let ids: Vec<String> = changes
                 .iter()
                 .filter_map(|(_, id)| id.clone())
@@ -347,6 +386,85 @@ mod tests {
                 .await
                 .unwrap();
             assert_same_as_database(&other, "restored").await;
+        }
+    }
+
+    #[tokio::test]
+    async fn history_is_pruned_and_an_index_behind_the_pruned_log_reloads() {
+        for backend in backends() {
+            let (store, _db) = fresh_store(backend).await;
+            let mut settings = Settings::new("http://localhost");
+            settings.directory_versions_kept = 2;
+            let app = App::new(store.clone(), settings);
+            let other = App::new(store.clone(), Settings::new("http://localhost"));
+            let actor = system_actor("test");
+            app.ensure_directory_taxonomies().await.unwrap();
+            let generated = generate_directory(6, 3, app.today());
+            app.import_directory(
+                &actor,
+                &generated.organizations,
+                &[],
+                &generated.services,
+                "t",
+            )
+            .await
+            .unwrap();
+            other.warm_directory_index().await.unwrap();
+            let mut service = generated
+                .services
+                .iter()
+                .find(|s| s.status == ServiceStatus::Active)
+                .unwrap()
+                .clone();
+            for i in 0..5 {
+                service.name = format!("Renamed {i}");
+                app.import_directory(&actor, &[], &[], std::slice::from_ref(&service), "t")
+                    .await
+                    .unwrap();
+            }
+            // Six versions, two kept; every other service has one. The log is short enough to
+            // keep whole.
+            assert_eq!(app.prune_directory_history().await.unwrap(), (4, 0));
+            let kept: Vec<i64> = store
+                .service_versions(&service.id)
+                .await
+                .unwrap()
+                .iter()
+                .map(|v| v.version)
+                .collect();
+            assert_eq!(kept, [6, 5]);
+            assert_eq!(app.prune_directory_history().await.unwrap(), (0, 0));
+
+            // The log pruned past the other instance's index: it reloads, and misses nothing,
+            // not even a change logged only in what was pruned.
+            let mut closed = generated
+                .services
+                .iter()
+                .find(|s| s.status == ServiceStatus::Active && s.id != service.id)
+                .unwrap()
+                .clone();
+            closed.status = ServiceStatus::Inactive;
+            app.import_directory(&actor, &[], &[], std::slice::from_ref(&closed), "t")
+                .await
+                .unwrap();
+            let generation = store.directory_generation().await.unwrap();
+            let mut tx = store.begin().await.unwrap();
+            tx.prune_directory_history(2, generation).await.unwrap();
+            tx.commit().await.unwrap();
+            service.name = "Aardvark at last".into();
+            app.import_directory(&actor, &[], &[], std::slice::from_ref(&service), "t")
+                .await
+                .unwrap();
+            let first = other
+                .search_directory(&SearchQuery::new(), SearchUnit::Service)
+                .await
+                .unwrap();
+            assert_eq!(first.page.hits[0].service.name, "Aardvark at last");
+            assert!(first.page.hits.iter().all(|h| h.service.id != closed.id));
+            assert_eq!(
+                first.page.total as usize,
+                generated.services.len() - withdrawn(&generated.services) - 1
+            );
         }
     }
 

@@ -90,6 +90,9 @@ pub struct Settings {
     pub api_token_lifetime: Duration,
     /// Shortlist emails one address may send in [`Settings::shortlist_window`].
     pub shortlist_per_address: i64,
+    /// How many published versions of each Local Offer entry are kept (the newest; older ones
+    /// are pruned daily and can no longer be restored).
+    pub directory_versions_kept: u32,
     /// Shortlist emails one recipient may be sent in [`Settings::shortlist_window`].
     pub shortlist_per_recipient: i64,
     /// The window shortlist emails are counted over.
@@ -116,6 +119,7 @@ impl Settings {
             audit_checkpoint_every: Duration::minutes(10),
             api_token_lifetime: Duration::days(90),
             shortlist_per_address: 10,
+            directory_versions_kept: 50,
             shortlist_per_recipient: 3,
             shortlist_window: Duration::hours(1),
         }

@@ -108,6 +108,15 @@ pub struct Args {
         global = true
     )]
     db_max_lifetime: u64,
+    /// How many published versions of each Local Offer entry to keep (older ones are pruned
+    /// daily and can no longer be restored).
+    #[arg(
+        long,
+        env = "MNS_DIRECTORY_VERSIONS_KEPT",
+        default_value_t = 50,
+        global = true
+    )]
+    directory_versions_kept: u32,
     /// Seconds a stopping server gives requests in flight and email being sent to finish.
     #[arg(
         long,
@@ -202,6 +211,7 @@ pub struct Config {
     pub audit_keys: Option<Secret>,
     pub audit_checkpoint_file: PathBuf,
     pub metrics_token: Option<Secret>,
+    pub directory_versions_kept: u32,
     pub pool: mns_store::PoolSettings,
     pub shutdown_timeout: std::time::Duration,
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -278,6 +288,10 @@ impl Config {
             audit_keys: args.audit_keys.map(Secret),
             audit_checkpoint_file,
             metrics_token: args.metrics_token.filter(|t| !t.is_empty()).map(Secret),
+            directory_versions_kept: match args.directory_versions_kept {
+                0 => bail!("MNS_DIRECTORY_VERSIONS_KEPT must be at least 1"),
+                n => n,
+            },
             shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
             pool: mns_store::PoolSettings {
                 max_connections: match args.db_pool_size {
@@ -305,6 +319,7 @@ impl Config {
         settings.council_name.clone_from(&self.council_name);
         settings.mail_from.clone_from(&self.mail_from);
         settings.demo = self.demo;
+        settings.directory_versions_kept = self.directory_versions_kept;
         settings
             .coordinator_email
             .clone_from(&self.coordinator_email);

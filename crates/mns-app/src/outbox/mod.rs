@@ -199,8 +199,8 @@ impl App {
         }
     }
 
-    /// Once a day: the Local Offer's review reminders, the schools' case reminders and the
-    /// retention run. Returns `today` when the reminders went out (so they are not tried again
+    /// Once a day: the Local Offer's review reminders, the schools' case reminders, pruning
+    /// the directory's history and the retention run. Returns `today` when the reminders went out (so they are not tried again
     /// today), `None` when they failed (tried again at the next tick).
     async fn daily_chores(&self, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
         let reminded = match self
@@ -224,6 +224,14 @@ impl App {
             Ok(n) if n > 0 => tracing::info!(reminders = n, "case reminders queued"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "case reminders failed"),
+        }
+        // The Local Offer's old versions and the search index's log.
+        match self.prune_directory_history().await {
+            Ok((versions, log)) if versions + log > 0 => {
+                tracing::info!(versions, log, "directory history pruned")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "pruning the directory's history failed"),
         }
         // Records past the retention period (MN-REC-2).
         match self.run_retention(&crate::system_actor("worker")).await {

@@ -212,6 +212,31 @@ impl WriteTx {
         self.bump_directory_generation(Some(service_id)).await
     }
 
+    /// Prunes the directory's history: each service keeps its newest `versions_kept` published
+    /// versions, and the index log keeps the generations after `log_after`. Returns how many
+    /// versions and log rows went. An instance whose index is older than the log now reaches
+    /// reloads it whole.
+    pub async fn prune_directory_history(
+        &mut self,
+        versions_kept: u32,
+        log_after: i64,
+    ) -> StoreResult<(u64, u64)> {
+        let versions = sqlx::query(
+            "DELETE FROM directory_service_versions WHERE version <= (SELECT s.version \
+             FROM directory_services s WHERE s.id = directory_service_versions.service_id) - $1",
+        )
+        .bind(i64::from(versions_kept))
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected();
+        let log = sqlx::query("DELETE FROM directory_index_log WHERE generation <= $1")
+            .bind(log_after)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        Ok((versions, log))
+    }
+
     /// Records a provider's proposed change.
     pub async fn insert_change(&mut self, change: &ChangeRecord) -> StoreResult<()> {
         sqlx::query(
