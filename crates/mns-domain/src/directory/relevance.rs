@@ -250,10 +250,15 @@ impl TextIndex {
         self.total_length += u64::from(length);
         self.documents += 1;
         for (word, count) in words {
-            let list = self.postings.entry(word.clone()).or_default();
-            match list.last_mut() {
-                Some((last, n)) if *last == slot => *n += count,
-                _ => list.push((slot, *count)),
+            // Most words are already known: look them up before copying one as a key.
+            match self.postings.get_mut(word.as_str()) {
+                Some(list) => match list.last_mut() {
+                    Some((last, n)) if *last == slot => *n += count,
+                    _ => list.push((slot, *count)),
+                },
+                None => {
+                    self.postings.insert(word.clone(), vec![(slot, *count)]);
+                }
             }
         }
     }

@@ -222,10 +222,68 @@ impl Store {
     }
 
     /// The search columns of active services, for a search index: every one, or those of
-    /// `ids` (ids of services not running are left out).
+    /// `ids` (ids of services not running are left out). Every one is read as four ranges of
+    /// ids at once, over as many connections, so that an instance starting up can search
+    /// sooner.
     pub async fn directory_index_entries(
         &self,
         ids: Option<&[String]>,
+    ) -> StoreResult<Vec<IndexedService>> {
+        let Some(ids) = ids else {
+            let range = |lo: Option<&str>, hi: Option<&str>| {
+                let mut filter = String::new();
+                let mut service_filter = String::new();
+                let mut binds = Vec::new();
+                for (bound, op) in [(lo, ">="), (hi, "<")] {
+                    if let Some(bound) = bound {
+                        binds.push(bound.to_string());
+                        let n = binds.len();
+                        filter.push_str(&format!(" AND id {op} ${n}"));
+                        service_filter.push_str(&format!(
+                            "{} service_id {op} ${n}",
+                            if n == 1 { " WHERE" } else { " AND" }
+                        ));
+                    }
+                }
+                (filter, service_filter, binds)
+            };
+            let (a, b, c, d) = (
+                range(None, Some("4")),
+                range(Some("4"), Some("8")),
+                range(Some("8"), Some("c")),
+                range(Some("c"), None),
+            );
+            let (a, b, c, d) = tokio::try_join!(
+                self.index_entries_where(&a.0, &a.1, &a.2),
+                self.index_entries_where(&b.0, &b.1, &b.2),
+                self.index_entries_where(&c.0, &c.1, &c.2),
+                self.index_entries_where(&d.0, &d.1, &d.2),
+            )?;
+            return Ok([a, b, c, d].into_iter().flatten().collect());
+        };
+        let mut out = Vec::new();
+        for batch in ids.chunks(500) {
+            let list: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+            let list = list.join(", ");
+            out.extend(
+                self.index_entries_where(
+                    &format!(" AND id IN ({list})"),
+                    &format!(" WHERE service_id IN ({list})"),
+                    batch,
+                )
+                .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The search columns of the active services `filter` (on `directory_services`) and
+    /// `service_filter` (on the tables keyed by `service_id`) choose, with `binds` for both.
+    async fn index_entries_where(
+        &self,
+        filter: &str,
+        service_filter: &str,
+        binds: &[String],
     ) -> StoreResult<Vec<IndexedService>> {
         type Columns = (
             String,
@@ -241,92 +299,71 @@ impl Store {
             String,
             String,
         );
-        let batches: Vec<Option<&[String]>> = match ids {
-            None => vec![None],
-            Some(ids) => ids.chunks(500).map(Some).collect(),
-        };
-        let mut out = Vec::new();
-        for batch in batches {
-            let (filter, service_filter, binds) = match batch {
-                None => (String::new(), String::new(), &[][..]),
-                Some(ids) => {
-                    let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-                    let list = list.join(", ");
-                    (
-                        format!(" AND id IN ({list})"),
-                        format!(" WHERE service_id IN ({list})"),
-                        ids,
-                    )
-                }
-            };
-            let sql = format!(
-                "SELECT id, organization_id, name_key, local_offer, minimum_age, maximum_age, \
-                 free, day_mask, opens_at, closes_at, last_modified, search_words \
-                 FROM directory_services \
-                 WHERE status = 'active'{filter}"
-            );
-            let mut q = sqlx::query_as::<_, Columns>(&sql);
-            for id in binds {
-                q = q.bind(id);
-            }
-            let mut found: std::collections::HashMap<String, IndexedService> =
-                std::collections::HashMap::new();
-            for row in q.fetch_all(&self.pool).await? {
-                let (id, org, name_key, lo, min, max, free, days, opens, closes, modified, words) =
-                    row;
-                found.insert(
-                    id.clone(),
-                    IndexedService {
-                        id,
-                        organization_id: org,
-                        name_key,
-                        local_offer: lo != 0,
-                        free: free != 0,
-                        minimum_age: min,
-                        maximum_age: max,
-                        day_mask: days,
-                        opens_at: opens,
-                        closes_at: closes,
-                        last_modified: parse_ts(&modified)?,
-                        terms: Vec::new(),
-                        words: decode_weighted(&words),
-                        locations: Vec::new(),
-                    },
-                );
-            }
-            let sql =
-                format!("SELECT service_id, term_id FROM directory_service_terms{service_filter}");
-            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-            for id in binds {
-                q = q.bind(id);
-            }
-            for (service_id, term) in q.fetch_all(&self.pool).await? {
-                if let Some(entry) = found.get_mut(&service_id) {
-                    entry.terms.push(term);
-                }
-            }
-            let sql = format!(
-                "SELECT service_id, id, latitude, longitude FROM directory_service_at_locations\
-                 {service_filter}"
-            );
-            let mut q = sqlx::query_as::<_, (String, String, f64, f64)>(&sql);
-            for id in binds {
-                q = q.bind(id);
-            }
-            for (service_id, id, latitude, longitude) in q.fetch_all(&self.pool).await? {
-                if let Some(entry) = found.get_mut(&service_id) {
-                    entry.locations.push((
-                        id,
-                        Point {
-                            latitude,
-                            longitude,
-                        },
-                    ));
-                }
-            }
-            out.extend(found.into_values());
+        let sql = format!(
+            "SELECT id, organization_id, name_key, local_offer, minimum_age, maximum_age, \
+             free, day_mask, opens_at, closes_at, last_modified, search_words \
+             FROM directory_services \
+             WHERE status = 'active'{filter}"
+        );
+        let mut q = sqlx::query_as::<_, Columns>(&sql);
+        for id in binds {
+            q = q.bind(id);
         }
-        Ok(out)
+        let mut found: std::collections::HashMap<String, IndexedService> =
+            std::collections::HashMap::new();
+        for row in q.fetch_all(&self.pool).await? {
+            let (id, org, name_key, lo, min, max, free, days, opens, closes, modified, words) = row;
+            found.insert(
+                id.clone(),
+                IndexedService {
+                    id,
+                    organization_id: org,
+                    name_key,
+                    local_offer: lo != 0,
+                    free: free != 0,
+                    minimum_age: min,
+                    maximum_age: max,
+                    day_mask: days,
+                    opens_at: opens,
+                    closes_at: closes,
+                    last_modified: parse_ts(&modified)?,
+                    terms: Vec::new(),
+                    words: decode_weighted(&words),
+                    locations: Vec::new(),
+                },
+            );
+        }
+        let sql =
+            format!("SELECT service_id, term_id FROM directory_service_terms{service_filter}");
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+        for id in binds {
+            q = q.bind(id);
+        }
+        for (service_id, term) in q.fetch_all(&self.pool).await? {
+            if let Some(entry) = found.get_mut(&service_id) {
+                entry.terms.push(term);
+            }
+        }
+        let sql = format!(
+            "SELECT service_id, id, latitude, longitude FROM directory_service_at_locations\
+             {service_filter}"
+        );
+        let mut q = sqlx::query_as::<_, (String, String, f64, f64)>(&sql);
+        for id in binds {
+            q = q.bind(id);
+        }
+        for (service_id, id, latitude, longitude) in q.fetch_all(&self.pool).await? {
+            if let Some(entry) = found.get_mut(&service_id) {
+                entry.locations.push((
+                    id,
+                    Point {
+                        latitude,
+                        longitude,
+                    },
+                ));
+            }
+        }
+        Ok(found.into_values().collect())
     }
 
     /// Up to `limit` services (any status) whose search words were made by an older text
