@@ -21,7 +21,7 @@ const SEARCHES: [(&str, &str); 10] = [
         "guided: postcode + need + kind + age",
         "/local-offer?postcode=NR2&distance=10&need=autism&category=activities&age=9",
     ),
-    ("deep page (page 50)", "/local-offer?page=50"),
+    ("deep page (page 50)", "/local-offer?age=9&page=50"),
     ("two misspelt words", "/local-offer?q=swimmimg+clubz"),
     ("ORUK keyword", "/api/oruk/services?search=autism"),
 ];
