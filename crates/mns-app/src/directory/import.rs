@@ -185,15 +185,18 @@ impl App {
                     list.push(term);
                 }
             }
-            let known = organizations
-                .iter()
-                .any(|o| o.id == item.service.organization_id)
+            // Without `skip_bad`, `import_directory` refuses the file for an unknown
+            // organisation; only skipping needs to know before then.
+            let known = !skip_bad
+                || organizations
+                    .iter()
+                    .any(|o| o.id == item.service.organization_id)
                 || self
                     .store
                     .directory_organization(&item.service.organization_id)
                     .await?
                     .is_some();
-            if skip_bad && !known {
+            if !known {
                 skipped.push(format!(
                     "service {}: names an organisation that is not in the file or the directory",
                     item.service.id
