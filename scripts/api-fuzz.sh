@@ -56,53 +56,11 @@ if [ "$("$venv/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesi
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
-# Everything below talks to the service on 127.0.0.1 only. A proxy from the environment
-# (fine for pip above) must not see that traffic, nor forward it anywhere.
-local_only() {
-  env -u http_proxy -u HTTP_PROXY -u https_proxy -u HTTPS_PROXY -u all_proxy -u ALL_PROXY \
-    NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost "$@"
-}
-
 # --- the service, with demo data, in a fresh data directory ------------------------------
+source "$root/scripts/demo-server.sh"
 rm -rf "$out"
 mkdir -p "$out"
-data=$(mktemp -d "${TMPDIR:-/tmp}/mns-api-fuzz.XXXXXX")
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    # It shuts down gracefully in a second or two; never leave it running after the script.
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$data"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Port 0: the kernel hands out a free port and the service prints the address it got, so
-# nothing else on the machine can take the port between choosing it and binding it.
-MNS_DATA_DIR=$data MNS_BIND=127.0.0.1:0 NO_COLOR=1 "$bin" demo >"$out/server.log" 2>&1 &
-server_pid=$!
-
-base=
-deadline=$((SECONDS + 60)) # the first start creates the demo data, slower in a debug build
-until [ -n "$base" ] && [ "$(local_only curl -s -o /dev/null -w '%{http_code}' "$base/readyz" || true)" = 200 ]; do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "api-fuzz: mns demo stopped before it was ready; its log:" >&2
-    tail -n 40 "$out/server.log" >&2
-    exit 1
-  fi
-  if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "api-fuzz: mns demo was not ready within 60 s; its log:" >&2
-    tail -n 40 "$out/server.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-  [ -n "$base" ] || base=$(sed -n 's|.*Serving the Medical Needs Service at \(http://127\.0\.0\.1:[0-9]*\).*|\1|p' "$out/server.log" | head -n 1)
-done
-echo "api-fuzz: mns demo is up at $base (data in $data)"
+demo_start api-fuzz "$bin" "$out/server.log"
 
 # --- API tokens --------------------------------------------------------------------------
 # `mns demo` keeps its records in mns-demo.sqlite, while every other command defaults to

@@ -1449,6 +1449,7 @@ mod directory {
             logo: None,
             uri: None,
             parent_organization_id: None,
+            ..Default::default()
         }
     }
 

@@ -497,6 +497,9 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 for problem in &done.skipped {
                     println!("Left out {problem}");
                 }
+                for note in &done.notes {
+                    println!("Kept in part: {note}");
+                }
                 println!(
                     "Imported {} services from {}",
                     done.services,

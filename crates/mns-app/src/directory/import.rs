@@ -165,6 +165,7 @@ impl App {
         let mut taxonomies: Vec<(Taxonomy, Vec<TaxonomyTerm>)> = Vec::new();
         let mut services = Vec::new();
         let mut kept_parts = 0;
+        let mut notes = Vec::new();
         for item in imported {
             if let Some(org) = item.organization
                 && !organizations.iter().any(|o| o.id == org.id)
@@ -203,6 +204,11 @@ impl App {
                 ));
                 continue;
             }
+            notes.extend(
+                item.left_out
+                    .iter()
+                    .map(|note| format!("{} ({}): {note}", item.service.name, item.service.id)),
+            );
             let service = match item.summary_only {
                 true => match self.store.directory_service(&item.service.id).await? {
                     Some(existing) => {
@@ -228,6 +234,7 @@ impl App {
             services,
             kept_parts,
             skipped,
+            notes,
         })
     }
 
@@ -269,6 +276,9 @@ pub struct DirectoryImport {
     pub kept_parts: usize,
     /// With `skip_bad`: each service (or CSV line) left out, and why.
     pub skipped: Vec<String>,
+    /// Parts of imported services that were left out or kept only in part (a place whose
+    /// coordinates are not on Earth, a language with no name), each naming its service.
+    pub notes: Vec<String>,
 }
 
 /// Reads a postcode CSV by column name; see [`App::import_postcodes`].
@@ -370,6 +380,7 @@ mod tests {
                 logo: None,
                 uri: None,
                 parent_organization_id: None,
+                ..Default::default()
             };
             let full = service_full(
                 &service,
@@ -387,6 +398,7 @@ mod tests {
                     services: 1,
                     kept_parts: 0,
                     skipped: Vec::new(),
+                    notes: Vec::new(),
                 }
             );
             // Another directory's plain list page: the summary changed, the parts are absent.

@@ -2,7 +2,7 @@
 //! approver reads before publishing a provider's edit or restoring an older version.
 
 use super::model::Service;
-use super::search::day_name;
+use super::search::schedule_days;
 
 /// One field that differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,12 +109,7 @@ pub fn service_fields(service: &Service) -> Vec<(&'static str, String)> {
                 .schedules
                 .iter()
                 .map(|s| {
-                    let days = s
-                        .days
-                        .iter()
-                        .map(|d| day_name(*d))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let days = schedule_days(s);
                     let times = match (s.opens_at, s.closes_at) {
                         (Some(o), Some(c)) => {
                             format!(" {}–{}", o.format("%H:%M"), c.format("%H:%M"))

@@ -63,8 +63,18 @@ pub struct EntryError {
     pub message: String,
 }
 
+/// The oldest age the SEND Local Offer serves: a service's youngest age is at most this, and
+/// the council's forms ask for ages from 0 to this.
+pub const SEND_AGE_LIMIT: u8 = 25;
+
+/// The largest `maximum_age` a service may carry. Other directories write 99 or 100 for "no
+/// upper limit" (the ORUK standard's own example says 100); any oldest age above
+/// [`SEND_AGE_LIMIT`] reads as no upper limit ([`Service::age_limits`]).
+pub const MAXIMUM_AGE_LIMIT: u8 = 120;
+
 /// Checks the parts of a service a family relies on: a name, a description, an age range that
-/// makes sense (0–25, the SEND age range), a way to get in touch, and well-formed ids.
+/// makes sense (a youngest age within the SEND range of 0–25, an oldest age up to 120), a way
+/// to get in touch, and well-formed ids.
 pub fn check_service(service: &Service) -> Vec<EntryError> {
     let mut errors = Vec::new();
     let mut push = |field: &'static str, message: &str| {
@@ -87,13 +97,14 @@ pub fn check_service(service: &Service) -> Vec<EntryError> {
     if service.description.trim().is_empty() {
         push("description", "Enter a description of the service");
     }
-    for (field, age) in [
-        ("minimum_age", service.minimum_age),
-        ("maximum_age", service.maximum_age),
-    ] {
-        if age.is_some_and(|a| a > 25) {
-            push(field, "Ages must be from 0 to 25");
-        }
+    if service.minimum_age.is_some_and(|a| a > SEND_AGE_LIMIT) {
+        push("minimum_age", "Ages must be from 0 to 25");
+    }
+    if service.maximum_age.is_some_and(|a| a > MAXIMUM_AGE_LIMIT) {
+        push(
+            "maximum_age",
+            "The oldest age must be 120 or less; leave it out when there is no upper limit",
+        );
     }
     if let (Some(min), Some(max)) = (service.minimum_age, service.maximum_age)
         && min > max
@@ -205,12 +216,14 @@ pub fn example_service() -> Service {
             opens_at: NaiveTime::from_hms_opt(10, 0, 0),
             closes_at: NaiveTime::from_hms_opt(11, 30, 0),
             description: Some("Term time only".into()),
+            ..Default::default()
         }],
         cost_options: vec![CostOption {
             id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0005".into(),
             option: Some("per session".into()),
             amount: Some(0.0),
             amount_description: Some("Free".into()),
+            ..Default::default()
         }],
         languages: vec![Language {
             id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0006".into(),
@@ -221,6 +234,7 @@ pub fn example_service() -> Service {
             id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0007".into(),
             name: "Norwich".into(),
             description: None,
+            ..Default::default()
         }],
         funding: vec![Funding {
             id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0008".into(),
@@ -241,14 +255,18 @@ pub fn example_service() -> Service {
                     city: "Norwich".into(),
                     region: Some("Norfolk".into()),
                     postal_code: "NR1 1WX".into(),
+                    ..Default::default()
                 },
                 accessibility: vec![Accessibility {
                     id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0012".into(),
                     description: "Pool hoist and step-free access".into(),
                     details: None,
+                    ..Default::default()
                 }],
+                ..Default::default()
             },
         }],
+        assurer_email: None,
     }
 }
 

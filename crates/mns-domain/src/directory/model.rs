@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// An organisation that provides services (ORUK `organization`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Organization {
     /// UUID.
     pub id: String,
@@ -33,6 +33,23 @@ pub struct Organization {
     /// The organisation this one belongs to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_organization_id: Option<String>,
+    /// Its numbers in registers: Companies House, the Charity Commission, Ofsted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<OrganizationIdentifier>,
+}
+
+/// An organisation's number in a register (ORUK `organization_identifier`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationIdentifier {
+    /// UUID.
+    pub id: String,
+    /// The register's code in org-id.guide ("GB-COH", "GB-CHC").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier_scheme: Option<String>,
+    /// The register in words ("Company number").
+    pub identifier_type: String,
+    /// The number itself.
+    pub identifier: String,
 }
 
 /// Whether a service is running (ORUK `service.status`).
@@ -132,7 +149,7 @@ pub struct Phone {
 }
 
 /// When a service runs, weekly (ORUK `schedule` with `freq` WEEKLY).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schedule {
     /// UUID.
     pub id: String,
@@ -147,10 +164,41 @@ pub struct Schedule {
     /// In words ("term time only").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Monthly rather than weekly (ORUK `freq` MONTHLY): `days` are then the weekdays it falls
+    /// on, and `byday` or `bymonthday` say which of them in the month.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub monthly: bool,
+    /// The feed's `byday` when it says more than the days do ("2MO" for the second Monday).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byday: Option<String>,
+    /// Days of the month ("1,15"), as ORUK `bymonthday`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bymonthday: Option<String>,
+    /// Every this many weeks or months (ORUK `interval`); none means every one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<u32>,
+    /// The first day the rule counts from (ORUK `dtstart`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dtstart: Option<NaiveDate>,
+    /// The first day the schedule applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
+    /// The last day the schedule applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<NaiveDate>,
+    /// A page with the timetable or bookings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule_link: Option<String>,
+    /// How people attend at these times ("in person or by video").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attending_type: Option<String>,
+    /// Anything else about these times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 /// A price, or that it is free (ORUK `cost_option`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CostOption {
     /// UUID.
     pub id: String,
@@ -163,6 +211,12 @@ pub struct CostOption {
     /// The price in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_description: Option<String>,
+    /// The first day the price applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
+    /// The last day the price applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<NaiveDate>,
 }
 
 /// A language the service is delivered in (ORUK `language`).
@@ -178,7 +232,7 @@ pub struct Language {
 }
 
 /// An area the service covers (ORUK `service_area`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceArea {
     /// UUID.
     pub id: String,
@@ -187,6 +241,15 @@ pub struct ServiceArea {
     /// More about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Its boundary, in the format `extent_type` names (GeoJSON, KML, WKT).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extent: Option<String>,
+    /// The format of `extent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extent_type: Option<String>,
+    /// A persistent identifier for the area (an ONS code's page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
 }
 
 /// Where the money comes from (ORUK `funding`).
@@ -215,10 +278,25 @@ pub struct Address {
     pub region: Option<String>,
     /// The full postcode.
     pub postal_code: String,
+    /// Whom post is for ("FAO the SENCO").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attention: Option<String>,
+    /// A state or province, for an address abroad; none for a UK one, whose county is `region`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_province: Option<String>,
+    /// The country's ISO 3166 code; none means the United Kingdom ([`COUNTRY`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `postal` or `virtual`; none means the place itself (`physical`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_type: Option<String>,
 }
 
+/// The country of an address that names none: ISO 3166-1 alpha-2, as ORUK asks.
+pub const COUNTRY: &str = "GB";
+
 /// A physical feature that helps disabled people use a location (ORUK `accessibility`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accessibility {
     /// UUID.
     pub id: String,
@@ -227,10 +305,13 @@ pub struct Accessibility {
     /// More detail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
+    /// A page about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// A place where services are delivered (ORUK `location`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Location {
     /// UUID.
     pub id: String,
@@ -245,6 +326,15 @@ pub struct Location {
     pub longitude: f64,
     /// Its address.
     pub address: Address,
+    /// Its other addresses: where to send post, for example.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_addresses: Vec<Address>,
+    /// An identifier in another register (ORUK `external_identifier`): a UPRN, for example.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_identifier: Option<String>,
+    /// The register `external_identifier` belongs to ("UPRN").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_identifier_type: Option<String>,
     /// Access features.
     #[serde(default)]
     pub accessibility: Vec<Accessibility>,
@@ -295,6 +385,9 @@ pub struct Service {
     pub alert: Option<String>,
     /// The day someone last checked the entry is true (ORUK `assured_date`).
     pub last_reviewed: NaiveDate,
+    /// Who checked it, as an email address (ORUK `assurer_email`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assurer_email: Option<String>,
     /// When the entry last changed.
     pub last_modified: DateTime<Utc>,
     /// The Local Offer answers; `Some` means the service is part of the SEND Local Offer.
@@ -339,6 +432,16 @@ impl Service {
         self.cost_options
             .iter()
             .all(|c| c.amount.is_none_or(|amount| amount <= 0.0))
+    }
+
+    /// The ages it serves as a family reads them: a youngest age of 0 is no lower limit, and
+    /// an oldest age above the SEND range (25) is no upper limit, so 0 to 100 is all ages.
+    pub fn age_limits(&self) -> (Option<u8>, Option<u8>) {
+        (
+            self.minimum_age.filter(|a| *a > 0),
+            self.maximum_age
+                .filter(|a| *a <= crate::directory::SEND_AGE_LIMIT),
+        )
     }
 
     /// Part of the SEND Local Offer.

@@ -7,6 +7,8 @@
 use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use std::collections::BTreeSet;
 
+use super::model::Schedule;
+
 /// The most results one page may hold.
 pub const MAX_PER_PAGE: u32 = 200;
 /// Results per page unless asked otherwise.
@@ -164,6 +166,65 @@ pub fn day_name(day: Weekday) -> &'static str {
         Weekday::Sat => "Saturday",
         Weekday::Sun => "Sunday",
     }
+}
+
+/// The days a schedule runs on, in words: "Monday, Thursday", "Every 2 weeks: Tuesday", "The
+/// second Monday of the month", "Days 1 and 15 of the month". Times and notes are the caller's.
+pub fn schedule_days(schedule: &Schedule) -> String {
+    let list = |items: Vec<String>| match items.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    let every = match (schedule.monthly, schedule.interval) {
+        (false, Some(n)) if n > 1 => format!("Every {n} weeks: "),
+        (true, Some(n)) if n > 1 => format!("Every {n} months: "),
+        _ => String::new(),
+    };
+    let days: Vec<String> = schedule
+        .days
+        .iter()
+        .map(|d| day_name(*d).to_owned())
+        .collect();
+    if !schedule.monthly {
+        return format!("{every}{}", days.join(", "));
+    }
+    let in_month = if let Some(rule) = &schedule.byday {
+        let named: Option<Vec<String>> = rule
+            .split(',')
+            .map(|code| {
+                let (n, day) = code.split_at(code.len().checked_sub(2)?);
+                let day = day_name(crate::directory::oruk::weekday_from_code(day)?);
+                let nth = match n.trim_start_matches('+') {
+                    "" => return Some(format!("every {day}")),
+                    "1" => "first",
+                    "2" => "second",
+                    "3" => "third",
+                    "4" => "fourth",
+                    "5" => "fifth",
+                    "-1" => "last",
+                    "-2" => "second to last",
+                    _ => return None,
+                };
+                Some(format!("the {nth} {day}"))
+            })
+            .collect();
+        named.map(list).unwrap_or_else(|| rule.clone())
+    } else if let Some(dates) = &schedule.bymonthday {
+        let dates: Vec<String> = dates.split(',').map(|d| d.trim().to_owned()).collect();
+        format!(
+            "day{} {}",
+            if dates.len() > 1 { "s" } else { "" },
+            list(dates)
+        )
+    } else {
+        list(days)
+    };
+    let mut words = format!("{every}{in_month} of the month");
+    if let Some(first) = words.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    words
 }
 
 /// Parses a time of day: `09:30`, `9:30`, `09:30:00`.

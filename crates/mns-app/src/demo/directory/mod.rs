@@ -203,6 +203,7 @@ impl Generator {
                     logo: None,
                     uri: None,
                     parent_organization_id: None,
+                    ..Default::default()
                 },
                 focus: focus.to_vec(),
                 home: self.place(),
@@ -245,6 +246,7 @@ impl Generator {
                         .then(|| format!("https://example.org/charity-register/{charity_number}")),
                     parent_organization_id: None,
                     name,
+                    ..Default::default()
                 },
                 focus: vec![focus],
                 home,
@@ -611,12 +613,14 @@ impl Generator {
                 } else {
                     format!("{} per session", money(amount))
                 }),
+                ..Default::default()
             }],
             languages,
             service_areas: vec![ServiceArea {
                 id: ids.uuid(),
                 name: area_name.into(),
                 description: None,
+                ..Default::default()
             }],
             funding: funders
                 .into_iter()
@@ -632,6 +636,7 @@ impl Generator {
                     location,
                 })
                 .collect(),
+            assurer_email: None,
         }
     }
 
@@ -695,6 +700,7 @@ impl Generator {
             opens_at: opens,
             closes_at: closes,
             description: Some(description.into()),
+            ..Default::default()
         }
     }
 
@@ -737,6 +743,7 @@ impl Generator {
                 id: self.ids.uuid(),
                 description: feature.into(),
                 details: details.map(Into::into),
+                ..Default::default()
             })
             .collect();
         Location {
@@ -752,8 +759,10 @@ impl Generator {
                 city: town.into(),
                 region: Some(region.into()),
                 postal_code: postcode,
+                ..Default::default()
             },
             accessibility,
+            ..Default::default()
         }
     }
 }

@@ -318,6 +318,7 @@ impl Row<'_> {
             logo: None,
             uri: None,
             parent_organization_id: None,
+            ..Default::default()
         };
         let service = Service {
             organization_id: organization.id.clone(),
@@ -369,6 +370,7 @@ impl Row<'_> {
                 .collect(),
             locations,
             id,
+            assurer_email: None,
         };
         Some(ImportedService {
             service,
@@ -406,6 +408,7 @@ impl Row<'_> {
             option: None,
             amount: Some(amount),
             amount_description: words,
+            ..Default::default()
         };
         let lower = text.to_lowercase();
         if lower == "free" || lower == "no charge" {
@@ -458,6 +461,7 @@ impl Row<'_> {
             opens_at,
             closes_at,
             description: None,
+            ..Default::default()
         }]
     }
 
@@ -591,8 +595,10 @@ impl Row<'_> {
                     city,
                     region: None,
                     postal_code: postcode,
+                    ..Default::default()
                 },
                 accessibility: Vec::new(),
+                ..Default::default()
             },
         }]
     }

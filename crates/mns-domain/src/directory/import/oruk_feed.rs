@@ -6,9 +6,9 @@ use chrono::{NaiveDate, NaiveTime};
 use serde_json::{Map, Value};
 
 use crate::directory::model::{
-    Accessibility, Address, Contact, CostOption, Funding, Language, LocalOfferAnswers, Location,
-    Organization, Phone, Schedule, Service, ServiceArea, ServiceAtLocation, ServiceStatus,
-    Taxonomy, TaxonomyTerm,
+    Accessibility, Address, COUNTRY, Contact, CostOption, Funding, Language, LocalOfferAnswers,
+    Location, Organization, OrganizationIdentifier, Phone, Schedule, Service, ServiceArea,
+    ServiceAtLocation, ServiceStatus, Taxonomy, TaxonomyTerm,
 };
 use crate::directory::oruk::{LOCAL_OFFER_FIELD, stable_uuid};
 
@@ -88,6 +88,7 @@ pub fn from_oruk_service(value: &Value, today: NaiveDate) -> Result<ImportedServ
         maximum_age: age(&root, "maximum_age", true)?,
         alert: root.text("alert")?,
         last_reviewed,
+        assurer_email: root.text("assurer_email")?,
         last_modified,
         local_offer: root
             .object(LOCAL_OFFER_FIELD)?
@@ -227,6 +228,15 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// A date like 2026-09-01 (a date and time is taken as its day).
+    fn day(&self, key: &str) -> Result<Option<NaiveDate>, ImportError> {
+        self.text(key)?
+            .map(|text| {
+                date(&text).ok_or_else(|| self.invalid(key, "must be a date like 2026-09-01"))
+            })
+            .transpose()
+    }
+
     /// The node's id, or a stable one made from `seed` when it has none.
     fn id_or(&self, seed: &str) -> Result<String, ImportError> {
         Ok(self
@@ -282,14 +292,39 @@ fn organization_from(
         return Ok(None);
     };
     Ok(Some(Organization {
-        id,
-        name,
         description: node.text("description")?.unwrap_or_default(),
         email: node.text("email")?,
         website: node.text("website")?,
         logo: node.text("logo")?,
         uri: node.text("uri")?,
         parent_organization_id: node.text("parent_organization_id")?,
+        identifiers: kept(
+            node.list("organization_identifiers")?,
+            &id,
+            left_out,
+            identifier_from,
+        )?,
+        id,
+        name,
+    }))
+}
+
+fn identifier_from(
+    node: &Node<'_>,
+    organization_id: &str,
+) -> Result<Part<OrganizationIdentifier>, ImportError> {
+    let (Some(identifier_type), Some(identifier)) =
+        (node.text("identifier_type")?, node.text("identifier")?)
+    else {
+        return Ok(Part::LeftOut(
+            "needs both identifier_type and identifier, so it was left out".into(),
+        ));
+    };
+    Ok(Part::Kept(OrganizationIdentifier {
+        id: node.id_or(&format!("organization identifier {organization_id}"))?,
+        identifier_scheme: node.text("identifier_scheme")?,
+        identifier_type,
+        identifier,
     }))
 }
 
@@ -458,12 +493,39 @@ fn phone_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Phone>, ImportE
 
 fn schedule_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Schedule>, ImportError> {
     let freq = node.text("freq")?.map(|f| f.to_ascii_uppercase());
-    let byday = node.text("byday")?;
+    let byday = node
+        .text("byday")?
+        .map(|b| b.to_ascii_uppercase().replace(char::is_whitespace, ""));
     let mut description = node.text("description")?;
     let opens_at = clock(node, "opens_at")?;
     let closes_at = clock(node, "closes_at")?;
     let id = node.id_or("schedule")?;
-    if freq.as_deref().is_some_and(|f| f != "WEEKLY") {
+    let interval = match node.number("interval")? {
+        None => None,
+        Some(n) if n.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&n) => Some(n as u32),
+        Some(_) => return Err(node.invalid("interval", "must be a whole number, 1 or more")),
+    };
+    let mut schedule = Schedule {
+        id,
+        days: Vec::new(),
+        opens_at,
+        closes_at,
+        description: None,
+        monthly: freq.as_deref() == Some("MONTHLY"),
+        byday: None,
+        bymonthday: node.text("bymonthday")?,
+        interval,
+        dtstart: node.day("dtstart")?,
+        valid_from: node.day("valid_from")?,
+        valid_to: node.day("valid_to")?,
+        schedule_link: node.text("schedule_link")?,
+        attending_type: node.text("attending_type")?,
+        notes: node.text("notes")?,
+    };
+    if freq
+        .as_deref()
+        .is_some_and(|f| f != "WEEKLY" && f != "MONTHLY")
+    {
         let rule = format!(
             "{} {}",
             freq.as_deref().unwrap_or_default(),
@@ -473,20 +535,16 @@ fn schedule_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Schedule>, I
         if description.is_none() {
             description = Some(format!("Repeats: {rule}"));
         }
+        schedule.description = description;
         return Ok(Part::KeptWithNote(
-            Schedule {
-                id,
-                days: Vec::new(),
-                opens_at,
-                closes_at,
-                description,
-            },
+            schedule,
             format!("the rule {rule} is kept as words only, not as days of the week"),
         ));
     }
     let mut days = Vec::new();
     for code in byday.iter().flat_map(|b| b.split(',')) {
-        // Occurrence prefixes ("2MO") belong to monthly rules; a weekly rule has none.
+        // Occurrence prefixes ("2MO") belong to monthly rules: the day itself is kept for
+        // searching by day, and the whole rule beside it.
         let code = code
             .trim()
             .trim_start_matches(|c: char| c == '+' || c == '-' || c.is_ascii_digit());
@@ -503,13 +561,14 @@ fn schedule_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Schedule>, I
             days.push(day);
         }
     }
-    Ok(Part::Kept(Schedule {
-        id,
-        days,
-        opens_at,
-        closes_at,
-        description,
-    }))
+    let plain: Vec<&str> = days
+        .iter()
+        .map(|d| crate::directory::oruk::byday_code(*d))
+        .collect();
+    schedule.byday = byday.filter(|b| *b != plain.join(","));
+    schedule.days = days;
+    schedule.description = description;
+    Ok(Part::Kept(schedule))
 }
 
 fn clock(node: &Node<'_>, key: &str) -> Result<Option<NaiveTime>, ImportError> {
@@ -526,6 +585,8 @@ fn cost_from(node: &Node<'_>, _service_id: &str) -> Result<Part<CostOption>, Imp
         option: node.text("option")?,
         amount: node.number("amount")?,
         amount_description: node.text("amount_description")?,
+        valid_from: node.day("valid_from")?,
+        valid_to: node.day("valid_to")?,
     }))
 }
 
@@ -554,6 +615,9 @@ fn area_from(node: &Node<'_>, _service_id: &str) -> Result<Part<ServiceArea>, Im
         id: node.id_or("service area")?,
         description: text.filter(|t| *t != name),
         name,
+        extent: node.text("extent")?,
+        extent_type: node.text("extent_type")?,
+        uri: node.text("uri")?,
     }))
 }
 
@@ -586,21 +650,28 @@ fn service_at_location_from(
             "the location has no latitude and longitude, so it was left out".into(),
         ));
     };
-    let addresses = place.list("addresses")?;
-    let mut address_types = Vec::new();
-    for address in &addresses {
-        address_types.push(address.text("address_type")?);
+    if !((-90.0..=90.0).contains(&latitude) && (-180.0..=180.0).contains(&longitude)) {
+        return Ok(Part::LeftOut(format!(
+            "the location's latitude and longitude ({latitude}, {longitude}) are not on Earth, \
+             so it was left out"
+        )));
     }
-    let chosen = address_types
+    let mut addresses = Vec::new();
+    for address in place.list("addresses")? {
+        addresses.push(address_from(&address)?);
+    }
+    // The place's own address first; the rest (where to send post, say) are kept beside it.
+    let main = addresses
         .iter()
-        .position(|t| t.as_deref() == Some("physical"))
-        .or((!addresses.is_empty()).then_some(0));
-    let address = match chosen {
-        Some(n) => address_from(&addresses[n])?,
-        None => Address {
+        .position(|a| a.address_type.is_none())
+        .unwrap_or(0);
+    let address = if addresses.is_empty() {
+        Address {
             id: stable_uuid(&format!("address {location_id}")),
             ..Address::default()
-        },
+        }
+    } else {
+        addresses.remove(main)
     };
     let mut notes = Vec::new();
     let accessibility = kept(
@@ -609,12 +680,6 @@ fn service_at_location_from(
         &mut notes,
         accessibility_from,
     )?;
-    if addresses.len() > 1 {
-        notes.push(format!(
-            "only one of its {} addresses was kept",
-            addresses.len()
-        ));
-    }
     let id = match node.text("id")? {
         Some(id) => id,
         None => stable_uuid(&format!("service at location {service_id} {location_id}")),
@@ -630,6 +695,9 @@ fn service_at_location_from(
             latitude,
             longitude,
             address,
+            more_addresses: addresses,
+            external_identifier: place.text("external_identifier")?,
+            external_identifier_type: place.text("external_identifier_type")?,
             accessibility,
         },
     };
@@ -648,6 +716,18 @@ fn address_from(node: &Node<'_>) -> Result<Address, ImportError> {
         Some(region) => Some(region),
         None => node.text("state_province")?.filter(|s| *s != city),
     };
+    // A second county-like field is kept only when it says something the region does not.
+    let state_province = node
+        .text("state_province")?
+        .filter(|s| *s != city && region.as_ref() != Some(s));
+    let address_type = match node.text("address_type")?.map(|t| t.to_ascii_lowercase()) {
+        None => None,
+        Some(t) if t == "physical" => None,
+        Some(t) if t == "postal" || t == "virtual" => Some(t),
+        Some(_) => {
+            return Err(node.invalid("address_type", "must be physical, postal or virtual"));
+        }
+    };
     Ok(Address {
         id: node.id_or("address")?,
         address_1: node.text("address_1")?.unwrap_or_default(),
@@ -655,6 +735,13 @@ fn address_from(node: &Node<'_>) -> Result<Address, ImportError> {
         city,
         region,
         postal_code: node.text("postal_code")?.unwrap_or_default(),
+        attention: node.text("attention")?,
+        state_province,
+        country: node
+            .text("country")?
+            .map(|c| c.to_ascii_uppercase())
+            .filter(|c| c != COUNTRY && c != "UK"),
+        address_type,
     })
 }
 
@@ -669,5 +756,6 @@ fn accessibility_from(
         id: node.id_or("accessibility")?,
         description,
         details: node.text("details")?,
+        url: node.text("url")?,
     }))
 }

@@ -3,7 +3,9 @@
 use super::csv_rows::*;
 use super::oruk_feed::*;
 use super::*;
-use crate::directory::model::ServiceStatus;
+use crate::directory::model::{
+    Address, Organization, OrganizationIdentifier, Schedule, Service, ServiceStatus,
+};
 use crate::directory::oruk::tests::{schema, schema_errors};
 use crate::directory::taxonomy::{self, NEEDS_TAXONOMY};
 use crate::directory::{check_service, is_uuid};
@@ -98,6 +100,120 @@ fn parts_oruk_writes_differently_come_back_as_they_were() {
     assert_eq!(imported.service, service);
 }
 
+/// A service using every field ORUK carries that the directory's own forms do not fill in.
+fn service_with_every_field() -> (Service, Organization) {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+    let mut service = example_service();
+    service.assurer_email = Some("checker@norfolk.gov.uk".into());
+    service.maximum_age = Some(100);
+    let weekly = &mut service.schedules[0];
+    weekly.interval = Some(2);
+    weekly.dtstart = day(2026, 9, 7);
+    weekly.valid_from = day(2026, 9, 1);
+    weekly.valid_to = day(2027, 7, 23);
+    weekly.schedule_link = Some("https://example.org/splash/timetable".into());
+    weekly.attending_type = Some("In person".into());
+    weekly.notes = Some("No session on inset days".into());
+    service.schedules.push(Schedule {
+        id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0020".into(),
+        days: vec![Weekday::Mon, Weekday::Fri],
+        monthly: true,
+        byday: Some("2MO,-1FR".into()),
+        opens_at: NaiveTime::from_hms_opt(18, 0, 0),
+        closes_at: NaiveTime::from_hms_opt(19, 0, 0),
+        ..Schedule::default()
+    });
+    service.schedules.push(Schedule {
+        id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0021".into(),
+        monthly: true,
+        bymonthday: Some("1,15".into()),
+        description: Some("Parents' drop-in".into()),
+        ..Schedule::default()
+    });
+    service.cost_options[0].valid_from = day(2026, 4, 1);
+    service.cost_options[0].valid_to = day(2027, 3, 31);
+    let area = &mut service.service_areas[0];
+    area.extent = Some(r#"{"type":"Point","coordinates":[1.29,52.63]}"#.into());
+    area.extent_type = Some("geojson".into());
+    area.uri = Some("https://statistics.data.gov.uk/id/statistical-geography/E07000148".into());
+    let place = &mut service.locations[0].location;
+    place.external_identifier = Some("10092008082".into());
+    place.external_identifier_type = Some("UPRN".into());
+    place.accessibility[0].url = Some("https://example.org/splash/access".into());
+    place.more_addresses.push(Address {
+        id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0022".into(),
+        attention: Some("FAO the club secretary".into()),
+        address_1: "PO Box 12".into(),
+        city: "Norwich".into(),
+        region: Some("Norfolk".into()),
+        postal_code: "NR1 9ZZ".into(),
+        address_type: Some("postal".into()),
+        ..Address::default()
+    });
+    place.more_addresses.push(Address {
+        id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0023".into(),
+        address_1: "1 Rue de la Piscine".into(),
+        city: "Rouen".into(),
+        region: Some("Normandie".into()),
+        state_province: Some("Seine-Maritime".into()),
+        postal_code: "76000".into(),
+        country: Some("FR".into()),
+        address_type: Some("postal".into()),
+        ..Address::default()
+    });
+    let organization = Organization {
+        id: service.organization_id.clone(),
+        name: "Splash Swimming Trust".into(),
+        description: "Runs swimming clubs.".into(),
+        identifiers: vec![OrganizationIdentifier {
+            id: "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0024".into(),
+            identifier_scheme: Some("GB-CHC".into()),
+            identifier_type: "Charity number".into(),
+            identifier: "1234567".into(),
+        }],
+        ..Organization::default()
+    };
+    (service, organization)
+}
+
+#[test]
+fn every_field_oruk_carries_comes_back_unchanged() {
+    let (service, organization) = service_with_every_field();
+    let document = oruk::service_full(&service, Some(&organization), &[], &[]);
+    assert_eq!(
+        schema_errors(&schema("service"), &document),
+        Vec::<String>::new()
+    );
+    assert_eq!(oruk::empty_fields(&document), Vec::<String>::new());
+    let imported = from_oruk_service(&document, today()).expect("imports");
+    assert_eq!(imported.left_out, Vec::<String>::new());
+    assert_eq!(imported.organization, Some(organization));
+    assert_eq!(imported.service, service);
+    // And what ORUK readers see: the rules as the standard writes them.
+    assert_eq!(document["schedules"][1]["freq"], "MONTHLY");
+    assert_eq!(document["schedules"][1]["byday"], "2MO,-1FR");
+    assert_eq!(document["schedules"][0]["interval"], 2);
+    let addresses = &document["service_at_locations"][0]["location"]["addresses"];
+    assert_eq!(addresses[2]["country"], "FR");
+    assert_eq!(addresses[2]["state_province"], "Seine-Maritime");
+    assert_eq!(addresses[1]["address_type"], "postal");
+}
+
+#[test]
+fn schedules_are_told_in_words() {
+    use crate::directory::search::schedule_days;
+    let (service, _) = service_with_every_field();
+    let words: Vec<String> = service.schedules.iter().map(schedule_days).collect();
+    assert_eq!(
+        words,
+        vec![
+            "Every 2 weeks: Saturday",
+            "The second Monday and the last Friday of the month",
+            "Days 1 and 15 of the month",
+        ]
+    );
+}
+
 #[test]
 fn the_organisation_comes_back_with_the_service() {
     let org = Organization {
@@ -109,6 +225,7 @@ fn the_organisation_comes_back_with_the_service() {
         logo: None,
         uri: None,
         parent_organization_id: None,
+        ..Default::default()
     };
     let document = oruk::service_full(&example_service(), Some(&org), &[], &[]);
     let imported = from_oruk_service(&document, today()).expect("imports");
@@ -143,18 +260,50 @@ fn the_standards_example_service_is_read() {
     assert_eq!(schedule.days, vec![Weekday::Thu, Weekday::Fri]);
     assert_eq!(schedule.opens_at, NaiveTime::from_hms_opt(10, 0, 0));
     assert_eq!(schedule.closes_at, NaiveTime::from_hms_opt(18, 0, 0));
-    let location = &s.locations[0].location;
-    assert_eq!(location.name, "MyCity Civic Center");
-    assert_eq!(location.address.region.as_deref(), Some("MyRegion"));
-    assert_eq!(location.address.postal_code, "ABC 1234");
-    assert_eq!(location.accessibility.len(), 1);
+    assert_eq!(schedule.interval, Some(1));
+    assert_eq!(schedule.bymonthday.as_deref(), Some("2,3,4"));
+    let jan_1st = NaiveDate::from_ymd_opt(2005, 1, 1);
+    assert_eq!(
+        (schedule.dtstart, schedule.valid_from, schedule.valid_to),
+        (jan_1st, jan_1st, jan_1st)
+    );
+    assert_eq!(
+        schedule.schedule_link.as_deref(),
+        Some("http://example.com")
+    );
+    assert!(schedule.attending_type.is_some() && schedule.notes.is_some());
+    assert_eq!(s.assurer_email.as_deref(), Some("email@example.com"));
+    // The example's coordinates (100, 101) are not on Earth: the place is left out, and said so.
+    assert!(s.locations.is_empty());
     assert_eq!(s.cost_options[0].amount, Some(35.0));
+    assert_eq!(
+        (s.cost_options[0].valid_from, s.cost_options[0].valid_to),
+        (
+            NaiveDate::from_ymd_opt(2020, 1, 1),
+            NaiveDate::from_ymd_opt(2022, 12, 31)
+        )
+    );
+    let area = &s.service_areas[0];
+    assert_eq!(
+        (area.extent.as_deref(), area.extent_type.as_deref()),
+        (Some("extent"), Some("geojson"))
+    );
+    assert_eq!(area.uri.as_deref(), Some("http://example.com"));
     assert_eq!(s.contacts[0].name, "Ann Persona");
     assert_eq!(s.funding.len(), 1);
     assert_eq!(s.service_areas.len(), 1);
     assert_eq!(s.local_offer, None);
     let org = imported.organization.as_ref().expect("organisation");
     assert_eq!(org.name, "Example Organization Inc.");
+    assert_eq!(
+        org.identifiers,
+        vec![OrganizationIdentifier {
+            id: "d4dbcebc-0802-47cb-8651-b937ac4f2f3e".into(),
+            identifier_scheme: Some("GB-COH".into()),
+            identifier_type: "Company number".into(),
+            identifier: "1234567".into(),
+        }]
+    );
     // The attribute's term, with a taxonomy made from its free-text `taxonomy`.
     assert_eq!(
         s.terms,
@@ -170,11 +319,64 @@ fn the_standards_example_service_is_read() {
     // The UK profile's language has no name, so there is nothing to keep.
     assert_eq!(
         imported.left_out,
-        vec!["languages/0: names no language (no name or code), so it was left out"]
+        vec![
+            "languages/0: names no language (no name or code), so it was left out",
+            "service_at_locations/0: the location's latitude and longitude (100, 101) are not \
+             on Earth, so it was left out"
+        ]
     );
-    // The example's coordinates (100, 101) are not on Earth: the directory's rules say so.
-    let fields: Vec<_> = check_service(s).into_iter().map(|e| e.field).collect();
-    assert_eq!(fields, vec!["maximum_age", "locations"]);
+    // What is kept passes the directory's rules: ages up to 100 mean "and over".
+    assert_eq!(check_service(s), vec![]);
+    assert_eq!(s.age_limits(), (Some(12), None));
+}
+
+#[test]
+fn the_standards_example_place_is_read_in_full_when_it_is_on_earth() {
+    let mut example: Value = serde_json::from_str(include_str!(
+        "../../../tests/fixtures/oruk-3.0/example_service_full.json"
+    ))
+    .expect("JSON");
+    example["service_at_locations"][0]["location"]["latitude"] = json!(52.6309);
+    example["service_at_locations"][0]["location"]["longitude"] = json!(1.2974);
+    let place = &example["service_at_locations"][0]["location"];
+    let imported = from_oruk_service(&example, today()).expect("imports");
+    let location = &imported.service.locations[0].location;
+    assert_eq!(location.name, "MyCity Civic Center");
+    assert_eq!(location.external_identifier.as_deref(), Some("10092008082"));
+    assert_eq!(location.external_identifier_type.as_deref(), Some("UPRN"));
+    let address = &location.address;
+    assert_eq!(address.attention.as_deref(), Some("A. Persona"));
+    assert_eq!(address.region.as_deref(), Some("MyRegion"));
+    assert_eq!(address.state_province.as_deref(), Some("MyState"));
+    assert_eq!(address.country.as_deref(), Some("US"));
+    assert_eq!(address.address_type.as_deref(), Some("postal"));
+    assert_eq!(address.postal_code, "ABC 1234");
+    assert_eq!(
+        location.accessibility[0].url.as_deref(),
+        Some("http://example.com")
+    );
+    // And out again as the standard wrote it.
+    let out = oruk::service_full(&imported.service, None, &[], &[]);
+    let written = &out["service_at_locations"][0]["location"];
+    for key in ["external_identifier", "external_identifier_type"] {
+        assert_eq!(written[key], place[key], "{key}");
+    }
+    for key in [
+        "id",
+        "attention",
+        "address_1",
+        "city",
+        "region",
+        "state_province",
+        "postal_code",
+        "country",
+        "address_type",
+    ] {
+        assert_eq!(
+            written["addresses"][0][key], place["addresses"][0][key],
+            "{key}"
+        );
+    }
 }
 
 #[test]
@@ -254,7 +456,10 @@ fn a_sparse_feed_is_filled_in_from_today_and_notes_what_it_left_out() {
         "name": "Drop-in",
         "minimum_age": 0.5,
         "maximum_age": 17.5,
-        "schedules": [{"freq": "MONTHLY", "byday": "2MO", "opens_at": "09:00Z"}],
+        "schedules": [
+            {"freq": "MONTHLY", "byday": "2MO", "opens_at": "09:00Z"},
+            {"freq": "YEARLY", "bymonthday": "1"},
+        ],
         "service_at_locations": [{"location": {"id": "3a19ff88-4620-4d17-9830-ac1d859eb5d5", "location_type": "virtual"}}],
         "phones": [{"id": "1554f2e2-a373-45db-a3fa-9fc48a61c15e"}],
         "attributes": [{"id": "ae58cc39-8b70-4ab1-8aea-786882e5ac8e", "taxonomy_term_id": "3f7b145d-84af-42d7-8fae-eaca714b02b2"}],
@@ -265,10 +470,15 @@ fn a_sparse_feed_is_filled_in_from_today_and_notes_what_it_left_out() {
     assert_eq!(s.last_modified.date_naive(), today());
     assert_eq!((s.minimum_age, s.maximum_age), (Some(0), Some(18)));
     assert_eq!(s.description, "");
-    assert!(s.schedules[0].days.is_empty());
+    // A monthly rule is kept whole, and runs on Mondays for a search by day.
+    assert_eq!(s.schedules[0].days, vec![Weekday::Mon]);
+    assert!(s.schedules[0].monthly);
+    assert_eq!(s.schedules[0].byday.as_deref(), Some("2MO"));
+    assert_eq!(s.schedules[0].description, None);
+    // A rule ORUK does not have is kept in words.
     assert_eq!(
-        s.schedules[0].description.as_deref(),
-        Some("Repeats: MONTHLY 2MO")
+        s.schedules[1].description.as_deref(),
+        Some("Repeats: YEARLY")
     );
     assert_eq!(s.schedules[0].opens_at, NaiveTime::from_hms_opt(9, 0, 0));
     assert!(s.locations.is_empty());
@@ -282,7 +492,7 @@ fn a_sparse_feed_is_filled_in_from_today_and_notes_what_it_left_out() {
         imported.left_out,
         vec![
             "phones/0: has no number, so it was left out",
-            "schedules/0: the rule MONTHLY 2MO is kept as words only, not as days of the week",
+            "schedules/1: the rule YEARLY is kept as words only, not as days of the week",
             "service_at_locations/0: the location has no latitude and longitude, so it was left out",
         ]
     );

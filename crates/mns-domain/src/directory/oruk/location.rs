@@ -60,12 +60,23 @@ fn location_fields(l: &Location) -> Fields {
         .put("description", l.description.as_deref())
         .put("latitude", l.latitude)
         .put("longitude", l.longitude)
+        .put("external_identifier", l.external_identifier.as_deref())
+        .put(
+            "external_identifier_type",
+            l.external_identifier_type.as_deref(),
+        )
 }
 
 pub(super) fn location_full(l: &Location) -> Value {
     let id = l.id.as_str();
     location_fields(l)
-        .put("addresses", vec![address(&l.address, id)])
+        .put(
+            "addresses",
+            std::iter::once(&l.address)
+                .chain(&l.more_addresses)
+                .map(|a| address(a, id))
+                .collect::<Vec<_>>(),
+        )
         .list("accessibility", &l.accessibility, |a| accessibility(a, id))
         .done()
 }
@@ -74,17 +85,22 @@ pub(super) fn location_full(l: &Location) -> Value {
 /// (`region`) is written there too, or the town when the county is not known.
 fn address(a: &Address, location_id: &str) -> Value {
     let region = a.region.as_deref().filter(|r| !r.trim().is_empty());
+    let state = a.state_province.as_deref().or(region).unwrap_or(&a.city);
     Fields::new()
         .put("id", a.id.as_str())
         .put("location_id", location_id)
+        .put("attention", a.attention.as_deref())
         .put("address_1", a.address_1.as_str())
         .put("address_2", a.address_2.as_deref())
         .put("city", a.city.as_str())
         .put("region", region)
-        .put("state_province", region.unwrap_or(&a.city))
+        .put("state_province", state)
         .put("postal_code", a.postal_code.as_str())
-        .put("country", COUNTRY)
-        .put("address_type", "physical")
+        .put("country", a.country.as_deref().unwrap_or(COUNTRY))
+        .put(
+            "address_type",
+            a.address_type.as_deref().unwrap_or("physical"),
+        )
         .done()
 }
 
@@ -94,5 +110,6 @@ fn accessibility(a: &Accessibility, location_id: &str) -> Value {
         .put("location_id", location_id)
         .put("description", a.description.as_str())
         .put("details", a.details.as_deref())
+        .put("url", a.url.as_deref())
         .done()
 }

@@ -63,8 +63,7 @@ pub const LOCAL_OFFER_FIELD: &str = "send_local_offer";
 /// The `link_type` of the attributes that link a service to its taxonomy terms.
 pub const SERVICE_LINK_TYPE: &str = "service";
 
-/// The country of every address (ISO 3166-1 alpha-2): the directory is a UK council's.
-pub const COUNTRY: &str = "GB";
+pub use crate::directory::model::COUNTRY;
 
 /// A UUID made from `seed` by SHA-256, shaped like a version 4 UUID so that strict readers
 /// accept it. The same seed always gives the same id, which keeps the ids of links that have
@@ -108,6 +107,21 @@ pub fn byday_code(day: Weekday) -> &'static str {
         Weekday::Sat => "SA",
         Weekday::Sun => "SU",
     }
+}
+
+/// The weekday of an ORUK `byday` code (`MO` … `SU`, any case).
+pub fn weekday_from_code(code: &str) -> Option<Weekday> {
+    [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ]
+    .into_iter()
+    .find(|d| byday_code(*d).eq_ignore_ascii_case(code))
 }
 
 /// An object under construction that drops empty values as they are put in, so no document
@@ -158,6 +172,11 @@ fn is_empty(value: &Value) -> bool {
 
 fn hh_mm(time: Option<NaiveTime>) -> Option<String> {
     time.map(|t| t.format("%H:%M").to_string())
+}
+
+/// A day as ORUK writes dates: `2026-09-01`.
+fn iso_date(day: Option<chrono::NaiveDate>) -> Option<String> {
+    day.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
 /// The JSON pointers of every empty value in `value`: `null`, a blank string, an empty list or

@@ -33,4 +33,13 @@ fn organization_fields(org: &Organization) -> Fields {
             "parent_organization_id",
             org.parent_organization_id.as_deref(),
         )
+        .list("organization_identifiers", &org.identifiers, |i| {
+            Fields::new()
+                .put("id", i.id.as_str())
+                .put("organization_id", org.id.as_str())
+                .put("identifier_scheme", i.identifier_scheme.as_deref())
+                .put("identifier_type", i.identifier_type.as_str())
+                .put("identifier", i.identifier.as_str())
+                .done()
+        })
 }

@@ -5,7 +5,7 @@
 use super::location::location_full;
 use super::{
     Fields, LOCAL_OFFER_FIELD, SERVICE_LINK_TYPE, attribute_id, byday_code, contact_phone_id,
-    hh_mm, organization_list_item, taxonomy_term,
+    hh_mm, iso_date, organization_list_item, taxonomy_term,
 };
 use crate::directory::model::{
     Contact, CostOption, Funding, Language, LocalOfferAnswers, Organization, Phone, Schedule,
@@ -32,6 +32,7 @@ fn service_fields(service: &Service, organization: Option<&Organization>) -> Fie
             "assured_date",
             service.last_reviewed.format("%Y-%m-%d").to_string(),
         )
+        .put("assurer_email", service.assurer_email.as_deref())
         .put("alert", service.alert.as_deref())
         .put(
             "last_modified",
@@ -91,15 +92,28 @@ pub fn service_list_item(service: &Service, organization: Option<&Organization>)
 }
 
 fn schedule(s: &Schedule, service_id: &str) -> Value {
-    let byday: Vec<&str> = s.days.iter().map(|d| byday_code(*d)).collect();
+    let days: Vec<&str> = s.days.iter().map(|d| byday_code(*d)).collect();
+    let freq = if s.monthly {
+        Some("MONTHLY")
+    } else {
+        (!days.is_empty()).then_some("WEEKLY")
+    };
     Fields::new()
         .put("id", s.id.as_str())
         .put("service_id", service_id)
-        .put("freq", (!byday.is_empty()).then_some("WEEKLY"))
-        .put("byday", byday.join(","))
+        .put("valid_from", iso_date(s.valid_from))
+        .put("valid_to", iso_date(s.valid_to))
+        .put("dtstart", iso_date(s.dtstart))
+        .put("freq", freq)
+        .put("interval", s.interval)
+        .put("byday", s.byday.clone().unwrap_or_else(|| days.join(",")))
+        .put("bymonthday", s.bymonthday.as_deref())
         .put("opens_at", hh_mm(s.opens_at))
         .put("closes_at", hh_mm(s.closes_at))
         .put("description", s.description.as_deref())
+        .put("schedule_link", s.schedule_link.as_deref())
+        .put("attending_type", s.attending_type.as_deref())
+        .put("notes", s.notes.as_deref())
         .done()
 }
 
@@ -111,6 +125,9 @@ fn service_area(a: &ServiceArea, service_id: &str) -> Value {
         .put("service_id", service_id)
         .put("name", a.name.as_str())
         .put("service_area", a.description.as_deref())
+        .put("extent", a.extent.as_deref())
+        .put("extent_type", a.extent_type.as_deref())
+        .put("uri", a.uri.as_deref())
         .done()
 }
 
@@ -136,6 +153,8 @@ fn cost_option(c: &CostOption, service_id: &str) -> Value {
     Fields::new()
         .put("id", c.id.as_str())
         .put("service_id", service_id)
+        .put("valid_from", iso_date(c.valid_from))
+        .put("valid_to", iso_date(c.valid_to))
         .put("option", c.option.as_deref())
         .put("amount", c.amount.filter(|a| a.is_finite()))
         .put("amount_description", c.amount_description.as_deref())

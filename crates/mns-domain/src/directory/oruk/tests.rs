@@ -109,6 +109,7 @@ fn example_organization() -> Organization {
         logo: None,
         uri: None,
         parent_organization_id: None,
+        ..Default::default()
     }
 }
 

@@ -84,7 +84,7 @@ fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response 
 }
 
 fn age_text(s: &Service) -> String {
-    match (s.minimum_age, s.maximum_age) {
+    match s.age_limits() {
         (Some(a), Some(b)) => format!("{a} to {b} years"),
         (Some(a), None) => format!("{a} years and over"),
         (None, Some(b)) => format!("Up to {b} years"),

@@ -14,7 +14,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use mns_app::AppError;
 use mns_app::directory::ServiceView;
-use mns_domain::directory::search::day_name;
+use mns_domain::directory::search::schedule_days;
 use mns_domain::directory::taxonomy::{CATEGORY_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY};
 use serde::Deserialize;
 
@@ -216,12 +216,7 @@ async fn service_page(
         .schedules
         .iter()
         .map(|sc| {
-            let days = sc
-                .days
-                .iter()
-                .map(|d| day_name(*d))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let days = schedule_days(sc);
             let hours = match (sc.opens_at, sc.closes_at) {
                 (Some(o), Some(c)) => {
                     format!(", {} to {}", o.format("%-I:%M%P"), c.format("%-I:%M%P"))

@@ -57,7 +57,12 @@ fn values_of(s: &Service) -> EditValues {
             .and_then(|c| c.title.clone())
             .unwrap_or_default(),
         minimum_age: s.minimum_age.map(|a| a.to_string()).unwrap_or_default(),
-        maximum_age: s.maximum_age.map(|a| a.to_string()).unwrap_or_default(),
+        // Above the form's range (another directory's 100) means no upper limit: left blank.
+        maximum_age: s
+            .maximum_age
+            .filter(|a| *a <= mns_domain::directory::SEND_AGE_LIMIT)
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
         free: if s.is_free() { "yes" } else { "no" }.into(),
         cost: cost
             .and_then(|c| c.amount)

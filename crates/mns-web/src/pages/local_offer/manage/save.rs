@@ -160,6 +160,7 @@ pub async fn save(
                 option: None,
                 amount: Some(0.0),
                 amount_description: Some("Free".into()),
+                ..Default::default()
             }];
             s.fees_description = None;
         }
@@ -173,6 +174,7 @@ pub async fn save(
                     option: opt(&v.cost_option),
                     amount: Some(amount),
                     amount_description: None,
+                    ..Default::default()
                 }];
             }
             _ => errors.push(FieldError::new(
@@ -304,7 +306,7 @@ async fn apply_where_and_when(
                             .split([',', ';', '\n'])
                             .map(str::trim)
                             .filter(|a| !a.is_empty())
-                            .map(|a| Accessibility { id: mns_app::records::new_id(), description: a.to_string(), details: None })
+                            .map(|a| Accessibility { id: mns_app::records::new_id(), description: a.to_string(), details: None , ..Default::default() })
                             .collect();
                         match s.locations.first_mut() {
                             Some(sal) => {
@@ -336,8 +338,10 @@ async fn apply_where_and_when(
                                         city: v.city.trim().into(),
                                         region: None,
                                         postal_code: postcode,
+                                        ..Default::default()
                                     },
                                     accessibility,
+                                    ..Default::default()
                                 },
                             }),
                         }
@@ -379,6 +383,7 @@ async fn apply_where_and_when(
                 opens_at,
                 closes_at,
                 description: None,
+                ..Default::default()
             }),
         }
         // Further schedules (holiday sessions, say) are kept as they were.
