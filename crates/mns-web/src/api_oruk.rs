@@ -14,7 +14,7 @@ use mns_app::AppError;
 use mns_app::directory::parse_search;
 use mns_app::records::SearchUnit;
 use mns_domain::directory::oruk;
-use mns_domain::directory::search::DEFAULT_PER_PAGE;
+use mns_domain::directory::search::{API_PER_PAGE, SearchQuery, parse_per_page_up_to};
 use mns_domain::directory::{Taxonomy, TaxonomyTerm};
 use serde_json::Value;
 
@@ -163,11 +163,38 @@ fn flag(params: &Fields, key: &str) -> bool {
         .any(|v| matches!(v, "true" | "1" | "yes"))
 }
 
-/// `page` and `per_page` for lists that are not searches.
+/// A search of `/services` or `/service_at_locations`: the public page's parameters, with the
+/// API's page size ([`API_PER_PAGE`] when none is asked for, and at most).
+fn api_search(params: &Fields, terms: &[TaxonomyTerm]) -> Result<SearchQuery, ApiError> {
+    let searched: Vec<(String, String)> = params
+        .pairs()
+        .iter()
+        .filter(|(k, _)| k != "per_page")
+        .cloned()
+        .collect();
+    let per_page = match params.get("per_page") {
+        None => Ok(API_PER_PAGE),
+        Some(text) => parse_per_page_up_to(text, API_PER_PAGE)
+            .map_err(|e| mns_app::FieldError::new("per_page", format!("per_page {}", e.message))),
+    };
+    match (parse_search(&searched, terms), per_page) {
+        (Ok(mut query), Ok(per_page)) => {
+            query.per_page = per_page;
+            Ok(query)
+        }
+        (Ok(_), Err(e)) => Err(ApiError(AppError::Invalid(vec![e]))),
+        (Err(mut errors), per_page) => {
+            errors.extend(per_page.err());
+            Err(ApiError(AppError::Invalid(errors)))
+        }
+    }
+}
+
+/// `page` and `per_page` for the API's lists.
 fn paging(params: &Fields) -> Result<(u32, u32), AppError> {
-    use mns_domain::directory::search::{parse_number, parse_per_page};
+    use mns_domain::directory::search::parse_number;
     let mut page = 1;
-    let mut per_page = DEFAULT_PER_PAGE;
+    let mut per_page = API_PER_PAGE;
     let mut errors = Vec::new();
     for (k, v) in params.pairs() {
         match k.as_str() {
@@ -178,7 +205,7 @@ fn paging(params: &Fields) -> Result<(u32, u32), AppError> {
                     format!("page {}", e.message),
                 )),
             },
-            "per_page" => match parse_per_page(v) {
+            "per_page" => match parse_per_page_up_to(v, API_PER_PAGE) {
                 Ok(p) => per_page = p,
                 Err(e) => errors.push(mns_app::FieldError::new(
                     "per_page",
@@ -241,7 +268,7 @@ pub async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) ->
 async fn services_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
     let params = Fields::from_query(raw);
     let (taxonomies, terms) = vocabulary(state).await?;
-    let query = parse_search(params.pairs(), &terms).map_err(|e| ApiError(AppError::Invalid(e)))?;
+    let query = api_search(&params, &terms)?;
     let found = state
         .app
         .search_directory(&query, SearchUnit::Service)
@@ -292,7 +319,7 @@ pub async fn service_at_locations(
 async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
     let params = Fields::from_query(raw);
     let (taxonomies, terms) = vocabulary(state).await?;
-    let query = parse_search(params.pairs(), &terms).map_err(|e| ApiError(AppError::Invalid(e)))?;
+    let query = api_search(&params, &terms)?;
     let found = state
         .app
         .search_directory(&query, SearchUnit::ServiceAtLocation)

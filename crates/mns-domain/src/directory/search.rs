@@ -117,8 +117,19 @@ pub fn parse_number(
 /// consumers ask for large pages and read `size` and `total_pages` for what they got, and the
 /// ORUK validators expect a clamp, not an error).
 pub fn parse_per_page(text: &str) -> Result<u32, SearchError> {
+    parse_per_page_up_to(text, MAX_PER_PAGE)
+}
+
+/// The ORUK API's page size when the reader asks for none, and the most it gives: enough for
+/// a county's whole directory on the first page, since bulk readers read only that (DfE's "Find
+/// support for your family" importer asks for `/services` once, with no paging parameters).
+/// The public pages keep [`DEFAULT_PER_PAGE`] and [`MAX_PER_PAGE`].
+pub const API_PER_PAGE: u32 = 1000;
+
+/// Parses a page size, as [`parse_per_page`] does, with `most` as the ceiling.
+pub fn parse_per_page_up_to(text: &str, most: u32) -> Result<u32, SearchError> {
     match parse_number("per_page", text, 1, u32::MAX) {
-        Ok(n) => Ok(n.min(MAX_PER_PAGE)),
+        Ok(n) => Ok(n.min(most)),
         Err(_) => Err(SearchError {
             field: "per_page",
             message: "must be a whole number from 1".into(),
@@ -361,6 +372,14 @@ pub fn describe_distance(metres: f64) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn page_sizes_above_the_most_are_clamped_not_refused() {
+        assert_eq!(parse_per_page("5000"), Ok(MAX_PER_PAGE));
+        assert_eq!(parse_per_page_up_to("5000", API_PER_PAGE), Ok(API_PER_PAGE));
+        assert_eq!(parse_per_page_up_to("7", API_PER_PAGE), Ok(7));
+        assert!(parse_per_page_up_to("0", API_PER_PAGE).is_err());
+    }
 
     #[test]
     fn families_words_fold_to_one_stem() {

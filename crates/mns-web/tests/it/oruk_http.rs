@@ -43,15 +43,21 @@ async fn the_api_answers_with_a_trailing_slash_clamps_pages_and_answers_prefligh
             StatusCode::OK
         );
 
-        // More than the most per page: clamped, and the envelope says what was returned.
+        // More than the most per page (1,000): clamped, and the envelope says what was
+        // returned. The demo's directory is smaller, so that is all of it.
         let all = client.get("/api/oruk/services?per_page=100000").await;
         assert_eq!(all.status, StatusCode::OK, "{}", all.body);
         let page = all.json();
         let total = page["total_items"].as_u64().unwrap();
         let size = page["contents"].as_array().unwrap().len() as u64;
         assert_eq!(page["size"].as_u64(), Some(size));
-        assert_eq!(size, total.min(200));
-        assert_eq!(page["total_pages"].as_u64(), Some(total.div_ceil(200)));
+        assert_eq!(size, total.min(1000));
+        assert_eq!(page["total_pages"].as_u64(), Some(total.div_ceil(1000)));
+        // A bulk reader that asks once, with no paging (DfE's importer), gets every service.
+        let plain = client.get("/api/oruk/services").await.json();
+        assert!(total > 200, "{total}");
+        assert_eq!(plain["size"].as_u64(), Some(total));
+        assert_eq!(plain["last_page"], true);
 
         // A browser's preflight from another site.
         let (status, headers, body) = raw(
@@ -244,4 +250,77 @@ async fn the_openapi_document_advertises_only_what_the_api_does() {
         .await
         .json();
     assert_eq!(none["total_items"], 0);
+}
+
+/// Every service of the demo directory's full feed, imported into an empty directory the way a
+/// council reads another's (`mns import directory` on each `/services?full=true` page), comes
+/// back out of the new directory's API the same, field by field.
+#[tokio::test]
+async fn the_full_feed_imported_into_an_empty_directory_comes_back_the_same() {
+    use serde_json::Value;
+    for backend in backends() {
+        let source = TestApp::spawn(backend).await;
+        let target = TestApp::spawn_empty(backend).await;
+        let actor = mns_app::system_actor("test");
+        let mut client = source.client();
+        let mut ids = Vec::new();
+        let mut page = 1;
+        loop {
+            let got = client
+                .get(&format!(
+                    "/api/oruk/services?full=true&per_page=200&page={page}"
+                ))
+                .await;
+            assert_eq!(got.status, StatusCode::OK, "{backend:?} page {page}");
+            let json = got.json();
+            for item in json["contents"].as_array().unwrap() {
+                ids.push(item["id"].as_str().unwrap().to_owned());
+            }
+            let done = target
+                .app
+                .import_directory_file(&actor, "page.json", got.body.as_bytes(), false)
+                .await
+                .unwrap_or_else(|e| panic!("{backend:?} page {page}: {e}"));
+            assert_eq!(done.notes, Vec::<String>::new(), "{backend:?} page {page}");
+            if json["last_page"] == Value::Bool(true) {
+                break;
+            }
+            page += 1;
+        }
+        assert!(ids.len() > 200, "{backend:?}: {} services", ids.len());
+        let mut from = source.client();
+        let mut to = target.client();
+        let mut differences = Vec::new();
+        for id in &ids {
+            let path = format!("/api/oruk/services/{id}");
+            let (before, after) = (from.get(&path).await.json(), to.get(&path).await.json());
+            compare(&before, &after, &path, &mut differences);
+        }
+        assert_eq!(differences, Vec::<String>::new(), "{backend:?}");
+    }
+}
+
+/// Every JSON pointer at which `after` differs from `before`, under `at`.
+fn compare(before: &serde_json::Value, after: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (before, after) {
+        (Value::Object(a), Value::Object(b)) => {
+            for key in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
+                let missing = Value::Null;
+                compare(
+                    a.get(key).unwrap_or(&missing),
+                    b.get(key).unwrap_or(&missing),
+                    &format!("{at}/{key}"),
+                    out,
+                );
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (n, (x, y)) in a.iter().zip(b).enumerate() {
+                compare(x, y, &format!("{at}/{n}"), out);
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) => out.push(format!("{at}: {a} became {b}")),
+    }
 }

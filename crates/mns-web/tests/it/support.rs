@@ -49,14 +49,29 @@ impl TestApp {
     /// As [`TestApp::spawn`], with `configure` applied to the application first (OpenID
     /// Connect providers, say).
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(App) -> App) -> TestApp {
+        Self::spawn_inner(backend, true, configure).await
+    }
+
+    /// As [`TestApp::spawn`], with nothing in the database: a council's first day.
+    pub async fn spawn_empty(backend: Backend) -> TestApp {
+        Self::spawn_inner(backend, false, |app| app).await
+    }
+
+    async fn spawn_inner(
+        backend: Backend,
+        demo: bool,
+        configure: impl FnOnce(App) -> App,
+    ) -> TestApp {
         let (store, db) = fresh_store(backend).await;
         let mut settings = Settings::new("http://mns.test");
-        settings.demo = true;
+        settings.demo = demo;
         let mut app = App::new(store, settings);
         app.clock = Clock::Fixed(Arc::new(Mutex::new(
             Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap(),
         )));
-        app.load_demo().await.expect("demo data loads");
+        if demo {
+            app.load_demo().await.expect("demo data loads");
+        }
         let app = configure(app);
         let state = mns_web::AppState::new(app.clone(), false);
         let router = mns_web::router(state);
