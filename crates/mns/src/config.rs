@@ -201,6 +201,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: Secret,
     pub public_url: String,
+    /// Whether `public_url` was given (`MNS_PUBLIC_URL`) rather than made from `bind`.
+    pub public_url_given: bool,
     pub council_name: String,
     pub council_logo: Option<PathBuf>,
     pub smtp_url: Option<Secret>,
@@ -250,6 +252,7 @@ impl Config {
                 args.log_format
             );
         }
+        let public_url_given = args.public_url.is_some();
         let public_url = args
             .public_url
             .unwrap_or_else(|| format!("http://{}", args.bind))
@@ -278,6 +281,7 @@ impl Config {
             data_dir: args.data_dir,
             database_url: Secret(database_url),
             public_url,
+            public_url_given,
             council_name: args.council_name,
             council_logo: args.council_logo,
             smtp_url: args.smtp_url.map(Secret),

@@ -25,6 +25,15 @@ pub async fn serve(
         .await
         .with_context(|| format!("could not listen on {}", config.bind))?;
     let address = listener.local_addr()?;
+    // Without MNS_PUBLIC_URL the service's links are made from where it listens: from the port
+    // it was given, when it asked for any free one (port 0), so that its links (the ORUK API's
+    // `openapi_url`, email links) reach it.
+    let mut app = app;
+    if !config.public_url_given && config.bind.ends_with(":0") {
+        let mut settings = (*app.settings).clone();
+        settings.public_url = format!("http://{address}");
+        app.settings = Arc::new(settings);
+    }
     let mut state = mns_web::AppState::new(app.clone(), config.https());
     state.logo = config.logo()?.map(Arc::new);
     state.trusted_proxies = Arc::new(config.trusted_proxies.clone());

@@ -44,5 +44,7 @@ pub fn taxonomy_term(term: &TaxonomyTerm, taxonomy: Option<&Taxonomy>) -> Value 
         .put("taxonomy", taxonomy.map(|t| t.name.as_str()))
         .put("taxonomy_id", term.taxonomy_id.as_str())
         .put("term", term.code.as_str())
+        // HSDS 3.0's name for the code, beside the profile's `term`: DfE's importer requires it.
+        .put("code", term.code.as_str())
         .done()
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The Open Referral UK conformance checks (scripts/oruk_conformance.py) against `mns demo`: the
+# checks the two ORUK validators and DfE's "Find support for your family" make of a feed,
+# replicated from their source, and the query parameters' documented meaning checked against
+# the records. For CI: talks to 127.0.0.1 only, with jsonschema pinned in a virtualenv under
+# target/.
+#
+# Usage: scripts/oruk-conformance.sh [PATH_TO_MNS]     (default target/debug/mns; build it first)
+#
+# The last line is `oruk-conformance: N checks, M failures, K requests`; the exit status is
+# non-zero when any check failed. The service's log is left in target/oruk-conformance/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+jsonschema_version=4.26.0
+bin=${1:-target/debug/mns}
+venv=$root/target/oruk-venv
+out=$root/target/oruk-conformance
+
+if [ ! -x "$bin" ]; then
+  echo "oruk-conformance: no mns binary at $bin (cargo build --bin mns first, or pass its path)" >&2
+  exit 2
+fi
+bin=$(realpath "$bin")
+
+# jsonschema with its format checkers (uri, email, date-time, uuid), reused while it has the
+# pinned version.
+if [ "$("$venv/bin/python" -c 'import jsonschema.validators, importlib.metadata as m; print(m.version("jsonschema"))' 2>/dev/null || true)" != "$jsonschema_version" ]; then
+  echo "oruk-conformance: installing jsonschema $jsonschema_version into ${venv#"$root"/}"
+  rm -rf "$venv"
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    rm -rf "$venv"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "jsonschema[format-nongpl]==$jsonschema_version"
+fi
+
+source "$root/scripts/demo-server.sh"
+rm -rf "$out"
+mkdir -p "$out"
+demo_start oruk-conformance "$bin" "$out/server.log"
+
+schemas=$root/crates/mns-domain/tests/fixtures/oruk-3.0
+local_only "$venv/bin/python" "$root/scripts/oruk_conformance.py" \
+  "$base/api/oruk" "$schemas" "$schemas/open_api.json" 2>&1 | tee "$out/output.txt"
+exit "${PIPESTATUS[0]}"
