@@ -93,6 +93,9 @@ pub struct Settings {
     /// How many published versions of each Local Offer entry are kept (the newest; older ones
     /// are pruned daily and can no longer be restored).
     pub directory_versions_kept: u32,
+    /// Another directory's Open Referral UK feed (its API stub, `https://…`) read once a day
+    /// into this one, asking for what changed since the last complete read.
+    pub directory_feed: Option<String>,
     /// Shortlist emails one recipient may be sent in [`Settings::shortlist_window`].
     pub shortlist_per_recipient: i64,
     /// The window shortlist emails are counted over.
@@ -120,6 +123,7 @@ impl Settings {
             api_token_lifetime: Duration::days(90),
             shortlist_per_address: 10,
             directory_versions_kept: 50,
+            directory_feed: None,
             shortlist_per_recipient: 3,
             shortlist_window: Duration::hours(1),
         }

@@ -1759,6 +1759,36 @@ mod directory {
         }
     }
 
+    /// A feed's daily sync is taken by one instance a day, and starts where the last complete
+    /// one did.
+    #[tokio::test]
+    async fn a_directory_feed_is_claimed_once_a_day_and_remembers_its_last_sync() {
+        use chrono::NaiveDate;
+        for backend in backends() {
+            let (store, _db) = mns_store::testing::fresh_store(backend).await;
+            let url = "https://directory.example.org/api";
+            let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+            assert!(store.claim_directory_feed(url, day(7)).await.unwrap());
+            assert!(
+                !store.claim_directory_feed(url, day(7)).await.unwrap(),
+                "{backend:?}"
+            );
+            assert_eq!(store.directory_feed_synced_from(url).await.unwrap(), None);
+            store.set_directory_feed_synced(url, at(5)).await.unwrap();
+            assert_eq!(
+                store.directory_feed_synced_from(url).await.unwrap(),
+                Some(at(5))
+            );
+            assert!(store.claim_directory_feed(url, day(8)).await.unwrap());
+            assert!(
+                store
+                    .claim_directory_feed("https://other.example.org", day(8))
+                    .await
+                    .unwrap()
+            );
+        }
+    }
+
     async fn store_users(store: &Store) {
         let mut tx = store.begin().await.unwrap();
         tx.insert_user(&user("u1", "u1@example.org", Role::Provider, None))

@@ -117,6 +117,10 @@ pub struct Args {
         global = true
     )]
     directory_versions_kept: u32,
+    /// Another directory's Open Referral UK feed (its API stub, https://…) to read into the
+    /// Local Offer once a day: every service the first time, then what changed since.
+    #[arg(long, env = "MNS_DIRECTORY_FEED", global = true)]
+    directory_feed: Option<String>,
     /// Seconds a stopping server gives requests in flight and email being sent to finish.
     #[arg(
         long,
@@ -214,6 +218,7 @@ pub struct Config {
     pub audit_checkpoint_file: PathBuf,
     pub metrics_token: Option<Secret>,
     pub directory_versions_kept: u32,
+    pub directory_feed: Option<String>,
     pub pool: mns_store::PoolSettings,
     pub shutdown_timeout: std::time::Duration,
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -296,6 +301,12 @@ impl Config {
                 0 => bail!("MNS_DIRECTORY_VERSIONS_KEPT must be at least 1"),
                 n => n,
             },
+            directory_feed: match args.directory_feed.filter(|f| !f.trim().is_empty()) {
+                Some(feed) if !feed.trim().starts_with("https://") => {
+                    bail!("MNS_DIRECTORY_FEED must start with https://; got '{feed}'")
+                }
+                feed => feed,
+            },
             shutdown_timeout: std::time::Duration::from_secs(args.shutdown_timeout),
             pool: mns_store::PoolSettings {
                 max_connections: match args.db_pool_size {
@@ -324,6 +335,7 @@ impl Config {
         settings.mail_from.clone_from(&self.mail_from);
         settings.demo = self.demo;
         settings.directory_versions_kept = self.directory_versions_kept;
+        settings.directory_feed.clone_from(&self.directory_feed);
         settings
             .coordinator_email
             .clone_from(&self.coordinator_email);

@@ -197,14 +197,22 @@ enum ImportCommand {
         file: std::path::PathBuf,
     },
     /// Import Local Offer services: Open Referral UK 3.0 JSON files (one service, a list of
-    /// services, or pages of another directory's `/services?full=true` feed) or the CSV layout
-    /// described in the README. Each file is imported whole or not at all, unless --skip-bad.
+    /// services, or pages of another directory's `/services?full=true` feed), the CSV layout
+    /// described in the README, or another directory's live feed (--from). Each file or feed is
+    /// imported whole or not at all, unless --skip-bad.
     Directory {
         /// Leave out a service (or CSV line) with a problem, say why, and import the rest.
         #[arg(long)]
         skip_bad: bool,
+        /// Read another directory's ORUK 3.0 feed over HTTPS: its API stub, e.g.
+        /// https://directory.example.org/api (every page of /services?full=true).
+        #[arg(long, value_name = "URL", required_unless_present = "files")]
+        from: Option<String>,
+        /// With --from: only services changed on or after this date and time (RFC 3339, e.g.
+        /// 2026-12-01T00:00:00Z), as the feed's modified_after.
+        #[arg(long, value_name = "WHEN", requires = "from")]
+        modified_after: Option<chrono::DateTime<chrono::Utc>>,
         /// The JSON or CSV files.
-        #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
     },
     /// Import schools from a GIAS establishments CSV (edubasealldata).
@@ -479,8 +487,21 @@ async fn run(command: Command, config: Config) -> Result<()> {
             println!("Imported {count} postcodes from {}", file.display());
             Ok(())
         }
-        Command::Import(ImportCommand::Directory { skip_bad, files }) => {
+        Command::Import(ImportCommand::Directory {
+            skip_bad,
+            from,
+            modified_after,
+            files,
+        }) => {
             let app = open(&config).await?;
+            if let Some(url) = from {
+                let done = app
+                    .import_directory_feed(&system_actor("cli"), &url, modified_after, skip_bad)
+                    .await
+                    .map_err(describe)
+                    .with_context(|| format!("the feed at {url} was not imported"))?;
+                report_directory_import(&done, &url);
+            }
             for file in files {
                 let bytes = std::fs::read(&file)
                     .with_context(|| format!("could not read {}", file.display()))?;
@@ -494,24 +515,7 @@ async fn run(command: Command, config: Config) -> Result<()> {
                     .await
                     .map_err(describe)
                     .with_context(|| format!("{} was not imported", file.display()))?;
-                for problem in &done.skipped {
-                    println!("Left out {problem}");
-                }
-                for note in &done.notes {
-                    println!("Kept in part: {note}");
-                }
-                println!(
-                    "Imported {} services from {}",
-                    done.services,
-                    file.display()
-                );
-                if done.kept_parts > 0 {
-                    println!(
-                        "{} of them were summaries without contacts, schedules, places or other \
-                         parts (a list page without full=true), so those entries kept their own",
-                        done.kept_parts
-                    );
-                }
+                report_directory_import(&done, &file.display().to_string());
             }
             Ok(())
         }
@@ -722,5 +726,23 @@ fn describe(error: mns_app::AppError) -> anyhow::Error {
                 .join("\n")
         ),
         other => anyhow::Error::new(other),
+    }
+}
+
+/// What `mns import directory` did with one file or feed.
+fn report_directory_import(done: &mns_app::directory::DirectoryImport, source: &str) {
+    for problem in &done.skipped {
+        println!("Left out {problem}");
+    }
+    for note in &done.notes {
+        println!("Kept in part: {note}");
+    }
+    println!("Imported {} services from {source}", done.services);
+    if done.kept_parts > 0 {
+        println!(
+            "{} of them were summaries without contacts, schedules, places or other parts (a \
+             list page without full=true), so those entries kept their own",
+            done.kept_parts
+        );
     }
 }

@@ -523,6 +523,27 @@ fn a_council_moves_its_directory_in_from_csv_and_oruk_json_and_loads_postcodes()
         ),
         "{stdout}"
     );
+    // Another directory's live feed is read over HTTPS only (the conformance script reads the
+    // demo's feed this way); nothing named is refused by the command line itself.
+    let out = mns(
+        dir.path(),
+        &[
+            "import",
+            "directory",
+            "--from",
+            "http://directory.example.org/api",
+        ],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("The feed's address must start with https://"),
+        "{stderr}"
+    );
+    let out = mns(dir.path(), &["import", "directory"], &[]);
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("--from"), "{:?}", text(&out));
     let postcodes = dir.path().join("onspd.csv");
     std::fs::write(
         &postcodes,

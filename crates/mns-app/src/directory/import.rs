@@ -96,7 +96,7 @@ impl App {
         skip_bad: bool,
     ) -> AppResult<DirectoryImport> {
         use mns_domain::directory::import::{
-            ImportedService, from_csv, from_csv_skipping_bad, from_oruk_page, from_oruk_service,
+            ImportedService, from_csv, from_csv_skipping_bad, from_oruk_page,
         };
         if !is_local_offer_officer(actor) && actor.user.id != "system" {
             return Err(AppError::NotFound);
@@ -135,32 +135,22 @@ impl App {
                 } else {
                     vec![value]
                 };
-                let mut out = Vec::new();
-                for (n, item) in items.iter().enumerate() {
-                    let problems = match from_oruk_service(item, today) {
-                        Ok(found) => {
-                            let problems: Vec<String> = check_service(&found.service)
-                                .iter()
-                                .map(|e| e.to_string())
-                                .collect();
-                            if problems.is_empty() || !skip_bad {
-                                out.push(found);
-                                continue;
-                            }
-                            problems.join("; ")
-                        }
-                        Err(e) => e.to_string(),
-                    };
-                    if !skip_bad {
-                        return Err(AppError::invalid(
-                            "file",
-                            format!("service {}: {problems}", n + 1),
-                        ));
-                    }
-                    skipped.push(format!("service {}: {problems}", n + 1));
-                }
-                out
+                read_oruk_items(&items, 0, today, skip_bad, &mut skipped)?
             };
+        self.store_imported(actor, imported, skip_bad, skipped, name)
+            .await
+    }
+
+    /// Writes what an import read (see [`App::import_directory_file`]): its organisations,
+    /// taxonomies and services in one transaction, noting what each service left out.
+    pub(crate) async fn store_imported(
+        &self,
+        actor: &Actor,
+        imported: Vec<mns_domain::directory::import::ImportedService>,
+        skip_bad: bool,
+        mut skipped: Vec<String>,
+        source: &str,
+    ) -> AppResult<DirectoryImport> {
         let mut organizations: Vec<Organization> = Vec::new();
         let mut taxonomies: Vec<(Taxonomy, Vec<TaxonomyTerm>)> = Vec::new();
         let mut services = Vec::new();
@@ -227,7 +217,7 @@ impl App {
                 &organizations,
                 &taxonomies,
                 &services,
-                &format!("imported from {name}"),
+                &format!("imported from {source}"),
             )
             .await?;
         Ok(DirectoryImport {
@@ -279,6 +269,45 @@ pub struct DirectoryImport {
     /// Parts of imported services that were left out or kept only in part (a place whose
     /// coordinates are not on Earth, a language with no name), each naming its service.
     pub notes: Vec<String>,
+}
+
+/// Reads ORUK services (`/services` page items, or whole services), numbering them from
+/// `before + 1` in messages. One that cannot be read or breaks the directory's rules refuses
+/// the lot, or with `skip_bad` is left out and noted in `skipped`.
+pub(crate) fn read_oruk_items(
+    items: &[serde_json::Value],
+    before: usize,
+    today: chrono::NaiveDate,
+    skip_bad: bool,
+    skipped: &mut Vec<String>,
+) -> AppResult<Vec<mns_domain::directory::import::ImportedService>> {
+    use mns_domain::directory::import::from_oruk_service;
+    let mut out = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        let problems = match from_oruk_service(item, today) {
+            Ok(found) => {
+                let problems: Vec<String> = check_service(&found.service)
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect();
+                if problems.is_empty() || !skip_bad {
+                    out.push(found);
+                    continue;
+                }
+                problems.join("; ")
+            }
+            Err(e) => e.to_string(),
+        };
+        let number = before + n + 1;
+        if !skip_bad {
+            return Err(AppError::invalid(
+                "file",
+                format!("service {number}: {problems}"),
+            ));
+        }
+        skipped.push(format!("service {number}: {problems}"));
+    }
+    Ok(out)
 }
 
 /// Reads a postcode CSV by column name; see [`App::import_postcodes`].

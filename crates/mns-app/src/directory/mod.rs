@@ -65,6 +65,7 @@ pub fn is_local_offer_officer(actor: &Actor) -> bool {
 }
 
 mod families;
+mod feed;
 mod import;
 mod manage;
 mod owners;

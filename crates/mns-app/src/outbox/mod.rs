@@ -200,7 +200,7 @@ impl App {
     }
 
     /// Once a day: the Local Offer's review reminders, the schools' case reminders, pruning
-    /// the directory's history and the retention run. Returns `today` when the reminders went out (so they are not tried again
+    /// the directory's history, reading another directory's feed and the retention run. Returns `today` when the reminders went out (so they are not tried again
     /// today), `None` when they failed (tried again at the next tick).
     async fn daily_chores(&self, today: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
         let reminded = match self
@@ -232,6 +232,17 @@ impl App {
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "pruning the directory's history failed"),
+        }
+        // Another directory's feed, when one is configured: what changed since yesterday.
+        match self.sync_directory_feed().await {
+            Ok(Some(done)) => tracing::info!(
+                services = done.services,
+                left_out = done.skipped.len(),
+                notes = done.notes.len(),
+                "directory feed read"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "reading the directory feed failed"),
         }
         // Records past the retention period (MN-REC-2).
         match self.run_retention(&crate::system_actor("worker")).await {

@@ -149,6 +149,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 const NO_MINIMUM_AGE: i64 = 0;
 const NO_MAXIMUM_AGE: i64 = 255;
 
+mod feeds;
 mod reads;
 mod search;
 mod writes;

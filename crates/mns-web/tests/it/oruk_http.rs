@@ -324,3 +324,84 @@ fn compare(before: &serde_json::Value, after: &serde_json::Value, at: &str, out:
         (a, b) => out.push(format!("{at}: {a} became {b}")),
     }
 }
+
+/// `mns import directory --from URL` and the daily sync read another directory's live feed
+/// over HTTP: here the demo directory's own API, served on a port of this machine, read into an
+/// empty directory; then again with `modified_after`, which brings only what changed.
+#[tokio::test]
+async fn a_live_feed_is_read_page_by_page_and_then_only_what_changed() {
+    for backend in backends() {
+        let source = TestApp::spawn(backend).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let router = source.router.clone();
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        let target = TestApp::spawn_empty(backend).await;
+        let actor = mns_app::system_actor("test");
+        let feed = format!("http://{address}/api/oruk");
+        let done = target
+            .app
+            .import_directory_feed(&actor, &feed, None, false)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: {e:?}"));
+        let total = source.client().get("/api/oruk/services").await.json()["total_items"]
+            .as_u64()
+            .unwrap();
+        // Two pages of 200 full services, and every one arrived.
+        assert!(total > 200, "{total}");
+        assert_eq!(done.services as u64, total, "{backend:?}");
+        let copied = target.client().get("/api/oruk/services").await.json();
+        assert_eq!(copied["total_items"].as_u64(), Some(total));
+        // Nothing changed since: nothing to import. A trailing /services is the same feed.
+        let later = chrono::Utc::now() + chrono::Duration::days(3650);
+        let again = target
+            .app
+            .import_directory_feed(&actor, &format!("{feed}/services/"), Some(later), false)
+            .await
+            .unwrap();
+        assert_eq!(again.services, 0, "{backend:?}");
+        // Only HTTPS leaves this machine; a page that is not a feed is named.
+        let refused = target
+            .app
+            .import_directory_feed(&actor, "http://directory.example.org/api", None, false)
+            .await
+            .unwrap_err();
+        assert!(format!("{refused:?}").contains("https://"), "{refused:?}");
+        let not_a_feed = target
+            .app
+            .import_directory_feed(
+                &actor,
+                &format!("http://{address}/local-offer"),
+                None,
+                false,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            format!("{not_a_feed:?}").contains("page 1 of the feed"),
+            "{not_a_feed:?}"
+        );
+        // The daily sync of a configured feed: the first reads everything, and one instance a
+        // day takes it.
+        let third = TestApp::spawn_empty(backend).await;
+        let mut syncing = third.app.clone();
+        let mut settings = (*syncing.settings).clone();
+        settings.directory_feed = Some(feed.clone());
+        syncing.settings = std::sync::Arc::new(settings);
+        let first = syncing
+            .sync_directory_feed()
+            .await
+            .unwrap()
+            .expect("synced");
+        assert_eq!(first.services as u64, total, "{backend:?}");
+        assert!(syncing.sync_directory_feed().await.unwrap().is_none());
+        server.abort();
+    }
+}
