@@ -7,3 +7,7 @@ CREATE TABLE directory_feeds (
     claimed_on TEXT NOT NULL,
     synced_from TEXT
 );
+
+-- A provider's list of the changes it has sent, new services' included (which no service id
+-- in the directory leads to yet).
+CREATE INDEX directory_changes_submitter ON directory_changes (submitted_by, submitted_at);

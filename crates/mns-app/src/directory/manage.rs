@@ -173,18 +173,14 @@ impl App {
     /// The changes a provider has proposed, newest first.
     pub async fn my_directory_changes(&self, actor: &Actor) -> AppResult<Vec<ChangeRecord>> {
         actor.require(Capability::ProposeDirectoryChanges)?;
-        let mut out = Vec::new();
-        for org in self.store.organizations_of_user(&actor.user.id).await? {
-            for service in self.store.services_of_organization(&org.id).await? {
-                out.extend(
-                    self.store
-                        .directory_changes_of_service(&service.service.id)
-                        .await?
-                        .into_iter()
-                        .filter(|c| c.submitted_by == actor.user.id),
-                );
-            }
-        }
+        let orgs = self.store.organizations_of_user(&actor.user.id).await?;
+        let mut out: Vec<ChangeRecord> = self
+            .store
+            .directory_changes_submitted_by(&actor.user.id)
+            .await?
+            .into_iter()
+            .filter(|c| orgs.iter().any(|o| o.id == c.organization_id))
+            .collect();
         out.sort_by_key(|c| std::cmp::Reverse(c.submitted_at));
         Ok(out)
     }

@@ -53,9 +53,10 @@ pub struct OrganizationIdentifier {
 }
 
 /// Whether a service is running (ORUK `service.status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ServiceStatus {
     /// Running: shown in search.
+    #[default]
     #[serde(rename = "active")]
     Active,
     /// Not running at present.
@@ -350,7 +351,7 @@ pub struct ServiceAtLocation {
 }
 
 /// A service: what families search for (ORUK `service`, with its parts).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Service {
     /// UUID.
     pub id: String,

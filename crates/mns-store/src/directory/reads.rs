@@ -205,6 +205,14 @@ impl Store {
         self.changes_where("service_id = $1", service_id).await
     }
 
+    /// The changes one user has sent, new services' included.
+    pub async fn directory_changes_submitted_by(
+        &self,
+        user_id: &str,
+    ) -> StoreResult<Vec<ChangeRecord>> {
+        self.changes_where("submitted_by = $1", user_id).await
+    }
+
     async fn changes_where(&self, condition: &str, value: &str) -> StoreResult<Vec<ChangeRecord>> {
         type Row = (
             String,

@@ -217,6 +217,11 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         | ("POST", "/local-offer/shortlist/remove" | "/local-offer/shortlist/email") => Allow,
         ("GET", p) if p.starts_with("/api/oruk") => Allow,
         ("GET", "/local-offer/manage") => signed_in(is(&[Role::Provider, Role::LocalOfferOfficer])),
+        // A new service: for the council, and for a provider who looks after an organisation
+        // (the demo's does). An empty form is a 422 with its problems.
+        ("GET" | "POST", "/local-offer/manage/services/new") => {
+            signed_in(is(&[Role::Provider, Role::LocalOfferOfficer]))
+        }
         ("GET" | "POST", "/local-offer/manage/services/{id}")
         | ("POST", "/local-offer/manage/services/{id}/confirm")
         | ("GET", "/local-offer/manage/services/{id}/history")

@@ -6,7 +6,7 @@ use crate::support::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use mns_store::Backend;
 
-async fn provider_service(app: &TestApp) -> (String, String) {
+pub(crate) async fn provider_service(app: &TestApp) -> (String, String) {
     let store = &app.app.store_for_tests();
     let provider = store
         .find_user_by_email("provider@demo.invalid")
@@ -25,7 +25,7 @@ async fn provider_service(app: &TestApp) -> (String, String) {
 }
 
 /// The edit form as the page shows it, with `changes` applied.
-fn form_of(page: &TestResponse, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn form_of(page: &TestResponse, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     fn attr(tag: &str, name: &str) -> Option<String> {
         let marker = format!(" {name}=\"");
         let start = tag.find(&marker)? + marker.len();
@@ -54,6 +54,19 @@ fn form_of(page: &TestResponse, changes: &[(&str, &str)]) -> Vec<(String, String
         };
         let text_end = part.find("</textarea>").unwrap_or(tag_end + 1);
         fields.push((name, html_unescape(&part[tag_end + 1..text_end])));
+    }
+    for part in body.split("<select").skip(1) {
+        let tag_end = part.find('>').unwrap_or(0);
+        let Some(name) = attr(&part[..tag_end], "name") else {
+            continue;
+        };
+        let options = &part[..part.find("</select>").unwrap_or(part.len())];
+        let chosen = options
+            .split("<option")
+            .skip(1)
+            .find(|o| o[..o.find('>').unwrap_or(0)].contains(" selected"))
+            .and_then(|o| attr(&o[..o.find('>').unwrap_or(0)], "value"));
+        fields.push((name, chosen.unwrap_or_default()));
     }
     for (k, v) in changes {
         fields.retain(|(name, _)| name != k);
@@ -424,31 +437,41 @@ async fn the_council_moves_a_service_and_changes_its_days_and_search_follows() {
     let edit = officer
         .get(&format!("/local-offer/manage/services/{service_id}"))
         .await;
-    assert!(edit.body.contains("Where and when"));
+    assert!(edit.body.contains("Place 1"), "{}", edit.body);
     let path = format!("/local-offer/manage/services/{service_id}");
     // An unknown postcode and a bad time are refused, naming the fields.
-    let fields = form_of(&edit, &[("postal_code", "ZZ9 9ZZ"), ("opens_at", "25:00")]);
+    let fields = form_of(
+        &edit,
+        &[
+            ("place-0-postal_code", "ZZ9 9ZZ"),
+            ("times-0-opens_at", "25:00"),
+        ],
+    );
     let refs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let bad = officer.post(&path, &refs).await;
-    assert!(bad.body.contains("href=\"#postal_code\""), "{}", bad.body);
-    assert!(bad.body.contains("href=\"#opens_at\""));
+    assert!(
+        bad.body.contains("href=\"#place-0-postal_code\""),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("href=\"#times-0-opens_at\""));
     // Great Yarmouth on Sundays, 10:00 to 12:00.
     let mut fields = form_of(
         &edit,
         &[
-            ("location_name", "Marina Centre"),
-            ("address_1", "Marine Parade"),
-            ("city", "Great Yarmouth"),
-            ("postal_code", "nr30 2er"),
-            ("opens_at", "10:00"),
-            ("closes_at", "12:00"),
+            ("place-0-name", "Marina Centre"),
+            ("place-0-address_1", "Marine Parade"),
+            ("place-0-city", "Great Yarmouth"),
+            ("place-0-postal_code", "nr30 2er"),
+            ("times-0-opens_at", "10:00"),
+            ("times-0-closes_at", "12:00"),
         ],
     );
-    fields.retain(|(k, _)| k != "day");
-    fields.push(("day".into(), "sun".into()));
+    fields.retain(|(k, _)| k != "times-0-day");
+    fields.push(("times-0-day".into(), "sun".into()));
     let refs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

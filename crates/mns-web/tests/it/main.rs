@@ -13,6 +13,7 @@ mod health_evidence;
 mod health_notification;
 mod invitations;
 mod local_offer;
+mod local_offer_manage;
 mod oidc;
 mod operations;
 mod oruk;

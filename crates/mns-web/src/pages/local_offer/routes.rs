@@ -43,6 +43,16 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/local-offer/manage/stale", get(manage::stale)),
         route(
             Method::GET,
+            "/local-offer/manage/services/new",
+            get(manage::new_service),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/manage/services/new",
+            post(manage::save_new),
+        ),
+        route(
+            Method::GET,
             "/local-offer/manage/services/{id}",
             get(manage::edit),
         ),

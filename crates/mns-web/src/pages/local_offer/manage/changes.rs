@@ -37,7 +37,8 @@ async fn change_page(
     let (change, current) = state.app.directory_change(&user.actor, id).await?;
     let changes = match &current {
         Some(entry) => diff(&entry.service, &change.proposed),
-        None => diff(&change.proposed, &change.proposed),
+        // A new service: every field it has, against an empty entry.
+        None => diff(&mns_domain::directory::Service::default(), &change.proposed),
     };
     Ok(render(&ChangePage {
         chrome: chrome(state, user, "/local-offer/manage/changes").with_errors(&form),

@@ -1,13 +1,14 @@
 //! The edit form for a directory entry (`GET /local-offer/manage/services/{id}`): the entry's
 //! values as the form shows them, and the page itself, which saving shows again with errors.
 
-use super::{EditValues, WEEKDAYS, chrome};
+use super::{EditValues, chrome};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::pages::local_offer::{Choice, choices};
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
+use mns_app::AppError;
 use mns_app::directory::is_local_offer_officer;
 use mns_app::records::ServiceEntry;
 use mns_domain::directory::taxonomy::{CATEGORY_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY};
@@ -20,13 +21,16 @@ struct EditPage {
     form: FormState,
     id: String,
     version: i64,
+    /// A service not yet in the directory (version 0).
+    new: bool,
+    /// For a new service: the organisations it may belong to.
+    organizations: Vec<Choice>,
     officer: bool,
     values: EditValues,
     statuses: Vec<Choice>,
     needs: Vec<Choice>,
     categories: Vec<Choice>,
     deliveries: Vec<Choice>,
-    days: Vec<Choice>,
 }
 
 fn values_of(s: &Service) -> EditValues {
@@ -76,61 +80,8 @@ fn values_of(s: &Service) -> EditValues {
         send_support: lo.send_support,
         funding: lo.funding,
         contact: lo.contact,
-        location_name: s
-            .locations
-            .first()
-            .map(|l| l.location.name.clone())
-            .unwrap_or_default(),
-        address_1: s
-            .locations
-            .first()
-            .map(|l| l.location.address.address_1.clone())
-            .unwrap_or_default(),
-        city: s
-            .locations
-            .first()
-            .map(|l| l.location.address.city.clone())
-            .unwrap_or_default(),
-        postal_code: s
-            .locations
-            .first()
-            .map(|l| l.location.address.postal_code.clone())
-            .unwrap_or_default(),
-        accessibility: s
-            .locations
-            .first()
-            .map(|l| {
-                l.location
-                    .accessibility
-                    .iter()
-                    .map(|a| a.description.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default(),
-        opens_at: s
-            .schedules
-            .first()
-            .and_then(|x| x.opens_at)
-            .map(|t| t.format("%H:%M").to_string())
-            .unwrap_or_default(),
-        closes_at: s
-            .schedules
-            .first()
-            .and_then(|x| x.closes_at)
-            .map(|t| t.format("%H:%M").to_string())
-            .unwrap_or_default(),
-        days: s
-            .schedules
-            .first()
-            .map(|x| {
-                WEEKDAYS
-                    .iter()
-                    .filter(|(d, _, _)| x.days.contains(d))
-                    .map(|(_, code, _)| (*code).to_string())
-                    .collect()
-            })
-            .unwrap_or_default(),
+        places: super::places::places_of(s),
+        times: super::places::times_of(s),
     }
 }
 
@@ -184,16 +135,26 @@ pub(super) async fn edit_page(
         checked: values.status == s.as_str(),
     })
     .collect();
-    let days = WEEKDAYS
-        .iter()
-        .map(|(_, code, label)| Choice {
-            value: (*code).into(),
-            label: (*label).into(),
-            hint: String::new(),
-            checked: values.days.iter().any(|d| d == code),
-        })
-        .collect();
+    let new = entry.version == 0;
+    let organizations = if new {
+        state
+            .app
+            .my_directory_organizations(&user.actor)
+            .await?
+            .into_iter()
+            .map(|o| Choice {
+                checked: o.id == entry.service.organization_id,
+                value: o.id,
+                label: o.name,
+                hint: String::new(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(render(&EditPage {
+        new,
+        organizations,
         chrome: chrome(state, user, "/local-offer/manage/services").with_errors(&form),
         form,
         id: entry.service.id.clone(),
@@ -211,7 +172,6 @@ pub(super) async fn edit_page(
             CATEGORY_TAXONOMY,
             &c.iter().map(String::as_str).collect::<Vec<_>>(),
         ),
-        days,
         deliveries: choices(
             &terms,
             DELIVERY_TAXONOMY,
@@ -228,5 +188,49 @@ pub async fn edit(
 ) -> PageResult {
     let entry = state.app.service_for_editing(&user.actor, &id).await?;
     let values = values_of(&entry.service);
+    edit_page(&state, &user, &entry, values, None, FormState::default()).await
+}
+
+/// A blank service for the new-service form, belonging to `organization_id` (or the user's only
+/// organisation when none is chosen). Version 0: nothing is in the directory until it is
+/// approved.
+pub(super) async fn new_entry(
+    state: &AppState,
+    user: &SignedIn,
+    organization_id: &str,
+) -> Result<ServiceEntry, AppError> {
+    let mine = state.app.my_directory_organizations(&user.actor).await?;
+    if mine.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let organization_id = match (organization_id, mine.as_slice()) {
+        ("", [only]) => only.id.clone(),
+        (chosen, _) => chosen.to_string(),
+    };
+    let today = state.app.today();
+    Ok(ServiceEntry {
+        service: Service {
+            id: mns_app::records::new_id(),
+            organization_id,
+            last_reviewed: today,
+            last_modified: state.app.now(),
+            ..Service::default()
+        },
+        version: 0,
+    })
+}
+
+/// `GET /local-offer/manage/services/new`: the form for a service not yet in the directory.
+pub async fn new_service(
+    State(state): State<AppState>,
+    user: SignedIn,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let chosen = crate::form::Fields::from_query(raw.as_deref()).trimmed("organization");
+    let entry = new_entry(&state, &user, &chosen).await?;
+    let mut values = values_of(&entry.service);
+    // A new entry has its answers to give: no choice is made for the provider.
+    values.free.clear();
+    values.local_offer.clear();
     edit_page(&state, &user, &entry, values, None, FormState::default()).await
 }

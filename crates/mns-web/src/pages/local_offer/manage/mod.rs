@@ -9,14 +9,15 @@ mod changes;
 mod edit;
 mod feedback;
 mod history;
+mod places;
 mod save;
 mod stale;
 
 pub use changes::{decide_change, show_change};
-pub use edit::edit;
+pub use edit::{edit, new_service};
 pub use feedback::{feedback, feedback_read};
 pub use history::{VersionLine, confirm, history, restore};
-pub use save::save;
+pub use save::{save, save_new};
 pub use stale::stale;
 
 use crate::AppState;
@@ -65,6 +66,8 @@ struct ManagePage {
     stale: u64,
     feedback_new: i64,
     submitted: bool,
+    /// Whether the user may add a service (they look after an organisation, or are the council).
+    can_add: bool,
 }
 
 /// `GET /local-offer/manage`: the provider's entries, or the council's work to do.
@@ -81,8 +84,10 @@ pub async fn home(
     let today = state.app.today();
     let mut entries = Vec::new();
     let mut my_changes = Vec::new();
+    let mut can_add = officer;
     if !officer {
         for org in state.app.my_directory_organizations(actor).await? {
+            can_add = true;
             for e in state.app.organization_services(actor, &org.id).await? {
                 let s = e.service;
                 entries.push(EntryLine {
@@ -129,6 +134,7 @@ pub async fn home(
         stale,
         feedback_new,
         submitted: raw.as_deref() == Some("submitted=yes"),
+        can_add,
     }))
 }
 
@@ -168,14 +174,8 @@ pub struct EditValues {
     send_support: String,
     funding: String,
     contact: String,
-    location_name: String,
-    address_1: String,
-    city: String,
-    postal_code: String,
-    accessibility: String,
-    opens_at: String,
-    closes_at: String,
-    days: Vec<String>,
+    places: Vec<places::PlaceValues>,
+    times: Vec<places::TimesValues>,
 }
 
 const WEEKDAYS: [(chrono::Weekday, &str, &str); 7] = [

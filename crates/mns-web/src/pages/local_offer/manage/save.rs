@@ -1,8 +1,8 @@
 //! Saving the edit form (`POST /local-offer/manage/services/{id}`): the typed values checked and
 //! put on the service, which a provider proposes as a change and the council publishes at once.
 
+use super::EditValues;
 use super::edit::edit_page;
-use super::{EditValues, WEEKDAYS};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::form::Fields;
@@ -13,9 +13,7 @@ use axum::response::{IntoResponse, Redirect};
 use mns_app::directory::is_local_offer_officer;
 use mns_app::{AppError, FieldError};
 use mns_domain::directory::taxonomy::{CATEGORY_TAXONOMY, DELIVERY_TAXONOMY, NEEDS_TAXONOMY};
-use mns_domain::directory::{
-    Contact, CostOption, LocalOfferAnswers, Phone, Service, ServiceStatus,
-};
+use mns_domain::directory::{Contact, CostOption, LocalOfferAnswers, Phone, ServiceStatus};
 
 fn opt(text: &str) -> Option<String> {
     let t = text.trim();
@@ -31,7 +29,26 @@ pub async fn save(
     body: Bytes,
 ) -> PageResult {
     let entry = state.app.service_for_editing(&user.actor, &id).await?;
+    save_form(&state, &user, entry, &Fields::from_body(&body)).await
+}
+
+/// `POST /local-offer/manage/services/new`: a provider proposes a new service for one of its
+/// organisations, which the council approves like a change (the council's own is published
+/// at once).
+pub async fn save_new(State(state): State<AppState>, user: SignedIn, body: Bytes) -> PageResult {
     let fields = Fields::from_body(&body);
+    let entry = super::edit::new_entry(&state, &user, &fields.trimmed("organization_id")).await?;
+    save_form(&state, &user, entry, &fields).await
+}
+
+/// The edit form's values put on `entry` and proposed, or the form again with what is wrong.
+async fn save_form(
+    state: &AppState,
+    user: &SignedIn,
+    entry: mns_app::records::ServiceEntry,
+    fields: &Fields,
+) -> PageResult {
+    let id = entry.service.id.clone();
     let get = |k: &str| fields.trimmed(k);
     let v = EditValues {
         name: get("name"),
@@ -54,14 +71,8 @@ pub async fn save(
         send_support: get("send_support"),
         funding: get("funding"),
         contact: get("contact"),
-        location_name: get("location_name"),
-        address_1: get("address_1"),
-        city: get("city"),
-        postal_code: get("postal_code"),
-        accessibility: get("accessibility"),
-        opens_at: get("opens_at"),
-        closes_at: get("closes_at"),
-        days: fields.list("day").into_iter().map(str::to_string).collect(),
+        places: super::places::read_places(fields),
+        times: super::places::read_times(fields),
     };
     let (_, terms) = state.app.directory_vocabulary().await?;
     let mut codes = Vec::new();
@@ -93,6 +104,19 @@ pub async fn save(
     }
     let mut errors = Vec::new();
     let mut s = entry.service.clone();
+    if entry.version == 0
+        && !state
+            .app
+            .my_directory_organizations(&user.actor)
+            .await?
+            .iter()
+            .any(|o| o.id == s.organization_id)
+    {
+        errors.push(FieldError::new(
+            "organization_id",
+            "Choose the organisation that runs the service",
+        ));
+    }
     s.name = v.name.trim().to_string();
     s.description = v.description.trim().to_string();
     s.status = match ServiceStatus::parse(&v.status) {
@@ -230,8 +254,19 @@ pub async fn save(
         }
     };
     s.terms = term_ids;
-    apply_where_and_when(&state, &mut s, &v, &mut errors).await?;
+    super::places::apply_places(state, &mut s, &v.places, &mut errors).await?;
+    super::places::apply_times(&mut s, &v.times, &mut errors);
     let base_version: i64 = get("version").parse().unwrap_or(-1);
+    // With the form's own problems, the directory's rules are named too (they are checked
+    // again when the change is proposed), so that one round shows everything to put right.
+    if !errors.is_empty() {
+        for e in mns_domain::directory::check_service(&s) {
+            let on_form = ["name", "description", "email", "url"].contains(&e.field);
+            if on_form && !errors.iter().any(|x| x.field == e.field) {
+                errors.push(FieldError::new(e.field, e.message));
+            }
+        }
+    }
     if errors.is_empty() {
         match state
             .app
@@ -246,147 +281,5 @@ pub async fn save(
             Err(e) => return Err(e.into()),
         }
     }
-    edit_page(
-        &state,
-        &user,
-        &entry,
-        v,
-        Some(codes),
-        FormState::with(errors),
-    )
-    .await
-}
-
-/// Applies the form's place and opening times to the service: the first location and the first
-/// schedule are edited in place (their ids kept), a blank place makes the service one without a
-/// location (online or by phone), and no days means no regular opening times.
-async fn apply_where_and_when(
-    state: &AppState,
-    s: &mut Service,
-    v: &EditValues,
-    errors: &mut Vec<FieldError>,
-) -> Result<(), AppError> {
-    use mns_domain::directory::{Accessibility, Address, Location, Schedule, ServiceAtLocation};
-    let place_given = [&v.location_name, &v.address_1, &v.city, &v.postal_code]
-        .iter()
-        .any(|t| !t.trim().is_empty());
-    if !place_given {
-        s.locations.clear();
-    } else {
-        let mut missing = false;
-        for (field, text, label) in [
-            ("location_name", &v.location_name, "the place's name"),
-            ("address_1", &v.address_1, "the first line of the address"),
-            ("city", &v.city, "the town"),
-            ("postal_code", &v.postal_code, "the postcode"),
-        ] {
-            if text.trim().is_empty() {
-                errors.push(FieldError::new(field, format!("Enter {label}, or leave every part of the place blank for a service with no venue")));
-                missing = true;
-            }
-        }
-        if !missing {
-            let postcode = match mns_domain::identifiers::Postcode::parse(&v.postal_code) {
-                Ok(p) => Some(p.as_str().to_string()),
-                Err(_) => {
-                    errors.push(FieldError::new(
-                        "postal_code",
-                        "Enter a full postcode, like NR2 1AB",
-                    ));
-                    None
-                }
-            };
-            if let Some(postcode) = postcode {
-                match state.app.locate_postcode(&postcode).await? {
-                    None => errors.push(FieldError::new("postal_code", "We do not know that postcode: check it, or ask the council to load the latest postcode file")),
-                    Some((point, _)) => {
-                        let moved = s.locations.first().is_none_or(|l| l.location.address.postal_code != postcode);
-                        let accessibility = v
-                            .accessibility
-                            .split([',', ';', '\n'])
-                            .map(str::trim)
-                            .filter(|a| !a.is_empty())
-                            .map(|a| Accessibility { id: mns_app::records::new_id(), description: a.to_string(), details: None , ..Default::default() })
-                            .collect();
-                        match s.locations.first_mut() {
-                            Some(sal) => {
-                                let l = &mut sal.location;
-                                l.name = v.location_name.trim().into();
-                                l.address.address_1 = v.address_1.trim().into();
-                                l.address.city = v.city.trim().into();
-                                l.address.postal_code = postcode;
-                                l.accessibility = accessibility;
-                                // A new postcode moves the place to its centroid; an unchanged
-                                // one keeps the more exact position already known.
-                                if moved {
-                                    l.latitude = point.latitude;
-                                    l.longitude = point.longitude;
-                                }
-                            }
-                            None => s.locations.push(ServiceAtLocation {
-                                id: mns_app::records::new_id(),
-                                location: Location {
-                                    id: mns_app::records::new_id(),
-                                    name: v.location_name.trim().into(),
-                                    description: None,
-                                    latitude: point.latitude,
-                                    longitude: point.longitude,
-                                    address: Address {
-                                        id: mns_app::records::new_id(),
-                                        address_1: v.address_1.trim().into(),
-                                        address_2: None,
-                                        city: v.city.trim().into(),
-                                        region: None,
-                                        postal_code: postcode,
-                                        ..Default::default()
-                                    },
-                                    accessibility,
-                                    ..Default::default()
-                                },
-                            }),
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let days: Vec<chrono::Weekday> = WEEKDAYS
-        .iter()
-        .filter(|(_, code, _)| v.days.iter().any(|d| d == code))
-        .map(|(d, _, _)| *d)
-        .collect();
-    let time = |field: &str, text: &str, errors: &mut Vec<FieldError>| {
-        let t = text.trim();
-        if t.is_empty() {
-            return None;
-        }
-        let parsed = mns_domain::directory::search::parse_time(t);
-        if parsed.is_none() {
-            errors.push(FieldError::new(field, "Enter a time like 09:30 or 17:00"));
-        }
-        parsed
-    };
-    let opens_at = time("opens_at", &v.opens_at, errors);
-    let closes_at = time("closes_at", &v.closes_at, errors);
-    if days.is_empty() {
-        s.schedules.clear();
-    } else {
-        match s.schedules.first_mut() {
-            Some(schedule) => {
-                schedule.days = days;
-                schedule.opens_at = opens_at;
-                schedule.closes_at = closes_at;
-            }
-            None => s.schedules.push(Schedule {
-                id: mns_app::records::new_id(),
-                days,
-                opens_at,
-                closes_at,
-                description: None,
-                ..Default::default()
-            }),
-        }
-        // Further schedules (holiday sessions, say) are kept as they were.
-    }
-    Ok(())
+    edit_page(state, user, &entry, v, Some(codes), FormState::with(errors)).await
 }
