@@ -2226,6 +2226,33 @@ async function localOfferEditAndApprove(j, step) {
     const res = await page.request.get(j.url(svc.publicPath));
     check(!(await res.text()).includes('Test change from the browser suite'), 'the change is published before it is approved');
   });
+  const newName = 'Browser Suite Sensory Swim';
+  await step('the provider adds a new service, which waits for approval', async () => {
+    await j.goto('/local-offer/manage');
+    await Promise.all([page.waitForNavigation(), main.getByRole('button', { name: 'Add a service' }).click()]);
+    check(j.pathname() === '/local-offer/manage/services/new', `"Add a service" went to ${j.pathname()}`);
+    check((await j.h1()) === 'Add a service', `the new service page heading is "${await j.h1()}"`);
+    await j.audit('new-service');
+    const send = () => j.submit(main.getByRole('button', { name: 'Send the service for approval' }));
+    await send();
+    await j.checkErrorSummary(['name', 'description', 'free', 'local_offer']);
+    await j.audit('new-service-errors');
+    await j.checkErrorLinkFocus();
+    await page.fill('#name', newName);
+    await page.fill('#description', 'Quiet swimming sessions for autistic children.');
+    await main.locator('#free').check();
+    await main.locator('#local_offer-no').check();
+    await page.fill('#place-0-name', 'Riverside Pool');
+    await page.fill('#place-0-address_1', 'Marine Parade');
+    await page.fill('#place-0-city', 'Great Yarmouth');
+    await page.fill('#place-0-postal_code', 'NR30 2ER');
+    await main.locator('#times-0-day-sat').check();
+    await page.fill('#times-0-opens_at', '10:00');
+    await page.fill('#times-0-closes_at', '11:30');
+    await send();
+    if (j.pathname() !== '/local-offer/manage') throw new Error(`sending the new service went to ${j.pathname()} (errors: ${await errorText()})`);
+    check((await main.locator('ul.govuk-list a', { hasText: newName }).count()) === 1, `"Changes you have sent" does not list ${newName}`);
+  });
   await step('provider signs out', () => j.signOut());
 
   await step('the Local Offer officer signs in with a one-time code', () => j.signIn('localoffer@demo.invalid', { expectCode: true }));
@@ -2247,6 +2274,16 @@ async function localOfferEditAndApprove(j, step) {
       }
     }
     check(changePath, `none of the ${hrefs.length} change(s) to ${svc.name} has the browser suite's text`);
+  });
+  await step('a new service waiting shows the whole entry', async () => {
+    await j.goto('/local-offer/manage');
+    const link = main.locator('table tbody tr a', { hasText: newName });
+    check((await link.count()) === 1, `no new service ${newName} waiting`);
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    check((await j.h1()) === `New service: ${newName}`, `the new service's page heading is "${await j.h1()}"`);
+    const text = await main.innerText();
+    check(text.includes('Quiet swimming sessions for autistic children.') && text.includes('Saturday'), 'the new entry does not show its description and days');
+    await j.audit('change-new-service');
   });
   await step('the change shows what differs', async () => {
     await j.goto(changePath);

@@ -35,6 +35,27 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         let now = self.now();
+        // An organisation whose details change changes its services too: their ORUK documents
+        // carry it and their search words hold its name. Those not in this import are
+        // rewritten below with a new `last_modified`, so that a reader asking for what changed
+        // (`modified_after`) gets them, and search finds them by the new name.
+        let imported: std::collections::HashSet<&str> =
+            services.iter().map(|s| s.id.as_str()).collect();
+        let mut followers: Vec<(Organization, Service)> = Vec::new();
+        for org in organizations {
+            if self
+                .store
+                .directory_organization(&org.id)
+                .await?
+                .is_some_and(|before| before != *org)
+            {
+                for entry in self.store.services_of_organization(&org.id).await? {
+                    if !imported.contains(entry.service.id.as_str()) {
+                        followers.push((org.clone(), entry.service));
+                    }
+                }
+            }
+        }
         let mut tx = self.store.begin().await?;
         for (taxonomy, terms) in taxonomies {
             tx.put_taxonomy(taxonomy, terms).await?;
@@ -68,6 +89,18 @@ impl App {
             }
             let index = service_index(s, org.as_ref(), &terms);
             tx.put_service(s, &index, None, note, now).await?;
+        }
+        for (org, mut service) in followers {
+            service.last_modified = now;
+            let index = service_index(&service, Some(&org), &terms);
+            tx.put_service(
+                &service,
+                &index,
+                None,
+                "its organisation's details changed",
+                now,
+            )
+            .await?;
         }
         self.audit(
             &mut tx,
@@ -470,6 +503,79 @@ mod tests {
             assert_eq!(done.kept_parts, 0);
             let stored = app.store.directory_service(&service.id).await.unwrap();
             assert!(stored.unwrap().service.phones.is_empty());
+        }
+    }
+
+    /// A renamed organisation moves `modified_after` and search for all its services, not only
+    /// those in the file that renamed it.
+    #[tokio::test]
+    async fn an_organisations_new_details_reach_every_one_of_its_services() {
+        use mns_domain::directory::search::SearchQuery;
+        use mns_store::SearchUnit;
+        for backend in backends() {
+            let (store, _db) = fresh_store(backend).await;
+            let app = App::new(store, Settings::new("http://localhost"));
+            let actor = system_actor("test");
+            app.ensure_directory_taxonomies().await.unwrap();
+            let first = example_service();
+            let mut second = example_service();
+            second.id = "0b6d8f52-7d3c-4e7a-9a61-2f1f0c6a0999".into();
+            second.name = "Splash Holiday Club".into();
+            second.locations.clear();
+            let mut organization = Organization {
+                id: first.organization_id.clone(),
+                name: "Example Trust".into(),
+                ..Default::default()
+            };
+            let both = [first.clone(), second.clone()];
+            app.import_directory(&actor, &[organization.clone()], &[], &both, "first")
+                .await
+                .unwrap();
+            let renamed_at = app.now();
+            organization.name = "Waveney Aquatics Trust".into();
+            app.import_directory(
+                &actor,
+                &[organization.clone()],
+                &[],
+                &[first.clone()],
+                "renamed",
+            )
+            .await
+            .unwrap();
+            let stored = app
+                .store
+                .directory_service(&second.id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(stored.service.last_modified >= renamed_at, "{backend:?}");
+            assert_eq!(stored.version, 2);
+            let query = SearchQuery {
+                words: mns_domain::directory::search::words("waveney aquatics"),
+                ..SearchQuery::default()
+            };
+            let found = app
+                .search_directory(&query, SearchUnit::Service)
+                .await
+                .unwrap();
+            let ids: Vec<&str> = found
+                .page
+                .hits
+                .iter()
+                .map(|h| h.service.id.as_str())
+                .collect();
+            assert!(ids.contains(&second.id.as_str()), "{backend:?}: {ids:?}");
+            // Unchanged details touch nothing.
+            app.import_directory(&actor, &[organization], &[], &[], "again")
+                .await
+                .unwrap();
+            let again = app
+                .store
+                .directory_service(&second.id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(again.version, 2);
         }
     }
 }
