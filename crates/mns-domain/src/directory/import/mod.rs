@@ -55,6 +55,8 @@ use crate::directory::model::{Organization, Service, Taxonomy, TaxonomyTerm};
 mod csv_rows;
 mod oruk_feed;
 #[cfg(test)]
+mod round_trip;
+#[cfg(test)]
 mod tests;
 
 pub use csv_rows::{from_csv, from_csv_skipping_bad};
