@@ -2275,6 +2275,19 @@ async function localOfferEditAndApprove(j, step) {
     }
     check(changePath, `none of the ${hrefs.length} change(s) to ${svc.name} has the browser suite's text`);
   });
+  await step('the import page names what is wrong with a file and imports nothing', async () => {
+    await j.goto('/local-offer/manage');
+    await Promise.all([page.waitForNavigation(), main.getByRole('link', { name: 'import services' }).click()]);
+    check(j.pathname() === '/local-offer/manage/import', `"import services" went to ${j.pathname()}`);
+    check((await j.h1()) === 'Import services', `the import page heading is "${await j.h1()}"`);
+    await j.audit('import');
+    await page.setInputFiles('#file', { name: 'nameless.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ id: '5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0003', organization_id: 'd9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610' })) });
+    await j.submit(main.getByRole('button', { name: 'Import the file' }));
+    await j.checkErrorSummary(['file']);
+    check((await page.locator('.govuk-error-summary').innerText()).includes('name'), 'the problem does not name the missing name');
+    await j.audit('import-error');
+    await j.checkErrorLinkFocus();
+  });
   await step('a new service waiting shows the whole entry', async () => {
     await j.goto('/local-offer/manage');
     const link = main.locator('table tbody tr a', { hasText: newName });

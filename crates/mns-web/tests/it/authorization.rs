@@ -239,6 +239,9 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET", "/local-offer/manage/feedback" | "/local-offer/manage/stale") => {
             signed_in(is(&[Role::LocalOfferOfficer]))
         }
+        // Importing services: the council's Local Offer officer only (an empty form is a 422).
+        ("GET" | "POST", "/local-offer/manage/import")
+        | ("POST", "/local-offer/manage/import/feed") => signed_in(is(&[Role::LocalOfferOfficer])),
         // Cases: own is Isla's (Wensum Valley's, linked to the demo parent, provider, health
         // professional and case viewer); other is Ava's at Yare Bank, linked to nobody. The
         // End of Provision letter's own case is Grace's, which has ended.

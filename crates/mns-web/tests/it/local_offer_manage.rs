@@ -252,3 +252,105 @@ async fn every_place_and_every_set_of_opening_times_can_be_edited_added_and_remo
         added.schedules.last().unwrap().id
     );
 }
+
+/// The Local Offer officer imports from the browser what `mns import directory` imports: the
+/// standard's own example file (its off-Earth place named as kept in part), a bad file refused
+/// whole with its problems named, and the same bad file with the bad service left out.
+#[tokio::test]
+async fn the_council_imports_a_file_from_the_browser_and_reads_what_was_kept() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut provider = app.signed_in("provider@demo.invalid").await;
+    let refused = provider.get("/local-offer/manage/import").await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let mut officer = app.signed_in("localoffer@demo.invalid").await;
+    let home = officer.get("/local-offer/manage").await;
+    assert!(home.body.contains("href=\"/local-offer/manage/import\""));
+    let form = officer.get("/local-offer/manage/import").await;
+    assert_eq!(form.status, StatusCode::OK);
+
+    let example =
+        include_bytes!("../../../mns-domain/tests/fixtures/oruk-3.0/example_service_full.json");
+    let done = officer
+        .upload(
+            "/local-offer/manage/import",
+            "file",
+            "service_full.json",
+            example,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body
+            .contains("Imported 1 services from service_full.json"),
+        "{}",
+        done.body
+    );
+    assert!(done.body.contains("Kept in part"));
+    assert!(done.body.contains("are not on Earth"));
+    let mut family = app.client();
+    let page = family
+        .get("/local-offer/services/ac148810-d857-441c-9679-408f346de14b")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("12 years and over"),
+        "ages to 100 read as no upper limit"
+    );
+
+    // Two services, one without a name: refused whole, then imported without it.
+    let mut bad: serde_json::Value = serde_json::from_slice(example).unwrap();
+    bad["id"] = "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0001".into();
+    bad["name"] = "Second Counselling".into();
+    let mut nameless = bad.clone();
+    nameless["id"] = "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0002".into();
+    nameless["name"] = "".into();
+    let list = serde_json::json!([bad, nameless]).to_string();
+    let whole = officer
+        .upload(
+            "/local-offer/manage/import",
+            "file",
+            "two.json",
+            list.as_bytes(),
+        )
+        .await;
+    assert_eq!(
+        whole.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        whole.body
+    );
+    assert!(whole.body.contains("href=\"#file\""));
+    assert!(whole.body.contains("service 2"), "{}", whole.body);
+    let skipping = officer
+        .upload_form(
+            "/local-offer/manage/import",
+            &[("skip_bad", "yes")],
+            "file",
+            "two.json",
+            list.as_bytes(),
+        )
+        .await;
+    assert!(
+        skipping.body.contains("Imported 1 services from two.json"),
+        "{}",
+        skipping.body
+    );
+    assert!(skipping.body.contains("Left out"));
+    // No file, and a feed that is not HTTPS, are named.
+    let none = officer
+        .upload("/local-offer/manage/import", "file", "", b"")
+        .await;
+    assert!(
+        none.body.contains("Choose an ORUK JSON or CSV file"),
+        "{}",
+        none.body
+    );
+    let feed = officer
+        .post(
+            "/local-offer/manage/import/feed",
+            &[("url", "http://directory.example.org/api")],
+        )
+        .await;
+    assert!(feed.body.contains("href=\"#url\""), "{}", feed.body);
+    assert!(feed.body.contains("must start with https://"));
+}

@@ -1,6 +1,7 @@
 //! The SEND Local Offer's routes, kept beside its pages (as `referral_form::routes`).
 
 use crate::{Route, api_oruk, route};
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{get, post};
 
@@ -41,6 +42,21 @@ pub fn routes() -> Vec<Route> {
         ),
         route(Method::GET, "/local-offer/manage", get(manage::home)),
         route(Method::GET, "/local-offer/manage/stale", get(manage::stale)),
+        route(
+            Method::GET,
+            "/local-offer/manage/import",
+            get(manage::import_form),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/manage/import",
+            post(manage::import_file).layer(DefaultBodyLimit::max(manage::IMPORT_LIMIT)),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/manage/import/feed",
+            post(manage::import_feed),
+        ),
         route(
             Method::GET,
             "/local-offer/manage/services/new",

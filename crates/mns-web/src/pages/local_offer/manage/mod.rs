@@ -9,6 +9,7 @@ mod changes;
 mod edit;
 mod feedback;
 mod history;
+mod import;
 mod places;
 mod save;
 mod stale;
@@ -17,6 +18,7 @@ pub use changes::{decide_change, show_change};
 pub use edit::{edit, new_service};
 pub use feedback::{feedback, feedback_read};
 pub use history::{VersionLine, confirm, history, restore};
+pub use import::{IMPORT_LIMIT, import_feed, import_file, import_form};
 pub use save::{save, save_new};
 pub use stale::stale;
 

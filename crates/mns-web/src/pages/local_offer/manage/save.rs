@@ -281,5 +281,7 @@ async fn save_form(
             Err(e) => return Err(e.into()),
         }
     }
-    edit_page(state, user, &entry, v, Some(codes), FormState::with(errors)).await
+    edit_page(state, user, &entry, v, Some(codes), FormState::with(errors))
+        .await
+        .map(crate::form::with_status_422)
 }
