@@ -537,7 +537,7 @@ mod tests {
                 &actor,
                 &[organization.clone()],
                 &[],
-                &[first.clone()],
+                std::slice::from_ref(&first),
                 "renamed",
             )
             .await
