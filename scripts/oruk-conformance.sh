@@ -44,17 +44,20 @@ demo_start oruk-conformance "$bin" "$out/server.log"
 
 schemas=$root/crates/mns-domain/tests/fixtures/oruk-3.0
 rc=0
+started=$SECONDS
 local_only "$venv/bin/python" "$root/scripts/oruk_conformance.py" \
   "$base/api/oruk" "$schemas" "$schemas/open_api.json" 2>&1 | tee "$out/output.txt" || rc=$?
+echo "oruk-conformance: the checks took $((SECONDS - started)) s"
 
 # A council reading this feed as another directory's: `mns import directory --from` into an
 # empty one, which must end with every service the feed lists.
 echo "== mns import directory --from $base/api/oruk, into an empty directory"
 reader=$(mktemp -d "${TMPDIR:-/tmp}/mns-oruk-reader.XXXXXX")
 listed=$(local_only curl -s "$base/api/oruk/services?per_page=1" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["total_items"])')
+started=$SECONDS
 if MNS_DATA_DIR=$reader local_only "$bin" import directory --from "$base/api/oruk" >"$out/import.txt" 2>&1 \
   && grep -q "^Imported $listed services from" "$out/import.txt"; then
-  echo "  imported all $listed services"
+  echo "  imported all $listed services in $((SECONDS - started)) s"
 else
   echo "  FAIL the import did not bring all $listed services:"
   sed 's/^/    /' "$out/import.txt" | tail -n 20
