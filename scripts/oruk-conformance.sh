@@ -55,7 +55,9 @@ echo "== mns import directory --from $base/api/oruk, into an empty directory"
 reader=$(mktemp -d "${TMPDIR:-/tmp}/mns-oruk-reader.XXXXXX")
 listed=$(local_only curl -s "$base/api/oruk/services?per_page=1" | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["total_items"])')
 started=$SECONDS
-if MNS_DATA_DIR=$reader local_only "$bin" import directory --from "$base/api/oruk" >"$out/import.txt" 2>&1 \
+# Only this empty directory: none of the caller's database or feed settings.
+if MNS_DATA_DIR=$reader local_only env -u MNS_DATABASE_URL -u MNS_DIRECTORY_FEED \
+  "$bin" import directory --from "$base/api/oruk" >"$out/import.txt" 2>&1 \
   && grep -q "^Imported $listed services from" "$out/import.txt"; then
   echo "  imported all $listed services in $((SECONDS - started)) s"
 else

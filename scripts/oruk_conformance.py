@@ -456,31 +456,31 @@ def parameters(run, services, document):
     for low, high in [(5, 11), (0, 25), (11, 18)]:
         got = set(found(f"minimum_age={low}&maximum_age={high}"))
         want = {i for i, s in active.items() if s.get("minimum_age", 0) >= low and s.get("maximum_age", 255) <= high}
-        run.check(got == want, f"minimum_age={low}&maximum_age={high}: services whose range lies inside ({len(got)} found, {len(want)} expected)")
+        run.check(got == want and want, f"minimum_age={low}&maximum_age={high}: services whose range lies inside ({len(got)} found, {len(want)} expected)")
     for age in [0, 9, 17]:
         got = set(found(f"age={age}"))
         want = {i for i, s in active.items() if s.get("minimum_age", 0) <= age <= s.get("maximum_age", 255)}
-        run.check(got == want, f"age={age}: services whose range includes it ({len(got)} found, {len(want)} expected)")
+        run.check(got == want and want, f"age={age}: services whose range includes it ({len(got)} found, {len(want)} expected)")
     # As documented: a schedule on `day`, and the earliest opening and latest closing over all
     # the service's schedules within start_time and end_time.
     for day, start, end in [("MO", "09:00", "17:00"), ("SA", None, None), (None, "10:00", None), (None, None, "15:30")]:
         query = "&".join(f"{k}={v}" for k, v in [("day", day), ("start_time", start), ("end_time", end)] if v)
         got = set(found(query))
         want = {i for i, s in active.items() if runs(s.get("schedules", []), day, start, end)}
-        run.check(got == want, f"{query}: services as the document describes ({len(got)} found, {len(want)} expected)")
+        run.check(got == want and want, f"{query}: services as the document describes ({len(got)} found, {len(want)} expected)")
     stamps = sorted(s["last_modified"] for s in active.values())
     if stamps:
         middle = stamps[len(stamps) // 2]
         got = set(found(f"modified_after={urllib.parse.quote(middle)}"))
         want = {i for i, s in active.items() if s["last_modified"] >= middle}
-        run.check(got == want, f"modified_after={middle}: services modified on or after it ({len(got)} found, {len(want)} expected)")
+        run.check(got == want and want, f"modified_after={middle}: services modified on or after it ({len(got)} found, {len(want)} expected)")
     terms = {}
     for identifier, record in active.items():
         for attribute in record.get("attributes", []):
             terms.setdefault(attribute.get("taxonomy_term_id"), set()).add(identifier)
     for term, holders in sorted(terms.items(), key=lambda kv: -len(kv[1]))[:3]:
         got = set(found(f"taxonomy_term_id={term}"))
-        run.check(got == holders, f"taxonomy_term_id={term}: the services linked to it ({len(got)} found, {len(holders)} expected)")
+        run.check(got == holders and holders, f"taxonomy_term_id={term}: the services linked to it ({len(got)} found, {len(holders)} expected)")
 
 
 def runs(schedules, day, start, end):

@@ -36,8 +36,18 @@ impl App {
             return Err(AppError::NotFound);
         }
         let base = feed_base(url)?;
+        // A redirect is followed only where the feed itself may be: HTTPS, or this machine.
+        let redirects = reqwest::redirect::Policy::custom(|attempt| {
+            if attempt.previous().len() >= 3 {
+                attempt.error("more than 3 redirects")
+            } else if allowed(attempt.url()) {
+                attempt.follow()
+            } else {
+                attempt.error("a redirect away from HTTPS")
+            }
+        });
         let client = reqwest::ClientBuilder::new()
-            .redirect(reqwest::redirect::Policy::limited(3))
+            .redirect(redirects)
             .timeout(std::time::Duration::from_secs(120))
             .user_agent(concat!("mns/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -114,14 +124,22 @@ fn feed_base(url: &str) -> AppResult<reqwest::Url> {
     let trimmed = trimmed.strip_suffix("/services").unwrap_or(trimmed);
     let parsed =
         reqwest::Url::parse(&format!("{trimmed}/")).map_err(|e| bad_url(&e.to_string()))?;
-    let local = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    match parsed.scheme() {
-        "https" => Ok(parsed),
-        "http" if local => Ok(parsed),
-        _ => Err(AppError::invalid(
+    if allowed(&parsed) {
+        Ok(parsed)
+    } else {
+        Err(AppError::invalid(
             "url",
             format!("The feed's address must start with https://; got '{url}'"),
-        )),
+        ))
+    }
+}
+
+/// Where a feed may be read from: HTTPS anywhere, plain HTTP only on this machine (tests).
+fn allowed(url: &reqwest::Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+        _ => false,
     }
 }
 

@@ -63,9 +63,19 @@ impl App {
         for org in organizations {
             tx.put_organization(org, now).await?;
         }
+        // The terms services are indexed with: the built-in ones, those imported before (which
+        // services not in this file may link to) and this file's.
         let mut terms = builtin_terms();
+        for stored in self.store.directory_terms(None).await? {
+            if !terms.iter().any(|t| t.id == stored.id) {
+                terms.push(stored);
+            }
+        }
         for (_, extra) in taxonomies {
-            terms.extend(extra.iter().cloned());
+            for term in extra {
+                terms.retain(|t| t.id != term.id);
+                terms.push(term.clone());
+            }
         }
         let orgs: std::collections::HashMap<&str, &Organization> =
             organizations.iter().map(|o| (o.id.as_str(), o)).collect();

@@ -116,7 +116,12 @@ pub fn service_fields(service: &Service) -> Vec<(&'static str, String)> {
                         }
                         _ => String::new(),
                     };
-                    format!("{days}{times}")
+                    let about = s
+                        .description
+                        .as_ref()
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default();
+                    format!("{days}{times}{about}")
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
@@ -155,9 +160,10 @@ pub fn service_fields(service: &Service) -> Vec<(&'static str, String)> {
                 .iter()
                 .map(|l| {
                     format!(
-                        "{}, {}, {}",
+                        "{}, {}, {}, {}",
                         l.location.name,
                         l.location.address.address_1,
+                        l.location.address.city,
                         l.location.address.postal_code
                     )
                 })

@@ -354,3 +354,90 @@ async fn the_council_imports_a_file_from_the_browser_and_reads_what_was_kept() {
     assert!(feed.body.contains("href=\"#url\""), "{}", feed.body);
     assert!(feed.body.contains("must start with https://"));
 }
+
+/// What the form does not show survives an edit of something else: an imported place with a
+/// foreign address and an exact position, a postcode written without its space, and opening
+/// times with validity dates and a monthly rule, none of which the form could check again.
+#[tokio::test]
+async fn an_edit_keeps_what_the_form_does_not_show() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (service_id, _) = provider_service(&app).await;
+    let store = app.app.store_for_tests();
+    let entry = store.directory_service(&service_id).await.unwrap().unwrap();
+    let mut imported = entry.service.clone();
+    {
+        let place = &mut imported.locations[0].location;
+        place.address.postal_code = "nr302er".into();
+        place.latitude = 52.60712;
+        place.more_addresses.push(mns_domain::directory::Address {
+            id: "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0010".into(),
+            address_1: "1-30 Main Street".into(),
+            city: "MyCity".into(),
+            postal_code: "ABC 1234".into(),
+            country: Some("US".into()),
+            address_type: Some("postal".into()),
+            ..Default::default()
+        });
+    }
+    imported.schedules[0].valid_from = chrono::NaiveDate::from_ymd_opt(2026, 9, 1);
+    imported.schedules.push(mns_domain::directory::Schedule {
+        id: "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0011".into(),
+        days: vec![chrono::Weekday::Mon],
+        monthly: true,
+        byday: Some("2MO".into()),
+        ..Default::default()
+    });
+    let officer_actor = mns_app::system_actor("test");
+    app.app
+        .import_directory(
+            &officer_actor,
+            &[],
+            &[],
+            std::slice::from_ref(&imported),
+            "test",
+        )
+        .await
+        .unwrap();
+    let mut officer = app.signed_in("localoffer@demo.invalid").await;
+    let path = format!("/local-offer/manage/services/{service_id}");
+    let edit = officer.get(&path).await;
+    assert!(
+        edit.body.contains("The second Monday of the month"),
+        "{}",
+        edit.body
+    );
+    let saved = post_form(
+        &mut officer,
+        &path,
+        &edit,
+        &[("description", "Described again.")],
+        &[],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = store
+        .directory_service(&service_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .service;
+    assert_eq!(after.description, "Described again.");
+    assert_eq!(after.locations, imported.locations);
+    assert_eq!(after.schedules, imported.schedules);
+    // Changing the monthly rule's day is refused, naming the rule.
+    let edit = officer.get(&path).await;
+    let mut fields = form_of(&edit, &[]);
+    fields.retain(|(k, v)| !(k == "times-1-day" && v == "mon"));
+    fields.push(("times-1-day".into(), "tue".into()));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = officer.post(&path, &refs).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("href=\"#times-1-day\""),
+        "{}",
+        refused.body
+    );
+}

@@ -395,7 +395,11 @@ impl Links {
         }
         if !self.terms.iter().any(|t| t.id == term_id) {
             self.terms.push(TaxonomyTerm {
-                code: term.text("term")?.unwrap_or_else(|| slug(&name)),
+                code: match term.text("term")? {
+                    Some(code) => code,
+                    // HSDS 3.0 calls it `code`.
+                    None => term.text("code")?.unwrap_or_else(|| slug(&name)),
+                },
                 id: term_id,
                 taxonomy_id,
                 name,

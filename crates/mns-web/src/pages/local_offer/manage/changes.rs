@@ -23,6 +23,8 @@ struct ChangePage {
     change: ChangeRecord,
     submitted: String,
     changes: Vec<FieldChange>,
+    /// The organisation that would run it (named for a new service).
+    organization: String,
     officer: bool,
     reason: String,
 }
@@ -40,7 +42,14 @@ async fn change_page(
         // A new service: every field it has, against an empty entry.
         None => diff(&mns_domain::directory::Service::default(), &change.proposed),
     };
+    let organization = state
+        .app
+        .directory_organization(&change.proposed.organization_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
     Ok(render(&ChangePage {
+        organization,
         chrome: chrome(state, user, "/local-offer/manage/changes").with_errors(&form),
         form,
         submitted: mns_domain::calendar::format_uk_datetime(change.submitted_at),

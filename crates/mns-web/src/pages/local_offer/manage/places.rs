@@ -1,6 +1,9 @@
 //! The edit form's places and opening times: every place and every schedule of the entry, each
 //! a group of fields numbered from 0 (`place-0-postal_code`, `times-1-opens_at`), and one blank
-//! group after them to add another. A group is taken off by ticking Remove, or by emptying it.
+//! group after them to add another. A group is taken off only by ticking Remove. A group posted
+//! as it was shown is kept exactly as stored, whatever the form does not show (an imported
+//! place's exact position, a foreign address, a schedule's validity dates), and is not checked
+//! again; only a group the user changed is read back and checked.
 
 use super::WEEKDAYS;
 use crate::AppState;
@@ -95,24 +98,7 @@ pub fn places_of(service: &Service) -> Vec<PlaceValues> {
         .locations
         .iter()
         .enumerate()
-        .map(|(n, sal)| {
-            let l = &sal.location;
-            PlaceValues {
-                n,
-                id: sal.id.clone(),
-                name: l.name.clone(),
-                address_1: l.address.address_1.clone(),
-                city: l.address.city.clone(),
-                postal_code: l.address.postal_code.clone(),
-                accessibility: l
-                    .accessibility
-                    .iter()
-                    .map(|a| a.description.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                remove: false,
-            }
-        })
+        .map(|(n, sal)| place_values(n, sal))
         .collect();
     places.push(PlaceValues {
         n: places.len(),
@@ -121,36 +107,88 @@ pub fn places_of(service: &Service) -> Vec<PlaceValues> {
     places
 }
 
+fn place_values(n: usize, sal: &ServiceAtLocation) -> PlaceValues {
+    let l = &sal.location;
+    PlaceValues {
+        n,
+        id: sal.id.clone(),
+        name: l.name.clone(),
+        address_1: l.address.address_1.clone(),
+        city: l.address.city.clone(),
+        postal_code: l.address.postal_code.clone(),
+        accessibility: l
+            .accessibility
+            .iter()
+            .map(|a| a.description.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        remove: false,
+    }
+}
+
+/// Whether a posted place is what the form showed for it.
+fn same_place(posted: &PlaceValues, shown: &PlaceValues) -> bool {
+    [
+        (&posted.name, &shown.name),
+        (&posted.address_1, &shown.address_1),
+        (&posted.city, &shown.city),
+        (&posted.postal_code, &shown.postal_code),
+        (&posted.accessibility, &shown.accessibility),
+    ]
+    .iter()
+    .all(|(a, b)| a.trim() == b.trim())
+}
+
 /// The entry's schedules, then a blank one to add.
 pub fn times_of(service: &Service) -> Vec<TimesValues> {
     let mut times: Vec<TimesValues> = service
         .schedules
         .iter()
         .enumerate()
-        .map(|(n, s)| TimesValues {
-            n,
-            id: s.id.clone(),
-            days: WEEKDAYS
-                .iter()
-                .filter(|(d, _, _)| s.days.contains(d))
-                .map(|(_, code, _)| (*code).to_string())
-                .collect(),
-            opens_at: clock(s.opens_at),
-            closes_at: clock(s.closes_at),
-            description: s.description.clone().unwrap_or_default(),
-            remove: false,
-            rule: if s.monthly || s.interval.is_some_and(|i| i > 1) {
-                schedule_days(s)
-            } else {
-                String::new()
-            },
-        })
+        .map(|(n, s)| times_values(n, s))
         .collect();
     times.push(TimesValues {
         n: times.len(),
         ..TimesValues::default()
     });
     times
+}
+
+fn times_values(n: usize, s: &Schedule) -> TimesValues {
+    TimesValues {
+        n,
+        id: s.id.clone(),
+        days: WEEKDAYS
+            .iter()
+            .filter(|(d, _, _)| s.days.contains(d))
+            .map(|(_, code, _)| (*code).to_string())
+            .collect(),
+        opens_at: clock(s.opens_at),
+        closes_at: clock(s.closes_at),
+        description: s.description.clone().unwrap_or_default(),
+        remove: false,
+        rule: if s.monthly || s.interval.is_some_and(|i| i > 1) {
+            schedule_days(s)
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// Whether posted opening times are what the form showed for them.
+fn same_times(posted: &TimesValues, shown: &TimesValues) -> bool {
+    let mut a = posted.days.clone();
+    let mut b = shown.days.clone();
+    a.sort();
+    b.sort();
+    a == b
+        && [
+            (&posted.opens_at, &shown.opens_at),
+            (&posted.closes_at, &shown.closes_at),
+            (&posted.description, &shown.description),
+        ]
+        .iter()
+        .all(|(x, y)| x.trim() == y.trim())
 }
 
 /// The places as posted: `places` groups, numbered from 0.
@@ -197,9 +235,10 @@ pub fn read_times(fields: &Fields) -> Vec<TimesValues> {
         .collect()
 }
 
-/// Puts the posted places on the service: each existing place updated in place (its ids kept,
-/// and its position unless the postcode changed), removed when ticked or emptied, and a filled
-/// new group added. A place the form did not post is kept as it was.
+/// Puts the posted places on the service: each existing place kept as stored when posted as
+/// shown, updated in place when changed (its ids kept, and its position unless the postcode
+/// changed), removed when ticked; a filled new group is added. A place the form did not post is
+/// kept as it was.
 pub async fn apply_places(
     state: &AppState,
     s: &mut Service,
@@ -213,13 +252,21 @@ pub async fn apply_places(
             kept.push(old.clone());
             continue;
         };
-        if p.remove || p.is_blank() {
+        if p.remove {
             continue;
         }
         let mut sal = old.clone();
+        if same_place(p, &place_values(p.n, old)) {
+            kept.push(sal);
+            continue;
+        }
         if let Some(point) = checked_place(state, p, errors).await? {
             let l = &mut sal.location;
-            let moved = l.address.postal_code != point.1;
+            // The same postcode however it was written (an imported "nr21ab") is no move.
+            let before = mns_domain::identifiers::Postcode::parse(&l.address.postal_code)
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|_| l.address.postal_code.clone());
+            let moved = before != point.1;
             l.name = p.name.trim().into();
             l.address.address_1 = p.address_1.trim().into();
             l.address.city = p.city.trim().into();
@@ -326,7 +373,8 @@ fn accessibility(text: &str, before: &[Accessibility]) -> Vec<Accessibility> {
 }
 
 /// Puts the posted opening times on the service, as [`apply_places`] does places. A monthly
-/// rule from another directory keeps its rule; its days and times are edited like any other.
+/// rule from another directory keeps its rule; its times and words can be edited, and its days
+/// only by removing it and adding new times.
 pub fn apply_times(s: &mut Service, posted: &[TimesValues], errors: &mut Vec<FieldError>) {
     let before = std::mem::take(&mut s.schedules);
     let mut kept = Vec::new();
@@ -335,11 +383,29 @@ pub fn apply_times(s: &mut Service, posted: &[TimesValues], errors: &mut Vec<Fie
             kept.push(old.clone());
             continue;
         };
-        if t.remove || (t.is_blank() && !old.monthly) {
+        if t.remove {
             continue;
         }
+        let shown = times_values(t.n, old);
         let mut schedule = old.clone();
-        read_into(&mut schedule, t, errors);
+        if !same_times(t, &shown) {
+            read_into(&mut schedule, t, errors);
+            if old.byday.is_some() && {
+                let mut a = t.days.clone();
+                let mut b = shown.days.clone();
+                a.sort();
+                b.sort();
+                a != b
+            } {
+                errors.push(FieldError::new(
+                    &t.key("day"),
+                    format!(
+                        "These times repeat monthly ({}); to change their days, tick Remove and add new times",
+                        shown.rule
+                    ),
+                ));
+            }
+        }
         kept.push(schedule);
     }
     for t in posted.iter().filter(|t| t.id.is_empty() && !t.is_blank()) {
@@ -375,19 +441,6 @@ fn read_into(schedule: &mut Schedule, t: &TimesValues, errors: &mut Vec<FieldErr
         .filter(|(_, code, _)| t.days.iter().any(|d| d == code))
         .map(|(d, _, _)| *d)
         .collect();
-    // A monthly rule's own days ("2MO,-1FR") stand only while the days ticked are still theirs.
-    if let Some(rule) = &schedule.byday {
-        let rule_days: Vec<chrono::Weekday> = rule
-            .split(',')
-            .filter_map(|code| code.get(code.len().saturating_sub(2)..))
-            .filter_map(mns_domain::directory::oruk::weekday_from_code)
-            .collect();
-        if schedule.days.iter().any(|d| !rule_days.contains(d))
-            || rule_days.iter().any(|d| !schedule.days.contains(d))
-        {
-            schedule.byday = None;
-        }
-    }
     let description = t.description.trim();
     schedule.description = (!description.is_empty()).then(|| description.to_string());
     if schedule.days.is_empty() && !schedule.monthly && schedule.bymonthday.is_none() {
