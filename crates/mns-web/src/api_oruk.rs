@@ -14,7 +14,9 @@ use mns_app::AppError;
 use mns_app::directory::parse_search;
 use mns_app::records::SearchUnit;
 use mns_domain::directory::oruk;
-use mns_domain::directory::search::{API_PER_PAGE, SearchQuery, parse_per_page_up_to};
+use mns_domain::directory::search::{
+    API_PER_PAGE, MAX_PER_PAGE, SearchQuery, parse_per_page_up_to,
+};
 use mns_domain::directory::{Taxonomy, TaxonomyTerm};
 use serde_json::Value;
 
@@ -268,12 +270,16 @@ pub async fn services(State(state): State<AppState>, RawQuery(raw): RawQuery) ->
 async fn services_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
     let params = Fields::from_query(raw);
     let (taxonomies, terms) = vocabulary(state).await?;
-    let query = api_search(&params, &terms)?;
+    let full = flag(&params, "full");
+    let mut query = api_search(&params, &terms)?;
+    // Full documents are some five times the size of list items: 200 a page at most.
+    if full {
+        query.per_page = query.per_page.min(MAX_PER_PAGE);
+    }
     let found = state
         .app
         .search_directory(&query, SearchUnit::Service)
         .await?;
-    let full = flag(&params, "full");
     let mut contents = Vec::new();
     for hit in &found.page.hits {
         let org = found.organization(&hit.service.organization_id);
@@ -319,12 +325,16 @@ pub async fn service_at_locations(
 async fn service_at_locations_inner(state: &AppState, raw: Option<&str>) -> ApiResult {
     let params = Fields::from_query(raw);
     let (taxonomies, terms) = vocabulary(state).await?;
-    let query = api_search(&params, &terms)?;
+    let full = flag(&params, "full");
+    let mut query = api_search(&params, &terms)?;
+    // Full documents are some five times the size of list items: 200 a page at most.
+    if full {
+        query.per_page = query.per_page.min(MAX_PER_PAGE);
+    }
     let found = state
         .app
         .search_directory(&query, SearchUnit::ServiceAtLocation)
         .await?;
-    let full = flag(&params, "full");
     let mut contents = Vec::new();
     for hit in &found.page.hits {
         // The row came from this service's own locations, so a miss means the stored search

@@ -56,6 +56,7 @@ impl App {
         let mut skipped = Vec::new();
         let mut imported = Vec::new();
         let mut read = 0;
+        let mut previous_first: Option<Value> = None;
         for page in 1..=MOST_PAGES {
             let mut address = base.join("services").map_err(|e| bad_url(&e.to_string()))?;
             address
@@ -80,10 +81,24 @@ impl App {
                 &mut skipped,
             )?);
             read += items.len();
+            // A feed that ignores `page` answers the same page again: stop, rather than
+            // import it 2,000 times.
+            let first_id = items.first().and_then(|i| i.get("id")).cloned();
+            if page > 1 && first_id.is_some() && first_id == previous_first {
+                return Err(AppError::invalid(
+                    "url",
+                    format!(
+                        "page {page} of the feed repeats page {}: nothing was imported",
+                        page - 1
+                    ),
+                ));
+            }
+            previous_first = first_id;
             let last = match (value.get("last_page").and_then(Value::as_bool), total_pages) {
                 (Some(flag), _) => flag,
                 (None, Some(total)) => page >= total,
-                (None, None) => items.len() < PER_PAGE,
+                // A bare list is all there is.
+                (None, None) => value.is_array() || items.len() < PER_PAGE,
             };
             if last || items.is_empty() {
                 return self
@@ -107,7 +122,13 @@ impl App {
         if !self.store.claim_directory_feed(&url, self.today()).await? {
             return Ok(None);
         }
-        let since = self.store.directory_feed_synced_from(&url).await?;
+        // An hour's margin: the other directory's clock may run behind ours, and reading a
+        // service twice does no harm.
+        let since = self
+            .store
+            .directory_feed_synced_from(&url)
+            .await?
+            .map(|t| t - chrono::Duration::hours(1));
         let started = self.now();
         let done = self
             .import_directory_feed(&system_actor("worker"), &url, since, true)

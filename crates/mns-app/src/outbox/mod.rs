@@ -233,17 +233,6 @@ impl App {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "pruning the directory's history failed"),
         }
-        // Another directory's feed, when one is configured: what changed since yesterday.
-        match self.sync_directory_feed().await {
-            Ok(Some(done)) => tracing::info!(
-                services = done.services,
-                left_out = done.skipped.len(),
-                notes = done.notes.len(),
-                "directory feed read"
-            ),
-            Ok(None) => {}
-            Err(e) => tracing::error!(error = %e, "reading the directory feed failed"),
-        }
         // Records past the retention period (MN-REC-2).
         match self.run_retention(&crate::system_actor("worker")).await {
             Ok(r) if r.anonymised > 0 => {
@@ -251,6 +240,27 @@ impl App {
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "retention run failed"),
+        }
+        // Another directory's feed, when one is configured: what changed since yesterday. Last,
+        // since a slow feed must not hold up the retention run.
+        match self.sync_directory_feed().await {
+            Ok(Some(done)) => {
+                // Directory entries are public: what was left out and why may be logged.
+                for problem in &done.skipped {
+                    tracing::warn!(problem = %problem, "directory feed: a service was left out");
+                }
+                for note in &done.notes {
+                    tracing::info!(note = %note, "directory feed: a service was kept in part");
+                }
+                tracing::info!(
+                    services = done.services,
+                    left_out = done.skipped.len(),
+                    notes = done.notes.len(),
+                    "directory feed read"
+                )
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "reading the directory feed failed"),
         }
         reminded
     }

@@ -451,7 +451,7 @@ fn age(node: &Node<'_>, key: &str, round_up: bool) -> Result<Option<u8>, ImportE
     }
 }
 
-fn contact_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Contact>, ImportError> {
+fn contact_from(node: &Node<'_>, service_id: &str) -> Result<Part<Contact>, ImportError> {
     let name = node.text("name")?;
     let title = node.text("title")?;
     let email = node.text("email")?;
@@ -466,7 +466,7 @@ fn contact_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Contact>, Imp
         return Ok(Part::LeftOut("has no name or way to get in touch".into()));
     }
     let contact = Contact {
-        id: node.id_or("contact")?,
+        id: node.id_or(&format!("contact {service_id}"))?,
         name: name
             .or_else(|| title.clone())
             .unwrap_or_else(|| "Contact".into()),
@@ -484,18 +484,18 @@ fn contact_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Contact>, Imp
     })
 }
 
-fn phone_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Phone>, ImportError> {
+fn phone_from(node: &Node<'_>, service_id: &str) -> Result<Part<Phone>, ImportError> {
     let Some(number) = node.text("number")? else {
         return Ok(Part::LeftOut("has no number, so it was left out".into()));
     };
     Ok(Part::Kept(Phone {
-        id: node.id_or("phone")?,
+        id: node.id_or(&format!("phone {service_id}"))?,
         number,
         description: node.text("description")?,
     }))
 }
 
-fn schedule_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Schedule>, ImportError> {
+fn schedule_from(node: &Node<'_>, service_id: &str) -> Result<Part<Schedule>, ImportError> {
     let freq = node.text("freq")?.map(|f| f.to_ascii_uppercase());
     let byday = node
         .text("byday")?
@@ -503,7 +503,7 @@ fn schedule_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Schedule>, I
     let mut description = node.text("description")?;
     let opens_at = clock(node, "opens_at")?;
     let closes_at = clock(node, "closes_at")?;
-    let id = node.id_or("schedule")?;
+    let id = node.id_or(&format!("schedule {service_id}"))?;
     let interval = match node.number("interval")? {
         None => None,
         Some(n) if n.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&n) => Some(n as u32),
@@ -540,6 +540,8 @@ fn schedule_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Schedule>, I
             description = Some(format!("Repeats: {rule}"));
         }
         schedule.description = description;
+        // Every n days or years is not every n weeks: the words carry the rule.
+        schedule.interval = None;
         return Ok(Part::KeptWithNote(
             schedule,
             format!("the rule {rule} is kept as words only, not as days of the week"),
@@ -565,11 +567,28 @@ fn schedule_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Schedule>, I
             days.push(day);
         }
     }
-    let plain: Vec<&str> = days
-        .iter()
-        .map(|d| crate::directory::oruk::byday_code(*d))
-        .collect();
-    schedule.byday = byday.filter(|b| *b != plain.join(","));
+    // The rule is kept only where it says more than the days: a monthly one with ordinals
+    // ("2MO" for the second Monday), each code written as iCalendar writes it.
+    schedule.byday = byday
+        .filter(|_| schedule.monthly)
+        .map(|b| {
+            b.split(',')
+                .filter_map(|code| {
+                    let code = code.trim();
+                    let at = code
+                        .find(|c: char| c.is_ascii_alphabetic())
+                        .unwrap_or(code.len());
+                    let day = weekday(&code[at..])?;
+                    Some(format!(
+                        "{}{}",
+                        code[..at].trim_start_matches('+'),
+                        crate::directory::oruk::byday_code(day)
+                    ))
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|codes| codes.iter().any(|c| c.len() > 2))
+        .map(|codes| codes.join(","));
     schedule.days = days;
     schedule.description = description;
     Ok(Part::Kept(schedule))
@@ -583,9 +602,9 @@ fn clock(node: &Node<'_>, key: &str) -> Result<Option<NaiveTime>, ImportError> {
         .transpose()
 }
 
-fn cost_from(node: &Node<'_>, _service_id: &str) -> Result<Part<CostOption>, ImportError> {
+fn cost_from(node: &Node<'_>, service_id: &str) -> Result<Part<CostOption>, ImportError> {
     Ok(Part::Kept(CostOption {
-        id: node.id_or("cost option")?,
+        id: node.id_or(&format!("cost option {service_id}"))?,
         option: node.text("option")?,
         amount: node.number("amount")?,
         amount_description: node.text("amount_description")?,
@@ -596,7 +615,7 @@ fn cost_from(node: &Node<'_>, _service_id: &str) -> Result<Part<CostOption>, Imp
 
 /// The UK profile's language has only ids: a name or code comes from HSDS 3.0's fields, which
 /// the directory's own feed writes.
-fn language_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Language>, ImportError> {
+fn language_from(node: &Node<'_>, service_id: &str) -> Result<Part<Language>, ImportError> {
     let code = node.text("code")?;
     let Some(name) = node.text("name")?.or_else(|| code.clone()) else {
         return Ok(Part::LeftOut(
@@ -604,19 +623,19 @@ fn language_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Language>, I
         ));
     };
     Ok(Part::Kept(Language {
-        id: node.id_or("language")?,
+        id: node.id_or(&format!("language {service_id}"))?,
         name,
         code,
     }))
 }
 
-fn area_from(node: &Node<'_>, _service_id: &str) -> Result<Part<ServiceArea>, ImportError> {
+fn area_from(node: &Node<'_>, service_id: &str) -> Result<Part<ServiceArea>, ImportError> {
     let text = node.text("service_area")?;
     let Some(name) = node.text("name")?.or_else(|| text.clone()) else {
         return Ok(Part::LeftOut("has no name, so it was left out".into()));
     };
     Ok(Part::Kept(ServiceArea {
-        id: node.id_or("service area")?,
+        id: node.id_or(&format!("service area {service_id}"))?,
         description: text.filter(|t| *t != name),
         name,
         extent: node.text("extent")?,
@@ -625,12 +644,12 @@ fn area_from(node: &Node<'_>, _service_id: &str) -> Result<Part<ServiceArea>, Im
     }))
 }
 
-fn funding_from(node: &Node<'_>, _service_id: &str) -> Result<Part<Funding>, ImportError> {
+fn funding_from(node: &Node<'_>, service_id: &str) -> Result<Part<Funding>, ImportError> {
     let Some(source) = node.text("source")? else {
         return Ok(Part::LeftOut("has no source, so it was left out".into()));
     };
     Ok(Part::Kept(Funding {
-        id: node.id_or("funding")?,
+        id: node.id_or(&format!("funding {service_id}"))?,
         source,
     }))
 }
@@ -662,7 +681,7 @@ fn service_at_location_from(
     }
     let mut addresses = Vec::new();
     for address in place.list("addresses")? {
-        addresses.push(address_from(&address)?);
+        addresses.push(address_from(&address, &location_id)?);
     }
     // The place's own address first; the rest (where to send post, say) are kept beside it.
     let main = addresses
@@ -714,7 +733,7 @@ fn service_at_location_from(
 
 /// The county comes from `region`, or from `state_province` when that is not just the town
 /// again (the directory's own feed writes the town there when it knows no county).
-fn address_from(node: &Node<'_>) -> Result<Address, ImportError> {
+fn address_from(node: &Node<'_>, location_id: &str) -> Result<Address, ImportError> {
     let city = node.text("city")?.unwrap_or_default();
     let region = match node.text("region")? {
         Some(region) => Some(region),
@@ -733,7 +752,7 @@ fn address_from(node: &Node<'_>) -> Result<Address, ImportError> {
         }
     };
     Ok(Address {
-        id: node.id_or("address")?,
+        id: node.id_or(&format!("address {location_id}"))?,
         address_1: node.text("address_1")?.unwrap_or_default(),
         address_2: node.text("address_2")?,
         city,
@@ -751,13 +770,13 @@ fn address_from(node: &Node<'_>) -> Result<Address, ImportError> {
 
 fn accessibility_from(
     node: &Node<'_>,
-    _service_id: &str,
+    service_id: &str,
 ) -> Result<Part<Accessibility>, ImportError> {
     let Some(description) = node.text("description")?.or(node.text("accessibility")?) else {
         return Ok(Part::LeftOut("has no description".into()));
     };
     Ok(Part::Kept(Accessibility {
-        id: node.id_or("accessibility")?,
+        id: node.id_or(&format!("accessibility {service_id}"))?,
         description,
         details: node.text("details")?,
         url: node.text("url")?,
