@@ -697,6 +697,17 @@ fn service_at_location_from(
         addresses.remove(main)
     };
     let mut notes = Vec::new();
+    // A further address without a first line, town and postcode is no address ORUK can carry
+    // (they are required): it is left out, and said so.
+    let before = addresses.len();
+    addresses
+        .retain(|a| !(a.address_1.is_empty() || a.city.is_empty() || a.postal_code.is_empty()));
+    if addresses.len() < before {
+        notes.push(format!(
+            "{} of its further addresses had no first line, town or postcode, so were left out",
+            before - addresses.len()
+        ));
+    }
     let accessibility = kept(
         place.list("accessibility")?,
         service_id,
@@ -760,9 +771,11 @@ fn address_from(node: &Node<'_>, location_id: &str) -> Result<Address, ImportErr
         postal_code: node.text("postal_code")?.unwrap_or_default(),
         attention: node.text("attention")?,
         state_province,
+        // ISO 3166 codes only ("United Kingdom" is not one): anything else is taken as here.
         country: node
             .text("country")?
             .map(|c| c.to_ascii_uppercase())
+            .filter(|c| c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()))
             .filter(|c| c != COUNTRY && c != "UK"),
         address_type,
     })

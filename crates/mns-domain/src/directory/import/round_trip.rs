@@ -175,3 +175,51 @@ fn the_standards_example_place_is_read_in_full_when_it_is_on_earth() {
         );
     }
 }
+
+#[test]
+fn what_oruk_cannot_carry_is_left_out_or_written_as_the_standard_writes_it() {
+    let mut document = oruk::service_full(&example_service(), None, &[], &[]);
+    let place = &mut document["service_at_locations"][0]["location"];
+    place["addresses"][0]["country"] = json!("United Kingdom");
+    place["addresses"]
+        .as_array_mut()
+        .expect("addresses")
+        .push(json!({"id": "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0020", "address_1": "PO Box 1", "address_type": "postal"}));
+    document["schedules"][0]["byday"] = json!("MON, TUE");
+    document["schedules"]
+        .as_array_mut()
+        .expect("schedules")
+        .push(json!({"id": "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0021", "freq": "MONTHLY", "byday": "+2mo"}));
+    document["schedules"]
+        .as_array_mut()
+        .expect("schedules")
+        .push(
+            json!({"id": "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0022", "freq": "DAILY", "interval": 2}),
+        );
+    let imported = from_oruk_service(&document, today()).expect("imports");
+    let s = &imported.service;
+    let location = &s.locations[0].location;
+    assert_eq!(location.address.country, None, "not a country code: here");
+    assert!(location.more_addresses.is_empty());
+    assert!(
+        imported
+            .left_out
+            .iter()
+            .any(|n| n.contains("further addresses")),
+        "{:?}",
+        imported.left_out
+    );
+    // A weekly rule in other spellings is just its days; a monthly one keeps its ordinal, as
+    // iCalendar writes it; a daily one is words, without an interval that would read as weeks.
+    assert_eq!(s.schedules[0].days, vec![Weekday::Mon, Weekday::Tue]);
+    assert_eq!(s.schedules[0].byday, None);
+    assert_eq!(s.schedules[1].byday.as_deref(), Some("2MO"));
+    assert_eq!(s.schedules[2].interval, None);
+    let out = oruk::service_full(s, None, &[], &[]);
+    assert_eq!(out["schedules"][0]["byday"], "MO,TU");
+    assert_eq!(out["schedules"][1]["byday"], "2MO");
+    assert_eq!(
+        schema_errors(&schema("service"), &out),
+        Vec::<String>::new()
+    );
+}
