@@ -453,7 +453,12 @@ def parameters(run, services, document):
         return ids
 
     active = {i: s for i, s in services.items() if s.get("status") == "active"}
-    for low, high in [(5, 11), (0, 25), (11, 18)]:
+    # The whole SEND range, and the ranges of two services (so that none is empty by chance).
+    ranges = [(0, 25)] + sorted({
+        (s["minimum_age"], s["maximum_age"]) for s in active.values()
+        if "minimum_age" in s and "maximum_age" in s
+    })[:2]
+    for low, high in ranges:
         got = set(found(f"minimum_age={low}&maximum_age={high}"))
         want = {i for i, s in active.items() if s.get("minimum_age", 0) >= low and s.get("maximum_age", 255) <= high}
         run.check(got == want and want, f"minimum_age={low}&maximum_age={high}: services whose range lies inside ({len(got)} found, {len(want)} expected)")
