@@ -356,8 +356,9 @@ async fn the_council_imports_a_file_from_the_browser_and_reads_what_was_kept() {
 }
 
 /// What the form does not show survives an edit of something else: an imported place with a
-/// foreign address and an exact position, a postcode written without its space, and opening
-/// times with validity dates and a monthly rule, none of which the form could check again.
+/// foreign address and an exact position, a postcode written without its space, opening
+/// times with validity dates and a monthly rule, two prices (the form shows one) and an oldest
+/// age above the form's range.
 #[tokio::test]
 async fn an_edit_keeps_what_the_form_does_not_show() {
     let app = TestApp::spawn(Backend::Sqlite).await;
@@ -380,6 +381,23 @@ async fn an_edit_keeps_what_the_form_does_not_show() {
         });
     }
     imported.schedules[0].valid_from = chrono::NaiveDate::from_ymd_opt(2026, 9, 1);
+    // Two prices, one with dates, and no upper age limit (another directory's 100).
+    imported.maximum_age = Some(100);
+    imported.cost_options = vec![
+        mns_domain::directory::CostOption {
+            id: "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0012".into(),
+            option: Some("Under 18s".into()),
+            amount: Some(3.5),
+            valid_from: chrono::NaiveDate::from_ymd_opt(2026, 4, 1),
+            ..Default::default()
+        },
+        mns_domain::directory::CostOption {
+            id: "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0013".into(),
+            option: Some("Adults".into()),
+            amount: Some(5.0),
+            ..Default::default()
+        },
+    ];
     imported.schedules.push(mns_domain::directory::Schedule {
         id: "5c9b5cf4-2f3c-4b7e-9f0e-0d5a0c1e0011".into(),
         days: vec![chrono::Weekday::Mon],
@@ -423,6 +441,8 @@ async fn an_edit_keeps_what_the_form_does_not_show() {
         .service;
     assert_eq!(after.description, "Described again.");
     assert_eq!(after.locations, imported.locations);
+    assert_eq!(after.cost_options, imported.cost_options);
+    assert_eq!(after.maximum_age, Some(100));
     assert_eq!(after.schedules, imported.schedules);
     // Changing the monthly rule's day is refused, naming the rule.
     let edit = officer.get(&path).await;

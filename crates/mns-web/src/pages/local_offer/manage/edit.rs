@@ -33,7 +33,7 @@ struct EditPage {
     deliveries: Vec<Choice>,
 }
 
-fn values_of(s: &Service) -> EditValues {
+pub(super) fn values_of(s: &Service) -> EditValues {
     let lo = s.local_offer.clone().unwrap_or_default();
     let cost = s
         .cost_options

@@ -146,7 +146,15 @@ async fn save_form(
         }
     };
     s.minimum_age = age("minimum_age", &v.minimum_age);
-    s.maximum_age = age("maximum_age", &v.maximum_age);
+    let shown = super::edit::values_of(&entry.service);
+    // An oldest age above the form's range (another directory's 100, no upper limit) is shown
+    // blank; left blank, it stays.
+    s.maximum_age = match age("maximum_age", &v.maximum_age) {
+        None if v.maximum_age.trim().is_empty() && shown.maximum_age.is_empty() => {
+            entry.service.maximum_age
+        }
+        other => other,
+    };
     match opt(&v.phone) {
         Some(number) => match s.phones.first_mut() {
             Some(p) => p.number = number,
@@ -174,7 +182,17 @@ async fn save_form(
         },
         None => s.contacts.clear(),
     }
+    // Costs posted as shown are kept as stored: the form shows one price, and an imported entry
+    // may have several, with their validity dates.
+    let same_costs = [
+        (&v.free, &shown.free),
+        (&v.cost, &shown.cost),
+        (&v.cost_option, &shown.cost_option),
+    ]
+    .iter()
+    .all(|(a, b)| a.trim() == b.trim());
     match v.free.as_str() {
+        _ if same_costs && entry.version > 0 => {}
         "yes" => {
             s.cost_options = vec![CostOption {
                 id: s
