@@ -41,23 +41,16 @@ if [ ! -x "$bin" ]; then
 fi
 bin=$(realpath "$bin")
 
+source "$root/scripts/demo-server.sh"
+
 # --- schemathesis, pinned, in a virtualenv under target/ --------------------------------
 # Reused while it has the pinned version, so that a rerun on the same machine costs nothing
 # and a change of pin rebuilds it rather than mixing versions.
 if [ "$("$venv/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $schemathesis_version" ]; then
-  echo "api-fuzz: installing schemathesis $schemathesis_version into ${venv#"$root"/}"
-  rm -rf "$venv"
-  if ! python3 -m venv "$venv" 2>/dev/null; then
-    # Debian splits ensurepip out of python3; the machine's own package manager is allowed.
-    rm -rf "$venv"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$venv"
-  fi
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+  fresh_venv api-fuzz "$venv" "schemathesis==$schemathesis_version"
 fi
 
 # --- the service, with demo data, in a fresh data directory ------------------------------
-source "$root/scripts/demo-server.sh"
 rm -rf "$out"
 mkdir -p "$out"
 demo_start api-fuzz "$bin" "$out/server.log"

@@ -4,7 +4,8 @@
 #
 #   demo_start LABEL BIN LOG      # sets $base (http://127.0.0.1:PORT), $data and $server_pid
 #
-# and run anything that talks to the service through `local_only`.
+# and run anything that talks to the service through `local_only`. Their Python tools go in a
+# virtualenv under target/ made by `fresh_venv LABEL VENV REQUIREMENT`.
 
 # Everything that talks to the service on 127.0.0.1 goes through this: a proxy from the
 # environment (fine for package installs) must not see that traffic, nor forward it anywhere.
@@ -52,4 +53,18 @@ demo_start() {
     [ -n "$base" ] || base=$(sed -n 's|.*Serving the Medical Needs Service at \(http://127\.0\.0\.1:[0-9]*\).*|\1|p' "$log" | head -n 1)
   done
   echo "$label: mns demo is up at $base (data in $data)"
+}
+
+# A new virtualenv at VENV (any old one removed) with REQUIREMENT installed from PyPI.
+fresh_venv() {
+  local label=$1 venv=$2 requirement=$3
+  echo "$label: installing $requirement into $venv"
+  rm -rf "$venv"
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    # Debian splits ensurepip out of python3; the machine's own package manager is allowed.
+    rm -rf "$venv"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$requirement"
 }

@@ -24,20 +24,14 @@ if [ ! -x "$bin" ]; then
 fi
 bin=$(realpath "$bin")
 
+source "$root/scripts/demo-server.sh"
+
 # jsonschema with its format checkers (uri, email, date-time, uuid), reused while it has the
 # pinned version.
 if [ "$("$venv/bin/python" -c 'import jsonschema.validators, importlib.metadata as m; print(m.version("jsonschema"))' 2>/dev/null || true)" != "$jsonschema_version" ]; then
-  echo "oruk-conformance: installing jsonschema $jsonschema_version into ${venv#"$root"/}"
-  rm -rf "$venv"
-  if ! python3 -m venv "$venv" 2>/dev/null; then
-    rm -rf "$venv"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$venv"
-  fi
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "jsonschema[format-nongpl]==$jsonschema_version"
+  fresh_venv oruk-conformance "$venv" "jsonschema[format-nongpl]==$jsonschema_version"
 fi
 
-source "$root/scripts/demo-server.sh"
 rm -rf "$out"
 mkdir -p "$out"
 demo_start oruk-conformance "$bin" "$out/server.log"

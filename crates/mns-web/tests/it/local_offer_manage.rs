@@ -20,6 +20,15 @@ async fn post_form(
             .iter()
             .map(|(k, v)| ((*k).to_string(), (*v).to_string())),
     );
+    post_fields(client, path, &fields).await
+}
+
+/// Posts owned name–value pairs (a form as `form_of` read it, then changed).
+async fn post_fields(
+    client: &mut Client<'_>,
+    path: &str,
+    fields: &[(String, String)],
+) -> TestResponse {
     let refs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -206,11 +215,7 @@ async fn every_place_and_every_set_of_opening_times_can_be_edited_added_and_remo
     let edit = officer.get(&path).await;
     let mut fields = form_of(&edit, &[]);
     fields.retain(|(k, _)| *k != day);
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let bad = officer.post(&path, &refs).await;
+    let bad = post_fields(&mut officer, &path, &fields).await;
     assert!(
         bad.body.contains(&format!("href=\"#{day}\"")),
         "{}",
@@ -228,11 +233,7 @@ async fn every_place_and_every_set_of_opening_times_can_be_edited_added_and_remo
     let mut fields = form_of(&edit, &[("place-0-remove", "yes")]);
     fields.retain(|(k, _)| *k != day);
     fields.push((day.clone(), "sun".into()));
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let saved = officer.post(&path, &refs).await;
+    let saved = post_fields(&mut officer, &path, &fields).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let after = stored().await;
     assert_eq!(after.locations.len(), before.locations.len());
@@ -449,11 +450,7 @@ async fn an_edit_keeps_what_the_form_does_not_show() {
     let mut fields = form_of(&edit, &[]);
     fields.retain(|(k, v)| !(k == "times-1-day" && v == "mon"));
     fields.push(("times-1-day".into(), "tue".into()));
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let refused = officer.post(&path, &refs).await;
+    let refused = post_fields(&mut officer, &path, &fields).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused.body.contains("href=\"#times-1-day\""),

@@ -175,13 +175,18 @@ fn times_values(n: usize, s: &Schedule) -> TimesValues {
     }
 }
 
-/// Whether posted opening times are what the form showed for them.
-fn same_times(posted: &TimesValues, shown: &TimesValues) -> bool {
+/// Whether two groups have the same days ticked, in any order.
+fn same_days(posted: &TimesValues, shown: &TimesValues) -> bool {
     let mut a = posted.days.clone();
     let mut b = shown.days.clone();
     a.sort();
     b.sort();
     a == b
+}
+
+/// Whether posted opening times are what the form showed for them.
+fn same_times(posted: &TimesValues, shown: &TimesValues) -> bool {
+    same_days(posted, shown)
         && [
             (&posted.opens_at, &shown.opens_at),
             (&posted.closes_at, &shown.closes_at),
@@ -390,13 +395,7 @@ pub fn apply_times(s: &mut Service, posted: &[TimesValues], errors: &mut Vec<Fie
         let mut schedule = old.clone();
         if !same_times(t, &shown) {
             read_into(&mut schedule, t, errors);
-            if old.byday.is_some() && {
-                let mut a = t.days.clone();
-                let mut b = shown.days.clone();
-                a.sort();
-                b.sort();
-                a != b
-            } {
+            if old.byday.is_some() && !same_days(t, &shown) {
                 errors.push(FieldError::new(
                     &t.key("day"),
                     format!(
