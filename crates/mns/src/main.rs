@@ -244,6 +244,16 @@ enum DirectoryCommand {
     /// Email the owners of Local Offer entries not checked for 12 months (at most every 28
     /// days per entry); the server's worker also does this daily.
     Remind,
+    /// Let a provider's account look after an organisation's Local Offer entries: edit them and
+    /// add new services, each approved by the council. The account must have the provider role
+    /// (`mns user add EMAIL --role provider`); the organisation's id is in the ORUK API
+    /// (`/api/oruk/organizations`).
+    LinkProvider {
+        /// The provider's email address.
+        email: String,
+        /// The organisation's id.
+        organization: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -517,6 +527,17 @@ async fn run(command: Command, config: Config) -> Result<()> {
                     .with_context(|| format!("{} was not imported", file.display()))?;
                 report_directory_import(&done, &file.display().to_string());
             }
+            Ok(())
+        }
+        Command::Directory(DirectoryCommand::LinkProvider {
+            email,
+            organization,
+        }) => {
+            let app = open(&config).await?;
+            app.link_provider_by_email(&system_actor("cli"), &email, &organization)
+                .await
+                .map_err(describe)?;
+            println!("{email} now looks after the entries of organisation {organization}");
             Ok(())
         }
         Command::Directory(DirectoryCommand::Remind) => {

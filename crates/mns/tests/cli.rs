@@ -560,6 +560,60 @@ fn a_council_moves_its_directory_in_from_csv_and_oruk_json_and_loads_postcodes()
         "{:?}",
         text(&out)
     );
+    // A provider's account is given an imported organisation's entries; a user who is not a
+    // provider, and an organisation not in the directory, are refused by name.
+    let out = mns(
+        dir.path(),
+        &["user", "add", "swim@provider.example", "--role", "provider"],
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = mns(
+        dir.path(),
+        &[
+            "directory",
+            "link-provider",
+            "swim@provider.example",
+            "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610",
+        ],
+        &[],
+    );
+    assert!(
+        text(&out).0.contains("now looks after the entries"),
+        "{:?}",
+        text(&out)
+    );
+    let out = mns(
+        dir.path(),
+        &[
+            "directory",
+            "link-provider",
+            "swim@provider.example",
+            "no-such-organisation",
+        ],
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).1.contains("No organisation in the directory"),
+        "{:?}",
+        text(&out)
+    );
+    let out = mns(
+        dir.path(),
+        &[
+            "directory",
+            "link-provider",
+            "nobody@example.org",
+            "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610",
+        ],
+        &[],
+    );
+    assert!(
+        text(&out).1.contains("No user has the email address"),
+        "{:?}",
+        text(&out)
+    );
     let out = mns(dir.path(), &["directory", "remind"], &[]);
     assert!(
         text(&out).0.contains("Reminded the owners of"),

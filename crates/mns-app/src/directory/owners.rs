@@ -109,6 +109,39 @@ impl App {
         Ok((page, more))
     }
 
+    /// Links the provider user with this email address to an organisation (`mns directory
+    /// link-provider`): how a council gives a provider's account its entries to look after.
+    pub async fn link_provider_by_email(
+        &self,
+        actor: &Actor,
+        email: &str,
+        organization_id: &str,
+    ) -> AppResult<()> {
+        let user = self
+            .store
+            .find_user_by_email(&crate::identity::email_key(email))
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "email",
+                    format!("No user has the email address {}", email.trim()),
+                )
+            })?;
+        if self
+            .store
+            .directory_organization(organization_id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::invalid(
+                "organization",
+                format!("No organisation in the directory has the id {organization_id}"),
+            ));
+        }
+        self.link_provider_to_organization(actor, &user.id, organization_id)
+            .await
+    }
+
     /// Links a provider user to an organisation so they can edit its entries.
     pub async fn link_provider_to_organization(
         &self,
