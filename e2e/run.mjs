@@ -791,6 +791,7 @@ async function cases(j, step) {
     await banner('Continuation agreed');
     await follow('End provision');
     await j.page.check('#reason-well_enough_to_return');
+    await j.page.check('#outcome-back_full_time');
     await fillDate('ends_on', today);
     await j.submit(j.page.getByRole('button', { name: 'Continue' }));
     await h1Is('Check before you end provision');
@@ -799,6 +800,33 @@ async function cases(j, step) {
     check((await state()) === 'Ended', `after ending: ${await state()}`);
     await banner('The last day of provision is');
     await j.audit('case-ended');
+  });
+  await step('the Section 19 report lists children by name, filters, and downloads suppressed figures', async () => {
+    await follow('Reports');
+    await h1Is('Section 19: education for children too ill to attend school');
+    check((await j.page.locator('#no-reason').innerText()).includes('Ruby Norris'), 'Ruby is not listed as part time without a medical reason');
+    check((await j.page.locator('#late').innerText()).includes('Evie Parker'), 'Evie is not listed as a late start');
+    check((await j.page.locator('svg.app-chart[role=img]').count()) === 2, 'the report has no charts');
+    check((await j.page.locator('#table-outcomes').innerText()).includes('Back at school full time'), 'the outcomes table is missing');
+    await j.audit('report-section19');
+    // A period that ends before it starts: the problem is named, what was entered is kept.
+    await fillDate('from', new Date(2026, 8, 10));
+    await fillDate('to', new Date(2026, 8, 9));
+    await j.submit(j.page.getByRole('button', { name: 'Apply filters' }));
+    check((await j.page.locator('.govuk-error-summary').innerText()).includes('The end of the period must be the same as or after its start'), 'no error for a backwards period');
+    check((await j.page.locator('#from-day').inputValue()) === '10', 'the period was not kept');
+    await j.audit('report-section19-error');
+    await j.goto('/reports/section-19');
+    await j.page.locator('#district').selectOption('Broadland');
+    await j.submit(j.page.getByRole('button', { name: 'Apply filters' }));
+    check((await j.page.locator('#applied').innerText()).includes('Broadland'), 'the district filter is not summarised');
+    check((await j.page.getByText('Evie Parker').count()) === 0, 'a Norwich pupil is shown under Broadland');
+    const href = await j.page.locator('#table-service ~ p a, a[href^="/reports/section-19.csv?table=service"]').first().getAttribute('href');
+    check(href.includes('district=Broadland'), `the download does not keep the filters: ${href}`);
+    const res = await j.page.request.get(new URL(href, j.page.url()).toString());
+    check(res.status() === 200, `the download's status is ${res.status()}`);
+    check(res.headers()['content-type'].startsWith('text/csv'), 'the download is not CSV');
+    check((await res.text()).includes('fewer than 5'), 'small numbers are not suppressed in the download');
   });
   await step('parent reads Part A and the letter, in plain English', async () => {
     await j.signOut();

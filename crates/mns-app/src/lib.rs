@@ -29,6 +29,7 @@ pub mod operations;
 pub mod outbox;
 pub mod pupils;
 pub mod referrals;
+pub mod reports;
 pub mod resources;
 pub mod retention;
 pub mod schools;

@@ -119,6 +119,7 @@ pub fn parse_gias_csv(bytes: &[u8]) -> Result<Vec<SchoolRecord>, Vec<FieldError>
             easting: number("Easting", &mut problems),
             northing: number("Northing", &mut problems),
             calendar_id: None,
+            district: get("DistrictAdministrative (name)"),
         });
     }
     if problems.is_empty() {

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod identifiers;
 pub mod identity;
 pub mod oidc;
+pub mod outcomes;
 pub mod permissions;
 pub mod provision;
 pub mod referral;

@@ -112,11 +112,15 @@ pub enum Capability {
     ActOnAttendanceAlerts,
     /// Open an assessment with a school before a referral, and record its outcome (issue 16).
     ManageAssessments,
+    /// The service's reports (issue 17): Section 19 compliance for each child, by name, and
+    /// for the service, and their exports. The Medical Needs team and the auditor, who see
+    /// every child.
+    ReadServiceReports,
 }
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 27] = [
+    pub const ALL: [Capability; 28] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
@@ -144,6 +148,7 @@ impl Capability {
         Capability::ReadAttendanceAlerts,
         Capability::ActOnAttendanceAlerts,
         Capability::ManageAssessments,
+        Capability::ReadServiceReports,
     ];
 
     /// Whether `role` has this capability (MN-ROLE-1..6).
@@ -161,7 +166,8 @@ impl Capability {
             }
             Capability::ReadReferralQueue
             | Capability::ReadCaseDashboard
-            | Capability::ReadResources => matches!(role, Coordinator | Caseworker | Auditor),
+            | Capability::ReadResources
+            | Capability::ReadServiceReports => matches!(role, Coordinator | Caseworker | Auditor),
             Capability::DecideReferral
             | Capability::ManageRetention
             | Capability::ManageUsers

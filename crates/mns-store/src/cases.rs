@@ -5,6 +5,7 @@ use crate::columns::{OptText, Text};
 use crate::{Store, StoreError, StoreResult, WriteTx, parse_ts, ts};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use mns_domain::identity::Role;
+use mns_domain::outcomes::CaseOutcome;
 use mns_domain::provision::{CaseState, EndReason, RequestStatus};
 use sqlx::FromRow;
 
@@ -56,6 +57,9 @@ pub struct CaseRecord {
     pub ends_on: Option<NaiveDate>,
     /// When the row last changed.
     pub updated_at: DateTime<Utc>,
+    /// Where the child went when provision ended (issue 17); `None` while open and for cases
+    /// ended before it was asked.
+    pub outcome: Option<CaseOutcome>,
 }
 
 /// A case with the names the lists show.
@@ -237,7 +241,8 @@ pub struct ConcernRecord {
 pub(crate) const COLUMNS: &str = "c.id, c.pupil_id, c.school_urn, c.state, c.opened_at, c.referral_date, \
     c.provision_start, c.period_number, c.period_start, c.period_end, c.review_due, \
     c.continuation_due, c.review_held_on, c.plan_json, c.plan_finalised_at, c.hours_per_week, \
-    c.full_time_hours, c.life_limiting, c.end_reason, c.ended_at, c.ends_on, c.updated_at";
+    c.full_time_hours, c.life_limiting, c.end_reason, c.ended_at, c.ends_on, c.updated_at, \
+    c.outcome";
 
 #[derive(FromRow)]
 struct CaseRow {
@@ -263,6 +268,7 @@ struct CaseRow {
     ended_at: Option<String>,
     ends_on: Option<String>,
     updated_at: String,
+    outcome: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -333,6 +339,12 @@ impl CaseRow {
             ended_at: opt_ts(self.ended_at)?,
             ends_on: opt_date(self.ends_on)?,
             updated_at: parse_ts(&self.updated_at)?,
+            outcome: self
+                .outcome
+                .as_deref()
+                .map(CaseOutcome::parse)
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("{e}: {}", e.0)))?,
         })
     }
 }
@@ -344,9 +356,9 @@ impl WriteTx {
             "INSERT INTO cases (id, pupil_id, school_urn, state, opened_at, referral_date, \
              provision_start, period_number, period_start, period_end, review_due, \
              continuation_due, review_held_on, plan_json, plan_finalised_at, hours_per_week, \
-             full_time_hours, life_limiting, end_reason, ended_at, ends_on, updated_at) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-             $19, $20, $21, $22) ON CONFLICT (id) DO UPDATE SET pupil_id = excluded.pupil_id, \
+             full_time_hours, life_limiting, end_reason, ended_at, ends_on, updated_at, outcome) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20, $21, $22, $23) ON CONFLICT (id) DO UPDATE SET pupil_id = excluded.pupil_id, \
              school_urn = excluded.school_urn, state = excluded.state, \
              provision_start = excluded.provision_start, period_number = excluded.period_number, \
              period_start = excluded.period_start, period_end = excluded.period_end, \
@@ -356,7 +368,7 @@ impl WriteTx {
              hours_per_week = excluded.hours_per_week, full_time_hours = excluded.full_time_hours, \
              life_limiting = excluded.life_limiting, end_reason = excluded.end_reason, \
              ended_at = excluded.ended_at, ends_on = excluded.ends_on, \
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, outcome = excluded.outcome",
         )
         .bind(&c.id)
         .bind(&c.pupil_id)
@@ -380,6 +392,7 @@ impl WriteTx {
         .bind(c.ended_at.map(ts))
         .bind(c.ends_on.map(day))
         .bind(ts(c.updated_at))
+        .bind(c.outcome.map(CaseOutcome::as_str))
         // Not kept prepared: PostgreSQL would keep the parameter types of the first call, and
         // an hours column first bound empty then with a number fails ("incorrect binary data
         // format").
@@ -527,8 +540,9 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Moves a referral's date, on the referral and on its case (for demo data that must look
-    /// as if it began months ago; the service itself never moves a referral date, MN-DEC-1).
+    /// Moves a referral's date, on the referral and on its case, and the case's opening to two
+    /// days after it (for demo data that must look as if it began months ago; the service
+    /// itself never moves a referral date, MN-DEC-1).
     pub async fn backdate_referral(
         &mut self,
         id: &str,
@@ -543,6 +557,14 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         }
+        let opened = (referral_date + chrono::Days::new(2))
+            .and_hms_opt(9, 0, 0)
+            .map(|t| ts(t.and_utc()));
+        sqlx::query("UPDATE cases SET opened_at = $1 WHERE id = $2 AND opened_at > $1")
+            .bind(opened)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

@@ -42,18 +42,20 @@ pub struct SchoolRecord {
     pub northing: Option<i64>,
     /// The school's own term calendar, if it has one.
     pub calendar_id: Option<String>,
+    /// DistrictAdministrative (name): the district the reports filter by (issue 17).
+    pub district: Option<String>,
 }
 
 const COLUMNS: &str = "urn, name, la_code, la_name, establishment_number, type_of_establishment, \
     type_group, status, phase, statutory_low_age, statutory_high_age, street, locality, town, \
-    postcode, easting, northing, calendar_id";
+    postcode, easting, northing, calendar_id, district";
 
 impl WriteTx {
     /// Adds a school or replaces what is known of it; the school's own calendar is kept.
     pub async fn upsert_school(&mut self, s: &SchoolRecord, now: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query(&format!(
             "INSERT INTO schools ({COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-             $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+             $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
              ON CONFLICT (urn) DO UPDATE SET name = excluded.name, la_code = excluded.la_code, \
              la_name = excluded.la_name, establishment_number = excluded.establishment_number, \
              type_of_establishment = excluded.type_of_establishment, \
@@ -62,7 +64,7 @@ impl WriteTx {
              statutory_high_age = excluded.statutory_high_age, street = excluded.street, \
              locality = excluded.locality, town = excluded.town, postcode = excluded.postcode, \
              easting = excluded.easting, northing = excluded.northing, \
-             updated_at = excluded.updated_at"
+             district = excluded.district, updated_at = excluded.updated_at"
         ))
         .bind(&s.urn)
         .bind(&s.name)
@@ -82,6 +84,7 @@ impl WriteTx {
         .bind(s.easting)
         .bind(s.northing)
         .bind(&s.calendar_id)
+        .bind(&s.district)
         .bind(ts(now))
         .execute(&mut *self.tx)
         .await?;

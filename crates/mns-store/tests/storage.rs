@@ -1032,6 +1032,7 @@ async fn the_case_list_pages_by_cursor_forwards_and_back() {
                 ended_at: None,
                 ends_on: None,
                 updated_at: opened,
+                outcome: None,
             })
             .await
             .unwrap();

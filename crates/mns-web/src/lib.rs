@@ -516,6 +516,16 @@ fn case_routes() -> Vec<Route> {
         .chain([
             route(Method::GET, "/cases", get(cases::list)),
             route(Method::GET, "/cases/dashboard", get(cases::dashboard)),
+            route(
+                Method::GET,
+                "/reports/section-19",
+                get(pages::reports::section_19),
+            ),
+            route(
+                Method::GET,
+                "/reports/section-19.csv",
+                get(pages::reports::section_19_csv),
+            ),
             route(Method::GET, "/cases/{id}", get(cases::show)),
             route(
                 Method::GET,

@@ -3,6 +3,7 @@
 use super::*;
 use crate::{Actor, App, AppError, AppResult};
 use chrono::NaiveDate;
+use mns_domain::outcomes::CaseOutcome;
 use mns_domain::provision::{CaseState, EndReason, check_last_day, must_tell_coordinator_at_once};
 use mns_store::{EndRequestRecord, new_id};
 
@@ -124,6 +125,8 @@ impl App {
     }
 
     /// Ends provision (only the coordinator, MN-END-2) for one of the reasons of MN-END-1,
+    /// recording where the child goes now (`outcome`, issue 17: required, for the service's
+    /// figures, never a condition of anything),
     /// declining any open continuation request; its HLSA hours and online place are released and
     /// it leaves every waiting list (MN-PROV-1); the End of Provision letter is then available
     /// and the school and the parents are told.
@@ -136,7 +139,7 @@ impl App {
         &self,
         actor: &Actor,
         id: &str,
-        reason: EndReason,
+        (reason, outcome): (EndReason, CaseOutcome),
         last_day: NaiveDate,
         note: &str,
     ) -> AppResult<()> {
@@ -145,6 +148,7 @@ impl App {
         let from = self.ending(actor, &mut case, last_day)?;
         let now = self.now();
         case.end_reason = Some(reason);
+        case.outcome = Some(outcome);
         case.ended_at = Some(now);
         case.updated_at = now;
         let told = self.told_school_and_parents(&case).await?;
@@ -161,9 +165,10 @@ impl App {
         tx.release_hlsa(id, now).await?;
         tx.leave_waiting_lists(id, now).await?;
         let mut text = format!(
-            "Provision ended: {}; the last day of provision is {}",
+            "Provision ended: {}; the last day of provision is {}. Outcome: {}",
             reason.label(),
-            long_date(last_day)
+            long_date(last_day),
+            outcome.label()
         );
         if !note.trim().is_empty() {
             text.push_str(&format!(". {}", note.trim()));

@@ -433,6 +433,7 @@ impl App {
             ended_at: None,
             ends_on: None,
             updated_at: now,
+            outcome: None,
         };
         tx.save_case(&case).await?;
         self.case_event(

@@ -130,6 +130,65 @@ impl App {
     }
 }
 
+/// Days from each demo child's referral to their first day of provision (issue 17): most
+/// within the council's 15-day target, two later.
+fn demo_wait(given: &str) -> i64 {
+    match given {
+        "Isla" => 10,
+        "Harry" => 12,
+        "Ruby" => 9,
+        "Jack" => 14,
+        "Evie" => 24,
+        _ => 31,
+    }
+}
+
+/// The Part A agreed for a demo child: Ruby's school wrote down its own 27.5-hour week as full
+/// time, so her package has no medical reason though it is less than the 32.5 hours owed to
+/// her year group (the Section 19 report lists her); Jack's is full time; the others are part
+/// time for a medical reason.
+fn demo_plan_for(given: &str, meeting: NaiveDate) -> mns_domain::provision::record::PartA {
+    use mns_domain::provision::{Component, Package};
+    let mut plan = demo_plan(meeting);
+    if given == "Ruby" {
+        plan.package = Package::new(vec![
+            Component::Hlsa {
+                hours_per_week: 8.0,
+            },
+            Component::OnlineLearning {
+                provider: "Norfolk Online Academy".into(),
+                hours_per_week: 15.0,
+            },
+            Component::Av1Robot {
+                hours_per_week: 2.5,
+            },
+            Component::HomeSchoolContact {
+                hours_per_week: 2.0,
+            },
+        ]);
+        plan.full_time_hours = 27.5;
+        plan.medical_reason = None;
+    }
+    // Jack is well enough for a full-time week, most of it through the robot in his lessons.
+    if given == "Jack" {
+        plan.package = Package::new(vec![
+            Component::OnlineLearning {
+                provider: "Norfolk Online Academy".into(),
+                hours_per_week: 10.0,
+            },
+            Component::Av1Robot {
+                hours_per_week: 20.0,
+            },
+            Component::HomeSchoolContact {
+                hours_per_week: 2.5,
+            },
+        ]);
+        plan.medical_reason = None;
+        plan.readiness_statement = None;
+    }
+    plan
+}
+
 /// The Part A the demo's planning meetings agreed: part time for a medical reason, with an
 /// HLSA, online learning and actions.
 fn demo_plan(meeting: NaiveDate) -> mns_domain::provision::record::PartA {
@@ -228,12 +287,12 @@ impl App {
                 let id =
                     id.ok_or_else(|| AppError::internal(format!("no demo case for {given}")))?;
                 let mut tx = self.store.begin().await?;
-                tx.backdate_referral(&id, start - chrono::Duration::days(24))
+                tx.backdate_referral(&id, start - chrono::Duration::days(demo_wait(given)))
                     .await?;
                 tx.commit().await?;
                 let school = school_for(given)?;
                 // The school's demo user is its Designated Safeguarding Lead.
-                let mut plan = demo_plan(start - chrono::Duration::days(6));
+                let mut plan = demo_plan_for(given, start - chrono::Duration::days(6));
                 plan.dsl_name = school.user.display_name.clone();
                 plan.dsl_email = school.user.email.clone();
                 self.save_plan(school, &id, plan, true).await?;
@@ -355,7 +414,10 @@ impl App {
             self.end_case(
                 coordinator,
                 &id,
-                EndReason::WellEnoughToReturn,
+                (
+                    EndReason::WellEnoughToReturn,
+                    mns_domain::outcomes::CaseOutcome::BackFullTime,
+                ),
                 today,
                 "Back in school full time.",
             )

@@ -74,6 +74,17 @@ const SCHOOLS: [(&str, &str, &str, &str, &str, &str); 5] = [
     ),
 ];
 
+/// The Norfolk district (GIAS "DistrictAdministrative") of a demo school's town.
+fn demo_district(town: &str) -> &'static str {
+    match town {
+        "Norwich" => "Norwich",
+        "Wroxham" => "Broadland",
+        "King's Lynn" => "King's Lynn and West Norfolk",
+        "Thetford" => "Breckland",
+        _ => "South Norfolk",
+    }
+}
+
 /// Postcode districts with their centroids, for the demo's distance search.
 const DEMO_OUTCODES: &str = include_str!("../../data/uk-outcodes.csv");
 /// How many Local Offer services the demo generates.
@@ -226,6 +237,7 @@ impl App {
                     }),
                     town: Some(town.into()),
                     postcode: Some(postcode.into()),
+                    district: Some(demo_district(town).into()),
                     ..SchoolRecord::default()
                 },
                 now,

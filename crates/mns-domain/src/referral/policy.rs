@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The policy's parameters: the numbers in bold in the rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyParameters {
     /// The version's name, recorded with every decision, e.g. "norfolk-2024-12".
@@ -40,6 +40,25 @@ pub struct PolicyParameters {
     /// written before them gets December 2024's settings.
     #[serde(default = "crate::attendance::alerts::norfolk_2024_alert_rules")]
     pub alert_rules: Vec<crate::attendance::alerts::AlertRuleSetting>,
+    /// Calendar days from the referral to the first day of provision the council aims for
+    /// (issue 17, MN-DEC-2): a later start is listed by name for the coordinator.
+    #[serde(default = "default_start_target_days")]
+    pub provision_start_target_days: u32,
+    /// A case open longer than this many days, about a term, is listed (issue 17).
+    #[serde(default = "default_long_case_days")]
+    pub long_case_days: u32,
+    /// The full-time week by year group the packages are measured against (issue 17,
+    /// MN-DEC-3).
+    #[serde(default = "crate::outcomes::compliance::dfe_2024_full_time_weeks")]
+    pub full_time_weeks: Vec<crate::outcomes::FullTimeWeek>,
+}
+
+fn default_start_target_days() -> u32 {
+    15
+}
+
+fn default_long_case_days() -> u32 {
+    98
 }
 
 /// How a kind of doubtful evidence is treated (MN-EV-4).
@@ -69,6 +88,9 @@ pub enum PolicyParametersError {
     /// An alert rule's setting cannot be used.
     #[error("{0}")]
     AlertRule(String),
+    /// The full-time weeks cannot be used.
+    #[error("{0}")]
+    FullTimeWeek(String),
     /// A week counted inside the initial period falls outside it.
     #[error(
         "{parameter} ({weeks}) should be no more than the initial period ({initial_period_weeks} weeks)"
@@ -100,6 +122,9 @@ impl PolicyParameters {
             non_engagement_window_weeks: 4,
             retention_age_years: 25,
             alert_rules: crate::attendance::alerts::norfolk_2024_alert_rules(),
+            provision_start_target_days: default_start_target_days(),
+            long_case_days: default_long_case_days(),
+            full_time_weeks: crate::outcomes::compliance::dfe_2024_full_time_weeks(),
         }
     }
 
@@ -119,6 +144,11 @@ impl PolicyParameters {
                 self.non_engagement_window_weeks,
             ),
             ("retention_age_years", self.retention_age_years),
+            (
+                "provision_start_target_days",
+                self.provision_start_target_days,
+            ),
+            ("long_case_days", self.long_case_days),
         ];
         if let Some((parameter, _)) = at_least_one.iter().find(|(_, value)| *value == 0) {
             return Err(PolicyParametersError::Zero { parameter });
@@ -142,8 +172,37 @@ impl PolicyParameters {
         }
         crate::attendance::alerts::validate_alert_rules(&self.alert_rules)
             .map_err(PolicyParametersError::AlertRule)?;
+        check_full_time_weeks(&self.full_time_weeks)?;
         Ok(())
     }
+}
+
+/// The full-time weeks: hours from 1 to 40, year groups in order, no year in two rows.
+fn check_full_time_weeks(
+    weeks: &[crate::outcomes::FullTimeWeek],
+) -> Result<(), PolicyParametersError> {
+    let mut sorted: Vec<_> = weeks.iter().collect();
+    sorted.sort_by_key(|w| w.first_year);
+    for (i, week) in sorted.iter().enumerate() {
+        let years = format!("years {} to {}", week.first_year, week.last_year);
+        if !(1.0..=40.0).contains(&week.hours) {
+            return Err(PolicyParametersError::FullTimeWeek(format!(
+                "full_time_weeks: the week for {years} should be from 1 to 40 hours"
+            )));
+        }
+        if week.last_year < week.first_year {
+            return Err(PolicyParametersError::FullTimeWeek(format!(
+                "full_time_weeks: {years} end before they start"
+            )));
+        }
+        if let Some(next) = sorted.get(i + 1).filter(|n| n.first_year <= week.last_year) {
+            return Err(PolicyParametersError::FullTimeWeek(format!(
+                "full_time_weeks: {years} overlap years {} to {}",
+                next.first_year, next.last_year
+            )));
+        }
+    }
+    Ok(())
 }
 
 impl Default for PolicyParameters {
@@ -197,5 +256,39 @@ mod tests {
         );
         policy.version = " ".to_owned();
         assert_eq!(policy.validate(), Err(PolicyParametersError::NoVersion));
+    }
+
+    #[test]
+    fn s19_full_time_weeks_that_overlap_or_are_out_of_range_are_refused() {
+        use crate::outcomes::FullTimeWeek;
+        let mut policy = PolicyParameters::norfolk_2024();
+        let week = |first_year, last_year, hours| FullTimeWeek {
+            first_year,
+            last_year,
+            hours,
+        };
+        policy.full_time_weeks = vec![week(0, 6, 32.5), week(6, 13, 32.5)];
+        assert_eq!(
+            policy.validate().unwrap_err().to_string(),
+            "full_time_weeks: years 0 to 6 overlap years 6 to 13"
+        );
+        policy.full_time_weeks = vec![week(0, 6, 0.0)];
+        assert_eq!(
+            policy.validate().unwrap_err().to_string(),
+            "full_time_weeks: the week for years 0 to 6 should be from 1 to 40 hours"
+        );
+        policy.full_time_weeks = vec![week(0, 6, 30.0), week(7, 13, 32.5)];
+        assert_eq!(policy.validate(), Ok(()));
+        // A policy file written before the targets existed gets the defaults.
+        let mut old = serde_json::to_value(PolicyParameters::norfolk_2024()).unwrap();
+        for key in [
+            "provision_start_target_days",
+            "long_case_days",
+            "full_time_weeks",
+        ] {
+            old.as_object_mut().unwrap().remove(key);
+        }
+        let read: PolicyParameters = serde_json::from_value(old).unwrap();
+        assert_eq!(read, PolicyParameters::norfolk_2024());
     }
 }

@@ -30,7 +30,7 @@ struct HomePage {
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 13] = [
+const CARDS: [(Capability, Card); 14] = [
     (
         Capability::StartReferral,
         Card {
@@ -77,6 +77,14 @@ const CARDS: [(Capability, Card); 13] = [
             href: "/cases/dashboard",
             title: "Case dashboard",
             text: "What is due, overdue and waiting, and the days from referral to provision.",
+        },
+    ),
+    (
+        Capability::ReadServiceReports,
+        Card {
+            href: "/reports/section-19",
+            title: "Section 19 report",
+            text: "How long children waited for education and how much of a full-time week they get, by child, school and district.",
         },
     ),
     (

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod assessments;
 pub mod attendance;
 pub mod cases;
+pub mod charts;
 pub mod child_access;
 pub mod documents;
 pub mod evidence;
@@ -20,6 +21,7 @@ pub mod pupils;
 pub mod reference;
 pub mod referral_form;
 pub mod referrals;
+pub mod reports;
 pub mod resources;
 pub mod sign_in;
 pub mod sign_in_oidc;
@@ -79,7 +81,7 @@ pub struct Chrome {
 
 /// The service's navigation: each item and what opens it, from the one permissions table
 /// ([`mns_domain::permissions`]).
-const NAV: [(&str, &str, Capability); 14] = [
+const NAV: [(&str, &str, Capability); 15] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
     (
         "/alerts",
@@ -97,6 +99,11 @@ const NAV: [(&str, &str, Capability); 14] = [
     ("/enquiries", "Enquiries", Capability::LogEnquiry),
     ("/resources", "Resources", Capability::ReadResources),
     ("/invoices", "Invoices", Capability::ReadInvoices),
+    (
+        "/reports/section-19",
+        "Reports",
+        Capability::ReadServiceReports,
+    ),
     ("/users", "Users", Capability::ManageUsers),
     ("/schools", "Schools", Capability::ReadReferenceData),
     ("/calendars", "Term dates", Capability::ReadReferenceData),

@@ -277,6 +277,7 @@ async fn ending_provision_on(backend: Backend) {
     // The clock says 22 November 2026: the day before is refused, with the choices kept.
     let past = [
         ("reason", "well_enough_to_return"),
+        ("outcome", "back_part_time"),
         ("ends_on-day", "21"),
         ("ends_on-month", "11"),
         ("ends_on-year", "2026"),
@@ -304,8 +305,29 @@ async fn ending_provision_on(backend: Backend) {
         .await
         .unwrap()
         .len();
+    // Where the young person goes is required (issue 17), and the rest is kept.
+    let r = coordinator
+        .post(
+            &format!("{case}/end"),
+            &[
+                ("reason", "well_enough_to_return"),
+                ("ends_on-day", "4"),
+                ("ends_on-month", "12"),
+                ("ends_on-year", "2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Select where the young person is now that provision ends"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"well_enough_to_return\" checked"));
     let answers = [
         ("reason", "well_enough_to_return"),
+        ("outcome", "back_part_time"),
         ("ends_on-day", "4"),
         ("ends_on-month", "12"),
         ("ends_on-year", "2026"),
@@ -316,6 +338,7 @@ async fn ending_provision_on(backend: Backend) {
     for expected in [
         "Check before you end provision",
         "4 December 2026",
+        "Back at school part time",
         "Who will be told",
         "The school&#39;s staff: 1 person, by email",
         "The parents: 1 person, by email",
@@ -336,7 +359,8 @@ async fn ending_provision_on(backend: Backend) {
         "nobody is told before the end is confirmed"
     );
     // "Change" goes back to the form with the answers in it.
-    let change = format!("{case}/end?reason=well_enough_to_return&ends_on-day=4");
+    let change =
+        format!("{case}/end?reason=well_enough_to_return&outcome=back_part_time&ends_on-day=4");
     assert!(
         check.body.contains(&change.replace('&', "&#38;")),
         "{}",
@@ -357,6 +381,10 @@ async fn ending_provision_on(backend: Backend) {
     let record = store.get_case(&id).await.unwrap().unwrap();
     assert_eq!(record.state, CaseState::Ended);
     assert_eq!(record.ends_on, chrono::NaiveDate::from_ymd_opt(2026, 12, 4));
+    assert_eq!(
+        record.outcome,
+        Some(mns_domain::outcomes::CaseOutcome::BackPartTime)
+    );
     let page = coordinator.get(done.location()).await;
     assert!(page.body.contains("govuk-notification-banner--success"));
     assert!(page.body.contains("role=\"alert\""));
@@ -527,7 +555,10 @@ async fn parents_see_plain_english_part_a_and_the_letters_they_are_owed() {
     a.end_case(
         &coordinator,
         &id,
-        mns_domain::provision::EndReason::WellEnoughToReturn,
+        (
+            mns_domain::provision::EndReason::WellEnoughToReturn,
+            mns_domain::outcomes::CaseOutcome::BackPartTime,
+        ),
         a.today(),
         "",
     )
@@ -645,6 +676,7 @@ async fn the_check_page_before_ending_provision() {
             &format!("/cases/{id}/end"),
             &[
                 ("reason", "will_not_engage"),
+                ("outcome", "other"),
                 ("ends_on-day", "27"),
                 ("ends_on-month", "11"),
                 ("ends_on-year", "2026"),

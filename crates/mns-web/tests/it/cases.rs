@@ -324,6 +324,7 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
         let mut end = date("ends_on", ("22", "11", "2026"));
         end.extend([
             ("reason".to_string(), "will_not_engage"),
+            ("outcome".to_string(), "other"),
             ("confirm".to_string(), "yes"),
         ]);
         let r = coordinator
@@ -1193,7 +1194,10 @@ async fn mn_prov_1_an_ended_case_leaves_every_waiting_list() {
         .end_case(
             &coordinator,
             &case_id,
-            mns_domain::provision::EndReason::WellEnoughToReturn,
+            (
+                mns_domain::provision::EndReason::WellEnoughToReturn,
+                mns_domain::outcomes::CaseOutcome::BackFullTime,
+            ),
             app.app.today(),
             "",
         )

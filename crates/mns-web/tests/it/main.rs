@@ -23,6 +23,7 @@ mod referral_desk;
 mod referral_form;
 mod referral_form_matrix;
 mod referral_form_tasks;
+mod reports;
 mod security;
 mod sessions;
 mod snapshots_test;

@@ -151,6 +151,7 @@ pub async fn fill(url: &str, keys: &str) -> Ids {
                     ended_at: (n % 10 != 0).then_some(now),
                     ends_on: None,
                     updated_at: now,
+                    outcome: None,
                 })
                 .await
                 .expect("a case");

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use mns_app::cases::{CaseView, Told, long_date};
 use mns_app::{AppResult, FieldError};
+use mns_domain::outcomes::CaseOutcome;
 use mns_domain::provision::{CaseAction, EndReason};
 use mns_domain::wording::count;
 
@@ -329,13 +330,19 @@ pub async fn agree_continuation(
     after_case(&state, &user, &id, result, "?done=continued").await
 }
 
-/// The end form's answers: why, and the last day of provision.
-fn read_end(values: &Fields) -> Result<(EndReason, NaiveDate), Vec<FieldError>> {
+/// What the end form records: why, and where the child goes now.
+type Ending = (EndReason, CaseOutcome);
+
+/// The end form's answers: why, where the child goes now, and the last day of provision.
+fn read_end(values: &Fields) -> Result<(Ending, NaiveDate), Vec<FieldError>> {
     let mut errors = Vec::new();
     let reason = EndReason::parse(values.text("reason")).ok();
     if reason.is_none() {
         errors.push(FieldError::new("reason", "Select why provision ends"));
     }
+    let outcome = CaseOutcome::parse(values.text("outcome"))
+        .map_err(|e| errors.push(FieldError::new("outcome", e.to_string())))
+        .ok();
     let last_day = values.date("ends_on", "The last day of provision", &mut errors);
     if last_day.is_none() && !errors.iter().any(|e| e.field == "ends_on") {
         errors.push(FieldError::new(
@@ -343,8 +350,10 @@ fn read_end(values: &Fields) -> Result<(EndReason, NaiveDate), Vec<FieldError>> 
             "Enter the last day of provision",
         ));
     }
-    match (reason, last_day) {
-        (Some(reason), Some(last_day)) if errors.is_empty() => Ok((reason, last_day)),
+    match (reason, outcome, last_day) {
+        (Some(reason), Some(outcome), Some(last_day)) if errors.is_empty() => {
+            Ok(((reason, outcome), last_day))
+        }
         _ => Err(errors),
     }
 }
@@ -381,11 +390,12 @@ pub async fn end(
 /// What the end's check page says.
 fn end_check(
     c: mns_app::cases::EndCheck,
-    (reason, last_day): (EndReason, NaiveDate),
+    ((reason, outcome), last_day): (Ending, NaiveDate),
     note: &str,
 ) -> Check {
     let mut rows = vec![
         ("Why provision ends", capitalised(reason.label())),
+        ("Where the young person is now", outcome.label().to_string()),
         ("The last day of provision", long_date(last_day)),
     ];
     if !note.is_empty() {

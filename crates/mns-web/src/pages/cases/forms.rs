@@ -176,6 +176,7 @@ struct FormPage {
     /// The hint for the last day of provision.
     last_day_hint: String,
     end_reasons: Vec<(&'static str, String)>,
+    outcomes: Vec<(&'static str, &'static str)>,
     sessions: Vec<(&'static str, &'static str)>,
     evidence: Vec<(&'static str, &'static str)>,
 }
@@ -248,6 +249,10 @@ pub(super) fn show_form(
         end_reasons: EndReason::ALL
             .iter()
             .map(|r| (r.as_str(), capitalised(r.label())))
+            .collect(),
+        outcomes: mns_domain::outcomes::CaseOutcome::ALL
+            .iter()
+            .map(|o| (o.as_str(), o.label()))
             .collect(),
         sessions: vec![
             ("delivered", "Delivered"),

@@ -138,6 +138,9 @@ fn facts(view: &CaseView, today: chrono::NaiveDate) -> Vec<(&'static str, String
         if let Some(last) = case.ends_on {
             facts.push(("Last day of provision", long_date(last)));
         }
+        if let Some(outcome) = case.outcome {
+            facts.push(("Where the young person went", outcome.label().to_string()));
+        }
     }
     facts
 }

@@ -1,0 +1,505 @@
+//! The service's reports (issue 17): Section 19 compliance for each child and for the service,
+//! from the cases themselves, with exports of every table.
+//!
+//! Each figure is worked out by the domain ([`mns_domain::outcomes`]) from what the store reads
+//! for the period ([`mns_store::ReportFilter`]); `docs/ARCHITECTURE.md` says where each comes
+//! from. Exports of figures suppress counts of fewer than 5 children
+//! ([`mns_domain::outcomes::disclose`]); the list of children by name is the coordinator's
+//! working list, exported as the personal data it is and audited.
+
+use chrono::NaiveDate;
+use mns_domain::calendar::{SchoolYear, year_group};
+use mns_domain::outcomes::{
+    CaseOutcome, Compliance, ComplianceFacts, ComplianceTargets, DAYS_TO_START_BANDS, Disclosed,
+    ServiceCompliance, assess, disclose, disclose_share,
+};
+use mns_domain::permissions::Capability;
+use mns_domain::provision::CaseState;
+use mns_domain::provision::record::PartA;
+use mns_domain::spreadsheet::safe_cell;
+use mns_store::ComplianceLine;
+pub use mns_store::ReportFilter;
+
+use crate::{Actor, App, AppError, AppResult, Context};
+
+/// One child on the report.
+#[derive(Debug, Clone)]
+pub struct ChildCompliance {
+    /// What the store read.
+    pub line: ComplianceLine,
+    /// How the case measures up.
+    pub compliance: Compliance,
+}
+
+/// The figures for one school or district.
+#[derive(Debug, Clone)]
+pub struct GroupCompliance {
+    /// The school's or district's name.
+    pub name: String,
+    /// Its figures.
+    pub figures: ServiceCompliance,
+}
+
+/// The Section 19 report for a period, school or district.
+#[derive(Debug, Clone)]
+pub struct ComplianceReport {
+    /// What it covers.
+    pub filter: ReportFilter,
+    /// The targets it measures against (the policy in force).
+    pub targets: ComplianceTargets,
+    /// The service's figures.
+    pub service: ServiceCompliance,
+    /// Every child, in referral date order.
+    pub children: Vec<ChildCompliance>,
+    /// The figures by school, by name.
+    pub by_school: Vec<GroupCompliance>,
+    /// The figures by district.
+    pub by_district: Vec<GroupCompliance>,
+    /// Where the children whose provision ended went, by outcome, with those ended before the
+    /// outcome was asked last.
+    pub outcomes: Vec<(&'static str, u64)>,
+    /// The schools and districts with cases, for the filters.
+    pub schools: Vec<(String, String)>,
+    /// The districts.
+    pub districts: Vec<String>,
+}
+
+impl ComplianceReport {
+    /// The children whose package is part time with no medical reason recorded (MN-DEC-3).
+    pub fn part_time_without_reason(&self) -> impl Iterator<Item = &ChildCompliance> {
+        self.children
+            .iter()
+            .filter(|c| c.compliance.part_time_without_reason)
+    }
+
+    /// The children whose provision started, or who have waited, longer than the target
+    /// (MN-DEC-2).
+    pub fn late_starts(&self) -> impl Iterator<Item = &ChildCompliance> {
+        self.children.iter().filter(|c| c.compliance.late_start)
+    }
+}
+
+/// The tables of the report that can be exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplianceTable {
+    /// The service's figures.
+    Service,
+    /// Cases by days from referral to provision (the chart's data).
+    DaysToStart,
+    /// By school.
+    Schools,
+    /// By district.
+    Districts,
+    /// Where children went when provision ended.
+    Outcomes,
+    /// Every child, by name (personal data).
+    Children,
+}
+
+impl ComplianceTable {
+    /// Every table.
+    pub const ALL: [ComplianceTable; 6] = [
+        ComplianceTable::Service,
+        ComplianceTable::DaysToStart,
+        ComplianceTable::Schools,
+        ComplianceTable::Districts,
+        ComplianceTable::Outcomes,
+        ComplianceTable::Children,
+    ];
+
+    /// Its name in addresses and file names.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ComplianceTable::Service => "service",
+            ComplianceTable::DaysToStart => "days-to-start",
+            ComplianceTable::Schools => "schools",
+            ComplianceTable::Districts => "districts",
+            ComplianceTable::Outcomes => "outcomes",
+            ComplianceTable::Children => "children",
+        }
+    }
+
+    /// Reads a slug.
+    pub fn parse(slug: &str) -> Option<ComplianceTable> {
+        ComplianceTable::ALL.into_iter().find(|t| t.slug() == slug)
+    }
+}
+
+/// Checks a report period: it may not end before it starts.
+pub fn check_period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> AppResult<()> {
+    match (from, to) {
+        (Some(from), Some(to)) if to < from => Err(AppError::invalid(
+            "to",
+            "The end of the period must be the same as or after its start",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn facts(line: &ComplianceLine) -> ComplianceFacts {
+    let plan: Option<PartA> = line
+        .plan_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok());
+    let state = CaseState::parse(&line.state).ok();
+    ComplianceFacts {
+        referral_date: line.referral_date,
+        absence_threshold_on: line.absence_threshold_on,
+        provision_start: line.provision_start,
+        last_day: line.last_day,
+        opened_on: line.opened_on,
+        hours_per_week: line.hours_per_week,
+        plan_full_time_hours: line.full_time_hours,
+        medical_reason: plan.and_then(|p| p.medical_reason),
+        year_group: line
+            .date_of_birth
+            .map(|dob| year_group(dob, SchoolYear::containing(line.referral_date))),
+        running: matches!(
+            state,
+            Some(CaseState::InProvision | CaseState::Continued | CaseState::Review)
+        ),
+        review_due: line.review_due,
+        review_held_on: line.review_held_on,
+        continuation_due: line.continuation_due,
+        continuation_requested: line.continuation_requested,
+    }
+}
+
+fn grouped(
+    children: &[ChildCompliance],
+    key: impl Fn(&ComplianceLine) -> Option<String>,
+) -> Vec<GroupCompliance> {
+    let mut groups: std::collections::BTreeMap<String, Vec<&Compliance>> = Default::default();
+    for child in children {
+        if let Some(name) = key(&child.line) {
+            groups.entry(name).or_default().push(&child.compliance);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(name, cases)| GroupCompliance {
+            name,
+            figures: ServiceCompliance::of(cases),
+        })
+        .collect()
+}
+
+/// Counts the ended cases by outcome.
+fn outcomes(children: &[ChildCompliance]) -> Vec<(&'static str, u64)> {
+    let ended: Vec<&ComplianceLine> = children
+        .iter()
+        .map(|c| &c.line)
+        .filter(|l| l.last_day.is_some())
+        .collect();
+    let mut out: Vec<(&'static str, u64)> = CaseOutcome::ALL
+        .iter()
+        .map(|o| {
+            let n = ended
+                .iter()
+                .filter(|l| l.outcome.as_deref() == Some(o.as_str()))
+                .count();
+            (o.label(), n as u64)
+        })
+        .collect();
+    let unrecorded = ended
+        .iter()
+        .filter(|l| {
+            l.outcome
+                .as_deref()
+                .is_none_or(|o| CaseOutcome::parse(o).is_err())
+        })
+        .count();
+    out.push((
+        "Not recorded (ended before it was asked)",
+        unrecorded as u64,
+    ));
+    out
+}
+
+impl App {
+    /// The Section 19 report (the head of service and the Medical Needs team): every case open
+    /// during the period, at the school or in the district if given, measured against the
+    /// policy in force.
+    pub async fn compliance_report(
+        &self,
+        actor: &Actor,
+        filter: &ReportFilter,
+    ) -> AppResult<ComplianceReport> {
+        actor.require(Capability::ReadServiceReports)?;
+        check_period(filter.from, filter.to)?;
+        self.audit_view(actor, "report.section19", "report", "section-19")
+            .await?;
+        self.build_compliance_report(filter).await
+    }
+
+    /// The schools with cases, URN and name, for the reports' filter.
+    pub async fn report_schools(&self, actor: &Actor) -> AppResult<Vec<(String, String)>> {
+        actor.require(Capability::ReadServiceReports)?;
+        Ok(self.store.case_schools().await?)
+    }
+
+    /// The districts of the schools with cases, for the reports' filter.
+    pub async fn report_districts(&self, actor: &Actor) -> AppResult<Vec<String>> {
+        actor.require(Capability::ReadServiceReports)?;
+        Ok(self.store.case_districts().await?)
+    }
+
+    async fn build_compliance_report(&self, filter: &ReportFilter) -> AppResult<ComplianceReport> {
+        let today = self.today();
+        let targets = ComplianceTargets::from_policy(self.policy());
+        let children: Vec<ChildCompliance> = self
+            .store
+            .compliance_lines(filter)
+            .await?
+            .into_iter()
+            .map(|line| ChildCompliance {
+                compliance: assess(&facts(&line), &targets, today),
+                line,
+            })
+            .collect();
+        Ok(ComplianceReport {
+            outcomes: outcomes(&children),
+            service: ServiceCompliance::of(children.iter().map(|c| &c.compliance)),
+            by_school: grouped(&children, |l| Some(l.school_name.clone())),
+            by_district: grouped(&children, |l| l.district.clone()),
+            schools: self.store.case_schools().await?,
+            districts: self.store.case_districts().await?,
+            filter: filter.clone(),
+            targets,
+            children,
+        })
+    }
+
+    /// One table of the Section 19 report as CSV: counts of fewer than 5 children
+    /// suppressed, every cell safe to open in a spreadsheet, and the export audited.
+    pub async fn compliance_csv(
+        &self,
+        actor: &Actor,
+        filter: &ReportFilter,
+        table: ComplianceTable,
+    ) -> AppResult<Vec<u8>> {
+        actor.require(Capability::ReadServiceReports)?;
+        check_period(filter.from, filter.to)?;
+        let report = self.build_compliance_report(filter).await?;
+        let rows = table_rows(&report, table);
+        let mut out = csv::Writer::from_writer(Vec::new());
+        for row in &rows {
+            out.write_record(row.iter().map(|cell| safe_cell(cell).into_owned()))
+                .context("writing the report's CSV")?;
+        }
+        let bytes = out.into_inner().context("writing the report's CSV")?;
+        let mut tx = self.store.begin().await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "report.export",
+            "report",
+            &format!("section-19/{}", table.slug()),
+            &format!("{} rows", rows.len().saturating_sub(1)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(bytes)
+    }
+}
+
+/// A share as it leaves the service: not given over fewer than 5 children, nor when the count
+/// it is a share of is suppressed (it would give the count away).
+fn percent(part: u64, whole: u64) -> String {
+    if disclose(part) == Disclosed::Suppressed {
+        return "-".into();
+    }
+    disclose_share(whole, part as f64 / whole.max(1) as f64)
+        .map(|share| format!("{:.0}%", share * 100.0))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// The header and rows of one figures table, as they leave the service.
+fn figures_rows(groups: &[(String, &ServiceCompliance)], first: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![
+        [
+            first,
+            "Cases",
+            "Provision started",
+            "Started within the target",
+            "Started late",
+            "Still waiting",
+            "Waiting beyond the target",
+            "Median days from referral to provision",
+            "Median days from 15 days' absence to provision",
+            "Full-time packages",
+            "Part time with a medical reason",
+            "Part time without a medical reason",
+            "Hours offered as a share of full time",
+            "Open more than a term",
+            "Reviews late",
+            "Continuation requests late",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for (name, f) in groups {
+        let median = |children: u64, days: Option<i64>| {
+            days.and_then(|d| disclose_share(children, d as f64))
+                .map(|d| format!("{d:.0}"))
+                .unwrap_or_else(|| "-".into())
+        };
+        rows.push(vec![
+            name.clone(),
+            disclose(f.cases).to_string(),
+            disclose(f.started).to_string(),
+            disclose(f.started_within_target).to_string(),
+            disclose(f.started_late).to_string(),
+            disclose(f.waiting).to_string(),
+            disclose(f.waiting_beyond_target).to_string(),
+            median(f.started, f.median_days_to_start),
+            median(f.absence_known, f.median_days_from_absence),
+            disclose(f.full_time).to_string(),
+            disclose(f.part_time_with_reason).to_string(),
+            disclose(f.part_time_without_reason).to_string(),
+            f.share_of_full_time()
+                .and_then(|s| disclose_share(f.with_package, s))
+                .map(|s| format!("{:.0}%", s * 100.0))
+                .unwrap_or_else(|| "-".into()),
+            disclose(f.open_more_than_a_term).to_string(),
+            disclose(f.reviews_late).to_string(),
+            disclose(f.continuations_late).to_string(),
+        ]);
+    }
+    rows
+}
+
+/// The rows of a table: a header, then the lines.
+pub fn table_rows(report: &ComplianceReport, table: ComplianceTable) -> Vec<Vec<String>> {
+    fn groups(list: &[GroupCompliance]) -> Vec<(String, &ServiceCompliance)> {
+        list.iter().map(|g| (g.name.clone(), &g.figures)).collect()
+    }
+    match table {
+        ComplianceTable::Service => figures_rows(
+            &[("All cases".to_string(), &report.service)],
+            "Cases covered",
+        ),
+        ComplianceTable::Schools => figures_rows(&groups(&report.by_school), "School"),
+        ComplianceTable::Districts => figures_rows(&groups(&report.by_district), "District"),
+        ComplianceTable::DaysToStart => {
+            let mut rows = vec![vec![
+                "Days from referral to provision".to_string(),
+                "Cases".to_string(),
+                "Share of the cases that started".to_string(),
+            ]];
+            for ((_, _, label), n) in DAYS_TO_START_BANDS
+                .iter()
+                .zip(report.service.days_to_start_bands)
+            {
+                rows.push(vec![
+                    label.to_string(),
+                    disclose(n).to_string(),
+                    percent(n, report.service.started),
+                ]);
+            }
+            rows
+        }
+        ComplianceTable::Outcomes => {
+            let ended: u64 = report.outcomes.iter().map(|(_, n)| n).sum();
+            let mut rows = vec![vec![
+                "Where the young person went when provision ended".to_string(),
+                "Cases".to_string(),
+                "Share of the cases that ended".to_string(),
+            ]];
+            for (label, n) in &report.outcomes {
+                rows.push(vec![
+                    label.to_string(),
+                    disclose(*n).to_string(),
+                    percent(*n, ended),
+                ]);
+            }
+            rows
+        }
+        ComplianceTable::Children => {
+            let mut rows = vec![
+                [
+                    "Pupil",
+                    "School",
+                    "District",
+                    "Referral date",
+                    "First day of provision",
+                    "Days from referral to provision",
+                    "Days waiting so far",
+                    "Days from 15 days' absence to provision",
+                    "Started or waiting beyond the target",
+                    "Hours a week",
+                    "Full-time week",
+                    "Part time without a medical reason",
+                    "Days open",
+                    "Review late",
+                    "Continuation request late",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            let yes = |b: bool| if b { "Yes" } else { "No" }.to_string();
+            let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+            for child in &report.children {
+                let (l, c) = (&child.line, &child.compliance);
+                rows.push(vec![
+                    l.pupil_name.clone(),
+                    l.school_name.clone(),
+                    l.district.clone().unwrap_or_default(),
+                    l.referral_date.to_string(),
+                    l.provision_start.map(|d| d.to_string()).unwrap_or_default(),
+                    num(c.days_to_start),
+                    num(c.days_waiting),
+                    num(c.days_from_absence),
+                    yes(c.late_start),
+                    c.hours_offered.map(|h| h.to_string()).unwrap_or_default(),
+                    c.full_time_hours.to_string(),
+                    yes(c.part_time_without_reason),
+                    c.days_open.to_string(),
+                    yes(c.review_late),
+                    yes(c.continuation_late),
+                ]);
+            }
+            rows
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s19_a_period_that_ends_before_it_starts_is_refused() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 9, d);
+        let error = check_period(day(10), day(9)).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("The end of the period must be the same as or after its start")
+                || matches!(error, AppError::Invalid(ref e) if e[0].field == "to"),
+            "{error:?}"
+        );
+        assert!(check_period(day(10), day(10)).is_ok());
+        assert!(check_period(None, day(1)).is_ok());
+    }
+
+    #[test]
+    fn s19_exported_figures_suppress_counts_below_5() {
+        let figures = ServiceCompliance {
+            cases: 7,
+            started: 3,
+            started_late: 1,
+            part_time_without_reason: 2,
+            ..Default::default()
+        };
+        let rows = figures_rows(&[("A school".into(), &figures)], "School");
+        let row = &rows[1];
+        assert_eq!(row[1], "7");
+        assert_eq!(row[2], "fewer than 5");
+        assert_eq!(row[4], "fewer than 5");
+        assert_eq!(row[5], "0");
+        assert_eq!(row[11], "fewer than 5");
+        // A median over 3 children is not shown.
+        assert_eq!(row[7], "-");
+    }
+}

@@ -1,0 +1,220 @@
+//! What the Section 19 report reads (issue 17): one line per case open during a period, with
+//! the pupil, the school and its district, and the day the pupil's illness absence passed the
+//! threshold where an early-identification alert recorded it.
+
+use chrono::NaiveDate;
+use sqlx::FromRow;
+
+use crate::cases::{date, day};
+use crate::{Store, StoreError, StoreResult};
+
+/// Which cases a report covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFilter {
+    /// Cases open on any day from this one...
+    pub from: Option<NaiveDate>,
+    /// ... to this one.
+    pub to: Option<NaiveDate>,
+    /// One school's cases (URN).
+    pub school_urn: Option<String>,
+    /// One district's schools' cases.
+    pub district: Option<String>,
+}
+
+/// One case as the report reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComplianceLine {
+    /// The case's id.
+    pub case_id: String,
+    /// Its state (stored form).
+    pub state: String,
+    /// The pupil's given and family name.
+    pub pupil_name: String,
+    /// Their date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+    /// The home school's URN and name.
+    pub school_urn: Option<String>,
+    /// Its name.
+    pub school_name: String,
+    /// Its district.
+    pub district: Option<String>,
+    /// The referral date.
+    pub referral_date: NaiveDate,
+    /// The day the case opened.
+    pub opened_on: NaiveDate,
+    /// The first day of provision.
+    pub provision_start: Option<NaiveDate>,
+    /// The last day of provision, once ended.
+    pub last_day: Option<NaiveDate>,
+    /// Hours per week in the package, once Part A is finalised.
+    pub hours_per_week: Option<f64>,
+    /// The full-time week the record gives.
+    pub full_time_hours: Option<f64>,
+    /// Part A, for its medical reason.
+    pub plan_json: Option<String>,
+    /// When this period's review is due and when it was held.
+    pub review_due: Option<NaiveDate>,
+    /// When it was held.
+    pub review_held_on: Option<NaiveDate>,
+    /// When the continuation request is due.
+    pub continuation_due: Option<NaiveDate>,
+    /// Whether one was made for this period.
+    pub continuation_requested: bool,
+    /// The day the illness absence passed the threshold, where known.
+    pub absence_threshold_on: Option<NaiveDate>,
+    /// The outcome recorded at the end (stored form).
+    pub outcome: Option<String>,
+}
+
+#[derive(FromRow)]
+struct Row {
+    id: String,
+    state: String,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    date_of_birth: Option<String>,
+    school_urn: Option<String>,
+    school_name: Option<String>,
+    district: Option<String>,
+    referral_date: String,
+    opened_at: String,
+    provision_start: Option<String>,
+    ended_at: Option<String>,
+    ends_on: Option<String>,
+    hours_per_week: Option<f64>,
+    full_time_hours: Option<f64>,
+    plan_json: Option<String>,
+    plan_finalised_at: Option<String>,
+    review_due: Option<String>,
+    review_held_on: Option<String>,
+    continuation_due: Option<String>,
+    continuations: i64,
+    absence_threshold_at: Option<String>,
+    outcome: Option<String>,
+}
+
+fn opt(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
+    text.as_deref()
+        .map(|t| date(t.get(..10).unwrap_or(t)))
+        .transpose()
+}
+
+impl Row {
+    fn into_line(self) -> StoreResult<ComplianceLine> {
+        let opened_on = self.opened_at.get(..10).unwrap_or(&self.opened_at);
+        Ok(ComplianceLine {
+            pupil_name: format!(
+                "{} {}",
+                self.given_name.unwrap_or_default(),
+                self.family_name.unwrap_or_default()
+            )
+            .trim()
+            .to_owned(),
+            date_of_birth: opt(self.date_of_birth)?,
+            school_name: self.school_name.unwrap_or_default(),
+            referral_date: date(&self.referral_date)?,
+            opened_on: date(opened_on)?,
+            provision_start: opt(self.provision_start)?,
+            last_day: opt(self.ends_on.or(self.ended_at))?,
+            review_due: opt(self.review_due)?,
+            review_held_on: opt(self.review_held_on)?,
+            continuation_due: opt(self.continuation_due)?,
+            continuation_requested: self.continuations > 0,
+            absence_threshold_on: opt(self.absence_threshold_at)?,
+            case_id: self.id,
+            state: self.state,
+            school_urn: self.school_urn,
+            district: self.district,
+            // A draft's hours are not a package yet.
+            hours_per_week: self
+                .hours_per_week
+                .filter(|_| self.plan_finalised_at.is_some()),
+            full_time_hours: self.full_time_hours,
+            plan_json: self.plan_json,
+            outcome: self.outcome,
+        })
+    }
+}
+
+impl Store {
+    /// The cases open on any day of the filter's period (all cases without one), in referral
+    /// date order.
+    pub async fn compliance_lines(
+        &self,
+        filter: &ReportFilter,
+    ) -> StoreResult<Vec<ComplianceLine>> {
+        let mut clauses = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        let mut bind = |value: String, clause: &str| {
+            binds.push(value);
+            clauses.push(clause.replace('?', &format!("${}", binds.len())));
+        };
+        if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
+            // opened_at is a timestamp: before the next day's date sorts before it.
+            bind(day(to), "c.opened_at < ?");
+        }
+        if let Some(from) = filter.from {
+            bind(
+                day(from),
+                "(c.ended_at IS NULL OR COALESCE(c.ends_on, substr(c.ended_at, 1, 10)) >= ?)",
+            );
+        }
+        if let Some(urn) = &filter.school_urn {
+            bind(urn.clone(), "c.school_urn = ?");
+        }
+        if let Some(district) = &filter.district {
+            bind(district.clone(), "s.district = ?");
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT c.id, c.state, p.given_name, p.family_name, p.date_of_birth, c.school_urn, \
+             s.name AS school_name, s.district, c.referral_date, c.opened_at, c.provision_start, \
+             c.ended_at, c.ends_on, c.hours_per_week, c.full_time_hours, c.plan_json, c.plan_finalised_at, \
+             c.review_due, c.review_held_on, c.continuation_due, \
+             (SELECT COUNT(*) FROM case_continuations cc WHERE cc.case_id = c.id \
+              AND cc.period_number = c.period_number) AS continuations, \
+             (SELECT MIN(a.first_opened_at) FROM attendance_alerts a WHERE a.upn = p.upn \
+              AND a.rule_id = 'EI-ABS-15') AS absence_threshold_at, \
+             c.outcome \
+             FROM cases c LEFT JOIN pupils p ON p.id = c.pupil_id \
+             LEFT JOIN schools s ON s.urn = c.school_urn {filter} \
+             ORDER BY c.referral_date, c.id"
+        );
+        let mut q = sqlx::query_as::<_, Row>(&sql);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(Row::into_line)
+            .collect()
+    }
+
+    /// The districts of the schools that have cases, for the reports' filter.
+    pub async fn case_districts(&self) -> StoreResult<Vec<String>> {
+        let rows: Vec<(Option<String>,)> = sqlx::query_as(
+            "SELECT DISTINCT s.district FROM cases c JOIN schools s ON s.urn = c.school_urn \
+             WHERE s.district IS NOT NULL ORDER BY s.district",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().filter_map(|(d,)| d).collect())
+    }
+
+    /// The schools that have cases, URN and name, for the reports' filter.
+    pub async fn case_schools(&self) -> StoreResult<Vec<(String, String)>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT DISTINCT s.urn, s.name FROM cases c JOIN schools s ON s.urn = c.school_urn \
+             ORDER BY s.name, s.urn",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::from)?;
+        Ok(rows)
+    }
+}
