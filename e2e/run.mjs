@@ -852,6 +852,33 @@ async function cases(j, step) {
     check((await j.page.getByText('needs the timetable').count()) === 1, 'the held invoice does not say what it needs');
     await j.audit('invoices');
   });
+  await step('finance reads what the service spends and keeps the price list', async () => {
+    await follow('Finance');
+    await h1Is('Finance report');
+    check(!(await j.page.locator('#total').innerText()).startsWith('£0.00'), 'the finance report costs nothing');
+    check((await j.page.locator('#invoices-note').innerText()).includes('hospital invoice'), 'paid invoices are not counted');
+    check((await j.page.locator('#table-sources').innerText()).includes('High needs block'), 'no spend by source');
+    check(!(await j.page.locator('main').innerText()).includes('Amelia Barnes'), 'the finance report names a child');
+    await j.audit('report-finance');
+    await follow('price list');
+    await h1Is('Prices and budgets');
+    // A price that overlaps one already on the list: named, and nothing saved.
+    await j.page.locator('#kind').selectOption('hlsa_hour');
+    await j.page.locator('#amount').fill('26');
+    await j.page.check('#source-high_needs_block');
+    await fillDate('valid_from', new Date(today.getFullYear() - 1, 5, 1));
+    await fillDate('valid_to', new Date(today.getFullYear() - 1, 5, 30));
+    await j.submit(j.page.getByRole('button', { name: 'Add the price' }));
+    check((await j.page.locator('.govuk-error-summary').innerText()).includes('This overlaps the price from'), 'no error for an overlapping price');
+    await j.audit('finance-prices-error');
+    await j.page.locator('#budget_year').fill(String(today.getFullYear() + 1));
+    await j.page.check('#budget_source-service_budget');
+    await j.page.locator('#budget_amount').fill('125,000');
+    await j.submit(j.page.getByRole('button', { name: 'Set the budget' }));
+    check((await j.page.locator('.govuk-notification-banner--success').innerText()).includes('The budget is set'), 'no confirmation for the budget');
+    check((await j.page.locator('#budgets').innerText()).includes('£125,000.00'), 'the budget is not listed');
+    await j.audit('finance-prices');
+  });
 }
 
 function summary() {

@@ -30,26 +30,9 @@ fn missing_of(i: &InvoiceRecord) -> Vec<&'static str> {
     .unwrap_or_default()
 }
 
-/// Reads an amount like `1,250.00` or `£980` into pence.
-pub fn parse_pounds(text: &str) -> Option<i64> {
-    let t: String = text
-        .trim()
-        .trim_start_matches('£')
-        .chars()
-        .filter(|c| *c != ',')
-        .collect();
-    let (pounds, pence) = match t.split_once('.') {
-        Some((p, d)) if d.len() <= 2 && d.chars().all(|c| c.is_ascii_digit()) => {
-            (p, format!("{d:0<2}"))
-        }
-        Some(_) => return None,
-        None => (t.as_str(), "00".to_string()),
-    };
-    if pounds.is_empty() || !pounds.chars().all(|c| c.is_ascii_digit()) || pounds.len() > 9 {
-        return None;
-    }
-    Some(pounds.parse::<i64>().ok()? * 100 + pence.parse::<i64>().ok()?)
-}
+/// Reads an amount like `1,250.00` or `£980` into pence (the domain's, shared with the
+/// price list).
+pub use mns_domain::outcomes::costs::parse_pounds;
 
 impl InvoiceLine {
     /// An invoice with what it lacks, if it is held (MN-HOSP-2).
@@ -377,8 +360,10 @@ mod tests {
         assert_eq!(parse_pounds("1,250.00"), Some(125_000));
         assert_eq!(parse_pounds("£980"), Some(98_000));
         assert_eq!(parse_pounds("12.5"), Some(1_250));
-        for bad in ["", "ten", "1.234", "-5", "1.2.3"] {
+        for bad in ["", "ten", "1.234", "1.2.3"] {
             assert_eq!(parse_pounds(bad), None, "{bad}");
         }
+        // A negative amount reads, so the form can say it must be more than £0.
+        assert_eq!(parse_pounds("-5"), Some(-500));
     }
 }

@@ -15,6 +15,7 @@ pub mod audit_group;
 pub mod calendars;
 pub mod cases;
 pub mod child_access;
+pub mod costs;
 pub mod demo;
 pub mod directory;
 pub mod directory_index;

@@ -282,12 +282,7 @@ impl App {
         check_period(filter.from, filter.to)?;
         let report = self.build_compliance_report(filter).await?;
         let rows = table_rows(&report, table);
-        let mut out = csv::Writer::from_writer(Vec::new());
-        for row in &rows {
-            out.write_record(row.iter().map(|cell| safe_cell(cell).into_owned()))
-                .context("writing the report's CSV")?;
-        }
-        let bytes = out.into_inner().context("writing the report's CSV")?;
+        let bytes = csv_bytes(&rows)?;
         let mut tx = self.store.begin().await?;
         self.audit(
             &mut tx,
@@ -303,15 +298,25 @@ impl App {
     }
 }
 
+/// Rows as CSV, every cell safe to open in a spreadsheet.
+pub(crate) fn csv_bytes(rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        out.write_record(row.iter().map(|cell| safe_cell(cell).into_owned()))
+            .context("writing a report's CSV")?;
+    }
+    out.into_inner().context("writing a report's CSV")
+}
+
 /// A share as it leaves the service: not given over fewer than 5 children, nor when the count
 /// it is a share of is suppressed (it would give the count away).
 fn percent(part: u64, whole: u64) -> String {
     if disclose(part) == Disclosed::Suppressed {
-        return "-".into();
+        return "not given".into();
     }
     disclose_share(whole, part as f64 / whole.max(1) as f64)
         .map(|share| format!("{:.0}%", share * 100.0))
-        .unwrap_or_else(|| "-".into())
+        .unwrap_or_else(|| "not given".into())
 }
 
 /// The header and rows of one figures table, as they leave the service.
@@ -342,7 +347,7 @@ fn figures_rows(groups: &[(String, &ServiceCompliance)], first: &str) -> Vec<Vec
         let median = |children: u64, days: Option<i64>| {
             days.and_then(|d| disclose_share(children, d as f64))
                 .map(|d| format!("{d:.0}"))
-                .unwrap_or_else(|| "-".into())
+                .unwrap_or_else(|| "not given".into())
         };
         rows.push(vec![
             name.clone(),
@@ -360,7 +365,7 @@ fn figures_rows(groups: &[(String, &ServiceCompliance)], first: &str) -> Vec<Vec
             f.share_of_full_time()
                 .and_then(|s| disclose_share(f.with_package, s))
                 .map(|s| format!("{:.0}%", s * 100.0))
-                .unwrap_or_else(|| "-".into()),
+                .unwrap_or_else(|| "not given".into()),
             disclose(f.open_more_than_a_term).to_string(),
             disclose(f.reviews_late).to_string(),
             disclose(f.continuations_late).to_string(),
@@ -500,6 +505,6 @@ mod tests {
         assert_eq!(row[5], "0");
         assert_eq!(row[11], "fewer than 5");
         // A median over 3 children is not shown.
-        assert_eq!(row[7], "-");
+        assert_eq!(row[7], "not given");
     }
 }

@@ -116,11 +116,16 @@ pub enum Capability {
     /// for the service, and their exports. The Medical Needs team and the auditor, who see
     /// every child.
     ReadServiceReports,
+    /// The price list, the budgets and the finance report (issue 17): what the service spends,
+    /// without any child's name. Finance, the coordinator and the auditor.
+    ReadCosts,
+    /// Keep the price list and set the budgets: finance and the coordinator.
+    ManageCosts,
 }
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 28] = [
+    pub const ALL: [Capability; 30] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
@@ -149,6 +154,8 @@ impl Capability {
         Capability::ActOnAttendanceAlerts,
         Capability::ManageAssessments,
         Capability::ReadServiceReports,
+        Capability::ReadCosts,
+        Capability::ManageCosts,
     ];
 
     /// Whether `role` has this capability (MN-ROLE-1..6).
@@ -180,7 +187,10 @@ impl Capability {
             Capability::ReadAccessHistory | Capability::VerifyAuditTrail => {
                 matches!(role, Coordinator | Auditor)
             }
-            Capability::ReadInvoices => matches!(role, Finance | Coordinator | Auditor),
+            Capability::ReadInvoices | Capability::ReadCosts => {
+                matches!(role, Finance | Coordinator | Auditor)
+            }
+            Capability::ManageCosts => matches!(role, Finance | Coordinator),
             Capability::PayInvoices => role == Finance,
             Capability::ManageChildAccess => matches!(role, Coordinator | School),
             Capability::ReadReferenceData => {

@@ -22,6 +22,7 @@ mod case_list;
 mod cases;
 mod child_access;
 mod columns;
+mod costs;
 mod directory;
 mod documents;
 mod health_notifications;
@@ -60,6 +61,7 @@ pub use cases::{
     ReviewRecord, SessionLogRecord, WelfareCheckRecord, day,
 };
 pub use child_access::{ChildAccessRecord, NewChildAccess};
+pub use costs::{BudgetRecord, CostedCase, PriceRecord};
 pub use directory::{
     ChangeRecord, FeedbackRecord, SearchHit, SearchPage, SearchUnit, ServiceEntry, ServiceIndex,
     ServiceVersion,

@@ -526,6 +526,23 @@ fn case_routes() -> Vec<Route> {
                 "/reports/section-19.csv",
                 get(pages::reports::section_19_csv),
             ),
+            route(Method::GET, "/reports/finance", get(pages::finance::report)),
+            route(
+                Method::GET,
+                "/reports/finance.csv",
+                get(pages::finance::report_csv),
+            ),
+            route(Method::GET, "/finance/prices", get(pages::finance::prices)),
+            route(
+                Method::POST,
+                "/finance/prices",
+                post(pages::finance::add_price),
+            ),
+            route(
+                Method::POST,
+                "/finance/budgets",
+                post(pages::finance::set_budget),
+            ),
             route(Method::GET, "/cases/{id}", get(cases::show)),
             route(
                 Method::GET,

@@ -4,6 +4,7 @@
 
 mod attendance;
 mod cases;
+mod costs;
 pub mod directory;
 mod referrals;
 
@@ -360,6 +361,11 @@ impl App {
                 actor_for("school3@demo.invalid")?,
             ],
             &actor_for("provider@demo.invalid")?,
+        )
+        .await?;
+        self.load_demo_costs(
+            &actor_for("finance@demo.invalid")?,
+            &actor_for("coordinator@demo.invalid")?,
         )
         .await?;
         self.load_demo_attendance().await?;

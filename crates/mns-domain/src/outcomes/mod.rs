@@ -6,6 +6,7 @@
 //! the records: nothing here is a condition of provision, only a measure of it.
 
 pub mod compliance;
+pub mod costs;
 pub mod disclosure;
 pub mod outcome;
 

@@ -64,9 +64,9 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar]) -> String {
         };
         let _ = write!(
             svg,
-            "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"16\" fill=\"#0b0c0c\">{}</text>\
+            "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-family=\"arial, sans-serif\" font-size=\"16\" fill=\"#0b0c0c\">{}</text>\
              <rect x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{length:.1}\" height=\"{h}\" fill=\"#1d70b8\"/>\
-             <text x=\"{vx:.1}\" y=\"{ty}\" font-size=\"16\" fill=\"#0b0c0c\">{}</text>",
+             <text x=\"{vx:.1}\" y=\"{ty}\" font-family=\"arial, sans-serif\" font-size=\"16\" fill=\"#0b0c0c\">{}</text>",
             escape(&bar.label),
             escape(&bar.shown),
             lx = LABEL_WIDTH - 8.0,

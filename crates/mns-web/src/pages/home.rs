@@ -30,7 +30,7 @@ struct HomePage {
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 14] = [
+const CARDS: [(Capability, Card); 15] = [
     (
         Capability::StartReferral,
         Card {
@@ -85,6 +85,14 @@ const CARDS: [(Capability, Card); 14] = [
             href: "/reports/section-19",
             title: "Section 19 report",
             text: "How long children waited for education and how much of a full-time week they get, by child, school and district.",
+        },
+    ),
+    (
+        Capability::ReadCosts,
+        Card {
+            href: "/reports/finance",
+            title: "Finance",
+            text: "What the service spends against its budgets, and the price list it is worked out from.",
         },
     ),
     (

@@ -11,6 +11,7 @@ pub mod charts;
 pub mod child_access;
 pub mod documents;
 pub mod evidence;
+pub mod finance;
 pub mod health;
 pub mod home;
 pub mod invitations;
@@ -81,7 +82,7 @@ pub struct Chrome {
 
 /// The service's navigation: each item and what opens it, from the one permissions table
 /// ([`mns_domain::permissions`]).
-const NAV: [(&str, &str, Capability); 15] = [
+const NAV: [(&str, &str, Capability); 16] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
     (
         "/alerts",
@@ -99,6 +100,7 @@ const NAV: [(&str, &str, Capability); 15] = [
     ("/enquiries", "Enquiries", Capability::LogEnquiry),
     ("/resources", "Resources", Capability::ReadResources),
     ("/invoices", "Invoices", Capability::ReadInvoices),
+    ("/reports/finance", "Finance", Capability::ReadCosts),
     (
         "/reports/section-19",
         "Reports",

@@ -69,37 +69,36 @@ struct Figures {
     children_csv: String,
 }
 
-/// Reads the filters from the query string: the period's two days, a school and a district.
-fn read_filter(values: &Fields) -> Result<ReportFilter, Vec<FieldError>> {
+/// Reads a report's period from the query string (`from-*`, `to-*`): either day may be
+/// empty; a day that does not exist, or an end before the start, is a problem.
+pub(super) fn read_period(
+    values: &Fields,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut day = |name: &str, label: &str| {
-        let given = ["day", "month", "year"]
-            .iter()
-            .any(|part| !values.text(&format!("{name}-{part}")).trim().is_empty());
-        if given {
-            values.date(name, label, &mut errors)
-        } else {
-            None
-        }
-    };
-    let from = day("from", "The start of the period");
-    let to = day("to", "The end of the period");
-    let text = |name: &str| Some(values.trimmed(name)).filter(|t| !t.is_empty());
+    let from = values.date("from", "The start of the period", &mut errors);
+    let to = values.date("to", "The end of the period", &mut errors);
     if errors.is_empty()
         && let Err(AppError::Invalid(problems)) = mns_app::reports::check_period(from, to)
     {
         errors.extend(problems);
     }
     if errors.is_empty() {
-        Ok(ReportFilter {
-            from,
-            to,
-            school_urn: text("school"),
-            district: text("district"),
-        })
+        Ok((from, to))
     } else {
         Err(errors)
     }
+}
+
+/// Reads the filters from the query string: the period, a school and a district.
+fn read_filter(values: &Fields) -> Result<ReportFilter, Vec<FieldError>> {
+    let (from, to) = read_period(values)?;
+    let text = |name: &str| Some(values.trimmed(name)).filter(|t| !t.is_empty());
+    Ok(ReportFilter {
+        from,
+        to,
+        school_urn: text("school"),
+        district: text("district"),
+    })
 }
 
 fn long(date: NaiveDate) -> String {

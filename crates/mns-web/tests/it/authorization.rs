@@ -250,6 +250,14 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         // The service's reports name children: the staff who see every child (issue 17). The
         // download without a table is a 422 for them.
         ("GET", "/reports/section-19" | "/reports/section-19.csv") => signed_in(is(&STAFF_ALL)),
+        // What the service spends names no child: finance, the coordinator and the auditor read
+        // it; finance and the coordinator keep the prices and budgets (an empty form is a 422).
+        ("GET", "/reports/finance" | "/reports/finance.csv" | "/finance/prices") => {
+            signed_in(is(&[Role::Finance, Role::Coordinator, Role::Auditor]))
+        }
+        ("POST", "/finance/prices" | "/finance/budgets") => {
+            signed_in(is(&[Role::Finance, Role::Coordinator]))
+        }
         ("POST", "/cases/{id}/send" | "/cases/{id}/admissions" | "/cases/{id}/invoices")
         | ("GET", "/cases/{id}/send" | "/cases/{id}/admissions/new" | "/cases/{id}/invoices/new") => {
             signed_in(is(&[Role::Coordinator, Role::Caseworker]))
@@ -1012,6 +1020,16 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
             (
                 Capability::ReadResources,
                 refused(ok(a.resources(&actor).await)),
+            ),
+            (
+                Capability::ReadCosts,
+                refused(ok(a.price_list(&actor).await)),
+            ),
+            (
+                Capability::ManageCosts,
+                refused(ok(a
+                    .set_budget(&actor, "2026", "service_budget", "1")
+                    .await)),
             ),
             (
                 Capability::ReadServiceReports,

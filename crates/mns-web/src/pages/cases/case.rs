@@ -108,17 +108,7 @@ impl CasePage {
 }
 
 /// Pence as pounds: `£1,250.00`.
-pub fn pounds(pence: i64) -> String {
-    let whole = (pence / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("£{grouped}.{:02}", pence % 100)
-}
+pub use mns_domain::outcomes::costs::pounds;
 
 fn outcome_label(kind: &str) -> &'static str {
     match kind {

@@ -1,0 +1,278 @@
+//! The price list and the budgets (issue 17), and what the cost figures read: the finalised
+//! packages of the cases open in a period, the hours delivered in it, the robots, and the
+//! hospital invoices paid in it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use mns_domain::outcomes::costs::{CostKind, FundingSource, UnitPrice};
+use sqlx::FromRow;
+
+use crate::cases::{date, day};
+use crate::{Store, StoreError, StoreResult, WriteTx, ts};
+
+/// A price as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceRecord {
+    /// Its id.
+    pub id: String,
+    /// The price.
+    pub price: UnitPrice,
+    /// Who put it on the list.
+    pub recorded_by: String,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A year's budget for one source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetRecord {
+    /// The financial year, by its first year.
+    pub financial_year: i32,
+    /// The source.
+    pub source: FundingSource,
+    /// In pence.
+    pub amount_pence: i64,
+}
+
+#[derive(FromRow)]
+struct PriceRow {
+    id: String,
+    kind: String,
+    amount_pence: i64,
+    funding_source: String,
+    valid_from: String,
+    valid_to: Option<String>,
+    recorded_by: String,
+    recorded_at: String,
+}
+
+fn corrupt(what: &str, text: &str) -> StoreError {
+    StoreError::Corrupt(format!("'{text}' is not a {what}"))
+}
+
+impl PriceRow {
+    fn into_record(self) -> StoreResult<PriceRecord> {
+        Ok(PriceRecord {
+            price: UnitPrice {
+                kind: CostKind::parse(&self.kind)
+                    .ok_or_else(|| corrupt("cost kind", &self.kind))?,
+                amount_pence: self.amount_pence,
+                source: FundingSource::parse(&self.funding_source)
+                    .ok_or_else(|| corrupt("funding source", &self.funding_source))?,
+                valid_from: date(&self.valid_from)?,
+                valid_to: self.valid_to.as_deref().map(date).transpose()?,
+            },
+            id: self.id,
+            recorded_by: self.recorded_by,
+            recorded_at: crate::parse_ts(&self.recorded_at)?,
+        })
+    }
+}
+
+/// A case's finalised package and its dates, for costing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostedCase {
+    /// The case's id.
+    pub case_id: String,
+    /// Part A, for the package.
+    pub plan_json: String,
+    /// The first day of provision.
+    pub provision_start: NaiveDate,
+    /// The last day, once ended.
+    pub last_day: Option<NaiveDate>,
+    /// The current period's last day, for what is committed.
+    pub period_end: Option<NaiveDate>,
+    /// The home school's name and district.
+    pub school_name: String,
+    /// The district.
+    pub district: Option<String>,
+}
+
+#[derive(FromRow)]
+struct CostedRow {
+    id: String,
+    plan_json: String,
+    provision_start: String,
+    ended_at: Option<String>,
+    ends_on: Option<String>,
+    period_end: Option<String>,
+    school_name: Option<String>,
+    district: Option<String>,
+}
+
+impl WriteTx {
+    /// Adds a price, ending `ends` (an open-ended price of the kind) the day before, in the
+    /// same transaction.
+    pub async fn insert_price(
+        &mut self,
+        record: &PriceRecord,
+        ends: Option<(&str, NaiveDate)>,
+    ) -> StoreResult<()> {
+        if let Some((id, last)) = ends {
+            sqlx::query("UPDATE unit_prices SET valid_to = $1 WHERE id = $2 AND valid_to IS NULL")
+                .bind(day(last))
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let p = &record.price;
+        sqlx::query(
+            "INSERT INTO unit_prices (id, kind, amount_pence, funding_source, valid_from, \
+             valid_to, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&record.id)
+        .bind(p.kind.as_str())
+        .bind(p.amount_pence)
+        .bind(p.source.as_str())
+        .bind(day(p.valid_from))
+        .bind(p.valid_to.map(day))
+        .bind(&record.recorded_by)
+        .bind(ts(record.recorded_at))
+        .persistent(false)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Sets a year's budget for a source.
+    pub async fn set_budget(
+        &mut self,
+        budget: &BudgetRecord,
+        recorded_by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO budgets (financial_year, funding_source, amount_pence, recorded_by, \
+             recorded_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (financial_year, \
+             funding_source) DO UPDATE SET amount_pence = excluded.amount_pence, \
+             recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+        )
+        .bind(i64::from(budget.financial_year))
+        .bind(budget.source.as_str())
+        .bind(budget.amount_pence)
+        .bind(recorded_by)
+        .bind(ts(at))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The whole price list, by kind and first day.
+    pub async fn prices(&self) -> StoreResult<Vec<PriceRecord>> {
+        let rows: Vec<PriceRow> = sqlx::query_as(
+            "SELECT id, kind, amount_pence, funding_source, valid_from, valid_to, recorded_by, \
+             recorded_at FROM unit_prices ORDER BY kind, valid_from",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(PriceRow::into_record).collect()
+    }
+
+    /// Every budget, by year and source.
+    pub async fn budgets(&self) -> StoreResult<Vec<BudgetRecord>> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT financial_year, funding_source, amount_pence FROM budgets \
+             ORDER BY financial_year, funding_source",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(year, source, amount)| {
+                Ok(BudgetRecord {
+                    financial_year: i32::try_from(year)
+                        .map_err(|_| corrupt("year", &year.to_string()))?,
+                    source: FundingSource::parse(&source)
+                        .ok_or_else(|| corrupt("funding source", &source))?,
+                    amount_pence: amount,
+                })
+            })
+            .collect()
+    }
+
+    /// The cases with a finalised package whose provision ran on any day from `from` to `to`.
+    pub async fn costed_cases(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<CostedCase>> {
+        let rows: Vec<CostedRow> = sqlx::query_as(
+            "SELECT c.id, c.plan_json, c.provision_start, c.ended_at, c.ends_on, c.period_end, \
+             s.name AS school_name, s.district FROM cases c \
+             LEFT JOIN schools s ON s.urn = c.school_urn \
+             WHERE c.plan_finalised_at IS NOT NULL AND c.plan_json IS NOT NULL \
+             AND c.provision_start IS NOT NULL AND c.provision_start <= $1 \
+             AND (c.ended_at IS NULL OR COALESCE(c.ends_on, substr(c.ended_at, 1, 10)) >= $2) \
+             ORDER BY c.id",
+        )
+        .bind(day(to))
+        .bind(day(from))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let last = r.ends_on.or(r.ended_at);
+                Ok(CostedCase {
+                    provision_start: date(&r.provision_start)?,
+                    last_day: last
+                        .as_deref()
+                        .map(|t| date(t.get(..10).unwrap_or(t)))
+                        .transpose()?,
+                    period_end: r.period_end.as_deref().map(date).transpose()?,
+                    case_id: r.id,
+                    plan_json: r.plan_json,
+                    school_name: r.school_name.unwrap_or_default(),
+                    district: r.district,
+                })
+            })
+            .collect()
+    }
+
+    /// Hours delivered in sessions from `from` to `to`, by case and day.
+    pub async fn delivered_hours(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(String, NaiveDate, f64)>> {
+        let rows: Vec<(String, String, f64)> = sqlx::query_as(
+            "SELECT case_id, held_on, SUM(hours) FROM case_sessions \
+             WHERE outcome = 'delivered' AND held_on >= $1 AND held_on <= $2 \
+             GROUP BY case_id, held_on ORDER BY case_id, held_on",
+        )
+        .bind(day(from))
+        .bind(day(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(case, held, hours)| Ok((case, date(&held)?, hours)))
+            .collect()
+    }
+
+    /// How many robots the pool has.
+    pub async fn robot_count(&self) -> StoreResult<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM robots")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// The hospital invoices paid from `from` to `to`: amount in pence and the day paid.
+    pub async fn invoices_paid(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(i64, NaiveDate)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT amount_pence, paid_at FROM hospital_invoices WHERE status = 'paid' \
+             AND paid_at IS NOT NULL AND substr(paid_at, 1, 10) >= $1 \
+             AND substr(paid_at, 1, 10) <= $2",
+        )
+        .bind(day(from))
+        .bind(day(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(pence, at)| Ok((pence, date(at.get(..10).unwrap_or(&at))?)))
+            .collect()
+    }
+}
