@@ -14,8 +14,8 @@ use mns_domain::outcomes::{
     ServiceCompliance, assess, disclose, disclose_share,
 };
 use mns_domain::permissions::Capability;
-use mns_domain::provision::CaseState;
 use mns_domain::provision::record::PartA;
+use mns_domain::provision::{CaseState, Component};
 use mns_domain::spreadsheet::safe_cell;
 use mns_store::ComplianceLine;
 pub use mns_store::ReportFilter;
@@ -165,6 +165,73 @@ fn facts(line: &ComplianceLine) -> ComplianceFacts {
     }
 }
 
+/// The setting an AP census return names for a part of the package, and whether the part is
+/// a placement at all (contact with the home school and the reintegration plan are not).
+fn setting(component: &Component) -> Option<&'static str> {
+    match component {
+        Component::Hlsa { .. } => Some("One-to-one tuition at home (HLSA)"),
+        Component::OnlineLearning { provider, .. }
+            if provider.trim().eq_ignore_ascii_case("home school") =>
+        {
+            Some("Online learning from the home school")
+        }
+        Component::OnlineLearning { .. } => Some("Online provider"),
+        Component::Av1Robot { .. } => Some("Remote attendance at the home school (AV1 robot)"),
+        Component::AlternativeProvision { .. } => {
+            Some("Alternative provision commissioned by the school")
+        }
+        Component::HomeSchoolContact { .. } | Component::ReintegrationPlan { .. } => None,
+    }
+}
+
+/// The AP census-style rows: one per pupil placement (each part of a finalised package that
+/// is a setting), with the pupil's UPN, the setting, the reason, hours a week, and the first
+/// and last day.
+pub fn ap_census_rows(children: &[ChildCompliance]) -> Vec<Vec<String>> {
+    let mut rows = vec![
+        [
+            "UPN",
+            "Home school URN",
+            "Setting type",
+            "Reason for placement",
+            "Hours a week",
+            "Start date",
+            "End date",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for child in children {
+        let line = &child.line;
+        let (Some(start), Some(plan)) = (
+            line.provision_start,
+            line.plan_json
+                .as_deref()
+                .and_then(|json| serde_json::from_str::<PartA>(json).ok()),
+        ) else {
+            continue;
+        };
+        if line.hours_per_week.is_none() {
+            continue;
+        }
+        for component in &plan.package.components {
+            let Some(setting) = setting(component) else {
+                continue;
+            };
+            rows.push(vec![
+                line.upn.clone().unwrap_or_default(),
+                line.school_urn.clone().unwrap_or_default(),
+                setting.to_string(),
+                "Health needs: cannot attend school because of health (Section 19)".to_string(),
+                component.hours_per_week().to_string(),
+                start.to_string(),
+                line.last_day.map(|d| d.to_string()).unwrap_or_default(),
+            ]);
+        }
+    }
+    rows
+}
+
 fn grouped(
     children: &[ChildCompliance],
     key: impl Fn(&ComplianceLine) -> Option<String>,
@@ -291,6 +358,30 @@ impl App {
             "report",
             &format!("section-19/{}", table.slug()),
             &format!("{} rows", rows.len().saturating_sub(1)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(bytes)
+    }
+}
+
+impl App {
+    /// The AP census-style return for the period, school or district (the Medical Needs team
+    /// and the auditor): one row per pupil placement, with UPNs, audited as an export.
+    pub async fn ap_census_csv(&self, actor: &Actor, filter: &ReportFilter) -> AppResult<Vec<u8>> {
+        actor.require(Capability::ReadServiceReports)?;
+        check_period(filter.from, filter.to)?;
+        let report = self.build_compliance_report(filter).await?;
+        let rows = ap_census_rows(&report.children);
+        let bytes = csv_bytes(&rows)?;
+        let mut tx = self.store.begin().await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "report.export",
+            "report",
+            "ap-census",
+            &format!("{} placements", rows.len() - 1),
         )
         .await?;
         tx.commit().await?;

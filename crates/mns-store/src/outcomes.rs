@@ -32,6 +32,8 @@ pub struct ComplianceLine {
     pub pupil_name: String,
     /// Their date of birth.
     pub date_of_birth: Option<NaiveDate>,
+    /// Their UPN, when known.
+    pub upn: Option<String>,
     /// The home school's URN and name.
     pub school_urn: Option<String>,
     /// Its name.
@@ -73,6 +75,7 @@ struct Row {
     given_name: Option<String>,
     family_name: Option<String>,
     date_of_birth: Option<String>,
+    upn: Option<String>,
     school_urn: Option<String>,
     school_name: Option<String>,
     district: Option<String>,
@@ -122,6 +125,7 @@ impl Row {
             continuation_requested: self.continuations > 0,
             absence_threshold_on: opt(self.absence_threshold_at)?,
             case_id: self.id,
+            upn: self.upn,
             state: self.state,
             school_urn: self.school_urn,
             district: self.district,
@@ -171,7 +175,7 @@ impl Store {
             format!("WHERE {}", clauses.join(" AND "))
         };
         let sql = format!(
-            "SELECT c.id, c.state, p.given_name, p.family_name, p.date_of_birth, c.school_urn, \
+            "SELECT c.id, c.state, p.given_name, p.family_name, p.date_of_birth, p.upn, c.school_urn, \
              s.name AS school_name, s.district, c.referral_date, c.opened_at, c.provision_start, \
              c.ended_at, c.ends_on, c.hours_per_week, c.full_time_hours, c.plan_json, c.plan_finalised_at, \
              c.review_due, c.review_held_on, c.continuation_due, \

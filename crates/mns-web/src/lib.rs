@@ -526,6 +526,11 @@ fn case_routes() -> Vec<Route> {
                 "/reports/section-19.csv",
                 get(pages::reports::section_19_csv),
             ),
+            route(
+                Method::GET,
+                "/reports/ap-census.csv",
+                get(pages::reports::ap_census_csv),
+            ),
             route(Method::GET, "/reports/finance", get(pages::finance::report)),
             route(
                 Method::GET,

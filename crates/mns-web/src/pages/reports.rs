@@ -67,6 +67,7 @@ struct Figures {
     package_table: TableView,
     tables: Vec<TableView>,
     children_csv: String,
+    census_csv: String,
 }
 
 /// Reads a report's period from the query string (`from-*`, `to-*`): either day may be
@@ -134,19 +135,27 @@ fn table(report: &ComplianceReport, t: ComplianceTable, caption: &str, query: &s
     }
 }
 
-fn csv_link(t: ComplianceTable, query: &str) -> String {
-    let mut link = format!("/reports/section-19.csv?table={}", t.slug());
+/// `path` with the report's filters from `query` (and `table`, when given), for a download.
+fn link(path: &str, table: Option<ComplianceTable>, query: &str) -> String {
+    let mut params = form_urlencoded::Serializer::new(String::new());
+    if let Some(t) = table {
+        params.append_pair("table", t.slug());
+    }
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
         if k != "table" {
-            link.push('&');
-            link.push_str(
-                &form_urlencoded::Serializer::new(String::new())
-                    .append_pair(&k, &v)
-                    .finish(),
-            );
+            params.append_pair(&k, &v);
         }
     }
-    link
+    let params = params.finish();
+    if params.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{params}")
+    }
+}
+
+fn csv_link(t: ComplianceTable, query: &str) -> String {
+    link("/reports/section-19.csv", Some(t), query)
 }
 
 fn figures(report: &ComplianceReport, query: &str, policy_version: &str) -> Figures {
@@ -287,6 +296,7 @@ fn figures(report: &ComplianceReport, query: &str, policy_version: &str) -> Figu
             ),
         ],
         children_csv: csv_link(ComplianceTable::Children, query),
+        census_csv: link("/reports/ap-census.csv", None, query),
     }
 }
 
@@ -393,6 +403,33 @@ pub async fn section_19_csv(
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /reports/ap-census.csv`: the AP census-style return for the report's filters, one row
+/// per pupil placement (UPNs: personal data, audited). Bad filters show the report's page.
+pub async fn ap_census_csv(
+    State(state): State<AppState>,
+    user: SignedIn,
+    RawQuery(query): RawQuery,
+) -> PageResult {
+    user.actor.require(Capability::ReadServiceReports)?;
+    let values = Fields::from_query(query.as_deref());
+    let filter = match read_filter(&values) {
+        Ok(filter) => filter,
+        Err(errors) => return refused_filters(&state, &user, values, errors).await,
+    };
+    let bytes = state.app.ap_census_csv(&user.actor, &filter).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"ap-census.csv\"",
+            ),
         ],
         bytes,
     )

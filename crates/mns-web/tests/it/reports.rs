@@ -193,6 +193,42 @@ async fn s19_downloads_suppress_small_numbers_and_are_audited() {
     );
 }
 
+#[tokio::test]
+async fn s19_the_ap_census_return_has_a_row_per_placement_with_upns() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let page = coordinator
+        .get("/reports/section-19?district=Broadland")
+        .await;
+    assert!(
+        page.body
+            .contains("href=\"/reports/ap-census.csv?district=Broadland\""),
+        "{}",
+        page.body
+    );
+    let census = coordinator.get("/reports/ap-census.csv").await;
+    assert_eq!(census.status, StatusCode::OK);
+    let mut lines = census.body.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "UPN,Home school URN,Setting type,Reason for placement,Hours a week,Start date,End date"
+    );
+    // Ruby (UPN 926400320013): an HLSA, an online provider and the robot; contact with the
+    // home school is not a placement.
+    let ruby: Vec<&str> = lines.filter(|l| l.contains("926400320013,")).collect();
+    assert_eq!(ruby.len(), 3, "{}", census.body);
+    assert!(
+        ruby.iter()
+            .any(|l| l.contains(",Online provider,") && l.contains(",15,"))
+    );
+    assert!(!census.body.contains("Contact with the home school"));
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&("report.export".into(), "ap-census".into()))
+    );
+}
+
 /// The report as the coordinator sees it on the demo's cases (case ids redacted).
 #[tokio::test]
 async fn the_section_19_report_page() {
