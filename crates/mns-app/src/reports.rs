@@ -9,12 +9,14 @@
 
 use chrono::NaiveDate;
 use mns_domain::calendar::{SchoolYear, year_group};
+use mns_domain::outcomes::benefit::{Change, change};
 use mns_domain::outcomes::{
     CaseOutcome, Compliance, ComplianceFacts, ComplianceTargets, DAYS_TO_START_BANDS, Disclosed,
     ServiceCompliance, assess, disclose, disclose_share,
 };
+use mns_domain::outcomes::{Measures, Reintegration, WellbeingMeasure};
 use mns_domain::permissions::Capability;
-use mns_domain::provision::record::PartA;
+use mns_domain::provision::record::{PartA, PartB};
 use mns_domain::provision::{CaseState, Component};
 use mns_domain::spreadsheet::safe_cell;
 use mns_store::ComplianceLine;
@@ -58,6 +60,10 @@ pub struct ComplianceReport {
     /// Where the children whose provision ended went, by outcome, with those ended before the
     /// outcome was asked last.
     pub outcomes: Vec<(&'static str, u64)>,
+    /// Benefit tracking: each measure from the baseline to the latest review.
+    pub benefits: Vec<(String, Change)>,
+    /// Reintegration at the latest review, by progress, with those not recorded last.
+    pub reintegration: Vec<(&'static str, u64)>,
     /// The schools and districts with cases, for the filters.
     pub schools: Vec<(String, String)>,
     /// The districts.
@@ -92,18 +98,24 @@ pub enum ComplianceTable {
     Districts,
     /// Where children went when provision ended.
     Outcomes,
+    /// Benefit tracking: each measure from the baseline to the latest review.
+    Benefits,
+    /// Reintegration at the latest review.
+    Reintegration,
     /// Every child, by name (personal data).
     Children,
 }
 
 impl ComplianceTable {
     /// Every table.
-    pub const ALL: [ComplianceTable; 6] = [
+    pub const ALL: [ComplianceTable; 8] = [
         ComplianceTable::Service,
         ComplianceTable::DaysToStart,
         ComplianceTable::Schools,
         ComplianceTable::Districts,
         ComplianceTable::Outcomes,
+        ComplianceTable::Benefits,
+        ComplianceTable::Reintegration,
         ComplianceTable::Children,
     ];
 
@@ -115,6 +127,8 @@ impl ComplianceTable {
             ComplianceTable::Schools => "schools",
             ComplianceTable::Districts => "districts",
             ComplianceTable::Outcomes => "outcomes",
+            ComplianceTable::Benefits => "benefits",
+            ComplianceTable::Reintegration => "reintegration",
             ComplianceTable::Children => "children",
         }
     }
@@ -251,6 +265,67 @@ fn grouped(
         .collect()
 }
 
+/// The baseline (Part A) and the latest review's measures (Part B) of each child with both.
+fn measure_pairs(children: &[ChildCompliance]) -> Vec<(Measures, Measures)> {
+    children
+        .iter()
+        .filter_map(|c| {
+            let plan: PartA = serde_json::from_str(c.line.plan_json.as_deref()?).ok()?;
+            let review: PartB = serde_json::from_str(c.line.latest_review_json.as_deref()?).ok()?;
+            Some((plan.baseline, review.measures))
+        })
+        .collect()
+}
+
+/// Each measure's change from the baseline to the latest review (suppressed below 5 children).
+fn benefits(children: &[ChildCompliance], scales: &[WellbeingMeasure]) -> Vec<(String, Change)> {
+    let pairs = measure_pairs(children);
+    let refs: Vec<(&Measures, &Measures)> = pairs.iter().map(|(a, b)| (a, b)).collect();
+    let mut out = vec![
+        (
+            "Attendance at the home school (%)".to_string(),
+            change(&refs, |m| m.attendance_percent),
+        ),
+        (
+            "Hours of education received a week".to_string(),
+            change(&refs, |m| m.hours_received),
+        ),
+    ];
+    for scale in scales {
+        out.push((
+            scale.label.clone(),
+            change(&refs, |m| m.wellbeing.get(&scale.id).map(|s| f64::from(*s))),
+        ));
+    }
+    out
+}
+
+/// Reintegration progress at each child's latest review.
+fn reintegration(children: &[ChildCompliance]) -> Vec<(&'static str, u64)> {
+    let latest: Vec<Option<Reintegration>> = children
+        .iter()
+        .filter_map(|c| {
+            serde_json::from_str::<PartB>(c.line.latest_review_json.as_deref()?)
+                .ok()
+                .map(|r| r.measures.reintegration)
+        })
+        .collect();
+    let mut out: Vec<(&'static str, u64)> = Reintegration::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.label(),
+                latest.iter().filter(|l| **l == Some(*r)).count() as u64,
+            )
+        })
+        .collect();
+    out.push((
+        "Not recorded at the review",
+        latest.iter().filter(|l| l.is_none()).count() as u64,
+    ));
+    out
+}
+
 /// Counts the ended cases by outcome.
 fn outcomes(children: &[ChildCompliance]) -> Vec<(&'static str, u64)> {
     let ended: Vec<&ComplianceLine> = children
@@ -326,6 +401,8 @@ impl App {
             .collect();
         Ok(ComplianceReport {
             outcomes: outcomes(&children),
+            benefits: benefits(&children, &self.policy().wellbeing_measures),
+            reintegration: reintegration(&children),
             service: ServiceCompliance::of(children.iter().map(|c| &c.compliance)),
             by_school: grouped(&children, |l| Some(l.school_name.clone())),
             by_district: grouped(&children, |l| l.district.clone()),
@@ -348,7 +425,7 @@ impl App {
         actor.require(Capability::ReadServiceReports)?;
         check_period(filter.from, filter.to)?;
         let report = self.build_compliance_report(filter).await?;
-        let rows = table_rows(&report, table);
+        let rows = table_rows(&report, table, true);
         let bytes = csv_bytes(&rows)?;
         let mut tx = self.store.begin().await?;
         self.audit(
@@ -389,6 +466,25 @@ impl App {
     }
 }
 
+/// A count as the table gives it: suppressed from 1 to 4 when `published` (it leaves the
+/// service), as it is on the service's own pages otherwise.
+fn count(published: bool, n: u64) -> String {
+    if published {
+        disclose(n).to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// A share or average over `children`: not given over fewer than 5 when `published`.
+fn share(published: bool, children: u64, value: f64) -> Option<f64> {
+    if published {
+        disclose_share(children, value)
+    } else {
+        Some(value)
+    }
+}
+
 /// Rows as CSV, every cell safe to open in a spreadsheet.
 pub(crate) fn csv_bytes(rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -401,17 +497,21 @@ pub(crate) fn csv_bytes(rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
 
 /// A share as it leaves the service: not given over fewer than 5 children, nor when the count
 /// it is a share of is suppressed (it would give the count away).
-fn percent(part: u64, whole: u64) -> String {
-    if disclose(part) == Disclosed::Suppressed {
+fn percent(published: bool, part: u64, whole: u64) -> String {
+    if whole == 0 || (published && disclose(part) == Disclosed::Suppressed) {
         return "not given".into();
     }
-    disclose_share(whole, part as f64 / whole.max(1) as f64)
+    share(published, whole, part as f64 / whole as f64)
         .map(|share| format!("{:.0}%", share * 100.0))
         .unwrap_or_else(|| "not given".into())
 }
 
 /// The header and rows of one figures table, as they leave the service.
-fn figures_rows(groups: &[(String, &ServiceCompliance)], first: &str) -> Vec<Vec<String>> {
+fn figures_rows(
+    groups: &[(String, &ServiceCompliance)],
+    first: &str,
+    published: bool,
+) -> Vec<Vec<String>> {
     let mut rows = vec![
         [
             first,
@@ -436,37 +536,42 @@ fn figures_rows(groups: &[(String, &ServiceCompliance)], first: &str) -> Vec<Vec
     ];
     for (name, f) in groups {
         let median = |children: u64, days: Option<i64>| {
-            days.and_then(|d| disclose_share(children, d as f64))
+            days.and_then(|d| share(published, children, d as f64))
                 .map(|d| format!("{d:.0}"))
                 .unwrap_or_else(|| "not given".into())
         };
         rows.push(vec![
             name.clone(),
-            disclose(f.cases).to_string(),
-            disclose(f.started).to_string(),
-            disclose(f.started_within_target).to_string(),
-            disclose(f.started_late).to_string(),
-            disclose(f.waiting).to_string(),
-            disclose(f.waiting_beyond_target).to_string(),
+            count(published, f.cases),
+            count(published, f.started),
+            count(published, f.started_within_target),
+            count(published, f.started_late),
+            count(published, f.waiting),
+            count(published, f.waiting_beyond_target),
             median(f.started, f.median_days_to_start),
             median(f.absence_known, f.median_days_from_absence),
-            disclose(f.full_time).to_string(),
-            disclose(f.part_time_with_reason).to_string(),
-            disclose(f.part_time_without_reason).to_string(),
+            count(published, f.full_time),
+            count(published, f.part_time_with_reason),
+            count(published, f.part_time_without_reason),
             f.share_of_full_time()
-                .and_then(|s| disclose_share(f.with_package, s))
+                .and_then(|s| share(published, f.with_package, s))
                 .map(|s| format!("{:.0}%", s * 100.0))
                 .unwrap_or_else(|| "not given".into()),
-            disclose(f.open_more_than_a_term).to_string(),
-            disclose(f.reviews_late).to_string(),
-            disclose(f.continuations_late).to_string(),
+            count(published, f.open_more_than_a_term),
+            count(published, f.reviews_late),
+            count(published, f.continuations_late),
         ]);
     }
     rows
 }
 
-/// The rows of a table: a header, then the lines.
-pub fn table_rows(report: &ComplianceReport, table: ComplianceTable) -> Vec<Vec<String>> {
+/// The rows of a table: a header, then the lines. `published`: for a download, which leaves
+/// the service, so small numbers are suppressed; the service's own pages show every figure.
+pub fn table_rows(
+    report: &ComplianceReport,
+    table: ComplianceTable,
+    published: bool,
+) -> Vec<Vec<String>> {
     fn groups(list: &[GroupCompliance]) -> Vec<(String, &ServiceCompliance)> {
         list.iter().map(|g| (g.name.clone(), &g.figures)).collect()
     }
@@ -474,9 +579,12 @@ pub fn table_rows(report: &ComplianceReport, table: ComplianceTable) -> Vec<Vec<
         ComplianceTable::Service => figures_rows(
             &[("All cases".to_string(), &report.service)],
             "Cases covered",
+            published,
         ),
-        ComplianceTable::Schools => figures_rows(&groups(&report.by_school), "School"),
-        ComplianceTable::Districts => figures_rows(&groups(&report.by_district), "District"),
+        ComplianceTable::Schools => figures_rows(&groups(&report.by_school), "School", published),
+        ComplianceTable::Districts => {
+            figures_rows(&groups(&report.by_district), "District", published)
+        }
         ComplianceTable::DaysToStart => {
             let mut rows = vec![vec![
                 "Days from referral to provision".to_string(),
@@ -489,8 +597,8 @@ pub fn table_rows(report: &ComplianceReport, table: ComplianceTable) -> Vec<Vec<
             {
                 rows.push(vec![
                     label.to_string(),
-                    disclose(n).to_string(),
-                    percent(n, report.service.started),
+                    count(published, n),
+                    percent(published, n, report.service.started),
                 ]);
             }
             rows
@@ -505,8 +613,45 @@ pub fn table_rows(report: &ComplianceReport, table: ComplianceTable) -> Vec<Vec<
             for (label, n) in &report.outcomes {
                 rows.push(vec![
                     label.to_string(),
-                    disclose(*n).to_string(),
-                    percent(*n, ended),
+                    count(published, *n),
+                    percent(published, *n, ended),
+                ]);
+            }
+            rows
+        }
+        ComplianceTable::Benefits => {
+            let mut rows = vec![
+                [
+                    "Measure",
+                    "Children with a baseline and a review",
+                    "Average at the baseline",
+                    "Average at the latest review",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            for (label, c) in &report.benefits {
+                let averages = if published { c.published() } else { c.averages };
+                let (base, latest) = averages.map_or_else(
+                    || ("not given".to_string(), "not given".to_string()),
+                    |(a, b)| (format!("{a:.1}"), format!("{b:.1}")),
+                );
+                rows.push(vec![label.clone(), count(published, c.cases), base, latest]);
+            }
+            rows
+        }
+        ComplianceTable::Reintegration => {
+            let reviewed: u64 = report.reintegration.iter().map(|(_, n)| n).sum();
+            let mut rows = vec![vec![
+                "Back at school at the latest review".to_string(),
+                "Children".to_string(),
+                "Share of the children reviewed".to_string(),
+            ]];
+            for (label, n) in &report.reintegration {
+                rows.push(vec![
+                    label.to_string(),
+                    count(published, *n),
+                    percent(published, *n, reviewed),
                 ]);
             }
             rows
@@ -588,7 +733,9 @@ mod tests {
             part_time_without_reason: 2,
             ..Default::default()
         };
-        let rows = figures_rows(&[("A school".into(), &figures)], "School");
+        let rows = figures_rows(&[("A school".into(), &figures)], "School", true);
+        let inside = figures_rows(&[("A school".into(), &figures)], "School", false);
+        assert_eq!(inside[1][2], "3");
         let row = &rows[1];
         assert_eq!(row[1], "7");
         assert_eq!(row[2], "fewer than 5");

@@ -66,6 +66,8 @@ pub struct ComplianceLine {
     pub absence_threshold_on: Option<NaiveDate>,
     /// The outcome recorded at the end (stored form).
     pub outcome: Option<String>,
+    /// The latest review's Part B, for its measures.
+    pub latest_review_json: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -94,6 +96,7 @@ struct Row {
     continuations: i64,
     absence_threshold_at: Option<String>,
     outcome: Option<String>,
+    latest_review: Option<String>,
 }
 
 fn opt(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
@@ -136,6 +139,7 @@ impl Row {
             full_time_hours: self.full_time_hours,
             plan_json: self.plan_json,
             outcome: self.outcome,
+            latest_review_json: self.latest_review,
         })
     }
 }
@@ -183,7 +187,9 @@ impl Store {
               AND cc.period_number = c.period_number) AS continuations, \
              (SELECT MIN(a.first_opened_at) FROM attendance_alerts a WHERE a.upn = p.upn \
               AND a.rule_id = 'EI-ABS-15') AS absence_threshold_at, \
-             c.outcome \
+             c.outcome, \
+             (SELECT r.record_json FROM case_reviews r WHERE r.case_id = c.id \
+              ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1) AS latest_review \
              FROM cases c LEFT JOIN pupils p ON p.id = c.pupil_id \
              LEFT JOIN schools s ON s.urn = c.school_urn {filter} \
              ORDER BY c.referral_date, c.id"

@@ -31,11 +31,15 @@ impl App {
                 "Part A has been finalised; changes are agreed at the review (Part B)",
             ));
         }
+        // The baseline (issue 17) is optional, but what is entered must be real.
+        let mut problems = plan
+            .baseline
+            .problems("baseline_", &self.policy().wellbeing_measures);
         if finalise {
-            let problems = plan.problems();
-            if !problems.is_empty() {
-                return Err(invalid(problems));
-            }
+            problems.extend(plan.problems());
+        }
+        if !problems.is_empty() {
+            return Err(invalid(problems));
         }
         let now = self.now();
         let mut tx = self.store.begin().await?;

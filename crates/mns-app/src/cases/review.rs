@@ -42,7 +42,12 @@ impl App {
             ));
         }
         part_b.held_by_school = actor.role() == Role::School;
-        let problems = part_b.problems(self.today());
+        let mut problems = part_b.problems(self.today());
+        problems.extend(
+            part_b
+                .measures
+                .problems("review_", &self.policy().wellbeing_measures),
+        );
         if !problems.is_empty() {
             return Err(invalid(problems));
         }

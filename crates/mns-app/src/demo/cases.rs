@@ -150,6 +150,19 @@ fn demo_wait(given: &str) -> i64 {
 fn demo_plan_for(given: &str, meeting: NaiveDate) -> mns_domain::provision::record::PartA {
     use mns_domain::provision::{Component, Package};
     let mut plan = demo_plan(meeting);
+    // Where each child started from: little or no attendance, no education yet.
+    plan.baseline = mns_domain::outcomes::Measures {
+        attendance_percent: Some(match given {
+            "Jack" => 30.0,
+            "Ruby" => 15.0,
+            _ => 5.0,
+        }),
+        hours_received: Some(0.0),
+        reintegration: None,
+        wellbeing: [("personal_development".to_string(), 2)]
+            .into_iter()
+            .collect(),
+    };
     if given == "Ruby" {
         plan.package = Package::new(vec![
             Component::Hlsa {
@@ -223,6 +236,7 @@ fn demo_plan(meeting: NaiveDate) -> mns_domain::provision::record::PartA {
         joint_approach: "One weekly call between the school and the family; the HLSA reports to the school after each visit.".into(),
         has_ehcp: false,
         has_social_worker: false,
+        baseline: Default::default(),
     }
 }
 
@@ -300,7 +314,20 @@ impl App {
                 AppResult::Ok(id)
             }
         };
-        let review = |held_on: NaiveDate| PartB {
+        // Each review records where the child is now against the baseline (issue 17).
+        let review = |held_on: NaiveDate, attendance: f64, wellbeing: u32| PartB {
+            measures: mns_domain::outcomes::Measures {
+                attendance_percent: Some(attendance),
+                hours_received: Some(16.0),
+                reintegration: Some(if attendance > 0.0 {
+                    mns_domain::outcomes::Reintegration::Partial
+                } else {
+                    mns_domain::outcomes::Reintegration::None
+                }),
+                wellbeing: [("personal_development".to_string(), wellbeing)]
+                    .into_iter()
+                    .collect(),
+            },
             held_on: Some(held_on),
             held_by_school: false,
             progress: "Engaging well with online lessons; energy improving.".into(),
@@ -354,8 +381,12 @@ impl App {
             let id = start_case("Evie", start).await?;
             let school = school_for("Evie")?;
             self.start_review(school, &id).await?;
-            self.record_review(school, &id, review(day_before(today, 14).max(start)))
-                .await?;
+            self.record_review(
+                school,
+                &id,
+                review(day_before(today, 14).max(start), 10.0, 3),
+            )
+            .await?;
             self.request_end(
                 school,
                 &id,
@@ -369,8 +400,12 @@ impl App {
             let id = start_case("Ruby", start).await?;
             let school = school_for("Ruby")?;
             self.start_review(school, &id).await?;
-            self.record_review(school, &id, review(day_before(today, 7).max(start)))
-                .await?;
+            self.record_review(
+                school,
+                &id,
+                review(day_before(today, 7).max(start), 25.0, 3),
+            )
+            .await?;
             self.request_continuation(
                 school,
                 &id,
@@ -391,8 +426,12 @@ impl App {
             let id = start_case("Jack", start).await?;
             let school = school_for("Jack")?;
             self.start_review(school, &id).await?;
-            self.record_review(school, &id, review(day_before(today, 30).max(start)))
-                .await?;
+            self.record_review(
+                school,
+                &id,
+                review(day_before(today, 30).max(start), 60.0, 4),
+            )
+            .await?;
             self.request_continuation(
                 school,
                 &id,

@@ -5,11 +5,13 @@
 //! Like the rest of the crate these are plain functions over facts the application reads from
 //! the records: nothing here is a condition of provision, only a measure of it.
 
+pub mod benefit;
 pub mod compliance;
 pub mod costs;
 pub mod disclosure;
 pub mod outcome;
 
+pub use benefit::{Measures, Reintegration, WellbeingMeasure};
 pub use compliance::{
     Compliance, ComplianceFacts, ComplianceTargets, DAYS_TO_START_BANDS, FullTimeWeek,
     ServiceCompliance, assess, full_time_hours_for,

@@ -11,6 +11,7 @@ use super::package::{
     part_time_needs_medical_reason,
 };
 use super::review::ReintegrationStep;
+use crate::outcomes::Measures;
 use crate::referral::{LookedAfter, ProfessionalKind, Referral, SendStatus};
 
 /// The length of a full-time school week in hours the form starts from (the Department for
@@ -59,6 +60,9 @@ pub struct PartA {
     pub has_ehcp: bool,
     /// The child has a social worker (MN-PLAN-4).
     pub has_social_worker: bool,
+    /// Where the child starts from (issue 17: benefit tracking), each measure optional.
+    #[serde(default)]
+    pub baseline: Measures,
 }
 
 impl Default for PartA {
@@ -79,6 +83,7 @@ impl Default for PartA {
             joint_approach: String::new(),
             has_ehcp: false,
             has_social_worker: false,
+            baseline: Measures::default(),
         }
     }
 }
@@ -283,6 +288,9 @@ pub struct PartB {
     pub reintegration_plan: String,
     /// Actions agreed, each with an owner and a date.
     pub actions: Vec<Action>,
+    /// Where the child is now (issue 17: benefit tracking), each measure optional.
+    #[serde(default)]
+    pub measures: Measures,
 }
 
 impl PartB {
@@ -460,6 +468,7 @@ mod tests {
             steps: Vec::new(),
             reintegration_plan: String::new(),
             actions: Vec::new(),
+            measures: Measures::default(),
         };
         assert_eq!(
             fields(&empty.problems(today)),

@@ -51,6 +51,10 @@ pub struct PolicyParameters {
     /// MN-DEC-3).
     #[serde(default = "crate::outcomes::compliance::dfe_2024_full_time_weeks")]
     pub full_time_weeks: Vec<crate::outcomes::FullTimeWeek>,
+    /// The wellbeing scales the council records at the baseline and each review (issue 17),
+    /// each optional on the forms.
+    #[serde(default = "crate::outcomes::benefit::norfolk_wellbeing_measures")]
+    pub wellbeing_measures: Vec<crate::outcomes::WellbeingMeasure>,
 }
 
 fn default_start_target_days() -> u32 {
@@ -88,7 +92,7 @@ pub enum PolicyParametersError {
     /// An alert rule's setting cannot be used.
     #[error("{0}")]
     AlertRule(String),
-    /// The full-time weeks cannot be used.
+    /// The full-time weeks or the wellbeing measures cannot be used.
     #[error("{0}")]
     FullTimeWeek(String),
     /// A week counted inside the initial period falls outside it.
@@ -125,6 +129,7 @@ impl PolicyParameters {
             provision_start_target_days: default_start_target_days(),
             long_case_days: default_long_case_days(),
             full_time_weeks: crate::outcomes::compliance::dfe_2024_full_time_weeks(),
+            wellbeing_measures: crate::outcomes::benefit::norfolk_wellbeing_measures(),
         }
     }
 
@@ -173,6 +178,14 @@ impl PolicyParameters {
         crate::attendance::alerts::validate_alert_rules(&self.alert_rules)
             .map_err(PolicyParametersError::AlertRule)?;
         check_full_time_weeks(&self.full_time_weeks)?;
+        for m in &self.wellbeing_measures {
+            if m.id.trim().is_empty() || m.min >= m.max {
+                return Err(PolicyParametersError::FullTimeWeek(format!(
+                    "wellbeing_measures: '{}' needs an id and a lowest score below its highest",
+                    m.label
+                )));
+            }
+        }
         Ok(())
     }
 }
@@ -285,6 +298,7 @@ mod tests {
             "provision_start_target_days",
             "long_case_days",
             "full_time_weeks",
+            "wellbeing_measures",
         ] {
             old.as_object_mut().unwrap().remove(key);
         }

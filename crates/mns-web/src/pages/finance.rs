@@ -251,7 +251,7 @@ fn view(r: &FinanceReport, query: &str) -> FinanceView {
         ),
         unpriced: r.unpriced.iter().map(|k| k.label()).collect(),
         chart,
-        tables: finance_tables(r)
+        tables: finance_tables(r, false)
             .into_iter()
             .map(|t: FinanceTable| TableView {
                 id: format!("table-{}", t.slug),

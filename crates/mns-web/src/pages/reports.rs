@@ -120,7 +120,7 @@ fn rows<'a>(children: impl Iterator<Item = ChildRowSource<'a>>) -> Vec<ChildRow>
 type ChildRowSource<'a> = (&'a ChildCompliance, String);
 
 fn table(report: &ComplianceReport, t: ComplianceTable, caption: &str, query: &str) -> TableView {
-    let mut all = table_rows(report, t);
+    let mut all = table_rows(report, t, false);
     let header = if all.is_empty() {
         Vec::new()
     } else {
@@ -292,6 +292,18 @@ fn figures(report: &ComplianceReport, query: &str, policy_version: &str) -> Figu
                 report,
                 ComplianceTable::Outcomes,
                 "Where children went when provision ended",
+                query,
+            ),
+            table(
+                report,
+                ComplianceTable::Benefits,
+                "Benefit tracking: from the baseline to the latest review",
+                query,
+            ),
+            table(
+                report,
+                ComplianceTable::Reintegration,
+                "Back at school at the latest review",
                 query,
             ),
         ],

@@ -229,6 +229,89 @@ async fn s19_the_ap_census_return_has_a_row_per_placement_with_upns() {
     );
 }
 
+#[tokio::test]
+async fn s19_a_review_records_progress_against_the_baseline_and_bad_measures_are_refused() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let harry = app
+        .app
+        .store_for_tests()
+        .case_lines(&[], None, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.pupil_name == "Harry Quinn")
+        .unwrap()
+        .case
+        .id;
+    let mut school = app.signed_in("school@demo.invalid").await;
+    let form = school.get(&format!("/cases/{harry}/review")).await;
+    assert!(form.body.contains("Where the young person is now"));
+    assert!(
+        form.body
+            .contains("Personal development, from 1 (struggling) to 5 (thriving) (optional)")
+    );
+    let mut review = vec![
+        ("held_on-day", "20"),
+        ("held_on-month", "11"),
+        ("held_on-year", "2026"),
+        ("progress", "Managing two lessons a week by robot"),
+        ("steps", "break_or_lunch_times"),
+        ("review_attendance", "150"),
+        ("review_wellbeing_personal_development", "9"),
+    ];
+    let refused = school
+        .post(&format!("/cases/{harry}/review"), &review)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("Attendance must be a percentage from 0 to 100")
+    );
+    assert!(refused.body.contains("must be from 1 to 5"));
+    assert!(
+        refused
+            .body
+            .contains("value=\"Managing two lessons a week by robot\"")
+            || refused
+                .body
+                .contains("Managing two lessons a week by robot</textarea>")
+    );
+    review.retain(|(k, _)| !k.starts_with("review_"));
+    review.extend([
+        ("review_attendance", "40"),
+        ("review_hours_received", "18"),
+        ("review_reintegration", "partial"),
+        ("review_wellbeing_personal_development", "3"),
+    ]);
+    let saved = school
+        .post(&format!("/cases/{harry}/review"), &review)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    // Evie, Ruby and Jack were reviewed in the demo; Harry makes four with both.
+    let mut coordinator = app.signed_in("coordinator@demo.invalid").await;
+    let page = coordinator.get("/reports/section-19").await;
+    let benefits = section(&page.body, "table-benefits");
+    assert!(
+        benefits.contains("Attendance at the home school (%)"),
+        "{benefits}"
+    );
+    assert!(benefits.contains(">4<"), "{benefits}");
+    let reintegration = section(&page.body, "table-reintegration");
+    assert!(reintegration.contains("Back at school for part of the week"));
+    // Downloaded, four children's averages are not given.
+    let csv = coordinator
+        .get("/reports/section-19.csv?table=benefits")
+        .await;
+    assert!(
+        csv.body
+            .contains("Attendance at the home school (%),fewer than 5,not given,not given"),
+        "{}",
+        csv.body
+    );
+}
+
 /// The report as the coordinator sees it on the demo's cases (case ids redacted).
 #[tokio::test]
 async fn the_section_19_report_page() {

@@ -23,6 +23,7 @@ mod case;
 mod confirm;
 mod continuation;
 mod forms;
+mod measures;
 mod plan;
 mod review;
 mod summary;

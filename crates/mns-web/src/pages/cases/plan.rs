@@ -39,6 +39,10 @@ struct PlanPage {
     readiness: &'static str,
     /// The answers were filled in from the referral: say so, so they are checked.
     drafted: bool,
+    /// The council's wellbeing scales for the baseline (issue 17).
+    scales: Vec<super::measures::Scale>,
+    /// No reintegration choice at the baseline.
+    no_choices: Vec<(&'static str, &'static str)>,
 }
 
 fn plan_values(plan: &PartA) -> Fields {
@@ -94,6 +98,7 @@ fn plan_values(plan: &PartA) -> Fields {
     v.put("dsl_name", plan.dsl_name.clone());
     v.put("dsl_email", plan.dsl_email.clone());
     v.put("joint_approach", plan.joint_approach.clone());
+    super::measures::put(&mut v, "baseline_", &plan.baseline);
     if plan.has_ehcp {
         v.put("has_ehcp", "yes");
     }
@@ -134,7 +139,11 @@ pub(super) fn read_actions(values: &Fields, errors: &mut Vec<FieldError>) -> Vec
     actions
 }
 
-fn read_plan(values: &Fields, errors: &mut Vec<FieldError>) -> PartA {
+fn read_plan(
+    values: &Fields,
+    scales: &[mns_domain::outcomes::WellbeingMeasure],
+    errors: &mut Vec<FieldError>,
+) -> PartA {
     let meeting_date = values.date("meeting_date", "The meeting date", errors);
     let place = match values.text("place") {
         "home" => Some(MeetingPlace::Home),
@@ -213,6 +222,7 @@ fn read_plan(values: &Fields, errors: &mut Vec<FieldError>) -> PartA {
         joint_approach: values.text("joint_approach").trim().to_string(),
         has_ehcp: values.has("has_ehcp", "yes"),
         has_social_worker: values.has("has_social_worker", "yes"),
+        baseline: super::measures::read(values, "baseline_", scales, errors),
     }
 }
 
@@ -239,6 +249,8 @@ fn plan_page(
         action_rows: (1..=ACTION_ROWS).collect(),
         readiness: HLSA_READINESS_STATEMENT,
         drafted,
+        scales: super::measures::scales("baseline_", &state.app.policy().wellbeing_measures),
+        no_choices: Vec::new(),
     })
 }
 
@@ -274,7 +286,7 @@ pub async fn save_plan(
         .view_case_for(&user.actor, &id, CaseAction::WritePlan)
         .await?;
     let mut errors = Vec::new();
-    let plan = read_plan(&values, &mut errors);
+    let plan = read_plan(&values, &state.app.policy().wellbeing_measures, &mut errors);
     let finalise = values.text("finalise") == "yes";
     let result = if errors.is_empty() {
         state.app.save_plan(&user.actor, &id, plan, finalise).await

@@ -26,6 +26,9 @@ struct ReviewPage {
     pupil: String,
     steps: Vec<(String, &'static str)>,
     action_rows: Vec<usize>,
+    /// The council's wellbeing scales and the reintegration choices (issue 17).
+    scales: Vec<super::measures::Scale>,
+    reintegration: Vec<(&'static str, &'static str)>,
 }
 
 fn review_page(
@@ -48,6 +51,8 @@ fn review_page(
             .map(|s| (crate::pages::referral_form::questions::key(*s), s.label()))
             .collect(),
         action_rows: (1..=ACTION_ROWS).collect(),
+        scales: super::measures::scales("review_", &state.app.policy().wellbeing_measures),
+        reintegration: super::measures::reintegration_choices(),
     })
 }
 
@@ -94,6 +99,12 @@ pub async fn save_review(
             .collect(),
         reintegration_plan: values.text("reintegration_plan").trim().to_string(),
         actions: read_actions(&values, &mut errors),
+        measures: super::measures::read(
+            &values,
+            "review_",
+            &state.app.policy().wellbeing_measures,
+            &mut errors,
+        ),
     };
     let result = if errors.is_empty() {
         state.app.record_review(&user.actor, &id, part_b).await
