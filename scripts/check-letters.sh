@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Renders the sample letters (and the demo's Planning and Review Record and End of Provision
-# letter) to PNG pages so a person can check them: writes
+# Renders the sample letters (and the demo's Planning and Review Record, End of Provision
+# letter and annual report) to PNG pages so a person can check them: writes
 # target/letters/*.pdf (from the mns-app letter tests) and target/letters/*-N.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -329,13 +329,14 @@ impl App {
         self.build_finance_report(from, to).await
     }
 
-    /// One table of the finance report as CSV (`slug` from [`finance_tables`]), audited.
-    pub async fn finance_csv(
+    /// One table of the finance report as CSV or ODS (`slug` from [`finance_tables`]),
+    /// audited.
+    pub async fn finance_export(
         &self,
         actor: &Actor,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
+        (from, to): (Option<NaiveDate>, Option<NaiveDate>),
         slug: &str,
+        format: crate::reports::ExportFormat,
     ) -> AppResult<Vec<u8>> {
         actor.require(Capability::ReadCosts)?;
         crate::reports::check_period(from, to)?;
@@ -352,7 +353,7 @@ impl App {
             })?;
         let mut rows = vec![table.header.iter().map(|h| h.to_string()).collect()];
         rows.extend(table.rows);
-        let bytes = crate::reports::csv_bytes(&rows)?;
+        let bytes = format.bytes(slug, &rows)?;
         let mut tx = self.store.begin().await?;
         self.audit(
             &mut tx,
@@ -360,14 +361,14 @@ impl App {
             "report.export",
             "report",
             &format!("finance/{slug}"),
-            &format!("{} rows", rows.len() - 1),
+            &format!("{} rows as {}", rows.len() - 1, format.extension()),
         )
         .await?;
         tx.commit().await?;
         Ok(bytes)
     }
 
-    async fn build_finance_report(
+    pub(crate) async fn build_finance_report(
         &self,
         from: NaiveDate,
         to: NaiveDate,

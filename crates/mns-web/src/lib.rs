@@ -528,8 +528,28 @@ fn case_routes() -> Vec<Route> {
             ),
             route(
                 Method::GET,
+                "/reports/section-19.ods",
+                get(pages::reports::section_19_ods),
+            ),
+            route(
+                Method::GET,
+                "/reports/annual-report.pdf",
+                get(pages::reports::annual_report),
+            ),
+            route(
+                Method::GET,
                 "/reports/ap-census.csv",
                 get(pages::reports::ap_census_csv),
+            ),
+            route(
+                Method::GET,
+                "/reports/ap-census.ods",
+                get(pages::reports::ap_census_ods),
+            ),
+            route(
+                Method::GET,
+                "/reports/finance.ods",
+                get(pages::finance::report_ods),
             ),
             route(Method::GET, "/reports/finance", get(pages::finance::report)),
             route(

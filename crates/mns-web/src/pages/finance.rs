@@ -10,10 +10,9 @@ use crate::form::{Fields, redirect_or_show_again, with_status_422};
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use mns_app::costs::{FinanceReport, FinanceTable, NewPrice, finance_tables};
+use mns_app::reports::ExportFormat;
 use mns_app::{AppError, FieldError};
 use mns_domain::outcomes::costs::{CostKind, FundingSource, pounds};
 use mns_domain::outcomes::disclose;
@@ -304,25 +303,32 @@ pub async fn report(
 /// `GET /reports/finance.csv?table=…`: one table of the finance report, with the same period;
 /// every cell safe to open in a spreadsheet, the spend of fewer than 5 children not given, and
 /// the download audited.
-pub async fn report_csv(
+pub async fn report_csv(state: State<AppState>, user: SignedIn, query: RawQuery) -> PageResult {
+    report_export(state, user, query, ExportFormat::Csv).await
+}
+
+/// `GET /reports/finance.ods?table=…`: the same as an OpenDocument spreadsheet.
+pub async fn report_ods(state: State<AppState>, user: SignedIn, query: RawQuery) -> PageResult {
+    report_export(state, user, query, ExportFormat::Ods).await
+}
+
+async fn report_export(
     State(state): State<AppState>,
     user: SignedIn,
     RawQuery(query): RawQuery,
+    format: ExportFormat,
 ) -> PageResult {
     user.actor.require(Capability::ReadCosts)?;
     let values = Fields::from_query(query.as_deref());
-    let (from, to) = read_period(&values).map_err(AppError::Invalid)?;
+    let period = read_period(&values).map_err(AppError::Invalid)?;
     let slug = values.text("table");
-    let bytes = state.app.finance_csv(&user.actor, from, to, slug).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"finance-{slug}.csv\""),
-            ),
-        ],
+    let bytes = state
+        .app
+        .finance_export(&user.actor, period, slug, format)
+        .await?;
+    Ok(super::reports::download(
+        format,
+        &format!("finance-{slug}"),
         bytes,
-    )
-        .into_response())
+    ))
 }

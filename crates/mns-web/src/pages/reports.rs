@@ -13,7 +13,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use mns_app::reports::{
-    ChildCompliance, ComplianceReport, ComplianceTable, ReportFilter, table_rows,
+    ChildCompliance, ComplianceReport, ComplianceTable, ExportFormat, ReportFilter, table_rows,
 };
 use mns_app::{AppError, FieldError};
 use mns_domain::outcomes::DAYS_TO_START_BANDS;
@@ -68,6 +68,7 @@ struct Figures {
     tables: Vec<TableView>,
     children_csv: String,
     census_csv: String,
+    annual_pdf: String,
 }
 
 /// Reads a report's period from the query string (`from-*`, `to-*`): either day may be
@@ -309,6 +310,7 @@ fn figures(report: &ComplianceReport, query: &str, policy_version: &str) -> Figu
         ],
         children_csv: csv_link(ComplianceTable::Children, query),
         census_csv: link("/reports/ap-census.csv", None, query),
+        annual_pdf: link("/reports/annual-report.pdf", None, query),
     }
 }
 
@@ -382,13 +384,42 @@ pub async fn section_19(
     }))
 }
 
-/// `GET /reports/section-19.csv?table=…`: one table of the report as CSV, with the same
-/// filters; counts of fewer than 5 children suppressed, and the export audited. Bad filters,
-/// or no table, show the report's page with the problem.
-pub async fn section_19_csv(
+/// The media type and file name of a download.
+pub(super) fn download(
+    format: ExportFormat,
+    name: &str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    (
+        [
+            (header::CONTENT_TYPE, format.media_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{}\"", format.extension()),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /reports/section-19.csv?table=…`: one table of the report, with the same filters;
+/// counts of fewer than 5 children suppressed, and the export audited. Bad filters, or no
+/// table, show the report's page with the problem.
+pub async fn section_19_csv(state: State<AppState>, user: SignedIn, query: RawQuery) -> PageResult {
+    section_19_export(state, user, query, ExportFormat::Csv).await
+}
+
+/// `GET /reports/section-19.ods?table=…`: the same as an OpenDocument spreadsheet.
+pub async fn section_19_ods(state: State<AppState>, user: SignedIn, query: RawQuery) -> PageResult {
+    section_19_export(state, user, query, ExportFormat::Ods).await
+}
+
+async fn section_19_export(
     State(state): State<AppState>,
     user: SignedIn,
     RawQuery(query): RawQuery,
+    format: ExportFormat,
 ) -> PageResult {
     user.actor.require(Capability::ReadServiceReports)?;
     let values = Fields::from_query(query.as_deref());
@@ -408,22 +439,49 @@ pub async fn section_19_csv(
     };
     let bytes = state
         .app
-        .compliance_csv(&user.actor, &filter, table)
+        .compliance_export(&user.actor, &filter, table, format)
         .await?;
-    let disposition = format!("attachment; filename=\"section-19-{}.csv\"", table.slug());
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+    Ok(download(
+        format,
+        &format!("section-19-{}", table.slug()),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
-/// `GET /reports/ap-census.csv`: the AP census-style return for the report's filters, one row
-/// per pupil placement (UPNs: personal data, audited). Bad filters show the report's page.
-pub async fn ap_census_csv(
+/// `GET /reports/ap-census.csv` (or `.ods`): the AP census-style return for the report's
+/// filters, one row per pupil placement (UPNs: personal data, audited). Bad filters show the
+/// report's page.
+pub async fn ap_census_csv(state: State<AppState>, user: SignedIn, query: RawQuery) -> PageResult {
+    ap_census(state, user, query, ExportFormat::Csv).await
+}
+
+/// `GET /reports/ap-census.ods`.
+pub async fn ap_census_ods(state: State<AppState>, user: SignedIn, query: RawQuery) -> PageResult {
+    ap_census(state, user, query, ExportFormat::Ods).await
+}
+
+async fn ap_census(
+    State(state): State<AppState>,
+    user: SignedIn,
+    RawQuery(query): RawQuery,
+    format: ExportFormat,
+) -> PageResult {
+    user.actor.require(Capability::ReadServiceReports)?;
+    let values = Fields::from_query(query.as_deref());
+    let filter = match read_filter(&values) {
+        Ok(filter) => filter,
+        Err(errors) => return refused_filters(&state, &user, values, errors).await,
+    };
+    let bytes = state
+        .app
+        .ap_census_export(&user.actor, &filter, format)
+        .await?;
+    Ok(download(format, "ap-census", bytes))
+}
+
+/// `GET /reports/annual-report.pdf`: the annual report for the report's filters (default: the
+/// financial year to date), for members and the Schools Forum, small numbers suppressed.
+pub async fn annual_report(
     State(state): State<AppState>,
     user: SignedIn,
     RawQuery(query): RawQuery,
@@ -434,13 +492,13 @@ pub async fn ap_census_csv(
         Ok(filter) => filter,
         Err(errors) => return refused_filters(&state, &user, values, errors).await,
     };
-    let bytes = state.app.ap_census_csv(&user.actor, &filter).await?;
+    let bytes = state.app.annual_report_pdf(&user.actor, &filter).await?;
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "application/pdf"),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"ap-census.csv\"",
+                "attachment; filename=\"annual-report.pdf\"",
             ),
         ],
         bytes,

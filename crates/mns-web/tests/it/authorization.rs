@@ -249,14 +249,24 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET", "/cases/dashboard" | "/resources") => signed_in(is(&STAFF_ALL)),
         // The service's reports name children: the staff who see every child (issue 17). The
         // download without a table is a 422 for them.
-        ("GET", "/reports/section-19" | "/reports/section-19.csv" | "/reports/ap-census.csv") => {
-            signed_in(is(&STAFF_ALL))
-        }
+        (
+            "GET",
+            "/reports/section-19"
+            | "/reports/section-19.csv"
+            | "/reports/section-19.ods"
+            | "/reports/ap-census.csv"
+            | "/reports/ap-census.ods"
+            | "/reports/annual-report.pdf",
+        ) => signed_in(is(&STAFF_ALL)),
         // What the service spends names no child: finance, the coordinator and the auditor read
         // it; finance and the coordinator keep the prices and budgets (an empty form is a 422).
-        ("GET", "/reports/finance" | "/reports/finance.csv" | "/finance/prices") => {
-            signed_in(is(&[Role::Finance, Role::Coordinator, Role::Auditor]))
-        }
+        (
+            "GET",
+            "/reports/finance"
+            | "/reports/finance.csv"
+            | "/reports/finance.ods"
+            | "/finance/prices",
+        ) => signed_in(is(&[Role::Finance, Role::Coordinator, Role::Auditor])),
         ("POST", "/finance/prices" | "/finance/budgets") => {
             signed_in(is(&[Role::Finance, Role::Coordinator]))
         }

@@ -680,6 +680,12 @@ async fn write_case_letters() {
     let grace = referral_of(&app, "Grace").await;
     let letter = app.app.end_letter_pdf(&coordinator, &grace).await.unwrap();
     std::fs::write(dir.join("end-of-provision.pdf"), letter).unwrap();
+    let annual = app
+        .app
+        .annual_report_pdf(&coordinator, &Default::default())
+        .await
+        .unwrap();
+    std::fs::write(dir.join("annual-report.pdf"), annual).unwrap();
 }
 
 #[tokio::test]

@@ -182,6 +182,42 @@ async fn s19_downloads_suppress_small_numbers_and_are_audited() {
             .await
             .contains(&("report.export".into(), "section-19/children".into()))
     );
+    // The same table as an OpenDocument spreadsheet.
+    let ods = coordinator
+        .get("/reports/section-19.ods?table=service")
+        .await;
+    assert_eq!(ods.status, StatusCode::OK);
+    assert_eq!(
+        ods.headers[header::CONTENT_TYPE],
+        "application/vnd.oasis.opendocument.spreadsheet"
+    );
+    assert!(ods.body.starts_with("PK"));
+    assert!(
+        ods.body
+            .contains("mimetypeapplication/vnd.oasis.opendocument.spreadsheet")
+    );
+    assert!(ods.body.contains("<text:p>fewer than 5</text:p>"));
+    // The annual report: a PDF whose figures are suppressed as downloads are.
+    let annual = coordinator.get("/reports/annual-report.pdf").await;
+    assert_eq!(annual.status, StatusCode::OK);
+    assert_eq!(annual.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(annual.body.starts_with("%PDF"));
+    for expected in [
+        "Annual report: 1 April 2026 to 22 November 2026",
+        "fewer than 5",
+        "What it cost",
+    ] {
+        assert!(annual.body.contains(expected), "{expected}");
+    }
+    assert!(
+        !annual.body.contains("Ruby Norris"),
+        "the annual report names a child"
+    );
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&("report.export".into(), "annual-report".into()))
+    );
     // No table: a clear error.
     let none = coordinator
         .get("/reports/section-19.csv?table=secrets")
