@@ -13,7 +13,7 @@ use mns_domain::outcomes::costs::{
 use mns_domain::outcomes::{disclose, disclose_share};
 use mns_domain::permissions::Capability;
 use mns_domain::provision::record::PartA;
-use mns_store::{BudgetRecord, CostedCase, PriceRecord, new_id};
+use mns_store::{BudgetRecord, CostedCase, PriceRecord, ReportFilter, new_id};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::{Actor, App, AppError, AppResult, FieldError};
@@ -315,18 +315,41 @@ impl App {
     pub async fn finance_report(
         &self,
         actor: &Actor,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
+        filter: &ReportFilter,
     ) -> AppResult<FinanceReport> {
         actor.require(Capability::ReadCosts)?;
-        crate::reports::check_period(from, to)?;
+        crate::reports::check_period(filter.from, filter.to)?;
         self.audit_view(actor, "report.finance", "report", "finance")
             .await?;
-        let today = self.today();
-        let to = to.unwrap_or(today);
-        let from =
-            from.unwrap_or_else(|| NaiveDate::from_ymd_opt(financial_year(to), 4, 1).unwrap_or(to));
-        self.build_finance_report(from, to).await
+        self.build_finance_report(&self.financial_year_to_date(filter))
+            .await
+    }
+
+    /// The filter with its period filled in: to today, from the start of the financial year
+    /// it ends in.
+    pub(crate) fn financial_year_to_date(&self, filter: &ReportFilter) -> ReportFilter {
+        let to = filter.to.unwrap_or_else(|| self.today());
+        let from = filter
+            .from
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(financial_year(to), 4, 1).unwrap_or(to));
+        ReportFilter {
+            from: Some(from),
+            to: Some(to),
+            ..filter.clone()
+        }
+    }
+
+    /// The schools and districts with cases, for the finance report's filters (no child's
+    /// name: finance may see them).
+    pub async fn cost_filter_lists(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<(Vec<(String, String)>, Vec<String>)> {
+        actor.require(Capability::ReadCosts)?;
+        Ok((
+            self.store.case_schools().await?,
+            self.store.case_districts().await?,
+        ))
     }
 
     /// One table of the finance report as CSV or ODS (`slug` from [`finance_tables`]),
@@ -334,17 +357,15 @@ impl App {
     pub async fn finance_export(
         &self,
         actor: &Actor,
-        (from, to): (Option<NaiveDate>, Option<NaiveDate>),
+        filter: &ReportFilter,
         slug: &str,
         format: crate::reports::ExportFormat,
     ) -> AppResult<Vec<u8>> {
         actor.require(Capability::ReadCosts)?;
-        crate::reports::check_period(from, to)?;
-        let today = self.today();
-        let to = to.unwrap_or(today);
-        let from =
-            from.unwrap_or_else(|| NaiveDate::from_ymd_opt(financial_year(to), 4, 1).unwrap_or(to));
-        let report = self.build_finance_report(from, to).await?;
+        crate::reports::check_period(filter.from, filter.to)?;
+        let report = self
+            .build_finance_report(&self.financial_year_to_date(filter))
+            .await?;
         let table = finance_tables(&report, true)
             .into_iter()
             .find(|t| t.slug == slug)
@@ -368,12 +389,17 @@ impl App {
         Ok(bytes)
     }
 
+    /// The report over `filter`, whose period is filled in ([`App::financial_year_to_date`]):
+    /// at one school or in one district, the robot pool counts only the shares of its
+    /// children, and only their invoices.
     pub(crate) async fn build_finance_report(
         &self,
-        from: NaiveDate,
-        to: NaiveDate,
+        filter: &ReportFilter,
     ) -> AppResult<FinanceReport> {
         let today = self.today();
+        let to = filter.to.unwrap_or(today);
+        let from = filter.from.unwrap_or(to);
+        let scoped = filter.school_urn.is_some() || filter.district.is_some();
         let prices: Vec<UnitPrice> = self
             .store
             .prices()
@@ -381,7 +407,22 @@ impl App {
             .into_iter()
             .map(|r| r.price)
             .collect();
-        let cases = self.store.costed_cases(from, to).await?;
+        let cases: Vec<CostedCase> = self
+            .store
+            .costed_cases(from, to)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                filter
+                    .school_urn
+                    .as_ref()
+                    .is_none_or(|urn| c.school_urn.as_ref() == Some(urn))
+                    && filter
+                        .district
+                        .as_ref()
+                        .is_none_or(|d| c.district.as_ref() == Some(d))
+            })
+            .collect();
         let plans: HashMap<&str, PartA> = cases
             .iter()
             .filter_map(|c| {
@@ -443,6 +484,7 @@ impl App {
                             tally.add(case, CostKind::Av1RobotWeek, price.source, share);
                         }
                     }
+                    None if scoped => {}
                     None => {
                         robot_pool.1 += pool;
                         *tally.by_kind.entry(CostKind::Av1RobotWeek).or_default() += pool;
@@ -464,8 +506,16 @@ impl App {
             }
         }
         // Hospital invoices count when paid, from the service's budget.
-        let invoices = self.store.invoices_paid(from, to).await?;
-        let invoice_total: i64 = invoices.iter().map(|(p, _)| p).sum();
+        let ids: BTreeSet<&str> = cases.iter().map(|c| c.case_id.as_str()).collect();
+        let invoices: Vec<i64> = self
+            .store
+            .invoices_paid(from, to)
+            .await?
+            .into_iter()
+            .filter(|(case, ..)| !scoped || ids.contains(case.as_str()))
+            .map(|(_, pence, _)| pence)
+            .collect();
+        let invoice_total: i64 = invoices.iter().sum();
         tally
             .by_source
             .entry(FundingSource::ServiceBudget)

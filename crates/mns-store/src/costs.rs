@@ -81,6 +81,8 @@ pub struct CostedCase {
     pub last_day: Option<NaiveDate>,
     /// The current period's last day, for what is committed.
     pub period_end: Option<NaiveDate>,
+    /// The home school's URN.
+    pub school_urn: Option<String>,
     /// The home school's name and district.
     pub school_name: String,
     /// The district.
@@ -95,6 +97,7 @@ struct CostedRow {
     ended_at: Option<String>,
     ends_on: Option<String>,
     period_end: Option<String>,
+    school_urn: Option<String>,
     school_name: Option<String>,
     district: Option<String>,
 }
@@ -198,7 +201,7 @@ impl Store {
     ) -> StoreResult<Vec<CostedCase>> {
         let rows: Vec<CostedRow> = sqlx::query_as(
             "SELECT c.id, c.plan_json, c.provision_start, c.ended_at, c.ends_on, c.period_end, \
-             s.name AS school_name, s.district FROM cases c \
+             c.school_urn, s.name AS school_name, s.district FROM cases c \
              LEFT JOIN schools s ON s.urn = c.school_urn \
              WHERE c.plan_finalised_at IS NOT NULL AND c.plan_json IS NOT NULL \
              AND c.provision_start IS NOT NULL AND c.provision_start <= $1 \
@@ -221,6 +224,7 @@ impl Store {
                     period_end: r.period_end.as_deref().map(date).transpose()?,
                     case_id: r.id,
                     plan_json: r.plan_json,
+                    school_urn: r.school_urn,
                     school_name: r.school_name.unwrap_or_default(),
                     district: r.district,
                 })
@@ -256,14 +260,15 @@ impl Store {
         Ok(n)
     }
 
-    /// The hospital invoices paid from `from` to `to`: amount in pence and the day paid.
+    /// The hospital invoices paid from `from` to `to`: the case, the amount in pence and the
+    /// day paid.
     pub async fn invoices_paid(
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> StoreResult<Vec<(i64, NaiveDate)>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT amount_pence, paid_at FROM hospital_invoices WHERE status = 'paid' \
+    ) -> StoreResult<Vec<(String, i64, NaiveDate)>> {
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT case_id, amount_pence, paid_at FROM hospital_invoices WHERE status = 'paid' \
              AND paid_at IS NOT NULL AND substr(paid_at, 1, 10) >= $1 \
              AND substr(paid_at, 1, 10) <= $2",
         )
@@ -272,7 +277,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(pence, at)| Ok((pence, date(at.get(..10).unwrap_or(&at))?)))
+            .map(|(case, pence, at)| Ok((case, pence, date(at.get(..10).unwrap_or(&at))?)))
             .collect()
     }
 }

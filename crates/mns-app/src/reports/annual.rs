@@ -100,7 +100,7 @@ impl App {
             blocks.extend(table_blocks(&table_rows(&report, table, true)));
         }
         if actor.may(Capability::ReadCosts) {
-            let finance = self.build_finance_report(from, to).await?;
+            let finance = self.build_finance_report(&filter).await?;
             blocks.push(Block::Heading("What it cost".into()));
             blocks.push(Block::Paragraph(format!(
                 "{} spent in the period, with {} committed by the rest of the open periods. The AV1 robots are a fixed cost, shared among the children using them before any per-child figure.",

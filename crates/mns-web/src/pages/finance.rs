@@ -3,7 +3,7 @@
 //! what the service spends, against its budgets, with a CSV download of every table.
 
 use super::charts::{Bar, bar_chart};
-use super::reports::read_period;
+use super::reports::read_filter;
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::form::{Fields, redirect_or_show_again, with_status_422};
@@ -182,6 +182,8 @@ struct FinancePage {
     chrome: Chrome,
     form: FormState,
     values: Fields,
+    schools: Vec<(String, String)>,
+    districts: Vec<String>,
     report: Option<FinanceView>,
 }
 
@@ -196,6 +198,8 @@ struct TableView {
 
 struct FinanceView {
     period: String,
+    /// The school or district the report is narrowed to, if any.
+    scope: String,
     year: String,
     total: String,
     committed: String,
@@ -210,7 +214,7 @@ struct FinanceView {
     tables: Vec<TableView>,
 }
 
-fn view(r: &FinanceReport, query: &str) -> FinanceView {
+fn view(r: &FinanceReport, query: &str, scope: String) -> FinanceView {
     let chart = bar_chart(
         "spend-by-source",
         "Spent in the period, by funding source",
@@ -225,6 +229,7 @@ fn view(r: &FinanceReport, query: &str) -> FinanceView {
     );
     FinanceView {
         period: format!("{} to {}", long(r.from), long(r.to)),
+        scope,
         year: format!("{}/{:02}", r.financial_year, (r.financial_year + 1) % 100),
         total: pounds(r.total),
         committed: pounds(r.committed),
@@ -278,14 +283,28 @@ pub async fn report(
     let query = query.unwrap_or_default();
     let values = Fields::from_query(Some(&query));
     let chrome = Chrome::signed_in(&state, &user, "/reports/finance");
-    match read_period(&values) {
-        Ok((from, to)) => {
-            let r = state.app.finance_report(&user.actor, from, to).await?;
+    let (schools, districts) = state.app.cost_filter_lists(&user.actor).await?;
+    match read_filter(&values) {
+        Ok(filter) => {
+            let r = state.app.finance_report(&user.actor, &filter).await?;
+            let mut scope = Vec::new();
+            if let Some(urn) = &filter.school_urn {
+                let name = schools
+                    .iter()
+                    .find(|(u, _)| u == urn)
+                    .map_or(urn, |(_, n)| n);
+                scope.push(format!("School: {name}"));
+            }
+            if let Some(district) = &filter.district {
+                scope.push(format!("District: {district}"));
+            }
             Ok(render(&FinancePage {
                 chrome,
                 form: FormState::default(),
                 values,
-                report: Some(view(&r, &query)),
+                schools,
+                districts,
+                report: Some(view(&r, &query, scope.join("; "))),
             }))
         }
         Err(errors) => {
@@ -294,6 +313,8 @@ pub async fn report(
                 chrome: chrome.with_errors(&form),
                 form,
                 values,
+                schools,
+                districts,
                 report: None,
             })))
         }
@@ -320,11 +341,11 @@ async fn report_export(
 ) -> PageResult {
     user.actor.require(Capability::ReadCosts)?;
     let values = Fields::from_query(query.as_deref());
-    let period = read_period(&values).map_err(AppError::Invalid)?;
+    let filter = read_filter(&values).map_err(AppError::Invalid)?;
     let slug = values.text("table");
     let bytes = state
         .app
-        .finance_export(&user.actor, period, slug, format)
+        .finance_export(&user.actor, &filter, slug, format)
         .await?;
     Ok(super::reports::download(
         format,

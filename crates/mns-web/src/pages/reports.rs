@@ -92,7 +92,7 @@ pub(super) fn read_period(
 }
 
 /// Reads the filters from the query string: the period, a school and a district.
-fn read_filter(values: &Fields) -> Result<ReportFilter, Vec<FieldError>> {
+pub(super) fn read_filter(values: &Fields) -> Result<ReportFilter, Vec<FieldError>> {
     let (from, to) = read_period(values)?;
     let text = |name: &str| Some(values.trimmed(name)).filter(|t| !t.is_empty());
     Ok(ReportFilter {

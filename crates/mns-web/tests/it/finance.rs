@@ -215,6 +215,25 @@ async fn s19_the_finance_report_costs_the_cases_against_the_budget_without_namin
     for name in ["Ruby Norris", "Isla Dawson", "Evie Parker"] {
         assert!(!page.body.contains(name), "{name} is named");
     }
+    // Narrowed to a district: its children's provision only, said so.
+    let broadland = finance.get("/reports/finance?district=Broadland").await;
+    assert_eq!(broadland.status, StatusCode::OK);
+    assert!(
+        broadland
+            .body
+            .contains("District: Broadland: only its children")
+    );
+    assert!(broadland.body.contains("value=\"Broadland\" selected"));
+    let total_of = |body: &str| {
+        body.split("id=\"total\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(total_of(&broadland.body), total_of(&page.body));
     // The downloads: spend of fewer than 5 children in a school is not given.
     let schools = finance.get("/reports/finance.csv?table=schools").await;
     assert_eq!(schools.status, StatusCode::OK);
