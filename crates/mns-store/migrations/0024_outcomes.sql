@@ -34,3 +34,6 @@ CREATE TABLE budgets (
     recorded_at TEXT NOT NULL,
     PRIMARY KEY (financial_year, funding_source)
 );
+
+-- The finance report's hours delivered in a period: a range of this index, not every session.
+CREATE INDEX case_sessions_held ON case_sessions (held_on, outcome, case_id, hours);

@@ -208,8 +208,8 @@ impl Store {
     /// The districts of the schools that have cases, for the reports' filter.
     pub async fn case_districts(&self) -> StoreResult<Vec<String>> {
         let rows: Vec<(Option<String>,)> = sqlx::query_as(
-            "SELECT DISTINCT s.district FROM cases c JOIN schools s ON s.urn = c.school_urn \
-             WHERE s.district IS NOT NULL ORDER BY s.district",
+            "SELECT DISTINCT s.district FROM schools s WHERE s.district IS NOT NULL \
+             AND s.urn IN (SELECT c.school_urn FROM cases c) ORDER BY s.district",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -219,7 +219,7 @@ impl Store {
     /// The schools that have cases, URN and name, for the reports' filter.
     pub async fn case_schools(&self) -> StoreResult<Vec<(String, String)>> {
         let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT DISTINCT s.urn, s.name FROM cases c JOIN schools s ON s.urn = c.school_urn \
+            "SELECT s.urn, s.name FROM schools s WHERE s.urn IN (SELECT c.school_urn FROM cases c) \
              ORDER BY s.name, s.urn",
         )
         .fetch_all(&self.pool)

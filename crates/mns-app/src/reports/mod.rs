@@ -66,6 +66,9 @@ pub struct ComplianceReport {
     pub benefits: Vec<(String, Change)>,
     /// Reintegration at the latest review, by progress, with those not recorded last.
     pub reintegration: Vec<(&'static str, u64)>,
+    /// Need recorded and not yet met, now (MN-DEC-3): by resource, the children waiting, the
+    /// hours a week still needed, and the longest wait in days.
+    pub waiting: Vec<(&'static str, u64, f64, i64)>,
     /// The schools and districts with cases, for the filters.
     pub schools: Vec<(String, String)>,
     /// The districts.
@@ -104,13 +107,15 @@ pub enum ComplianceTable {
     Benefits,
     /// Reintegration at the latest review.
     Reintegration,
+    /// Need recorded and not yet met (MN-DEC-3).
+    Waiting,
     /// Every child, by name (personal data).
     Children,
 }
 
 impl ComplianceTable {
     /// Every table.
-    pub const ALL: [ComplianceTable; 8] = [
+    pub const ALL: [ComplianceTable; 9] = [
         ComplianceTable::Service,
         ComplianceTable::DaysToStart,
         ComplianceTable::Schools,
@@ -118,6 +123,7 @@ impl ComplianceTable {
         ComplianceTable::Outcomes,
         ComplianceTable::Benefits,
         ComplianceTable::Reintegration,
+        ComplianceTable::Waiting,
         ComplianceTable::Children,
     ];
 
@@ -131,6 +137,7 @@ impl ComplianceTable {
             ComplianceTable::Outcomes => "outcomes",
             ComplianceTable::Benefits => "benefits",
             ComplianceTable::Reintegration => "reintegration",
+            ComplianceTable::Waiting => "waiting",
             ComplianceTable::Children => "children",
         }
     }
@@ -261,6 +268,33 @@ fn reintegration(children: &[ChildCompliance]) -> Vec<(&'static str, u64)> {
     out
 }
 
+/// The waiting lists now (MN-DEC-3: need is recorded, never cut): by resource.
+fn waiting(
+    open: Vec<mns_store::WaitingRecord>,
+    today: NaiveDate,
+) -> Vec<(&'static str, u64, f64, i64)> {
+    [
+        ("hlsa", "Home learning support (HLSA) hours"),
+        ("online_learning", "An online-learning place"),
+        ("av1_robot", "An AV1 robot"),
+    ]
+    .into_iter()
+    .map(|(resource, label)| {
+        let list: Vec<&mns_store::WaitingRecord> =
+            open.iter().filter(|w| w.resource == resource).collect();
+        (
+            label,
+            list.len() as u64,
+            list.iter().map(|w| w.hours_needed).sum(),
+            list.iter()
+                .map(|w| (today - w.requested_on).num_days())
+                .max()
+                .unwrap_or(0),
+        )
+    })
+    .collect()
+}
+
 /// Counts the ended cases by outcome.
 fn outcomes(children: &[ChildCompliance]) -> Vec<(&'static str, u64)> {
     let ended: Vec<&ComplianceLine> = children
@@ -338,6 +372,7 @@ impl App {
             outcomes: outcomes(&children),
             benefits: benefits(&children, &self.policy().wellbeing_measures),
             reintegration: reintegration(&children),
+            waiting: waiting(self.store.open_waiting().await?, today),
             service: ServiceCompliance::of(children.iter().map(|c| &c.compliance)),
             by_school: grouped(&children, |l| Some(l.school_name.clone())),
             by_district: grouped(&children, |l| l.district.clone()),

@@ -305,6 +305,36 @@ pub fn table_rows(
             }
             rows
         }
+        ComplianceTable::Waiting => {
+            let mut rows = vec![
+                [
+                    "Waiting for",
+                    "Children waiting now",
+                    "Hours a week still needed",
+                    "Longest wait (days)",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            for (label, children, hours, longest) in &report.waiting {
+                let shown = *children == 0 || !published || *children >= 5;
+                rows.push(vec![
+                    label.to_string(),
+                    count(published, *children),
+                    if shown {
+                        format!("{hours}")
+                    } else {
+                        "not given".into()
+                    },
+                    if shown {
+                        longest.to_string()
+                    } else {
+                        "not given".into()
+                    },
+                ]);
+            }
+            rows
+        }
         ComplianceTable::Children => {
             let mut rows = vec![
                 [

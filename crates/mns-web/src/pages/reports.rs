@@ -307,6 +307,12 @@ fn figures(report: &ComplianceReport, query: &str, policy_version: &str) -> Figu
                 "Back at school at the latest review",
                 query,
             ),
+            table(
+                report,
+                ComplianceTable::Waiting,
+                "Need recorded and not yet met, now (never cut for cost, MN-DEC-3)",
+                query,
+            ),
         ],
         children_csv: csv_link(ComplianceTable::Children, query),
         census_csv: link("/reports/ap-census.csv", None, query),
