@@ -42,40 +42,41 @@ fn env_number(name: &str, default: usize) -> usize {
 }
 
 fn plan(n: usize) -> PartA {
-    let mut plan = PartA::default();
-    plan.package = Package::new(match n % 4 {
-        0 => vec![
-            Component::Hlsa {
-                hours_per_week: 5.0,
-            },
-            Component::OnlineLearning {
-                provider: "Home school".into(),
-                hours_per_week: 10.0,
-            },
-        ],
-        1 => vec![
-            Component::OnlineLearning {
-                provider: "Norfolk Online Academy".into(),
-                hours_per_week: 20.0,
-            },
-            Component::Av1Robot {
-                hours_per_week: 12.5,
-            },
-        ],
-        2 => vec![Component::AlternativeProvision {
-            hours_per_week: 15.0,
-        }],
-        _ => vec![
-            Component::Hlsa {
-                hours_per_week: 8.0,
-            },
-            Component::HomeSchoolContact {
-                hours_per_week: 1.0,
-            },
-        ],
-    });
-    plan.medical_reason = (n % 7 != 0).then(|| "Fatigue".to_string());
-    plan
+    PartA {
+        package: Package::new(match n % 4 {
+            0 => vec![
+                Component::Hlsa {
+                    hours_per_week: 5.0,
+                },
+                Component::OnlineLearning {
+                    provider: "Home school".into(),
+                    hours_per_week: 10.0,
+                },
+            ],
+            1 => vec![
+                Component::OnlineLearning {
+                    provider: "Norfolk Online Academy".into(),
+                    hours_per_week: 20.0,
+                },
+                Component::Av1Robot {
+                    hours_per_week: 12.5,
+                },
+            ],
+            2 => vec![Component::AlternativeProvision {
+                hours_per_week: 15.0,
+            }],
+            _ => vec![
+                Component::Hlsa {
+                    hours_per_week: 8.0,
+                },
+                Component::HomeSchoolContact {
+                    hours_per_week: 1.0,
+                },
+            ],
+        }),
+        medical_reason: (!n.is_multiple_of(7)).then(|| "Fatigue".to_string()),
+        ..PartA::default()
+    }
 }
 
 async fn app(url: &str) -> App {
