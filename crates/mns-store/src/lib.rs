@@ -15,6 +15,7 @@ mod attendance_context;
 mod attendance_feed;
 mod attendance_writes;
 mod audit;
+mod backdating;
 mod backup;
 mod bulk;
 mod calendars;
