@@ -5,14 +5,15 @@
 //! what the rest of each open 12-week period commits. No child is named: finance sees none.
 
 use chrono::{Datelike, Days, NaiveDate};
+use mns_domain::outcomes::ConditionGroup;
+use mns_domain::outcomes::condition::NOT_RECORDED;
 use mns_domain::outcomes::costs::pounds;
 use mns_domain::outcomes::costs::{
-    CostKind, FundingSource, PriceError, UnitPrice, check_new_price, delivered_cost,
-    financial_year, parse_pounds, price_on, share_fixed_cost, weekly_cost,
+    CostKind, CostLine, FundingSource, PriceError, UnitPrice, check_new_price, delivered_cost,
+    financial_year, parse_pounds, price_changes, price_on, share_fixed_cost, weekly_cost,
 };
 use mns_domain::outcomes::{disclose, disclose_share};
 use mns_domain::permissions::Capability;
-use mns_domain::provision::record::PartA;
 use mns_store::{BudgetRecord, CostedCase, PriceRecord, ReportFilter, new_id};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -83,6 +84,8 @@ pub struct FinanceReport {
     pub by_school: Vec<GroupSpend>,
     /// By district.
     pub by_district: Vec<GroupSpend>,
+    /// By the condition group Part A records, with the cases without one as not recorded.
+    pub by_condition: Vec<GroupSpend>,
     /// Children whose provision was costed.
     pub children: u64,
     /// Weeks of provision costed (child-weeks).
@@ -128,30 +131,41 @@ fn mondays(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
         .take_while(move |d| *d <= to)
 }
 
+/// The spend so far, each child counted by their place in the report's list of cases.
 struct Tally {
     by_kind: BTreeMap<CostKind, i64>,
     by_source: BTreeMap<FundingSource, (i64, i64)>,
-    by_school: BTreeMap<String, (BTreeSet<String>, i64)>,
-    by_district: BTreeMap<String, (BTreeSet<String>, i64)>,
+    by_school: BTreeMap<String, (BTreeSet<usize>, i64)>,
+    by_district: BTreeMap<String, (BTreeSet<usize>, i64)>,
+    by_condition: BTreeMap<String, (BTreeSet<usize>, i64)>,
     unpriced: BTreeSet<CostKind>,
 }
 
 impl Tally {
-    fn add(&mut self, case: &CostedCase, kind: CostKind, source: FundingSource, pence: i64) {
-        *self.by_kind.entry(kind).or_default() += pence;
-        self.by_source.entry(source).or_default().0 += pence;
-        let school = self.by_school.entry(case.school_name.clone()).or_default();
-        school.0.insert(case.case_id.clone());
-        school.1 += pence;
+    fn add(&mut self, (n, case): (usize, &CostedCase), line: CostLine) {
+        *self.by_kind.entry(line.kind).or_default() += line.pence;
+        self.by_source.entry(line.source).or_default().0 += line.pence;
+        let count = |map: &mut BTreeMap<String, (BTreeSet<usize>, i64)>, key: &str| {
+            let group = match map.get_mut(key) {
+                Some(group) => group,
+                None => map.entry(key.to_owned()).or_default(),
+            };
+            group.0.insert(n);
+            group.1 += line.pence;
+        };
+        count(&mut self.by_school, &case.school_name);
         if let Some(district) = &case.district {
-            let d = self.by_district.entry(district.clone()).or_default();
-            d.0.insert(case.case_id.clone());
-            d.1 += pence;
+            count(&mut self.by_district, district);
         }
+        count(
+            &mut self.by_condition,
+            case.condition_group
+                .map_or(NOT_RECORDED, ConditionGroup::label),
+        );
     }
 }
 
-fn groups(map: BTreeMap<String, (BTreeSet<String>, i64)>) -> Vec<GroupSpend> {
+fn groups(map: BTreeMap<String, (BTreeSet<usize>, i64)>) -> Vec<GroupSpend> {
     map.into_iter()
         .map(|(name, (children, spent))| GroupSpend {
             name,
@@ -423,96 +437,94 @@ impl App {
                         .is_none_or(|d| c.district.as_ref() == Some(d))
             })
             .collect();
-        let plans: HashMap<&str, PartA> = cases
-            .iter()
-            .filter_map(|c| {
-                serde_json::from_str(&c.plan_json)
-                    .ok()
-                    .map(|p| (c.case_id.as_str(), p))
-            })
-            .collect();
         let mut tally = Tally {
             by_kind: BTreeMap::new(),
             by_source: BTreeMap::new(),
             by_school: BTreeMap::new(),
             by_district: BTreeMap::new(),
+            by_condition: BTreeMap::new(),
             unpriced: BTreeSet::new(),
         };
+        let weeks: Vec<NaiveDate> = mondays(from, to).filter(|m| *m <= today).collect();
         let mut child_weeks = 0u64;
         let mut children = BTreeSet::new();
-        let robots = self.store.robot_count().await?;
-        let mut robot_pool = (0i64, 0i64);
-        for monday in mondays(from, to) {
-            let week_end = monday + Days::new(6);
-            let running: Vec<&CostedCase> = cases
-                .iter()
-                .filter(|c| {
-                    c.provision_start <= week_end
-                        && c.last_day.is_none_or(|last| last >= monday.max(from))
-                        && monday <= today
-                })
-                .collect();
-            let mut robot_users = Vec::new();
-            for case in &running {
-                let Some(plan) = plans.get(case.case_id.as_str()) else {
-                    continue;
-                };
+        let mut robot_users: Vec<Vec<usize>> = vec![Vec::new(); weeks.len()];
+        for (n, case) in cases.iter().enumerate() {
+            let needed = kinds_needed(&case.package);
+            let robot = case.package.has_av1_robot();
+            // The weeks (Monday to Sunday) the case's provision ran in.
+            let first = weeks.partition_point(|m| *m + Days::new(6) < case.provision_start);
+            for (w, monday) in weeks.iter().enumerate().skip(first) {
+                if case.last_day.is_some_and(|last| last < (*monday).max(from)) {
+                    break;
+                }
                 child_weeks += 1;
-                children.insert(case.case_id.clone());
-                for line in weekly_cost(&plan.package, &prices, monday) {
-                    tally.add(case, line.kind, line.source, line.pence);
+                children.insert(n);
+                for line in weekly_cost(&case.package, &prices, *monday) {
+                    tally.add((n, case), line);
                 }
-                for kind in kinds_needed(&plan.package) {
-                    if price_on(&prices, kind, monday).is_none() {
-                        tally.unpriced.insert(kind);
+                for kind in &needed {
+                    if price_on(&prices, *kind, *monday).is_none() {
+                        tally.unpriced.insert(*kind);
                     }
                 }
-                if plan.package.has_av1_robot() {
-                    robot_users.push(*case);
-                }
-            }
-            // The robot pool is a fixed cost: shared among the children using a robot this
-            // week before anything is counted per child, and counted whole.
-            if let Some(price) = price_on(&prices, CostKind::Av1RobotWeek, monday)
-                && monday <= today
-            {
-                let pool = price.amount_pence * robots;
-                robot_pool.0 += pool;
-                match share_fixed_cost(pool, robot_users.len()) {
-                    Some(share) => {
-                        for case in &robot_users {
-                            tally.add(case, CostKind::Av1RobotWeek, price.source, share);
-                        }
-                    }
-                    None if scoped => {}
-                    None => {
-                        robot_pool.1 += pool;
-                        *tally.by_kind.entry(CostKind::Av1RobotWeek).or_default() += pool;
-                        tally.by_source.entry(price.source).or_default().0 += pool;
-                    }
+                if robot {
+                    robot_users[w].push(n);
                 }
             }
         }
-        // Hours delivered, priced on the day they were held.
+        // The robot pool is a fixed cost: shared among the children using a robot each week
+        // before anything is counted per child, and counted whole.
+        let robots = self.store.robot_count().await?;
+        let mut robot_pool = (0i64, 0i64);
+        for (monday, users) in weeks.iter().zip(&robot_users) {
+            let Some(price) = price_on(&prices, CostKind::Av1RobotWeek, *monday) else {
+                continue;
+            };
+            let pool = price.amount_pence * robots;
+            robot_pool.0 += pool;
+            match share_fixed_cost(pool, users.len()) {
+                Some(share) => {
+                    for n in users {
+                        let line = CostLine {
+                            kind: CostKind::Av1RobotWeek,
+                            source: price.source,
+                            pence: share,
+                        };
+                        tally.add((*n, &cases[*n]), line);
+                    }
+                }
+                None if scoped => {}
+                None => {
+                    robot_pool.1 += pool;
+                    *tally.by_kind.entry(CostKind::Av1RobotWeek).or_default() += pool;
+                    tally.by_source.entry(price.source).or_default().0 += pool;
+                }
+            }
+        }
+        // Hours delivered, priced on the day they were held: summed by the database over each
+        // stretch between price changes, and priced on the stretch's first day.
+        let ids: HashMap<&str, &CostedCase> =
+            cases.iter().map(|c| (c.case_id.as_str(), c)).collect();
         let mut hours_delivered = 0.0;
         let mut delivered = 0i64;
-        for (case_id, held_on, hours) in self.store.delivered_hours(from, to).await? {
-            let Some(plan) = plans.get(case_id.as_str()) else {
+        let changes = price_changes(&prices, from, to);
+        for (case_id, stretch, hours) in self.store.delivered_hours(from, to, &changes).await? {
+            let Some(case) = ids.get(case_id.as_str()) else {
                 continue;
             };
             hours_delivered += hours;
-            if let Some(line) = delivered_cost(&plan.package, &prices, held_on, hours) {
+            if let Some(line) = delivered_cost(&case.package, &prices, stretch, hours) {
                 delivered += line.pence;
             }
         }
         // Hospital invoices count when paid, from the service's budget.
-        let ids: BTreeSet<&str> = cases.iter().map(|c| c.case_id.as_str()).collect();
         let invoices: Vec<i64> = self
             .store
             .invoices_paid(from, to)
             .await?
             .into_iter()
-            .filter(|(case, ..)| !scoped || ids.contains(case.as_str()))
+            .filter(|(case, ..)| !scoped || ids.contains_key(case.as_str()))
             .map(|(_, pence, _)| pence)
             .collect();
         let invoice_total: i64 = invoices.iter().sum();
@@ -525,12 +537,11 @@ impl App {
         let mut committed = 0i64;
         let next_monday = today + Days::new(u64::from(7 - today.weekday().num_days_from_monday()));
         for case in cases.iter().filter(|c| c.last_day.is_none()) {
-            let (Some(plan), Some(end)) = (plans.get(case.case_id.as_str()), case.period_end)
-            else {
+            let Some(end) = case.period_end else {
                 continue;
             };
             let weeks = mondays(next_monday, end).count() as i64;
-            for line in weekly_cost(&plan.package, &prices, today) {
+            for line in weekly_cost(&case.package, &prices, today) {
                 committed += line.pence * weeks;
                 tally.by_source.entry(line.source).or_default().1 += line.pence * weeks;
             }
@@ -561,6 +572,7 @@ impl App {
             by_source,
             by_school: groups(tally.by_school),
             by_district: groups(tally.by_district),
+            by_condition: groups(tally.by_condition),
             children: children.len() as u64,
             child_weeks,
             hours_delivered,
@@ -653,6 +665,12 @@ pub fn finance_tables(r: &FinanceReport, published: bool) -> Vec<FinanceTable> {
             caption: "Spend by district",
             header: vec!["District", "Children", "Spent in the period"],
             rows: group_rows(&r.by_district, published),
+        },
+        FinanceTable {
+            slug: "conditions",
+            caption: "Spend by condition group",
+            header: vec!["Condition group", "Children", "Spent in the period"],
+            rows: group_rows(&r.by_condition, published),
         },
         FinanceTable {
             slug: "schools",

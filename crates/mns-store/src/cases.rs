@@ -352,13 +352,17 @@ impl CaseRow {
 impl WriteTx {
     /// Writes a case, new or changed (every column).
     pub async fn save_case(&mut self, c: &CaseRecord) -> StoreResult<()> {
+        // What the reports read of Part A, kept beside it (migration 0025).
+        let plan = crate::report_columns::plan_columns(c.plan_json.as_deref());
         sqlx::query(
             "INSERT INTO cases (id, pupil_id, school_urn, state, opened_at, referral_date, \
              provision_start, period_number, period_start, period_end, review_due, \
              continuation_due, review_held_on, plan_json, plan_finalised_at, hours_per_week, \
-             full_time_hours, life_limiting, end_reason, ended_at, ends_on, updated_at, outcome) \
+             full_time_hours, life_limiting, end_reason, ended_at, ends_on, updated_at, outcome, \
+             plan_package, plan_medical_reason, plan_condition_group, plan_baseline, \
+             report_columns) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20, $21, $22, $23) ON CONFLICT (id) DO UPDATE SET pupil_id = excluded.pupil_id, \
+             $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, 1) ON CONFLICT (id) DO UPDATE SET pupil_id = excluded.pupil_id, \
              school_urn = excluded.school_urn, state = excluded.state, \
              provision_start = excluded.provision_start, period_number = excluded.period_number, \
              period_start = excluded.period_start, period_end = excluded.period_end, \
@@ -368,7 +372,11 @@ impl WriteTx {
              hours_per_week = excluded.hours_per_week, full_time_hours = excluded.full_time_hours, \
              life_limiting = excluded.life_limiting, end_reason = excluded.end_reason, \
              ended_at = excluded.ended_at, ends_on = excluded.ends_on, \
-             updated_at = excluded.updated_at, outcome = excluded.outcome",
+             updated_at = excluded.updated_at, outcome = excluded.outcome, \
+             plan_package = excluded.plan_package, \
+             plan_medical_reason = excluded.plan_medical_reason, \
+             plan_condition_group = excluded.plan_condition_group, \
+             plan_baseline = excluded.plan_baseline",
         )
         .bind(&c.id)
         .bind(&c.pupil_id)
@@ -393,6 +401,10 @@ impl WriteTx {
         .bind(c.ends_on.map(day))
         .bind(ts(c.updated_at))
         .bind(c.outcome.map(CaseOutcome::as_str))
+        .bind(plan.package)
+        .bind(plan.medical_reason)
+        .bind(plan.condition_group)
+        .bind(plan.baseline)
         // Not kept prepared: PostgreSQL would keep the parameter types of the first call, and
         // an hours column first bound empty then with a number fails ("incorrect binary data
         // format").
@@ -435,6 +447,13 @@ impl WriteTx {
         .bind(ts(r.recorded_at))
         .execute(&mut *self.tx)
         .await?;
+        // The newest review's measures, for the reports (migration 0025).
+        sqlx::query("UPDATE cases SET latest_measures = $1 WHERE id = $2")
+            .bind(crate::report_columns::review_measures(&r.record_json))
+            .bind(&r.case_id)
+            .persistent(false)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 

@@ -3,10 +3,14 @@
 //! hospital invoices paid in it.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use mns_domain::outcomes::ConditionGroup;
 use mns_domain::outcomes::costs::{CostKind, FundingSource, UnitPrice};
+use mns_domain::provision::Package;
+use serde::Deserialize;
 use sqlx::FromRow;
 
 use crate::cases::{date, day};
+use crate::outcomes::embedded;
 use crate::{Store, StoreError, StoreResult, WriteTx, ts};
 
 /// A price as stored.
@@ -73,8 +77,10 @@ impl PriceRow {
 pub struct CostedCase {
     /// The case's id.
     pub case_id: String,
-    /// Part A, for the package.
-    pub plan_json: String,
+    /// Part A's package.
+    pub package: Package,
+    /// Part A's condition group.
+    pub condition_group: Option<ConditionGroup>,
     /// The first day of provision.
     pub provision_start: NaiveDate,
     /// The last day, once ended.
@@ -89,10 +95,12 @@ pub struct CostedCase {
     pub district: Option<String>,
 }
 
-#[derive(FromRow)]
+/// A costed case's columns, in the order `costed_cases` selects them.
+#[derive(Deserialize)]
 struct CostedRow {
     id: String,
-    plan_json: String,
+    package: Option<serde_json::Value>,
+    condition_group: Option<serde_json::Value>,
     provision_start: String,
     ended_at: Option<String>,
     ends_on: Option<String>,
@@ -193,62 +201,91 @@ impl Store {
             .collect()
     }
 
-    /// The cases with a finalised package whose provision ran on any day from `from` to `to`.
+    /// The cases with a finalised package whose provision ran on any day from `from` to `to`,
+    /// in id order. Read as one JSON row with Part A's package and condition group from the
+    /// columns kept beside it (see `compliance_lines`); a case whose package does not read is
+    /// left out.
     pub async fn costed_cases(
         &self,
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<CostedCase>> {
-        let rows: Vec<CostedRow> = sqlx::query_as(
-            "SELECT c.id, c.plan_json, c.provision_start, c.ended_at, c.ends_on, c.period_end, \
-             c.school_urn, s.name AS school_name, s.district FROM cases c \
-             LEFT JOIN schools s ON s.urn = c.school_urn \
+        let columns = "c.id, c.plan_package, c.plan_condition_group, c.provision_start, \
+             c.ended_at, c.ends_on, c.period_end, c.school_urn, s.name, s.district";
+        let (json,): (String,) = sqlx::query_as(&format!(
+            "SELECT {} FROM cases c LEFT JOIN schools s ON s.urn = c.school_urn \
              WHERE c.plan_finalised_at IS NOT NULL AND c.plan_json IS NOT NULL \
              AND c.provision_start IS NOT NULL AND c.provision_start <= $1 \
-             AND (c.ended_at IS NULL OR COALESCE(c.ends_on, substr(c.ended_at, 1, 10)) >= $2) \
-             ORDER BY c.id",
-        )
+             AND (c.ended_at IS NULL OR COALESCE(c.ends_on, substr(c.ended_at, 1, 10)) >= $2)",
+            self.backend.json_rows(columns)
+        ))
         .bind(day(to))
         .bind(day(from))
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                let last = r.ends_on.or(r.ended_at);
-                Ok(CostedCase {
-                    provision_start: date(&r.provision_start)?,
-                    last_day: last
-                        .as_deref()
-                        .map(|t| date(t.get(..10).unwrap_or(t)))
-                        .transpose()?,
-                    period_end: r.period_end.as_deref().map(date).transpose()?,
-                    case_id: r.id,
-                    plan_json: r.plan_json,
-                    school_urn: r.school_urn,
-                    school_name: r.school_name.unwrap_or_default(),
-                    district: r.district,
-                })
-            })
-            .collect()
+        let rows: Vec<CostedRow> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("the costed cases: {e}")))?;
+        let mut cases = Vec::with_capacity(rows.len());
+        for r in rows {
+            let Some(package) = embedded::<Package>(r.package) else {
+                continue;
+            };
+            let last = r.ends_on.or(r.ended_at);
+            cases.push(CostedCase {
+                provision_start: date(&r.provision_start)?,
+                last_day: last
+                    .as_deref()
+                    .map(|t| date(t.get(..10).unwrap_or(t)))
+                    .transpose()?,
+                period_end: r.period_end.as_deref().map(date).transpose()?,
+                case_id: r.id,
+                package,
+                condition_group: embedded(r.condition_group),
+                school_urn: r.school_urn,
+                school_name: r.school_name.unwrap_or_default(),
+                district: r.district,
+            });
+        }
+        cases.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+        Ok(cases)
     }
 
-    /// Hours delivered in sessions from `from` to `to`, by case and day.
+    /// Hours delivered in sessions from `from` to `to`, by case, summed over each stretch of
+    /// days that `changes` (days after `from`, in order) begin: (case, the stretch's first day,
+    /// hours). Priced on that day, as each day's hours would be when no price changes inside
+    /// a stretch (`mns_domain::outcomes::costs::price_changes`). Grouped in the database, so
+    /// two million sessions come back as a few rows per case, in one JSON row.
     pub async fn delivered_hours(
         &self,
         from: NaiveDate,
         to: NaiveDate,
+        changes: &[NaiveDate],
     ) -> StoreResult<Vec<(String, NaiveDate, f64)>> {
-        let rows: Vec<(String, String, f64)> = sqlx::query_as(
-            "SELECT case_id, held_on, SUM(hours) FROM case_sessions \
-             WHERE outcome = 'delivered' AND held_on >= $1 AND held_on <= $2 \
-             GROUP BY case_id, held_on ORDER BY case_id, held_on",
-        )
-        .bind(day(from))
-        .bind(day(to))
-        .fetch_all(&self.pool)
-        .await?;
+        let mut stretch = String::from("$1");
+        if !changes.is_empty() {
+            stretch = String::from("CASE");
+            for n in (0..changes.len()).rev() {
+                stretch.push_str(&format!(" WHEN held_on >= ${0} THEN ${0}", n + 3));
+            }
+            stretch.push_str(" ELSE $1 END");
+        }
+        let sql = format!(
+            "SELECT {} FROM (SELECT case_id, {stretch} AS stretch, SUM(hours) AS hours \
+             FROM case_sessions WHERE outcome = 'delivered' AND held_on >= $1 AND held_on <= $2 \
+             GROUP BY case_id, {stretch}) d",
+            self.backend.json_rows("d.case_id, d.stretch, d.hours")
+        );
+        let mut query = sqlx::query_as::<_, (String,)>(&sql)
+            .bind(day(from))
+            .bind(day(to));
+        for change in changes {
+            query = query.bind(day(*change));
+        }
+        let (json,) = query.persistent(false).fetch_one(&self.pool).await?;
+        let rows: Vec<(String, String, f64)> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("the hours delivered: {e}")))?;
         rows.into_iter()
-            .map(|(case, held, hours)| Ok((case, date(&held)?, hours)))
+            .map(|(case, stretch, hours)| Ok((case, date(&stretch)?, hours)))
             .collect()
     }
 

@@ -39,6 +39,7 @@ mod rate_limits;
 mod recovery;
 mod referral_counts;
 mod referrals;
+mod report_columns;
 mod resources;
 mod retention;
 mod schools;
@@ -279,6 +280,7 @@ impl Store {
     /// Applies the embedded migrations that have not been applied yet.
     pub async fn migrate(&self) -> StoreResult<()> {
         MIGRATOR.run(&self.pool).await?;
+        self.fill_report_columns().await?;
         Ok(())
     }
 

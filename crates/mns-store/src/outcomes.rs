@@ -3,7 +3,10 @@
 //! threshold where an early-identification alert recorded it.
 
 use chrono::NaiveDate;
-use sqlx::FromRow;
+use mns_domain::outcomes::{ConditionGroup, Measures};
+use mns_domain::provision::Package;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::cases::{date, day};
 use crate::{Store, StoreError, StoreResult};
@@ -52,8 +55,14 @@ pub struct ComplianceLine {
     pub hours_per_week: Option<f64>,
     /// The full-time week the record gives.
     pub full_time_hours: Option<f64>,
-    /// Part A, for its medical reason.
-    pub plan_json: Option<String>,
+    /// Part A's package, once Part A is written.
+    pub package: Option<Package>,
+    /// Part A's medical reason for a part-time package.
+    pub medical_reason: Option<String>,
+    /// Part A's condition group.
+    pub condition_group: Option<ConditionGroup>,
+    /// Part A's baseline measures.
+    pub baseline: Option<Measures>,
     /// When this period's review is due and when it was held.
     pub review_due: Option<NaiveDate>,
     /// When it was held.
@@ -66,11 +75,12 @@ pub struct ComplianceLine {
     pub absence_threshold_on: Option<NaiveDate>,
     /// The outcome recorded at the end (stored form).
     pub outcome: Option<String>,
-    /// The latest review's Part B, for its measures.
-    pub latest_review_json: Option<String>,
+    /// The latest review's measures (Part B).
+    pub latest_measures: Option<Measures>,
 }
 
-#[derive(FromRow)]
+/// One case's columns, in the order [`LINE_COLUMNS`] selects them.
+#[derive(Deserialize)]
 struct Row {
     id: String,
     state: String,
@@ -88,21 +98,37 @@ struct Row {
     ends_on: Option<String>,
     hours_per_week: Option<f64>,
     full_time_hours: Option<f64>,
-    plan_json: Option<String>,
-    plan_finalised_at: Option<String>,
+    finalised: i64,
+    package: Option<serde_json::Value>,
+    medical_reason: Option<serde_json::Value>,
+    condition_group: Option<serde_json::Value>,
+    baseline: Option<serde_json::Value>,
     review_due: Option<String>,
     review_held_on: Option<String>,
     continuation_due: Option<String>,
     continuations: i64,
     absence_threshold_at: Option<String>,
     outcome: Option<String>,
-    latest_review: Option<String>,
+    latest_measures: Option<serde_json::Value>,
 }
 
 fn opt(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
     text.as_deref()
         .map(|t| date(t.get(..10).unwrap_or(t)))
         .transpose()
+}
+
+/// A report column (migration 0025) as it arrives in a JSON row: a string as it is, a JSON
+/// object as its text. One that does not read as what the report expects is treated as not
+/// recorded, as a record that failed to parse was.
+pub(crate) fn embedded<T: DeserializeOwned>(value: Option<serde_json::Value>) -> Option<T> {
+    match value? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(text) => T::deserialize(&serde_json::Value::String(text.clone()))
+            .or_else(|_| serde_json::from_str(&text))
+            .ok(),
+        other => serde_json::from_value(other).ok(),
+    }
 }
 
 impl Row {
@@ -133,13 +159,14 @@ impl Row {
             school_urn: self.school_urn,
             district: self.district,
             // A draft's hours are not a package yet.
-            hours_per_week: self
-                .hours_per_week
-                .filter(|_| self.plan_finalised_at.is_some()),
+            hours_per_week: self.hours_per_week.filter(|_| self.finalised == 1),
             full_time_hours: self.full_time_hours,
-            plan_json: self.plan_json,
+            package: embedded(self.package),
+            medical_reason: embedded(self.medical_reason),
+            condition_group: embedded(self.condition_group),
+            baseline: embedded(self.baseline),
             outcome: self.outcome,
-            latest_review_json: self.latest_review,
+            latest_measures: embedded(self.latest_measures),
         })
     }
 }
@@ -147,6 +174,11 @@ impl Row {
 impl Store {
     /// The cases open on any day of the filter's period (all cases without one), in referral
     /// date order.
+    ///
+    /// Read as one JSON row (`Backend::json_rows`), with what the report uses of Part A and the
+    /// latest Part B from the columns kept beside them (migration 0025): ten years of a
+    /// county's cases are tens of thousands of rows, sqlx hands SQLite's rows over one at a
+    /// time, and parsing every record is slower still.
     pub async fn compliance_lines(
         &self,
         filter: &ReportFilter,
@@ -178,31 +210,35 @@ impl Store {
         } else {
             format!("WHERE {}", clauses.join(" AND "))
         };
-        let sql = format!(
-            "SELECT c.id, c.state, p.given_name, p.family_name, p.date_of_birth, p.upn, c.school_urn, \
-             s.name AS school_name, s.district, c.referral_date, c.opened_at, c.provision_start, \
-             c.ended_at, c.ends_on, c.hours_per_week, c.full_time_hours, c.plan_json, c.plan_finalised_at, \
+        let columns = "c.id, c.state, p.given_name, p.family_name, p.date_of_birth, p.upn, \
+             c.school_urn, s.name, s.district, c.referral_date, c.opened_at, c.provision_start, \
+             c.ended_at, c.ends_on, c.hours_per_week, c.full_time_hours, \
+             CASE WHEN c.plan_finalised_at IS NULL THEN 0 ELSE 1 END, \
+             c.plan_package, c.plan_medical_reason, c.plan_condition_group, c.plan_baseline, \
              c.review_due, c.review_held_on, c.continuation_due, \
              (SELECT COUNT(*) FROM case_continuations cc WHERE cc.case_id = c.id \
-              AND cc.period_number = c.period_number) AS continuations, \
+              AND cc.period_number = c.period_number), \
              (SELECT MIN(a.first_opened_at) FROM attendance_alerts a WHERE a.upn = p.upn \
-              AND a.rule_id = 'EI-ABS-15') AS absence_threshold_at, \
-             c.outcome, \
-             (SELECT r.record_json FROM case_reviews r WHERE r.case_id = c.id \
-              ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1) AS latest_review \
-             FROM cases c LEFT JOIN pupils p ON p.id = c.pupil_id \
-             LEFT JOIN schools s ON s.urn = c.school_urn {filter} \
-             ORDER BY c.referral_date, c.id"
+              AND a.rule_id = 'EI-ABS-15'), \
+             c.outcome, c.latest_measures";
+        let sql = format!(
+            "SELECT {} FROM cases c LEFT JOIN pupils p ON p.id = c.pupil_id \
+             LEFT JOIN schools s ON s.urn = c.school_urn {filter}",
+            self.backend.json_rows(columns)
         );
-        let mut q = sqlx::query_as::<_, Row>(&sql);
+        let mut q = sqlx::query_as::<_, (String,)>(&sql);
         for b in &binds {
             q = q.bind(b);
         }
-        q.fetch_all(&self.pool)
-            .await?
+        let (json,) = q.fetch_one(&self.pool).await?;
+        let rows: Vec<Row> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("the report's cases: {e}")))?;
+        let mut lines = rows
             .into_iter()
             .map(Row::into_line)
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        lines.sort_by(|a, b| (a.referral_date, &a.case_id).cmp(&(b.referral_date, &b.case_id)));
+        Ok(lines)
     }
 
     /// The districts of the schools that have cases, for the reports' filter.

@@ -86,7 +86,13 @@ impl WriteTx {
             format!(
                 "UPDATE referral_decisions SET note = '', reasons_json = '[]', checks_json = '[]' WHERE referral_id IN ({referrals})"
             ),
-            format!("UPDATE cases SET plan_json = NULL WHERE id IN ({referrals})"),
+            // With what the reports keep of Part A and Part B (migration 0025): the medical
+            // reason is free text.
+            format!(
+                "UPDATE cases SET plan_json = NULL, plan_package = NULL, \
+                 plan_medical_reason = NULL, plan_condition_group = NULL, plan_baseline = NULL, \
+                 latest_measures = NULL WHERE id IN ({referrals})"
+            ),
             format!("DELETE FROM case_reviews WHERE case_id IN ({referrals})"),
             format!("UPDATE case_sessions SET note = '' WHERE case_id IN ({referrals})"),
             format!("UPDATE case_welfare_checks SET notes = '' WHERE case_id IN ({referrals})"),

@@ -2871,3 +2871,126 @@ mod attendance {
         }
     }
 }
+
+/// Issue 17: what the reports read of Part A and the latest Part B is kept beside them when
+/// they are written, filled for cases written before it was kept, and read back by the report.
+#[tokio::test]
+async fn s19_the_report_columns_are_kept_with_the_records_and_filled_for_older_cases() {
+    use mns_domain::outcomes::{ConditionGroup, Measures};
+    use mns_domain::provision::record::{PartA, PartB};
+    use sqlx::Connection;
+    for backend in backends() {
+        let (store, db) = seeded(backend).await;
+        let plan = PartA {
+            medical_reason: Some("Fatigue".into()),
+            condition_group: Some(ConditionGroup::Cancer),
+            baseline: Measures {
+                attendance_percent: Some(12.5),
+                ..Measures::default()
+            },
+            ..PartA::default()
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.save_referral(&referral("c1", "p1", "100001", "accepted", 1))
+            .await
+            .unwrap();
+        tx.save_case(&mns_store::CaseRecord {
+            id: "c1".into(),
+            pupil_id: Some("p1".into()),
+            school_urn: Some("100001".into()),
+            state: mns_domain::provision::CaseState::InProvision,
+            opened_at: at(1),
+            referral_date: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            provision_start: NaiveDate::from_ymd_opt(2026, 11, 9),
+            period_number: 1,
+            period_start: None,
+            period_end: None,
+            review_due: None,
+            continuation_due: None,
+            review_held_on: None,
+            plan_json: Some(serde_json::to_string(&plan).unwrap()),
+            plan_finalised_at: Some(at(2)),
+            hours_per_week: Some(plan.hours()),
+            full_time_hours: Some(32.5),
+            life_limiting: false,
+            end_reason: None,
+            ended_at: None,
+            ends_on: None,
+            updated_at: at(2),
+            outcome: None,
+        })
+        .await
+        .unwrap();
+        let review = PartB {
+            held_on: None,
+            held_by_school: false,
+            progress: String::new(),
+            amendments: String::new(),
+            steps: Vec::new(),
+            reintegration_plan: String::new(),
+            actions: Vec::new(),
+            measures: Measures {
+                attendance_percent: Some(40.0),
+                ..Measures::default()
+            },
+        };
+        tx.insert_case_review(&mns_store::ReviewRecord {
+            id: "rv1".into(),
+            case_id: "c1".into(),
+            period_number: 1,
+            record_json: serde_json::to_string(&review).unwrap(),
+            recorded_by: "u1".into(),
+            recorded_at: at(3),
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let package = &plan.package;
+        let read = |store: Store| async move {
+            let lines = store
+                .compliance_lines(&mns_store::ReportFilter::default())
+                .await
+                .unwrap();
+            assert_eq!(lines.len(), 1);
+            let line = &lines[0];
+            assert_eq!(line.medical_reason.as_deref(), Some("Fatigue"));
+            assert_eq!(line.condition_group, Some(ConditionGroup::Cancer));
+            assert_eq!(line.package.as_ref(), Some(package));
+            assert_eq!(
+                line.baseline.as_ref().unwrap().attendance_percent,
+                Some(12.5)
+            );
+            assert_eq!(
+                line.latest_measures.as_ref().unwrap().attendance_percent,
+                Some(40.0)
+            );
+            let costed = store
+                .costed_cases(
+                    NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                    NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(costed[0].condition_group, Some(ConditionGroup::Cancer));
+            store
+        };
+        let store = read(store).await;
+        // A case written before the columns were kept: filled when the store next migrates.
+        let mut raw = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+        sqlx::query(
+            "UPDATE cases SET plan_package = NULL, plan_medical_reason = NULL, \
+             plan_condition_group = NULL, plan_baseline = NULL, latest_measures = NULL, \
+             report_columns = 0",
+        )
+        .execute(&mut raw)
+        .await
+        .unwrap();
+        let lines = store
+            .compliance_lines(&mns_store::ReportFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(lines[0].condition_group, None);
+        store.migrate().await.unwrap();
+        read(store).await;
+    }
+}

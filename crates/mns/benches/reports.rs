@@ -13,6 +13,7 @@ use mns_app::costs::NewPrice;
 use mns_app::reports::{ComplianceTable, ExportFormat, ReportFilter};
 use mns_app::{Actor, App, Settings};
 use mns_domain::identity::Role;
+use mns_domain::outcomes::ConditionGroup;
 use mns_domain::provision::record::PartA;
 use mns_domain::provision::timeline::CaseState;
 use mns_domain::provision::{Component, Package};
@@ -75,6 +76,7 @@ fn plan(n: usize) -> PartA {
             ],
         }),
         medical_reason: (!n.is_multiple_of(7)).then(|| "Fatigue".to_string()),
+        condition_group: Some(ConditionGroup::ALL[n % ConditionGroup::ALL.len()]),
         ..PartA::default()
     }
 }
@@ -406,6 +408,14 @@ fn main() {
             "sqlite://{}?mode=rwc",
             dir.path().join("reports.db").display()
         );
+        // MNS_BENCH_KEEP=1 keeps both databases for a closer look (SQLite in the current
+        // directory, PostgreSQL under the name printed).
+        let keep = std::env::var_os("MNS_BENCH_KEEP").is_some();
+        let sqlite = if keep {
+            "sqlite://reports-bench.db?mode=rwc".to_string()
+        } else {
+            sqlite
+        };
         run("SQLite", &sqlite).await;
         let base = std::env::var("MNS_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -423,6 +433,10 @@ fn main() {
             None => base.clone(),
         };
         run("PostgreSQL", &url).await;
+        if keep {
+            println!("kept the PostgreSQL database {name}");
+            return;
+        }
         admin
             .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
             .await

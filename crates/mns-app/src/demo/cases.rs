@@ -148,8 +148,18 @@ fn demo_wait(given: &str) -> i64 {
 /// her year group (the Section 19 report lists her); Jack's is full time; the others are part
 /// time for a medical reason.
 fn demo_plan_for(given: &str, meeting: NaiveDate) -> mns_domain::provision::record::PartA {
+    use mns_domain::outcomes::ConditionGroup;
     use mns_domain::provision::{Component, Package};
     let mut plan = demo_plan(meeting);
+    // The health condition behind each referral, as a group for the service's figures.
+    plan.condition_group = Some(match given {
+        "Isla" => ConditionGroup::Cancer,
+        "Harry" => ConditionGroup::LongTermPhysical,
+        "Evie" | "Ruby" | "Mia" => ConditionGroup::MentalHealth,
+        "Jack" => ConditionGroup::InjuryOrSurgery,
+        "Ava" => ConditionGroup::EatingDisorder,
+        _ => ConditionGroup::ChronicFatigue,
+    });
     // Where each child started from: little or no attendance, no education yet.
     plan.baseline = mns_domain::outcomes::Measures {
         attendance_percent: Some(match given {
@@ -225,6 +235,7 @@ fn demo_plan(meeting: NaiveDate) -> mns_domain::provision::record::PartA {
         ]),
         full_time_hours: 32.5,
         medical_reason: Some("Fatigue from treatment: the consultant advises no more than three hours of learning a day.".into()),
+        condition_group: None,
         readiness_statement: Some(mns_domain::provision::HLSA_READINESS_STATEMENT.into()),
         actions: vec![Action {
             description: "Send the weekly timetable and log-in details".into(),

@@ -55,7 +55,16 @@ impl App {
             to: Some(to),
             ..filter.clone()
         };
-        let report = self.build_compliance_report(&filter).await?;
+        // The two reports read the database apart: worked out at once.
+        let may_see_costs = actor.may(Capability::ReadCosts);
+        let (report, finance) = tokio::join!(self.build_compliance_report(&filter), async {
+            if may_see_costs {
+                self.build_finance_report(&filter).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        });
+        let (report, finance) = (report?, finance?);
         let t = &report.targets;
         let mut blocks = vec![
             Block::Paragraph(format!(
@@ -82,6 +91,7 @@ impl App {
                 ComplianceTable::DaysToStart,
             ),
             ("By district", ComplianceTable::Districts),
+            ("By condition group", ComplianceTable::Conditions),
             (
                 "Where children went when provision ended",
                 ComplianceTable::Outcomes,
@@ -99,8 +109,7 @@ impl App {
             blocks.push(Block::Heading(heading.into()));
             blocks.extend(table_blocks(&table_rows(&report, table, true)));
         }
-        if actor.may(Capability::ReadCosts) {
-            let finance = self.build_finance_report(&filter).await?;
+        if let Some(finance) = finance {
             blocks.push(Block::Heading("What it cost".into()));
             blocks.push(Block::Paragraph(format!(
                 "{} spent in the period, with {} committed by the rest of the open periods. The AV1 robots are a fixed cost, shared among the children using them before any per-child figure.",
@@ -109,7 +118,7 @@ impl App {
             )));
             for table in finance_tables(&finance, true)
                 .into_iter()
-                .filter(|t| t.slug == "sources" || t.slug == "kinds")
+                .filter(|t| ["sources", "kinds", "conditions"].contains(&t.slug))
             {
                 let mut rows = vec![table.header.iter().map(|h| h.to_string()).collect()];
                 rows.extend(table.rows);

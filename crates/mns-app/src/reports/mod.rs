@@ -10,13 +10,13 @@
 use chrono::NaiveDate;
 use mns_domain::calendar::{SchoolYear, year_group};
 use mns_domain::outcomes::benefit::{Change, change};
+use mns_domain::outcomes::condition::NOT_RECORDED;
 use mns_domain::outcomes::{
     CaseOutcome, Compliance, ComplianceFacts, ComplianceTargets, ServiceCompliance, assess,
 };
-use mns_domain::outcomes::{Measures, Reintegration, WellbeingMeasure};
+use mns_domain::outcomes::{ConditionGroup, Measures, Reintegration, WellbeingMeasure};
 use mns_domain::permissions::Capability;
 use mns_domain::provision::CaseState;
-use mns_domain::provision::record::{PartA, PartB};
 use mns_store::ComplianceLine;
 pub use mns_store::ReportFilter;
 
@@ -59,6 +59,8 @@ pub struct ComplianceReport {
     pub by_school: Vec<GroupCompliance>,
     /// The figures by district.
     pub by_district: Vec<GroupCompliance>,
+    /// The figures by the condition group Part A records ("Not recorded" without one).
+    pub by_condition: Vec<GroupCompliance>,
     /// Where the children whose provision ended went, by outcome, with those ended before the
     /// outcome was asked last.
     pub outcomes: Vec<(&'static str, u64)>,
@@ -101,6 +103,8 @@ pub enum ComplianceTable {
     Schools,
     /// By district.
     Districts,
+    /// By condition group.
+    Conditions,
     /// Where children went when provision ended.
     Outcomes,
     /// Benefit tracking: each measure from the baseline to the latest review.
@@ -115,11 +119,12 @@ pub enum ComplianceTable {
 
 impl ComplianceTable {
     /// Every table.
-    pub const ALL: [ComplianceTable; 9] = [
+    pub const ALL: [ComplianceTable; 10] = [
         ComplianceTable::Service,
         ComplianceTable::DaysToStart,
         ComplianceTable::Schools,
         ComplianceTable::Districts,
+        ComplianceTable::Conditions,
         ComplianceTable::Outcomes,
         ComplianceTable::Benefits,
         ComplianceTable::Reintegration,
@@ -134,6 +139,7 @@ impl ComplianceTable {
             ComplianceTable::DaysToStart => "days-to-start",
             ComplianceTable::Schools => "schools",
             ComplianceTable::Districts => "districts",
+            ComplianceTable::Conditions => "conditions",
             ComplianceTable::Outcomes => "outcomes",
             ComplianceTable::Benefits => "benefits",
             ComplianceTable::Reintegration => "reintegration",
@@ -160,10 +166,6 @@ pub fn check_period(from: Option<NaiveDate>, to: Option<NaiveDate>) -> AppResult
 }
 
 fn facts(line: &ComplianceLine) -> ComplianceFacts {
-    let plan: Option<PartA> = line
-        .plan_json
-        .as_deref()
-        .and_then(|json| serde_json::from_str(json).ok());
     let state = CaseState::parse(&line.state).ok();
     ComplianceFacts {
         referral_date: line.referral_date,
@@ -173,7 +175,7 @@ fn facts(line: &ComplianceLine) -> ComplianceFacts {
         opened_on: line.opened_on,
         hours_per_week: line.hours_per_week,
         plan_full_time_hours: line.full_time_hours,
-        medical_reason: plan.and_then(|p| p.medical_reason),
+        medical_reason: line.medical_reason.clone(),
         year_group: line
             .date_of_birth
             .map(|dob| year_group(dob, SchoolYear::containing(line.referral_date))),
@@ -211,11 +213,7 @@ fn grouped(
 fn measure_pairs(children: &[ChildCompliance]) -> Vec<(Measures, Measures)> {
     children
         .iter()
-        .filter_map(|c| {
-            let plan: PartA = serde_json::from_str(c.line.plan_json.as_deref()?).ok()?;
-            let review: PartB = serde_json::from_str(c.line.latest_review_json.as_deref()?).ok()?;
-            Some((plan.baseline, review.measures))
-        })
+        .filter_map(|c| Some((c.line.baseline.clone()?, c.line.latest_measures.clone()?)))
         .collect()
 }
 
@@ -246,11 +244,7 @@ fn benefits(children: &[ChildCompliance], scales: &[WellbeingMeasure]) -> Vec<(S
 fn reintegration(children: &[ChildCompliance]) -> Vec<(&'static str, u64)> {
     let latest: Vec<Option<Reintegration>> = children
         .iter()
-        .filter_map(|c| {
-            serde_json::from_str::<PartB>(c.line.latest_review_json.as_deref()?)
-                .ok()
-                .map(|r| r.measures.reintegration)
-        })
+        .filter_map(|c| c.line.latest_measures.as_ref().map(|m| m.reintegration))
         .collect();
     let mut out: Vec<(&'static str, u64)> = Reintegration::ALL
         .iter()
@@ -329,8 +323,9 @@ fn outcomes(children: &[ChildCompliance]) -> Vec<(&'static str, u64)> {
 
 impl App {
     /// The Section 19 report (the head of service and the Medical Needs team): every case open
-    /// during the period, at the school or in the district if given, measured against the
-    /// policy in force.
+    /// during the period (default: the financial year to date, as the finance and annual
+    /// reports), at the school or in the district if given, measured against the policy in
+    /// force.
     pub async fn compliance_report(
         &self,
         actor: &Actor,
@@ -340,7 +335,8 @@ impl App {
         check_period(filter.from, filter.to)?;
         self.audit_view(actor, "report.section19", "report", "section-19")
             .await?;
-        self.build_compliance_report(filter).await
+        self.build_compliance_report(&self.financial_year_to_date(filter))
+            .await
     }
 
     /// The schools with cases, URN and name, for the reports' filter.
@@ -376,6 +372,13 @@ impl App {
             service: ServiceCompliance::of(children.iter().map(|c| &c.compliance)),
             by_school: grouped(&children, |l| Some(l.school_name.clone())),
             by_district: grouped(&children, |l| l.district.clone()),
+            by_condition: grouped(&children, |l| {
+                Some(
+                    l.condition_group
+                        .map_or(NOT_RECORDED, ConditionGroup::label)
+                        .to_owned(),
+                )
+            }),
             schools: self.store.case_schools().await?,
             districts: self.store.case_districts().await?,
             filter: filter.clone(),
@@ -395,7 +398,9 @@ impl App {
     ) -> AppResult<Vec<u8>> {
         actor.require(Capability::ReadServiceReports)?;
         check_period(filter.from, filter.to)?;
-        let report = self.build_compliance_report(filter).await?;
+        let report = self
+            .build_compliance_report(&self.financial_year_to_date(filter))
+            .await?;
         let rows = table_rows(&report, table, true);
         let bytes = format.bytes(table.slug(), &rows)?;
         let mut tx = self.store.begin().await?;
@@ -418,8 +423,8 @@ impl App {
 }
 
 impl App {
-    /// The AP census-style return for the period, school or district (the Medical Needs team
-    /// and the auditor): one row per pupil placement, with UPNs, audited as an export.
+    /// The AP census-style return for the period (default: the financial year to date), school
+    /// or district (the Medical Needs team and the auditor): one row per pupil placement, with UPNs, audited as an export.
     pub async fn ap_census_export(
         &self,
         actor: &Actor,
@@ -428,7 +433,9 @@ impl App {
     ) -> AppResult<Vec<u8>> {
         actor.require(Capability::ReadServiceReports)?;
         check_period(filter.from, filter.to)?;
-        let report = self.build_compliance_report(filter).await?;
+        let report = self
+            .build_compliance_report(&self.financial_year_to_date(filter))
+            .await?;
         let rows = ap_census_rows(&report.children);
         let bytes = format.bytes("AP census", &rows)?;
         let mut tx = self.store.begin().await?;

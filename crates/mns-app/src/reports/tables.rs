@@ -7,7 +7,6 @@ use mns_domain::outcomes::{
     DAYS_TO_START_BANDS, Disclosed, ServiceCompliance, disclose, disclose_share,
 };
 use mns_domain::provision::Component;
-use mns_domain::provision::record::PartA;
 use mns_domain::spreadsheet::safe_cell;
 
 use super::{ChildCompliance, ComplianceReport, ComplianceTable, GroupCompliance};
@@ -51,18 +50,13 @@ pub fn ap_census_rows(children: &[ChildCompliance]) -> Vec<Vec<String>> {
     ];
     for child in children {
         let line = &child.line;
-        let (Some(start), Some(plan)) = (
-            line.provision_start,
-            line.plan_json
-                .as_deref()
-                .and_then(|json| serde_json::from_str::<PartA>(json).ok()),
-        ) else {
+        let (Some(start), Some(package)) = (line.provision_start, line.package.as_ref()) else {
             continue;
         };
         if line.hours_per_week.is_none() {
             continue;
         }
-        for component in &plan.package.components {
+        for component in &package.components {
             let Some(setting) = setting(component) else {
                 continue;
             };
@@ -233,6 +227,9 @@ pub fn table_rows(
         ComplianceTable::Schools => figures_rows(&groups(&report.by_school), "School", published),
         ComplianceTable::Districts => {
             figures_rows(&groups(&report.by_district), "District", published)
+        }
+        ComplianceTable::Conditions => {
+            figures_rows(&groups(&report.by_condition), "Condition group", published)
         }
         ComplianceTable::DaysToStart => {
             let mut rows = vec![vec![

@@ -287,6 +287,21 @@ pub fn delivered_cost(
     hours_at(list, kind, held_on, hours)
 }
 
+/// The days after `from`, up to `to`, on which some price starts or stops applying: between two
+/// of them every price is the same, so hours delivered can be summed over each stretch and
+/// priced once on its first day, as each day's hours priced on that day would be.
+pub fn price_changes(list: &[UnitPrice], from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = list
+        .iter()
+        .flat_map(|p| [Some(p.valid_from), p.valid_to.and_then(|d| d.succ_opt())])
+        .flatten()
+        .filter(|d| from < *d && *d <= to)
+        .collect();
+    days.sort();
+    days.dedup();
+    days
+}
+
 /// A fixed weekly cost (the robot pool: robots × the weekly price) shared equally among the
 /// children using it that week, in pence each, so the pool's whole cost is counted once and
 /// spread before anything is counted per child. `None` when nobody used it.
@@ -358,6 +373,55 @@ mod tests {
             valid_from: from,
             valid_to: to,
         }
+    }
+
+    #[test]
+    fn s19_hours_priced_by_stretch_between_price_changes_cost_what_each_day_priced_does() {
+        let list = vec![
+            price(
+                CostKind::HlsaHour,
+                2_400,
+                day(2026, 4, 1),
+                Some(day(2026, 8, 31)),
+            ),
+            price(CostKind::HlsaHour, 2_600, day(2026, 9, 1), None),
+            price(
+                CostKind::TutorHour,
+                3_200,
+                day(2025, 4, 1),
+                Some(day(2026, 10, 4)),
+            ),
+        ];
+        let (from, to) = (day(2026, 7, 1), day(2026, 12, 31));
+        let changes = price_changes(&list, from, to);
+        assert_eq!(changes, [day(2026, 9, 1), day(2026, 10, 5)]);
+        // Two hours on every day of the period, priced day by day and by stretch.
+        let package = Package::new(vec![Component::Hlsa {
+            hours_per_week: 5.0,
+        }]);
+        let daily: i64 = from
+            .iter_days()
+            .take_while(|d| *d <= to)
+            .filter_map(|d| delivered_cost(&package, &list, d, 2.0))
+            .map(|l| l.pence)
+            .sum();
+        let mut starts = vec![from];
+        starts.extend(&changes);
+        let stretched: i64 = starts
+            .iter()
+            .enumerate()
+            .map(|(i, start)| {
+                let end = starts
+                    .get(i + 1)
+                    .map_or(to, |next| next.pred_opt().unwrap());
+                let days = (end - *start).num_days() + 1;
+                delivered_cost(&package, &list, *start, 2.0 * days as f64)
+                    .unwrap()
+                    .pence
+            })
+            .sum();
+        assert_eq!(daily, stretched);
+        assert!(price_changes(&list, day(2026, 9, 1), day(2026, 9, 30)).is_empty());
     }
 
     #[test]

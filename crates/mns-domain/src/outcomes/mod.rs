@@ -7,6 +7,7 @@
 
 pub mod benefit;
 pub mod compliance;
+pub mod condition;
 pub mod costs;
 pub mod disclosure;
 pub mod outcome;
@@ -16,5 +17,6 @@ pub use compliance::{
     Compliance, ComplianceFacts, ComplianceTargets, DAYS_TO_START_BANDS, FullTimeWeek,
     ServiceCompliance, assess, full_time_hours_for,
 };
+pub use condition::{ConditionGroup, UnknownConditionGroup};
 pub use disclosure::{Disclosed, SMALL_NUMBER, disclose, disclose_share};
 pub use outcome::{CaseOutcome, UnknownOutcome};

@@ -11,7 +11,7 @@ use super::package::{
     part_time_needs_medical_reason,
 };
 use super::review::ReintegrationStep;
-use crate::outcomes::Measures;
+use crate::outcomes::{ConditionGroup, Measures};
 use crate::referral::{LookedAfter, ProfessionalKind, Referral, SendStatus};
 
 /// The length of a full-time school week in hours the form starts from (the Department for
@@ -46,6 +46,10 @@ pub struct PartA {
     pub full_time_hours: f64,
     /// Why the child gets less than full time, when they do (MN-DEC-3): a medical reason.
     pub medical_reason: Option<String>,
+    /// The broad group of the health condition, from the medical evidence (issue 17: the
+    /// service's figures by kind of need; never a condition of provision).
+    #[serde(default)]
+    pub condition_group: Option<ConditionGroup>,
     /// The HLSA readiness statement, when an HLSA is agreed (MN-PLAN-3).
     pub readiness_statement: Option<String>,
     /// The actions agreed, each with an owner and a date.
@@ -76,6 +80,7 @@ impl Default for PartA {
             package: Package::default(),
             full_time_hours: DEFAULT_FULL_TIME_HOURS,
             medical_reason: None,
+            condition_group: None,
             readiness_statement: None,
             actions: Vec::new(),
             dsl_name: String::new(),

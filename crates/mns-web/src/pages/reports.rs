@@ -50,6 +50,8 @@ struct Section19Page {
 }
 
 struct Figures {
+    /// The period covered, in words.
+    period: String,
     cases: u64,
     median_days: String,
     within_target: String,
@@ -208,6 +210,10 @@ fn figures(report: &ComplianceReport, query: &str, policy_version: &str) -> Figu
         rows(report.children.iter().filter_map(|c| f(c).map(|d| (c, d))))
     };
     Figures {
+        period: match (report.filter.from, report.filter.to) {
+            (Some(from), Some(to)) => format!("{} to {}", long(from), long(to)),
+            _ => "every case".to_string(),
+        },
         cases: s.cases,
         median_days: s
             .median_days_to_start
@@ -288,6 +294,12 @@ fn figures(report: &ComplianceReport, query: &str, policy_version: &str) -> Figu
                 query,
             ),
             table(report, ComplianceTable::Districts, "By district", query),
+            table(
+                report,
+                ComplianceTable::Conditions,
+                "By condition group",
+                query,
+            ),
             table(report, ComplianceTable::Schools, "By school", query),
             table(
                 report,

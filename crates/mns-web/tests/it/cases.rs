@@ -74,10 +74,12 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
             ("full_time_hours".to_string(), "32.5"),
             ("joint_approach".to_string(), "Weekly call"),
             ("finalise".to_string(), "yes"),
+            ("condition_group".to_string(), "flu"),
         ]);
         let refused = school.post(&format!("{case}/plan"), &fields(&plan)).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         for expected in [
+            "Select the group the young person",
             "the medical reason",
             "ready to learn at the agreed time",
             "Designated Safeguarding Lead",
@@ -107,8 +109,23 @@ async fn a_case_goes_from_planning_to_the_end_each_step_by_its_role() {
             ("readiness".to_string(), "yes"),
             ("dsl_name".to_string(), "Taylor Brooks"),
         ]);
+        plan.retain(|(k, _)| k != "condition_group");
+        plan.push(("condition_group".to_string(), "cancer"));
         let saved = school.post(&format!("{case}/plan"), &fields(&plan)).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        // The condition group is kept with Part A, for the service's figures (issue 17).
+        let kept = app
+            .app
+            .store_for_tests()
+            .get_case(&id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            kept.plan_json
+                .unwrap()
+                .contains("\"condition_group\":\"cancer\"")
+        );
         assert!(
             !app.app
                 .store_for_tests()

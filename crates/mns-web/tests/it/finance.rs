@@ -247,6 +247,22 @@ async fn s19_the_finance_report_costs_the_cases_against_the_budget_without_namin
         "{}",
         schools.body
     );
+    // Spend by the condition group each Part A records (the demo's children are in several).
+    assert!(page.body.contains("Spend by condition group"));
+    let conditions = finance.get("/reports/finance.csv?table=conditions").await;
+    assert_eq!(conditions.status, StatusCode::OK);
+    assert!(
+        conditions
+            .body
+            .starts_with("Condition group,Children,Spent in the period"),
+        "{}",
+        conditions.body
+    );
+    assert!(
+        conditions
+            .body
+            .contains("Mental health,fewer than 5,not given")
+    );
     let sources = finance.get("/reports/finance.csv?table=sources").await;
     assert!(sources.body.contains("High needs block"));
     // A period that ends before it starts.

@@ -68,6 +68,20 @@ async fn s19_the_report_lists_a_part_time_package_without_a_medical_reason_and_l
                 .contains("Where children went when provision ended")
         );
         assert!(page.body.contains("Back at school full time"));
+        // The figures by the condition group each Part A records.
+        let conditions = section(&page.body, "table-conditions");
+        for group in ["Mental health", "Cancer and its treatment"] {
+            assert!(conditions.contains(group), "{group}: {conditions}");
+        }
+        let download = coordinator
+            .get("/reports/section-19.csv?table=conditions")
+            .await;
+        assert_eq!(download.status, StatusCode::OK);
+        assert!(
+            download.body.starts_with("Condition group,Cases,"),
+            "{}",
+            download.body
+        );
         // Viewing the report is audited.
         assert!(
             audit_actions(&app)

@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use mns_app::cases::CaseView;
 use mns_app::{AppError, FieldError};
+use mns_domain::outcomes::ConditionGroup;
 use mns_domain::provision::record::{Attendee, PartA};
 use mns_domain::provision::{
     Action, AttendeeKind, CaseAction, Component, HLSA_READINESS_STATEMENT, MeetingPlace, Package,
@@ -43,6 +44,8 @@ struct PlanPage {
     scales: Vec<super::measures::Scale>,
     /// No reintegration choice at the baseline.
     no_choices: Vec<(&'static str, &'static str)>,
+    /// The condition groups: stored form, label and hint.
+    groups: Vec<(&'static str, &'static str, &'static str)>,
 }
 
 fn plan_values(plan: &PartA) -> Fields {
@@ -84,6 +87,9 @@ fn plan_values(plan: &PartA) -> Fields {
         "medical_reason",
         plan.medical_reason.clone().unwrap_or_default(),
     );
+    if let Some(group) = plan.condition_group {
+        v.put("condition_group", group.as_str());
+    }
     if plan.readiness_statement.is_some() {
         v.put("readiness", "yes");
     }
@@ -204,6 +210,16 @@ fn read_plan(
         .unwrap_or(mns_domain::provision::record::DEFAULT_FULL_TIME_HOURS);
     let medical_reason =
         Some(values.text("medical_reason").trim().to_string()).filter(|r| !r.is_empty());
+    let condition_group = match values.text("condition_group") {
+        "" => None,
+        text => match ConditionGroup::parse(text) {
+            Ok(group) => Some(group),
+            Err(e) => {
+                errors.push(FieldError::new("condition_group", e.to_string()));
+                None
+            }
+        },
+    };
     PartA {
         meeting_date,
         place,
@@ -213,6 +229,7 @@ fn read_plan(
         package: Package::new(components),
         full_time_hours,
         medical_reason,
+        condition_group,
         readiness_statement: values
             .has("readiness", "yes")
             .then(|| HLSA_READINESS_STATEMENT.to_string()),
@@ -251,6 +268,10 @@ fn plan_page(
         drafted,
         scales: super::measures::scales("baseline_", &state.app.policy().wellbeing_measures),
         no_choices: Vec::new(),
+        groups: ConditionGroup::ALL
+            .iter()
+            .map(|g| (g.as_str(), g.label(), g.hint()))
+            .collect(),
     })
 }
 
