@@ -689,6 +689,8 @@ async function cases(j, step) {
     await j.page.fill('#online_hours', '32.5');
     await j.page.fill('#dsl_name', 'Jo Turner');
     await j.page.fill('#joint_approach', 'A weekly call between the school and the family');
+    // The condition group, from the medical evidence: for the service's figures only.
+    await j.page.getByLabel('Long-term physical condition').check();
     await j.submit(j.page.getByRole('button', { name: 'Finalise and send the record' }));
     check((await state()) === 'Planning meeting', `after Part A the case is ${await state()}`);
     await banner('Part A of the record is finalised');
@@ -808,6 +810,8 @@ async function cases(j, step) {
     check((await j.page.locator('#late').innerText()).includes('Evie Parker'), 'Evie is not listed as a late start');
     check((await j.page.locator('svg.app-chart[role=img]').count()) === 2, 'the report has no charts');
     check((await j.page.locator('#table-outcomes').innerText()).includes('Back at school full time'), 'the outcomes table is missing');
+    check((await j.page.locator('#table-conditions').innerText()).includes('Long-term physical condition'), 'Amelia\'s condition group is not counted');
+    check((await j.page.locator('#period').innerText()).includes('1 April'), 'the report does not say it covers the financial year to date');
     await j.audit('report-section19');
     // A period that ends before it starts: the problem is named, what was entered is kept.
     await fillDate('from', new Date(2026, 8, 10));

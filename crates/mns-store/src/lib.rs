@@ -42,6 +42,7 @@ mod referrals;
 mod report_columns;
 mod resources;
 mod retention;
+mod reviews;
 mod schools;
 mod sessions;
 mod users;
@@ -60,7 +61,7 @@ pub use calendars::CalendarRecord;
 pub use case_list::CaseListFilter;
 pub use cases::{
     CaseEvent, CaseLine, CaseRecord, ConcernRecord, ContinuationRecord, EndRequestRecord,
-    ReviewRecord, SessionLogRecord, WelfareCheckRecord, day,
+    SessionLogRecord, WelfareCheckRecord, day,
 };
 pub use child_access::{ChildAccessRecord, NewChildAccess};
 pub use costs::{BudgetRecord, CostedCase, PriceRecord};
@@ -85,6 +86,7 @@ pub use resources::{
     RobotRecord, WaitingRecord,
 };
 pub use retention::RetentionCandidate;
+pub use reviews::ReviewRecord;
 pub use schools::SchoolRecord;
 pub use sessions::{SessionRecord, SessionWithUser, SignInReservation};
 pub use users::{ApiTokenRecord, CredentialRecord, UserRecord};
