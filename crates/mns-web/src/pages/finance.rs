@@ -10,6 +10,7 @@ use crate::form::{Fields, redirect_or_show_again, with_status_422};
 use crate::pages::{Chrome, FormState, PageResult, render};
 use askama::Template;
 use axum::extract::{RawQuery, State};
+use axum::response::Response;
 use chrono::NaiveDate;
 use mns_app::costs::{FinanceReport, FinanceTable, NewPrice, finance_tables};
 use mns_app::reports::ExportFormat;
@@ -307,18 +308,27 @@ pub async fn report(
                 report: Some(view(&r, &query, scope.join("; "))),
             }))
         }
-        Err(errors) => {
-            let form = FormState::with(errors);
-            Ok(with_status_422(render(&FinancePage {
-                chrome: chrome.with_errors(&form),
-                form,
-                values,
-                schools,
-                districts,
-                report: None,
-            })))
-        }
+        Err(errors) => Ok(refused(chrome, values, (schools, districts), errors)),
     }
+}
+
+/// The report's page with the problems in its filters or download named, and what was
+/// entered kept.
+fn refused(
+    chrome: Chrome,
+    values: Fields,
+    (schools, districts): (Vec<(String, String)>, Vec<String>),
+    errors: Vec<FieldError>,
+) -> Response {
+    let form = FormState::with(errors);
+    with_status_422(render(&FinancePage {
+        chrome: chrome.with_errors(&form),
+        form,
+        values,
+        schools,
+        districts,
+        report: None,
+    }))
 }
 
 /// `GET /reports/finance.csv?table=…`: one table of the finance report, with the same period;
@@ -341,15 +351,27 @@ async fn report_export(
 ) -> PageResult {
     user.actor.require(Capability::ReadCosts)?;
     let values = Fields::from_query(query.as_deref());
-    let filter = read_filter(&values).map_err(AppError::Invalid)?;
-    let slug = values.text("table");
-    let bytes = state
-        .app
-        .finance_export(&user.actor, &filter, slug, format)
-        .await?;
-    Ok(super::reports::download(
-        format,
-        &format!("finance-{slug}"),
-        bytes,
-    ))
+    let exported = match read_filter(&values) {
+        Ok(filter) => {
+            state
+                .app
+                .finance_export(&user.actor, &filter, values.text("table"), format)
+                .await
+        }
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match exported {
+        Ok(bytes) => Ok(super::reports::download(
+            format,
+            &format!("finance-{}", values.text("table")),
+            bytes,
+        )),
+        // A bad period or no such table: the report's page says which.
+        Err(AppError::Invalid(errors)) => {
+            let lists = state.app.cost_filter_lists(&user.actor).await?;
+            let chrome = Chrome::signed_in(&state, &user, "/reports/finance");
+            Ok(refused(chrome, values, lists, errors))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -265,6 +265,17 @@ async fn s19_the_finance_report_costs_the_cases_against_the_budget_without_namin
     );
     let sources = finance.get("/reports/finance.csv?table=sources").await;
     assert!(sources.body.contains("High needs block"));
+    // A table that does not exist: the report's page names the problem.
+    let nonsense = finance.get("/reports/finance.csv?table=nonsense").await;
+    assert_eq!(nonsense.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        nonsense
+            .body
+            .contains("Choose a table of the report to download"),
+        "{}",
+        nonsense.body
+    );
+    assert!(nonsense.body.contains("govuk-error-summary"));
     // A period that ends before it starts.
     let backwards = finance
         .get("/reports/finance?from-day=2&from-month=10&from-year=2026&to-day=1&to-month=10&to-year=2026")
