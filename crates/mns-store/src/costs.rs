@@ -10,7 +10,7 @@ use serde::Deserialize;
 use sqlx::FromRow;
 
 use crate::cases::{date, day};
-use crate::outcomes::embedded;
+use crate::outcomes::{condition_column, json_column};
 use crate::{Store, StoreError, StoreResult, WriteTx, ts};
 
 /// A price as stored.
@@ -99,8 +99,8 @@ pub struct CostedCase {
 #[derive(Deserialize)]
 struct CostedRow {
     id: String,
-    package: Option<serde_json::Value>,
-    condition_group: Option<serde_json::Value>,
+    package: Option<String>,
+    condition_group: Option<String>,
     provision_start: String,
     ended_at: Option<String>,
     ends_on: Option<String>,
@@ -227,7 +227,7 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(format!("the costed cases: {e}")))?;
         let mut cases = Vec::with_capacity(rows.len());
         for r in rows {
-            let Some(package) = embedded::<Package>(r.package) else {
+            let Some(package) = json_column::<Package>(r.package) else {
                 continue;
             };
             let last = r.ends_on.or(r.ended_at);
@@ -240,7 +240,7 @@ impl Store {
                 period_end: r.period_end.as_deref().map(date).transpose()?,
                 case_id: r.id,
                 package,
-                condition_group: embedded(r.condition_group),
+                condition_group: condition_column(r.condition_group),
                 school_urn: r.school_urn,
                 school_name: r.school_name.unwrap_or_default(),
                 district: r.district,

@@ -99,17 +99,17 @@ struct Row {
     hours_per_week: Option<f64>,
     full_time_hours: Option<f64>,
     finalised: i64,
-    package: Option<serde_json::Value>,
-    medical_reason: Option<serde_json::Value>,
-    condition_group: Option<serde_json::Value>,
-    baseline: Option<serde_json::Value>,
+    package: Option<String>,
+    medical_reason: Option<String>,
+    condition_group: Option<String>,
+    baseline: Option<String>,
     review_due: Option<String>,
     review_held_on: Option<String>,
     continuation_due: Option<String>,
     continuations: i64,
     absence_threshold_at: Option<String>,
     outcome: Option<String>,
-    latest_measures: Option<serde_json::Value>,
+    latest_measures: Option<String>,
 }
 
 fn opt(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
@@ -118,17 +118,16 @@ fn opt(text: Option<String>) -> StoreResult<Option<NaiveDate>> {
         .transpose()
 }
 
-/// A report column (migration 0025) as it arrives in a JSON row: a string as it is, a JSON
-/// object as its text. One that does not read as what the report expects is treated as not
-/// recorded, as a record that failed to parse was.
-pub(crate) fn embedded<T: DeserializeOwned>(value: Option<serde_json::Value>) -> Option<T> {
-    match value? {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(text) => T::deserialize(&serde_json::Value::String(text.clone()))
-            .or_else(|_| serde_json::from_str(&text))
-            .ok(),
-        other => serde_json::from_value(other).ok(),
-    }
+/// A report column holding JSON (migration 0025: a package or measures). One that does not
+/// read as what the report expects is treated as not recorded, as a record that failed to
+/// parse was.
+pub(crate) fn json_column<T: DeserializeOwned>(text: Option<String>) -> Option<T> {
+    serde_json::from_str(&text?).ok()
+}
+
+/// The condition group column (stored form); an unknown one is not recorded.
+pub(crate) fn condition_column(text: Option<String>) -> Option<ConditionGroup> {
+    ConditionGroup::parse(&text?).ok()
 }
 
 impl Row {
@@ -161,12 +160,12 @@ impl Row {
             // A draft's hours are not a package yet.
             hours_per_week: self.hours_per_week.filter(|_| self.finalised == 1),
             full_time_hours: self.full_time_hours,
-            package: embedded(self.package),
-            medical_reason: embedded(self.medical_reason),
-            condition_group: embedded(self.condition_group),
-            baseline: embedded(self.baseline),
+            package: json_column(self.package),
+            medical_reason: self.medical_reason,
+            condition_group: condition_column(self.condition_group),
+            baseline: json_column(self.baseline),
             outcome: self.outcome,
-            latest_measures: embedded(self.latest_measures),
+            latest_measures: json_column(self.latest_measures),
         })
     }
 }
