@@ -21,6 +21,7 @@ pub mod directory;
 pub mod directory_index;
 pub mod documents;
 pub mod early_identification;
+pub mod events;
 pub mod hospital;
 pub mod identity;
 pub mod invitations;
@@ -50,9 +51,10 @@ pub mod records {
         AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertStatus,
     };
     pub use mns_store::{
-        ApiTokenRecord, AssignedFilter, CaseCursor, CaseLine, CasePage, ChangeRecord,
-        ChildAccessRecord, DocumentMeta, FeedbackRecord, NoteRecord, PupilRecord, QueueCursor,
-        QueueFilter, QueueLine, QueuePage, SchoolRecord, SearchUnit, ServiceEntry, new_id, ts,
+        ApiTokenRecord, AssignedFilter, BookingRecord, CaseCursor, CaseLine, CasePage,
+        ChangeRecord, ChildAccessRecord, DocumentMeta, EventRecord, FeedbackRecord, NoteRecord,
+        PupilRecord, QueueCursor, QueueFilter, QueueLine, QueuePage, SchoolRecord, SearchUnit,
+        ServiceEntry, new_id, ts,
     };
 }
 

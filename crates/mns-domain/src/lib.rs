@@ -11,6 +11,7 @@ pub mod child_access;
 pub mod directory;
 pub mod document_structure;
 pub mod documents;
+pub mod events;
 pub mod identifiers;
 pub mod identity;
 pub mod oidc;

@@ -121,11 +121,14 @@ pub enum Capability {
     ReadCosts,
     /// Keep the price list and set the budgets: finance and the coordinator.
     ManageCosts,
+    /// Publish the Local Offer's events, see who booked, and mark attendance (issue 19): the
+    /// Local Offer officer.
+    ManageEvents,
 }
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 30] = [
+    pub const ALL: [Capability; 31] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
@@ -156,6 +159,7 @@ impl Capability {
         Capability::ReadServiceReports,
         Capability::ReadCosts,
         Capability::ManageCosts,
+        Capability::ManageEvents,
     ];
 
     /// Whether `role` has this capability (MN-ROLE-1..6).
@@ -198,7 +202,9 @@ impl Capability {
             }
             Capability::ProposeDirectoryChanges => role == Provider,
             Capability::ManageDirectoryEntries => matches!(role, Provider | LocalOfferOfficer),
-            Capability::ApproveDirectoryChanges => role == LocalOfferOfficer,
+            Capability::ApproveDirectoryChanges | Capability::ManageEvents => {
+                role == LocalOfferOfficer
+            }
             Capability::GiveEvidence => role == HealthProfessional,
             Capability::ReadAttendanceAlerts => matches!(role, Coordinator | Caseworker | School),
             Capability::ActOnAttendanceAlerts | Capability::ManageAssessments => {
@@ -310,7 +316,8 @@ mod tests {
             capabilities(Role::LocalOfferOfficer),
             vec![
                 Capability::ManageDirectoryEntries,
-                Capability::ApproveDirectoryChanges
+                Capability::ApproveDirectoryChanges,
+                Capability::ManageEvents
             ]
         );
     }

@@ -61,6 +61,12 @@ impl StoredText for InvoiceStatus {
     }
 }
 
+impl StoredText for mns_domain::events::BookingStatus {
+    fn from_stored(text: &str) -> Option<Self> {
+        Self::parse(text)
+    }
+}
+
 impl StoredText for RequestStatus {
     fn from_stored(text: &str) -> Option<Self> {
         RequestStatus::parse(text)
@@ -149,6 +155,7 @@ typed_columns!(
     Role,
     InvoiceStatus,
     RequestStatus,
+    mns_domain::events::BookingStatus,
 );
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ mod columns;
 mod costs;
 mod directory;
 mod documents;
+mod events;
 mod health_notifications;
 mod hospital;
 mod invitations;
@@ -70,6 +71,7 @@ pub use directory::{
     ServiceVersion,
 };
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
+pub use events::{BookingRecord, EventRecord, NewBooking};
 pub use health_notifications::{HealthNotificationRecord, NotificationEnquiryRecord};
 pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use invitations::{InvitationRecord, NewInvitation};

@@ -69,6 +69,34 @@ impl WriteTx {
             .await
     }
 
+    /// Queues a message under `sender_name` to be sent at `due` (a reminder), not before. Its
+    /// queued time is `due`, so the outbox's age counts from when it falls due.
+    pub async fn schedule_message_from(
+        &mut self,
+        sender_name: &str,
+        recipient: &str,
+        subject: &str,
+        body: &str,
+        due: DateTime<Utc>,
+    ) -> StoreResult<String> {
+        self.enqueue(Some(sender_name), recipient, subject, body, due)
+            .await
+    }
+
+    /// Withdraws a message not yet sent nor being sent (a reminder whose booking was
+    /// cancelled). Whether it was withdrawn.
+    pub async fn withdraw_message(&mut self, id: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "DELETE FROM outbox WHERE id = $1 AND sent_at IS NULL \
+             AND (claimed_until IS NULL OR claimed_until < $2)",
+        )
+        .bind(id)
+        .bind(ts(now))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn enqueue(
         &mut self,
         sender_name: Option<&str>,

@@ -6,6 +6,7 @@ mod attendance;
 mod cases;
 mod costs;
 pub mod directory;
+mod events;
 mod referrals;
 
 use crate::identity::users::NewUser;
@@ -374,6 +375,8 @@ impl App {
             &actor_for("localoffer@demo.invalid")?,
         )
         .await?;
+        self.load_demo_events(&actor_for("localoffer@demo.invalid")?)
+            .await?;
         Ok(sign_ins)
     }
 

@@ -38,5 +38,5 @@ pub use school_calendar::SchoolCalendar;
 pub use school_weeks::OutsideCalendarError;
 pub use school_year::{SchoolYear, SchoolYearError};
 pub use term::{Term, TermCalendar, TermCalendarError};
-pub use uk_time::{format_uk_datetime, is_british_summer_time, uk_local_time};
+pub use uk_time::{format_uk_datetime, is_british_summer_time, uk_local_time, uk_to_utc};
 pub use year_group::year_group;

@@ -32,6 +32,17 @@ pub fn uk_local_time(at: DateTime<Utc>) -> NaiveDateTime {
     (at + Duration::hours(offset)).naive_utc()
 }
 
+/// The instant at which UK clocks show `local`. In the hour the clocks go back, the first
+/// (BST) reading; in the hour they skip in spring, the GMT reading.
+pub fn uk_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
+    let as_bst = (local - Duration::hours(1)).and_utc();
+    if is_british_summer_time(as_bst) {
+        as_bst
+    } else {
+        local.and_utc()
+    }
+}
+
 /// `at` as GOV.UK style writes a date and time: "22 November 2026 at 8:12pm".
 pub fn format_uk_datetime(at: DateTime<Utc>) -> String {
     let local = uk_local_time(at);
@@ -49,6 +60,27 @@ pub fn format_uk_datetime(at: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn uk_clock_times_convert_to_utc_in_winter_and_summer() {
+        let at = |y, m, d, h| {
+            NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
+        assert_eq!(
+            uk_to_utc(at(2027, 1, 16, 10)),
+            Utc.with_ymd_and_hms(2027, 1, 16, 10, 0, 0).unwrap()
+        );
+        assert_eq!(
+            uk_to_utc(at(2027, 6, 16, 10)),
+            Utc.with_ymd_and_hms(2027, 6, 16, 9, 0, 0).unwrap()
+        );
+        for t in [at(2027, 1, 16, 10), at(2027, 6, 16, 10)] {
+            assert_eq!(uk_local_time(uk_to_utc(t)), t);
+        }
+    }
 
     #[test]
     fn winter_times_are_gmt_and_summer_times_are_bst() {

@@ -186,6 +186,7 @@ impl Chrome {
         let mut items = vec![
             ("/local-offer", "Search"),
             ("/local-offer/guided", "Help me choose"),
+            ("/local-offer/events", "Events"),
             ("/local-offer/shortlist", "Your shortlist"),
             ("/local-offer/glossary", "Words we use"),
         ];

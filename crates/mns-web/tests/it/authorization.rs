@@ -216,6 +216,35 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         | ("POST", "/local-offer/services/{id}/feedback" | "/local-offer/shortlist")
         | ("POST", "/local-offer/shortlist/remove" | "/local-offer/shortlist/email") => Allow,
         ("GET", p) if p.starts_with("/api/oruk") => Allow,
+        // Events (issue 19): public. Own is a demo event to come, other names none. Booking
+        // with an empty form is a 422; no booking has the `{token}` here (booking and cancelling
+        // are tested in `events`).
+        ("GET", "/local-offer/events" | "/local-offer/events.ics") => Allow,
+        ("GET", "/local-offer/events/{id}") | ("POST", "/local-offer/events/{id}/book") => {
+            if object == Object::Own { Allow } else { Deny }
+        }
+        (
+            "GET",
+            "/local-offer/events/bookings/{token}"
+            | "/local-offer/events/bookings/{token}/event.ics",
+        )
+        | ("POST", "/local-offer/events/bookings/{token}/cancel") => Deny,
+        // Organising events: the Local Offer officer (empty forms are 422s, so nothing is
+        // published or cancelled here).
+        ("GET" | "POST", "/local-offer/manage/events/new")
+        | ("GET", "/local-offer/manage/events") => signed_in(is(&[Role::LocalOfferOfficer])),
+        (
+            "GET",
+            "/local-offer/manage/events/{id}" | "/local-offer/manage/events/{id}/attendance.csv",
+        )
+        | ("GET", "/local-offer/manage/events/{id}/attendance.ods")
+        | (
+            "GET" | "POST",
+            "/local-offer/manage/events/{id}/edit" | "/local-offer/manage/events/{id}/cancel",
+        )
+        | ("POST", "/local-offer/manage/events/{id}/attendance") => {
+            signed_in(is(&[Role::LocalOfferOfficer]) && object == Object::Own)
+        }
         ("GET", "/local-offer/manage") => signed_in(is(&[Role::Provider, Role::LocalOfferOfficer])),
         // A new service: for the council, and for a provider who looks after an organisation
         // (the demo's does). An empty form is a 422 with its problems.
@@ -352,6 +381,7 @@ struct DirectoryIds {
     term: String,
     own_organization: String,
     other_organization: String,
+    event: String,
 }
 
 const NO_SUCH_RECORD: &str = "00000000-0000-4000-8000-000000000000";
@@ -399,7 +429,16 @@ impl DirectoryIds {
             .clone();
         let feedback = store.directory_feedback(None).await.unwrap()[0].id.clone();
         let term = store.directory_terms(None).await.unwrap()[0].clone();
+        let event = store
+            .events(Some(app.app.now()), false)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.confirmed < e.event.capacity)
+            .expect("a demo event with places")
+            .id;
         DirectoryIds {
+            event,
             own_location: own.locations[0].id.clone(),
             other_location: other.locations[0].id.clone(),
             own_service: own.id,
@@ -416,7 +455,9 @@ impl DirectoryIds {
     fn id_for(&self, path: &str, object: Object) -> String {
         let own = object == Object::Own;
         let pick = |a: &String, b: &String| if own { a.clone() } else { b.clone() };
-        if path.contains("/changes/") {
+        if path.contains("/events/") {
+            pick(&self.event, &NO_SUCH_RECORD.to_string())
+        } else if path.contains("/changes/") {
             pick(&self.change, &NO_SUCH_RECORD.to_string())
         } else if path.contains("/feedback/") {
             pick(&self.feedback, &NO_SUCH_RECORD.to_string())
@@ -983,6 +1024,7 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
             .unwrap();
         let a = &app.app;
         let refused = |r: Result<(), AppError>| matches!(r, Err(AppError::NotFound));
+        let event = store.events(None, true).await.unwrap()[0].id.clone();
 
         // The service-wide part of the table: no record, so no scope.
         let outcomes: Vec<(Capability, bool)> =
@@ -1047,6 +1089,40 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 Capability::ReadServiceReports,
                 refused(ok(a
                     .compliance_report(&actor, &Default::default())
+                    .await)),
+            ),
+            (
+                Capability::ManageEvents,
+                refused(ok(a.organiser_events(&actor).await)),
+            ),
+            (
+                Capability::ManageEvents,
+                refused(ok(a.publish_event(&actor, &Default::default()).await)),
+            ),
+            (
+                Capability::ManageEvents,
+                refused(ok(a.event_for_organiser(&actor, &event).await)),
+            ),
+            (
+                Capability::ManageEvents,
+                refused(ok(a.event_attendance(&actor, &event).await)),
+            ),
+            (
+                Capability::ManageEvents,
+                refused(a.change_event(&actor, &event, &Default::default()).await),
+            ),
+            (
+                Capability::ManageEvents,
+                refused(a.cancel_event(&actor, &event, "").await),
+            ),
+            (
+                Capability::ManageEvents,
+                refused(ok(a.mark_attendance(&actor, &event, &[]).await)),
+            ),
+            (
+                Capability::ManageEvents,
+                refused(ok(a
+                    .attendance_export(&actor, &event, mns_app::reports::ExportFormat::Csv)
                     .await)),
             ),
             (Capability::ManageResources, refused(a.add_robot(&actor, "").await)),

@@ -10,12 +10,17 @@
 pub mod manage;
 pub mod routes;
 
+mod events;
 mod glossary;
 mod guided;
 mod search;
 mod service;
 mod shortlist;
 
+pub use events::{
+    EventSummary, access_choices, book, booking, booking_calendar, cancel_booking, event, events,
+    events_calendar, paragraphs, summary,
+};
 pub use glossary::glossary;
 pub use guided::guided;
 pub use search::{PageLink, ResultLine, search};

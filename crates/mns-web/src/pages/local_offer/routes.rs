@@ -20,6 +20,33 @@ pub fn routes() -> Vec<Route> {
             "/local-offer/services/{id}/feedback",
             post(lo::feedback),
         ),
+        route(Method::GET, "/local-offer/events", get(lo::events)),
+        route(
+            Method::GET,
+            "/local-offer/events.ics",
+            get(lo::events_calendar),
+        ),
+        route(Method::GET, "/local-offer/events/{id}", get(lo::event)),
+        route(
+            Method::POST,
+            "/local-offer/events/{id}/book",
+            post(lo::book),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/events/bookings/{token}",
+            get(lo::booking),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/events/bookings/{token}/cancel",
+            post(lo::cancel_booking),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/events/bookings/{token}/event.ics",
+            get(lo::booking_calendar),
+        ),
         route(
             Method::GET,
             "/local-offer/shortlist",
@@ -101,6 +128,61 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             "/local-offer/manage/changes/{id}",
             post(manage::decide_change),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/events",
+            get(manage::events),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/events/new",
+            get(manage::new_event),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/manage/events/new",
+            post(manage::publish_event),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/events/{id}",
+            get(manage::event_attendance),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/events/{id}/edit",
+            get(manage::edit_event),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/manage/events/{id}/edit",
+            post(manage::save_event),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/manage/events/{id}/attendance",
+            post(manage::mark_attendance),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/events/{id}/attendance.csv",
+            get(manage::event_attendance_csv),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/events/{id}/attendance.ods",
+            get(manage::event_attendance_ods),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/events/{id}/cancel",
+            get(manage::cancel_event_form),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/manage/events/{id}/cancel",
+            post(manage::cancel_event),
         ),
         route(
             Method::GET,

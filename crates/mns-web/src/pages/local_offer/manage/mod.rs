@@ -7,6 +7,7 @@
 
 mod changes;
 mod edit;
+mod events;
 mod feedback;
 mod history;
 mod import;
@@ -16,6 +17,12 @@ mod stale;
 
 pub use changes::{decide_change, show_change};
 pub use edit::{edit, new_service};
+pub use events::{
+    attendance as event_attendance, attendance_csv as event_attendance_csv,
+    attendance_ods as event_attendance_ods, cancel as cancel_event,
+    cancel_form as cancel_event_form, edit as edit_event, list as events, mark as mark_attendance,
+    new_event, publish as publish_event, save as save_event,
+};
 pub use feedback::{feedback, feedback_read};
 pub use history::{VersionLine, confirm, history, restore};
 pub use import::{IMPORT_LIMIT, import_feed, import_file, import_form};
