@@ -3090,6 +3090,186 @@ async function oidcSignIn(j, step) {
   await step('coordinator signs out', () => j.signOut());
 }
 
+// Events on the Local Offer (issue 19): the Local Offer officer publishes a workshop with one
+// place (an empty form and a day in the past refused first); a parent finds it and books the
+// place, and the email links to the booking; a second person joins the waiting list; the
+// first cancels with their link while it is open in a second tab, where cancelling again
+// changes nothing; the second now has the place; the calendar feed carries it; the officer
+// marks attendance, downloads the list, and cancels the event with a reason.
+async function localOfferEvents(j, step) {
+  const page = j.page;
+  const main = page.locator('main');
+  const stamp = Date.now();
+  const title = `Browser suite workshop ${stamp}`;
+  const ana = `e2e-ana-${stamp}@example.com`;
+  const ben = `e2e-ben-${stamp}@example.com`;
+  const day = new Date(Date.now() + 9 * 86400_000);
+  let managePath;
+  let eventPath;
+  let benPath;
+  const fillEvent = async (when) => {
+    await page.fill('#title', title);
+    await main.getByLabel('Workshop or training', { exact: true }).check();
+    await main.getByLabel('Everyone', { exact: true }).check();
+    await page.fill('#description', 'Ideas for sensory play at home.\n\nWith the sensory support team.');
+    await page.fill('#date-day', String(when.getDate()));
+    await page.fill('#date-month', String(when.getMonth() + 1));
+    await page.fill('#date-year', String(when.getFullYear()));
+    await page.fill('#starts', '10am');
+    await page.fill('#ends', '12:30');
+    await main.getByLabel('In person', { exact: true }).check();
+    await page.fill('#venue_name', 'The Forum');
+    await page.fill('#address', 'Millennium Plain, Norwich');
+    await page.fill('#postcode', 'NR2 1TF');
+    await main.getByLabel('Step-free access', { exact: true }).check();
+    await page.fill('#capacity', '1');
+  };
+  const mailTo = async (email, re) => {
+    const deadline = Date.now() + 15_000;
+    let mail;
+    while (Date.now() < deadline && !mail) {
+      mail = outboxEmails().reverse().find((m) => m.to.includes(email) && re.test(m.subject + m.body));
+      if (!mail) await sleep(250);
+    }
+    check(mail, `no email matching ${re} reached ${email}`);
+    return mail;
+  };
+
+  await step('the officer signs in and opens the events', async () => {
+    await j.signIn('localoffer@demo.invalid', { expectCode: true });
+    await j.goto('/local-offer/manage/events');
+    check((await j.h1()) === 'Manage events', `the events heading is "${await j.h1()}"`);
+    check((await main.locator('#upcoming tbody tr').count()) >= 4, 'the demo events are not listed');
+    await j.audit('manage-events');
+  });
+  await step('an empty event is refused', async () => {
+    await Promise.all([page.waitForNavigation(), main.getByRole('button', { name: 'Add an event' }).click()]);
+    check(j.pathname() === '/local-offer/manage/events/new', `Add an event went to ${j.pathname()}`);
+    await j.audit('new-event');
+    await main.getByLabel('Online', { exact: true }).check();
+    await j.submit(main.getByRole('button', { name: 'Publish the event' }));
+    await j.checkErrorSummary(['title', 'kind', 'audience', 'description', 'date', 'starts', 'ends', 'joining', 'capacity']);
+    check((await page.title()).startsWith('Error: '), 'the title does not start with "Error: "');
+    await j.audit('new-event-errors');
+    await j.checkErrorLinkFocus();
+  });
+  await step('an event in the past is refused, keeping what was typed', async () => {
+    await fillEvent(new Date(Date.now() - 3 * 86400_000));
+    await j.submit(main.getByRole('button', { name: 'Publish the event' }));
+    await j.checkErrorSummary(['date']);
+    check((await page.inputValue('#title')) === title, 'the title was not kept');
+    check((await main.innerText()).includes('an event in the past cannot be booked'), 'the past date is not explained');
+  });
+  await step('the event is published', async () => {
+    await fillEvent(day);
+    await j.submit(main.getByRole('button', { name: 'Publish the event' }));
+    managePath = j.pathname();
+    check(/^\/local-offer\/manage\/events\/[^/]+$/.test(managePath), `publishing went to ${managePath}`);
+    check((await main.locator('.govuk-notification-banner--success').innerText()).includes('published'), 'no success banner');
+    check((await page.locator('#booked').innerText()).trim() === '0 of 1', 'the new event shows bookings');
+    await j.audit('event-bookings-empty');
+  });
+  await step('sign out', () => j.signOut());
+
+  await step('a parent finds the event', async () => {
+    await j.goto('/local-offer/events');
+    await j.audit('events');
+    await page.fill('#postcode', 'NR2');
+    await j.submit(main.getByRole('button', { name: 'Show events' }));
+    check((await page.locator('#results-heading').innerText()).includes('near NR2'), 'the list is not by distance from NR2');
+    const link = main.getByRole('link', { name: title });
+    check((await link.count()) === 1, 'the new event is not listed');
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    eventPath = j.pathname();
+    check((await j.h1()) === title, `the event page heading is "${await j.h1()}"`);
+    check((await page.locator('#availability').innerText()).includes('1 place left'), 'the event does not say 1 place is left');
+    await j.audit('event');
+  });
+  await step('booking with nothing filled in is refused', async () => {
+    await j.submit(main.getByRole('button', { name: 'Book a place' }));
+    await j.checkErrorSummary(['name', 'email', 'attendee']);
+    await j.audit('book-errors');
+    await j.checkErrorLinkFocus();
+  });
+  let anaPath;
+  await step('the parent books the place', async () => {
+    await page.fill('#name', 'Ana Test');
+    await page.fill('#email', ana);
+    await main.getByLabel('Parent or carer', { exact: true }).check();
+    await page.fill('#access_needs', 'A quiet space, please');
+    await j.submit(main.getByRole('button', { name: 'Book a place' }));
+    check(j.pathname().startsWith('/local-offer/events/bookings/'), `booking went to ${j.pathname()}`);
+    check((await j.h1()) === 'Place booked', `the booking heading is "${await j.h1()}"`);
+    await j.audit('booked');
+  });
+  await step('the confirmation email links to the booking and names nobody', async () => {
+    const mail = await mailTo(ana, /Your place is booked/);
+    check(!/Ana|quiet space/.test(mail.body), 'the confirmation email carries the booking\'s details');
+    anaPath = new URL(mail.body.match(/https?:\/\/\S+\/local-offer\/events\/bookings\/[0-9a-f]+/)[0]).pathname;
+  });
+  await step('a second person joins the waiting list', async () => {
+    await j.goto(eventPath);
+    check((await page.locator('#availability').innerText()).includes('Fully booked'), 'the event does not say it is full');
+    await page.fill('#name', 'Ben Test');
+    await page.fill('#email', ben);
+    await main.getByLabel('Professional', { exact: true }).check();
+    await j.submit(main.getByRole('button', { name: 'Join the waiting list' }));
+    benPath = j.pathname();
+    check((await j.h1()) === 'You are on the waiting list', `the waiting heading is "${await j.h1()}"`);
+    await j.audit('waiting');
+  });
+  await step('the first person cancels; the link used again in another tab changes nothing', async () => {
+    await j.goto(anaPath);
+    await j.audit('booking');
+    const other = await page.context().newPage();
+    await other.goto(j.url(anaPath), { waitUntil: 'load' });
+    await j.submit(main.getByRole('button', { name: 'Cancel my place' }));
+    check((await j.h1()) === 'Booking cancelled', `cancelling showed "${await j.h1()}"`);
+    await j.audit('cancelled');
+    await Promise.all([other.waitForNavigation({ waitUntil: 'load' }), other.locator('main').getByRole('button', { name: 'Cancel my place' }).click()]);
+    const text = await other.locator('#already-cancelled').innerText().catch(() => '');
+    await other.close();
+    check(text.includes('already cancelled'), `the second cancel said "${text}"`);
+  });
+  await step('the waiting list moved up', async () => {
+    await j.goto(benPath);
+    check((await page.locator('#status').innerText()).trim() === 'Place booked', 'the second person has no place');
+    await mailTo(ben, /You have a place at an event/);
+  });
+  await step('the calendar feed carries the event', async () => {
+    const res = await page.request.get(j.url('/local-offer/events.ics'));
+    check(res.headers()['content-type'].startsWith('text/calendar'), `the feed is ${res.headers()['content-type']}`);
+    check((await res.text()).includes(`SUMMARY:${title}`), 'the feed does not carry the event');
+  });
+
+  await step('the officer marks attendance and downloads the list', async () => {
+    await j.signIn('localoffer@demo.invalid', { expectCode: true });
+    await j.goto(managePath);
+    const rows = await main.locator('#confirmed tbody tr').allInnerTexts();
+    check(rows.length === 1 && rows[0].includes('Ben Test'), `the places booked are ${JSON.stringify(rows)}`);
+    await main.locator('#confirmed select').first().selectOption('yes');
+    await j.submit(main.getByRole('button', { name: 'Save attendance' }));
+    check((await main.locator('.govuk-notification-banner--success').innerText()).includes('Attendance is saved'), 'attendance was not saved');
+    await j.audit('event-bookings');
+    const csv = await page.request.get(j.url(`${managePath}/attendance.csv`));
+    const body = await csv.text();
+    check(csv.status() === 200 && body.includes('Ben Test') && !body.includes('Ana Test'), 'the download is not the list of places');
+  });
+  await step('the officer cancels the event with a reason', async () => {
+    await Promise.all([page.waitForNavigation(), main.getByRole('link', { name: 'Cancel the event' }).click()]);
+    await j.audit('cancel-event');
+    await j.submit(main.getByRole('button', { name: 'Cancel the event' }));
+    await j.checkErrorSummary(['reason']);
+    await page.fill('#reason', 'The room is not available. We will set a new date.');
+    await j.submit(main.getByRole('button', { name: 'Cancel the event' }));
+    check(j.pathname() === '/local-offer/manage/events', `cancelling went to ${j.pathname()}`);
+    await mailTo(ben, /An event you booked is cancelled/);
+    await j.goto(eventPath);
+    check((await main.innerText()).includes('This event is cancelled'), 'the public page does not say the event is cancelled');
+  });
+  await step('sign out', () => j.signOut());
+}
+
 async function main() {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -3132,6 +3312,7 @@ async function main() {
     await runJourney(context, base, 'school-referral', schoolReferral);
     await runJourney(context, base, 'local-offer-family', localOfferFamily);
     await runJourney(context, base, 'local-offer-edit', localOfferEditAndApprove);
+    await runJourney(context, base, 'local-offer-events', localOfferEvents);
     await runJourney(context, base, 'cases', cases);
     await runJourney(context, base, 'child-access', childAccess);
     await runJourney(context, base, 'account-recovery', accountRecovery);

@@ -21,6 +21,8 @@ pub struct RetentionReport {
     pub attendance_figures: u64,
     /// Attendance alerts not linked to a child's record, past the same date, deleted.
     pub attendance_alerts: u64,
+    /// Event bookings whose people's details were erased, a year after the event (issue 19).
+    pub event_bookings: u64,
 }
 
 impl App {
@@ -97,7 +99,23 @@ impl App {
             )
             .await?;
         }
+        // Who booked an event is kept for a year after it, for the council's reporting; then
+        // the names and contact details go and the counts stay.
+        let ended_before = self.now() - crate::events::BOOKINGS_KEPT_FOR;
+        let erased = tx.erase_event_bookings(ended_before).await?;
+        if erased > 0 {
+            self.audit(
+                &mut tx,
+                actor,
+                "event.bookings_erased",
+                "event_bookings",
+                &today.to_string(),
+                &format!("the details of {erased} bookings of events over a year ago erased"),
+            )
+            .await?;
+        }
         tx.commit().await?;
+        report.event_bookings = erased;
         report.attendance_figures = figures;
         report.attendance_alerts = alerts;
         Ok(report)

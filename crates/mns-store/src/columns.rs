@@ -67,6 +67,30 @@ impl StoredText for mns_domain::events::BookingStatus {
     }
 }
 
+impl StoredText for mns_domain::directory::feedback::FeedbackSource {
+    fn from_stored(text: &str) -> Option<Self> {
+        Self::parse(text)
+    }
+}
+
+impl StoredText for mns_domain::directory::feedback::Theme {
+    fn from_stored(text: &str) -> Option<Self> {
+        Self::parse(text)
+    }
+}
+
+impl StoredText for mns_domain::directory::feedback::WithheldReason {
+    fn from_stored(text: &str) -> Option<Self> {
+        Self::parse(text)
+    }
+}
+
+impl StoredText for mns_domain::directory::feedback::ActionStatus {
+    fn from_stored(text: &str) -> Option<Self> {
+        Self::parse(text)
+    }
+}
+
 impl StoredText for RequestStatus {
     fn from_stored(text: &str) -> Option<Self> {
         RequestStatus::parse(text)
@@ -156,6 +180,10 @@ typed_columns!(
     InvoiceStatus,
     RequestStatus,
     mns_domain::events::BookingStatus,
+    mns_domain::directory::feedback::FeedbackSource,
+    mns_domain::directory::feedback::Theme,
+    mns_domain::directory::feedback::WithheldReason,
+    mns_domain::directory::feedback::ActionStatus,
 );
 
 #[cfg(test)]

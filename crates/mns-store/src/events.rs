@@ -373,6 +373,20 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Erases the names and contact details of the bookings of events that ended before
+    /// `ended_before` (the counts and attendance stay). How many bookings.
+    pub async fn erase_event_bookings(&mut self, ended_before: DateTime<Utc>) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE event_bookings SET name = '', email = '', phone = '', access_needs = '' \
+             WHERE email <> '' AND event_id IN \
+             (SELECT id FROM local_offer_events WHERE ends_at < $1)",
+        )
+        .bind(ts(ended_before))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Marks whether someone with a place came (`None`: not marked). Whether the booking is
     /// one of the event's.
     pub async fn set_attended(

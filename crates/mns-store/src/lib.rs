@@ -27,6 +27,7 @@ mod costs;
 mod directory;
 mod documents;
 mod events;
+mod feedback;
 mod health_notifications;
 mod hospital;
 mod invitations;
@@ -67,11 +68,11 @@ pub use cases::{
 pub use child_access::{ChildAccessRecord, NewChildAccess};
 pub use costs::{BudgetRecord, CostedCase, PriceRecord};
 pub use directory::{
-    ChangeRecord, FeedbackRecord, SearchHit, SearchPage, SearchUnit, ServiceEntry, ServiceIndex,
-    ServiceVersion,
+    ChangeRecord, SearchHit, SearchPage, SearchUnit, ServiceEntry, ServiceIndex, ServiceVersion,
 };
 pub use documents::{DocumentKeyRecord, DocumentMeta, DocumentRecord};
 pub use events::{BookingRecord, EventRecord, NewBooking};
+pub use feedback::FeedbackRecord;
 pub use health_notifications::{HealthNotificationRecord, NotificationEnquiryRecord};
 pub use hospital::{EpisodeRecord, InvoiceRecord};
 pub use invitations::{InvitationRecord, NewInvitation};

@@ -557,12 +557,14 @@ async fn run(command: Command, config: Config) -> Result<()> {
                 .map_err(describe)?;
             println!(
                 "Anonymised the records of {} children ({} documents destroyed); {} kept by a legal hold; \
-                 deleted {} attendance figures rows and {} attendance alerts past their retention",
+                 deleted {} attendance figures rows and {} attendance alerts past their retention; \
+                 erased the details of {} event bookings a year after their events",
                 report.anonymised,
                 report.documents,
                 report.held,
                 report.attendance_figures,
-                report.attendance_alerts
+                report.attendance_alerts,
+                report.event_bookings
             );
             Ok(())
         }

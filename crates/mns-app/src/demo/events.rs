@@ -2,8 +2,10 @@
 //! professionals in Norwich, and an online workshop that is full with a waiting list, each
 //! with believable bookings.
 
+use crate::directory::GatheredFeedback;
 use crate::{Actor, App, AppResult};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use mns_domain::directory::feedback::ModerationForm;
 use mns_domain::events::{BookingForm, EventForm};
 
 /// (title, kind, audience, days from today, start, end, venue, address, postcode or "" for
@@ -147,6 +149,85 @@ fn event_day(day: NaiveDate, saturday: bool) -> NaiveDate {
     d
 }
 
+fn publish(theme: &str, you_said: &str, we_did: &str, status: &str) -> ModerationForm {
+    ModerationForm {
+        decision: "publish".into(),
+        theme: theme.into(),
+        you_said: you_said.into(),
+        we_did: we_did.into(),
+        action_status: status.into(),
+        withheld_reason: String::new(),
+    }
+}
+
+/// (source, event index, comment, the officer's decision)
+type DemoFeedback = (
+    &'static str,
+    Option<usize>,
+    &'static str,
+    Option<ModerationForm>,
+);
+
+const FEEDBACK_COUNT: usize = 5;
+
+/// The demo's comments.
+static FEEDBACK: std::sync::LazyLock<[DemoFeedback; FEEDBACK_COUNT]> = std::sync::LazyLock::new(
+    || {
+        [
+            (
+                "website",
+                None,
+                "It took me weeks to find out which short breaks my son could have. The information is spread over too many pages.",
+                Some(publish(
+                    "social_care",
+                    "Information about short breaks was hard to find and spread over too many pages.",
+                    "We have brought short breaks together on one Local Offer page, with who can have each and how to ask, and linked it from the search for short breaks.",
+                    "done",
+                )),
+            ),
+            (
+                "event",
+                Some(0),
+                "Could you run roadshows in the west of the county too? Great Yarmouth is a long way from us.",
+                Some(publish(
+                    "communication",
+                    "Families in the west of the county asked for roadshows nearer to them.",
+                    "We have added an after-school roadshow in King's Lynn this term and will plan next year's roadshows with Family Voice Norfolk.",
+                    "planned",
+                )),
+            ),
+            (
+                "event",
+                Some(0),
+                "Nobody explained what happens with college at 16. We need this earlier than Year 11.",
+                Some(publish(
+                    "adulthood",
+                    "Families need to hear about post-16 options well before Year 11.",
+                    "We are running an online preparing-for-adulthood session for parents of children in Years 8 and 9, and adding a page about post-16 choices to the Local Offer.",
+                    "in_progress",
+                )),
+            ),
+            (
+                "other",
+                None,
+                "My daughter's annual review is three months late and no one answers my emails.",
+                Some(ModerationForm {
+                    decision: "withhold".into(),
+                    theme: "education".into(),
+                    withheld_reason: "individual_complaint".into(),
+                    ..ModerationForm::default()
+                }),
+            ),
+            (
+                "website",
+                None,
+                "Searching for dyspraxia found nothing useful, even though the occupational therapy service helps with it.",
+                None,
+            ),
+        ]
+    },
+);
+
 impl App {
     /// Publishes the demo's events and books their places (the online workshop ends up full,
     /// with one person waiting).
@@ -215,6 +296,54 @@ impl App {
             };
             self.book_event(&ids[event], &form, &format!("demo-{i}"))
                 .await?;
+        }
+        self.load_demo_feedback(officer, &ids).await
+    }
+
+    /// "You said, we did": comments from the website, a roadshow and a service's page, most
+    /// published with the council's answer, one withheld as an individual complaint and one
+    /// waiting to be moderated.
+    async fn load_demo_feedback(&self, officer: &Actor, events: &[String]) -> AppResult<()> {
+        // The comment left on a service's page (in the directory's demo) was about details.
+        let mut answers: Vec<(String, ModerationForm)> = Vec::new();
+        if let Some(f) = self.store.directory_feedback(None).await?.first() {
+            answers.push((
+                f.id.clone(),
+                publish(
+                    "accurate_information",
+                    "Phone numbers and opening times on some entries were out of date.",
+                    "We now email every provider when their entry has not been checked for a year, and list entries not checked on our own dashboard until they are.",
+                    "done",
+                ),
+            ));
+        }
+        for (source, event, comment, answer) in FEEDBACK.iter().cloned() {
+            let id = if source == "website" {
+                self.leave_local_offer_feedback(comment, None).await?;
+                self.store
+                    .directory_feedback(None)
+                    .await?
+                    .into_iter()
+                    .find(|f| f.comment == comment)
+                    .map(|f| f.id)
+                    .unwrap_or_default()
+            } else {
+                self.record_feedback(
+                    officer,
+                    &GatheredFeedback {
+                        source: source.into(),
+                        event_id: event.map(|i| events[i].clone()).unwrap_or_default(),
+                        comment: comment.into(),
+                    },
+                )
+                .await?
+            };
+            if let Some(form) = answer {
+                answers.push((id, form));
+            }
+        }
+        for (id, form) in answers {
+            self.moderate_feedback(officer, &id, &form).await?;
         }
         Ok(())
     }

@@ -4,7 +4,35 @@
 use super::*;
 use crate::{Actor, App, AppError, AppResult, FieldError};
 use mns_domain::directory::ServiceStatus;
-use mns_store::{FeedbackRecord, new_id};
+use mns_domain::directory::feedback::FeedbackSource;
+use mns_store::FeedbackRecord;
+
+/// A new comment from `source`, not yet read or moderated.
+pub(crate) fn new_feedback(
+    source: FeedbackSource,
+    comment: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> FeedbackRecord {
+    FeedbackRecord {
+        id: mns_store::new_id(),
+        source,
+        service_id: None,
+        event_id: None,
+        created_at: mns_store::ts(now),
+        comment: comment.into(),
+        email: None,
+        status: "new".into(),
+        recorded_by: None,
+        moderation: "pending".into(),
+        theme: None,
+        withheld_reason: None,
+        you_said: None,
+        we_did: None,
+        action_status: None,
+        moderated_by: None,
+        moderated_at: None,
+    }
+}
 
 impl App {
     /// A family leaves feedback on a service; the council is told there is some (the email
@@ -23,6 +51,28 @@ impl App {
         if entry.service.status != ServiceStatus::Active {
             return Err(AppError::NotFound);
         }
+        self.take_feedback(FeedbackSource::Service, Some(service_id), comment, email)
+            .await
+    }
+
+    /// A family tells the council what they think of the Local Offer as a whole (its own
+    /// feedback form).
+    pub async fn leave_local_offer_feedback(
+        &self,
+        comment: &str,
+        email: Option<&str>,
+    ) -> AppResult<()> {
+        self.take_feedback(FeedbackSource::Website, None, comment, email)
+            .await
+    }
+
+    async fn take_feedback(
+        &self,
+        source: FeedbackSource,
+        service_id: Option<&str>,
+        comment: &str,
+        email: Option<&str>,
+    ) -> AppResult<()> {
         let comment = comment.trim();
         let mut errors = Vec::new();
         if comment.is_empty() {
@@ -46,13 +96,11 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         let now = self.now();
+        let record = new_feedback(source, comment, now);
         let record = FeedbackRecord {
-            id: new_id(),
-            service_id: service_id.into(),
-            created_at: mns_store::ts(now),
-            comment: comment.into(),
+            service_id: service_id.map(str::to_string),
             email: email.map(str::to_string),
-            status: "new".into(),
+            ..record
         };
         let mut tx = self.store.begin().await?;
         tx.insert_feedback(&record).await?;
@@ -61,13 +109,17 @@ impl App {
             &mut tx,
             &actor,
             "directory.feedback.leave",
-            "directory_service",
-            service_id,
+            if service_id.is_some() {
+                "directory_service"
+            } else {
+                "local_offer_feedback"
+            },
+            service_id.unwrap_or(&record.id),
             &record.id,
         )
         .await?;
         let body = format!(
-            "A family has left feedback about a Local Offer service.\n\nRead it: {}/local-offer/manage/feedback\n",
+            "A family has left feedback about the Local Offer.\n\nRead it: {}/local-offer/manage/feedback\n",
             self.settings.public_url
         );
         tx.enqueue_message_from(
@@ -82,7 +134,8 @@ impl App {
         Ok(())
     }
 
-    /// Feedback for the council, newest first, with each service's name.
+    /// Feedback for the council, newest first, with what it is about (a service's name, an
+    /// event's title, or where it came from).
     pub async fn directory_feedback(
         &self,
         actor: &Actor,
@@ -92,13 +145,8 @@ impl App {
         }
         let mut out = Vec::new();
         for f in self.store.directory_feedback(None).await? {
-            let name = self
-                .store
-                .directory_service(&f.service_id)
-                .await?
-                .map(|e| e.service.name)
-                .unwrap_or_default();
-            out.push((f, name));
+            let about = self.feedback_subject(&f).await?;
+            out.push((f, about));
         }
         Ok(out)
     }

@@ -70,9 +70,11 @@ mod import;
 mod manage;
 mod owners;
 mod search;
+mod you_said;
 
 pub use import::{DirectoryImport, parse_postcode_csv};
 pub use search::parse_search;
+pub use you_said::{FeedbackYear, GatheredFeedback};
 
 /// The rate-limit kind of anonymous shortlist emails.
 const SHORTLIST_EMAIL: &str = "shortlist_email";

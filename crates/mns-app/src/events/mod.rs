@@ -429,3 +429,7 @@ impl App {
         Ok((name, bytes))
     }
 }
+
+/// How long after an event the names and contact details of the people who booked it are
+/// kept (then the retention job erases them; the counts stay).
+pub const BOOKINGS_KEPT_FOR: chrono::Duration = chrono::Duration::days(365);

@@ -11,6 +11,7 @@
 //! - [`glossary`]: plain English for the acronyms families meet.
 
 pub mod diff;
+pub mod feedback;
 pub mod glossary;
 pub mod import;
 pub mod index;

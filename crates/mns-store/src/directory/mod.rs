@@ -9,9 +9,9 @@ use crate::{StoreError, StoreResult, WriteTx, ts};
 use chrono::{DateTime, Utc};
 use mns_domain::directory::Service;
 use mns_domain::directory::search::{Point, SearchQuery, prefix_upper_bound};
+use sqlx::Any;
 use sqlx::any::AnyArguments;
 use sqlx::query::QueryAs;
-use sqlx::{Any, FromRow};
 
 /// A service as stored: the document and what surrounds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,23 +118,6 @@ pub struct ChangeRecord {
     pub decided_at: Option<DateTime<Utc>>,
     /// Why it was rejected.
     pub reason: Option<String>,
-}
-
-/// Feedback from a family about a service.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct FeedbackRecord {
-    /// Its id.
-    pub id: String,
-    /// The service.
-    pub service_id: String,
-    /// When it was left.
-    pub created_at: String,
-    /// What they said.
-    pub comment: String,
-    /// An address for a reply, if they gave one.
-    pub email: Option<String>,
-    /// `new` or `read`.
-    pub status: String,
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {

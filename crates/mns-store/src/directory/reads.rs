@@ -290,41 +290,6 @@ impl Store {
         .await
     }
 
-    /// How many pieces of feedback are in `status` (the officer's page counts the new ones
-    /// without reading them all).
-    pub async fn count_feedback_with_status(&self, status: &str) -> StoreResult<i64> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM directory_feedback WHERE status = $1")
-                .bind(status)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(n)
-    }
-
-    /// Feedback with a status, newest first.
-    pub async fn directory_feedback(
-        &self,
-        status: Option<&str>,
-    ) -> StoreResult<Vec<FeedbackRecord>> {
-        let cols = "id, service_id, created_at, comment, email, status";
-        let rows = match status {
-            Some(s) => {
-                sqlx::query_as(&format!(
-                    "SELECT {cols} FROM directory_feedback WHERE status = $1 ORDER BY created_at DESC, id"
-                ))
-                .bind(s)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query_as(&format!("SELECT {cols} FROM directory_feedback ORDER BY created_at DESC, id"))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
-        Ok(rows)
-    }
-
     /// Active services last reviewed before `reviewed_before` whose owners have not been
     /// reminded since `reminded_before`: (service id, name, organisation id, last reviewed).
     pub async fn services_due_review(

@@ -296,32 +296,6 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Stores a family's feedback.
-    pub async fn insert_feedback(&mut self, f: &FeedbackRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO directory_feedback (id, service_id, created_at, comment, email, status) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&f.id)
-        .bind(&f.service_id)
-        .bind(&f.created_at)
-        .bind(&f.comment)
-        .bind(&f.email)
-        .bind(&f.status)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
-    }
-
-    /// Marks feedback as read.
-    pub async fn mark_feedback_read(&mut self, id: &str) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE directory_feedback SET status = 'read' WHERE id = $1")
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     /// Notes that the owner of a service was reminded to review it on `day`.
     pub async fn mark_review_reminded(
         &mut self,

@@ -30,7 +30,7 @@ struct HomePage {
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 15] = [
+const CARDS: [(Capability, Card); 16] = [
     (
         Capability::StartReferral,
         Card {
@@ -125,6 +125,14 @@ const CARDS: [(Capability, Card); 15] = [
             href: "/local-offer/manage",
             title: "Local Offer entries",
             text: "Keep the SEND Local Offer's entries for your services up to date.",
+        },
+    ),
+    (
+        Capability::ManageEvents,
+        Card {
+            href: "/local-offer/manage/events",
+            title: "Events",
+            text: "Publish roadshows, forums and workshops, and see who has booked.",
         },
     ),
     (

@@ -82,7 +82,7 @@ pub struct Chrome {
 
 /// The service's navigation: each item and what opens it, from the one permissions table
 /// ([`mns_domain::permissions`]).
-const NAV: [(&str, &str, Capability); 16] = [
+const NAV: [(&str, &str, Capability); 17] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
     (
         "/alerts",
@@ -115,6 +115,11 @@ const NAV: [(&str, &str, Capability); 16] = [
         "Local Offer entries",
         Capability::ManageDirectoryEntries,
     ),
+    (
+        "/local-offer/manage/events",
+        "Events",
+        Capability::ManageEvents,
+    ),
 ];
 
 fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
@@ -124,12 +129,21 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
             .filter(|(.., needs)| needs.allowed_for(role))
             .map(|(href, label, _)| (*href, *label)),
     );
+    // The item whose address is the longest that the path is at or under is the current one
+    // (`/local-offer/manage/events/…` is Events, not Local Offer entries).
+    let matches =
+        |href: &str| path == href || (href != "/home" && path.starts_with(&format!("{href}/")));
+    let current = items
+        .iter()
+        .filter(|(href, _)| matches(href))
+        .map(|(href, _)| href.len())
+        .max();
     items
         .into_iter()
         .map(|(href, label)| NavItem {
             href,
             label,
-            current: path == href || (href != "/home" && path.starts_with(&format!("{href}/"))),
+            current: matches(href) && Some(href.len()) == current,
         })
         .collect()
 }
@@ -187,6 +201,7 @@ impl Chrome {
             ("/local-offer", "Search"),
             ("/local-offer/guided", "Help me choose"),
             ("/local-offer/events", "Events"),
+            ("/local-offer/you-said-we-did", "You said, we did"),
             ("/local-offer/shortlist", "Your shortlist"),
             ("/local-offer/glossary", "Words we use"),
         ];

@@ -268,6 +268,19 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET", "/local-offer/manage/feedback" | "/local-offer/manage/stale") => {
             signed_in(is(&[Role::LocalOfferOfficer]))
         }
+        // "You said, we did" (issue 19): the public page and feedback form (an empty form is
+        // a 422); the officer records, moderates (an empty decision is a 422) and downloads the
+        // year's report (no year is a 422).
+        ("GET", "/local-offer/you-said-we-did" | "/local-offer/feedback")
+        | ("POST", "/local-offer/feedback") => Allow,
+        ("GET" | "POST", "/local-offer/manage/feedback/new")
+        | (
+            "GET",
+            "/local-offer/manage/feedback/report.csv" | "/local-offer/manage/feedback/report.ods",
+        ) => signed_in(is(&[Role::LocalOfferOfficer])),
+        ("GET" | "POST", "/local-offer/manage/feedback/{id}") => {
+            signed_in(is(&[Role::LocalOfferOfficer]) && object == Object::Own)
+        }
         // Importing services: the council's Local Offer officer only (an empty form is a 422).
         ("GET" | "POST", "/local-offer/manage/import")
         | ("POST", "/local-offer/manage/import/feed") => signed_in(is(&[Role::LocalOfferOfficer])),
@@ -1025,6 +1038,7 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
         let a = &app.app;
         let refused = |r: Result<(), AppError>| matches!(r, Err(AppError::NotFound));
         let event = store.events(None, true).await.unwrap()[0].id.clone();
+        let feedback = store.directory_feedback(None).await.unwrap()[0].id.clone();
 
         // The service-wide part of the table: no record, so no scope.
         let outcomes: Vec<(Capability, bool)> =
@@ -1204,6 +1218,24 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
             (
                 Capability::ApproveDirectoryChanges,
                 refused(ok(a.send_review_reminders(&actor).await)),
+            ),
+            (
+                Capability::ApproveDirectoryChanges,
+                refused(ok(a.feedback_for_moderation(&actor, &feedback).await)),
+            ),
+            (
+                Capability::ApproveDirectoryChanges,
+                refused(ok(a.record_feedback(&actor, &Default::default()).await)),
+            ),
+            (
+                Capability::ApproveDirectoryChanges,
+                refused(a.moderate_feedback(&actor, &feedback, &Default::default()).await),
+            ),
+            (
+                Capability::ApproveDirectoryChanges,
+                refused(ok(a
+                    .feedback_report(&actor, "2026", mns_app::reports::ExportFormat::Csv)
+                    .await)),
             ),
             (
                 Capability::NotifyHealth,

@@ -856,6 +856,7 @@ async fn mn_rec_2_records_past_retention_are_anonymised_unless_a_legal_hold_keep
             held: 1,
             attendance_figures: 0,
             attendance_alerts: 0,
+            event_bookings: 0,
         }
     );
 }

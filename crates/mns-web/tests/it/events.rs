@@ -442,6 +442,22 @@ async fn a_booking_for_an_event_that_has_started_is_refused_and_the_organiser_ca
             .status,
         StatusCode::NOT_FOUND
     );
+    // A year after the event, the retention job erases who booked; the counts stay.
+    app.app.clock.advance(chrono::Duration::days(366));
+    let report = app
+        .app
+        .run_retention(&mns_app::system_actor("test"))
+        .await
+        .unwrap();
+    assert!(report.event_bookings >= 2, "{report:?}");
+    let store = app.app.store_for_tests();
+    for b in store.event_bookings(&id).await.unwrap() {
+        assert_eq!(
+            (b.details.name.as_str(), b.details.email.as_str()),
+            ("", "")
+        );
+    }
+    assert_eq!(store.event(&id).await.unwrap().unwrap().confirmed, 2);
 }
 
 fn person(n: usize) -> BookingForm {

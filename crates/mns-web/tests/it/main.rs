@@ -30,3 +30,4 @@ mod security;
 mod sessions;
 mod snapshots_test;
 mod support;
+mod you_said;

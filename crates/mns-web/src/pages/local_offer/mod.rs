@@ -16,6 +16,7 @@ mod guided;
 mod search;
 mod service;
 mod shortlist;
+mod you_said;
 
 pub use events::{
     EventSummary, access_choices, book, booking, booking_calendar, cancel_booking, event, events,
@@ -29,6 +30,7 @@ pub use shortlist::{
     EmailForm, ShortlistForm, add_to_shortlist, email_shortlist, remove_from_shortlist,
     show_shortlist,
 };
+pub use you_said::{feedback_form, send_feedback, you_said_we_did};
 
 use crate::AppState;
 use crate::auth::{Authenticated, presession_cookie_name, read_cookie};

@@ -194,6 +194,47 @@ pub fn routes() -> Vec<Route> {
             "/local-offer/manage/feedback/{id}/read",
             post(manage::feedback_read),
         ),
+        route(
+            Method::GET,
+            "/local-offer/manage/feedback/{id}",
+            get(manage::feedback_item),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/manage/feedback/{id}",
+            post(manage::moderate_feedback),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/feedback/new",
+            get(manage::new_feedback),
+        ),
+        route(
+            Method::POST,
+            "/local-offer/manage/feedback/new",
+            post(manage::record_feedback),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/feedback/report.csv",
+            get(manage::feedback_report_csv),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/manage/feedback/report.ods",
+            get(manage::feedback_report_ods),
+        ),
+        route(
+            Method::GET,
+            "/local-offer/you-said-we-did",
+            get(lo::you_said_we_did),
+        ),
+        route(Method::GET, "/local-offer/feedback", get(lo::feedback_form)),
+        route(
+            Method::POST,
+            "/local-offer/feedback",
+            post(lo::send_feedback),
+        ),
         route(Method::GET, "/api/oruk", get(api_oruk::details)),
         route(Method::GET, "/api/oruk/", get(api_oruk::details)),
         route(

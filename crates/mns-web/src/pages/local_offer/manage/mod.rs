@@ -23,7 +23,11 @@ pub use events::{
     cancel_form as cancel_event_form, edit as edit_event, list as events, mark as mark_attendance,
     new_event, publish as publish_event, save as save_event,
 };
-pub use feedback::{feedback, feedback_read};
+pub use feedback::{
+    feedback, feedback_read, item as feedback_item, moderate as moderate_feedback, new_feedback,
+    record as record_feedback, report_csv as feedback_report_csv,
+    report_ods as feedback_report_ods,
+};
 pub use history::{VersionLine, confirm, history, restore};
 pub use import::{IMPORT_LIMIT, import_feed, import_file, import_form};
 pub use save::{save, save_new};
