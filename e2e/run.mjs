@@ -3267,7 +3267,56 @@ async function localOfferEvents(j, step) {
     await j.goto(eventPath);
     check((await main.innerText()).includes('This event is cancelled'), 'the public page does not say the event is cancelled');
   });
+  const said = `Browser suite: the events page should say which events have a creche (${stamp}).`;
+  await step('the officer records a comment made at the event', async () => {
+    await j.goto('/local-offer/manage/feedback');
+    await j.audit('feedback');
+    await Promise.all([page.waitForNavigation(), main.getByRole('button', { name: 'Record a comment made in person' }).click()]);
+    await j.audit('feedback-new');
+    await main.getByLabel('At an event', { exact: true }).check();
+    await j.submit(main.getByRole('button', { name: 'Record the comment' }));
+    await j.checkErrorSummary(['event_id', 'comment']);
+    const value = await page.locator('#event_id option', { hasText: title }).getAttribute('value');
+    await page.selectOption('#event_id', value);
+    await page.fill('#comment', said);
+    await j.submit(main.getByRole('button', { name: 'Record the comment' }));
+    check((await main.locator('.govuk-notification-banner--success').innerText()).includes('recorded'), 'no banner after recording');
+  });
+  await step('the officer publishes it with the council\'s answer', async () => {
+    const item = main.locator('#feedback li', { hasText: said }).locator('h2 a');
+    await Promise.all([page.waitForNavigation(), item.click()]);
+    check((await j.h1()) === 'Moderate a comment', `the moderation page heading is "${await j.h1()}"`);
+    await j.audit('moderate');
+    await main.getByLabel('Publish it, with our answer', { exact: true }).check();
+    await page.fill('#we_did', '');
+    await j.submit(main.getByRole('button', { name: 'Save' }));
+    await j.checkErrorSummary(['theme', 'we_did', 'action_status']);
+    await j.audit('moderate-errors');
+    await page.selectOption('#theme', 'communication');
+    await page.fill('#you_said', 'The events page should say which events have a creche.');
+    await page.fill('#we_did', `Each event now lists a creche under Access when there is one (${stamp}).`);
+    await main.getByLabel('Done', { exact: true }).check();
+    await j.submit(main.getByRole('button', { name: 'Save' }));
+    check(j.pathname() === '/local-offer/manage/feedback', `saving went to ${j.pathname()}`);
+  });
   await step('sign out', () => j.signOut());
+  await step('You said, we did shows it', async () => {
+    await j.goto('/local-offer/you-said-we-did');
+    const text = await main.innerText();
+    check(text.includes(`Each event now lists a creche under Access when there is one (${stamp}).`), 'the answer is not published');
+    check(!text.includes(said), 'the comment\'s own words were published instead of the moderated wording');
+    await j.audit('you-said-we-did');
+  });
+  await step('a family leaves feedback on the Local Offer', async () => {
+    await Promise.all([page.waitForNavigation(), main.getByRole('link', { name: 'Tell us what you think' }).click()]);
+    await j.audit('feedback-form');
+    await j.submit(main.getByRole('button', { name: 'Send feedback' }));
+    await j.checkErrorSummary(['comment']);
+    await page.fill('#comment', 'Please add more events in the school holidays.');
+    await j.submit(main.getByRole('button', { name: 'Send feedback' }));
+    check((await j.h1()) === 'Thank you for your feedback', `after sending: "${await j.h1()}"`);
+    await j.audit('feedback-sent');
+  });
 }
 
 async function main() {
