@@ -15,6 +15,7 @@ pub mod audit_group;
 pub mod calendars;
 pub mod cases;
 pub mod child_access;
+pub mod consultations;
 pub mod costs;
 pub mod demo;
 pub mod directory;
@@ -52,9 +53,9 @@ pub mod records {
     };
     pub use mns_store::{
         ApiTokenRecord, AssignedFilter, BookingRecord, CaseCursor, CaseLine, CasePage,
-        ChangeRecord, ChildAccessRecord, DocumentMeta, EventRecord, FeedbackRecord, NoteRecord,
-        PupilRecord, QueueCursor, QueueFilter, QueueLine, QueuePage, SchoolRecord, SearchUnit,
-        ServiceEntry, new_id, ts,
+        ChangeRecord, ChildAccessRecord, ConsultationRecord, DocumentMeta, EventRecord,
+        FeedbackRecord, NoteRecord, PupilRecord, QueueCursor, QueueFilter, QueueLine, QueuePage,
+        SchoolRecord, SearchUnit, ServiceEntry, new_id, ts,
     };
 }
 

@@ -33,6 +33,10 @@ pub enum Role {
     /// The council's SEND Local Offer officer: approves providers' changes to directory
     /// entries, restores versions and reads families' feedback. Sees no child's record.
     LocalOfferOfficer,
+    /// The council's SEND specialist team (specialist learning support teachers, SEMH
+    /// practitioners, the autism team, educational psychologists): schedules and records Core
+    /// Consultations with schools (issue 19). Sees no child's record.
+    SendTeam,
 }
 
 /// The text did not name a role.
@@ -42,7 +46,7 @@ pub struct UnknownRole(pub String);
 
 impl Role {
     /// Every role, in the order they are listed to people.
-    pub const ALL: [Role; 10] = [
+    pub const ALL: [Role; 11] = [
         Role::Coordinator,
         Role::Caseworker,
         Role::School,
@@ -53,6 +57,7 @@ impl Role {
         Role::Finance,
         Role::Auditor,
         Role::LocalOfferOfficer,
+        Role::SendTeam,
     ];
 
     /// Parses the stored form (`coordinator`, `school`, …); case and `-`/`_` are forgiven.
@@ -77,6 +82,7 @@ impl Role {
             Role::Finance => "finance",
             Role::Auditor => "auditor",
             Role::LocalOfferOfficer => "local_offer_officer",
+            Role::SendTeam => "send_team",
         }
     }
 
@@ -93,6 +99,7 @@ impl Role {
             Role::Finance => "Finance (costs and invoices)",
             Role::Auditor => "Auditor (read only)",
             Role::LocalOfferOfficer => "Local Offer officer",
+            Role::SendTeam => "SEND specialist team",
         }
     }
 
@@ -106,6 +113,7 @@ impl Role {
                 | Role::Finance
                 | Role::Auditor
                 | Role::LocalOfferOfficer
+                | Role::SendTeam
         )
     }
 

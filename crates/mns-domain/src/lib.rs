@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod audit;
 pub mod calendar;
 pub mod child_access;
+pub mod consultations;
 pub mod directory;
 pub mod document_structure;
 pub mod documents;

@@ -40,7 +40,7 @@ impl ChildScope {
             Role::Parent | Role::Provider | Role::HealthProfessional | Role::CaseViewer => {
                 ChildScope::Linked
             }
-            Role::Finance | Role::LocalOfferOfficer => ChildScope::None,
+            Role::Finance | Role::LocalOfferOfficer | Role::SendTeam => ChildScope::None,
         }
     }
 }
@@ -124,11 +124,16 @@ pub enum Capability {
     /// Publish the Local Offer's events, see who booked, and mark attendance (issue 19): the
     /// Local Offer officer.
     ManageEvents,
+    /// Ask for a Core Consultation (issue 19): a school for itself, and the SEND team for any
+    /// school (when a school asks by phone).
+    RequestConsultation,
+    /// Schedule and record Core Consultations, and see the service's figures: the SEND team.
+    ManageConsultations,
 }
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 31] = [
+    pub const ALL: [Capability; 33] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
@@ -160,6 +165,8 @@ impl Capability {
         Capability::ReadCosts,
         Capability::ManageCosts,
         Capability::ManageEvents,
+        Capability::RequestConsultation,
+        Capability::ManageConsultations,
     ];
 
     /// Whether `role` has this capability (MN-ROLE-1..6).
@@ -205,6 +212,8 @@ impl Capability {
             Capability::ApproveDirectoryChanges | Capability::ManageEvents => {
                 role == LocalOfferOfficer
             }
+            Capability::RequestConsultation => matches!(role, School | Role::SendTeam),
+            Capability::ManageConsultations => role == Role::SendTeam,
             Capability::GiveEvidence => role == HealthProfessional,
             Capability::ReadAttendanceAlerts => matches!(role, Coordinator | Caseworker | School),
             Capability::ActOnAttendanceAlerts | Capability::ManageAssessments => {
@@ -308,6 +317,21 @@ mod tests {
                 "{role}"
             );
         }
+    }
+
+    #[test]
+    fn the_send_team_runs_core_consultations_which_schools_ask_for_and_sees_no_child() {
+        assert_eq!(
+            capabilities(Role::SendTeam),
+            vec![
+                Capability::RequestConsultation,
+                Capability::ManageConsultations
+            ]
+        );
+        assert_eq!(ChildScope::of(Role::SendTeam), ChildScope::None);
+        assert!(Capability::RequestConsultation.allowed_for(Role::School));
+        assert!(!Capability::ManageConsultations.allowed_for(Role::School));
+        assert!(Role::SendTeam.is_staff());
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod case_list;
 mod cases;
 mod child_access;
 mod columns;
+mod consultations;
 mod costs;
 mod directory;
 mod documents;
@@ -66,6 +67,7 @@ pub use cases::{
     SessionLogRecord, WelfareCheckRecord, day,
 };
 pub use child_access::{ChildAccessRecord, NewChildAccess};
+pub use consultations::{ConsultationRecord, consultation_day};
 pub use costs::{BudgetRecord, CostedCase, PriceRecord};
 pub use directory::{
     ChangeRecord, SearchHit, SearchPage, SearchUnit, ServiceEntry, ServiceIndex, ServiceVersion,

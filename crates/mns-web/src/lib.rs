@@ -490,6 +490,7 @@ pub fn routes() -> Vec<Route> {
     ];
     all.extend(referral_form::routes());
     all.extend(pages::local_offer::routes::routes());
+    all.extend(pages::consultations::routes());
     all.extend(case_routes());
     all
 }

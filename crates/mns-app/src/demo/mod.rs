@@ -4,6 +4,7 @@
 
 mod attendance;
 mod cases;
+mod consultations;
 mod costs;
 pub mod directory;
 mod events;
@@ -93,7 +94,7 @@ const DEMO_OUTCODES: &str = include_str!("../../data/uk-outcodes.csv");
 pub const DEMO_SERVICES: usize = 300;
 
 /// (email, name, role, school)
-const USERS: [(&str, &str, &str, Option<&str>); 12] = [
+const USERS: [(&str, &str, &str, Option<&str>); 13] = [
     (
         "coordinator@demo.invalid",
         "Alex Morgan",
@@ -117,6 +118,7 @@ const USERS: [(&str, &str, &str, Option<&str>); 12] = [
         None,
     ),
     ("viewer@demo.invalid", "Lee Carter", "case_viewer", None),
+    ("send@demo.invalid", "Rowan Ellis", "send_team", None),
     ("finance@demo.invalid", "Morgan Price", "finance", None),
     ("auditor@demo.invalid", "Jamie Wood", "auditor", None),
     (
@@ -377,6 +379,11 @@ impl App {
         .await?;
         self.load_demo_events(&actor_for("localoffer@demo.invalid")?)
             .await?;
+        self.load_demo_consultations(
+            &actor_for("send@demo.invalid")?,
+            &actor_for("school@demo.invalid")?,
+        )
+        .await?;
         Ok(sign_ins)
     }
 

@@ -30,7 +30,7 @@ struct HomePage {
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 16] = [
+const CARDS: [(Capability, Card); 17] = [
     (
         Capability::StartReferral,
         Card {
@@ -133,6 +133,14 @@ const CARDS: [(Capability, Card); 16] = [
             href: "/local-offer/manage/events",
             title: "Events",
             text: "Publish roadshows, forums and workshops, and see who has booked.",
+        },
+    ),
+    (
+        Capability::RequestConsultation,
+        Card {
+            href: "/consultations",
+            title: "Core Consultations",
+            text: "Free consultations between the council's SEND specialists and schools.",
         },
     ),
     (

@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod cases;
 pub mod charts;
 pub mod child_access;
+pub mod consultations;
 pub mod documents;
 pub mod evidence;
 pub mod finance;
@@ -82,7 +83,7 @@ pub struct Chrome {
 
 /// The service's navigation: each item and what opens it, from the one permissions table
 /// ([`mns_domain::permissions`]).
-const NAV: [(&str, &str, Capability); 17] = [
+const NAV: [(&str, &str, Capability); 18] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
     (
         "/alerts",
@@ -119,6 +120,11 @@ const NAV: [(&str, &str, Capability); 17] = [
         "/local-offer/manage/events",
         "Events",
         Capability::ManageEvents,
+    ),
+    (
+        "/consultations",
+        "Core Consultations",
+        Capability::RequestConsultation,
     ),
 ];
 

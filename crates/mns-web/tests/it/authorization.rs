@@ -39,7 +39,7 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
     let is = |roles: &[Role]| role.is_some_and(|r| roles.contains(&r));
     let pupil_in_scope = match role {
         None => false,
-        Some(Role::Finance | Role::LocalOfferOfficer) => false,
+        Some(Role::Finance | Role::LocalOfferOfficer | Role::SendTeam) => false,
         Some(r) if STAFF_ALL.contains(&r) => true,
         Some(_) => object == Object::Own,
     };
@@ -75,9 +75,11 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
             | "/users/{id}/self-reset",
         ) => signed_in(is(&[Role::Coordinator]) && object == Object::Own),
         ("GET", "/home" | "/api/v1/me" | "/api/v1/schools") => signed_in(true),
-        ("GET", "/pupils" | "/api/v1/pupils") => {
-            signed_in(!is(&[Role::Finance, Role::LocalOfferOfficer]))
-        }
+        ("GET", "/pupils" | "/api/v1/pupils") => signed_in(!is(&[
+            Role::Finance,
+            Role::LocalOfferOfficer,
+            Role::SendTeam,
+        ])),
         ("GET", "/pupils/{id}" | "/api/v1/pupils/{id}") => signed_in(pupil_in_scope),
         ("POST", "/pupils/{id}/legal-hold") => {
             signed_in(is(&[Role::Coordinator]) && pupil_in_scope)
@@ -116,9 +118,9 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         // included (the match journey is tested on its own).
         ("POST", "/referrals/{id}/pupil-match")
         | ("GET" | "POST", "/api/v1/referrals/{id}/pupil-match") => signed_in(false),
-        ("GET", "/schools" | "/calendars") => {
-            signed_in(role.is_some_and(Role::is_staff) && !is(&[Role::LocalOfferOfficer]))
-        }
+        ("GET", "/schools" | "/calendars") => signed_in(
+            role.is_some_and(Role::is_staff) && !is(&[Role::LocalOfferOfficer, Role::SendTeam]),
+        ),
         ("POST", "/calendars") => signed_in(is(&[Role::Coordinator])),
         ("GET", "/audit") => signed_in(is(&[Role::Coordinator, Role::Auditor])),
         ("GET", "/referrals") => signed_in(is(&[
@@ -287,7 +289,25 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         // Cases: own is Isla's (Wensum Valley's, linked to the demo parent, provider, health
         // professional and case viewer); other is Ava's at Yare Bank, linked to nobody. The
         // End of Provision letter's own case is Grace's, which has ended.
-        ("GET", "/cases") => signed_in(!is(&[Role::Finance, Role::LocalOfferOfficer])),
+        ("GET", "/cases") => signed_in(!is(&[
+            Role::Finance,
+            Role::LocalOfferOfficer,
+            Role::SendTeam,
+        ])),
+        // Core Consultations (issue 19): a school its own (own is Wensum Valley's, other Yare
+        // Bank's), the SEND team every one. Empty forms are 422s.
+        ("GET" | "POST", "/consultations/new") | ("GET", "/consultations") => {
+            signed_in(is(&[Role::School, Role::SendTeam]))
+        }
+        ("GET", "/consultations/{id}") => {
+            signed_in(is(&[Role::SendTeam]) || (is(&[Role::School]) && object == Object::Own))
+        }
+        ("GET" | "POST", "/consultations/{id}/schedule" | "/consultations/{id}/record") => {
+            signed_in(is(&[Role::SendTeam]))
+        }
+        ("GET" | "POST", "/consultations/{id}/evaluation") => {
+            signed_in(is(&[Role::School]) && object == Object::Own)
+        }
         ("GET", "/cases/dashboard" | "/resources") => signed_in(is(&STAFF_ALL)),
         // The service's reports name children: the staff who see every child (issue 17). The
         // download without a table is a 422 for them.
@@ -501,6 +521,7 @@ fn account(role: Role) -> (&'static str, &'static str) {
         Role::Finance => ("finance@demo.invalid", "Amelia"),
         Role::Auditor => ("auditor@demo.invalid", "Amelia"),
         Role::LocalOfferOfficer => ("localoffer@demo.invalid", "Amelia"),
+        Role::SendTeam => ("send@demo.invalid", "Amelia"),
     }
 }
 
@@ -639,6 +660,21 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
                     } else {
                         "00000000-0000-4000-8000-000000000000".into()
                     }
+                } else if r.path.starts_with("/consultations/") {
+                    let urn = if object == Object::Own {
+                        "121001"
+                    } else {
+                        "121002"
+                    };
+                    app.app
+                        .store_for_tests()
+                        .consultations(Some(urn))
+                        .await
+                        .unwrap()
+                        .first()
+                        .expect("a demo consultation at each school")
+                        .id
+                        .clone()
                 } else if r.path.starts_with("/local-offer/") || r.path.starts_with("/api/oruk/") {
                     directory.id_for(r.path, object)
                 } else if r.path.contains("/documents/{id}") {
@@ -1038,6 +1074,7 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
         let a = &app.app;
         let refused = |r: Result<(), AppError>| matches!(r, Err(AppError::NotFound));
         let event = store.events(None, true).await.unwrap()[0].id.clone();
+        let consultation = store.consultations(None).await.unwrap()[0].id.clone();
         let feedback = store.directory_feedback(None).await.unwrap()[0].id.clone();
 
         // The service-wide part of the table: no record, so no scope.
@@ -1138,6 +1175,32 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 refused(ok(a
                     .attendance_export(&actor, &event, mns_app::reports::ExportFormat::Csv)
                     .await)),
+            ),
+            (
+                Capability::RequestConsultation,
+                refused(ok(a.consultations(&actor).await)),
+            ),
+            (
+                Capability::RequestConsultation,
+                refused(ok(a
+                    .request_consultation(&actor, "", "", Default::default())
+                    .await)),
+            ),
+            (
+                Capability::ManageConsultations,
+                refused(ok(a.consultation_figures(&actor).await)),
+            ),
+            (
+                Capability::ManageConsultations,
+                refused(a
+                    .schedule_consultation(&actor, &consultation, &Default::default())
+                    .await),
+            ),
+            (
+                Capability::ManageConsultations,
+                refused(a
+                    .record_consultation(&actor, &consultation, Default::default(), &[])
+                    .await),
             ),
             (Capability::ManageResources, refused(a.add_robot(&actor, "").await)),
             (

@@ -9,6 +9,7 @@ mod authorization;
 mod case_pages;
 mod cases;
 mod child_access;
+mod consultations;
 mod events;
 mod finance;
 mod health_evidence;
