@@ -3319,6 +3319,106 @@ async function localOfferEvents(j, step) {
   });
 }
 
+// Core Consultations (issue 19): a school asks for one (an empty form refused, then a child's
+// name without a parent's agreement refused); the SEND team books it for today and records it
+// (an empty record refused), pointing to a Local Offer service; the school evaluates it.
+async function coreConsultations(j, step) {
+  const page = j.page;
+  const main = page.locator('main');
+  const stamp = Date.now();
+  const issues = `Browser suite: ideas for a pupil who finds group work hard (${stamp}).`;
+  let consultationPath;
+  const today = new Date();
+  await step('the school asks for a consultation', async () => {
+    await j.signIn('school@demo.invalid');
+    await j.goto('/consultations');
+    await j.audit('school-list');
+    await Promise.all([page.waitForNavigation(), main.getByRole('button', { name: 'Ask for a consultation' }).click()]);
+    await j.audit('ask');
+    await j.submit(main.getByRole('button', { name: 'Send the request' }));
+    await j.checkErrorSummary(['strand', 'issues']);
+    await j.audit('ask-errors');
+    await j.checkErrorLinkFocus();
+    await main.getByLabel('Core Consultation', { exact: true }).check();
+    await page.fill('#issues', issues);
+    await page.fill('#child-0-reference', 'Child E');
+    await page.fill('#child-0-year', 'Year 2');
+    await page.fill('#child-0-concern', 'Leaves the group when others join in.');
+    await page.fill('#child-0-name', 'Ruby Jones');
+    await j.submit(main.getByRole('button', { name: 'Send the request' }));
+    await j.checkErrorSummary(['child-0-name']);
+    await page.fill('#child-0-name', '');
+    await j.submit(main.getByRole('button', { name: 'Send the request' }));
+    check(j.pathname() === '/consultations', `asking went to ${j.pathname()}`);
+    check((await main.locator('.govuk-notification-banner--success').innerText()).includes('with the SEND team'), 'no confirmation');
+  });
+  await step('sign out', () => j.signOut());
+  await step('the SEND team books it for today', async () => {
+    await j.signIn('send@demo.invalid', { expectCode: true });
+    await j.goto('/consultations');
+    check((await page.locator('#by-strand').count()) === 1, 'the SEND team does not see the figures');
+    await j.audit('team-list');
+    const row = main.locator('#consultations tbody tr', { hasText: 'Wensum Valley' }).filter({ hasText: 'Waiting to be booked' }).first();
+    await Promise.all([page.waitForNavigation(), row.locator('a').click()]);
+    consultationPath = j.pathname();
+    if (!(await main.innerText()).includes(issues)) {
+      // Another waiting request of the school's: find this journey's.
+      await j.goto('/consultations');
+      const links = await main.locator('#consultations tbody tr a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      for (const href of links) {
+        await j.goto(href);
+        if ((await main.innerText()).includes(issues)) { consultationPath = href; break; }
+      }
+    }
+    check((await main.innerText()).includes(issues), 'the request is not on its page');
+    await j.audit('consultation');
+    await Promise.all([page.waitForNavigation(), main.getByRole('link', { name: 'Book it' }).click()]);
+    await j.audit('schedule');
+    await page.fill('#date-day', String(today.getDate()));
+    await page.fill('#date-month', String(today.getMonth() + 1));
+    await page.fill('#date-year', String(today.getFullYear()));
+    await page.fill('#starts', '1:30pm');
+    await j.submit(main.getByRole('button', { name: 'Book it and tell the school' }));
+    await j.checkErrorSummary(['facilitators']);
+    await main.getByLabel('Specialist learning support teacher', { exact: true }).check();
+    await j.submit(main.getByRole('button', { name: 'Book it and tell the school' }));
+    check(j.pathname() === consultationPath, `booking went to ${j.pathname()}`);
+    check((await page.locator('#status').innerText()).trim() === 'Booked', 'the consultation is not booked');
+  });
+  await step('the SEND team records it', async () => {
+    await Promise.all([page.waitForNavigation(), main.getByRole('link', { name: 'Record it' }).click()]);
+    await j.audit('record');
+    await j.submit(main.getByRole('button', { name: 'Save and ask the school to evaluate it' }));
+    await j.checkErrorSummary(['attended', 'discussed', 'whole_school']);
+    await j.audit('record-errors');
+    await page.fill('#attended', 'SENCO, class teacher, specialist learning support teacher');
+    await page.fill('#discussed', 'Group work and turn-taking');
+    await page.fill('#child-0-recommendation', 'Start in pairs, then threes');
+    const service = shared.shortlisted?.href || '';
+    if (service) await page.fill('#signposted', j.url(service));
+    await j.submit(main.getByRole('button', { name: 'Save and ask the school to evaluate it' }));
+    check(j.pathname() === consultationPath, `recording went to ${j.pathname()}: ${await main.locator('.govuk-error-summary').innerText().catch(() => '')}`);
+    check((await main.innerText()).includes('Start in pairs, then threes'), 'the recommendation is not shown');
+    await j.audit('consultation-held');
+  });
+  await step('sign out', () => j.signOut());
+  await step('the school evaluates it', async () => {
+    await j.signIn('school@demo.invalid');
+    await j.goto(consultationPath);
+    await Promise.all([page.waitForNavigation(), main.getByRole('button', { name: 'Tell us how useful it was' }).click()]);
+    await j.audit('evaluation');
+    await j.submit(main.getByRole('button', { name: 'Send' }));
+    await j.checkErrorSummary(['useful', 'confident', 'recommend']);
+    await page.locator('#useful-5').check();
+    await page.locator('#confident-4').check();
+    await page.locator('#recommend-yes').check();
+    await j.submit(main.getByRole('button', { name: 'Send' }));
+    check(j.pathname() === consultationPath, `evaluating went to ${j.pathname()}`);
+    check((await page.locator('#evaluation').innerText()).includes('5 out of 5'), 'the evaluation is not shown');
+  });
+  await step('sign out', () => j.signOut());
+}
+
 async function main() {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -3362,6 +3462,7 @@ async function main() {
     await runJourney(context, base, 'local-offer-family', localOfferFamily);
     await runJourney(context, base, 'local-offer-edit', localOfferEditAndApprove);
     await runJourney(context, base, 'local-offer-events', localOfferEvents);
+    await runJourney(context, base, 'core-consultations', coreConsultations);
     await runJourney(context, base, 'cases', cases);
     await runJourney(context, base, 'child-access', childAccess);
     await runJourney(context, base, 'account-recovery', accountRecovery);
