@@ -36,6 +36,7 @@ pub mod reports;
 pub mod resources;
 pub mod retention;
 pub mod schools;
+pub mod sufficiency;
 
 use chrono::{DateTime, Duration, Utc};
 use mns_domain::identity::Role;

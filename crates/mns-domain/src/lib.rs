@@ -21,4 +21,5 @@ pub mod permissions;
 pub mod provision;
 pub mod referral;
 pub mod spreadsheet;
+pub mod sufficiency;
 pub mod wording;

@@ -129,11 +129,14 @@ pub enum Capability {
     RequestConsultation,
     /// Schedule and record Core Consultations, and see the service's figures: the SEND team.
     ManageConsultations,
+    /// Keep the specialist place returns, the EHCP counts and the projection's scenarios, and
+    /// read the sufficiency table (issue 19): the SEND team.
+    ManageSufficiency,
 }
 
 impl Capability {
     /// Every capability, in the order the home page lists what they open.
-    pub const ALL: [Capability; 33] = [
+    pub const ALL: [Capability; 34] = [
         Capability::StartReferral,
         Capability::ReadReferrals,
         Capability::ReadReferralQueue,
@@ -167,6 +170,7 @@ impl Capability {
         Capability::ManageEvents,
         Capability::RequestConsultation,
         Capability::ManageConsultations,
+        Capability::ManageSufficiency,
     ];
 
     /// Whether `role` has this capability (MN-ROLE-1..6).
@@ -213,7 +217,9 @@ impl Capability {
                 role == LocalOfferOfficer
             }
             Capability::RequestConsultation => matches!(role, School | Role::SendTeam),
-            Capability::ManageConsultations => role == Role::SendTeam,
+            Capability::ManageConsultations | Capability::ManageSufficiency => {
+                role == Role::SendTeam
+            }
             Capability::GiveEvidence => role == HealthProfessional,
             Capability::ReadAttendanceAlerts => matches!(role, Coordinator | Caseworker | School),
             Capability::ActOnAttendanceAlerts | Capability::ManageAssessments => {
@@ -325,7 +331,8 @@ mod tests {
             capabilities(Role::SendTeam),
             vec![
                 Capability::RequestConsultation,
-                Capability::ManageConsultations
+                Capability::ManageConsultations,
+                Capability::ManageSufficiency
             ]
         );
         assert_eq!(ChildScope::of(Role::SendTeam), ChildScope::None);

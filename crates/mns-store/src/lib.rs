@@ -48,6 +48,7 @@ mod retention;
 mod reviews;
 mod schools;
 mod sessions;
+mod sufficiency;
 mod users;
 
 #[doc(hidden)]
@@ -94,6 +95,7 @@ pub use retention::RetentionCandidate;
 pub use reviews::ReviewRecord;
 pub use schools::SchoolRecord;
 pub use sessions::{SessionRecord, SessionWithUser, SignInReservation};
+pub use sufficiency::{ReturnRecord, ScenarioRecord};
 pub use users::{ApiTokenRecord, CredentialRecord, UserRecord};
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -491,6 +491,7 @@ pub fn routes() -> Vec<Route> {
     all.extend(referral_form::routes());
     all.extend(pages::local_offer::routes::routes());
     all.extend(pages::consultations::routes());
+    all.extend(pages::sufficiency::routes());
     all.extend(case_routes());
     all
 }

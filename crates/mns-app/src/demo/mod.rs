@@ -9,6 +9,7 @@ mod costs;
 pub mod directory;
 mod events;
 mod referrals;
+mod sufficiency;
 
 use crate::identity::users::NewUser;
 use crate::{Actor, App, AppError, AppResult, system_actor};
@@ -384,6 +385,8 @@ impl App {
             &actor_for("school@demo.invalid")?,
         )
         .await?;
+        self.load_demo_sufficiency(&actor_for("send@demo.invalid")?)
+            .await?;
         Ok(sign_ins)
     }
 

@@ -30,7 +30,7 @@ struct HomePage {
 }
 
 /// The home page's cards, each with what opens it (from the one permissions table).
-const CARDS: [(Capability, Card); 17] = [
+const CARDS: [(Capability, Card); 18] = [
     (
         Capability::StartReferral,
         Card {
@@ -141,6 +141,14 @@ const CARDS: [(Capability, Card); 17] = [
             href: "/consultations",
             title: "Core Consultations",
             text: "Free consultations between the council's SEND specialists and schools.",
+        },
+    ),
+    (
+        Capability::ManageSufficiency,
+        Card {
+            href: "/sufficiency",
+            title: "Place sufficiency",
+            text: "Specialist places against the projected need for them, five years ahead.",
         },
     ),
     (

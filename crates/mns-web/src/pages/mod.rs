@@ -28,6 +28,7 @@ pub mod resources;
 pub mod sign_in;
 pub mod sign_in_oidc;
 pub mod start;
+pub mod sufficiency;
 pub mod user_account;
 pub mod users;
 
@@ -83,7 +84,7 @@ pub struct Chrome {
 
 /// The service's navigation: each item and what opens it, from the one permissions table
 /// ([`mns_domain::permissions`]).
-const NAV: [(&str, &str, Capability); 18] = [
+const NAV: [(&str, &str, Capability); 19] = [
     ("/referrals", "Referrals", Capability::ReadReferrals),
     (
         "/alerts",
@@ -125,6 +126,11 @@ const NAV: [(&str, &str, Capability); 18] = [
         "/consultations",
         "Core Consultations",
         Capability::RequestConsultation,
+    ),
+    (
+        "/sufficiency",
+        "Place sufficiency",
+        Capability::ManageSufficiency,
     ),
 ];
 

@@ -308,6 +308,12 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET" | "POST", "/consultations/{id}/evaluation") => {
             signed_in(is(&[Role::School]) && object == Object::Own)
         }
+        // Specialist place sufficiency: the SEND team (an upload that is not a file, and an
+        // empty scenario, are 422s).
+        ("GET", "/sufficiency" | "/sufficiency.csv" | "/sufficiency.ods")
+        | ("POST", "/sufficiency/returns" | "/sufficiency/scenarios") => {
+            signed_in(is(&[Role::SendTeam]))
+        }
         ("GET", "/cases/dashboard" | "/resources") => signed_in(is(&STAFF_ALL)),
         // The service's reports name children: the staff who see every child (issue 17). The
         // download without a table is a 422 for them.
@@ -1201,6 +1207,32 @@ async fn service_operations_refuse_exactly_the_roles_the_table_refuses() {
                 refused(a
                     .record_consultation(&actor, &consultation, Default::default(), &[])
                     .await),
+            ),
+            (
+                Capability::ManageSufficiency,
+                refused(ok(a.sufficiency(&actor, "", 0).await)),
+            ),
+            (
+                Capability::ManageSufficiency,
+                refused(ok(a
+                    .sufficiency_export(&actor, "", 0, mns_app::reports::ExportFormat::Csv)
+                    .await)),
+            ),
+            (
+                Capability::ManageSufficiency,
+                refused(ok(a.add_scenario(&actor, &Default::default()).await)),
+            ),
+            (
+                Capability::ManageSufficiency,
+                refused(ok(a
+                    .import_sufficiency_return(
+                        &actor,
+                        mns_app::sufficiency::ReturnKind::Capacity,
+                        None,
+                        "",
+                        b"",
+                    )
+                    .await)),
             ),
             (Capability::ManageResources, refused(a.add_robot(&actor, "").await)),
             (

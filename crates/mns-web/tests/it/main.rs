@@ -30,5 +30,6 @@ mod reports;
 mod security;
 mod sessions;
 mod snapshots_test;
+mod sufficiency;
 mod support;
 mod you_said;
