@@ -3401,6 +3401,27 @@ async function coreConsultations(j, step) {
     check((await main.innerText()).includes('Start in pairs, then threes'), 'the recommendation is not shown');
     await j.audit('consultation-held');
   });
+  await step('the SEND team reads the sufficiency table and chart, and a bad return is refused', async () => {
+    await j.goto('/sufficiency');
+    check((await page.locator('#years tbody tr').count()) === 6, 'the table does not give this year and the next five');
+    check((await page.locator('svg#sufficiency-chart, svg[aria-labelledby^="sufficiency-chart"]').count()) === 1, 'no chart');
+    check((await page.locator('#sufficiency tbody tr').count()) > 10, 'the need × district × phase table is short');
+    await j.audit('sufficiency');
+    await main.getByLabel('Specialist places (columns provider, kind, need, phase, district, places)', { exact: true }).check();
+    await page.fill('#as_at-day', '1');
+    await page.fill('#as_at-month', '11');
+    await page.fill('#as_at-year', '2026');
+    await page.setInputFiles('#file', {
+      name: 'scap.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('provider,kind,need,phase,district,places\nNew school,special_school,ADHD,primary,Norwich,-2\n'),
+    });
+    await j.submit(main.getByRole('button', { name: 'Bring it in' }));
+    await j.checkErrorSummary(['file']);
+    const text = await page.locator('.govuk-error-summary').innerText();
+    check(text.includes("'ADHD' is not a primary need") && text.includes("'-2' places"), `the refusal says: ${text}`);
+    await j.audit('sufficiency-bad-return');
+  });
   await step('sign out', () => j.signOut());
   await step('the school evaluates it', async () => {
     await j.signIn('school@demo.invalid');

@@ -63,6 +63,8 @@ struct Page {
     chart: String,
     rows: Vec<Row>,
     alternative: Vec<(String, u32, i64, bool)>,
+    districts: Vec<String>,
+    district: String,
     done: &'static str,
     kinds: Vec<(&'static str, &'static str)>,
 }
@@ -146,9 +148,17 @@ async fn show(
         } else {
             bar_chart("sufficiency-chart", "Specialist places needed and available, by school year", &bars)
         },
+        districts: {
+            let mut d: Vec<String> = view.lines.iter().map(|l| l.district.clone()).collect();
+            d.sort();
+            d.dedup();
+            d
+        },
+        district: values.text("district").to_string(),
         rows: view
             .lines
             .iter()
+            .filter(|l| values.text("district").is_empty() || l.district == values.text("district"))
             .map(|l| Row {
                 need: l.need.label(),
                 district: l.district.clone(),

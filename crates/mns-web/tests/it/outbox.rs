@@ -29,7 +29,7 @@ async fn adding_a_user_queues_an_email_with_no_personal_details_and_the_worker_d
         .iter()
         .filter(|t| t.contains("Subject: Your Norfolk County Council account"))
         .collect();
-    assert_eq!(welcomes.len(), 12, "one welcome email per demo user");
+    assert_eq!(welcomes.len(), 13, "one welcome email per demo user");
     assert!(welcomes[0].contains("http://mns.test/sign-in"));
     assert!(
         texts

@@ -28,6 +28,15 @@ async fn the_send_team_reads_the_projection_and_a_bad_return_changes_nothing() {
     );
     assert!(page.body.contains("Chapel Green") || page.body.contains("Severe learning difficulty"));
     assert!(page.body.contains("id=\"alternative\""));
+    let norwich = team.get("/sufficiency?district=Norwich").await;
+    assert!(norwich.body.contains("<option value=\"Norwich\" selected>"));
+    assert!(
+        norwich
+            .body
+            .matches("<tr class=\"govuk-table__row\">")
+            .count()
+            < page.body.matches("<tr class=\"govuk-table__row\">").count()
+    );
 
     let bad = b"provider,kind,need,phase,district,places\n\
         New school,special_school,ADHD,primary,Norwich,10\n\
