@@ -56,6 +56,8 @@ pub struct SufficiencyView {
     pub lines: Vec<Line>,
     /// Alternative provision by district: places, and the Medical Needs Service's open cases.
     pub alternative: Vec<(String, u32, i64)>,
+    /// The Medical Needs Service's open cases by condition group (its label).
+    pub conditions: Vec<(&'static str, i64)>,
 }
 
 fn school_year(start: i32) -> String {
@@ -240,7 +242,16 @@ impl App {
                 (d, ap, cases)
             })
             .collect();
+        let mut conditions: Vec<(&'static str, i64)> = Vec::new();
+        for (group, n) in self.store.open_cases_by_condition().await? {
+            let label = mns_domain::outcomes::ConditionGroup::label_of(group.as_deref());
+            match conditions.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, total)) => *total += n,
+                None => conditions.push((label, n)),
+            }
+        }
         Ok(SufficiencyView {
+            conditions,
             capacity: capacity.map(|r| (r.as_at, r.line_count as usize)),
             ehcp: ehcp.map(|r| (r.as_at, r.line_count as usize)),
             scenario_id: chosen.as_ref().map(|c| c.id.clone()).unwrap_or_default(),

@@ -58,13 +58,12 @@ impl Store {
         .await?)
     }
 
-    /// The scenarios, oldest first.
+    /// The scenarios, by name.
     pub async fn scenarios(&self) -> StoreResult<Vec<ScenarioRecord>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, scenario FROM sufficiency_scenarios ORDER BY created_at, id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, scenario FROM sufficiency_scenarios ORDER BY name, id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.into_iter()
             .map(|(id, json)| {
                 let scenario = serde_json::from_str(&json)
@@ -80,6 +79,19 @@ impl Store {
             "SELECT COALESCE(s.district, 'Not known') AS district, COUNT(*) AS n FROM cases c \
              LEFT JOIN schools s ON s.urn = c.school_urn WHERE c.ended_at IS NULL \
              GROUP BY COALESCE(s.district, 'Not known') ORDER BY 1",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+impl Store {
+    /// The Medical Needs Service's cases not ended, by the condition group in their Part A
+    /// (its stored form, or none).
+    pub async fn open_cases_by_condition(&self) -> StoreResult<Vec<(Option<String>, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT plan_condition_group, COUNT(*) FROM cases WHERE ended_at IS NULL \
+             GROUP BY plan_condition_group ORDER BY 1",
         )
         .fetch_all(&self.pool)
         .await?)

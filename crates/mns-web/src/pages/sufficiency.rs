@@ -65,6 +65,7 @@ struct Page {
     alternative: Vec<(String, u32, i64, bool)>,
     districts: Vec<String>,
     district: String,
+    conditions: Vec<(&'static str, i64)>,
     done: &'static str,
     kinds: Vec<(&'static str, &'static str)>,
 }
@@ -155,6 +156,7 @@ async fn show(
             d
         },
         district: values.text("district").to_string(),
+        conditions: view.conditions.clone(),
         rows: view
             .lines
             .iter()

@@ -16,7 +16,11 @@ async fn the_send_team_reads_the_projection_and_a_bad_return_changes_nothing() {
         page.body.contains("30 lines, for"),
         "the demo's capacity return"
     );
-    assert!(page.body.contains("Trend continues: new plans +8% a year"));
+    assert!(
+        page.body
+            .contains("Early support takes effect: new plans +3% a year")
+    );
+    assert!(page.body.contains(">Trend continues</option>"));
     assert!(page.body.contains("id=\"sufficiency-chart-title\""));
     assert!(
         page.body
@@ -28,6 +32,7 @@ async fn the_send_team_reads_the_projection_and_a_bad_return_changes_nothing() {
     );
     assert!(page.body.contains("Chapel Green") || page.body.contains("Severe learning difficulty"));
     assert!(page.body.contains("id=\"alternative\""));
+    assert!(page.body.contains("id=\"conditions\""));
     let norwich = team.get("/sufficiency?district=Norwich").await;
     assert!(norwich.body.contains("<option value=\"Norwich\" selected>"));
     assert!(
