@@ -52,9 +52,14 @@ async fn a_school_asks_the_send_team_books_and_records_and_the_school_evaluates(
     ok.retain(|(k, _)| *k != "child-0-name");
     let asked = school.post("/consultations/new", &ok).await;
     assert_eq!(asked.location(), "/consultations?done=asked");
-    let id = store.consultations(Some("121001")).await.unwrap()[0]
-        .id
-        .clone();
+    let id = store
+        .consultations(Some("121001"))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.request.issues.contains("group work"))
+        .unwrap()
+        .id;
     let told = store.outbox_messages_to("send@demo.invalid").await.unwrap();
     assert!(
         told.iter()
