@@ -339,6 +339,59 @@ impl App {
         Ok(())
     }
 
+    /// Cancels a consultation not yet held: a school its own (withdrawing the request), the
+    /// SEND team any. The reason is required; the other side is told.
+    pub async fn cancel_consultation(
+        &self,
+        actor: &Actor,
+        id: &str,
+        reason: &str,
+    ) -> AppResult<()> {
+        actor.require(Capability::RequestConsultation)?;
+        let c = self
+            .store
+            .consultation(id)
+            .await?
+            .filter(|c| Self::consultation_in_scope(actor, c))
+            .ok_or(AppError::NotFound)?;
+        if matches!(c.status.as_str(), "held" | "cancelled") {
+            return Err(AppError::invalid(
+                "reason",
+                "This consultation has been held or cancelled already",
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::invalid("reason", "Enter why it is cancelled"));
+        }
+        if reason.chars().count() > 1000 {
+            return Err(AppError::invalid(
+                "reason",
+                "The reason must be 1,000 characters or fewer",
+            ));
+        }
+        let to = if actor.role() == Role::SendTeam {
+            self.school_emails(&c.school_urn).await?
+        } else {
+            self.send_team_emails().await?
+        };
+        let mut tx = self.store.begin().await?;
+        tx.cancel_consultation(id, reason).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "consultation.cancel",
+            "consultation",
+            id,
+            reason,
+        )
+        .await?;
+        self.tell_about_consultation(&mut tx, &to, "A Core Consultation is cancelled", id)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The school says how useful a held consultation was (once).
     pub async fn evaluate_consultation(
         &self,

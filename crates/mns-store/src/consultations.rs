@@ -36,6 +36,8 @@ pub struct ConsultationRecord {
     pub recorded_at: Option<DateTime<Utc>>,
     /// The school's evaluation.
     pub evaluation: Option<Evaluation>,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -55,6 +57,7 @@ struct Row {
     #[sqlx(try_from = "OptText<DateTime<Utc>>")]
     recorded_at: Option<DateTime<Utc>>,
     evaluation: Option<String>,
+    cancel_reason: Option<String>,
 }
 
 fn json<T: serde::de::DeserializeOwned>(id: &str, text: &str) -> StoreResult<T> {
@@ -94,12 +97,13 @@ fn record_of(row: Row) -> StoreResult<ConsultationRecord> {
         requested_by: row.requested_by,
         requested_at: row.requested_at,
         recorded_at: row.recorded_at,
+        cancel_reason: row.cancel_reason,
     })
 }
 
 const COLUMNS: &str = "SELECT c.id, c.school_urn, s.name AS school_name, s.district, c.strand, \
      c.status, c.request, c.requested_by, c.requested_at, c.booking, c.record, c.recorded_at, \
-     c.evaluation FROM consultations c LEFT JOIN schools s ON s.urn = c.school_urn";
+     c.evaluation, c.cancel_reason FROM consultations c LEFT JOIN schools s ON s.urn = c.school_urn";
 
 impl Store {
     /// One consultation.
@@ -184,6 +188,18 @@ impl WriteTx {
         )
         .bind(to_json(record)?)
         .bind(ts(at))
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Cancels a consultation not yet held, with the reason.
+    pub async fn cancel_consultation(&mut self, id: &str, reason: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE consultations SET status = 'cancelled', cancel_reason = $1 WHERE id = $2",
+        )
+        .bind(reason)
         .bind(id)
         .execute(&mut *self.tx)
         .await?;

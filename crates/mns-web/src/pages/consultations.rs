@@ -37,6 +37,8 @@ pub fn routes() -> Vec<crate::Route> {
         route(Method::POST, "/consultations/{id}/schedule", post(schedule)),
         route(Method::GET, "/consultations/{id}/record", get(record_form)),
         route(Method::POST, "/consultations/{id}/record", post(record)),
+        route(Method::GET, "/consultations/{id}/cancel", get(cancel_form)),
+        route(Method::POST, "/consultations/{id}/cancel", post(cancel)),
         route(
             Method::GET,
             "/consultations/{id}/evaluation",
@@ -228,6 +230,7 @@ async fn show(
         "booked" => "The consultation is booked and the school has been told",
         "recorded" => "The consultation is recorded and the school has been asked to evaluate it",
         "evaluated" => "Thank you: your evaluation is saved",
+        "cancelled" => "The consultation is cancelled and the other side has been told",
         _ => "",
     };
     Ok(render(&ShowPage {
@@ -514,6 +517,60 @@ async fn evaluate(
         result,
         |()| format!("/consultations/{id}?done=evaluated"),
         |errors| evaluation_page(&state, &user, &id, values.clone(), errors),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "consultation_cancel.html")]
+struct CancelPage {
+    chrome: Chrome,
+    form: FormState,
+    values: Fields,
+    c: ConsultationRecord,
+    team: bool,
+}
+
+async fn cancel_page(
+    state: &AppState,
+    user: &SignedIn,
+    id: &str,
+    values: Fields,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let c = state.app.consultation(&user.actor, id).await?;
+    let form = FormState::with(errors);
+    Ok(render(&CancelPage {
+        chrome: Chrome::signed_in(state, user, "/consultations").with_errors(&form),
+        form,
+        values,
+        team: user.actor.role() == Role::SendTeam,
+        c,
+    }))
+}
+
+async fn cancel_form(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+) -> PageResult {
+    cancel_page(&state, &user, &id, Fields::default(), Vec::new()).await
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(id): Path<String>,
+    values: Fields,
+) -> PageResult {
+    let result = state
+        .app
+        .cancel_consultation(&user.actor, &id, values.text("reason"))
+        .await;
+    redirect_or_show_again(
+        result,
+        |()| format!("/consultations/{id}?done=cancelled"),
+        |errors| cancel_page(&state, &user, &id, values.clone(), errors),
     )
     .await
 }

@@ -305,6 +305,9 @@ fn expectation(method: &Method, path: &str, role: Option<Role>, object: Object) 
         ("GET" | "POST", "/consultations/{id}/schedule" | "/consultations/{id}/record") => {
             signed_in(is(&[Role::SendTeam]))
         }
+        ("GET" | "POST", "/consultations/{id}/cancel") => {
+            signed_in(is(&[Role::SendTeam]) || (is(&[Role::School]) && object == Object::Own))
+        }
         ("GET" | "POST", "/consultations/{id}/evaluation") => {
             signed_in(is(&[Role::School]) && object == Object::Own)
         }

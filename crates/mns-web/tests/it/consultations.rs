@@ -197,6 +197,46 @@ async fn a_school_asks_the_send_team_books_and_records_and_the_school_evaluates(
         "only the school evaluates"
     );
 
+    // A school withdraws another request, with its reason; the SEND team is told.
+    let other_request = store
+        .consultations(Some("121001"))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.status == "requested")
+        .unwrap()
+        .id;
+    let path = format!("/consultations/{other_request}/cancel");
+    assert_eq!(school.get(&path).await.status, StatusCode::OK);
+    let refused = school.post(&path, &[("reason", " ")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Enter why it is cancelled"));
+    let cancelled = school
+        .post(
+            &path,
+            &[("reason", "The pupil has settled since we asked.")],
+        )
+        .await;
+    assert_eq!(
+        cancelled.location(),
+        format!("/consultations/{other_request}?done=cancelled")
+    );
+    let page = team.get(&format!("/consultations/{other_request}")).await;
+    assert!(
+        page.body
+            .contains("Cancelled: The pupil has settled since we asked.")
+    );
+    let again = school.post(&path, &[("reason", "Again")]).await;
+    assert!(again.body.contains("held or cancelled already"));
+    assert!(
+        store
+            .outbox_messages_to("send@demo.invalid")
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.subject == "A Core Consultation is cancelled")
+    );
+
     let figures = app
         .app
         .consultation_figures(&mns_app::Actor {
