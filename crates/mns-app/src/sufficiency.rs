@@ -88,52 +88,32 @@ impl App {
             )),
             Some(_) => {}
         }
-        let to_errors = |list: Vec<(String, String)>| {
-            list.into_iter()
-                .map(|(f, m)| FieldError::new(&f, m))
-                .collect::<Vec<_>>()
-        };
-        let now = self.now();
         let mut tx = self.store.begin().await?;
         let n = match kind {
-            ReturnKind::Capacity => match parse_capacity(bytes) {
-                Ok(lines) if errors.is_empty() => {
-                    tx.insert_return(
-                        kind.as_str(),
-                        as_at.unwrap_or_default(),
-                        name,
-                        &lines,
-                        &actor.user.id,
-                        now,
-                    )
-                    .await?;
-                    lines.len()
-                }
-                Ok(_) => return Err(AppError::Invalid(errors)),
-                Err(list) => {
-                    errors.extend(to_errors(list));
-                    return Err(AppError::Invalid(errors));
-                }
-            },
-            ReturnKind::Ehcp => match parse_ehcp_counts(bytes) {
-                Ok(lines) if errors.is_empty() => {
-                    tx.insert_return(
-                        kind.as_str(),
-                        as_at.unwrap_or_default(),
-                        name,
-                        &lines,
-                        &actor.user.id,
-                        now,
-                    )
-                    .await?;
-                    lines.len()
-                }
-                Ok(_) => return Err(AppError::Invalid(errors)),
-                Err(list) => {
-                    errors.extend(to_errors(list));
-                    return Err(AppError::Invalid(errors));
-                }
-            },
+            ReturnKind::Capacity => {
+                self.keep_return(
+                    &mut tx,
+                    actor,
+                    kind,
+                    as_at,
+                    name,
+                    parse_capacity(bytes),
+                    errors,
+                )
+                .await?
+            }
+            ReturnKind::Ehcp => {
+                self.keep_return(
+                    &mut tx,
+                    actor,
+                    kind,
+                    as_at,
+                    name,
+                    parse_ehcp_counts(bytes),
+                    errors,
+                )
+                .await?
+            }
         };
         self.audit(
             &mut tx,
@@ -146,6 +126,40 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(n)
+    }
+
+    /// Stores a return's lines when the file and the form are both sound; otherwise every
+    /// problem, the form's first. How many lines.
+    #[allow(clippy::too_many_arguments)]
+    async fn keep_return<T: serde::Serialize>(
+        &self,
+        tx: &mut mns_store::WriteTx,
+        actor: &Actor,
+        kind: ReturnKind,
+        as_at: Option<NaiveDate>,
+        name: &str,
+        parsed: Result<Vec<T>, Vec<(String, String)>>,
+        mut errors: Vec<FieldError>,
+    ) -> AppResult<usize> {
+        match parsed {
+            Ok(lines) if errors.is_empty() => {
+                tx.insert_return(
+                    kind.as_str(),
+                    as_at.unwrap_or_default(),
+                    name,
+                    &lines,
+                    &actor.user.id,
+                    self.now(),
+                )
+                .await?;
+                Ok(lines.len())
+            }
+            Ok(_) => Err(AppError::Invalid(errors)),
+            Err(list) => {
+                errors.extend(list.into_iter().map(|(f, m)| FieldError::new(&f, m)));
+                Err(AppError::Invalid(errors))
+            }
+        }
     }
 
     /// Adds a named scenario.

@@ -225,6 +225,22 @@ impl Fields {
     }
 }
 
+/// The problems a page found in its own fields (dates that are not real) first, then the
+/// operation's for the other fields: one list, so the form shows every problem at once.
+pub fn with_own_problems<T>(result: AppResult<T>, mut errors: Vec<FieldError>) -> AppResult<T> {
+    if errors.is_empty() {
+        return result;
+    }
+    if let Err(AppError::Invalid(problems)) = result {
+        let more: Vec<FieldError> = problems
+            .into_iter()
+            .filter(|p| !errors.iter().any(|e| e.field == p.field))
+            .collect();
+        errors.extend(more);
+    }
+    Err(AppError::Invalid(errors))
+}
+
 /// A page shown again because its form has problems: status 422.
 pub fn with_status_422(mut page: Response) -> Response {
     *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

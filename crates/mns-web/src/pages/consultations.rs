@@ -337,28 +337,13 @@ async fn schedule(
         .app
         .schedule_consultation(&user.actor, &id, &form)
         .await;
-    let result = merge(result, errors);
+    let result = crate::form::with_own_problems(result, errors);
     redirect_or_show_again(
         result,
         |()| format!("/consultations/{id}?done=booked"),
         |errors| schedule_page(&state, &user, &id, Some(values.clone()), errors),
     )
     .await
-}
-
-/// The dates' own problems first, then the operation's for other fields.
-fn merge<T>(result: mns_app::AppResult<T>, mut errors: Vec<FieldError>) -> mns_app::AppResult<T> {
-    if errors.is_empty() {
-        return result;
-    }
-    if let Err(mns_app::AppError::Invalid(problems)) = result {
-        let more: Vec<FieldError> = problems
-            .into_iter()
-            .filter(|p| !errors.iter().any(|e| e.field == p.field))
-            .collect();
-        errors.extend(more);
-    }
-    Err(mns_app::AppError::Invalid(errors))
 }
 
 #[derive(Template)]
@@ -441,7 +426,7 @@ async fn record(
         .app
         .record_consultation(&user.actor, &id, record, &follow_ups)
         .await;
-    let result = merge(result, errors);
+    let result = crate::form::with_own_problems(result, errors);
     redirect_or_show_again(
         result,
         |()| format!("/consultations/{id}?done=recorded"),

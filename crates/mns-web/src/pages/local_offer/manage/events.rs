@@ -139,25 +139,6 @@ fn read_form(values: &Fields, errors: &mut Vec<FieldError>) -> EventForm {
     }
 }
 
-/// Every problem: the dates' own first, then the operation's for other fields.
-fn merge(
-    result: mns_app::AppResult<String>,
-    mut errors: Vec<FieldError>,
-) -> mns_app::AppResult<String> {
-    if errors.is_empty() {
-        return result;
-    }
-    if let Err(AppError::Invalid(problems)) = result {
-        errors.extend(
-            problems
-                .into_iter()
-                .filter(|p| !errors.iter().any(|e| e.field == p.field))
-                .collect::<Vec<_>>(),
-        );
-    }
-    Err(AppError::Invalid(errors))
-}
-
 /// `GET /local-offer/manage/events/new`: the form for a new event.
 pub async fn new_event(State(state): State<AppState>, user: SignedIn) -> PageResult {
     user.actor
@@ -172,7 +153,8 @@ pub async fn new_event(State(state): State<AppState>, user: SignedIn) -> PageRes
 pub async fn publish(State(state): State<AppState>, user: SignedIn, values: Fields) -> PageResult {
     let mut errors = Vec::new();
     let form = read_form(&values, &mut errors);
-    let result = merge(state.app.publish_event(&user.actor, &form).await, errors);
+    let result =
+        crate::form::with_own_problems(state.app.publish_event(&user.actor, &form).await, errors);
     redirect_or_show_again(
         result,
         |id| format!("/local-offer/manage/events/{id}?done=published"),
@@ -231,7 +213,7 @@ pub async fn save(
         .change_event(&user.actor, &id, &form)
         .await
         .map(|()| id.clone());
-    let result = merge(result, errors);
+    let result = crate::form::with_own_problems(result, errors);
     redirect_or_show_again(
         result,
         |id| format!("/local-offer/manage/events/{id}?done=changed"),
