@@ -43,10 +43,24 @@ struct Loaded {
 }
 
 impl App {
+    /// Whether this instance's search index has loaded (not while it is loading). The worker holds the day's chores back until it has, so that they do not compete with
+    /// loading it for the cores and the database at start-up.
+    pub fn directory_index_loaded(&self) -> bool {
+        self.directory_index
+            .state
+            .try_read()
+            .is_ok_and(|state| state.is_some())
+    }
+
     /// Loads the search index now (at start-up), so the first family to search does not wait.
     /// Returns how many services it holds.
     pub async fn warm_directory_index(&self) -> AppResult<usize> {
+        let started = std::time::Instant::now();
         self.reanalyse_directory().await?;
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "directory search words checked"
+        );
         let generation = self.store.directory_generation().await?;
         let mut state = self.directory_index.state.write().await;
         self.catch_up(&mut state, generation).await?;
@@ -208,6 +222,7 @@ impl App {
         }
         // The generation is read before the rows, so anything committed meanwhile is applied
         // (again, harmlessly) by the next catch-up.
+        let reading = std::time::Instant::now();
         let generation = self.store.directory_generation().await?;
         let terms = self.store.directory_term_taxonomies().await?;
         let entries = self.store.directory_index_entries(None).await?;
@@ -216,6 +231,7 @@ impl App {
         tracing::info!(
             services = index.len(),
             generation,
+            read_ms = started.duration_since(reading).as_millis() as u64,
             build_ms = started.elapsed().as_millis() as u64,
             "directory search index loaded"
         );

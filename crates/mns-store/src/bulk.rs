@@ -72,6 +72,17 @@ impl Backend {
             }
         }
     }
+
+    /// A `REAL`/`DOUBLE PRECISION` column as text that reads back as exactly the same number.
+    /// SQLite's JSON (and `CAST … AS TEXT`) writes 15 significant digits, which loses the last
+    /// of a double's; `%!.17g` writes 17, enough for any double. PostgreSQL's text form is the
+    /// shortest exact one (`extra_float_digits` 1, the default since version 12).
+    pub(crate) fn exact_real(self, column: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("printf('%!.17g', {column})"),
+            Backend::Postgres => format!("{column}::text"),
+        }
+    }
 }
 
 #[cfg(test)]

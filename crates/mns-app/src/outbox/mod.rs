@@ -156,6 +156,10 @@ impl App {
         let mut daily: Option<tokio::task::JoinHandle<Option<chrono::NaiveDate>>> = None;
         // Audit checkpoints go outside the database every few minutes (MN-REC-1).
         let mut checkpointed_at: Option<chrono::DateTime<chrono::Utc>> = None;
+        // At start-up the day's chores wait for the directory's search index to load (at most
+        // a minute): on a big directory they would otherwise share the cores and the database
+        // with it, and families' first searches would wait the longer (issue 18's cold start).
+        let started = std::time::Instant::now();
         loop {
             tokio::select! {
                 () = &mut shutdown => {
@@ -190,7 +194,9 @@ impl App {
                         reminded_on = Some(day);
                     }
                     let today = self.today();
-                    if reminded_on != Some(today) && daily.is_none() {
+                    let settled = self.directory_index_loaded()
+                        || started.elapsed() >= std::time::Duration::from_secs(60);
+                    if reminded_on != Some(today) && daily.is_none() && settled {
                         let app = self.clone();
                         daily = Some(tokio::spawn(async move { app.daily_chores(today).await }));
                     }

@@ -7,7 +7,7 @@
 //! weighted words ([`weighted_words`], [`encode_weighted`]) and every instance ranks in memory.
 
 use super::search::words;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 /// The version of the text analysis (stems, stop words, weights). Stored words made by an
@@ -220,12 +220,20 @@ const SYNONYM_FACTOR: f32 = 0.9;
 
 /// The keyword half of the index: each stem's services with their weighted counts, and each
 /// service's length, by slot.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TextIndex {
     postings: BTreeMap<String, Vec<(u32, u32)>>,
     lengths: Vec<u32>,
     total_length: u64,
     documents: u32,
+}
+
+/// Adds `count` for `slot` to a word's list: to its last entry when that is the slot's.
+fn add_posting(list: &mut Vec<(u32, u32)>, slot: u32, count: u32) {
+    match list.last_mut() {
+        Some((last, n)) if *last == slot => *n += count,
+        _ => list.push((slot, count)),
+    }
 }
 
 /// What a search's keywords match: a score per slot (0 where a slot does not match every
@@ -239,8 +247,26 @@ pub struct KeywordMatch {
 }
 
 impl TextIndex {
-    /// Adds a service's weighted words under its slot.
-    pub fn link(&mut self, slot: u32, words: &[(String, u32)]) {
+    /// An index of many services' words at once, each under its slot: what [`TextIndex::link`]
+    /// for each would make, gathered in a hash map and ordered once at the end.
+    pub fn build<'a>(services: impl IntoIterator<Item = (u32, &'a [(String, u32)])>) -> TextIndex {
+        let mut index = TextIndex::default();
+        let mut postings: HashMap<&'a str, Vec<(u32, u32)>> = HashMap::new();
+        for (slot, words) in services {
+            index.count_length(slot, words);
+            for (word, count) in words {
+                add_posting(postings.entry(word.as_str()).or_default(), slot, *count);
+            }
+        }
+        index.postings = postings
+            .into_iter()
+            .map(|(word, list)| (word.to_owned(), list))
+            .collect();
+        index
+    }
+
+    /// Records a service's length (its words' weighted counts) under its slot.
+    fn count_length(&mut self, slot: u32, words: &[(String, u32)]) {
         let slot_at = slot as usize;
         if self.lengths.len() <= slot_at {
             self.lengths.resize(slot_at + 1, 0);
@@ -249,13 +275,15 @@ impl TextIndex {
         self.lengths[slot_at] = length;
         self.total_length += u64::from(length);
         self.documents += 1;
+    }
+
+    /// Adds a service's weighted words under its slot.
+    pub fn link(&mut self, slot: u32, words: &[(String, u32)]) {
+        self.count_length(slot, words);
         for (word, count) in words {
             // Most words are already known: look them up before copying one as a key.
             match self.postings.get_mut(word.as_str()) {
-                Some(list) => match list.last_mut() {
-                    Some((last, n)) if *last == slot => *n += count,
-                    _ => list.push((slot, *count)),
-                },
+                Some(list) => add_posting(list, slot, *count),
                 None => {
                     self.postings.insert(word.clone(), vec![(slot, *count)]);
                 }
@@ -490,6 +518,36 @@ mod tests {
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.into_iter().map(|(_, i)| i).collect()
+    }
+
+    #[test]
+    fn building_at_once_makes_the_index_linking_each_service_makes() {
+        let services: Vec<Vec<(String, u32)>> = [
+            "Autism family support group for autistic children",
+            "Swimming club: swimming lessons for children",
+            "",
+            "Speech and language therapy (SALT) for children with autism",
+        ]
+        .iter()
+        .map(|text| {
+            let mut words = weighted_words([(Field::Text, *text)]);
+            words.sort_unstable();
+            words
+        })
+        .collect();
+        let mut linked = TextIndex::default();
+        for (slot, words) in services.iter().enumerate() {
+            linked.link(slot as u32, words);
+        }
+        let built = TextIndex::build(
+            services
+                .iter()
+                .enumerate()
+                .map(|(slot, words)| (slot as u32, words.as_slice())),
+        );
+        assert_eq!(built, linked);
+        assert!(built.vocabulary() > 5);
+        assert_eq!(order(&built, "autism", 4), order(&linked, "autism", 4));
     }
 
     #[test]

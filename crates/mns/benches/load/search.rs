@@ -3,14 +3,14 @@
 //! otherwise; set `MNS_BENCH_REFERRALS=100` to skip most of the case data), starts the
 //! release-built `mns serve` cold on it, and reports how long until it first answers a search
 //! (the index loads at start-up) and the server's resident memory. Then it drives each search
-//! from one connection (latency) and from 32 (under load), on SQLite and on PostgreSQL.
+//! from one connection (latency), from 4 and from 32 (under load), on SQLite and on PostgreSQL.
 
 use super::{Figures, drive, env_number, serve};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// The searches measured: a label and the path a family's browser or another directory asks.
-const SEARCHES: [(&str, &str); 10] = [
+const SEARCHES: [(&str, &str); 11] = [
     ("keyword, ranked", "/local-offer?q=autism"),
     ("misspelt keyword", "/local-offer?q=autsim"),
     ("synonym", "/local-offer?q=ASD"),
@@ -23,7 +23,14 @@ const SEARCHES: [(&str, &str); 10] = [
     ),
     ("deep page (page 50)", "/local-offer?age=9&page=50"),
     ("two misspelt words", "/local-offer?q=swimmimg+clubz"),
-    ("ORUK keyword", "/api/oruk/services?search=autism"),
+    (
+        "ORUK keyword, 20 a page",
+        "/api/oruk/services?search=autism&per_page=20",
+    ),
+    (
+        "ORUK keyword, its default page (up to 1,000)",
+        "/api/oruk/services?search=autism",
+    ),
 ];
 
 /// The resident memory of a process, in MiB, from `/proc` (0 where that is not readable).
@@ -65,15 +72,19 @@ pub async fn measure(name: &str, url: &str, dir: &Path, client: &reqwest::Client
         let targets = [server.address.clone()];
         let paths = [path.to_string()];
         let one: Figures = drive(client, &targets, &paths, None, 1, seconds).await;
+        let four: Figures = drive(client, &targets, &paths, None, 4, seconds).await;
         let many: Figures = drive(client, &targets, &paths, None, 32, seconds).await;
         let row = format!(
-            "| {label} | {name} | {:.2} | {:.2} | {:.0} | {:.1} | {:.1} | {} |",
+            "| {label} | {name} | {:.2} | {:.2} | {:.0} | {:.1} | {:.1} | {:.0} | {:.1} | {:.1} | {} |",
             one.p50,
             one.p99,
+            four.rps,
+            four.p50,
+            four.p99,
             many.rps,
             many.p50,
             many.p99,
-            one.errors + many.errors
+            one.errors + four.errors + many.errors
         );
         println!("{row}");
         rows.push(row);

@@ -191,3 +191,19 @@ fn terms_and_taxonomies_filter() {
     q.taxonomy_id = Some("y".into());
     assert_eq!(ids(&index.search(&q, None, SearchUnit::Service)), ["b"]);
 }
+
+#[test]
+fn clock_keys_order_as_the_times_written_do() {
+    let times = [
+        "", "00:00", "07:30", "09:00", "09:05", "10:00", "23:59", "24:00",
+    ];
+    for a in times {
+        for b in times {
+            assert_eq!(
+                super::clock_key(a).cmp(&super::clock_key(b)),
+                a.cmp(b),
+                "{a:?} against {b:?}"
+            );
+        }
+    }
+}
