@@ -254,7 +254,7 @@ mod tests {
     use mns_store::testing::{backends, fresh_store};
 
     /// Searches covering every filter, both orders, both units and deep pages.
-    const SEARCHES: [&str; 24] = [
+    const SEARCHES: [&str; 25] = [
         "",
         "page=3&per_page=7",
         "q=swim",
@@ -279,6 +279,7 @@ mod tests {
         "page=40",
         "postcode=NR30&proximity=20000&page=2&per_page=3",
         "postcode=IP1&q=support",
+        "organization_id=an-organisation-not-in-the-directory",
     ];
 
     fn queries() -> Vec<(String, SearchQuery)> {
@@ -367,11 +368,28 @@ mod tests {
             )
             .await
             .unwrap();
+            // The worker's daily chores wait for this (see `run_worker`).
+            assert!(!app.directory_index_loaded());
             assert_eq!(
                 app.warm_directory_index().await.unwrap(),
                 400 - withdrawn(&generated.services)
             );
+            assert!(app.directory_index_loaded());
             assert_same_as_database(&app, "loaded").await;
+            // One organisation's services, as `/organizations/{id}?full_service=true` asks.
+            let mut by_organization = SearchQuery::new();
+            by_organization.organization_id = Some(generated.organizations[3].id.clone());
+            let from_index = app
+                .search_directory(&by_organization, SearchUnit::Service)
+                .await
+                .unwrap();
+            let from_database = app
+                .store
+                .search_directory(&by_organization, None, SearchUnit::Service)
+                .await
+                .unwrap();
+            assert!(from_index.page.total > 0);
+            assert_eq!(from_index.page.hits, from_database.hits);
             // The other instance loads now, and must follow changes made through the first.
             other.warm_directory_index().await.unwrap();
 
