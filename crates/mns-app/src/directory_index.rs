@@ -43,8 +43,9 @@ struct Loaded {
 }
 
 impl App {
-    /// Whether this instance's search index has loaded (not while it is loading). The worker holds the day's chores back until it has, so that they do not compete with
-    /// loading it for the cores and the database at start-up.
+    /// Whether this instance's search index has loaded (not while it is loading). The worker
+    /// holds the day's chores back until it has, so that they do not compete with loading it
+    /// for the cores and the database at start-up.
     pub fn directory_index_loaded(&self) -> bool {
         self.directory_index
             .state
