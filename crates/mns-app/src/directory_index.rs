@@ -11,9 +11,9 @@
 
 use crate::directory::service_index;
 use crate::{App, AppResult};
-use mns_domain::directory::Organization;
 use mns_domain::directory::index::{IndexPage, SearchIndex, SearchUnit};
 use mns_domain::directory::search::{Point, SearchQuery};
+use mns_domain::directory::{Organization, Service};
 use mns_store::{SearchHit, SearchPage};
 use std::collections::{BTreeSet, HashMap};
 use tokio::sync::RwLock;
@@ -160,13 +160,7 @@ impl App {
             }
         };
         let ids: Vec<String> = page.rows.iter().map(|r| r.service_id.clone()).collect();
-        let services: HashMap<String, _> = self
-            .store
-            .directory_documents(&ids)
-            .await?
-            .into_iter()
-            .map(|s| (s.id.clone(), s))
-            .collect();
+        let mut services = self.store.directory_documents(&ids).await?;
         // A service changed between the index and the read is shown as it now is.
         let IndexPage {
             total,
@@ -174,12 +168,29 @@ impl App {
             corrections,
             suggestion,
         } = page;
+        // A service's last row takes its document; earlier rows (a service at several places,
+        // searching by place) take copies.
+        let last: HashMap<&str, usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(at, row)| (row.service_id.as_str(), at))
+            .collect();
+        let documents: Vec<Option<Service>> = rows
+            .iter()
+            .enumerate()
+            .map(|(at, row)| {
+                if last.get(row.service_id.as_str()) == Some(&at) {
+                    services.remove(&row.service_id)
+                } else {
+                    services.get(&row.service_id).cloned()
+                }
+            })
+            .collect();
         let hits = rows
             .into_iter()
-            .filter_map(|row| {
-                services
-                    .get(&row.service_id)
-                    .map(|s| SearchHit::new(s.clone(), row.service_at_location_id, near))
+            .zip(documents)
+            .filter_map(|(row, service)| {
+                service.map(|s| SearchHit::new(s, row.service_at_location_id, near))
             })
             .collect();
         Ok((SearchPage { total, hits }, corrections, suggestion))

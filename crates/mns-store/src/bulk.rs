@@ -73,6 +73,19 @@ impl Backend {
         }
     }
 
+    /// The parameters of an `IN (…)` list of `n` values: anonymous `?` on SQLite, where sqlx
+    /// would look each numbered one up by name (see [`Backend::values`]), `$1, …` on
+    /// PostgreSQL.
+    pub(crate) fn in_list(self, n: usize) -> String {
+        match self {
+            Backend::Sqlite => vec!["?"; n].join(", "),
+            Backend::Postgres => (1..=n)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
     /// A `REAL`/`DOUBLE PRECISION` column as text that reads back as exactly the same number.
     /// SQLite's JSON (and `CAST … AS TEXT`) writes 15 significant digits, which loses the last
     /// of a double's; `%!.17g` writes 17, enough for any double. PostgreSQL's text form is the
