@@ -129,7 +129,7 @@ struct Filters {
     opens_at: u64,
     closes_at: u64,
     organization: u32,
-    last_modified: Option<DateTime<Utc>>,
+    last_modified: DateTime<Utc>,
 }
 
 /// A clock time ("HH:MM", or "24:00") as a number in the same order as the text: its bytes,
@@ -178,16 +178,11 @@ impl SearchIndex {
             term_taxonomy: term_taxonomy.into_iter().collect(),
             ..SearchIndex::default()
         };
-        // A later service with the same id replaces the earlier.
-        let mut services: Vec<IndexedService> = services.into_iter().collect();
-        let mut seen = std::collections::HashSet::with_capacity(services.len());
-        let mut kept = vec![false; services.len()];
-        for (at, service) in services.iter().enumerate().rev() {
-            kept[at] = seen.insert(service.id.clone());
-        }
-        let mut kept = kept.into_iter();
-        services.retain(|_| kept.next().unwrap_or(false));
         for service in services {
+            // A later service with the same id replaces the earlier.
+            if let Some(&slot) = index.by_id.get(&service.id) {
+                index.unlink(slot, false);
+            }
             index.link(service, false);
         }
         // The words all at once: gathered by hash, then put in order in one pass, which at
@@ -247,7 +242,7 @@ impl SearchIndex {
             {
                 self.by_name.remove(at);
             }
-            self.unlink(slot);
+            self.unlink(slot, true);
         }
     }
 
@@ -280,7 +275,7 @@ impl SearchIndex {
             opens_at: clock_key(&service.opens_at),
             closes_at: clock_key(&service.closes_at),
             organization,
-            last_modified: Some(service.last_modified),
+            last_modified: service.last_modified,
         };
         service.words.sort_unstable();
         service.words.dedup_by(|later, kept| {
@@ -311,14 +306,17 @@ impl SearchIndex {
         slot
     }
 
-    /// Takes a service out of its slot and every lookup but the name order.
-    fn unlink(&mut self, slot: u32) {
+    /// Takes a service out of its slot and every lookup but the name order, and out of the
+    /// words' lookup too when `with_text` (as [`SearchIndex::link`] put it there).
+    fn unlink(&mut self, slot: u32, with_text: bool) {
         let Some(service) = self.slots[slot as usize].take() else {
             return;
         };
         self.filters[slot as usize] = Filters::default();
         self.by_id.remove(&service.id);
-        self.text.unlink(slot, &service.words);
+        if with_text {
+            self.text.unlink(slot, &service.words);
+        }
         for term in &service.terms {
             if let Some(list) = self.terms.get_mut(term) {
                 list.retain(|s| *s != slot);
@@ -455,9 +453,7 @@ impl SearchIndex {
                 && start_time.is_none_or(|t| s.opens_at >= t)
                 && end_time.is_none_or(|t| s.closes_at <= t)
                 && organization.is_none_or(|o| s.organization == o)
-                && query
-                    .modified_after
-                    .is_none_or(|m| s.last_modified.is_some_and(|at| at >= m))
+                && query.modified_after.is_none_or(|m| s.last_modified >= m)
         };
         let offset = query.offset() as usize;
         let limit = query.per_page.max(1) as usize;
