@@ -11,8 +11,8 @@ use mns_domain::attendance::feed::{AlertFigures, GridFigures, PupilDetails};
 use mns_domain::calendar::SchoolYear;
 use mns_domain::permissions::Capability;
 use mns_store::{
-    AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertState,
-    AlertStatus, AttendanceFiguresRecord, AttendanceImportRecord, new_id,
+    AlertEventRecord, AlertFilter, AlertImportUpdate, AlertListRow, AlertPriority, AlertRecord,
+    AlertState, AlertStatus, AttendanceFiguresRecord, AttendanceImportRecord, new_id,
 };
 
 use crate::{Actor, App, AppError, AppResult};
@@ -22,7 +22,7 @@ pub struct ImportedPupil<'a> {
     /// The UPN.
     pub upn: String,
     /// The figures.
-    pub figures: &'a GridFigures,
+    pub figures: GridFigures,
     /// The pupil file's details, if it gave any.
     pub details: Option<&'a PupilDetails>,
     /// The alerts the rules raised.
@@ -208,7 +208,7 @@ impl App {
                     &import.urn,
                     import.school_year,
                     &p.upn,
-                    p.figures,
+                    &p.figures,
                     p.details,
                 )
             })
@@ -225,8 +225,9 @@ impl App {
         let mut new_alerts: Vec<AlertRecord> = Vec::new();
         let mut events: Vec<AlertEventRecord> = Vec::new();
         let policy_version = self.policy().version.clone();
-        for pupil in &import.pupils {
-            let figures_json = serde_json::to_string(&AlertFigures::of(pupil.figures))
+        // Pupils without an alert have nothing to reconcile (their figures are written above).
+        for pupil in import.pupils.iter().filter(|p| !p.alerts.is_empty()) {
+            let figures_json = serde_json::to_string(&AlertFigures::of(&pupil.figures))
                 .map_err(|e| AppError::internal(format!("alert figures: {e}")))?;
             for alert in &pupil.alerts {
                 let key = (alert.rule.id().to_owned(), pupil.upn.clone());
@@ -276,7 +277,6 @@ impl App {
                                 if measure > state.decided_measure.unwrap_or(i64::MAX) =>
                             {
                                 state.status = AlertStatus::Open;
-                                state.opened_at = now;
                                 changes.reopened += 1;
                                 Some("reopened")
                             }
@@ -298,28 +298,19 @@ impl App {
                             || state.priority != priority(alert.priority)
                             || state.pupil_name != name;
                         if changed {
-                            let record = AlertRecord {
-                                id: state.id.clone(),
-                                rule_id: state.rule_id,
-                                school_year: year.clone(),
-                                urn: import.urn.clone(),
-                                upn: state.upn,
-                                pupil_id: state.pupil_id,
+                            let update = AlertImportUpdate {
+                                id: &state.id,
                                 status: state.status,
+                                reopened_at: (kind == Some("reopened")).then_some(now),
                                 priority: priority(alert.priority),
-                                opened_at: state.opened_at,
-                                first_opened_at: state.first_opened_at,
-                                figures_json: figures_json.clone(),
-                                why: alert.why.clone(),
+                                figures_json: &figures_json,
+                                why: &alert.why,
                                 measure,
-                                decided_measure: state.decided_measure,
-                                still_met: true,
-                                policy_version: policy_version.clone(),
-                                pupil_name: name,
-                                delete_after: state.delete_after,
+                                policy_version: &policy_version,
+                                pupil_name: name.as_deref(),
                                 updated_at: now,
                             };
-                            tx.update_alert(&record).await?;
+                            tx.update_alert_on_import(&update).await?;
                         }
                         if let Some(kind) = kind {
                             events.push(event(kind, &state.id));

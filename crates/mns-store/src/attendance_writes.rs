@@ -7,12 +7,28 @@ use crate::attendance_feed::{
 use crate::bulk::{chunks, standard};
 use crate::{
     AlertEventRecord, AlertPriority, AlertRecord, AlertStatus, AttendanceFiguresRecord,
-    AttendanceImportRecord, StoreError, StoreResult, WriteTx, day, duplicate_as, parse_ts, ts,
+    AttendanceImportRecord, StoreError, StoreResult, WriteTx, day, duplicate_as, ts,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Columns written per figures row: [`FIGURES_COLUMNS`] plus `import_id` and `delete_after`.
 const FIGURES_WRITTEN: usize = 24;
+/// A re-import's figures row updates the pupil's in place: every figure and the import that
+/// wrote it. Not the key, nor `delete_after` (fixed by the school year, part of the key), so
+/// neither index is touched: SQLite rewrites only the indexes whose columns are set, and
+/// PostgreSQL can keep the new row version on its page (a HOT update).
+const FIGURES_UPSERT: &str = " ON CONFLICT (school_year, urn, upn) DO UPDATE SET \
+    sessions_possible = excluded.sessions_possible, present = excluded.present, \
+    authorised = excluded.authorised, unauthorised = excluded.unauthorised, \
+    illness_sessions = excluded.illness_sessions, \
+    longest_run_sessions = excluded.longest_run_sessions, \
+    longest_run_first = excluded.longest_run_first, longest_run_last = excluded.longest_run_last, \
+    run_ongoing = excluded.run_ongoing, m_sessions = excluded.m_sessions, \
+    k_sessions = excluded.k_sessions, c2_sessions = excluded.c2_sessions, \
+    c2_weeks = excluded.c2_weeks, persistent = excluded.persistent, severe = excluded.severe, \
+    ehcp = excluded.ehcp, looked_after = excluded.looked_after, \
+    leaving_date = excluded.leaving_date, last_session = excluded.last_session, \
+    import_id = excluded.import_id";
 /// The columns an alert insert binds: [`ALERT_COLUMNS`] plus `priority_rank`.
 const ALERT_WRITTEN: usize = 20;
 /// The columns an event insert binds.
@@ -22,11 +38,13 @@ const EVENT_WRITTEN: usize = 8;
 type BulkQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// The columns of an [`AlertState`], in its order.
-const STATE_COLUMNS: &str = "id, rule_id, upn, pupil_id, status, priority, opened_at, \
-    first_opened_at, measure, decided_measure, still_met, pupil_name, delete_after";
+const STATE_COLUMNS: &str =
+    "id, rule_id, upn, status, priority, measure, decided_measure, still_met, pupil_name";
 
-/// An alert as an import reconciles it: everything but its figures, sentence and policy
-/// version, which a change replaces anyway (read hundreds at a time, so kept small).
+/// An alert as an import reconciles it: what decides whether the new figures change it, and
+/// no more (a county's alerts are read back at every import: 188,000 of them in the benchmark,
+/// so its dates, figures and sentence are left where they are; [`WriteTx::update_alert_on_import`]
+/// writes what an import changes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertState {
     /// Its id.
@@ -35,16 +53,10 @@ pub struct AlertState {
     pub rule_id: String,
     /// The pupil's UPN.
     pub upn: String,
-    /// The pupil's record, once there is one.
-    pub pupil_id: Option<String>,
     /// Open or decided.
     pub status: AlertStatus,
     /// How soon it needs looking at.
     pub priority: AlertPriority,
-    /// When it was last opened.
-    pub opened_at: DateTime<Utc>,
-    /// When it was first opened.
-    pub first_opened_at: DateTime<Utc>,
     /// The rule's measure on the figures last written.
     pub measure: i64,
     /// The measure when last decided.
@@ -53,16 +65,11 @@ pub struct AlertState {
     pub still_met: bool,
     /// The pupil's name, when the county's pupil file gave it.
     pub pupil_name: Option<String>,
-    /// When it goes, unless linked to a pupil's record.
-    pub delete_after: NaiveDate,
 }
 
 /// An [`AlertState`] as the JSON aggregate gives it, in [`STATE_COLUMNS`] order.
 type StateRow = (
     String,
-    String,
-    String,
-    Option<String>,
     String,
     String,
     String,
@@ -71,14 +78,11 @@ type StateRow = (
     Option<i64>,
     i64,
     Option<String>,
-    String,
 );
 
 impl AlertState {
     fn from_row(row: StateRow) -> StoreResult<AlertState> {
-        let (id, rule_id, upn, pupil_id, status, priority, opened, first, measure, decided, met) = (
-            row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10,
-        );
+        let (id, rule_id, upn, status, priority, measure, decided, met, pupil_name) = row;
         let corrupt = |what: &str, text: &str| {
             StoreError::Corrupt(format!("alert {id}: '{text}' is not {what}"))
         };
@@ -86,26 +90,47 @@ impl AlertState {
             status: AlertStatus::parse(&status).ok_or_else(|| corrupt("a status", &status))?,
             priority: AlertPriority::parse(&priority)
                 .ok_or_else(|| corrupt("a priority", &priority))?,
-            opened_at: parse_ts(&opened)?,
-            first_opened_at: parse_ts(&first)?,
-            delete_after: crate::cases::date(&row.12)?,
             still_met: met != 0,
-            pupil_name: row.11,
+            pupil_name,
             id,
             rule_id,
             upn,
-            pupil_id,
             measure,
             decided_measure: decided,
         })
     }
 }
 
+/// What an import writes over an alert it finds (see [`WriteTx::update_alert_on_import`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertImportUpdate<'a> {
+    /// The alert's id.
+    pub id: &'a str,
+    /// Open or decided (an import re-opens a decided alert whose measure passed its decision's).
+    pub status: AlertStatus,
+    /// When it was re-opened, if this import re-opened it.
+    pub reopened_at: Option<DateTime<Utc>>,
+    /// How soon it needs looking at now.
+    pub priority: AlertPriority,
+    /// The figures it now stands on, as JSON.
+    pub figures_json: &'a str,
+    /// Why, in a sentence.
+    pub why: &'a str,
+    /// The rule's measure now.
+    pub measure: i64,
+    /// The policy version the rule came from.
+    pub policy_version: &'a str,
+    /// The pupil's name, if known.
+    pub pupil_name: Option<&'a str>,
+    /// This import's time.
+    pub updated_at: DateTime<Utc>,
+}
+
 impl WriteTx {
     /// Replaces a school's figures for a school year with an import's: records `import`,
-    /// deletes the figures the school had for `import.school_year`, and writes `rows` (each to
-    /// be deleted after `delete_after`). All in this transaction, so readers see the old
-    /// figures or the new, never a mix. Every row must be for the import's school and year
+    /// writes `rows` (each to be deleted after `delete_after`) over the pupils' figures from the
+    /// last import, and deletes those of pupils it does not name. All in this transaction, so
+    /// readers see the old figures or the new, never a mix. Every row must be for the import's school and year
     /// (refused before anything is written); a UPN twice is [`StoreError::Duplicate`].
     pub async fn replace_attendance_figures(
         &mut self,
@@ -137,17 +162,18 @@ impl WriteTx {
         .bind(ts(import.imported_at))
         .execute(&mut *self.tx)
         .await?;
-        sqlx::query("DELETE FROM attendance_figures WHERE urn = $1 AND school_year = $2")
-            .bind(&import.urn)
-            .bind(&import.school_year)
-            .execute(&mut *self.tx)
-            .await?;
+        // A UPN twice would be updated twice by one upsert (which PostgreSQL refuses and
+        // SQLite allows): refused here, as a second insert was before.
+        let mut seen = std::collections::HashSet::with_capacity(rows.len());
+        if rows.iter().any(|r| !seen.insert(r.upn.as_str())) {
+            return Err(StoreError::Duplicate("attendance figures for a pupil"));
+        }
         let delete_after = day(delete_after);
         let head = format!("attendance_figures ({FIGURES_COLUMNS}, import_id, delete_after)");
         // Every nullable column is bound as the same type whether empty or not (dates as text,
         // flags as `Option<i64>`): PostgreSQL keeps a prepared statement's parameter types from
         // its first call.
-        self.bulk_insert(&head, FIGURES_WRITTEN, rows, |query, r| {
+        self.bulk_write(&head, FIGURES_WRITTEN, FIGURES_UPSERT, rows, |query, r| {
             query
                 .bind(&r.school_year)
                 .bind(&r.urn)
@@ -174,8 +200,18 @@ impl WriteTx {
                 .bind(import.id.clone())
                 .bind(delete_after.clone())
         })
-        .await
-        .map_err(duplicate_as("attendance figures for a pupil"))
+        .await?;
+        // The pupils this import did not name (no longer on the school's roll) go.
+        sqlx::query(
+            "DELETE FROM attendance_figures WHERE school_year = $1 AND urn = $2 \
+             AND import_id <> $3",
+        )
+        .bind(&import.school_year)
+        .bind(&import.urn)
+        .bind(&import.id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
     }
 
     /// A school's alerts for a school year, as an import reconciles them, read inside its
@@ -263,6 +299,33 @@ impl WriteTx {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Writes what an import changes in an alert it found (its rule still fires): status,
+    /// priority, figures, sentence, measure, policy, name, and the opening time if re-opened.
+    /// False if there is no alert with that id.
+    pub async fn update_alert_on_import(&mut self, a: &AlertImportUpdate<'_>) -> StoreResult<bool> {
+        // The re-opening time is bound as text either way (see the figures' binding).
+        let done = sqlx::query(
+            "UPDATE attendance_alerts SET status = $1, opened_at = COALESCE($2, opened_at), \
+             priority = $3, priority_rank = $4, figures_json = $5, why = $6, measure = $7, \
+             still_met = 1, policy_version = $8, pupil_name = $9, updated_at = $10 \
+             WHERE id = $11",
+        )
+        .bind(a.status.as_str())
+        .bind(a.reopened_at.map(ts))
+        .bind(a.priority.as_str())
+        .bind(a.priority.rank())
+        .bind(a.figures_json)
+        .bind(a.why)
+        .bind(a.measure)
+        .bind(a.policy_version)
+        .bind(a.pupil_name)
+        .bind(ts(a.updated_at))
+        .bind(a.id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Marks an alert whose rule no longer fires (it stays open until someone decides). False
     /// if there is no alert with that id.
     pub async fn set_alert_no_longer_met(
@@ -313,9 +376,21 @@ impl WriteTx {
         items: &[T],
         bind: impl for<'a> Fn(BulkQuery<'a>, &'a T) -> BulkQuery<'a>,
     ) -> Result<(), sqlx::Error> {
+        self.bulk_write(head, columns, "", items, bind).await
+    }
+
+    /// [`WriteTx::bulk_insert`] with `tail` after the rows (an `ON CONFLICT` clause).
+    async fn bulk_write<T>(
+        &mut self,
+        head: &str,
+        columns: usize,
+        tail: &str,
+        items: &[T],
+        bind: impl for<'a> Fn(BulkQuery<'a>, &'a T) -> BulkQuery<'a>,
+    ) -> Result<(), sqlx::Error> {
         for batch in chunks(items) {
             let sql = format!(
-                "INSERT INTO {head} VALUES {}",
+                "INSERT INTO {head} VALUES {}{tail}",
                 self.backend.values(batch.len(), columns)
             );
             let query = batch.iter().fold(sqlx::query(&sql), &bind);
@@ -338,6 +413,6 @@ mod tests {
         assert_eq!(columns(FIGURES_COLUMNS) + 2, FIGURES_WRITTEN);
         assert_eq!(columns(ALERT_COLUMNS) + 1, ALERT_WRITTEN);
         assert_eq!(columns(EVENT_COLUMNS), EVENT_WRITTEN);
-        assert_eq!(columns(STATE_COLUMNS), 13);
+        assert_eq!(columns(STATE_COLUMNS), 9);
     }
 }

@@ -59,7 +59,7 @@ pub use attendance_feed::{
     AlertEventRecord, AlertFilter, AlertListRow, AlertPriority, AlertRecord, AlertStatus,
     AttendanceFiguresRecord, AttendanceImportRecord,
 };
-pub use attendance_writes::AlertState;
+pub use attendance_writes::{AlertImportUpdate, AlertState};
 pub use audit::NewAuditEntry;
 pub use calendars::CalendarRecord;
 pub use case_list::CaseListFilter;

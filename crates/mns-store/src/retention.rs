@@ -164,9 +164,13 @@ impl WriteTx {
         .execute(&mut *self.tx)
         .await?
         .rows_affected();
+        // By the school's key, then the import (`import_id` has no index of its own, since a
+        // re-import moves it on every row): each import looks at its own school's figures
+        // only, on both databases (PostgreSQL makes it an anti-join).
         sqlx::query(
             "DELETE FROM attendance_imports WHERE NOT EXISTS \
-             (SELECT 1 FROM attendance_figures f WHERE f.import_id = attendance_imports.id)",
+             (SELECT 1 FROM attendance_figures f WHERE f.school_year = attendance_imports.school_year \
+              AND f.urn = attendance_imports.urn AND f.import_id = attendance_imports.id)",
         )
         .execute(&mut *self.tx)
         .await?;

@@ -2136,8 +2136,8 @@ async fn oidc_requests_and_links_are_single_use() {
 mod attendance {
     use super::*;
     use mns_store::{
-        AlertEventRecord, AlertFilter, AlertPriority, AlertRecord, AlertState, AlertStatus,
-        AttendanceFiguresRecord, AttendanceImportRecord,
+        AlertEventRecord, AlertFilter, AlertImportUpdate, AlertPriority, AlertRecord, AlertState,
+        AlertStatus, AttendanceFiguresRecord, AttendanceImportRecord,
     };
 
     const YEAR: &str = "2025/26";
@@ -2647,16 +2647,12 @@ mod attendance {
                 id: first.id.clone(),
                 rule_id: first.rule_id.clone(),
                 upn: first.upn.clone(),
-                pupil_id: first.pupil_id.clone(),
                 status: first.status,
                 priority: first.priority,
-                opened_at: first.opened_at,
-                first_opened_at: first.first_opened_at,
                 measure: first.measure,
                 decided_measure: first.decided_measure,
                 still_met: first.still_met,
                 pupil_name: first.pupil_name.clone(),
-                delete_after: first.delete_after,
             };
             assert_eq!(
                 found,
@@ -2750,6 +2746,57 @@ mod attendance {
                 "{backend:?}"
             );
             assert!(store.alerts_for_upn(&upn(2)).await.unwrap().is_empty());
+
+            // An import's update writes what the new figures change, and the opening time only
+            // when it re-opens; the first opening, the pupil's record and the retention date
+            // stay.
+            let before = store.alert("a1").await.unwrap().unwrap();
+            let mut tx = store.begin().await.unwrap();
+            let mut update = AlertImportUpdate {
+                id: "a1",
+                status: AlertStatus::Open,
+                reopened_at: None,
+                priority: AlertPriority::Soon,
+                figures_json: "{\"illness_sessions\":20}",
+                why: "10 days of illness",
+                measure: 20,
+                policy_version: "norfolk-2025-09",
+                pupil_name: Some("Ada Lovelace"),
+                updated_at: at(8),
+            };
+            assert!(tx.update_alert_on_import(&update).await.unwrap());
+            let updated = AlertRecord {
+                priority: AlertPriority::Soon,
+                figures_json: update.figures_json.into(),
+                why: update.why.into(),
+                measure: 20,
+                still_met: true,
+                policy_version: update.policy_version.into(),
+                pupil_name: Some("Ada Lovelace".into()),
+                updated_at: at(8),
+                ..before
+            };
+            update.reopened_at = Some(at(9));
+            update.id = "a0";
+            assert!(tx.update_alert_on_import(&update).await.unwrap());
+            update.id = "nope";
+            assert!(!tx.update_alert_on_import(&update).await.unwrap());
+            tx.commit().await.unwrap();
+            assert_eq!(
+                store.alert("a1").await.unwrap(),
+                Some(updated),
+                "{backend:?}"
+            );
+            let reopened = store.alert("a0").await.unwrap().unwrap();
+            assert_eq!(
+                (
+                    reopened.opened_at,
+                    reopened.first_opened_at,
+                    reopened.still_met
+                ),
+                (at(9), at(0), true),
+                "{backend:?}: re-opened now, first opened when it was"
+            );
         }
     }
 

@@ -14,7 +14,7 @@ use mns_domain::attendance::feed::{
     AlertFigures, CountyTally, GridFigures, ProblemOut, PupilFile, ScanAlert, ScanContext,
     SchoolRead, SchoolRefused, SkippedRule, all_figures, is_pupil_file_header,
     is_school_export_header, last_sessions, read_county_split, read_pupil_file, school_alerts,
-    sort_alerts, tally_from_exports,
+    school_figures, sort_alerts, tally_from_exports,
 };
 use mns_domain::calendar::SchoolYear;
 use mns_domain::referral::PolicyParameters;
@@ -65,7 +65,8 @@ pub struct Inputs {
     pub today: NaiveDate,
     /// Each marks file's (or folder's) name and tally.
     pub tallies: Vec<(String, CountyTally)>,
-    /// Each tally's pupils' figures (only for the schools not refused).
+    /// Each tally's pupils' figures (only for the schools not refused), once
+    /// [`Inputs::count_figures`] has counted them (`import` counts each school's as it goes).
     pub figures: Vec<Vec<Vec<GridFigures>>>,
     pub pupils: Option<PupilFile>,
     pub rows: u64,
@@ -124,9 +125,6 @@ impl FeedArgs {
             bail!(
                 "no session-marks file was given (a file with URN, UPN, Date, Session and Mark columns, or a folder of schools' exports)"
             );
-        }
-        for (_, tally) in &inputs.tallies {
-            inputs.figures.push(all_figures(tally, threads));
         }
         Ok(inputs)
     }
@@ -199,6 +197,15 @@ impl Inputs {
         }
     }
 
+    /// Counts every pupil's figures, on the threads the files were read with.
+    pub fn count_figures(&mut self) {
+        self.figures = self
+            .tallies
+            .iter()
+            .map(|(_, tally)| all_figures(tally, self.threads))
+            .collect();
+    }
+
     /// Whether a school of a tally is refused (its own problems, or the file's).
     pub fn refused(tally: &CountyTally, school: usize) -> bool {
         !tally.file_problems.is_empty() || !tally.schools[school].problems.is_empty()
@@ -228,15 +235,9 @@ impl Inputs {
         refused
     }
 
-    /// Where each pupil was last on each school's roll, across every file.
+    /// Where each pupil on two or more rolls was last on each, across every file.
     pub fn elsewhere(&self) -> HashMap<String, Vec<(String, NaiveDate)>> {
-        let mut all: HashMap<String, Vec<(String, NaiveDate)>> = HashMap::new();
-        for ((_, tally), figures) in self.tallies.iter().zip(&self.figures) {
-            for (upn, rolls) in last_sessions(tally, figures) {
-                all.entry(upn).or_default().extend(rolls);
-            }
-        }
-        all
+        last_sessions(self.tallies.iter().map(|(_, tally)| tally))
     }
 
     /// The stats line for `--stats`.
@@ -304,9 +305,10 @@ pub fn scan(args: &ScanArgs, policy: &PolicyParameters) -> Result<std::process::
     let known = schools
         .as_ref()
         .map(|set| move |urn: &str| set.contains(urn));
-    let inputs = args
+    let mut inputs = args
         .feed
         .read(known.as_ref().map(|f| f as &dyn Fn(&str) -> bool))?;
+    inputs.count_figures();
     let read_seconds = inputs.started.elapsed().as_secs_f64();
     let context = ScanContext {
         referred: args.referrals.as_deref().map(read_referrals).transpose()?,
@@ -505,10 +507,54 @@ struct ImportOutput {
     refused: Vec<SchoolRefused>,
 }
 
+/// One school's import: its pupils' figures, details and alerts.
+fn school_import<'a>(
+    inputs: &'a Inputs,
+    context: &ScanContext,
+    policy: &PolicyParameters,
+    (file, tally): (&'a String, &'a CountyTally),
+    index: usize,
+) -> mns_app::early_identification::SchoolImport<'a> {
+    use mns_app::early_identification::{ImportedPupil, SchoolImport};
+    let school = &tally.schools[index];
+    let pupils = school_figures(tally, school);
+    // A school of a folder came from its own file.
+    let source = school.file.as_ref().unwrap_or(file);
+    let mut alerts: Vec<Vec<mns_domain::attendance::alerts::Alert>> =
+        vec![Vec::new(); pupils.len()];
+    for (pupil, alert) in school_alerts(tally, school, &pupils, context, policy, inputs.today) {
+        alerts[pupil].push(alert);
+    }
+    let details = inputs.pupils.as_ref();
+    SchoolImport {
+        urn: school.urn.clone(),
+        school_year: inputs.school_year,
+        source: source.clone(),
+        fingerprint: fingerprint(source),
+        rows: school.rows,
+        pupils: pupils
+            .into_iter()
+            .zip(alerts)
+            .enumerate()
+            .map(|(index, (figures, alerts))| {
+                let upn = school.pupil(index).map(|(upn, _)| upn).unwrap_or_default();
+                let details =
+                    details.and_then(|file| file.pupils.get(&(school.urn.clone(), upn.clone())));
+                ImportedPupil {
+                    upn,
+                    figures,
+                    details,
+                    alerts,
+                }
+            })
+            .collect(),
+    }
+}
+
 /// `mns attendance import`: each school read without problems replaces its figures for the
 /// year, in its own transaction; exit code 3 when some schools were refused.
 pub async fn import(app: &mns_app::App, args: &FeedArgs) -> Result<std::process::ExitCode> {
-    use mns_app::early_identification::{ImportedPupil, SchoolImport};
+    use mns_app::early_identification::SchoolImport;
     let actor = mns_app::system_actor("cli");
     let urns = app.school_urns().await.map_err(anyhow::Error::new)?;
     if urns.is_empty() {
@@ -542,56 +588,43 @@ pub async fn import(app: &mns_app::App, args: &FeedArgs) -> Result<std::process:
             .await
             .map_err(anyhow::Error::new)?;
     }
-    for ((file, tally), figures) in inputs.tallies.iter().zip(&inputs.figures) {
-        for (index, (school, pupils)) in tally.schools.iter().zip(figures).enumerate() {
-            if Inputs::refused(tally, index) {
-                continue;
-            }
-            // A school of a folder came from its own file.
-            let source = school.file.as_ref().unwrap_or(file);
-            let mut alerts: Vec<Vec<mns_domain::attendance::alerts::Alert>> =
-                vec![Vec::new(); pupils.len()];
-            for (pupil, alert) in
-                school_alerts(tally, school, pupils, &context, &policy, inputs.today)
-            {
-                alerts[pupil].push(alert);
-            }
-            let details = inputs.pupils.as_ref();
-            let import = SchoolImport {
-                urn: school.urn.clone(),
-                school_year: inputs.school_year,
-                source: source.clone(),
-                fingerprint: fingerprint(source),
-                rows: school.rows,
-                pupils: pupils
-                    .iter()
-                    .zip(alerts)
-                    .enumerate()
-                    .map(|(index, (figures, alerts))| {
-                        let upn = school.pupil(index).map(|(upn, _)| upn).unwrap_or_default();
-                        let details = details
-                            .and_then(|file| file.pupils.get(&(school.urn.clone(), upn.clone())));
-                        ImportedPupil {
-                            upn,
-                            figures,
-                            details,
-                            alerts,
+    // Each school's alerts are worked out on a thread of their own while the school before is
+    // written: the database's writer and the rules' evaluation each keep a core.
+    output.imported = tokio::task::block_in_place(|| {
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<SchoolImport>(2);
+            let (inputs, context, policy) = (&inputs, &context, &policy);
+            scope.spawn(move || {
+                for (file, tally) in &inputs.tallies {
+                    for index in 0..tally.schools.len() {
+                        if Inputs::refused(tally, index) {
+                            continue;
                         }
-                    })
-                    .collect(),
-            };
-            let changes = app
-                .import_school_attendance(&actor, &import)
-                .await
-                .map_err(|e| anyhow::anyhow!("school {}: {}", school.urn, e.chain()))?;
-            output.imported.push(SchoolImported {
-                school: school.urn.clone(),
-                pupils: school.pupils(),
-                rows: school.rows,
-                changes,
+                        let import = school_import(inputs, context, policy, (file, tally), index);
+                        if send.send(import).is_err() {
+                            return; // the writer stopped at a failure
+                        }
+                    }
+                }
             });
-        }
-    }
+            tokio::runtime::Handle::current().block_on(async {
+                let mut imported = Vec::new();
+                for import in receive {
+                    let changes = app
+                        .import_school_attendance(&actor, &import)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("school {}: {}", import.urn, e.chain()))?;
+                    imported.push(SchoolImported {
+                        school: import.urn.clone(),
+                        pupils: import.pupils.len(),
+                        rows: import.rows,
+                        changes,
+                    });
+                }
+                Ok::<_, anyhow::Error>(imported)
+            })
+        })
+    })?;
     println!("{}", serde_json::to_string_pretty(&output)?);
     if args.stats {
         let total = inputs.started.elapsed().as_secs_f64();

@@ -125,7 +125,7 @@ impl App {
         let figures = all_figures(&tally, 1);
         let (referred, cases) = self.attendance_rule_context(year).await?;
         let context = ScanContext {
-            elsewhere: last_sessions(&tally, &figures),
+            elsewhere: last_sessions([&tally]),
             pupils: Some(pupil_file),
             referred: Some(referred),
             cases: Some(cases),
@@ -154,7 +154,7 @@ impl App {
                                 file.pupils.get(&(school.urn.clone(), upn.clone()))
                             }),
                             upn,
-                            figures,
+                            figures: *figures,
                             alerts: alerts.remove(&index).unwrap_or_default(),
                         }
                     })

@@ -82,7 +82,7 @@ async fn import_at(
         rows: school.rows,
         pupils: vec![ImportedPupil {
             upn: upn.clone(),
-            figures: &figures[0][0],
+            figures: figures[0][0],
             details: None,
             alerts: alerts.into_iter().map(|(_, a)| a).collect(),
         }],

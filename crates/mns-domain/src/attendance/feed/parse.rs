@@ -65,6 +65,14 @@ pub(crate) struct Part<'a> {
     rows: u64,
     /// Whether the block being read (or the line carried into it) may hold a quote.
     quotes: bool,
+    /// The last good row's cells up to its URN and UPN (the later of the two) and the comma
+    /// after, with the school and pupil they named: a line starting with the same bytes names
+    /// them too, so only the cells after are read ([`Part::same_pupil`]). Empty when the file's
+    /// date, session or mark come before its URN or UPN.
+    prefix: Vec<u8>,
+    prefix_pupil: (usize, usize),
+    /// The cells after the prefix, when it is in use: `layout.needed - 1 - key_end`.
+    after_prefix: Option<usize>,
 }
 
 impl<'a> Part<'a> {
@@ -89,6 +97,13 @@ impl<'a> Part<'a> {
             lines: 0,
             rows: 0,
             quotes: true,
+            prefix: Vec::new(),
+            prefix_pupil: (usize::MAX, usize::MAX),
+            after_prefix: {
+                let key_end = layout.urn.max(layout.upn);
+                (key_end < layout.date.min(layout.half).min(layout.mark))
+                    .then(|| layout.needed - 1 - key_end)
+            },
         }
     }
 
@@ -171,6 +186,13 @@ impl<'a> Part<'a> {
             self.quoted_line(raw, unterminated);
             return;
         }
+        if !unterminated
+            && !self.prefix.is_empty()
+            && let Some(rest) = raw.strip_prefix(self.prefix.as_slice())
+            && self.same_pupil(rest)
+        {
+            return;
+        }
         let mut cells: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
         let mut count = 0;
         for cell in raw.split(|byte| *byte == b',') {
@@ -182,7 +204,72 @@ impl<'a> Part<'a> {
                 break;
             }
         }
-        self.row(&cells[..count.min(MAX_CELLS)], unterminated);
+        let cells = &cells[..count.min(MAX_CELLS)];
+        if let Some(pupil) = self.row(cells, unterminated)
+            && self.after_prefix.is_some()
+        {
+            // The row was good: its bytes up to the comma after the URN and UPN name the same
+            // school and pupil whenever they come again.
+            let key_end = self.layout.urn.max(self.layout.upn);
+            let end =
+                cells[key_end].as_ptr() as usize - raw.as_ptr() as usize + cells[key_end].len() + 1;
+            self.prefix.clear();
+            self.prefix.extend_from_slice(&raw[..end]);
+            self.prefix_pupil = pupil;
+        }
+    }
+
+    /// The rest of a line whose cells up to the URN and UPN are the last good row's: its date,
+    /// session and mark, when each is in the usual form (an ISO date, `AM` or `PM`, a one-byte
+    /// code) and the mark does not clash. Anything else is left to [`Part::row`] (false), which
+    /// reads the line whole and names what is wrong.
+    fn same_pupil(&mut self, rest: &[u8]) -> bool {
+        let Some(wanted) = self.after_prefix else {
+            return false;
+        };
+        let key_end = self.layout.urn.max(self.layout.upn);
+        let mut cells: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
+        let mut count = 0;
+        for cell in rest.split(|byte| *byte == b',') {
+            if count < MAX_CELLS {
+                cells[count] = cell;
+            }
+            count += 1;
+            if count >= wanted {
+                break;
+            }
+        }
+        if count < wanted {
+            return false;
+        }
+        let cell = |column: usize| cells[column - key_end - 1];
+        let Some(day) = iso_key(cell(self.layout.date), self.first_year)
+            .and_then(|key| self.iso_days.get(key).copied())
+            .filter(|day| *day != u16::MAX)
+        else {
+            return false;
+        };
+        let pm = match cell(self.layout.half) {
+            b"AM" => false,
+            b"PM" => true,
+            _ => return false,
+        };
+        let code = match cell(self.layout.mark) {
+            [byte] => self.codes[usize::from(*byte)],
+            _ => 0,
+        };
+        if code == 0 {
+            return false;
+        }
+        let (school, pupil) = self.prefix_pupil;
+        let slot = usize::from(day) * 2 + usize::from(pm);
+        let tally = &mut self.schools[school];
+        if tally.mark(pupil, slot, code).is_err() {
+            return false; // the general path reports the clash (the grid is unchanged)
+        }
+        tally.rows += 1;
+        self.rows += 1;
+        true
     }
 
     /// A line with quotes, through the csv crate.
@@ -236,8 +323,8 @@ impl<'a> Part<'a> {
         index
     }
 
-    /// One data row's cells.
-    fn row(&mut self, cells: &[&[u8]], unterminated: bool) {
+    /// One data row's cells: the school and pupil it marked, if it was good.
+    fn row(&mut self, cells: &[&[u8]], unterminated: bool) -> Option<(usize, usize)> {
         let line = self.lines;
         let layout = self.layout;
         self.rows += 1;
@@ -251,13 +338,13 @@ impl<'a> Part<'a> {
                 }
             };
             self.file_problems.add(line, None, kind);
-            return;
+            return None;
         };
         if urn.is_empty() {
             let column = layout.name(layout.urn).to_owned();
             self.file_problems
                 .add(line, Some(&column), ProblemKind::Blank);
-            return;
+            return None;
         }
         let school = self.school(urn);
         self.schools[school].rows += 1;
@@ -271,7 +358,7 @@ impl<'a> Part<'a> {
                 }
             };
             self.schools[school].problems.add(line, None, kind);
-            return;
+            return None;
         }
         let mut problems: Vec<(usize, ProblemKind)> = Vec::new();
         let pupil = self.pupil(school, cells[layout.upn].trim_ascii(), line);
@@ -300,7 +387,7 @@ impl<'a> Part<'a> {
         let code = match mark {
             [byte] if self.codes[usize::from(*byte)] != 0 => Some(self.codes[usize::from(*byte)]),
             _ => match recognise(mark) {
-                Recognised::Blank => return,
+                Recognised::Blank => return None,
                 Recognised::Code(code) => Some(grid::byte_of(code)),
                 Recognised::Retired(retired) => Some(grid::byte_of(retired.replacement())),
                 Recognised::Unknown => {
@@ -314,15 +401,15 @@ impl<'a> Part<'a> {
         if !problems.is_empty() {
             if unterminated {
                 tally.problems.add(line, None, ProblemKind::Truncated);
-                return;
+                return None;
             }
             for (column, kind) in problems {
                 tally.problems.add(line, Some(layout.name(column)), kind);
             }
-            return;
+            return None;
         }
         let (Some(pupil), Some(day), Some(half), Some(code)) = (pupil, day, half, code) else {
-            return;
+            return None;
         };
         let slot = usize::from(day) * 2 + usize::from(half == HalfDay::Pm);
         if let Err(first) = tally.mark(pupil, slot, code) {
@@ -334,7 +421,9 @@ impl<'a> Part<'a> {
             };
             let column = layout.name(layout.mark).to_owned();
             tally.problems.add(line, Some(&column), kind);
+            return None;
         }
+        Some((school, pupil))
     }
 
     /// The pupil a UPN cell names within the school, checked on first sight.

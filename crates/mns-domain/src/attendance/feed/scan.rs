@@ -42,20 +42,42 @@ pub fn school_figures(tally: &CountyTally, school: &SchoolTally) -> Vec<GridFigu
         .collect()
 }
 
-/// The last day each pupil had a possible session at each school: UPN → (URN, day).
-pub fn last_sessions(
-    tally: &CountyTally,
-    figures: &[Vec<GridFigures>],
+/// The last day each pupil on two or more schools' rolls had a session marked at each of
+/// them: UPN → (URN, day), across every tally given. Only such a pupil can be on another roll
+/// after leaving (EI-CME), so a county of 130,000 pupils keeps a few entries, not one each
+/// (counted first by packed UPN, without making a string), and only their grids are read.
+pub fn last_sessions<'a>(
+    tallies: impl IntoIterator<Item = &'a CountyTally> + Clone,
 ) -> HashMap<String, Vec<(String, NaiveDate)>> {
+    let mut schools: super::KeyMap<u64, (&str, u32)> = super::KeyMap::default();
+    for tally in tallies.clone() {
+        for school in &tally.schools {
+            for key in &school.keys {
+                let seen = schools.entry(*key).or_insert((school.urn.as_str(), 0));
+                if seen.1 == 0 || seen.0 != school.urn {
+                    seen.1 += 1;
+                }
+            }
+        }
+    }
     let mut last: HashMap<String, Vec<(String, NaiveDate)>> = HashMap::new();
-    for (school, pupils) in tally.schools.iter().zip(figures) {
-        for (index, pupil) in pupils.iter().enumerate() {
-            let (Some((upn, _)), Some(session)) = (school.pupil(index), pupil.last_session) else {
-                continue;
-            };
-            last.entry(upn)
-                .or_default()
-                .push((school.urn.clone(), session.date));
+    for tally in tallies {
+        for school in &tally.schools {
+            for (index, key) in school.keys.iter().enumerate() {
+                if schools.get(key).is_none_or(|seen| seen.1 < 2) {
+                    continue;
+                }
+                let Some((upn, cells)) = school.pupil(index) else {
+                    continue;
+                };
+                let marks = PupilMarks::new(cells, tally.dates());
+                let Some(session) = GridFigures::of(marks, tally.school_year).last_session else {
+                    continue;
+                };
+                last.entry(upn)
+                    .or_default()
+                    .push((school.urn.clone(), session.date));
+            }
         }
     }
     last

@@ -168,6 +168,41 @@ fn an_unknown_code_refuses_its_school_only_with_line_and_column() {
 }
 
 #[test]
+fn rows_after_a_pupils_first_are_read_the_same_in_any_form_and_their_problems_named() {
+    // Lines 3 to 8 start as line 2 does, so the reader takes its school and pupil from line 2
+    // and reads only the rest; each line here leaves that short way in a different place.
+    let u = upn(1);
+    let text = format!(
+        "URN,UPN,Date,Session,Mark\n\
+         121234,{u},2025-09-03,AM,/\n\
+         121234,{u},2025-09-03,pm,\\\n\
+         121234,{u},04/09/2025,AM,/\n\
+         121234,{u},2025-09-05,AM, I \n\
+         121234,{u},2025-09-03,AM,L\n\
+         121234,{u},2026-09-01,AM,/\n\
+         121234,{u},2025-09-08,XX,/\n\
+         121234,{u},2025-09-08,PM,N\n"
+    );
+    let tally = read(&text);
+    let found: Vec<String> = problems(&tally, "121234")
+        .iter()
+        .map(|problem| problem.split(':').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "line 6, column Mark",
+            "line 7, column Date",
+            "line 8, column Session"
+        ]
+    );
+    let school = &tally.schools[0];
+    let (_, cells) = school.pupil(0).unwrap();
+    assert_eq!(cells.iter().filter(|cell| **cell != 0).count(), 5);
+    assert_eq!((school.pupils(), school.rows), (1, 8));
+}
+
+#[test]
 fn a_date_outside_the_school_year_is_a_problem() {
     let text = format!(
         "URN,UPN,Date,Session,Mark\n121234,{},2025-07-18,AM,/\n",
