@@ -73,7 +73,10 @@ impl AttendanceFigures {
     }
 
     /// The figures of marks already limited to `school_year` and in session order, as the
-    /// county feed's session grid gives them (the same counting as [`Self::for_school_year`]).
+    /// county feed's session grid gives them (the same counting as [`Self::for_school_year`]);
+    /// the grid counts its own in one pass now (`GridFigures::of`), and its tests hold the two
+    /// equal.
+    #[cfg(test)]
     pub(crate) fn from_marks(
         marks: impl Iterator<Item = (Session, AttendanceCode)> + Clone,
         school_year: SchoolYear,

@@ -129,6 +129,28 @@ proptest! {
         prop_assert_eq!(figures[0][0].figures, expected);
     }
 
+    /// The one-pass counting of a grid gives what the mark-by-mark counting it replaced
+    /// gives, every figure (runs, K, C2 and its weeks, the last session) on any grid.
+    #[test]
+    fn a_grid_counted_in_one_pass_equals_it_counted_mark_by_mark(
+        cells in proptest::collection::vec(
+            prop_oneof![3 => Just(0u8), 1 => 1u8..=AttendanceCode::ALL.len() as u8],
+            SLOTS,
+        ),
+        illness_days in proptest::collection::vec(0usize..SLOTS / 2, 0..40),
+    ) {
+        let mut cells = cells;
+        // Runs of illness long enough to matter, among the noise.
+        for day in illness_days {
+            for slot in day * 2..(day * 2 + 6).min(SLOTS) {
+                cells[slot] = grid::byte_of(AttendanceCode::Illness);
+            }
+        }
+        let dates = grid::school_year_dates(YEAR);
+        let marks = PupilMarks::new(&cells, &dates);
+        prop_assert_eq!(GridFigures::of(marks, YEAR), GridFigures::of_by_marks(marks, YEAR));
+    }
+
     /// Reading on several threads gives the same schools, figures and problem lines as one.
     #[test]
     fn reading_split_between_threads_gives_the_same_tally(threads in 2usize..5, bad in 0usize..60) {
