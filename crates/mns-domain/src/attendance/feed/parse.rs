@@ -73,6 +73,8 @@ pub(crate) struct Part<'a> {
     prefix_pupil: (usize, usize),
     /// The cells after the prefix, when it is in use: `layout.needed - 1 - key_end`.
     after_prefix: Option<usize>,
+    /// The last ISO date [`Part::same_pupil`] read, and its day in the year.
+    last_iso: Option<([u8; 10], u16)>,
 }
 
 impl<'a> Part<'a> {
@@ -99,6 +101,7 @@ impl<'a> Part<'a> {
             quotes: true,
             prefix: Vec::new(),
             prefix_pupil: (usize::MAX, usize::MAX),
+            last_iso: None,
             after_prefix: {
                 let key_end = layout.urn.max(layout.upn);
                 (key_end < layout.date.min(layout.half).min(layout.mark))
@@ -243,11 +246,21 @@ impl<'a> Part<'a> {
             return false;
         }
         let cell = |column: usize| cells[column - key_end - 1];
-        let Some(day) = iso_key(cell(self.layout.date), self.first_year)
-            .and_then(|key| self.iso_days.get(key).copied())
-            .filter(|day| *day != u16::MAX)
-        else {
-            return false;
+        // A date is usually the last row's (its other session, or the next pupil's day).
+        let date = cell(self.layout.date);
+        let day = match (<[u8; 10]>::try_from(date), self.last_iso) {
+            (Ok(bytes), Some((last, day))) if bytes == last => day,
+            (Ok(bytes), _) => {
+                let Some(day) = iso_key(date, self.first_year)
+                    .and_then(|key| self.iso_days.get(key).copied())
+                    .filter(|day| *day != u16::MAX)
+                else {
+                    return false;
+                };
+                self.last_iso = Some((bytes, day));
+                day
+            }
+            (Err(_), _) => return false,
         };
         let pm = match cell(self.layout.half) {
             b"AM" => false,
