@@ -196,17 +196,7 @@ impl<'a> Part<'a> {
         {
             return;
         }
-        let mut cells: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
-        let mut count = 0;
-        for cell in raw.split(|byte| *byte == b',') {
-            if count < MAX_CELLS {
-                cells[count] = cell;
-            }
-            count += 1;
-            if count >= self.layout.needed {
-                break;
-            }
-        }
+        let (cells, count) = split_cells(raw, self.layout.needed);
         let cells = &cells[..count.min(MAX_CELLS)];
         if let Some(pupil) = self.row(cells, unterminated)
             && self.after_prefix.is_some()
@@ -231,17 +221,7 @@ impl<'a> Part<'a> {
             return false;
         };
         let key_end = self.layout.urn.max(self.layout.upn);
-        let mut cells: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
-        let mut count = 0;
-        for cell in rest.split(|byte| *byte == b',') {
-            if count < MAX_CELLS {
-                cells[count] = cell;
-            }
-            count += 1;
-            if count >= wanted {
-                break;
-            }
-        }
+        let (cells, count) = split_cells(rest, wanted);
         if count < wanted {
             return false;
         }
@@ -527,6 +507,23 @@ impl<'a> Part<'a> {
         self.last_day = Some(cell.clone());
         cell
     }
+}
+
+/// The first `wanted` comma-separated cells of `line` (the first [`MAX_CELLS`] of them kept),
+/// and how many were found, up to `wanted`.
+fn split_cells(line: &[u8], wanted: usize) -> ([&[u8]; MAX_CELLS], usize) {
+    let mut cells: [&[u8]; MAX_CELLS] = [&[]; MAX_CELLS];
+    let mut count = 0;
+    for cell in line.split(|byte| *byte == b',') {
+        if count < MAX_CELLS {
+            cells[count] = cell;
+        }
+        count += 1;
+        if count >= wanted {
+            break;
+        }
+    }
+    (cells, count)
 }
 
 /// The table key of an ISO date (`2025-09-03`) in the two calendar years from `first_year`
